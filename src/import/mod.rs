@@ -1,0 +1,91 @@
+//! The only entry to importing: sniff a file's format by content, then hand it to that format's importer.
+
+mod langfuse;
+mod otlp;
+mod semconv;
+mod sniff;
+mod wire;
+
+use crate::model::TraceSet;
+use thiserror::Error;
+
+/// Formats Canopy recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    LangfuseExport,
+    LangfuseApiTrace,
+    Otlp,
+    OtlpJsonLines,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::LangfuseExport => "Langfuse trace export",
+            Format::LangfuseApiTrace => "Langfuse API trace",
+            Format::Otlp => "OTLP JSON",
+            Format::OtlpJsonLines => "OTLP JSON Lines",
+        }
+    }
+}
+
+/// Why a file could not be opened. Shown to the user after the file name.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ImportError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("this is not a text file (it looks like {0}); Canopy opens JSON trace files")]
+    Binary(&'static str),
+    #[error("the file is UTF-16 encoded; save it as UTF-8 and open it again")]
+    Utf16,
+    #[error("not valid JSON: line {line}, column {column}: {reason}")]
+    Syntax { line: usize, column: usize, reason: String },
+    #[error("no traces found: this looks like {0}, which is not supported yet")]
+    Unsupported(&'static str),
+    #[error("no traces found: {0}")]
+    Unrecognized(String),
+    #[error("{format} file, but line {line}, column {column}: {reason}")]
+    Shape { format: &'static str, line: usize, column: usize, reason: String },
+    #[error("{0} file without any spans or observations")]
+    NoTraces(&'static str),
+}
+
+/// An import failure with the name of the file it concerns.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{file}: {error}")]
+pub struct LoadError {
+    pub file: String,
+    pub error: ImportError,
+}
+
+/// A successfully imported file.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub format: Format,
+    pub set: TraceSet,
+}
+
+/// Opens `bytes` (named `file` for messages and provenance) in whatever supported format they are.
+pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let err = |error| LoadError { file: file.to_string(), error };
+    let body = sniff::strip_bom(bytes).map_err(err)?;
+    let format = sniff::detect(body).map_err(err)?;
+    let mut set = match format {
+        Format::LangfuseExport | Format::LangfuseApiTrace => langfuse::import(file, body, format),
+        Format::Otlp | Format::OtlpJsonLines => otlp::import(file, body, format),
+    }
+    .map_err(err)?;
+    if set.traces.is_empty() {
+        return Err(err(ImportError::NoTraces(format.label())));
+    }
+    set.rebuild_sessions();
+    Ok(Loaded { format, set })
+}
+
+/// Turns a serde_json error into the user-facing shape error of `format`.
+fn shape_error(format: Format, e: &serde_json::Error) -> ImportError {
+    if e.is_syntax() || e.is_eof() {
+        return ImportError::Syntax { line: e.line(), column: e.column(), reason: wire::reason(e) };
+    }
+    ImportError::Shape { format: format.label(), line: e.line(), column: e.column(), reason: wire::reason(e) }
+}

@@ -1,0 +1,401 @@
+//! OTLP JSON: spec form (hex ids, integer enums), protobuf-JSON (base64 ids, enum names), snake_case
+//! keys with nulls, one request, an array of requests, or JSON Lines (one request per line).
+
+use super::semconv;
+use super::wire::{is_blank_id, normalize_id, FlexFloat, FlexInt};
+use super::{shape_error, Format, ImportError};
+use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Deserialize, Default)]
+struct ExportRequest {
+    #[serde(alias = "resourceSpans", alias = "resource_spans")]
+    resource_spans: Option<Vec<ResourceSpans>>,
+}
+
+#[derive(Deserialize)]
+struct ResourceSpans {
+    resource: Option<Resource>,
+    #[serde(
+        alias = "scopeSpans",
+        alias = "scope_spans",
+        alias = "instrumentationLibrarySpans",
+        alias = "instrumentation_library_spans"
+    )]
+    scope_spans: Option<Vec<ScopeSpans>>,
+}
+
+#[derive(Deserialize)]
+struct Resource {
+    attributes: Option<Vec<KeyValue>>,
+}
+
+#[derive(Deserialize)]
+struct ScopeSpans {
+    #[serde(alias = "instrumentationLibrary", alias = "instrumentation_library")]
+    scope: Option<Scope>,
+    spans: Option<Vec<Span>>,
+}
+
+#[derive(Deserialize)]
+struct Scope {
+    name: Option<String>,
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Span {
+    #[serde(alias = "traceId", alias = "trace_id")]
+    trace_id: Option<String>,
+    #[serde(alias = "spanId", alias = "span_id")]
+    span_id: Option<String>,
+    #[serde(alias = "parentSpanId", alias = "parent_span_id")]
+    parent_span_id: Option<String>,
+    name: Option<String>,
+    kind: Option<EnumValue>,
+    #[serde(alias = "startTimeUnixNano", alias = "start_time_unix_nano")]
+    start_time_unix_nano: Option<FlexInt>,
+    #[serde(alias = "endTimeUnixNano", alias = "end_time_unix_nano")]
+    end_time_unix_nano: Option<FlexInt>,
+    attributes: Option<Vec<KeyValue>>,
+    events: Option<Vec<SpanEvent>>,
+    status: Option<Status>,
+}
+
+#[derive(Deserialize)]
+struct SpanEvent {
+    #[serde(alias = "timeUnixNano", alias = "time_unix_nano")]
+    time_unix_nano: Option<FlexInt>,
+    name: Option<String>,
+    attributes: Option<Vec<KeyValue>>,
+}
+
+#[derive(Deserialize)]
+struct Status {
+    code: Option<EnumValue>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct KeyValue {
+    key: String,
+    value: Option<AnyValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct AnyValue {
+    #[serde(alias = "stringValue", alias = "string_value")]
+    string_value: Option<String>,
+    #[serde(alias = "boolValue", alias = "bool_value")]
+    bool_value: Option<bool>,
+    #[serde(alias = "intValue", alias = "int_value")]
+    int_value: Option<IntText>,
+    #[serde(alias = "doubleValue", alias = "double_value")]
+    double_value: Option<FlexFloat>,
+    #[serde(alias = "bytesValue", alias = "bytes_value")]
+    bytes_value: Option<String>,
+    #[serde(alias = "arrayValue", alias = "array_value")]
+    array_value: Option<ArrayValue>,
+    #[serde(alias = "kvlistValue", alias = "kvlist_value")]
+    kvlist_value: Option<KvList>,
+}
+
+#[derive(Deserialize)]
+struct ArrayValue {
+    values: Option<Vec<AnyValue>>,
+}
+
+#[derive(Deserialize)]
+struct KvList {
+    values: Option<Vec<KeyValue>>,
+}
+
+/// An integer kept as its decimal text, so values beyond 2^53 or i64 are not rounded.
+struct IntText(String);
+
+impl<'de> Deserialize<'de> for IntText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IntText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntText, E> {
+                Ok(IntText(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntText, E> {
+                Ok(IntText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntText, E> {
+                Ok(IntText(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntText, E> {
+                Ok(IntText(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An enum written as its number (spec JSON) or its name (protobuf-JSON).
+enum EnumValue {
+    Num(i64),
+    Name(String),
+}
+
+impl<'de> Deserialize<'de> for EnumValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EnumValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an enum number or name")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<EnumValue, E> {
+                Ok(EnumValue::Num(v as i64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<EnumValue, E> {
+                Ok(EnumValue::Num(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnumValue, E> {
+                Ok(EnumValue::Name(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl EnumValue {
+    fn span_kind(&self) -> &'static str {
+        let n = match self {
+            EnumValue::Num(n) => *n,
+            EnumValue::Name(s) => match s.trim_start_matches("SPAN_KIND_").to_ascii_uppercase().as_str() {
+                "INTERNAL" => 1,
+                "SERVER" => 2,
+                "CLIENT" => 3,
+                "PRODUCER" => 4,
+                "CONSUMER" => 5,
+                _ => 0,
+            },
+        };
+        match n {
+            1 => "internal",
+            2 => "server",
+            3 => "client",
+            4 => "producer",
+            5 => "consumer",
+            _ => "unspecified",
+        }
+    }
+
+    fn is_error(&self) -> bool {
+        match self {
+            EnumValue::Num(n) => *n == 2,
+            EnumValue::Name(s) => s.eq_ignore_ascii_case("STATUS_CODE_ERROR") || s.eq_ignore_ascii_case("ERROR"),
+        }
+    }
+}
+
+fn attr_value(v: AnyValue) -> AttrValue {
+    if let Some(s) = v.string_value {
+        AttrValue::Str(s)
+    } else if let Some(b) = v.bool_value {
+        AttrValue::Bool(b)
+    } else if let Some(i) = v.int_value {
+        AttrValue::Int(i.0)
+    } else if let Some(f) = v.double_value {
+        AttrValue::Float(f.0.unwrap_or(f64::NAN))
+    } else if let Some(b) = v.bytes_value {
+        AttrValue::Bytes(b)
+    } else if let Some(a) = v.array_value {
+        AttrValue::Array(a.values.unwrap_or_default().into_iter().map(attr_value).collect())
+    } else if let Some(kv) = v.kvlist_value {
+        AttrValue::Map(attributes(kv.values))
+    } else {
+        AttrValue::Str(String::new())
+    }
+}
+
+fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
+    kvs.unwrap_or_default()
+        .into_iter()
+        .map(|kv| Attribute { key: kv.key, value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())) })
+        .collect()
+}
+
+/// Reads every export request in the body, in order.
+fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportError> {
+    if format == Format::OtlpJsonLines {
+        let mut out = Vec::new();
+        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            let req: ExportRequest = serde_json::from_slice(line).map_err(|e| match shape_error(format, &e) {
+                ImportError::Syntax { column, reason, .. } => ImportError::Syntax { line: n + 1, column, reason },
+                ImportError::Shape { format, column, reason, .. } => {
+                    ImportError::Shape { format, line: n + 1, column, reason }
+                }
+                other => other,
+            })?;
+            out.push(req);
+        }
+        return Ok(out);
+    }
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first == Some(b'[') {
+        serde_json::from_slice::<Vec<Option<ExportRequest>>>(body)
+            .map(|v| v.into_iter().flatten().collect())
+            .map_err(|e| shape_error(format, &e))
+    } else {
+        serde_json::from_slice::<ExportRequest>(body).map(|r| vec![r]).map_err(|e| shape_error(format, &e))
+    }
+}
+
+pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+    let mut set = TraceSet::default();
+    let mut order: Vec<String> = Vec::new();
+    let mut by_trace: HashMap<String, Vec<Observation>> = HashMap::new();
+    let mut untimed = 0usize;
+    for req in requests(body, format)? {
+        for rs in req.resource_spans.unwrap_or_default() {
+            let resource = attributes(rs.resource.and_then(|r| r.attributes));
+            let service = resource.iter().find(|a| a.key == "service.name").and_then(|a| a.value.as_str()).map(str::to_string);
+            for ss in rs.scope_spans.unwrap_or_default() {
+                let scope = ss.scope.and_then(|s| s.name.map(|n| (n, s.version)));
+                for span in ss.spans.unwrap_or_default() {
+                    let trace_id = span.trace_id.as_deref().map(normalize_id).unwrap_or_default();
+                    let mut ob = observation(span, &mut untimed);
+                    if let Some(svc) = &service {
+                        ob.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
+                    }
+                    if let Some((name, version)) = &scope {
+                        ob.attributes.push(Attribute { key: "otel.scope.name".into(), value: AttrValue::Str(name.clone()) });
+                        if let Some(v) = version {
+                            ob.attributes.push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v.clone()) });
+                        }
+                    }
+                    by_trace
+                        .entry(trace_id.clone())
+                        .or_insert_with(|| {
+                            order.push(trace_id.clone());
+                            Vec::new()
+                        })
+                        .push(ob);
+                }
+            }
+        }
+    }
+    if untimed > 0 {
+        set.warnings.push(crate::model::Warning {
+            source: file.to_string(),
+            message: format!("{untimed} span(s) have no start time; placed at time 0"),
+        });
+    }
+    for id in order {
+        let Some(mut obs) = by_trace.remove(&id) else { continue };
+        let mut session = None;
+        let mut user = None;
+        let mut tags = Vec::new();
+        for o in &mut obs {
+            let ids = semconv::apply(o);
+            session = session.or(ids.session_id);
+            user = user.or(ids.user_id);
+            for t in ids.tags {
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+        }
+        let mut t = Trace::build(id, obs, file, &mut set.warnings);
+        t.session_id = session;
+        t.user_id = user;
+        t.tags = tags;
+        if let Some(&r) = t.tree.roots.first() {
+            let root = &t.observations[r as usize];
+            t.name = Some(root.name.clone());
+            t.input = root.input.clone();
+            t.output = root.output.clone();
+        }
+        set.traces.push(t);
+    }
+    Ok(set)
+}
+
+fn observation(span: Span, untimed: &mut usize) -> Observation {
+    let start = span.start_time_unix_nano.and_then(|t| t.to_i64());
+    if start.is_none() {
+        *untimed += 1;
+    }
+    let id = span.span_id.as_deref().map(normalize_id).unwrap_or_default();
+    let mut ob = Observation::new(id, crate::model::Kind::Span, span.name.unwrap_or_default(), start.unwrap_or(0));
+    ob.parent_id = span.parent_span_id.filter(|p| !is_blank_id(p)).map(|p| normalize_id(&p));
+    ob.end_ns = span.end_time_unix_nano.and_then(|t| t.to_i64()).filter(|&e| e != 0);
+    ob.attributes = attributes(span.attributes);
+    if let Some(k) = span.kind {
+        ob.attributes.push(Attribute { key: "otel.span_kind".into(), value: AttrValue::Str(k.span_kind().into()) });
+    }
+    if let Some(status) = span.status {
+        if status.code.as_ref().is_some_and(EnumValue::is_error) {
+            ob.level = Level::Error;
+        }
+        ob.status_message = status.message.filter(|m| !m.is_empty());
+    }
+    ob.events = span
+        .events
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| Event {
+            name: e.name.unwrap_or_default(),
+            time_ns: e.time_unix_nano.and_then(|t| t.to_i64()).unwrap_or(ob.start_ns),
+            attributes: attributes(e.attributes),
+        })
+        .collect();
+    ob
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    #[test]
+    fn snake_case_with_nulls_and_enum_names() {
+        let body = br#"{"resource_spans":[{"resource":null,"scope_spans":[{"scope":null,"spans":[
+            {"trace_id":"AAECAwQFBgcICQoLDA0ODw==","span_id":"AAECAwQFBgc=","parent_span_id":null,"name":"s",
+             "kind":"SPAN_KIND_CLIENT","start_time_unix_nano":1000,"end_time_unix_nano":"3000",
+             "attributes":[{"key":"openinference.span.kind","value":{"string_value":"LLM"}}],
+             "status":{"code":"STATUS_CODE_ERROR","message":"boom"},"events":null}]}]}]}"#;
+        let set = import("x.json", body, Format::Otlp).unwrap();
+        let t = &set.traces[0];
+        assert_eq!(t.id, "000102030405060708090a0b0c0d0e0f");
+        let o = &t.observations[0];
+        assert_eq!(o.id, "0001020304050607");
+        assert_eq!(o.kind, Kind::Generation);
+        assert_eq!((o.start_ns, o.end_ns), (1000, Some(3000)));
+        assert_eq!(o.level, Level::Error);
+        assert_eq!(o.status_message.as_deref(), Some("boom"));
+        assert_eq!(o.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())));
+    }
+
+    #[test]
+    fn json_lines_errors_name_the_line() {
+        let body = b"{\"resourceSpans\":[]}\n{\"resourceSpans\": [oops]}\n";
+        let e = import("x.jsonl", body, Format::OtlpJsonLines).unwrap_err();
+        assert!(matches!(e, ImportError::Syntax { line: 2, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn big_integers_are_not_rounded() {
+        let body = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n","startTimeUnixNano":"1",
+            "attributes":[{"key":"big","value":{"intValue":"9223372036854775222"}},{"key":"huge","value":{"intValue":"99999999999999999999999"}}]}]}]}]}"#;
+        let set = import("x.json", body, Format::Otlp).unwrap();
+        let o = &set.traces[0].observations[0];
+        assert_eq!(o.attribute("big"), Some(&AttrValue::Int("9223372036854775222".into())));
+        assert_eq!(o.attribute("huge"), Some(&AttrValue::Int("99999999999999999999999".into())));
+    }
+}

@@ -1,0 +1,416 @@
+//! Span attribute conventions mapped onto the model: OpenInference, OpenTelemetry GenAI, Langfuse's
+//! own `langfuse.*`, Vercel AI SDK `ai.*`. Shared by every OTLP-shaped importer.
+
+use crate::model::time::parse_rfc3339_ns;
+use crate::model::{AttrValue, Attribute, Cost, Document, Kind, Level, Observation, Payload, Usage};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Trace-level facts found on a span.
+#[derive(Debug, Default)]
+pub struct TraceIds {
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// Keys deeper than this are left as plain attributes instead of being rebuilt into messages.
+const MAX_SEGMENTS: usize = 24;
+
+/// Fills kind, model, usage, cost, input/output, tool, documents, level from `o.attributes`, and
+/// removes the attributes whose content moved into those fields (all others stay, shown as-is).
+pub fn apply(o: &mut Observation) -> TraceIds {
+    let idx: HashMap<&str, usize> = o.attributes.iter().enumerate().map(|(i, a)| (a.key.as_str(), i)).rev().collect();
+    let get = |k: &str| idx.get(k).map(|&i| &o.attributes[i].value);
+    let text = |k: &str| get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.display())).filter(|s| !s.is_empty());
+    let first_text = |keys: &[&str]| keys.iter().find_map(|k| text(k));
+    let first_u64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_u64));
+    let first_f64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_f64));
+    let mut consumed: HashSet<String> = HashSet::new();
+
+    // Kind
+    let kind = first_text(&["openinference.span.kind", "langfuse.observation.type"])
+        .and_then(|k| Kind::from_name(&k))
+        .or_else(|| text("gen_ai.operation.name").and_then(|op| genai_kind(&op)))
+        .or_else(|| text("ai.operationId").and_then(|op| vercel_kind(&op)));
+
+    let model = first_text(&["llm.model_name", "gen_ai.response.model", "gen_ai.request.model", "langfuse.observation.model.name", "ai.model.id"]);
+
+    // Usage and cost
+    let mut usage = Usage {
+        input: first_u64(&["llm.token_count.prompt", "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "ai.usage.promptTokens"]),
+        output: first_u64(&["llm.token_count.completion", "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "ai.usage.completionTokens"]),
+        total: first_u64(&["llm.token_count.total", "gen_ai.usage.total_tokens"]),
+        details: Vec::new(),
+    };
+    for a in &o.attributes {
+        let detail = a
+            .key
+            .strip_prefix("llm.token_count.")
+            .filter(|k| k.contains("_details."))
+            .or_else(|| a.key.strip_prefix("gen_ai.usage.").filter(|k| !matches!(*k, "input_tokens" | "output_tokens" | "prompt_tokens" | "completion_tokens" | "total_tokens" | "cost")));
+        if let (Some(k), Some(n)) = (detail, a.value.as_u64()) {
+            usage.details.push((k.to_string(), n));
+        }
+    }
+    if usage.is_empty() {
+        if let Some(map) = text("langfuse.observation.usage_details").and_then(|s| serde_json::from_str::<BTreeMap<String, f64>>(&s).ok()) {
+            for (k, v) in map {
+                let n = v.max(0.0).round() as u64;
+                match k.as_str() {
+                    "input" => usage.input = Some(n),
+                    "output" => usage.output = Some(n),
+                    "total" => usage.total = Some(n),
+                    _ => usage.details.push((k, n)),
+                }
+            }
+        }
+    }
+    if usage.total_tokens() == 0 && usage.details.iter().all(|d| d.1 == 0) {
+        usage = Usage::default();
+    }
+    let mut cost = Cost { total: first_f64(&["llm.cost.total", "gen_ai.usage.cost"]), details: Vec::new() };
+    for (k, name) in [("llm.cost.prompt", "input"), ("llm.cost.completion", "output")] {
+        if let Some(v) = get(k).and_then(AttrValue::as_f64) {
+            cost.details.push((name.into(), v));
+        }
+    }
+    if cost.total.is_none() {
+        if let Some(map) = text("langfuse.observation.cost_details").and_then(|s| serde_json::from_str::<BTreeMap<String, f64>>(&s).ok()) {
+            for (k, v) in map {
+                if k == "total" {
+                    cost.total = Some(v);
+                } else {
+                    cost.details.push((k, v));
+                }
+            }
+            if cost.total.is_none() && !cost.details.is_empty() {
+                cost.total = Some(cost.details.iter().map(|d| d.1).sum());
+            }
+        }
+    }
+
+    // Messages and payloads
+    let in_messages = unflatten(&o.attributes, "llm.input_messages", &mut consumed)
+        .or_else(|| unflatten(&o.attributes, "gen_ai.prompt", &mut consumed));
+    let out_messages = unflatten(&o.attributes, "llm.output_messages", &mut consumed)
+        .or_else(|| unflatten(&o.attributes, "gen_ai.completion", &mut consumed));
+    let pick = |keys: &[&str], consumed: &mut HashSet<String>| -> Option<Payload> {
+        keys.iter().find_map(|k| {
+            let v = get(k)?;
+            consumed.insert(k.to_string());
+            Some(payload_of(v))
+        })
+    };
+    let input = match in_messages {
+        Some(v) => Some(Payload::from_value(&v)),
+        None => pick(&["gen_ai.input.messages", "input.value", "langfuse.observation.input", "ai.prompt.messages", "ai.prompt", "gen_ai.tool.call.arguments"], &mut consumed),
+    };
+    let output = match out_messages {
+        Some(v) => Some(Payload::from_value(&v)),
+        None => pick(&["gen_ai.output.messages", "output.value", "langfuse.observation.output", "ai.response.text", "gen_ai.tool.call.result"], &mut consumed),
+    };
+    if let Some(si) = get("gen_ai.system_instructions") {
+        let _ = si; // shown in attributes; the message view (issue 4) folds it into the conversation
+    }
+    let model_parameters = pick(&["llm.invocation_parameters", "langfuse.observation.model.parameters"], &mut consumed).or_else(|| {
+        let mut m = Map::new();
+        for a in &o.attributes {
+            if let Some(k) = a.key.strip_prefix("gen_ai.request.") {
+                if k != "model" {
+                    m.insert(k.to_string(), attr_json(&a.value));
+                }
+            }
+        }
+        (!m.is_empty()).then(|| Payload::from_value(&Value::Object(m)))
+    });
+
+    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", &mut consumed) {
+        Some(Value::Array(items)) => items.iter().map(document).collect(),
+        _ => Vec::new(),
+    };
+    let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
+    let level = text("langfuse.observation.level").and_then(|l| Level::from_name(&l));
+    let status = text("langfuse.observation.status_message");
+    let completion_start = text("langfuse.observation.completion_start_time")
+        .and_then(|s| parse_rfc3339_ns(s.trim_matches('"')))
+        .or_else(|| {
+            o.events
+                .iter()
+                .filter(|e| {
+                    let n = e.name.to_ascii_lowercase();
+                    n.contains("first_token") || n.contains("first token")
+                })
+                .map(|e| e.time_ns)
+                .min()
+        });
+    let ids = TraceIds {
+        session_id: first_text(&["session.id", "gen_ai.conversation.id", "langfuse.session.id"]),
+        user_id: first_text(&["user.id", "langfuse.user.id", "enduser.id"]),
+        tags: ["tag.tags", "langfuse.trace.tags"].iter().filter_map(|k| get(k)).flat_map(tags_of).collect(),
+    };
+
+    // Apply.
+    if let Some(k) = kind {
+        o.kind = k;
+    } else if o.kind == Kind::Span && model.is_some() && !usage.is_empty() {
+        o.kind = Kind::Generation;
+    }
+    o.model = model.or(o.model.take());
+    if !usage.is_empty() {
+        o.usage = usage;
+    }
+    if !cost.is_empty() {
+        o.cost = cost;
+    }
+    o.input = input.or(o.input.take());
+    o.output = output.or(o.output.take());
+    o.model_parameters = model_parameters.or(o.model_parameters.take());
+    if !documents.is_empty() {
+        o.documents = documents;
+    }
+    o.tool_name = tool_name;
+    if let Some(l) = level {
+        o.level = o.level.max(l);
+    }
+    if o.status_message.is_none() {
+        o.status_message = status.or_else(|| exception_summary(o));
+    }
+    o.completion_start_ns = completion_start.or(o.completion_start_ns);
+    if !consumed.is_empty() {
+        o.attributes.retain(|a| !consumed.contains(&a.key));
+    }
+    ids
+}
+
+fn genai_kind(op: &str) -> Option<Kind> {
+    Some(match op {
+        "chat" | "text_completion" | "generate_content" | "completion" => Kind::Generation,
+        "embeddings" | "embedding" => Kind::Embedding,
+        "execute_tool" => Kind::Tool,
+        "invoke_agent" | "create_agent" => Kind::Agent,
+        _ => return None,
+    })
+}
+
+fn vercel_kind(op: &str) -> Option<Kind> {
+    if op.ends_with(".doGenerate") || op.ends_with(".doStream") {
+        Some(Kind::Generation)
+    } else if op == "ai.toolCall" {
+        Some(Kind::Tool)
+    } else if op.starts_with("ai.embed") {
+        Some(Kind::Embedding)
+    } else {
+        None
+    }
+}
+
+fn exception_summary(o: &Observation) -> Option<String> {
+    let e = o.events.iter().find(|e| e.is_exception())?;
+    let get = |k: &str| e.attributes.iter().find(|a| a.key == k).map(|a| a.value.display());
+    match (get("exception.type"), get("exception.message")) {
+        (Some(t), Some(m)) => Some(format!("{t}: {m}")),
+        (t, m) => t.or(m),
+    }
+}
+
+fn tags_of(v: &AttrValue) -> Vec<String> {
+    match v {
+        AttrValue::Array(items) => items.iter().map(AttrValue::display).collect(),
+        AttrValue::Str(s) => serde_json::from_str::<Vec<String>>(s).unwrap_or_else(|_| vec![s.clone()]),
+        other => vec![other.display()],
+    }
+}
+
+fn payload_of(v: &AttrValue) -> Payload {
+    match v {
+        AttrValue::Str(s) => Payload::from_text(s),
+        AttrValue::Json(p) => p.clone(),
+        other => Payload::from_value(&attr_json(other)),
+    }
+}
+
+fn attr_json(v: &AttrValue) -> Value {
+    match v {
+        AttrValue::Str(s) | AttrValue::Bytes(s) => Value::String(s.clone()),
+        AttrValue::Int(s) => s.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(s.clone())),
+        AttrValue::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
+        AttrValue::Bool(b) => Value::Bool(*b),
+        AttrValue::Array(items) => Value::Array(items.iter().map(attr_json).collect()),
+        AttrValue::Map(entries) => Value::Object(entries.iter().map(|a| (a.key.clone(), attr_json(&a.value))).collect()),
+        AttrValue::Json(p) => serde_json::from_str(p.raw()).unwrap_or(Value::Null),
+    }
+}
+
+fn document(v: &Value) -> Document {
+    let s = |k: &str| v.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()));
+    Document {
+        id: s("id"),
+        content: s("content"),
+        score: v.get("score").and_then(|x| x.as_f64().or_else(|| x.as_str().and_then(|t| t.parse().ok()))),
+        metadata: s("metadata"),
+    }
+}
+
+/// Rebuilds flattened attributes (`prefix.0.message.role`, `prefix.0.message.tool_calls.1.tool_call.id`)
+/// into JSON: numeric segments become array positions, and the one-key wrappers OpenInference adds
+/// (`message`, `tool_call`, `message_content`, `document`) are removed. Marks the keys used.
+fn unflatten(attrs: &[Attribute], prefix: &str, consumed: &mut HashSet<String>) -> Option<Value> {
+    let mut root = Node::Obj(BTreeMap::new());
+    let mut any = false;
+    for a in attrs {
+        let Some(rest) = a.key.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) else { continue };
+        let segments: Vec<&str> = rest.split('.').collect();
+        if segments.len() > MAX_SEGMENTS || segments.iter().any(|s| s.is_empty()) {
+            continue;
+        }
+        if root.insert(&segments, attr_json(&a.value)) {
+            consumed.insert(a.key.clone());
+            any = true;
+        }
+    }
+    any.then(|| unwrap_wrappers(root.into_value()))
+}
+
+enum Node {
+    Leaf(Value),
+    Obj(BTreeMap<String, Node>),
+}
+
+impl Node {
+    fn insert(&mut self, path: &[&str], value: Value) -> bool {
+        let mut cur = self;
+        for (i, seg) in path.iter().enumerate() {
+            let Node::Obj(map) = cur else { return false };
+            if i + 1 == path.len() {
+                if map.contains_key(*seg) {
+                    return false;
+                }
+                map.insert(seg.to_string(), Node::Leaf(value));
+                return true;
+            }
+            cur = map.entry(seg.to_string()).or_insert_with(|| Node::Obj(BTreeMap::new()));
+        }
+        false
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            Node::Leaf(v) => v,
+            Node::Obj(map) => {
+                if !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok()) {
+                    let mut items: Vec<(usize, Node)> =
+                        map.into_iter().filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v))).collect();
+                    items.sort_by_key(|(i, _)| *i);
+                    Value::Array(items.into_iter().map(|(_, v)| v.into_value()).collect())
+                } else {
+                    Value::Object(map.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+                }
+            }
+        }
+    }
+}
+
+fn unwrap_wrappers(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            if map.len() == 1 {
+                let key = map.keys().next().cloned().unwrap_or_default();
+                if matches!(key.as_str(), "message" | "tool_call" | "message_content" | "document") {
+                    if let Some(inner) = map.into_iter().next().map(|(_, v)| v) {
+                        return unwrap_wrappers(inner);
+                    }
+                    return Value::Null;
+                }
+            }
+            Value::Object(map.into_iter().map(|(k, v)| (k, unwrap_wrappers(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(unwrap_wrappers).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Decoded;
+
+    fn attrs_from_flat_map(path: &str) -> Vec<Attribute> {
+        let text = std::fs::read_to_string(path).unwrap();
+        let map: serde_json::Map<String, Value> = serde_json::from_str(&text).unwrap();
+        map.into_iter()
+            .map(|(key, v)| Attribute {
+                key,
+                value: match v {
+                    Value::String(s) => AttrValue::Str(s),
+                    Value::Number(n) if n.is_f64() => AttrValue::Float(n.as_f64().unwrap()),
+                    Value::Number(n) => AttrValue::Int(n.to_string()),
+                    Value::Bool(b) => AttrValue::Bool(b),
+                    other => AttrValue::Str(other.to_string()),
+                },
+            })
+            .collect()
+    }
+
+    fn fixture(name: &str) -> String {
+        format!("{}/../shared/fixtures/openinference/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn openinference_llm_span_with_tool_calls() {
+        let mut o = Observation::new("s", Kind::Span, "llm", 0);
+        o.attributes = attrs_from_flat_map(&fixture("openinference_client_span_tool_calls.json"));
+        apply(&mut o);
+        assert_eq!(o.kind, Kind::Generation);
+        assert_eq!(o.model.as_deref(), Some("gpt-4-0613"));
+        assert_eq!((o.usage.input, o.usage.output, o.usage.total), (Some(97), Some(52), Some(149)));
+        let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else { panic!("input not json") };
+        assert_eq!(input[0]["role"], "user");
+        assert_eq!(input[0]["contents"][0]["text"], "Weather in Paris?");
+        assert_eq!(input[1]["tool_calls"][0]["function"]["name"], "get_weather");
+        assert_eq!(input[1]["tool_calls"][0]["id"], "1234");
+        assert_eq!(input[2]["tool_call_id"], "1234");
+        let Decoded::Json(output) = o.output.as_ref().unwrap().decode() else { panic!("output not json") };
+        assert_eq!(output[0]["role"], "assistant");
+        // messages replaced the flattened keys; the raw request stays visible as an attribute
+        assert!(o.attribute("llm.input_messages.0.message.role").is_none());
+        assert!(o.attribute("input.value").is_some());
+        let Decoded::Json(params) = o.model_parameters.as_ref().unwrap().decode() else { panic!() };
+        assert_eq!(params["temperature"], 0.5);
+    }
+
+    #[test]
+    fn genai_span_with_message_strings() {
+        let mut o = Observation::new("s", Kind::Span, "chat", 0);
+        o.attributes = attrs_from_flat_map(&fixture("otel_genai_client_span_tool_calls.json"));
+        apply(&mut o);
+        assert_eq!(o.kind, Kind::Generation);
+        assert_eq!(o.model.as_deref(), Some("gpt-4-0613"));
+        assert_eq!(o.usage.input, Some(97));
+        assert_eq!(o.usage.output, Some(52));
+        let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else { panic!("input not json") };
+        assert_eq!(input[1]["parts"][1]["name"], "get_weather");
+        let Decoded::Json(params) = o.model_parameters.as_ref().unwrap().decode() else { panic!() };
+        assert_eq!(params["temperature"], 0.5);
+    }
+
+    #[test]
+    fn retrieval_documents_and_tool_names() {
+        let mut o = Observation::new("s", Kind::Span, "retrieve", 0);
+        o.attributes = vec![
+            Attribute { key: "openinference.span.kind".into(), value: AttrValue::Str("RETRIEVER".into()) },
+            Attribute { key: "retrieval.documents.1.document.content".into(), value: AttrValue::Str("second".into()) },
+            Attribute { key: "retrieval.documents.0.document.content".into(), value: AttrValue::Str("first".into()) },
+            Attribute { key: "retrieval.documents.0.document.score".into(), value: AttrValue::Float(0.9) },
+            Attribute { key: "tool.name".into(), value: AttrValue::Str("search".into()) },
+            Attribute { key: "session.id".into(), value: AttrValue::Str("s1".into()) },
+        ];
+        let ids = apply(&mut o);
+        assert_eq!(o.kind, Kind::Retriever);
+        assert_eq!(o.documents.len(), 2);
+        assert_eq!(o.documents[0].content.as_deref(), Some("first"));
+        assert_eq!(o.documents[0].score, Some(0.9));
+        assert_eq!(o.tool_name.as_deref(), Some("search"));
+        assert_eq!(ids.session_id.as_deref(), Some("s1"));
+    }
+}

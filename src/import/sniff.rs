@@ -1,0 +1,286 @@
+//! Content sniffing: which format a file is, from its first bytes, whatever its name.
+
+use super::{Format, ImportError};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
+use std::fmt;
+
+/// Sniffing reads at most this much: enough for the first keys of any format, cheap on 100 MB files.
+const SNIFF_BYTES: usize = 256 * 1024;
+
+/// Removes a UTF-8 byte-order mark; refuses encodings and binaries we cannot read, with the reason.
+pub fn strip_bom(bytes: &[u8]) -> Result<&[u8], ImportError> {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ImportError::Utf16);
+    }
+    let magic: [(&[u8], &str); 4] = [
+        (b"PK\x03\x04", "a zip archive"),
+        (&[0x1F, 0x8B], "a gzip archive"),
+        (b"\x0A\x0D\x0D\x0A", "a pcap capture"),
+        (b"%PDF", "a PDF document"),
+    ];
+    for (m, what) in magic {
+        if bytes.starts_with(m) {
+            return Err(ImportError::Binary(what));
+        }
+    }
+    // UTF-16 without a BOM: every other byte zero in the first characters.
+    if bytes.len() >= 4 && (bytes[1] == 0 && bytes[3] == 0 || bytes[0] == 0 && bytes[2] == 0) {
+        return Err(ImportError::Utf16);
+    }
+    Ok(bytes)
+}
+
+/// What the first value of a document looks like: its keys, and the keys one level down.
+#[derive(Debug, Default)]
+pub struct Shape {
+    pub top_array: bool,
+    /// Keys of the top object, or of the first element when the top is an array.
+    pub keys: Vec<String>,
+    /// For each key above: the keys of its value (or of its first element if it is an array).
+    pub sub: Vec<(String, Vec<String>)>,
+    /// The first value was complete and more JSON values follow (JSON Lines).
+    pub more_values: bool,
+}
+
+impl Shape {
+    pub fn has(&self, k: &str) -> bool {
+        self.keys.iter().any(|x| x == k)
+    }
+
+    pub fn sub_has(&self, key: &str, k: &str) -> bool {
+        self.sub.iter().any(|(name, keys)| name == key && keys.iter().any(|x| x == k))
+    }
+}
+
+pub fn shape(body: &[u8]) -> Shape {
+    let prefix = &body[..body.len().min(SNIFF_BYTES)];
+    let cell = RefCell::new(Shape::default());
+    let mut de = serde_json::Deserializer::from_slice(prefix);
+    let complete = Top { cell: &cell }.deserialize(&mut de).is_ok();
+    let mut s = cell.into_inner();
+    // Something after a complete first value: JSON Lines (or junk, which the line parser reports).
+    s.more_values = complete && de.end().is_err();
+    s
+}
+
+/// Decides the format, or says clearly why the file is not one Canopy reads.
+pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if !matches!(first, Some(b'{') | Some(b'[')) {
+        // Let serde word the complaint with a position.
+        return Err(match serde_json::from_slice::<IgnoredAny>(body) {
+            Err(e) => ImportError::Syntax { line: e.line(), column: e.column(), reason: super::wire::reason(&e) },
+            Ok(_) => ImportError::Unrecognized("the file holds a single JSON value, not traces".into()),
+        });
+    }
+    let s = shape(body);
+    let otlp = s.has("resourceSpans") || s.has("resource_spans");
+    if otlp {
+        return Ok(if s.more_values { Format::OtlpJsonLines } else { Format::Otlp });
+    }
+    if s.has("trace") && (s.has("observations") || s.sub_has("trace", "timestamp") || s.sub_has("trace", "projectId")) {
+        return Ok(Format::LangfuseExport);
+    }
+    if s.has("id") && s.has("observations") && (s.has("timestamp") || s.has("projectId") || s.has("scores")) {
+        return Ok(Format::LangfuseApiTrace);
+    }
+    Err(unsupported(&s).unwrap_or_else(|| {
+        if s.keys.is_empty() {
+            ImportError::Unrecognized("the JSON is empty or holds no objects".into())
+        } else {
+            let mut keys = s.keys.clone();
+            keys.truncate(6);
+            ImportError::Unrecognized(format!(
+                "the file's keys ({}) match no supported format (Langfuse export or API trace, OTLP JSON)",
+                keys.join(", ")
+            ))
+        }
+    }))
+}
+
+/// Recognises formats we know of but do not open yet, so the message can name them.
+fn unsupported(s: &Shape) -> Option<ImportError> {
+    let jaeger = (s.has("traceID") && s.has("spans"))
+        || (s.has("data") && (s.sub_has("data", "traceID") || s.sub_has("data", "spans")))
+        || (s.has("spanID") && s.has("operationName"));
+    if jaeger {
+        return Some(ImportError::Unsupported("a Jaeger file"));
+    }
+    if (s.has("post") || s.has("patch")) || (s.has("run_type") && s.has("dotted_order")) {
+        return Some(ImportError::Unsupported("LangSmith runs"));
+    }
+    if s.has("data") && (s.sub_has("data", "context") || s.sub_has("data", "span_kind")) {
+        return Some(ImportError::Unsupported("Phoenix span JSON"));
+    }
+    if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
+        return Some(ImportError::Unsupported("a Chrome/Perfetto trace-event file"));
+    }
+    if s.has("openinference.span.kind") || s.keys.iter().any(|k| k.starts_with("gen_ai.") || k.starts_with("llm.")) {
+        return Some(ImportError::Unsupported("a single span's flat attribute map (not a whole trace)"));
+    }
+    None
+}
+
+struct Top<'a> {
+    cell: &'a RefCell<Shape>,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let idx = {
+                let mut shape = self.cell.borrow_mut();
+                shape.keys.push(key.clone());
+                shape.sub.push((key, Vec::new()));
+                shape.sub.len() - 1
+            };
+            map.next_value_seed(SubKeys { cell: self.cell, idx })?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.cell.borrow_mut().top_array = true;
+        if seq.next_element_seed(Top { cell: self.cell })?.is_some() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// Records the keys of an object, or of an array's first object, into `sub[idx]` as they are read,
+/// so a value cut off by the sniff limit still tells what it started with.
+struct SubKeys<'a> {
+    cell: &'a RefCell<Shape>,
+    idx: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SubKeys<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SubKeys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if let Some(entry) = self.cell.borrow_mut().sub.get_mut(self.idx) {
+                entry.1.push(key);
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if seq.next_element_seed(SubKeys { cell: self.cell, idx: self.idx })?.is_some() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content() {
+        assert_eq!(detect(br#"{"resourceSpans":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"[{"resourceSpans":[]}]"#), Ok(Format::Otlp));
+        assert_eq!(detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
+        assert_eq!(detect(br#"{"resource_spans":null}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
+        assert_eq!(
+            detect(br#"{"id":"x","timestamp":"t","observations":[],"scores":[]}"#),
+            Ok(Format::LangfuseApiTrace)
+        );
+    }
+
+    #[test]
+    fn names_formats_not_supported_yet() {
+        let e = detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#).unwrap_err();
+        assert_eq!(e.to_string(), "no traces found: this looks like a Jaeger file, which is not supported yet");
+        let e = detect(br#"{"post":[],"patch":[]}"#).unwrap_err();
+        assert!(e.to_string().contains("LangSmith"));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = detect(b"hello").unwrap_err();
+        assert!(matches!(e, ImportError::Syntax { line: 1, column: 1, .. }), "{e:?}");
+        assert!(e.to_string().starts_with("not valid JSON: line 1, column 1: expected value"), "{e}");
+    }
+
+    #[test]
+    fn refuses_binaries_and_encodings() {
+        assert_eq!(strip_bom(b"PK\x03\x04rest"), Err(ImportError::Binary("a zip archive")));
+        assert_eq!(strip_bom(b"  \n"), Err(ImportError::Empty));
+        assert_eq!(strip_bom(&[0xFF, 0xFE, b'{', 0]), Err(ImportError::Utf16));
+        assert_eq!(strip_bom(b"\xEF\xBB\xBF{}"), Ok(&b"{}"[..]));
+    }
+
+    #[test]
+    fn truncated_sniff_still_sees_early_keys() {
+        let s = shape(br#"{"trace":{"id":"a","timestamp":"2024","input":"unterminated"#);
+        assert!(s.has("trace"));
+        assert!(s.sub_has("trace", "timestamp"));
+        assert!(s.sub_has("trace", "input"));
+        assert_eq!(detect(br#"{"trace":{"id":"a","timestamp":"2024","input":"unterminated"#), Ok(Format::LangfuseExport));
+    }
+}

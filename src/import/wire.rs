@@ -1,0 +1,182 @@
+//! Wire helpers shared by importers: flexible numbers, ids, timestamps, error wording.
+
+use crate::model::time::parse_rfc3339_ns;
+use serde::de::{self, Deserializer, Visitor};
+use std::fmt;
+
+/// serde_json's message without its " at line L column C" tail (we print those ourselves).
+pub fn reason(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// An integer written as a JSON number or a string (OTLP writes 64-bit values as strings).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FlexInt(pub Option<i128>);
+
+impl<'de> serde::Deserialize<'de> for FlexInt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FlexInt;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer or a string holding one")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FlexInt, E> {
+                Ok(FlexInt(Some(v.into())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FlexInt, E> {
+                Ok(FlexInt(Some(v.into())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FlexInt, E> {
+                Ok(FlexInt(v.is_finite().then_some(v as i128)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FlexInt, E> {
+                Ok(FlexInt(v.trim().parse::<i128>().ok()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<FlexInt, E> {
+                Ok(FlexInt(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<FlexInt, E> {
+                Ok(FlexInt(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<FlexInt, D::Error> {
+                d.deserialize_any(V)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl FlexInt {
+    pub fn to_i64(self) -> Option<i64> {
+        self.0.and_then(|v| i64::try_from(v).ok())
+    }
+}
+
+/// A number written as a JSON number or a string ("NaN", "0.25").
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FlexFloat(pub Option<f64>);
+
+impl<'de> serde::Deserialize<'de> for FlexFloat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FlexFloat;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(Some(v as f64)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(Some(v as f64)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(Some(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(v.trim().parse::<f64>().ok()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<FlexFloat, E> {
+                Ok(FlexFloat(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<FlexFloat, D::Error> {
+                d.deserialize_any(V)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An ISO timestamp field, or null.
+pub fn iso_ns(s: Option<&str>) -> Option<i64> {
+    s.and_then(parse_rfc3339_ns)
+}
+
+/// Normalises trace/span ids to lowercase hex: OTLP spec JSON writes hex, protobuf-JSON writes base64.
+pub fn normalize_id(raw: &str) -> String {
+    let s = raw.trim();
+    let is_hex = !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_hex && (s.len() == 16 || s.len() == 32) {
+        return s.to_ascii_lowercase();
+    }
+    if let Some(bytes) = base64_decode(s) {
+        if bytes.len() == 8 || bytes.len() == 16 {
+            return bytes.iter().map(|b| format!("{b:02x}")).collect();
+        }
+    }
+    if is_hex {
+        return s.to_ascii_lowercase();
+    }
+    s.to_string()
+}
+
+/// True for ids that carry no value: empty, or all zeros (OTLP's "no parent").
+pub fn is_blank_id(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty() || t.bytes().all(|b| b == b'0') || t.bytes().all(|b| b == b'A' || b == b'=')
+}
+
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_hex_and_base64_agree() {
+        assert_eq!(normalize_id("5B8EFFF798038103D269B633813FC60C"), "5b8efff798038103d269b633813fc60c");
+        assert_eq!(normalize_id("tH12H+eb6IruQTQs3VJyaA=="), "b47d761fe79be88aee41342cdd527268");
+        assert_eq!(normalize_id("ziprJqtLsl8="), "ce2a6b26ab4bb25f");
+        assert_eq!(normalize_id("not an id"), "not an id");
+        assert!(is_blank_id(""));
+        assert!(is_blank_id("0000000000000000"));
+        assert!(is_blank_id("AAAAAAAAAAA="));
+        assert!(!is_blank_id("ziprJqtLsl8="));
+    }
+
+    #[test]
+    fn flex_numbers() {
+        let v: Vec<FlexInt> = serde_json::from_str(r#"["1751474840301046016", 12, null, "x", 1.5]"#).unwrap();
+        assert_eq!(v[0].to_i64(), Some(1_751_474_840_301_046_016));
+        assert_eq!(v[1].to_i64(), Some(12));
+        assert_eq!(v[2].to_i64(), None);
+        assert_eq!(v[3].to_i64(), None);
+        assert_eq!(v[4].to_i64(), Some(1));
+        let f: Vec<FlexFloat> = serde_json::from_str(r#"[0.5, "0.25", null, true]"#).unwrap();
+        assert_eq!(f.iter().map(|x| x.0).collect::<Vec<_>>(), vec![Some(0.5), Some(0.25), None, None]);
+    }
+}

@@ -1,0 +1,17 @@
+//! Canopy: an LLM trace viewer that runs in the browser.
+//!
+//! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter.
+//! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches.
+//! - `source` (wasm only): where bytes come from — file drop/picker, URL.
+//! - `views` (wasm only): Leptos components, one per file.
+//! - `app` (wasm only): the root component, load state and panic reporting.
+
+pub mod import;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod source;
+#[cfg(target_arch = "wasm32")]
+pub mod views;

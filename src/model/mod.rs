@@ -1,9 +1,12 @@
 //! The in-memory trace model: TraceSet → Trace → Observation, plus Score and Session. Pure Rust.
 
 pub mod filter;
+pub mod layout;
+pub mod messages;
 pub mod payload;
 pub mod time;
 pub mod tree;
+pub mod units;
 
 pub use payload::{Decoded, Payload};
 pub use tree::{Totals, Tree};

@@ -1,0 +1,165 @@
+//! The root component: load state shared through context, loading from files and URLs, panic reporting.
+
+use crate::import;
+use crate::model::TraceSet;
+use crate::source;
+use crate::views::shell::Shell;
+use leptos::prelude::*;
+
+/// One message in the error banner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub id: u64,
+    pub text: String,
+}
+
+/// Shared app state. The TraceSet is replaced only by merging a new load into it; views read it.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub data: RwSignal<TraceSet>,
+    /// Bumped on every successful load so views can reset per-load UI state.
+    pub generation: RwSignal<u64>,
+    pub trace: RwSignal<Option<usize>>,
+    pub selected: RwSignal<Option<u32>>,
+    pub errors: RwSignal<Vec<Notice>>,
+    pub loading: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        AppState {
+            data: RwSignal::new(TraceSet::default()),
+            generation: RwSignal::new(0),
+            trace: RwSignal::new(None),
+            selected: RwSignal::new(None),
+            errors: RwSignal::new(Vec::new()),
+            loading: RwSignal::new(None),
+        }
+    }
+
+    pub fn push_error(&self, text: String) {
+        self.errors.update(|e| {
+            let id = e.last().map(|n| n.id + 1).unwrap_or(0);
+            e.push(Notice { id, text });
+        });
+    }
+
+    /// Imports bytes and merges them in; on failure shows why and keeps what was loaded.
+    pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
+        match import::load(name, bytes) {
+            Ok(loaded) => {
+                let first_new = self.data.with_untracked(|d| d.traces.len());
+                self.data.update(|d| d.merge(loaded.set));
+                self.generation.update(|g| *g += 1);
+                self.trace.set(Some(first_new));
+                self.selected.set(None);
+            }
+            Err(e) => self.push_error(e.to_string()),
+        }
+    }
+
+    /// Reads and loads files one after another (several dropped together merge into one set).
+    pub fn load_files(self, files: Vec<web_sys::File>) {
+        if files.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            for f in files {
+                let name = f.name();
+                self.loading.set(Some(format!("Reading {name}…")));
+                source::yield_to_browser().await;
+                match source::read_file(&f).await {
+                    Ok(bytes) => {
+                        self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
+                        source::yield_to_browser().await;
+                        self.load_bytes(&name, &bytes);
+                    }
+                    Err(e) => self.push_error(format!("{name}: {e}")),
+                }
+            }
+            self.loading.set(None);
+        });
+    }
+
+    /// Fetches an address and loads it.
+    pub fn load_url(self, url: String) {
+        leptos::task::spawn_local(async move {
+            let name = source::name_of_url(&url);
+            self.loading.set(Some(format!("Fetching {name}…")));
+            source::yield_to_browser().await;
+            match source::fetch_url(&url).await {
+                Ok((name, bytes)) => {
+                    self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
+                    source::yield_to_browser().await;
+                    self.load_bytes(&name, &bytes);
+                }
+                Err(e) => self.push_error(format!("{url}: {e}")),
+            }
+            self.loading.set(None);
+        });
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn human_bytes(n: usize) -> String {
+    let f = n as f64;
+    if f >= 1e9 {
+        format!("{:.1} GB", f / 1e9)
+    } else if f >= 1e6 {
+        format!("{:.1} MB", f / 1e6)
+    } else if f >= 1e3 {
+        format!("{:.0} KB", f / 1e3)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// The `url` query parameter, if the page was opened as a share link for a file.
+fn url_param() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("url").filter(|u| !u.trim().is_empty())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    if let Some(url) = url_param() {
+        state.load_url(url);
+    }
+    view! { <Shell/> }
+}
+
+/// Entry point called by `main`: panic reporting, then mount.
+pub fn start() {
+    std::panic::set_hook(Box::new(report_panic));
+    leptos::mount::mount_to_body(App);
+}
+
+/// A panic leaves the wasm instance unusable; instead of a dead or blank page, show what happened
+/// and a text to copy into a bug report. Written with plain DOM calls since the app may be broken.
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let report = format!("Canopy {} crashed: {info}", env!("CARGO_PKG_VERSION"));
+    web_sys::console::error_1(&report.clone().into());
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(body) = doc.body() else { return };
+    if let Ok(div) = doc.create_element("div") {
+        div.set_class_name("crash-report");
+        div.set_attribute("role", "alert").ok();
+        if let Ok(h) = doc.create_element("strong") {
+            h.set_text_content(Some("Canopy hit an internal error and stopped. Reload the page to continue; please report this text:"));
+            div.append_child(&h).ok();
+        }
+        if let Ok(pre) = doc.create_element("pre") {
+            pre.set_text_content(Some(&report));
+            div.append_child(&pre).ok();
+        }
+        body.append_child(&div).ok();
+    }
+}

@@ -1,0 +1,247 @@
+//! Detail pane of the selected observation: times, model, usage, cost, status, payloads, attributes, events.
+
+use crate::app::AppState;
+use crate::model::time::{format_duration, format_utc};
+use crate::model::units::{format_cost, format_tokens};
+use crate::model::{AttrValue, Attribute, Decoded, Level, Observation, Trace, TraceSet};
+use crate::views::kind_class;
+use crate::views::payload::{LongText, PayloadView};
+use leptos::prelude::*;
+
+#[component]
+pub fn Detail() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail">
+            {move || {
+                let ti = state.trace.get();
+                let sel = state.selected.get();
+                state.data.with(|d| {
+                    let t = ti.and_then(|i| d.traces.get(i));
+                    match (t, sel) {
+                        (Some(t), Some(i)) => match t.observations.get(i as usize) {
+                            Some(o) => observation_view(d, t, o).into_any(),
+                            None => view! { <p class="hint">"Select an observation."</p> }.into_any(),
+                        },
+                        (Some(t), None) => trace_view(t).into_any(),
+                        _ => ().into_any(),
+                    }
+                })
+            }}
+        </section>
+    }
+}
+
+fn trace_view(t: &Trace) -> impl IntoView {
+    view! {
+        <div class="detail-body">
+            <p class="hint">"Select an observation in the tree (or use ↑/↓) to see its details."</p>
+            {t.input.clone().map(|p| section("Trace input", view! { <PayloadView payload=p/> }))}
+            {t.output.clone().map(|p| section("Trace output", view! { <PayloadView payload=p/> }))}
+            {(!t.attributes.is_empty()).then(|| section("Trace metadata", attributes_table(&t.attributes)))}
+        </div>
+    }
+}
+
+fn section(title: &'static str, body: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <div class="detail-section">
+            <h4>{title}</h4>
+            {body}
+        </div>
+    }
+}
+
+fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
+    let start_offset = o.start_ns - t.start_ns;
+    let mut facts: Vec<(&'static str, String)> = vec![
+        ("start", format!("{} (+{})", format_utc(o.start_ns), format_duration(start_offset))),
+        ("duration", o.duration_ns().map(format_duration).unwrap_or_else(|| "running (no end time)".into())),
+    ];
+    if let Some(cs) = o.completion_start_ns {
+        facts.push(("time to first token", format_duration(cs - o.start_ns)));
+    }
+    if let Some(m) = &o.model {
+        facts.push(("model", m.clone()));
+    }
+    if let Some(tn) = &o.tool_name {
+        facts.push(("tool", tn.clone()));
+    }
+    facts.push(("id", o.id.clone()));
+    if let Some(p) = &o.parent_id {
+        facts.push(("parent id", p.clone()));
+    }
+    let usage = (!o.usage.is_empty()).then(|| {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        if let Some(v) = o.usage.input {
+            rows.push(("input".into(), format_tokens(v)));
+        }
+        if let Some(v) = o.usage.output {
+            rows.push(("output".into(), format_tokens(v)));
+        }
+        rows.push(("total".into(), format_tokens(o.usage.total_tokens())));
+        for (k, v) in &o.usage.details {
+            rows.push((k.clone(), format_tokens(*v)));
+        }
+        rows
+    });
+    let counted = t.totals.usage_counted.get(t.observations.iter().position(|x| std::ptr::eq(x, o)).unwrap_or(0)).copied();
+    let cost = (!o.cost.is_empty()).then(|| {
+        let mut rows: Vec<(String, String)> = o.cost.details.iter().map(|(k, v)| (k.clone(), format_cost(*v))).collect();
+        rows.push(("total".into(), format_cost(o.cost.total_usd())));
+        rows
+    });
+    let scores: Vec<(String, String, Option<String>)> =
+        d.observation_scores(t, o).map(|s| (s.name.clone(), s.value.display(), s.comment.clone())).collect();
+    let exceptions: Vec<_> = o.events.iter().filter(|e| e.is_exception()).cloned().collect();
+    let other_events: Vec<_> = o.events.iter().filter(|e| !e.is_exception()).cloned().collect();
+    let level = o.level;
+    let status = o.status_message.clone();
+    view! {
+        <div class="detail-body">
+            <div class="detail-title">
+                <span class=kind_class(o.kind)>{o.kind.label()}</span>
+                <h3>{o.name.clone()}</h3>
+            </div>
+            {(level != Level::Default || status.is_some())
+                .then(|| {
+                    view! {
+                        <div class="status" class:status-error=level == Level::Error class:status-warning=level == Level::Warning>
+                            <b>{level.label().to_uppercase()}</b>
+                            {status.map(|s| view! { <span class="status-message">{s}</span> })}
+                        </div>
+                    }
+                })}
+            {exceptions
+                .into_iter()
+                .map(|e| {
+                    let get = |k: &str| e.attributes.iter().find(|a| a.key == k).map(|a| a.value.display());
+                    let head = [get("exception.type"), get("exception.message")].into_iter().flatten().collect::<Vec<_>>().join(": ");
+                    view! {
+                        <div class="exception">
+                            <b>{if head.is_empty() { "exception".to_string() } else { head }}</b>
+                            {get("exception.stacktrace").map(|s| view! { <pre class="stacktrace">{s}</pre> })}
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <dl class="facts">
+                {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            {usage.map(|rows| {
+                section(
+                    "Usage (tokens)",
+                    view! {
+                        {kv_table(rows)}
+                        {(counted == Some(false))
+                            .then(|| view! { <p class="hint">"Not added to the trace total: observations below it carry the same usage."</p> })}
+                    },
+                )
+            })}
+            {cost.map(|rows| section("Cost (USD)", kv_table(rows)))}
+            {(!scores.is_empty())
+                .then(|| {
+                    section(
+                        "Scores",
+                        view! {
+                            <ul class="scores">
+                                {scores
+                                    .into_iter()
+                                    .map(|(n, v, c)| {
+                                        let title = c.clone().unwrap_or_default();
+                                        view! { <li title=title><b>{n}</b>": "{v}{c.map(|c| view! { <div class="score-comment">{c}</div> })}</li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        },
+                    )
+                })}
+            {o.input.clone().map(|p| section("Input", view! { <PayloadView payload=p/> }))}
+            {o.output.clone().map(|p| section("Output", view! { <PayloadView payload=p/> }))}
+            {(!o.documents.is_empty())
+                .then(|| {
+                    section(
+                        "Documents",
+                        view! {
+                            <ol class="documents">
+                                {o.documents
+                                    .iter()
+                                    .map(|doc| {
+                                        let title = [doc.id.clone(), doc.score.map(|s| format!("score {s:.3}"))].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                                        view! {
+                                            <li>
+                                                {(!title.is_empty()).then(|| view! { <div class="doc-meta">{title}</div> })}
+                                                <LongText text=doc.content.clone().unwrap_or_default() class="doc-content"/>
+                                                {doc.metadata.clone().map(|m| view! { <div class="doc-meta">{m}</div> })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        },
+                    )
+                })}
+            {o.model_parameters.clone().map(|p| section("Model parameters", view! { <PayloadView payload=p/> }))}
+            {(!o.attributes.is_empty()).then(|| section("Metadata and attributes", attributes_table(&o.attributes)))}
+            {(!other_events.is_empty())
+                .then(|| {
+                    let start = o.start_ns;
+                    section(
+                        "Events",
+                        view! {
+                            <ul class="events">
+                                {other_events
+                                    .into_iter()
+                                    .map(|e| {
+                                        let attrs = e.attributes.iter().map(|a| format!("{}={}", a.key, a.value.display())).collect::<Vec<_>>().join(", ");
+                                        view! { <li><b>{e.name.clone()}</b>{format!(" +{} ", format_duration(e.time_ns - start))}<span class="event-attrs">{attrs}</span></li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        },
+                    )
+                })}
+        </div>
+    }
+}
+
+fn kv_table(rows: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <table class="kv">
+            <tbody>{rows.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> }).collect_view()}</tbody>
+        </table>
+    }
+}
+
+/// Attributes as rows; a JSON metadata object is spread into one row per key.
+fn attributes_table(attrs: &[Attribute]) -> impl IntoView {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for a in attrs {
+        match &a.value {
+            AttrValue::Json(p) => match p.decode() {
+                Decoded::Json(serde_json::Value::Object(map)) => {
+                    for (k, v) in map {
+                        let text = match v {
+                            serde_json::Value::String(s) => s,
+                            other => serde_json::to_string_pretty(&other).unwrap_or_default(),
+                        };
+                        rows.push((format!("{}.{k}", a.key), text));
+                    }
+                }
+                Decoded::Json(v) => rows.push((a.key.clone(), serde_json::to_string_pretty(&v).unwrap_or_default())),
+                Decoded::Text(t) => rows.push((a.key.clone(), t)),
+            },
+            other => rows.push((a.key.clone(), other.display())),
+        }
+    }
+    view! {
+        <table class="kv attributes">
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|(k, v)| view! { <tr><th>{k}</th><td><LongText text=v class="attr-value"/></td></tr> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

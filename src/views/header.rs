@@ -1,0 +1,74 @@
+//! The trace header: name, id, start, duration, tokens, cost, counts, session and user.
+
+use crate::app::AppState;
+use crate::model::time::{format_duration, format_utc};
+use crate::model::units::{format_cost, format_tokens};
+use leptos::prelude::*;
+
+#[component]
+pub fn TraceHeader() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let Some(ti) = state.trace.get() else { return ().into_any() };
+        state.data.with(|d| {
+            let Some(t) = d.traces.get(ti) else { return ().into_any() };
+            let stat = |label: &'static str, value: String| {
+                view! {
+                    <span class="stat">
+                        <span class="stat-label">{label}</span>
+                        <span class="stat-value">{value}</span>
+                    </span>
+                }
+            };
+            let duration = match (t.duration_ns(), t.totals.in_progress) {
+                (Some(d), 0) => format_duration(d),
+                (Some(d), _) => format!("{} (running)", format_duration(d)),
+                (None, _) => "running".to_string(),
+            };
+            let has_errors = t.totals.errors > 0;
+            let scores: Vec<String> = d.trace_scores(t).map(|s| format!("{}: {}", s.name, s.value.display())).collect();
+            view! {
+                <div class="trace-header">
+                    <h2 class="trace-name">{t.display_name().to_string()}</h2>
+                    <div class="trace-id" title="Trace id">{t.id.clone()}</div>
+                    <div class="stats">
+                        {stat("start", format_utc(t.start_ns))}
+                        {stat("duration", duration)}
+                        {stat("observations", t.observations.len().to_string())}
+                        {(t.totals.tokens > 0).then(|| stat("tokens", format_tokens(t.totals.tokens)))}
+                        {t.totals.has_cost.then(|| stat("cost", format_cost(t.totals.cost_usd)))}
+                        <span class="stat" class:has-errors=has_errors>
+                            <span class="stat-label">"errors"</span>
+                            <span class="stat-value">{t.totals.errors.to_string()}</span>
+                        </span>
+                        {t.session_id.clone().map(|s| stat("session", s))}
+                        {t.user_id.clone().map(|u| stat("user", u))}
+                        {(!t.tags.is_empty()).then(|| stat("tags", t.tags.join(", ")))}
+                        {(!scores.is_empty()).then(|| stat("scores", scores.join(" · ")))}
+                    </div>
+                    <Warnings/>
+                </div>
+            }
+            .into_any()
+        })
+    }
+}
+
+#[component]
+fn Warnings() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let warnings = Memo::new(move |_| {
+        state.data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
+    });
+    move || {
+        let w = warnings.get();
+        (!w.is_empty()).then(|| {
+            view! {
+                <details class="warnings">
+                    <summary>{format!("{} import warning(s)", w.len())}</summary>
+                    <ul>{w.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                </details>
+            }
+        })
+    }
+}

@@ -1,0 +1,13 @@
+//! Leptos components, one per file, named for what they show.
+
+pub mod detail;
+pub mod header;
+pub mod payload;
+pub mod shell;
+pub mod trace_list;
+pub mod tree;
+
+/// CSS class for a kind, shared by the tree badge and the detail header.
+pub fn kind_class(kind: crate::model::Kind) -> String {
+    format!("kind kind-{}", kind.label())
+}

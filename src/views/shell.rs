@@ -1,0 +1,182 @@
+//! The page frame: toolbar (open file, open URL, demos), drop zone, error banner, warnings, layout.
+
+use crate::app::AppState;
+use crate::source;
+use crate::views::detail::Detail;
+use crate::views::header::TraceHeader;
+use crate::views::trace_list::TraceList;
+use crate::views::tree::TreeView;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Built-in example traces, served from `demo/` next to the page.
+pub const DEMOS: &[(&str, &str)] = &[
+    ("Agent with tools", "demo/agent-tools.json"),
+    ("RAG chain", "demo/rag-chain.otlp.json"),
+    ("Failing run", "demo/failing-run.json"),
+];
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dragging = RwSignal::new(false);
+    let url_text = RwSignal::new(String::new());
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let has_traces = move || state.data.with(|d| !d.traces.is_empty());
+
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        let files = source::files_of(ev.data_transfer().and_then(|dt| dt.files()));
+        state.load_files(files);
+    };
+    let on_pick = move |ev: web_sys::Event| {
+        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            state.load_files(source::files_of(input.files()));
+            input.set_value(""); // picking the same file again must load it again
+        }
+    };
+    let open_url = move || {
+        let u = url_text.get_untracked();
+        if !u.trim().is_empty() {
+            state.load_url(u.trim().to_string());
+        }
+    };
+
+    view! {
+        <div
+            class="app"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |ev: web_sys::DragEvent| {
+                // leaving into a child element also fires dragleave; only the page edge counts
+                if ev.related_target().is_none() {
+                    dragging.set(false);
+                }
+            }
+            on:drop=on_drop
+        >
+            <header class="toolbar">
+                <span class="brand">"Canopy"</span>
+                <button class="btn" id="open-file" on:click=move |_| {
+                    if let Some(i) = file_input.get() {
+                        i.click();
+                    }
+                }>"Open file…"</button>
+                <input
+                    type="file"
+                    id="file-input"
+                    multiple=true
+                    accept=".json,.jsonl,.ndjson,application/json"
+                    node_ref=file_input
+                    on:change=on_pick
+                />
+                <form class="url-form" on:submit=move |ev: web_sys::SubmitEvent| {
+                    ev.prevent_default();
+                    open_url();
+                }>
+                    <input
+                        type="url"
+                        id="url-input"
+                        placeholder="https://… trace file URL"
+                        prop:value=move || url_text.get()
+                        on:input=move |ev| url_text.set(event_target_value(&ev))
+                    />
+                    <button class="btn" id="open-url" type="submit">"Open URL"</button>
+                </form>
+                <span class="toolbar-demos">
+                    "Demos: "
+                    {DEMOS
+                        .iter()
+                        .map(|(label, path)| {
+                            let path = path.to_string();
+                            view! {
+                                <button class="btn demo-button" on:click=move |_| state.load_url(path.clone())>
+                                    {*label}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </span>
+                <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
+            </header>
+            <ErrorBanner/>
+            <Show when=has_traces fallback=|| view! { <Welcome/> }>
+                <main class="workspace">
+                    <TraceList/>
+                    <section class="trace-pane">
+                        <TraceHeader/>
+                        <div class="split">
+                            <TreeView/>
+                            <Detail/>
+                        </div>
+                    </section>
+                </main>
+            </Show>
+            <div class="drop-overlay">"Drop trace files to open them"</div>
+        </div>
+    }
+}
+
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <div class="banners">
+            <For
+                each=move || state.errors.get()
+                key=|n| n.id
+                children=move |n| {
+                    let id = n.id;
+                    view! {
+                        <div class="error-banner" role="alert">
+                            <span class="error-text">{n.text}</span>
+                            <button
+                                class="dismiss"
+                                title="Dismiss"
+                                on:click=move |_| state.errors.update(|e| e.retain(|x| x.id != id))
+                            >
+                                "×"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <div class="welcome">
+            <h1>"Open an LLM trace"</h1>
+            <p>
+                "Drop a trace file anywhere on this page, pick one with "<b>"Open file…"</b>
+                ", or paste a URL. Everything stays in this tab: nothing is uploaded."
+            </p>
+            <p class="formats">
+                "Opens Langfuse trace exports and API responses, and OTLP JSON (spec and protobuf-JSON forms, "
+                "arrays of requests, JSON Lines) with OpenInference and OpenTelemetry GenAI attributes."
+            </p>
+            <div class="demo-cards">
+                {DEMOS
+                    .iter()
+                    .map(|(label, path)| {
+                        let path = path.to_string();
+                        view! {
+                            <button class="demo-card demo-button" on:click=move |_| state.load_url(path.clone())>
+                                {*label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,298 @@
+//! The observation tree: virtualized rows, collapse/expand, filter keeping ancestors, keyboard moves.
+
+use crate::app::AppState;
+use crate::model::filter::{self, Query};
+use crate::model::layout::{scroll_to_reveal, visible_window};
+use crate::model::time::format_duration;
+use crate::model::units::{format_cost, format_tokens};
+use crate::model::Level;
+use crate::views::kind_class;
+use leptos::prelude::*;
+use std::collections::HashSet;
+
+pub const ROW_H: f64 = 26.0;
+/// Deeper rows stop indenting further (traces can be thousands of levels deep); the depth is shown.
+const MAX_INDENT_LEVELS: u32 = 40;
+
+#[component]
+pub fn TreeView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let collapsed = RwSignal::new(HashSet::<u32>::new());
+    let filter_text = RwSignal::new(String::new());
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport_h = RwSignal::new(600.0f64);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+
+    // A different trace starts fully expanded, scrolled to the top.
+    Effect::new(move |prev: Option<Option<usize>>| {
+        let t = state.trace.get();
+        if prev.is_some_and(|p| p != t) {
+            collapsed.set(HashSet::new());
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
+        }
+        t
+    });
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            viewport_h.set(f64::from(el.client_height().max(ROW_H as i32)));
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            viewport_h.set(f64::from(el.client_height().max(ROW_H as i32)));
+        }
+    });
+    on_cleanup(move || resize.remove());
+
+    let filtered = Memo::new(move |_| {
+        let q = Query::parse(&filter_text.get());
+        let ti = state.trace.get();
+        state.data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply(t, &q)))
+    });
+    let rows = Memo::new(move |_| {
+        let ti = state.trace.get();
+        state.data.with(|d| {
+            let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return Vec::new() };
+            collapsed.with(|c| filtered.with(|f| filter::visible_rows(t, c, f.as_ref())))
+        })
+    });
+    let window = Memo::new(move |_| {
+        let ti = state.trace.get().unwrap_or(0);
+        rows.with(|r| {
+            visible_window(scroll_top.get(), viewport_h.get(), ROW_H, r.len())
+                .map(|p| (ti, p, r[p]))
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let reveal = move |idx: u32| {
+        let Some(pos) = rows.with_untracked(|r| r.iter().position(|&x| x == idx)) else { return };
+        if let Some(el) = scroller.get_untracked() {
+            let h = f64::from(el.client_height());
+            if let Some(top) = scroll_to_reveal(pos, f64::from(el.scroll_top()), h, ROW_H) {
+                el.set_scroll_top(top as i32);
+                scroll_top.set(top);
+            }
+        }
+    };
+    let select = move |idx: u32| {
+        state.selected.set(Some(idx));
+        reveal(idx);
+    };
+    let toggle = move |idx: u32| {
+        collapsed.update(|c| {
+            if !c.remove(&idx) {
+                c.insert(idx);
+            }
+        })
+    };
+
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        let list = rows.get_untracked();
+        if list.is_empty() {
+            return;
+        }
+        let cur = state.selected.get_untracked();
+        let pos = cur.and_then(|c| list.iter().position(|&x| x == c));
+        let ti = state.trace.get_untracked();
+        let has_children = |i: u32| {
+            state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).is_some_and(|t| t.tree.has_children(i)))
+        };
+        let parent_of = |i: u32| state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).and_then(|t| t.tree.parent_of(i)));
+        let handled = match key.as_str() {
+            "ArrowDown" | "j" => {
+                let next = pos.map(|p| (p + 1).min(list.len() - 1)).unwrap_or(0);
+                select(list[next]);
+                true
+            }
+            "ArrowUp" | "k" => {
+                let next = pos.map(|p| p.saturating_sub(1)).unwrap_or(0);
+                select(list[next]);
+                true
+            }
+            "Home" => {
+                select(list[0]);
+                true
+            }
+            "End" => {
+                select(list[list.len() - 1]);
+                true
+            }
+            "ArrowLeft" | "h" => {
+                if let Some(c) = cur {
+                    if has_children(c) && !collapsed.with_untracked(|s| s.contains(&c)) {
+                        toggle(c);
+                    } else if let Some(p) = parent_of(c) {
+                        select(p);
+                    }
+                }
+                true
+            }
+            "ArrowRight" | "l" => {
+                if let Some(c) = cur {
+                    if collapsed.with_untracked(|s| s.contains(&c)) {
+                        toggle(c);
+                    } else if has_children(c) {
+                        if let Some(p) = pos {
+                            if p + 1 < list.len() {
+                                select(list[p + 1]);
+                            }
+                        }
+                    }
+                }
+                true
+            }
+            "Enter" => {
+                if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                    if let Some(el) = doc.get_element_by_id("detail-pane") {
+                        use wasm_bindgen::JsCast;
+                        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = el.focus();
+                        }
+                    }
+                }
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    };
+
+    let match_info = move || {
+        filtered.with(|f| f.as_ref().map(|f| format!("{} match{}", f.match_count, if f.match_count == 1 { "" } else { "es" })))
+    };
+
+    view! {
+        <section class="tree-pane">
+            <div class="tree-tools">
+                <input
+                    class="tree-filter"
+                    type="search"
+                    placeholder="Filter: name, kind:tool, level:error"
+                    prop:value=move || filter_text.get()
+                    on:input=move |ev| filter_text.set(event_target_value(&ev))
+                />
+                <span class="match-info">{match_info}</span>
+                <button class="btn small" id="expand-all" title="Expand all" on:click=move |_| collapsed.set(HashSet::new())>
+                    "Expand all"
+                </button>
+                <button
+                    class="btn small"
+                    id="collapse-all"
+                    title="Collapse all"
+                    on:click=move |_| {
+                        let ti = state.trace.get_untracked();
+                        let all = state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).map(filter::all_parents));
+                        collapsed.set(all.unwrap_or_default());
+                    }
+                >
+                    "Collapse all"
+                </button>
+            </div>
+            <div
+                class="tree-scroll"
+                tabindex="0"
+                role="tree"
+                aria-label="Observations"
+                node_ref=scroller
+                on:scroll=move |ev| {
+                    let el = event_target::<web_sys::Element>(&ev);
+                    scroll_top.set(f64::from(el.scroll_top()));
+                }
+                on:keydown=on_key
+            >
+                <div class="spacer" style:height=move || format!("{}px", rows.with(|r| r.len()) as f64 * ROW_H)>
+                    <For
+                        each=move || window.get()
+                        key=|k| *k
+                        children=move |(ti, pos, idx)| {
+                            view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed on_toggle=toggle/> }
+                        }
+                    />
+                </div>
+                <Show when=move || rows.with(|r| r.is_empty()) && filtered.with(|f| f.is_some())>
+                    <div class="empty-note">"No observation matches the filter."</div>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn TreeRow(
+    trace: usize,
+    pos: usize,
+    idx: u32,
+    collapsed: RwSignal<HashSet<u32>>,
+    on_toggle: impl Fn(u32) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let row = state.data.with_untracked(|d| {
+        let t = d.traces.get(trace)?;
+        let o = t.observations.get(idx as usize)?;
+        Some((
+            o.name.clone(),
+            o.kind,
+            t.tree.depth.get(idx as usize).copied().unwrap_or(0),
+            t.tree.has_children(idx),
+            o.duration_ns(),
+            t.totals.subtree_tokens.get(idx as usize).copied().unwrap_or(0),
+            t.totals.subtree_cost.get(idx as usize).copied().unwrap_or(0.0),
+            o.level,
+            t.totals.subtree_errors.get(idx as usize).copied().unwrap_or(0),
+            o.model.clone(),
+        ))
+    });
+    let Some((name, kind, depth, has_children, duration, tokens, cost, level, sub_errors, model)) = row else {
+        return ().into_any();
+    };
+    let indent = depth.min(MAX_INDENT_LEVELS) as f64 * 14.0 + 4.0;
+    let deep = (depth > MAX_INDENT_LEVELS).then(|| view! { <span class="depth-mark" title="depth">{format!("↳{depth}")}</span> });
+    let is_collapsed = move || collapsed.with(|c| c.contains(&idx));
+    view! {
+        <div
+            class="tree-row"
+            role="treeitem"
+            class:selected=move || state.selected.get() == Some(idx)
+            class:error=level == Level::Error
+            class:warning=level == Level::Warning
+            class:debug=level == Level::Debug
+            attr:aria-expanded=move || has_children.then(|| if is_collapsed() { "false" } else { "true" })
+            attr:data-idx=idx.to_string()
+            style:top=format!("{}px", pos as f64 * ROW_H)
+            on:click=move |_| state.selected.set(Some(idx))
+        >
+            <span class="indent" style:width=format!("{indent}px")></span>
+            {deep}
+            <span
+                class="toggle"
+                on:click=move |ev| {
+                    ev.stop_propagation();
+                    if has_children {
+                        on_toggle(idx);
+                    }
+                }
+            >
+                {move || if !has_children { " " } else if is_collapsed() { "▸" } else { "▾" }}
+            </span>
+            <span class=kind_class(kind) title=kind.label()>{kind.label()}</span>
+            <span class="row-name" title=name.clone()>{name.clone()}</span>
+            {model.map(|m| view! { <span class="row-model">{m}</span> })}
+            {(level == Level::Error).then(|| view! { <span class="err-mark" title="error">"error"</span> })}
+            {(level != Level::Error && sub_errors > 0)
+                .then(|| view! { <span class="err-below" title="errors below">{format!("{sub_errors} err below")}</span> })}
+            <span class="row-metrics">
+                {(tokens > 0).then(|| view! { <span class="row-tokens">{format!("{} tok", format_tokens(tokens))}</span> })}
+                {(cost > 0.0).then(|| view! { <span class="row-cost">{format_cost(cost)}</span> })}
+                <span class="row-duration">{duration.map(format_duration).unwrap_or_else(|| "running".into())}</span>
+            </span>
+        </div>
+    }
+    .into_any()
+}

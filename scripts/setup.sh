@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#! Installs every tool Canopy's build and tests need, at pinned versions; silent and fast when all is present.
+# Installs every tool Canopy's build and tests need, at pinned versions; silent and fast when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -70,7 +70,10 @@ impl AppState {
                 source::yield_to_browser().await;
                 match source::read_file(&f).await {
                     Ok(bytes) => {
-                        self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
+                        self.loading.set(Some(format!(
+                            "Opening {name} ({})…",
+                            human_bytes(bytes.len())
+                        )));
                         source::yield_to_browser().await;
                         self.load_bytes(&name, &bytes);
                     }
@@ -89,7 +92,10 @@ impl AppState {
             source::yield_to_browser().await;
             match source::fetch_url(&url).await {
                 Ok((name, bytes)) => {
-                    self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
+                    self.loading.set(Some(format!(
+                        "Opening {name} ({})…",
+                        human_bytes(bytes.len())
+                    )));
                     source::yield_to_browser().await;
                     self.load_bytes(&name, &bytes);
                 }
@@ -147,7 +153,9 @@ pub fn start() {
 fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
     let report = format!("Canopy {} crashed: {info}", env!("CARGO_PKG_VERSION"));
     web_sys::console::error_1(&report.clone().into());
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = doc.body() else { return };
     if let Ok(div) = doc.create_element("div") {
         div.set_class_name("crash-report");

@@ -3,7 +3,8 @@
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
 use crate::model::{
-    AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
+    AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace,
+    TraceSet, Usage,
 };
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -133,7 +134,8 @@ impl<'de> Deserialize<'de> for MaybeObs {
                 Ok(MaybeObs(None))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeObs, A::Error> {
-                WireObs::deserialize(de::value::MapAccessDeserializer::new(map)).map(|o| MaybeObs(Some(o)))
+                WireObs::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|o| MaybeObs(Some(o)))
             }
         }
         d.deserialize_any(V)
@@ -157,13 +159,21 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     let observations = match observations {
         Some(list) => list,
         None => match trace.observations {
-            Some(raw) => serde_json::from_str::<ObsList>(raw.get()).map_err(|e| shape_error(format, &e))?.0,
+            Some(raw) => {
+                serde_json::from_str::<ObsList>(raw.get())
+                    .map_err(|e| shape_error(format, &e))?
+                    .0
+            }
             None => Vec::new(),
         },
     };
     let mut set = TraceSet::default();
     let trace_id = trace.id.clone().unwrap_or_else(|| "(no id)".to_string());
-    let obs: Vec<Observation> = observations.into_iter().enumerate().map(|(i, o)| observation(o, i)).collect();
+    let obs: Vec<Observation> = observations
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| observation(o, i))
+        .collect();
     let mut t = Trace::build(trace_id.clone(), obs, file, &mut set.warnings);
     if let Some(ts) = iso_ns(trace.timestamp.as_deref()) {
         t.start_ns = ts;
@@ -174,15 +184,34 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     t.tags = trace.tags.unwrap_or_default();
     t.input = trace.input.map(Payload::from_raw).filter(|p| !p.is_null());
     t.output = trace.output.map(Payload::from_raw).filter(|p| !p.is_null());
-    for (k, v) in [("release", trace.release), ("version", trace.version), ("environment", trace.environment)] {
+    for (k, v) in [
+        ("release", trace.release),
+        ("version", trace.version),
+        ("environment", trace.environment),
+    ] {
         if let Some(v) = v {
-            t.attributes.push(Attribute { key: k.into(), value: AttrValue::Str(v) });
+            t.attributes.push(Attribute {
+                key: k.into(),
+                value: AttrValue::Str(v),
+            });
         }
     }
-    if let Some(m) = trace.metadata.map(Payload::from_raw).filter(|p| !p.is_empty_value()) {
-        t.attributes.push(Attribute { key: "metadata".into(), value: AttrValue::Json(m) });
+    if let Some(m) = trace
+        .metadata
+        .map(Payload::from_raw)
+        .filter(|p| !p.is_empty_value())
+    {
+        t.attributes.push(Attribute {
+            key: "metadata".into(),
+            value: AttrValue::Json(m),
+        });
     }
-    for s in trace.scores.into_iter().flatten().chain(trace.corrections.into_iter().flatten()) {
+    for s in trace
+        .scores
+        .into_iter()
+        .flatten()
+        .chain(trace.corrections.into_iter().flatten())
+    {
         if let Some(score) = score(s, &trace_id) {
             set.scores.push(score);
         }
@@ -200,27 +229,60 @@ fn observation(o: WireObs, index: usize) -> Observation {
     ob.parent_id = o.parent_observation_id.filter(|p| !p.is_empty());
     ob.end_ns = iso_ns(o.end_time.as_deref());
     ob.completion_start_ns = iso_ns(o.completion_start_time.as_deref());
-    ob.level = o.level.as_deref().and_then(Level::from_name).unwrap_or_default();
+    ob.level = o
+        .level
+        .as_deref()
+        .and_then(Level::from_name)
+        .unwrap_or_default();
     ob.status_message = o.status_message.filter(|m| !m.is_empty());
     ob.input = o.input.map(Payload::from_raw).filter(|p| !p.is_null());
     ob.output = o.output.map(Payload::from_raw).filter(|p| !p.is_null());
     ob.model = o.model.filter(|m| !m.is_empty());
-    ob.model_parameters = o.model_parameters.map(Payload::from_raw).filter(|p| !p.is_empty_value());
-    ob.usage = usage(o.usage_details, o.usage, o.prompt_tokens, o.completion_tokens, o.total_tokens);
+    ob.model_parameters = o
+        .model_parameters
+        .map(Payload::from_raw)
+        .filter(|p| !p.is_empty_value());
+    ob.usage = usage(
+        o.usage_details,
+        o.usage,
+        o.prompt_tokens,
+        o.completion_tokens,
+        o.total_tokens,
+    );
     ob.cost = cost(o.cost_details, o.total_cost, o.calculated_total_cost);
     if Kind::from_name(&kind_name).is_none() && !kind_name.is_empty() {
-        ob.attributes.push(Attribute { key: "langfuse.type".into(), value: AttrValue::Str(kind_name) });
+        ob.attributes.push(Attribute {
+            key: "langfuse.type".into(),
+            value: AttrValue::Str(kind_name),
+        });
     }
-    for (k, v) in [("version", o.version), ("environment", o.environment), ("prompt.name", o.prompt_name)] {
+    for (k, v) in [
+        ("version", o.version),
+        ("environment", o.environment),
+        ("prompt.name", o.prompt_name),
+    ] {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            ob.attributes.push(Attribute { key: k.into(), value: AttrValue::Str(v) });
+            ob.attributes.push(Attribute {
+                key: k.into(),
+                value: AttrValue::Str(v),
+            });
         }
     }
     if let Some(v) = o.prompt_version.and_then(|v| v.0) {
-        ob.attributes.push(Attribute { key: "prompt.version".into(), value: AttrValue::Float(v) });
+        ob.attributes.push(Attribute {
+            key: "prompt.version".into(),
+            value: AttrValue::Float(v),
+        });
     }
-    if let Some(m) = o.metadata.map(Payload::from_raw).filter(|p| !p.is_empty_value()) {
-        ob.attributes.push(Attribute { key: "metadata".into(), value: AttrValue::Json(m) });
+    if let Some(m) = o
+        .metadata
+        .map(Payload::from_raw)
+        .filter(|p| !p.is_empty_value())
+    {
+        ob.attributes.push(Attribute {
+            key: "metadata".into(),
+            value: AttrValue::Json(m),
+        });
     }
     ob
 }
@@ -238,7 +300,9 @@ fn usage(
 ) -> Usage {
     let mut u = Usage::default();
     for (k, v) in details.unwrap_or_default() {
-        let Some(n) = v.0.and_then(count) else { continue };
+        let Some(n) = v.0.and_then(count) else {
+            continue;
+        };
         match k.as_str() {
             "input" | "prompt_tokens" | "promptTokens" => u.input = Some(n),
             "output" | "completion_tokens" | "completionTokens" => u.output = Some(n),
@@ -249,7 +313,11 @@ fn usage(
     if u.is_empty() {
         let legacy = legacy.unwrap_or_default();
         let get = |k: &str| {
-            legacy.get(k).and_then(|v| v.as_ref()).and_then(|r| r.get().parse::<f64>().ok()).and_then(count)
+            legacy
+                .get(k)
+                .and_then(|v| v.as_ref())
+                .and_then(|r| r.get().parse::<f64>().ok())
+                .and_then(count)
         };
         let unit_is_tokens = legacy
             .get("unit")
@@ -262,16 +330,26 @@ fn usage(
         }
     }
     // Langfuse writes zeros for observations without usage; keep "no usage" distinct from "0 tokens".
-    if u.total.unwrap_or(0) == 0 && u.input.unwrap_or(0) == 0 && u.output.unwrap_or(0) == 0 && u.details.iter().all(|d| d.1 == 0) {
+    if u.total.unwrap_or(0) == 0
+        && u.input.unwrap_or(0) == 0
+        && u.output.unwrap_or(0) == 0
+        && u.details.iter().all(|d| d.1 == 0)
+    {
         return Usage::default();
     }
     u
 }
 
-fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, calculated: Option<FlexFloat>) -> Cost {
+fn cost(
+    details: Option<BTreeMap<String, FlexFloat>>,
+    total: Option<FlexFloat>,
+    calculated: Option<FlexFloat>,
+) -> Cost {
     let mut c = Cost::default();
     for (k, v) in details.unwrap_or_default() {
-        let Some(x) = v.0.filter(|x| x.is_finite()) else { continue };
+        let Some(x) = v.0.filter(|x| x.is_finite()) else {
+            continue;
+        };
         if k == "total" {
             c.total = Some(x);
         } else {
@@ -279,7 +357,10 @@ fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, 
         }
     }
     if c.total.is_none() {
-        c.total = total.and_then(|t| t.0).or_else(|| calculated.and_then(|t| t.0)).filter(|t| *t != 0.0);
+        c.total = total
+            .and_then(|t| t.0)
+            .or_else(|| calculated.and_then(|t| t.0))
+            .filter(|t| *t != 0.0);
         if c.total.is_none() && !c.details.is_empty() {
             c.total = Some(c.details.iter().map(|d| d.1).sum());
         }
@@ -289,13 +370,25 @@ fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, 
 
 fn score(s: WireScore, trace_id: &str) -> Option<Score> {
     let name = s.name?;
-    let data_type = s.data_type.as_deref().unwrap_or("NUMERIC").to_ascii_uppercase();
+    let data_type = s
+        .data_type
+        .as_deref()
+        .unwrap_or("NUMERIC")
+        .to_ascii_uppercase();
     let raw = s.value.as_ref().map(|r| r.get().trim().to_string());
     let num = raw.as_deref().and_then(|r| r.parse::<f64>().ok());
-    let text = s.string_value.clone().or_else(|| raw.as_deref().and_then(|r| serde_json::from_str::<String>(r).ok()));
+    let text = s.string_value.clone().or_else(|| {
+        raw.as_deref()
+            .and_then(|r| serde_json::from_str::<String>(r).ok())
+    });
     let value = match data_type.as_str() {
-        "CORRECTION" => ScoreValue::Text(s.long_string_value.or(s.string_value).unwrap_or_default()),
-        "BOOLEAN" => ScoreValue::Boolean(num.map(|n| n != 0.0).or_else(|| text.as_deref().map(|t| t.eq_ignore_ascii_case("true")))?),
+        "CORRECTION" => {
+            ScoreValue::Text(s.long_string_value.or(s.string_value).unwrap_or_default())
+        }
+        "BOOLEAN" => ScoreValue::Boolean(
+            num.map(|n| n != 0.0)
+                .or_else(|| text.as_deref().map(|t| t.eq_ignore_ascii_case("true")))?,
+        ),
         "CATEGORICAL" => ScoreValue::Categorical(text.or_else(|| num.map(|n| n.to_string()))?),
         _ => match num {
             Some(n) => ScoreValue::Numeric(n),
@@ -336,7 +429,10 @@ mod tests {
             "usage":{"input":3,"output":4,"total":7,"unit":"TOKENS"},"calculatedTotalCost":0.5}]}"#;
         let set = import("f.json", body, Format::LangfuseExport).unwrap();
         let o = &set.traces[0].observations[0];
-        assert_eq!((o.usage.input, o.usage.output, o.usage.total), (Some(3), Some(4), Some(7)));
+        assert_eq!(
+            (o.usage.input, o.usage.output, o.usage.total),
+            (Some(3), Some(4), Some(7))
+        );
         assert_eq!(o.cost.total, Some(0.5));
         assert_eq!(o.end_ns, None, "no end time means in progress");
     }
@@ -345,7 +441,10 @@ mod tests {
     fn categorical_scores_keep_their_label() {
         let body = br#"{"trace":{"id":"t","scores":[{"name":"helpfulness","value":null,"stringValue":"unhelpful","dataType":"CATEGORICAL","observationId":"o"}]},"observations":[]}"#;
         let set = import("f.json", body, Format::LangfuseExport).unwrap();
-        assert_eq!(set.scores[0].value, ScoreValue::Categorical("unhelpful".into()));
+        assert_eq!(
+            set.scores[0].value,
+            ScoreValue::Categorical("unhelpful".into())
+        );
         assert_eq!(set.scores[0].observation_id.as_deref(), Some("o"));
         assert_eq!(set.scores[0].trace_id.as_deref(), Some("t"));
     }

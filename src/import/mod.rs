@@ -39,13 +39,22 @@ pub enum ImportError {
     #[error("the file is UTF-16 encoded; save it as UTF-8 and open it again")]
     Utf16,
     #[error("not valid JSON: line {line}, column {column}: {reason}")]
-    Syntax { line: usize, column: usize, reason: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
     #[error("no traces found: this looks like {0}, which is not supported yet")]
     Unsupported(&'static str),
     #[error("no traces found: {0}")]
     Unrecognized(String),
     #[error("{format} file, but line {line}, column {column}: {reason}")]
-    Shape { format: &'static str, line: usize, column: usize, reason: String },
+    Shape {
+        format: &'static str,
+        line: usize,
+        column: usize,
+        reason: String,
+    },
     #[error("{0} file without any spans or observations")]
     NoTraces(&'static str),
 }
@@ -67,7 +76,10 @@ pub struct Loaded {
 
 /// Opens `bytes` (named `file` for messages and provenance) in whatever supported format they are.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let err = |error| LoadError { file: file.to_string(), error };
+    let err = |error| LoadError {
+        file: file.to_string(),
+        error,
+    };
     let body = sniff::strip_bom(bytes).map_err(err)?;
     let format = sniff::detect(body).map_err(err)?;
     let mut set = match format {
@@ -85,7 +97,16 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
 /// Turns a serde_json error into the user-facing shape error of `format`.
 fn shape_error(format: Format, e: &serde_json::Error) -> ImportError {
     if e.is_syntax() || e.is_eof() {
-        return ImportError::Syntax { line: e.line(), column: e.column(), reason: wire::reason(e) };
+        return ImportError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            reason: wire::reason(e),
+        };
     }
-    ImportError::Shape { format: format.label(), line: e.line(), column: e.column(), reason: wire::reason(e) }
+    ImportError::Shape {
+        format: format.label(),
+        line: e.line(),
+        column: e.column(),
+        reason: wire::reason(e),
+    }
 }

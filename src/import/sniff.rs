@@ -45,6 +45,8 @@ pub struct Shape {
     pub sub: Vec<(String, Vec<String>)>,
     /// The first value was complete and more JSON values follow (JSON Lines).
     pub more_values: bool,
+    /// A syntax error inside the sniffed bytes (not merely the end of the sniff window).
+    pub syntax_error: Option<ImportError>,
 }
 
 impl Shape {
@@ -53,7 +55,9 @@ impl Shape {
     }
 
     pub fn sub_has(&self, key: &str, k: &str) -> bool {
-        self.sub.iter().any(|(name, keys)| name == key && keys.iter().any(|x| x == k))
+        self.sub
+            .iter()
+            .any(|(name, keys)| name == key && keys.iter().any(|x| x == k))
     }
 }
 
@@ -61,8 +65,18 @@ pub fn shape(body: &[u8]) -> Shape {
     let prefix = &body[..body.len().min(SNIFF_BYTES)];
     let cell = RefCell::new(Shape::default());
     let mut de = serde_json::Deserializer::from_slice(prefix);
-    let complete = Top { cell: &cell }.deserialize(&mut de).is_ok();
+    let result = Top { cell: &cell }.deserialize(&mut de);
+    let complete = result.is_ok();
     let mut s = cell.into_inner();
+    if let Err(e) = result {
+        if !(e.is_eof() && prefix.len() < body.len()) {
+            s.syntax_error = Some(ImportError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                reason: super::wire::reason(&e),
+            });
+        }
+    }
     // Something after a complete first value: JSON Lines (or junk, which the line parser reports).
     s.more_values = complete && de.end().is_err();
     s
@@ -74,22 +88,42 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     if !matches!(first, Some(b'{') | Some(b'[')) {
         // Let serde word the complaint with a position.
         return Err(match serde_json::from_slice::<IgnoredAny>(body) {
-            Err(e) => ImportError::Syntax { line: e.line(), column: e.column(), reason: super::wire::reason(&e) },
-            Ok(_) => ImportError::Unrecognized("the file holds a single JSON value, not traces".into()),
+            Err(e) => ImportError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                reason: super::wire::reason(&e),
+            },
+            Ok(_) => {
+                ImportError::Unrecognized("the file holds a single JSON value, not traces".into())
+            }
         });
     }
     let s = shape(body);
     let otlp = s.has("resourceSpans") || s.has("resource_spans");
     if otlp {
-        return Ok(if s.more_values { Format::OtlpJsonLines } else { Format::Otlp });
+        return Ok(if s.more_values {
+            Format::OtlpJsonLines
+        } else {
+            Format::Otlp
+        });
     }
-    if s.has("trace") && (s.has("observations") || s.sub_has("trace", "timestamp") || s.sub_has("trace", "projectId")) {
+    if s.has("trace")
+        && (s.has("observations")
+            || s.sub_has("trace", "timestamp")
+            || s.sub_has("trace", "projectId"))
+    {
         return Ok(Format::LangfuseExport);
     }
-    if s.has("id") && s.has("observations") && (s.has("timestamp") || s.has("projectId") || s.has("scores")) {
+    if s.has("id")
+        && s.has("observations")
+        && (s.has("timestamp") || s.has("projectId") || s.has("scores"))
+    {
         return Ok(Format::LangfuseApiTrace);
     }
-    Err(unsupported(&s).unwrap_or_else(|| {
+    if let Some(e) = unsupported(&s).or(s.syntax_error) {
+        return Err(e);
+    }
+    Err({
         if s.keys.is_empty() {
             ImportError::Unrecognized("the JSON is empty or holds no objects".into())
         } else {
@@ -100,7 +134,7 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
                 keys.join(", ")
             ))
         }
-    }))
+    })
 }
 
 /// Recognises formats we know of but do not open yet, so the message can name them.
@@ -118,10 +152,18 @@ fn unsupported(s: &Shape) -> Option<ImportError> {
         return Some(ImportError::Unsupported("Phoenix span JSON"));
     }
     if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
-        return Some(ImportError::Unsupported("a Chrome/Perfetto trace-event file"));
+        return Some(ImportError::Unsupported(
+            "a Chrome/Perfetto trace-event file",
+        ));
     }
-    if s.has("openinference.span.kind") || s.keys.iter().any(|k| k.starts_with("gen_ai.") || k.starts_with("llm.")) {
-        return Some(ImportError::Unsupported("a single span's flat attribute map (not a whole trace)"));
+    if s.has("openinference.span.kind")
+        || s.keys
+            .iter()
+            .any(|k| k.starts_with("gen_ai.") || k.starts_with("llm."))
+    {
+        return Some(ImportError::Unsupported(
+            "a single span's flat attribute map (not a whole trace)",
+        ));
     }
     None
 }
@@ -150,7 +192,10 @@ impl<'de> Visitor<'de> for Top<'_> {
                 shape.sub.push((key, Vec::new()));
                 shape.sub.len() - 1
             };
-            map.next_value_seed(SubKeys { cell: self.cell, idx })?;
+            map.next_value_seed(SubKeys {
+                cell: self.cell,
+                idx,
+            })?;
         }
         Ok(())
     }
@@ -210,7 +255,13 @@ impl<'de> Visitor<'de> for SubKeys<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if seq.next_element_seed(SubKeys { cell: self.cell, idx: self.idx })?.is_some() {
+        if seq
+            .next_element_seed(SubKeys {
+                cell: self.cell,
+                idx: self.idx,
+            })?
+            .is_some()
+        {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
         }
         Ok(())
@@ -243,9 +294,15 @@ mod tests {
     fn detects_by_content() {
         assert_eq!(detect(br#"{"resourceSpans":[]}"#), Ok(Format::Otlp));
         assert_eq!(detect(br#"[{"resourceSpans":[]}]"#), Ok(Format::Otlp));
-        assert_eq!(detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
+        assert_eq!(
+            detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"),
+            Ok(Format::OtlpJsonLines)
+        );
         assert_eq!(detect(br#"{"resource_spans":null}"#), Ok(Format::Otlp));
-        assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
+        assert_eq!(
+            detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#),
+            Ok(Format::LangfuseExport)
+        );
         assert_eq!(
             detect(br#"{"id":"x","timestamp":"t","observations":[],"scores":[]}"#),
             Ok(Format::LangfuseApiTrace)
@@ -255,7 +312,10 @@ mod tests {
     #[test]
     fn names_formats_not_supported_yet() {
         let e = detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#).unwrap_err();
-        assert_eq!(e.to_string(), "no traces found: this looks like a Jaeger file, which is not supported yet");
+        assert_eq!(
+            e.to_string(),
+            "no traces found: this looks like a Jaeger file, which is not supported yet"
+        );
         let e = detect(br#"{"post":[],"patch":[]}"#).unwrap_err();
         assert!(e.to_string().contains("LangSmith"));
     }
@@ -263,13 +323,46 @@ mod tests {
     #[test]
     fn syntax_errors_have_positions() {
         let e = detect(b"hello").unwrap_err();
-        assert!(matches!(e, ImportError::Syntax { line: 1, column: 1, .. }), "{e:?}");
-        assert!(e.to_string().starts_with("not valid JSON: line 1, column 1: expected value"), "{e}");
+        assert!(
+            matches!(
+                e,
+                ImportError::Syntax {
+                    line: 1,
+                    column: 1,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("not valid JSON: line 1, column 1: expected value"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn broken_json_of_no_known_shape_reports_the_syntax_error() {
+        let e = detect(br#"{"foo": [1, 2,, 3]}"#).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ImportError::Syntax {
+                    line: 1,
+                    column: 15,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn refuses_binaries_and_encodings() {
-        assert_eq!(strip_bom(b"PK\x03\x04rest"), Err(ImportError::Binary("a zip archive")));
+        assert_eq!(
+            strip_bom(b"PK\x03\x04rest"),
+            Err(ImportError::Binary("a zip archive"))
+        );
         assert_eq!(strip_bom(b"  \n"), Err(ImportError::Empty));
         assert_eq!(strip_bom(&[0xFF, 0xFE, b'{', 0]), Err(ImportError::Utf16));
         assert_eq!(strip_bom(b"\xEF\xBB\xBF{}"), Ok(&b"{}"[..]));
@@ -281,6 +374,9 @@ mod tests {
         assert!(s.has("trace"));
         assert!(s.sub_has("trace", "timestamp"));
         assert!(s.sub_has("trace", "input"));
-        assert_eq!(detect(br#"{"trace":{"id":"a","timestamp":"2024","input":"unterminated"#), Ok(Format::LangfuseExport));
+        assert_eq!(
+            detect(br#"{"trace":{"id":"a","timestamp":"2024","input":"unterminated"#),
+            Ok(Format::LangfuseExport)
+        );
     }
 }

@@ -88,9 +88,9 @@ pub fn apply(trace: &Trace, query: &Query) -> Option<FilterResult> {
     let mut shown = vec![false; n];
     let mut matched = vec![false; n];
     let mut match_count = 0;
-    for i in 0..n {
+    for (i, m) in matched.iter_mut().enumerate() {
         if query.matches(trace, i) {
-            matched[i] = true;
+            *m = true;
             match_count += 1;
             // climb until an already-shown ancestor: each node is marked once, O(n) overall
             let mut cur = Some(i as u32);
@@ -103,12 +103,20 @@ pub fn apply(trace: &Trace, query: &Query) -> Option<FilterResult> {
             }
         }
     }
-    Some(FilterResult { shown, matched, match_count })
+    Some(FilterResult {
+        shown,
+        matched,
+        match_count,
+    })
 }
 
 /// The rows a tree view shows, in order: depth-first, skipping collapsed subtrees and, when a
 /// filter is active, observations it hides. O(rows shown + collapsed subtrees skipped).
-pub fn visible_rows(trace: &Trace, collapsed: &HashSet<u32>, filter: Option<&FilterResult>) -> Vec<u32> {
+pub fn visible_rows(
+    trace: &Trace,
+    collapsed: &HashSet<u32>,
+    filter: Option<&FilterResult>,
+) -> Vec<u32> {
     let tree = &trace.tree;
     let mut out = Vec::new();
     let mut k = 0usize;
@@ -132,7 +140,9 @@ pub fn visible_rows(trace: &Trace, collapsed: &HashSet<u32>, filter: Option<&Fil
 
 /// Every observation that has children: "collapse all".
 pub fn all_parents(trace: &Trace) -> HashSet<u32> {
-    (0..trace.observations.len() as u32).filter(|&i| trace.tree.has_children(i)).collect()
+    (0..trace.observations.len() as u32)
+        .filter(|&i| trace.tree.has_children(i))
+        .collect()
 }
 
 #[cfg(test)]

@@ -129,13 +129,19 @@ pub struct Usage {
 
 impl Usage {
     pub fn is_empty(&self) -> bool {
-        self.input.is_none() && self.output.is_none() && self.total.is_none() && self.details.is_empty()
+        self.input.is_none()
+            && self.output.is_none()
+            && self.total.is_none()
+            && self.details.is_empty()
     }
 
     /// The total a source reported, or input + output when it reported only those.
     pub fn total_tokens(&self) -> u64 {
-        self.total
-            .unwrap_or_else(|| self.input.unwrap_or(0).saturating_add(self.output.unwrap_or(0)))
+        self.total.unwrap_or_else(|| {
+            self.input
+                .unwrap_or(0)
+                .saturating_add(self.output.unwrap_or(0))
+        })
     }
 }
 
@@ -228,8 +234,10 @@ impl AttrValue {
                 format!("[{}]", parts.join(", "))
             }
             AttrValue::Map(entries) => {
-                let parts: Vec<String> =
-                    entries.iter().map(|a| format!("{}: {}", a.key, a.value.display())).collect();
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|a| format!("{}: {}", a.key, a.value.display()))
+                    .collect();
                 format!("{{{}}}", parts.join(", "))
             }
         }
@@ -302,7 +310,10 @@ impl Observation {
     }
 
     pub fn attribute(&self, key: &str) -> Option<&AttrValue> {
-        self.attributes.iter().find(|a| a.key == key).map(|a| &a.value)
+        self.attributes
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| &a.value)
     }
 }
 
@@ -409,7 +420,11 @@ impl Trace {
     }
 
     pub fn duration_ns(&self) -> Option<i64> {
-        self.totals.end_ns.map(|e| e - self.start_ns.min(self.totals.start_ns.unwrap_or(self.start_ns)))
+        self.totals.end_ns.map(|e| {
+            e - self
+                .start_ns
+                .min(self.totals.start_ns.unwrap_or(self.start_ns))
+        })
     }
 }
 
@@ -452,9 +467,15 @@ impl TraceSet {
         let mut sessions: Vec<Session> = Vec::new();
         let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (i, t) in self.traces.iter().enumerate() {
-            let Some(sid) = t.session_id.as_ref() else { continue };
+            let Some(sid) = t.session_id.as_ref() else {
+                continue;
+            };
             let at = *index.entry(sid.clone()).or_insert_with(|| {
-                sessions.push(Session { id: sid.clone(), user_id: None, traces: Vec::new() });
+                sessions.push(Session {
+                    id: sid.clone(),
+                    user_id: None,
+                    traces: Vec::new(),
+                });
                 sessions.len() - 1
             });
             let s = &mut sessions[at];

@@ -10,7 +10,10 @@ pub fn parse_rfc3339_ns(s: &str) -> Option<i64> {
         if part.is_empty() || !part.iter().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        Some(part.iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')))
+        Some(
+            part.iter()
+                .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')),
+        )
     };
     if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
@@ -197,7 +200,10 @@ mod tests {
             parse_rfc3339_ns("2024-01-01T00:00:00.123456789Z"),
             Some(1_704_067_200_123_456_789)
         );
-        assert_eq!(parse_rfc3339_ns("2024-01-01T00:00:00"), Some(1_704_067_200_000_000_000));
+        assert_eq!(
+            parse_rfc3339_ns("2024-01-01T00:00:00"),
+            Some(1_704_067_200_000_000_000)
+        );
     }
 
     #[test]
@@ -212,7 +218,14 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "yesterday", "2024-13-01T00:00:00Z", "2024-02-30", "2024-01-01T1:00Z", "2024-01-01Tab:cd:efZ"] {
+        for s in [
+            "",
+            "yesterday",
+            "2024-13-01T00:00:00Z",
+            "2024-02-30",
+            "2024-01-01T1:00Z",
+            "2024-01-01Tab:cd:efZ",
+        ] {
             assert_eq!(parse_rfc3339_ns(s), None, "{s}");
         }
     }

@@ -37,9 +37,15 @@ pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
         .await
         .map_err(|e| SourceError::Network(e.to_string()))?;
     if !resp.ok() {
-        return Err(SourceError::Status { status: resp.status(), text: resp.status_text() });
+        return Err(SourceError::Status {
+            status: resp.status(),
+            text: resp.status_text(),
+        });
     }
-    let bytes = resp.binary().await.map_err(|e| SourceError::Network(e.to_string()))?;
+    let bytes = resp
+        .binary()
+        .await
+        .map_err(|e| SourceError::Network(e.to_string()))?;
     Ok((name_of_url(url), bytes))
 }
 

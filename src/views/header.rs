@@ -9,7 +9,9 @@ use leptos::prelude::*;
 pub fn TraceHeader() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        let Some(ti) = state.trace.get() else { return ().into_any() };
+        let Some(ti) = state.trace.get() else {
+            return ().into_any();
+        };
         state.data.with(|d| {
             let Some(t) = d.traces.get(ti) else { return ().into_any() };
             let stat = |label: &'static str, value: String| {
@@ -58,7 +60,12 @@ pub fn TraceHeader() -> impl IntoView {
 fn Warnings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let warnings = Memo::new(move |_| {
-        state.data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
+        state.data.with(|d| {
+            d.warnings
+                .iter()
+                .map(|w| format!("{}: {}", w.source, w.message))
+                .collect::<Vec<_>>()
+        })
     });
     move || {
         let w = warnings.get();

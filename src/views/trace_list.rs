@@ -20,7 +20,7 @@ pub fn TraceList() -> impl IntoView {
     let scroller = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
-            viewport_h.set(f64::from(el.client_height().max(100)));
+            viewport_h.set(crate::views::tree::viewport_height(&el));
         }
     });
 

@@ -1,0 +1,51 @@
+# Canopy: `make serve` to use it, `make test` to check it. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CARGO_TERM_QUIET := true
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: setup serve dist test test-host test-browser test-e2e lint bench screenshot demos clean
+
+setup:
+	@scripts/setup.sh
+
+## serve: build and serve on http://127.0.0.1:8080, rebuilding on change
+serve: setup
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+## dist: release build into dist/ (relative URLs: host it under any path)
+dist: setup
+	@trunk build --release --quiet
+	@scripts/size.sh
+
+## test: every suite — lint, host unit/integration tests, browser component tests, end-to-end
+test: setup lint test-host test-browser test-e2e
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy $(WASM) --all-targets -- -D warnings
+
+test-host:
+	cargo test
+
+test-browser:
+	cargo test $(WASM) --test web
+
+test-e2e: dist
+	cd e2e && node --test --test-concurrency=1
+
+## bench: load generated 1k/10k/100k traces in headless Chromium; writes bench/out/results.md
+bench: dist
+	node bench/run.mjs
+
+screenshot: dist
+	node e2e/screenshot.mjs docs/screenshot.png
+
+demos:
+	python3 scripts/make_demos.py
+
+clean:
+	rm -rf dist bench/out bench/data
+	cargo clean

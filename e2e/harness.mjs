@@ -1,0 +1,60 @@
+// Shared set-up for end-to-end tests and benchmarks: a static server for dist/ on 127.0.0.1 and
+// Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = path.join(ROOT, 'dist');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, stop }. */
+export function serve(dir = DIST) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (d) => {
+      out += d.toString();
+      const m = out.match(/port (\d+)/);
+      if (m) {
+        proc.stdout.off('data', onData);
+        resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => proc.kill() });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', () => {}); // request log; keep the pipe drained
+    proc.on('error', reject);
+    proc.on('exit', (code) => reject(new Error(`static server exited (${code}): ${out}`)));
+    setTimeout(() => reject(new Error('static server did not start')), 10000).unref();
+  });
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A page that fails the test on any uncaught page error. */
+export async function newPage(browser, errors, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return page;
+}
+
+/** Drops files (name + content) on the page the way a user's drag and drop does. */
+export async function dropFiles(page, files) {
+  const dt = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([f.content], f.name, { type: 'application/json' }));
+    return dt;
+  }, files);
+  await page.dispatchEvent('.app', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
+}

@@ -311,8 +311,9 @@ fn TreeRow(
             class:error=level == Level::Error
             class:warning=level == Level::Warning
             class:debug=level == Level::Debug
-            attr:aria-expanded=move || has_children.then(|| if is_collapsed() { "false" } else { "true" })
-            attr:data-idx=idx.to_string()
+            aria-expanded=move || has_children.then(|| if is_collapsed() { "false" } else { "true" })
+            data-idx=idx.to_string()
+            data-pos=pos.to_string()
             style:top=format!("{}px", pos as f64 * ROW_H)
             on:click=move |_| state.selected.set(Some(idx))
         >

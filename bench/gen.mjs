@@ -1,0 +1,50 @@
+// Generates OTLP JSON traces of any size: an 8-ary tree of CHAIN/LLM/TOOL/RETRIEVER spans with
+// OpenInference attributes. With `payloads`, LLM spans carry chat messages (~1.4 KB per span).
+const KINDS = ['CHAIN', 'LLM', 'TOOL', 'RETRIEVER'];
+const LOREM = 'The quarterly report shows revenue growth driven by subscriptions, with churn stable and ' +
+  'support volume down after the onboarding redesign. ';
+
+function hex(n, width) {
+  return n.toString(16).padStart(width, '0');
+}
+
+export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269b633813fc60c' } = {}) {
+  const t0 = 1_700_000_000_000_000_000n;
+  const parts = [];
+  for (let i = 0; i < n; i++) {
+    const kind = i === 0 ? 'AGENT' : KINDS[i % KINDS.length];
+    const start = t0 + BigInt(i) * 1_000_000n;
+    const end = start + 5_000_000n + BigInt((i * 7919) % 50) * 1_000_000n;
+    const attrs = [{ key: 'openinference.span.kind', value: { stringValue: kind } }];
+    if (kind === 'LLM') {
+      attrs.push({ key: 'llm.model_name', value: { stringValue: 'gpt-4o-mini' } });
+      attrs.push({ key: 'llm.token_count.prompt', value: { intValue: String(100 + (i % 900)) } });
+      attrs.push({ key: 'llm.token_count.completion', value: { intValue: String(10 + (i % 90)) } });
+      attrs.push({ key: 'llm.token_count.total', value: { intValue: String(110 + (i % 900) + (i % 90)) } });
+      if (payloads) {
+        attrs.push({ key: 'llm.input_messages.0.message.role', value: { stringValue: 'system' } });
+        attrs.push({ key: 'llm.input_messages.0.message.content', value: { stringValue: 'You are an analyst. ' + LOREM } });
+        attrs.push({ key: 'llm.input_messages.1.message.role', value: { stringValue: 'user' } });
+        attrs.push({ key: 'llm.input_messages.1.message.content', value: { stringValue: `Question ${i}: ` + LOREM.repeat(4) } });
+        attrs.push({ key: 'llm.output_messages.0.message.role', value: { stringValue: 'assistant' } });
+        attrs.push({ key: 'llm.output_messages.0.message.content', value: { stringValue: `Answer ${i}: ` + LOREM.repeat(3) } });
+      }
+    } else if (payloads) {
+      attrs.push({ key: 'input.value', value: { stringValue: `{"step": ${i}, "query": "${LOREM.slice(0, 60)}"}` } });
+    }
+    const span = {
+      traceId,
+      spanId: hex(i + 1, 16),
+      name: `${kind.toLowerCase()}-${i}`,
+      kind: 1,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: end.toString(),
+      attributes: attrs,
+      status: i % 997 === 13 ? { code: 2, message: 'synthetic failure' } : {},
+    };
+    if (i > 0) span.parentSpanId = hex(Math.floor((i - 1) / 8) + 1, 16);
+    parts.push(JSON.stringify(span));
+  }
+  return `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bench"}}]},` +
+    `"scopeSpans":[{"scope":{"name":"bench"},"spans":[${parts.join(',')}]}]}]}`;
+}

@@ -1,0 +1,167 @@
+// End-to-end: the built dist/ served on 127.0.0.1, driven in Debian's Chromium like a user would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, newPage, dropFiles, ROOT } from './harness.mjs';
+import { otlpTrace } from '../bench/gen.mjs';
+
+const SHARED = path.resolve(ROOT, '../shared/fixtures');
+let server, browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A fresh page; records every request so a test can check nothing left 127.0.0.1. */
+async function open(url = server.url) {
+  const errors = [];
+  const requests = [];
+  const page = await newPage(browser, errors);
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.waitForSelector('.toolbar');
+  return { page, errors, requests };
+}
+
+function fixture(rel) {
+  return { name: path.basename(rel), content: fs.readFileSync(path.join(SHARED, rel), 'utf8') };
+}
+
+const rowNames = (page) => page.$$eval('.tree-row .row-name', (els) => els.map((e) => e.textContent));
+
+test('drop a real Langfuse export: tree, header, and detail of a selected row', async () => {
+  const { page, errors, requests } = await open();
+  await dropFiles(page, [fixture('langfuse/beeai-2025-08-01.trace.json')]);
+  await page.waitForSelector('.tree-row');
+  const header = await page.textContent('.trace-header');
+  assert.match(header, /observations\s*29/);
+  assert.match(header, /tokens\s*5\.5k/);
+  assert.match(header, /hallucination/);
+  const names = await rowNames(page);
+  assert.ok(names.length >= 10, `rows: ${names.length}`);
+  // select the first generation and read its detail
+  await page.click('.tree-row:has(.kind-generation)');
+  await page.waitForSelector('.detail .facts');
+  const detail = await page.textContent('.detail');
+  assert.match(detail, /model/);
+  assert.match(detail, /Usage \(tokens\)/i);
+  assert.ok(await page.$('.tree-row.selected'), 'the clicked row is marked selected');
+  assert.deepEqual(errors, []);
+  assert.ok(requests.every((u) => u.startsWith(server.url)), `requests left the page's server: ${requests}`);
+});
+
+test('drop the OTLP protobuf-JSON RAG agent: retriever documents and LLM messages', async () => {
+  const { page, errors } = await open();
+  await dropFiles(page, [fixture('otlp/rag-earnings-agent.protobuf-json.json')]);
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /tokens\s*648/);
+  await page.click('.tree-row:has-text("VectorStoreRetriever")');
+  await page.waitForSelector('.detail .documents li');
+  assert.equal(await page.locator('.detail .documents li').count(), 3);
+  await page.click('.tree-row:has-text("ChatOpenAI")');
+  await page.waitForSelector('.detail .messages');
+  const roles = await page.$$eval('.detail .message-role', (els) => els.map((e) => e.textContent.trim()));
+  assert.ok(roles.includes('user') || roles.includes('system'), `roles ${roles}`);
+  assert.deepEqual(errors, []);
+});
+
+test('a broken file shows an error naming it, and the loaded trace stays', async () => {
+  const { page, errors } = await open();
+  await dropFiles(page, [fixture('langfuse/autogen-2025-06-06.trace.json')]);
+  await page.waitForSelector('.tree-row');
+  await dropFiles(page, [{ name: 'half.json', content: '{"resourceSpans": [{"scopeSpans": [' }]);
+  await page.waitForSelector('.error-banner');
+  assert.match(await page.textContent('.error-banner'), /half\.json: not valid JSON: line 1, column \d+/);
+  await dropFiles(page, [fixture('jaeger/ui_01.json')]);
+  await page.waitForFunction(() => document.querySelectorAll('.error-banner').length === 2);
+  assert.match(await page.textContent('.banners'), /ui_01\.json: no traces found: this looks like a Jaeger file/);
+  assert.match(await page.textContent('.trace-header'), /autogen-chat-trace/);
+  assert.ok((await rowNames(page)).length > 0);
+  await page.click('.error-banner .dismiss');
+  await page.waitForFunction(() => document.querySelectorAll('.error-banner').length === 1);
+  assert.deepEqual(errors, []);
+});
+
+test('several files dropped together merge; the trace list switches traces', async () => {
+  const { page, errors } = await open();
+  await dropFiles(page, [
+    fixture('langfuse/pydantic-ai-2025-06-06.trace.json'),
+    fixture('langfuse/llamaindex-2025-06-05.trace.json'),
+    fixture('langfuse/autogen-2025-06-06.trace.json'),
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 3);
+  assert.match(await page.textContent('.trace-list-title'), /3 traces/);
+  await page.click('.trace-list-row:nth-child(1)');
+  await page.waitForSelector('.trace-list-row.selected');
+  assert.match(await page.textContent('.trace-header'), /session\s*session_abc/);
+  assert.deepEqual(errors, []);
+});
+
+test('?url= opens a file on load; a missing one says so', async () => {
+  const { page, errors } = await open(`${server.url}?url=demo/rag-chain.otlp.json`);
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /rag-query/);
+  const second = await open(`${server.url}?url=demo/no-such-file.json`);
+  await second.page.waitForSelector('.error-banner');
+  assert.match(await second.page.textContent('.error-banner'), /no-such-file\.json: the server answered 404/);
+  assert.deepEqual(errors, []);
+});
+
+test('the open-URL field and every demo button load', async () => {
+  const { page, errors } = await open();
+  await page.fill('#url-input', `${server.url}demo/failing-run.json`);
+  await page.click('#open-url');
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /errors\s*3/);
+  await page.click('.tree-row:has-text("execute_tool")');
+  await page.waitForSelector('.detail .exception');
+  assert.match(await page.textContent('.detail .exception'), /ToolError: inventory API returned 503/);
+  for (const label of ['Agent with tools', 'RAG chain']) {
+    await page.click(`.toolbar .demo-button:has-text("${label}")`);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 3);
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: arrows move the selection, left/right collapse and expand', async () => {
+  const { page, errors } = await open(`${server.url}?url=demo/agent-tools.json`);
+  await page.waitForSelector('.tree-row');
+  await page.click('.tree-row:has-text("travel-agent")');
+  await page.keyboard.press('ArrowDown');
+  assert.match(await page.textContent('.tree-row.selected'), /plan/);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowLeft'); // collapse the root
+  await page.waitForFunction(() => document.querySelectorAll('.tree-row').length === 1);
+  await page.keyboard.press('ArrowRight'); // expand it again
+  await page.waitForFunction(() => document.querySelectorAll('.tree-row').length === 7);
+  assert.deepEqual(errors, []);
+});
+
+test('100,000 observations: the DOM stays bounded while scrolling to the end', async () => {
+  const { page, errors } = await open();
+  const body = otlpTrace(100_000);
+  await page.route('**/big-100k.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+  await page.fill('#url-input', `${server.url}big-100k.json`);
+  await page.click('#open-url');
+  await page.waitForSelector('.tree-row', { timeout: 60_000 });
+  assert.match(await page.textContent('.trace-header'), /observations\s*100000/);
+  const rows = await page.locator('.tree-row').count();
+  assert.ok(rows > 10 && rows < 80, `rows in DOM: ${rows}`);
+  const totalNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+  assert.ok(totalNodes < 2000, `DOM nodes: ${totalNodes}`);
+  await page.$eval('.tree-scroll', (el) => { el.scrollTop = el.scrollHeight; });
+  // the row drawn last sits at the very end of the 100,000-row list
+  await page.waitForFunction(() => Math.max(...[...document.querySelectorAll('.tree-row')].map((r) => Number(r.dataset.pos))) === 99_999);
+  assert.ok((await page.locator('.tree-row').count()) < 80);
+  // filter across all 100k keeps the DOM bounded as well
+  await page.fill('.tree-filter', 'kind:tool');
+  await page.waitForFunction(() => /match/.test(document.querySelector('.match-info').textContent));
+  assert.ok((await page.locator('.tree-row').count()) < 80);
+  assert.deepEqual(errors, []);
+});

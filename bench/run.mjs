@@ -1,0 +1,147 @@
+// `make bench`: loads generated OTLP traces (1k, 10k, 100k observations, with message payloads) in
+// headless Chromium and prints, per size: time to first rendered tree, the baseline JSON.parse of the
+// same bytes in the same page, peak memory, and DOM nodes. Writes bench/out/results.{md,json}.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, ROOT } from '../e2e/harness.mjs';
+import { otlpTrace } from './gen.mjs';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DATA = path.join(ROOT, 'bench/data');
+const OUT = path.join(ROOT, 'bench/out');
+fs.mkdirSync(DATA, { recursive: true });
+fs.mkdirSync(OUT, { recursive: true });
+
+function file(n) {
+  const p = path.join(DATA, `otlp-${n}.json`);
+  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: true }));
+  return p;
+}
+
+/** Peak resident memory (VmHWM) of the renderer processes of the Chromium this script launched
+ * (Playwright starts it as a child of this process), in bytes. */
+function rendererPeakBytes() {
+  let peak = 0;
+  const all = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const parent = new Map();
+  for (const pid of all) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch { /* process ended */ }
+  }
+  const isDescendant = (pid) => {
+    for (let p = parent.get(pid), k = 0; p && k < 10; p = parent.get(p), k++) if (p === String(process.pid)) return true;
+    return false;
+  };
+  for (const pid of all) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer') || !isDescendant(pid)) continue;
+      const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch { /* process ended */ }
+  }
+  return peak;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measureApp(server, n, filePath) {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
+    await page.goto(server.url);
+    await page.waitForSelector('.toolbar');
+    await page.fill('#url-input', server.dataUrl(filePath));
+    const t0 = await page.evaluate(() => performance.now());
+    await page.click('#open-url');
+    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    const firstTree = (await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))))) - t0;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const info = await page.evaluate(() => ({
+      wasmBytes: window.__wasm?.memory?.buffer?.byteLength ?? 0,
+      domNodes: document.getElementsByTagName('*').length,
+      rows: document.querySelectorAll('.tree-row').length,
+      header: document.querySelector('.trace-header')?.textContent ?? '',
+    }));
+    if (!new RegExp(`observations\\s*${n}(?!\\d)`).test(info.header)) throw new Error(`load of ${n} did not show ${n} observations: ${info.header}`);
+    return { firstTree, jsHeap: metrics.JSHeapUsedSize, wasm: info.wasmBytes, domNodes: info.domNodes, rows: info.rows, peakRss: rendererPeakBytes() };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function measureBaseline(server, filePath) {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('.toolbar');
+    const r = await page.evaluate(async (url) => {
+      const t0 = performance.now();
+      const buf = await (await fetch(url)).arrayBuffer();
+      const t1 = performance.now();
+      const text = new TextDecoder().decode(buf);
+      const t2 = performance.now();
+      const v = JSON.parse(text);
+      const t3 = performance.now();
+      window.__keep = v;
+      return { fetch: t1 - t0, decode: t2 - t1, parse: t3 - t2, total: t3 - t0 };
+    }, server.dataUrl(filePath));
+    r.peakRss = rendererPeakBytes();
+    return r;
+  } finally {
+    await browser.close();
+  }
+}
+
+const root = await serve(ROOT);
+const server = { url: `${root.url}dist/`, stop: root.stop, dataUrl: (p) => `${root.url}bench/data/${path.basename(p)}` };
+const results = [];
+try {
+  for (const n of SIZES) {
+    const p = file(n);
+    const bytes = fs.statSync(p).size;
+    const app = [];
+    const base = [];
+    for (let i = 0; i < RUNS; i++) {
+      app.push(await measureApp(server, n, p));
+      base.push(await measureBaseline(server, p));
+    }
+    const row = {
+      observations: n,
+      fileBytes: bytes,
+      firstTreeMs: median(app.map((a) => a.firstTree)),
+      baselineParseMs: median(base.map((b) => b.parse)),
+      baselineTotalMs: median(base.map((b) => b.total)),
+      appPeakRss: median(app.map((a) => a.peakRss)),
+      baselinePeakRss: median(base.map((b) => b.peakRss)),
+      jsHeap: median(app.map((a) => a.jsHeap)),
+      wasmMemory: median(app.map((a) => a.wasm)),
+      domNodes: median(app.map((a) => a.domNodes)),
+      treeRows: median(app.map((a) => a.rows)),
+    };
+    results.push(row);
+    console.log(JSON.stringify(row));
+  }
+} finally {
+  server.stop();
+}
+
+const mb = (b) => (b / 1e6).toFixed(1);
+const lines = [
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} MB RAM; ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`,
+  '',
+  '| observations | file MB | first tree ms | JSON.parse ms (fetch+decode+parse) | ratio | peak renderer RSS MB (JSON.parse page) | JS heap MB | wasm memory MB | DOM nodes | tree rows |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
+];
+fs.writeFileSync(path.join(OUT, 'results.md'), lines.join('\n') + '\n');
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 1));
+console.log('\n' + lines.join('\n'));

@@ -46,7 +46,10 @@ impl AppState {
 
     /// Imports bytes and merges them in; on failure shows why and keeps what was loaded.
     pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
-        match import::load(name, bytes) {
+        mark("canopy:import-start");
+        let result = import::load(name, bytes);
+        mark("canopy:import-end");
+        match result {
             Ok(loaded) => {
                 let first_new = self.data.with_untracked(|d| d.traces.len());
                 self.data.update(|d| d.merge(loaded.set));
@@ -88,6 +91,7 @@ impl AppState {
     pub fn load_url(self, url: String) {
         leptos::task::spawn_local(async move {
             let name = source::name_of_url(&url);
+            mark("canopy:fetch-start");
             self.loading.set(Some(format!("Fetching {name}…")));
             source::yield_to_browser().await;
             match source::fetch_url(&url).await {
@@ -109,6 +113,13 @@ impl AppState {
 impl Default for AppState {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A User Timing mark, so benchmarks and the browser's profiler can split a load into phases.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
     }
 }
 

@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
-export CARGO_TERM_QUIET := true
 WASM := --target wasm32-unknown-unknown
 
 .PHONY: setup serve dist test test-host test-browser test-e2e lint bench screenshot demos clean

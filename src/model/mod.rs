@@ -306,7 +306,7 @@ impl Observation {
     }
 
     pub fn duration_ns(&self) -> Option<i64> {
-        self.end_ns.map(|e| e - self.start_ns)
+        self.end_ns.map(|e| e.saturating_sub(self.start_ns))
     }
 
     pub fn attribute(&self, key: &str) -> Option<&AttrValue> {
@@ -421,9 +421,10 @@ impl Trace {
 
     pub fn duration_ns(&self) -> Option<i64> {
         self.totals.end_ns.map(|e| {
-            e - self
-                .start_ns
-                .min(self.totals.start_ns.unwrap_or(self.start_ns))
+            e.saturating_sub(
+                self.start_ns
+                    .min(self.totals.start_ns.unwrap_or(self.start_ns)),
+            )
         })
     }
 }

@@ -327,9 +327,9 @@ impl Totals {
             let has_cost = o.cost.total.is_some_and(|c| c != 0.0);
             if has_usage && !usage_below[iu] {
                 usage_counted[iu] = true;
-                subtree_tokens[iu] += o.usage.total_tokens();
-                subtree_in[iu] += o.usage.input.unwrap_or(0);
-                subtree_out[iu] += o.usage.output.unwrap_or(0);
+                subtree_tokens[iu] = subtree_tokens[iu].saturating_add(o.usage.total_tokens());
+                subtree_in[iu] = subtree_in[iu].saturating_add(o.usage.input.unwrap_or(0));
+                subtree_out[iu] = subtree_out[iu].saturating_add(o.usage.output.unwrap_or(0));
             }
             if has_cost && !cost_below[iu] {
                 subtree_cost[iu] += o.cost.total_usd();
@@ -341,9 +341,9 @@ impl Totals {
                 let pu = p as usize;
                 usage_below[pu] |= has_usage || usage_below[iu];
                 cost_below[pu] |= has_cost || cost_below[iu];
-                subtree_tokens[pu] += subtree_tokens[iu];
-                subtree_in[pu] += subtree_in[iu];
-                subtree_out[pu] += subtree_out[iu];
+                subtree_tokens[pu] = subtree_tokens[pu].saturating_add(subtree_tokens[iu]);
+                subtree_in[pu] = subtree_in[pu].saturating_add(subtree_in[iu]);
+                subtree_out[pu] = subtree_out[pu].saturating_add(subtree_out[iu]);
                 subtree_cost[pu] += subtree_cost[iu];
                 subtree_errors[pu] += subtree_errors[iu];
             }
@@ -352,10 +352,16 @@ impl Totals {
         let mut t = Totals {
             start_ns: obs.iter().map(|o| o.start_ns).min(),
             end_ns: obs.iter().filter_map(|o| o.end_ns).max(),
-            input_tokens: roots.clone().map(|r| subtree_in[r]).sum(),
-            output_tokens: roots.clone().map(|r| subtree_out[r]).sum(),
-            tokens: roots.clone().map(|r| subtree_tokens[r]).sum(),
-            cost_usd: roots.map(|r| subtree_cost[r]).sum(),
+            input_tokens: roots
+                .clone()
+                .fold(0u64, |a, r| a.saturating_add(subtree_in[r])),
+            output_tokens: roots
+                .clone()
+                .fold(0u64, |a, r| a.saturating_add(subtree_out[r])),
+            tokens: roots
+                .clone()
+                .fold(0u64, |a, r| a.saturating_add(subtree_tokens[r])),
+            cost_usd: roots.fold(0.0, |a, r| a + subtree_cost[r]),
             has_usage: obs.iter().any(|o| !o.usage.is_empty()),
             has_cost: obs.iter().any(|o| o.cost.total.is_some()),
             errors: obs

@@ -53,7 +53,7 @@ fn section(title: &'static str, body: impl IntoView + 'static) -> impl IntoView 
 }
 
 fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
-    let start_offset = o.start_ns - t.start_ns;
+    let start_offset = o.start_ns.saturating_sub(t.start_ns);
     let mut facts: Vec<(&'static str, String)> = vec![
         (
             "start",
@@ -71,7 +71,10 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
         ),
     ];
     if let Some(cs) = o.completion_start_ns {
-        facts.push(("time to first token", format_duration(cs - o.start_ns)));
+        facts.push((
+            "time to first token",
+            format_duration(cs.saturating_sub(o.start_ns)),
+        ));
     }
     if let Some(m) = &o.model {
         facts.push(("model", m.clone()));
@@ -232,7 +235,7 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
                                     .into_iter()
                                     .map(|e| {
                                         let attrs = e.attributes.iter().map(|a| format!("{}={}", a.key, a.value.display())).collect::<Vec<_>>().join(", ");
-                                        view! { <li><b>{e.name.clone()}</b>{format!(" +{} ", format_duration(e.time_ns - start))}<span class="event-attrs">{attrs}</span></li> }
+                                        view! { <li><b>{e.name.clone()}</b>{format!(" +{} ", format_duration(e.time_ns.saturating_sub(start)))}<span class="event-attrs">{attrs}</span></li> }
                                     })
                                     .collect_view()}
                             </ul>

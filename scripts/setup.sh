@@ -4,7 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
-WASM_BINDGEN_VERSION=0.2.130   # must equal Cargo.lock's wasm-bindgen and Trunk.toml [tools]
+# the CLI must equal the wasm-bindgen crate in Cargo.lock (and Trunk.toml [tools]); read it from there
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+grep -q "wasm_bindgen = \"$WASM_BINDGEN_VERSION\"" Trunk.toml || { echo "setup: Trunk.toml [tools] wasm_bindgen differs from Cargo.lock ($WASM_BINDGEN_VERSION)" >&2; exit 1; }
 
 log() { echo "setup: $*" >&2; }
 

@@ -169,11 +169,7 @@ fn trim3(v: f64) -> String {
     } else {
         format!("{v:.2}")
     };
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    super::units::trim_zeros(s)
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@ pub fn format_tokens(n: u64) -> String {
     if n < 1_000 {
         n.to_string()
     } else if n < 1_000_000 {
-        trim(format!("{:.1}", n as f64 / 1e3)) + "k"
+        trim_zeros(format!("{:.1}", n as f64 / 1e3)) + "k"
     } else {
-        trim(format!("{:.2}", n as f64 / 1e6)) + "M"
+        trim_zeros(format!("{:.2}", n as f64 / 1e6)) + "M"
     }
 }
 
@@ -26,12 +26,13 @@ pub fn format_cost(usd: f64) -> String {
     } else {
         // four significant digits
         let digits = (-a.log10().floor()) as usize + 3;
-        trim(format!("{usd:.digits$}"))
+        trim_zeros(format!("{usd:.digits$}"))
     };
     format!("${s}")
 }
 
-fn trim(s: String) -> String {
+/// Drops trailing zeros of a decimal (`1.50` → `1.5`, `2.00` → `2`).
+pub(crate) fn trim_zeros(s: String) -> String {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {

@@ -90,20 +90,7 @@ pub fn Shell() -> impl IntoView {
                     />
                     <button class="btn" id="open-url" type="submit">"Open URL"</button>
                 </form>
-                <span class="toolbar-demos">
-                    "Demos: "
-                    {DEMOS
-                        .iter()
-                        .map(|(label, path)| {
-                            let path = path.to_string();
-                            view! {
-                                <button class="btn demo-button" on:click=move |_| state.load_url(path.clone())>
-                                    {*label}
-                                </button>
-                            }
-                        })
-                        .collect_view()}
-                </span>
+                <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
                 <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
             </header>
             <ErrorBanner/>
@@ -152,9 +139,25 @@ fn ErrorBanner() -> impl IntoView {
     }
 }
 
+/// One button per built-in demo trace; a click loads it.
+#[component]
+fn DemoButtons(class: &'static str) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    DEMOS
+        .iter()
+        .map(|(label, path)| {
+            let path = path.to_string();
+            view! {
+                <button class=class on:click=move |_| state.load_url(path.clone())>
+                    {*label}
+                </button>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 fn Welcome() -> impl IntoView {
-    let state = expect_context::<AppState>();
     view! {
         <div class="welcome">
             <h1>"Open an LLM trace"</h1>
@@ -167,17 +170,7 @@ fn Welcome() -> impl IntoView {
                 "arrays of requests, JSON Lines) with OpenInference and OpenTelemetry GenAI attributes."
             </p>
             <div class="demo-cards">
-                {DEMOS
-                    .iter()
-                    .map(|(label, path)| {
-                        let path = path.to_string();
-                        view! {
-                            <button class="demo-card demo-button" on:click=move |_| state.load_url(path.clone())>
-                                {*label}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
+                <DemoButtons class="demo-card demo-button"/>
             </div>
         </div>
     }

@@ -51,10 +51,10 @@ impl AppState {
         mark("canopy:import-end");
         match result {
             Ok(loaded) => {
-                let first_new = self.data.with_untracked(|d| d.traces.len());
-                self.data.update(|d| d.merge(loaded.set));
+                let mut touched = Vec::new();
+                self.data.update(|d| touched = d.merge(loaded.set));
                 self.generation.update(|g| *g += 1);
-                self.trace.set(Some(first_new));
+                self.trace.set(touched.first().copied());
                 self.selected.set(None);
             }
             Err(e) => self.push_error(e.to_string()),

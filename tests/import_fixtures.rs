@@ -422,3 +422,40 @@ fn broken_files_say_what_is_wrong() {
         assert!(e.to_string().starts_with(want), "{file}: got {e}");
     }
 }
+
+#[test]
+fn spans_of_one_trace_split_over_files_join_up() {
+    let text = std::fs::read_to_string(own("otlp/json-lines-two-requests.jsonl")).unwrap();
+    let mut lines = text.lines();
+    let (first, second) = (lines.next().unwrap(), lines.next().unwrap());
+    let mut set = TraceSet::default();
+    // the child arrives first: alone it is an orphan
+    let touched = set.merge(load("child.json", second.as_bytes()).unwrap().set);
+    assert_eq!(touched, vec![0]);
+    assert_eq!(set.traces[0].tree.orphans, 1);
+    assert_eq!(set.warnings.len(), 1);
+    let touched = set.merge(load("root.json", first.as_bytes()).unwrap().set);
+    assert_eq!(touched, vec![0], "the second file extends the loaded trace");
+    assert_eq!(set.traces.len(), 1);
+    let t = &set.traces[0];
+    assert_eq!(t.observations.len(), 2);
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(t.tree.orphans, 0);
+    assert!(set.warnings.is_empty(), "the orphan warning is gone once the parent arrived: {:?}", set.warnings);
+    assert_eq!(t.display_name(), "root");
+    assert_eq!(t.totals.errors, 1);
+    assert_eq!(t.source, "child.json, root.json");
+}
+
+#[test]
+fn scores_in_one_file_attach_to_traces_in_another() {
+    let scores_only = br#"{"trace":{"id":"1b72c51fabed12ae7df83bfd4a09f545","timestamp":"2025-06-06T11:31:33.965Z",
+        "scores":[{"id":"s9","name":"politeness","value":0.75,"dataType":"NUMERIC","source":"ANNOTATION"}]},"observations":[]}"#;
+    let mut set = TraceSet::default();
+    set.merge(open(shared("langfuse/autogen-2025-06-06.trace.json")).1);
+    set.merge(load("scores.json", scores_only).unwrap().set);
+    assert_eq!(set.traces.len(), 1);
+    let names: Vec<&str> = set.trace_scores(&set.traces[0]).map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["politeness"]);
+    assert_eq!(set.traces[0].observations.len(), 2, "an empty part adds nothing");
+}

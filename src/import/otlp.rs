@@ -343,6 +343,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     if untimed > 0 {
         set.warnings.push(crate::model::Warning {
             source: file.to_string(),
+            trace_id: None,
             message: format!("{untimed} span(s) have no start time; placed at time 0"),
         });
     }
@@ -367,12 +368,8 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         t.session_id = session;
         t.user_id = user;
         t.tags = tags;
-        if let Some(&r) = t.tree.roots.first() {
-            let root = &t.observations[r as usize];
-            t.name = Some(root.name.clone());
-            t.input = root.input.clone();
-            t.output = root.output.clone();
-        }
+        // name, input and output are left to the first root (see `Trace::display_name`), so they
+        // follow the tree when spans from another file join this trace
         set.traces.push(t);
     }
     Ok(set)

@@ -406,6 +406,41 @@ impl Trace {
         }
     }
 
+    /// Takes in another part of the same trace: its observations, and whatever it knows that this
+    /// part did not. The tree must be rebuilt afterwards (`TraceSet::merge` does).
+    fn absorb(&mut self, other: Trace) {
+        self.observations.extend(other.observations);
+        self.name = self.name.take().or(other.name);
+        self.session_id = self.session_id.take().or(other.session_id);
+        self.user_id = self.user_id.take().or(other.user_id);
+        self.input = self.input.take().or(other.input);
+        self.output = self.output.take().or(other.output);
+        for tag in other.tags {
+            if !self.tags.contains(&tag) {
+                self.tags.push(tag);
+            }
+        }
+        self.attributes.extend(other.attributes);
+        self.start_ns = self.start_ns.min(other.start_ns);
+        if !self.source.split(", ").any(|s| s == other.source) {
+            self.source = format!("{}, {}", self.source, other.source);
+        }
+    }
+
+    fn first_root(&self) -> Option<&Observation> {
+        self.tree.roots.first().and_then(|&r| self.observations.get(r as usize))
+    }
+
+    /// The trace's input: its own (Langfuse has one), else its first root's.
+    pub fn input_payload(&self) -> Option<&Payload> {
+        self.input.as_ref().or_else(|| self.first_root().and_then(|o| o.input.as_ref()))
+    }
+
+    /// The trace's output: its own, else its first root's.
+    pub fn output_payload(&self) -> Option<&Payload> {
+        self.output.as_ref().or_else(|| self.first_root().and_then(|o| o.output.as_ref()))
+    }
+
     /// Display name: its own, else its first root's, else its id.
     pub fn display_name(&self) -> &str {
         if let Some(n) = self.name.as_deref().filter(|n| !n.is_empty()) {
@@ -443,6 +478,8 @@ pub struct Session {
 pub struct Warning {
     pub source: String,
     pub message: String,
+    /// The trace a structural warning is about; replaced when that trace is rebuilt by a merge.
+    pub trace_id: Option<String>,
 }
 
 /// Everything loaded: the root of the model, built once per load and read-only after.
@@ -455,12 +492,44 @@ pub struct TraceSet {
 }
 
 impl TraceSet {
-    /// Adds another load's content; traces already present stay where they are.
-    pub fn merge(&mut self, other: TraceSet) {
-        self.traces.extend(other.traces);
+    /// Adds another load's content and returns the indices of the traces it touched, in its order.
+    /// Traces already present stay where they are; a trace whose id is already loaded (spans of one
+    /// trace split over files) gets the new observations and its tree and totals are rebuilt.
+    pub fn merge(&mut self, other: TraceSet) -> Vec<usize> {
+        let mut index: std::collections::HashMap<String, usize> =
+            self.traces.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        let mut touched = Vec::new();
+        let mut rebuilt = Vec::new();
+        for t in other.traces {
+            match index.get(&t.id) {
+                Some(&i) => {
+                    self.traces[i].absorb(t);
+                    rebuilt.push(i);
+                    touched.push(i);
+                }
+                None => {
+                    index.insert(t.id.clone(), self.traces.len());
+                    touched.push(self.traces.len());
+                    self.traces.push(t);
+                }
+            }
+        }
         self.scores.extend(other.scores);
-        self.warnings.extend(other.warnings);
+        let rebuilt_ids: std::collections::HashSet<String> = rebuilt.iter().map(|&i| self.traces[i].id.clone()).collect();
+        self.warnings.retain(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id)));
+        self.warnings.extend(other.warnings.into_iter().filter(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id))));
+        for i in rebuilt {
+            let t = &mut self.traces[i];
+            let observations = std::mem::take(&mut t.observations);
+            let source = t.source.clone();
+            let rebuilt = Trace::build(t.id.clone(), observations, &source, &mut self.warnings);
+            t.observations = rebuilt.observations;
+            t.tree = rebuilt.tree;
+            t.totals = rebuilt.totals;
+        }
+        touched.dedup();
         self.rebuild_sessions();
+        touched
     }
 
     /// Groups traces by session id, in order of first appearance.

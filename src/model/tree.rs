@@ -143,6 +143,7 @@ impl Tree {
         if orphans > 0 {
             warnings.push(Warning {
                 source: source.to_string(),
+                trace_id: Some(trace_id.to_string()),
                 message: format!(
                     "trace {trace_id}: {orphans} observation(s) name a parent that is not in the file; shown as roots"
                 ),
@@ -152,12 +153,14 @@ impl Tree {
         if dups > 0 {
             warnings.push(Warning {
                 source: source.to_string(),
+                trace_id: Some(trace_id.to_string()),
                 message: format!("trace {trace_id}: {dups} observation(s) repeat an id already used; all are kept"),
             });
         }
         if cycles_broken > 0 {
             warnings.push(Warning {
                 source: source.to_string(),
+                trace_id: Some(trace_id.to_string()),
                 message: format!(
                     "trace {trace_id}: {cycles_broken} parent cycle(s) broken; the observation closing each cycle is shown as a root"
                 ),

@@ -36,8 +36,8 @@ fn trace_view(t: &Trace) -> impl IntoView {
     view! {
         <div class="detail-body">
             <p class="hint">"Select an observation in the tree (or use ↑/↓) to see its details."</p>
-            {t.input.clone().map(|p| section("Trace input", view! { <PayloadView payload=p/> }))}
-            {t.output.clone().map(|p| section("Trace output", view! { <PayloadView payload=p/> }))}
+            {t.input_payload().cloned().map(|p| section("Trace input", view! { <PayloadView payload=p/> }))}
+            {t.output_payload().cloned().map(|p| section("Trace output", view! { <PayloadView payload=p/> }))}
             {(!t.attributes.is_empty()).then(|| section("Trace metadata", attributes_table(&t.attributes)))}
         </div>
     }

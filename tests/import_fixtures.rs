@@ -3,7 +3,7 @@
 //! derived by reading the files (see the comments), not by running the importer.
 
 use canopy::import::{load, Format, ImportError};
-use canopy::model::{Decoded, Kind, Level, ScoreValue, TraceSet};
+use canopy::model::{AttrValue, Decoded, Kind, Level, ScoreValue, TraceSet};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -298,13 +298,66 @@ fn otlp_spec_example_with_missing_parent() {
 }
 
 #[test]
-fn formats_not_supported_yet_are_named() {
-    let bytes = std::fs::read(shared("jaeger/ui_01.json")).unwrap();
-    let e = load("ui_01.json", &bytes).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "ui_01.json: no traces found: this looks like a Jaeger file, which is not supported yet"
+fn jaeger_ui_fixture() {
+    // ui_01.json by reading: trace 0000000000000001, 5 spans, span id ...02 used twice (both without
+    // references: two roots), ...03 CHILD_OF ...02, ...04 CHILD_OF another trace + CHILD_OF ...02 +
+    // FOLLOWS_FROM ...02, ...05 CHILD_OF ...04; one span tagged error=true; processes p1/p2.
+    let (format, set) = open(shared("jaeger/ui_01.json"));
+    assert_eq!(format, Format::Jaeger);
+    assert_eq!(set.traces.len(), 1);
+    let t = &set.traces[0];
+    assert_eq!(t.id, "0000000000000001");
+    assert_eq!(t.observations.len(), 5);
+    assert_eq!(t.tree.duplicate_rank.len(), 1);
+    assert_eq!(t.tree.roots.len(), 2);
+    assert_eq!(t.tree.max_depth, 2);
+    assert_eq!(t.totals.errors, 1);
+    let s4 = t
+        .observations
+        .iter()
+        .find(|o| o.id == "0000000000000004")
+        .unwrap();
+    assert_eq!(s4.parent_id.as_deref(), Some("0000000000000002"));
+    let refs = s4.attribute("jaeger.references").unwrap().display();
+    assert!(
+        refs.contains("CHILD_OF 00000000000000ff/00000000000000ff")
+            && refs.contains("FOLLOWS_FROM"),
+        "{refs}"
     );
+    assert_eq!(
+        s4.attribute("service.name").map(|v| v.display()),
+        Some("service-y".into())
+    );
+    let tagged = &t.observations[1];
+    assert_eq!(
+        tagged.attribute("javascript_limit"),
+        Some(&AttrValue::Int("9223372036854775222".into()))
+    );
+    assert_eq!(
+        tagged.attribute("blob"),
+        Some(&AttrValue::Bytes("AAAwOQ==".into()))
+    );
+    assert_eq!(
+        tagged.attribute("temperature"),
+        Some(&AttrValue::Float(72.5))
+    );
+    assert_eq!(tagged.level, Level::Error);
+    assert_eq!(tagged.duration_ns(), Some(5_000), "5 µs");
+    let first = &t.observations[0];
+    let events: Vec<&str> = first.events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(events, vec!["some-event", "log"]);
+    assert!(set
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("some trace warning")));
+    assert!(set
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("repeat an id")));
+}
+
+#[test]
+fn formats_not_supported_yet_are_named() {
     let bytes = std::fs::read(shared("langsmith/langsmith_py_wrap_openai_stream.json")).unwrap();
     let e = load("run.json", &bytes).unwrap_err();
     assert!(
@@ -441,7 +494,11 @@ fn spans_of_one_trace_split_over_files_join_up() {
     assert_eq!(t.observations.len(), 2);
     assert_eq!(t.tree.roots.len(), 1);
     assert_eq!(t.tree.orphans, 0);
-    assert!(set.warnings.is_empty(), "the orphan warning is gone once the parent arrived: {:?}", set.warnings);
+    assert!(
+        set.warnings.is_empty(),
+        "the orphan warning is gone once the parent arrived: {:?}",
+        set.warnings
+    );
     assert_eq!(t.display_name(), "root");
     assert_eq!(t.totals.errors, 1);
     assert_eq!(t.source, "child.json, root.json");
@@ -455,7 +512,14 @@ fn scores_in_one_file_attach_to_traces_in_another() {
     set.merge(open(shared("langfuse/autogen-2025-06-06.trace.json")).1);
     set.merge(load("scores.json", scores_only).unwrap().set);
     assert_eq!(set.traces.len(), 1);
-    let names: Vec<&str> = set.trace_scores(&set.traces[0]).map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = set
+        .trace_scores(&set.traces[0])
+        .map(|s| s.name.as_str())
+        .collect();
     assert_eq!(names, vec!["politeness"]);
-    assert_eq!(set.traces[0].observations.len(), 2, "an empty part adds nothing");
+    assert_eq!(
+        set.traces[0].observations.len(),
+        2,
+        "an empty part adds nothing"
+    );
 }

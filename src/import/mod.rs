@@ -1,5 +1,6 @@
 //! The only entry to importing: sniff a file's format by content, then hand it to that format's importer.
 
+mod jaeger;
 mod langfuse;
 mod otlp;
 mod semconv;
@@ -16,6 +17,8 @@ pub enum Format {
     LangfuseApiTrace,
     Otlp,
     OtlpJsonLines,
+    Jaeger,
+    JaegerJsonLines,
 }
 
 impl Format {
@@ -25,6 +28,8 @@ impl Format {
             Format::LangfuseApiTrace => "Langfuse API trace",
             Format::Otlp => "OTLP JSON",
             Format::OtlpJsonLines => "OTLP JSON Lines",
+            Format::Jaeger => "Jaeger JSON",
+            Format::JaegerJsonLines => "Jaeger JSON Lines",
         }
     }
 }
@@ -85,6 +90,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     let mut set = match format {
         Format::LangfuseExport | Format::LangfuseApiTrace => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines => otlp::import(file, body, format),
+        Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
     }
     .map_err(err)?;
     if set.traces.is_empty() {
@@ -92,6 +98,29 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
     set.rebuild_sessions();
     Ok(Loaded { format, set })
+}
+
+/// Puts a JSON Lines line number on an error found inside that line.
+fn at_line(e: ImportError, line: usize) -> ImportError {
+    match e {
+        ImportError::Syntax { column, reason, .. } => ImportError::Syntax {
+            line,
+            column,
+            reason,
+        },
+        ImportError::Shape {
+            format,
+            column,
+            reason,
+            ..
+        } => ImportError::Shape {
+            format,
+            line,
+            column,
+            reason,
+        },
+        other => other,
+    }
 }
 
 /// Turns a serde_json error into the user-facing shape error of `format`.

@@ -253,26 +253,8 @@ fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportErr
             if line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let req: ExportRequest =
-                serde_json::from_slice(line).map_err(|e| match shape_error(format, &e) {
-                    ImportError::Syntax { column, reason, .. } => ImportError::Syntax {
-                        line: n + 1,
-                        column,
-                        reason,
-                    },
-                    ImportError::Shape {
-                        format,
-                        column,
-                        reason,
-                        ..
-                    } => ImportError::Shape {
-                        format,
-                        line: n + 1,
-                        column,
-                        reason,
-                    },
-                    other => other,
-                })?;
+            let req: ExportRequest = serde_json::from_slice(line)
+                .map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
             out.push(req);
         }
         return Ok(out);

@@ -99,26 +99,10 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
         });
     }
     let s = shape(body);
-    let otlp = s.has("resourceSpans") || s.has("resource_spans");
-    if otlp {
-        return Ok(if s.more_values {
-            Format::OtlpJsonLines
-        } else {
-            Format::Otlp
-        });
-    }
-    if s.has("trace")
-        && (s.has("observations")
-            || s.sub_has("trace", "timestamp")
-            || s.sub_has("trace", "projectId"))
-    {
-        return Ok(Format::LangfuseExport);
-    }
-    if s.has("id")
-        && s.has("observations")
-        && (s.has("timestamp") || s.has("projectId") || s.has("scores"))
-    {
-        return Ok(Format::LangfuseApiTrace);
+    match recognise(&s) {
+        Some(Ok(format)) => return Ok(format),
+        Some(Err(e)) => return Err(e),
+        None => {}
     }
     if let Some(e) = unsupported(&s).or(s.syntax_error) {
         return Err(e);
@@ -137,14 +121,37 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     })
 }
 
+/// The format a shape belongs to (`Err` for formats known but not opened yet), if any.
+fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
+    let data = |k: &str| s.sub_has("data", k);
+    let lines = |single, jsonl| Some(Ok(if s.more_values { jsonl } else { single }));
+    if s.has("resourceSpans") || s.has("resource_spans") {
+        return lines(Format::Otlp, Format::OtlpJsonLines);
+    }
+    if s.has("trace")
+        && (s.has("observations")
+            || ["id", "timestamp", "projectId"]
+                .iter()
+                .any(|k| s.sub_has("trace", k)))
+    {
+        return Some(Ok(Format::LangfuseExport));
+    }
+    if s.has("id")
+        && s.has("observations")
+        && (s.has("timestamp") || s.has("projectId") || s.has("scores"))
+    {
+        return Some(Ok(Format::LangfuseApiTrace));
+    }
+    if (s.has("traceID") && s.has("spans"))
+        || (s.has("data") && (data("traceID") || (data("spans") && data("processes"))))
+    {
+        return lines(Format::Jaeger, Format::JaegerJsonLines);
+    }
+    None
+}
+
 /// Recognises formats we know of but do not open yet, so the message can name them.
 fn unsupported(s: &Shape) -> Option<ImportError> {
-    let jaeger = (s.has("traceID") && s.has("spans"))
-        || (s.has("data") && (s.sub_has("data", "traceID") || s.sub_has("data", "spans")))
-        || (s.has("spanID") && s.has("operationName"));
-    if jaeger {
-        return Some(ImportError::Unsupported("a Jaeger file"));
-    }
     if (s.has("post") || s.has("patch")) || (s.has("run_type") && s.has("dotted_order")) {
         return Some(ImportError::Unsupported("LangSmith runs"));
     }
@@ -301,10 +308,9 @@ mod tests {
 
     #[test]
     fn names_formats_not_supported_yet() {
-        let e = detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#).unwrap_err();
         assert_eq!(
-            e.to_string(),
-            "no traces found: this looks like a Jaeger file, which is not supported yet"
+            detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#),
+            Ok(Format::Jaeger)
         );
         let e = detect(br#"{"post":[],"patch":[]}"#).unwrap_err();
         assert!(e.to_string().contains("LangSmith"));

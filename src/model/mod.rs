@@ -428,17 +428,24 @@ impl Trace {
     }
 
     fn first_root(&self) -> Option<&Observation> {
-        self.tree.roots.first().and_then(|&r| self.observations.get(r as usize))
+        self.tree
+            .roots
+            .first()
+            .and_then(|&r| self.observations.get(r as usize))
     }
 
     /// The trace's input: its own (Langfuse has one), else its first root's.
     pub fn input_payload(&self) -> Option<&Payload> {
-        self.input.as_ref().or_else(|| self.first_root().and_then(|o| o.input.as_ref()))
+        self.input
+            .as_ref()
+            .or_else(|| self.first_root().and_then(|o| o.input.as_ref()))
     }
 
     /// The trace's output: its own, else its first root's.
     pub fn output_payload(&self) -> Option<&Payload> {
-        self.output.as_ref().or_else(|| self.first_root().and_then(|o| o.output.as_ref()))
+        self.output
+            .as_ref()
+            .or_else(|| self.first_root().and_then(|o| o.output.as_ref()))
     }
 
     /// Display name: its own, else its first root's, else its id.
@@ -496,8 +503,12 @@ impl TraceSet {
     /// Traces already present stay where they are; a trace whose id is already loaded (spans of one
     /// trace split over files) gets the new observations and its tree and totals are rebuilt.
     pub fn merge(&mut self, other: TraceSet) -> Vec<usize> {
-        let mut index: std::collections::HashMap<String, usize> =
-            self.traces.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        let mut index: std::collections::HashMap<String, usize> = self
+            .traces
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
         let mut touched = Vec::new();
         let mut rebuilt = Vec::new();
         for t in other.traces {
@@ -515,9 +526,18 @@ impl TraceSet {
             }
         }
         self.scores.extend(other.scores);
-        let rebuilt_ids: std::collections::HashSet<String> = rebuilt.iter().map(|&i| self.traces[i].id.clone()).collect();
-        self.warnings.retain(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id)));
-        self.warnings.extend(other.warnings.into_iter().filter(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id))));
+        let rebuilt_ids: std::collections::HashSet<String> =
+            rebuilt.iter().map(|&i| self.traces[i].id.clone()).collect();
+        self.warnings.retain(|w| {
+            w.trace_id
+                .as_ref()
+                .is_none_or(|id| !rebuilt_ids.contains(id))
+        });
+        self.warnings.extend(other.warnings.into_iter().filter(|w| {
+            w.trace_id
+                .as_ref()
+                .is_none_or(|id| !rebuilt_ids.contains(id))
+        }));
         for i in rebuilt {
             let t = &mut self.traces[i];
             let observations = std::mem::take(&mut t.observations);

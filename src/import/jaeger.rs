@@ -1,0 +1,310 @@
+//! Jaeger JSON: the query API's `{data: [trace…]}`, a single trace `{traceID, spans, processes}`,
+//! or JSON Lines of traces. Times are microseconds; tags keep their declared types.
+
+use super::semconv;
+use super::wire::FlexInt;
+use super::{shape_error, Format, ImportError};
+use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+struct Response {
+    data: Option<Vec<Option<WireTrace>>>,
+    errors: Option<Vec<WireError>>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    msg: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireTrace {
+    #[serde(rename = "traceID")]
+    trace_id: Option<String>,
+    spans: Option<Vec<WireSpan>>,
+    processes: Option<HashMap<String, Process>>,
+    warnings: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSpan {
+    #[serde(rename = "traceID")]
+    trace_id: Option<String>,
+    #[serde(rename = "spanID")]
+    span_id: Option<String>,
+    operation_name: Option<String>,
+    references: Option<Vec<Reference>>,
+    /// Older exports put the parent here instead of in `references`.
+    #[serde(rename = "parentSpanID")]
+    parent_span_id: Option<String>,
+    start_time: Option<FlexInt>,
+    duration: Option<FlexInt>,
+    tags: Option<Vec<Tag>>,
+    logs: Option<Vec<Log>>,
+    #[serde(rename = "processID")]
+    process_id: Option<String>,
+    warnings: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Reference {
+    ref_type: Option<String>,
+    #[serde(rename = "traceID")]
+    trace_id: Option<String>,
+    #[serde(rename = "spanID")]
+    span_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Process {
+    service_name: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+#[derive(Deserialize)]
+struct Tag {
+    key: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    value: Option<Box<RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Log {
+    timestamp: Option<FlexInt>,
+    fields: Option<Vec<Tag>>,
+}
+
+/// A tag's value read by its declared type; integers stay text so nothing beyond 2^53 is rounded.
+fn tag_value(t: &Tag) -> AttrValue {
+    let raw = t.value.as_ref().map(|r| r.get().trim()).unwrap_or("null");
+    let text = || serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string());
+    match t.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("bool") => match raw {
+            "true" | "\"true\"" => AttrValue::Bool(true),
+            "false" | "\"false\"" => AttrValue::Bool(false),
+            _ => AttrValue::Str(text()),
+        },
+        Some("int64") => AttrValue::Int(text()),
+        Some("float64") => text()
+            .parse::<f64>()
+            .map(AttrValue::Float)
+            .unwrap_or_else(|_| AttrValue::Str(text())),
+        Some("binary") => AttrValue::Bytes(text()),
+        _ => AttrValue::Str(text()),
+    }
+}
+
+fn attrs(tags: Option<Vec<Tag>>) -> Vec<Attribute> {
+    tags.unwrap_or_default()
+        .iter()
+        .map(|t| Attribute {
+            key: t.key.clone(),
+            value: tag_value(t),
+        })
+        .collect()
+}
+
+fn traces(body: &[u8], format: Format) -> Result<(Vec<WireTrace>, Vec<String>), ImportError> {
+    if format == Format::JaegerJsonLines {
+        let mut out = Vec::new();
+        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            let t: WireTrace = serde_json::from_slice(line)
+                .map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
+            out.push(t);
+        }
+        return Ok((out, Vec::new()));
+    }
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first == Some(b'[') {
+        let list: Vec<WireTrace> =
+            serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        return Ok((list, Vec::new()));
+    }
+    // `{data: [...]}` from the query API, or one trace object
+    let probe = super::sniff::shape(body);
+    if probe.has("data") {
+        let r: Response = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let errors = r
+            .errors
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|e| e.msg)
+            .collect();
+        Ok((
+            r.data.unwrap_or_default().into_iter().flatten().collect(),
+            errors,
+        ))
+    } else {
+        let t: WireTrace = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        Ok((vec![t], Vec::new()))
+    }
+}
+
+pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+    let (wire, errors) = traces(body, format)?;
+    let mut set = TraceSet::default();
+    for e in errors {
+        set.warnings.push(Warning {
+            source: file.to_string(),
+            message: format!("the server reported: {e}"),
+            trace_id: None,
+        });
+    }
+    for wt in wire {
+        let processes = wt.processes.unwrap_or_default();
+        let spans = wt.spans.unwrap_or_default();
+        let trace_id = wt
+            .trace_id
+            .or_else(|| spans.first().and_then(|s| s.trace_id.clone()))
+            .unwrap_or_default();
+        for w in wt.warnings.unwrap_or_default() {
+            set.warnings.push(Warning {
+                source: file.to_string(),
+                message: format!("trace {trace_id}: {w}"),
+                trace_id: None,
+            });
+        }
+        let mut obs = Vec::with_capacity(spans.len());
+        let (mut session, mut user, mut tags) = (None, None, Vec::new());
+        for s in spans {
+            let mut o = observation(s, &trace_id, &processes);
+            let ids = semconv::apply(&mut o);
+            session = session.or(ids.session_id);
+            user = user.or(ids.user_id);
+            for t in ids.tags {
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            obs.push(o);
+        }
+        let mut t = Trace::build(trace_id, obs, file, &mut set.warnings);
+        t.session_id = session;
+        t.user_id = user;
+        t.tags = tags;
+        set.traces.push(t);
+    }
+    Ok(set)
+}
+
+fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>) -> Observation {
+    let start_us = s.start_time.and_then(|t| t.to_i64()).unwrap_or(0);
+    let start_ns = start_us.saturating_mul(1000);
+    let mut o = Observation::new(
+        s.span_id.unwrap_or_default(),
+        crate::model::Kind::Span,
+        s.operation_name.unwrap_or_default(),
+        start_ns,
+    );
+    o.end_ns = s
+        .duration
+        .and_then(|d| d.to_i64())
+        .map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
+    // Parent: the first CHILD_OF within this trace, else the first FOLLOWS_FROM within it (as Jaeger UI does).
+    let refs = s.references.unwrap_or_default();
+    let in_trace = |r: &Reference| r.trace_id.as_deref().is_none_or(|t| t == trace_id);
+    let kind_is = |r: &Reference, k: &str| {
+        r.ref_type
+            .as_deref()
+            .unwrap_or("CHILD_OF")
+            .eq_ignore_ascii_case(k)
+    };
+    let parent_ref = refs
+        .iter()
+        .position(|r| in_trace(r) && kind_is(r, "CHILD_OF"))
+        .or_else(|| {
+            refs.iter()
+                .position(|r| in_trace(r) && kind_is(r, "FOLLOWS_FROM"))
+        });
+    o.parent_id = parent_ref.and_then(|i| refs[i].span_id.clone()).or(s
+        .parent_span_id
+        .filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')));
+    // every other reference (other traces, extra parents, FOLLOWS_FROM links) stays visible
+    let others: Vec<String> = refs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != parent_ref)
+        .map(|(_, r)| {
+            format!(
+                "{} {}/{}",
+                r.ref_type.as_deref().unwrap_or("REF"),
+                r.trace_id.as_deref().unwrap_or("?"),
+                r.span_id.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    o.attributes = attrs(s.tags);
+    if !others.is_empty() {
+        o.attributes.push(Attribute {
+            key: "jaeger.references".into(),
+            value: AttrValue::Array(others.into_iter().map(AttrValue::Str).collect()),
+        });
+    }
+    if let Some(p) = s.process_id.as_ref().and_then(|id| processes.get(id)) {
+        if let Some(svc) = &p.service_name {
+            o.attributes.push(Attribute {
+                key: "service.name".into(),
+                value: AttrValue::Str(svc.clone()),
+            });
+        }
+        for t in p.tags.iter().flatten() {
+            o.attributes.push(Attribute {
+                key: format!("process.{}", t.key),
+                value: tag_value(t),
+            });
+        }
+    }
+    if let Some(w) = s.warnings.filter(|w| !w.is_empty()) {
+        o.attributes.push(Attribute {
+            key: "jaeger.warnings".into(),
+            value: AttrValue::Array(w.into_iter().map(AttrValue::Str).collect()),
+        });
+    }
+    let error_tag = o
+        .attribute("error")
+        .is_some_and(|v| matches!(v, AttrValue::Bool(true)) || v.as_str() == Some("true"));
+    let otel_error = o
+        .attribute("otel.status_code")
+        .and_then(AttrValue::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case("ERROR"));
+    if error_tag || otel_error {
+        o.level = Level::Error;
+    }
+    o.status_message = o
+        .attribute("otel.status_description")
+        .map(AttrValue::display);
+    o.events = s
+        .logs
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| {
+            let attributes = attrs(l.fields);
+            let name = attributes
+                .iter()
+                .find(|a| a.key == "event" || a.key == "event.name")
+                .map(|a| a.value.display())
+                .unwrap_or_else(|| "log".to_string());
+            Event {
+                name,
+                time_ns: l
+                    .timestamp
+                    .and_then(|t| t.to_i64())
+                    .map(|t| t.saturating_mul(1000))
+                    .unwrap_or(start_ns),
+                attributes,
+            }
+        })
+        .collect();
+    o
+}

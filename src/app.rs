@@ -54,8 +54,11 @@ impl AppState {
                 let mut touched = Vec::new();
                 self.data.update(|d| touched = d.merge(loaded.set));
                 self.generation.update(|g| *g += 1);
-                self.trace.set(touched.first().copied());
-                self.selected.set(None);
+                // a file of scores alone touches no trace: keep showing the current one
+                if let Some(&first) = touched.first() {
+                    self.trace.set(Some(first));
+                    self.selected.set(None);
+                }
             }
             Err(e) => self.push_error(e.to_string()),
         }

@@ -357,14 +357,87 @@ fn jaeger_ui_fixture() {
 }
 
 #[test]
-fn formats_not_supported_yet_are_named() {
-    let bytes = std::fs::read(shared("langsmith/langsmith_py_wrap_openai_stream.json")).unwrap();
-    let e = load("run.json", &bytes).unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("LangSmith runs, which is not supported yet"),
-        "{e}"
+fn langsmith_ingest_post_and_patch() {
+    // by reading: one run posted then patched; llm "ChatOpenAI"; 20:58:20.695375 → 20:58:22.023816;
+    // usage_metadata 9 + 9 = 18 (cache_read 0, reasoning 0); 12 new_token events, the first at
+    // 20:58:21.933794; ls_model_name gpt-4o-mini.
+    let (format, set) = open(shared("langsmith/langsmith_py_wrap_openai_stream.json"));
+    assert_eq!(format, Format::LangSmith);
+    let t = &set.traces[0];
+    assert_eq!(t.id, "fe8ffecb-72ce-4cd2-bdb7-01f34654c391");
+    assert_eq!(t.observations.len(), 1);
+    let o = &t.observations[0];
+    assert_eq!((o.kind, o.name.as_str()), (Kind::Generation, "ChatOpenAI"));
+    assert_eq!(o.duration_ns(), Some(1_328_441_000));
+    assert_eq!(
+        o.completion_start_ns.map(|c| c - o.start_ns),
+        Some(1_238_419_000)
     );
+    assert_eq!(
+        (o.usage.input, o.usage.output, o.usage.total),
+        (Some(9), Some(9), Some(18))
+    );
+    assert!(o
+        .usage
+        .details
+        .contains(&("input_cache_read".to_string(), 0)));
+    assert_eq!(o.model.as_deref(), Some("gpt-4o-mini"));
+    assert_eq!(
+        o.attribute("langsmith.streamed_tokens"),
+        Some(&AttrValue::Int("12".into()))
+    );
+    assert!(o
+        .output
+        .as_ref()
+        .unwrap()
+        .raw()
+        .contains("Howdy! How can I assist you today?"));
+    assert!(o.input.as_ref().unwrap().raw().contains("howdy"));
+    assert_eq!(t.totals.tokens, 18);
+}
+
+#[test]
+fn langsmith_run_list_tree_and_feedback() {
+    let runs = br#"[
+      {"id":"r1","name":"agent","run_type":"chain","trace_id":"r1","start_time":"2024-05-01T10:00:00.000000","end_time":"2024-05-01T10:00:03.000000",
+       "extra":{"metadata":{"thread_id":"th-9"}},"total_tokens":30,"total_cost":0.003},
+      {"id":"r2","name":"llm","run_type":"llm","trace_id":"r1","parent_run_id":"r1","start_time":"2024-05-01T10:00:01.000000","end_time":"2024-05-01T10:00:02.000000",
+       "prompt_tokens":20,"completion_tokens":10,"total_tokens":30,"total_cost":0.003,"prompt_cost":0.002,"completion_cost":0.001},
+      {"id":"r3","name":"search","run_type":"tool","trace_id":"r1","parent_run_id":"r1","start_time":"2024-05-01T10:00:02.000000","end_time":null,
+       "error":"TimeoutError: search took too long"}
+    ]"#;
+    let set = load("runs.json", runs).unwrap().set;
+    let t = &set.traces[0];
+    assert_eq!(t.observations.len(), 3);
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(
+        t.totals.tokens, 30,
+        "the chain repeats its child's 30 tokens"
+    );
+    assert!((t.totals.cost_usd - 0.003).abs() < 1e-12);
+    assert_eq!(t.totals.errors, 1);
+    assert_eq!(t.totals.in_progress, 1);
+    assert_eq!(t.session_id.as_deref(), Some("th-9"));
+    let feedback = br#"[{"id":"f1","run_id":"r2","trace_id":"r1","key":"correctness","score":1,"comment":"right"},
+        {"id":"f2","run_id":"r1","key":"tone","value":"friendly"},{"id":"f3","run_id":"r1","key":"thumbs","score":true}]"#;
+    // a file of scores alone loads, and its scores attach to traces loaded from elsewhere
+    let fb = load("feedback.json", feedback).unwrap().set;
+    assert!(fb.traces.is_empty());
+    let mut all = set;
+    all.merge(fb);
+    let values: Vec<String> = all
+        .scores
+        .iter()
+        .map(|s| format!("{}={}", s.name, s.value.display()))
+        .collect();
+    assert_eq!(
+        values,
+        vec!["correctness=1", "tone=friendly", "thumbs=true"]
+    );
+}
+
+#[test]
+fn formats_not_supported_yet_are_named() {
     let bytes = std::fs::read(shared(
         "openinference/openinference_client_span_tool_calls.json",
     ))

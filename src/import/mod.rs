@@ -2,6 +2,7 @@
 
 mod jaeger;
 mod langfuse;
+mod langsmith;
 mod otlp;
 mod semconv;
 mod sniff;
@@ -19,6 +20,7 @@ pub enum Format {
     OtlpJsonLines,
     Jaeger,
     JaegerJsonLines,
+    LangSmith,
 }
 
 impl Format {
@@ -30,6 +32,7 @@ impl Format {
             Format::OtlpJsonLines => "OTLP JSON Lines",
             Format::Jaeger => "Jaeger JSON",
             Format::JaegerJsonLines => "Jaeger JSON Lines",
+            Format::LangSmith => "LangSmith runs",
         }
     }
 }
@@ -91,9 +94,11 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
         Format::LangfuseExport | Format::LangfuseApiTrace => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines => otlp::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
+        Format::LangSmith => langsmith::import(file, body, format),
     }
     .map_err(err)?;
-    if set.traces.is_empty() {
+    // a file of scores alone is fine: they attach to traces loaded from other files
+    if set.traces.is_empty() && set.scores.is_empty() {
         return Err(err(ImportError::NoTraces(format.label())));
     }
     set.rebuild_sessions();

@@ -147,14 +147,22 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
+    let runs = |k: &str| s.sub_has("runs", k) || s.sub_has("post", k) || s.sub_has("patch", k);
+    if s.has("post")
+        || s.has("patch")
+        || (s.has("run_type") && (s.has("id") || s.has("dotted_order")))
+        || (s.has("runs") && runs("run_type"))
+    {
+        return Some(Ok(Format::LangSmith));
+    }
+    if s.top_array && s.has("key") && s.has("run_id") {
+        return Some(Ok(Format::LangSmith)); // a feedback list
+    }
     None
 }
 
 /// Recognises formats we know of but do not open yet, so the message can name them.
 fn unsupported(s: &Shape) -> Option<ImportError> {
-    if (s.has("post") || s.has("patch")) || (s.has("run_type") && s.has("dotted_order")) {
-        return Some(ImportError::Unsupported("LangSmith runs"));
-    }
     if s.has("data") && (s.sub_has("data", "context") || s.sub_has("data", "span_kind")) {
         return Some(ImportError::Unsupported("Phoenix span JSON"));
     }
@@ -312,8 +320,7 @@ mod tests {
             detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#),
             Ok(Format::Jaeger)
         );
-        let e = detect(br#"{"post":[],"patch":[]}"#).unwrap_err();
-        assert!(e.to_string().contains("LangSmith"));
+        assert_eq!(detect(br#"{"post":[],"patch":[]}"#), Ok(Format::LangSmith));
     }
 
     #[test]

@@ -596,3 +596,77 @@ fn scores_in_one_file_attach_to_traces_in_another() {
         "an empty part adds nothing"
     );
 }
+
+#[test]
+fn phoenix_spans_page_with_nested_and_flat_attributes() {
+    let (format, set) = open(own("phoenix/spans-page-nested-and-flat-attributes.json"));
+    assert_eq!(format, Format::PhoenixSpans);
+    let t = &set.traces[0];
+    assert_eq!(t.observations.len(), 3);
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(t.totals.tokens, 150);
+    assert_eq!(t.totals.errors, 2);
+    assert_eq!(t.session_id.as_deref(), Some("sess-7"), "nested session.id");
+    assert_eq!(t.user_id.as_deref(), Some("u-1"));
+    let llm = &t.observations[1];
+    assert_eq!(
+        (llm.kind, llm.model.as_deref()),
+        (Kind::Generation, Some("gpt-4o"))
+    );
+    let Decoded::Json(msgs) = llm.input.as_ref().unwrap().decode() else {
+        panic!()
+    };
+    assert_eq!(msgs[0]["content"], "Plan my trip");
+    let tool = &t.observations[2];
+    assert_eq!(tool.tool_name.as_deref(), Some("web_search"));
+    assert_eq!(
+        tool.status_message.as_deref(),
+        Some("TimeoutError: search took 2s")
+    );
+    assert!(
+        set.warnings
+            .iter()
+            .any(|w| w.message.contains("next_cursor")),
+        "a partial page says so"
+    );
+}
+
+#[test]
+fn phoenix_annotations_become_scores_on_span_trace_and_session() {
+    let mut set = open(own("phoenix/spans-page-nested-and-flat-attributes.json")).1;
+    let (format, scores) = open(own("phoenix/span-trace-session-annotations.json"));
+    assert_eq!(format, Format::PhoenixAnnotations);
+    set.merge(scores);
+    let t = &set.traces[0];
+    let llm = &t.observations[1];
+    let on_llm: Vec<_> = set.observation_scores(t, llm).collect();
+    assert_eq!(on_llm.len(), 1);
+    assert_eq!(on_llm[0].value, ScoreValue::Numeric(1.0));
+    assert_eq!(
+        on_llm[0].comment.as_deref(),
+        Some("label: correct — matches the reference")
+    );
+    assert_eq!(on_llm[0].source.as_deref(), Some("LLM"));
+    let on_trace: Vec<_> = set.trace_scores(t).collect();
+    assert_eq!(
+        on_trace[0].value,
+        ScoreValue::Categorical("unhelpful".into())
+    );
+    let on_session: Vec<_> = set
+        .scores
+        .iter()
+        .filter(|s| s.session_id.as_deref() == Some("sess-7"))
+        .collect();
+    assert_eq!(on_session[0].value, ScoreValue::Numeric(0.2));
+}
+
+#[test]
+fn phoenix_otlpv1_page_of_snake_case_spans_with_nulls() {
+    let (format, set) = open(own("otlp/phoenix-otlpv1-snake-case-page.json"));
+    assert_eq!(format, Format::OtlpSpans);
+    let t = &set.traces[0];
+    assert_eq!(t.observations.len(), 2);
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(t.totals.tokens, 77);
+    assert_eq!(t.duration_ns(), Some(1_500_000_000));
+}

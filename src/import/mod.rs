@@ -4,6 +4,7 @@ mod jaeger;
 mod langfuse;
 mod langsmith;
 mod otlp;
+mod phoenix;
 mod semconv;
 mod sniff;
 mod wire;
@@ -21,6 +22,10 @@ pub enum Format {
     Jaeger,
     JaegerJsonLines,
     LangSmith,
+    /// OTLP spans without their resource envelope, paged: `{data: [span], next_cursor}` (Phoenix otlpv1).
+    OtlpSpans,
+    PhoenixSpans,
+    PhoenixAnnotations,
 }
 
 impl Format {
@@ -33,6 +38,9 @@ impl Format {
             Format::Jaeger => "Jaeger JSON",
             Format::JaegerJsonLines => "Jaeger JSON Lines",
             Format::LangSmith => "LangSmith runs",
+            Format::OtlpSpans => "OTLP span list",
+            Format::PhoenixSpans => "Phoenix spans",
+            Format::PhoenixAnnotations => "Phoenix annotations",
         }
     }
 }
@@ -92,7 +100,10 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     let format = sniff::detect(body).map_err(err)?;
     let mut set = match format {
         Format::LangfuseExport | Format::LangfuseApiTrace => langfuse::import(file, body, format),
-        Format::Otlp | Format::OtlpJsonLines => otlp::import(file, body, format),
+        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => {
+            otlp::import(file, body, format)
+        }
+        Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
     }

@@ -245,8 +245,28 @@ fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
         .collect()
 }
 
+/// A page of bare spans: `{data: [span], next_cursor}`.
+#[derive(Deserialize)]
+struct SpanPage {
+    data: Option<Vec<Span>>,
+}
+
 /// Reads every export request in the body, in order.
 fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportError> {
+    if format == Format::OtlpSpans {
+        let page: SpanPage = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let scope = ScopeSpans {
+            scope: None,
+            spans: page.data,
+        };
+        let rs = ResourceSpans {
+            resource: None,
+            scope_spans: Some(vec![scope]),
+        };
+        return Ok(vec![ExportRequest {
+            resource_spans: Some(vec![rs]),
+        }]);
+    }
     if format == Format::OtlpJsonLines {
         let mut out = Vec::new();
         for (n, line) in body.split(|&b| b == b'\n').enumerate() {

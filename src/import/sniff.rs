@@ -147,6 +147,21 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
+    if s.has("data") {
+        if data("context") && data("span_kind") {
+            return Some(Ok(Format::PhoenixSpans));
+        }
+        if data("annotator_kind")
+            || (data("result") && (data("span_id") || data("trace_id") || data("session_id")))
+        {
+            return Some(Ok(Format::PhoenixAnnotations));
+        }
+        if (data("span_id") || data("spanId"))
+            && (data("start_time_unix_nano") || data("startTimeUnixNano"))
+        {
+            return Some(Ok(Format::OtlpSpans));
+        }
+    }
     let runs = |k: &str| s.sub_has("runs", k) || s.sub_has("post", k) || s.sub_has("patch", k);
     if s.has("post")
         || s.has("patch")
@@ -163,9 +178,6 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
 
 /// Recognises formats we know of but do not open yet, so the message can name them.
 fn unsupported(s: &Shape) -> Option<ImportError> {
-    if s.has("data") && (s.sub_has("data", "context") || s.sub_has("data", "span_kind")) {
-        return Some(ImportError::Unsupported("Phoenix span JSON"));
-    }
     if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
         return Some(ImportError::Unsupported(
             "a Chrome/Perfetto trace-event file",

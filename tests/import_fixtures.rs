@@ -670,3 +670,97 @@ fn phoenix_otlpv1_page_of_snake_case_spans_with_nulls() {
     assert_eq!(t.totals.tokens, 77);
     assert_eq!(t.duration_ns(), Some(1_500_000_000));
 }
+
+#[test]
+fn langfuse_api_pages_join_traces_observations_and_scores() {
+    let (format, obs) = open(own("langfuse/v2-observations-page-raw-string-io.json"));
+    assert_eq!(format, Format::LangfuseObservations);
+    assert_eq!(obs.traces.len(), 2);
+    assert!(
+        obs.warnings.iter().any(|w| w.message.contains("one page")),
+        "cursor set: partial"
+    );
+    let (format, list) = open(own("langfuse/trace-list-page.json"));
+    assert_eq!(format, Format::LangfuseTraces);
+    assert!(list.warnings.is_empty(), "page 1 of 1 is complete");
+    let mut set = TraceSet::default();
+    set.merge(obs);
+    set.merge(list);
+    assert_eq!(
+        set.traces.len(),
+        2,
+        "the trace list completes the traces the observations page opened"
+    );
+    let a = &set.traces[0];
+    assert_eq!(a.display_name(), "support-chat");
+    assert_eq!(a.session_id.as_deref(), Some("conv-1"));
+    assert_eq!(a.observations.len(), 2);
+    assert_eq!(a.totals.tokens, 15);
+    let llm = &a.observations[1];
+    assert_eq!(
+        llm.completion_start_ns.map(|c| c - llm.start_ns),
+        Some(400_000_000)
+    );
+    assert!(llm
+        .usage
+        .details
+        .contains(&("cache_read_input_tokens".to_string(), 4)));
+    let Decoded::Json(input) = llm.input.as_ref().unwrap().decode() else {
+        panic!("raw string input decodes")
+    };
+    assert_eq!(input[0]["role"], "user");
+    let b = &set.traces[1];
+    let kinds: Vec<Kind> = b.observations.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, vec![Kind::Guardrail, Kind::Evaluator]);
+    assert_eq!(b.totals.warnings, 1);
+    assert_eq!(b.totals.in_progress, 1);
+    assert_eq!(set.sessions.len(), 1);
+    assert_eq!(set.sessions[0].traces, vec![0, 1]);
+
+    let (format, v3) = open(own("langfuse/v3-scores-typed-values.json"));
+    assert_eq!(format, Format::LangfuseScores);
+    let (_, v2) = open(own("langfuse/v2-scores-split-values.json"));
+    assert!(
+        v2.warnings.iter().any(|w| w.message.contains("one page")),
+        "page 1 of 2"
+    );
+    set.merge(v3);
+    set.merge(v2);
+    let got: Vec<String> = set
+        .scores
+        .iter()
+        .map(|s| format!("{}={}", s.name, s.value.display()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "faithfulness=0.42",
+            "resolved=true",
+            "helpfulness=unhelpful",
+            "note=customer asked twice",
+            "output=Hello! How can I help?",
+            "resolved=false",
+            "tone=friendly"
+        ]
+    );
+    assert_eq!(
+        set.observation_scores(&set.traces[0], &set.traces[0].observations[1])
+            .count(),
+        1
+    );
+    assert_eq!(set.trace_scores(&set.traces[1]).count(), 3);
+}
+
+#[test]
+fn langfuse_session_response() {
+    let (format, set) = open(own("langfuse/session-with-traces.json"));
+    assert_eq!(format, Format::LangfuseSession);
+    assert_eq!(set.traces.len(), 2);
+    assert_eq!(set.sessions.len(), 1);
+    assert_eq!(set.sessions[0].id, "conv-2");
+    assert_eq!(set.sessions[0].user_id.as_deref(), Some("user-3"));
+    assert_eq!(
+        set.traces[1].input.as_ref().unwrap().as_text(),
+        "Cancel my order"
+    );
+}

@@ -37,14 +37,15 @@ struct WireTrace<'a> {
     /// Full observations (API) or only their ids (list endpoints); the export repeats the top-level list.
     #[serde(borrow)]
     observations: Option<&'a RawValue>,
-    scores: Option<Vec<WireScore>>,
-    corrections: Option<Vec<WireScore>>,
+    scores: Option<Objects<WireScore>>,
+    corrections: Option<Objects<WireScore>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireObs {
     id: Option<String>,
+    trace_id: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
     name: Option<String>,
@@ -91,71 +92,176 @@ struct WireScore {
     timestamp: Option<String>,
 }
 
-/// A list of observations where entries may be full objects or bare ids; ids are skipped
-/// without buffering anything.
-struct ObsList(Vec<WireObs>);
+/// A list whose entries may be full objects or bare ids (list endpoints return ids); ids are
+/// skipped without buffering anything.
+struct Objects<T>(Vec<T>);
 
-impl<'de> Deserialize<'de> for ObsList {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Objects<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ListV;
-        impl<'de> Visitor<'de> for ListV {
-            type Value = ObsList;
+        struct ListV<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListV<T> {
+            type Value = Objects<T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of observations")
+                f.write_str("a list of objects or ids")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ObsList, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Objects<T>, A::Error> {
                 let mut out = Vec::new();
-                while let Some(item) = seq.next_element::<MaybeObs>()? {
+                while let Some(item) = seq.next_element::<MaybeObject<T>>()? {
                     if let Some(o) = item.0 {
                         out.push(o);
                     }
                 }
-                Ok(ObsList(out))
+                Ok(Objects(out))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<ObsList, E> {
-                Ok(ObsList(Vec::new()))
+            fn visit_unit<E: de::Error>(self) -> Result<Objects<T>, E> {
+                Ok(Objects(Vec::new()))
             }
         }
-        d.deserialize_any(ListV)
+        d.deserialize_any(ListV(std::marker::PhantomData))
     }
 }
 
-struct MaybeObs(Option<WireObs>);
+struct MaybeObject<T>(Option<T>);
 
-impl<'de> Deserialize<'de> for MaybeObs {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MaybeObject<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MaybeObs;
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = MaybeObject<T>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an observation object or id")
+                f.write_str("an object or an id")
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<MaybeObs, E> {
-                Ok(MaybeObs(None))
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<MaybeObject<T>, E> {
+                Ok(MaybeObject(None))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeObs, A::Error> {
-                WireObs::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|o| MaybeObs(Some(o)))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeObject<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|o| MaybeObject(Some(o)))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
+}
+
+type ObsList = Objects<WireObs>;
+
+/// `{data: [...], meta: {...}}`: a page of the public API.
+#[derive(Deserialize)]
+struct Page<T> {
+    data: Option<Vec<T>>,
+    meta: Option<PageMeta>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageMeta {
+    cursor: Option<String>,
+    page: Option<f64>,
+    total_pages: Option<f64>,
+}
+
+/// `GET /api/public/sessions/{id}`.
+#[derive(Deserialize)]
+struct WireSession<'a> {
+    id: Option<String>,
+    #[serde(borrow)]
+    traces: Option<Vec<WireTrace<'a>>>,
 }
 
 pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
-    let (trace, observations) = match format {
+    let parse_err = |e: serde_json::Error| shape_error(format, &e);
+    let mut set = TraceSet::default();
+    match format {
         Format::LangfuseApiTrace => {
-            let t: WireTrace = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
-            (t, None)
+            let t: WireTrace = serde_json::from_slice(body).map_err(parse_err)?;
+            add_trace(&mut set, file, t, None, format)?;
+        }
+        Format::LangfuseTraces => {
+            let page: Page<WireTrace> = serde_json::from_slice(body).map_err(parse_err)?;
+            note_more_pages(&mut set, file, page.meta.as_ref());
+            for t in page.data.unwrap_or_default() {
+                add_trace(&mut set, file, t, None, format)?;
+            }
+        }
+        Format::LangfuseSession => {
+            let s: WireSession = serde_json::from_slice(body).map_err(parse_err)?;
+            for mut t in s.traces.unwrap_or_default() {
+                t.session_id = t.session_id.or_else(|| s.id.clone());
+                add_trace(&mut set, file, t, None, format)?;
+            }
+        }
+        Format::LangfuseObservations => {
+            // observations of any number of traces; the traces' own fields are not in this response
+            let page: Page<WireObs> = serde_json::from_slice(body).map_err(parse_err)?;
+            note_more_pages(&mut set, file, page.meta.as_ref());
+            let mut order: Vec<String> = Vec::new();
+            let mut groups: std::collections::HashMap<String, Vec<WireObs>> =
+                std::collections::HashMap::new();
+            for o in page.data.unwrap_or_default() {
+                let tid = o.trace_id.clone().unwrap_or_default();
+                groups.entry(tid.clone()).or_insert_with(|| {
+                    order.push(tid.clone());
+                    Vec::new()
+                });
+                if let Some(g) = groups.get_mut(&tid) {
+                    g.push(o);
+                }
+            }
+            for tid in order {
+                let obs = groups.remove(&tid).unwrap_or_default();
+                let obs: Vec<Observation> = obs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, o)| observation(o, i))
+                    .collect();
+                let t = Trace::build(tid, obs, file, &mut set.warnings);
+                set.traces.push(t);
+            }
+        }
+        Format::LangfuseScores => {
+            let page: Page<WireScore> = serde_json::from_slice(body).map_err(parse_err)?;
+            note_more_pages(&mut set, file, page.meta.as_ref());
+            set.scores = page
+                .data
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|s| score(s, None))
+                .collect();
         }
         _ => {
-            let e: Export = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            let e: Export = serde_json::from_slice(body).map_err(parse_err)?;
             match e.trace {
-                Some(t) => (t, e.observations.map(|l| l.0)),
+                Some(t) => add_trace(&mut set, file, t, e.observations.map(|l| l.0), format)?,
                 None => return Err(ImportError::NoTraces(format.label())),
             }
         }
-    };
+    }
+    Ok(set)
+}
+
+fn note_more_pages(set: &mut TraceSet, file: &str, meta: Option<&PageMeta>) {
+    let Some(m) = meta else { return };
+    let more = m.cursor.as_deref().is_some_and(|c| !c.is_empty())
+        || matches!((m.page, m.total_pages), (Some(p), Some(t)) if p < t);
+    if more {
+        set.warnings.push(crate::model::Warning {
+            source: file.to_string(),
+            message:
+                "this is one page of a longer Langfuse result; later pages are not in the file"
+                    .into(),
+            trace_id: None,
+        });
+    }
+}
+
+/// Adds one trace with its observations (given, or embedded in the trace object) and scores.
+fn add_trace(
+    set: &mut TraceSet,
+    file: &str,
+    trace: WireTrace,
+    observations: Option<Vec<WireObs>>,
+    format: Format,
+) -> Result<(), ImportError> {
     let observations = match observations {
         Some(list) => list,
         None => match trace.observations {
@@ -167,7 +273,6 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             None => Vec::new(),
         },
     };
-    let mut set = TraceSet::default();
     let trace_id = trace.id.clone().unwrap_or_else(|| "(no id)".to_string());
     let obs: Vec<Observation> = observations
         .into_iter()
@@ -206,18 +311,15 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             value: AttrValue::Json(m),
         });
     }
-    for s in trace
-        .scores
-        .into_iter()
-        .flatten()
-        .chain(trace.corrections.into_iter().flatten())
-    {
-        if let Some(score) = score(s, &trace_id) {
+    let scores = trace.scores.map(|l| l.0).unwrap_or_default();
+    let corrections = trace.corrections.map(|l| l.0).unwrap_or_default();
+    for s in scores.into_iter().chain(corrections) {
+        if let Some(score) = score(s, Some(&trace_id)) {
             set.scores.push(score);
         }
     }
     set.traces.push(t);
-    Ok(set)
+    Ok(())
 }
 
 fn observation(o: WireObs, index: usize) -> Observation {
@@ -368,7 +470,7 @@ fn cost(
     c
 }
 
-fn score(s: WireScore, trace_id: &str) -> Option<Score> {
+fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
     let name = s.name?;
     let data_type = s
         .data_type
@@ -381,18 +483,25 @@ fn score(s: WireScore, trace_id: &str) -> Option<Score> {
         raw.as_deref()
             .and_then(|r| serde_json::from_str::<String>(r).ok())
     });
+    // v3 puts a typed value in `value` (bool, number or string by dataType); v2 splits numeric
+    // `value` from `stringValue`, and corrections use `longStringValue`.
+    let boolean = match raw.as_deref() {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    };
     let value = match data_type.as_str() {
-        "CORRECTION" => {
-            ScoreValue::Text(s.long_string_value.or(s.string_value).unwrap_or_default())
-        }
+        "CORRECTION" | "TEXT" => ScoreValue::Text(s.long_string_value.or(text).unwrap_or_default()),
         "BOOLEAN" => ScoreValue::Boolean(
-            num.map(|n| n != 0.0)
+            boolean
+                .or_else(|| num.map(|n| n != 0.0))
                 .or_else(|| text.as_deref().map(|t| t.eq_ignore_ascii_case("true")))?,
         ),
         "CATEGORICAL" => ScoreValue::Categorical(text.or_else(|| num.map(|n| n.to_string()))?),
-        _ => match num {
-            Some(n) => ScoreValue::Numeric(n),
-            None => ScoreValue::Categorical(text?),
+        _ => match (num, boolean) {
+            (Some(n), _) => ScoreValue::Numeric(n),
+            (None, Some(b)) => ScoreValue::Boolean(b),
+            (None, None) => ScoreValue::Categorical(text?),
         },
     };
     Some(Score {
@@ -401,7 +510,7 @@ fn score(s: WireScore, trace_id: &str) -> Option<Score> {
         value,
         source: s.source,
         comment: s.comment.filter(|c| !c.is_empty()),
-        trace_id: s.trace_id.or_else(|| Some(trace_id.to_string())),
+        trace_id: s.trace_id.or_else(|| trace_id.map(str::to_string)),
         observation_id: s.observation_id,
         session_id: s.session_id,
         time_ns: iso_ns(s.timestamp.as_deref()),

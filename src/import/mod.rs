@@ -17,6 +17,14 @@ use thiserror::Error;
 pub enum Format {
     LangfuseExport,
     LangfuseApiTrace,
+    /// `GET /api/public/traces`: a page of traces.
+    LangfuseTraces,
+    /// `GET /api/public/v2/observations` (or v1): a page of observations of any traces.
+    LangfuseObservations,
+    /// `GET /api/public/sessions/{id}`.
+    LangfuseSession,
+    /// `GET /api/public/v2/scores` or `/v3/scores`.
+    LangfuseScores,
     Otlp,
     OtlpJsonLines,
     Jaeger,
@@ -33,6 +41,10 @@ impl Format {
         match self {
             Format::LangfuseExport => "Langfuse trace export",
             Format::LangfuseApiTrace => "Langfuse API trace",
+            Format::LangfuseTraces => "Langfuse trace list",
+            Format::LangfuseObservations => "Langfuse observations page",
+            Format::LangfuseSession => "Langfuse session",
+            Format::LangfuseScores => "Langfuse scores",
             Format::Otlp => "OTLP JSON",
             Format::OtlpJsonLines => "OTLP JSON Lines",
             Format::Jaeger => "Jaeger JSON",
@@ -99,7 +111,12 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     let body = sniff::strip_bom(bytes).map_err(err)?;
     let format = sniff::detect(body).map_err(err)?;
     let mut set = match format {
-        Format::LangfuseExport | Format::LangfuseApiTrace => langfuse::import(file, body, format),
+        Format::LangfuseExport
+        | Format::LangfuseApiTrace
+        | Format::LangfuseTraces
+        | Format::LangfuseObservations
+        | Format::LangfuseSession
+        | Format::LangfuseScores => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => {
             otlp::import(file, body, format)
         }

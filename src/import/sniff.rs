@@ -121,53 +121,48 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     })
 }
 
-/// The format a shape belongs to (`Err` for formats known but not opened yet), if any.
+/// The format a shape belongs to, if any. Order matters: the most specific shapes come first.
+#[rustfmt::skip]
 fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     let data = |k: &str| s.sub_has("data", k);
     let lines = |single, jsonl| Some(Ok(if s.more_values { jsonl } else { single }));
     if s.has("resourceSpans") || s.has("resource_spans") {
         return lines(Format::Otlp, Format::OtlpJsonLines);
     }
-    if s.has("trace")
-        && (s.has("observations")
-            || ["id", "timestamp", "projectId"]
-                .iter()
-                .any(|k| s.sub_has("trace", k)))
-    {
+    if s.has("trace") && (s.has("observations") || ["id", "timestamp", "projectId"].iter().any(|k| s.sub_has("trace", k))) {
         return Some(Ok(Format::LangfuseExport));
     }
-    if s.has("id")
-        && s.has("observations")
-        && (s.has("timestamp") || s.has("projectId") || s.has("scores"))
-    {
+    if s.has("id") && s.has("observations") && (s.has("timestamp") || s.has("projectId") || s.has("scores")) {
         return Some(Ok(Format::LangfuseApiTrace));
     }
-    if (s.has("traceID") && s.has("spans"))
-        || (s.has("data") && (data("traceID") || (data("spans") && data("processes"))))
-    {
+    if s.has("id") && s.has("traces") && (s.has("createdAt") || s.has("projectId")) {
+        return Some(Ok(Format::LangfuseSession));
+    }
+    if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
     if s.has("data") {
         if data("context") && data("span_kind") {
             return Some(Ok(Format::PhoenixSpans));
         }
-        if data("annotator_kind")
-            || (data("result") && (data("span_id") || data("trace_id") || data("session_id")))
-        {
+        if data("annotator_kind") || (data("result") && (data("span_id") || data("trace_id") || data("session_id"))) {
             return Some(Ok(Format::PhoenixAnnotations));
         }
-        if (data("span_id") || data("spanId"))
-            && (data("start_time_unix_nano") || data("startTimeUnixNano"))
-        {
+        if (data("span_id") || data("spanId")) && (data("start_time_unix_nano") || data("startTimeUnixNano")) {
             return Some(Ok(Format::OtlpSpans));
         }
+        if data("traceId") && data("startTime") && (data("type") || data("parentObservationId")) {
+            return Some(Ok(Format::LangfuseObservations));
+        }
+        if data("name") && (data("dataType") || data("value")) && (data("traceId") || data("observationId") || data("sessionId") || data("source")) {
+            return Some(Ok(Format::LangfuseScores));
+        }
+        if data("timestamp") && (data("observations") || data("projectId") || data("sessionId") || data("name")) {
+            return Some(Ok(Format::LangfuseTraces));
+        }
     }
-    let runs = |k: &str| s.sub_has("runs", k) || s.sub_has("post", k) || s.sub_has("patch", k);
-    if s.has("post")
-        || s.has("patch")
-        || (s.has("run_type") && (s.has("id") || s.has("dotted_order")))
-        || (s.has("runs") && runs("run_type"))
-    {
+    let runs = |k: &str| s.sub_has("runs", k);
+    if s.has("post") || s.has("patch") || (s.has("run_type") && (s.has("id") || s.has("dotted_order"))) || (s.has("runs") && runs("run_type")) {
         return Some(Ok(Format::LangSmith));
     }
     if s.top_array && s.has("key") && s.has("run_id") {

@@ -1,5 +1,6 @@
 //! The only entry to importing: sniff a file's format by content, then hand it to that format's importer.
 
+pub mod canopy;
 mod jaeger;
 mod langfuse;
 mod langsmith;
@@ -34,6 +35,8 @@ pub enum Format {
     OtlpSpans,
     PhoenixSpans,
     PhoenixAnnotations,
+    /// Canopy's own document (docs/format.md).
+    Canopy,
 }
 
 impl Format {
@@ -53,6 +56,7 @@ impl Format {
             Format::OtlpSpans => "OTLP span list",
             Format::PhoenixSpans => "Phoenix spans",
             Format::PhoenixAnnotations => "Phoenix annotations",
+            Format::Canopy => "Canopy file",
         }
     }
 }
@@ -121,6 +125,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
             otlp::import(file, body, format)
         }
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
+        Format::Canopy => canopy::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
     }

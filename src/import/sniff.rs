@@ -129,6 +129,9 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.has("resourceSpans") || s.has("resource_spans") {
         return lines(Format::Otlp, Format::OtlpJsonLines);
     }
+    if s.has("canopy") && s.has("traces") {
+        return Some(Ok(Format::Canopy));
+    }
     if s.has("trace") && (s.has("observations") || ["id", "timestamp", "projectId"].iter().any(|k| s.sub_has("trace", k))) {
         return Some(Ok(Format::LangfuseExport));
     }

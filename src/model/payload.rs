@@ -44,6 +44,11 @@ impl Payload {
         }
     }
 
+    /// The payload as a raw JSON value (for writers that embed it unchanged).
+    pub fn to_raw(&self) -> Box<RawValue> {
+        self.0.clone()
+    }
+
     pub fn raw(&self) -> &str {
         self.0.get()
     }

@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup serve dist test test-host test-browser test-e2e lint bench screenshot demos clean
+.PHONY: setup serve dist test test-host test-browser test-e2e lint bench fuzz screenshot demos clean
 
 setup:
 	@scripts/setup.sh
@@ -38,6 +38,10 @@ test-e2e: dist
 ## bench: load generated 1k/10k/100k traces in headless Chromium; writes bench/out/results.md
 bench: dist
 	node bench/run.mjs
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; crashes kept in tests/fixtures/fuzz/
+fuzz: setup
+	scripts/fuzz.sh
 
 screenshot: dist
 	node e2e/screenshot.mjs docs/screenshot.png

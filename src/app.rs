@@ -76,10 +76,7 @@ impl AppState {
                 source::yield_to_browser().await;
                 match source::read_file(&f).await {
                     Ok(bytes) => {
-                        self.loading.set(Some(format!(
-                            "Opening {name} ({})…",
-                            human_bytes(bytes.len())
-                        )));
+                        self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
                         source::yield_to_browser().await;
                         self.load_bytes(&name, &bytes);
                     }
@@ -99,10 +96,7 @@ impl AppState {
             source::yield_to_browser().await;
             match source::fetch_url(&url).await {
                 Ok((name, bytes)) => {
-                    self.loading.set(Some(format!(
-                        "Opening {name} ({})…",
-                        human_bytes(bytes.len())
-                    )));
+                    self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
                     source::yield_to_browser().await;
                     self.load_bytes(&name, &bytes);
                 }
@@ -175,7 +169,9 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         div.set_class_name("crash-report");
         div.set_attribute("role", "alert").ok();
         if let Ok(h) = doc.create_element("strong") {
-            h.set_text_content(Some("Canopy hit an internal error and stopped. Reload the page to continue; please report this text:"));
+            h.set_text_content(Some(
+                "Canopy hit an internal error and stopped. Reload the page to continue; please report this text:",
+            ));
             div.append_child(&h).ok();
         }
         if let Ok(pre) = doc.create_element("pre") {

@@ -33,10 +33,7 @@ fn assert_same(a: &TraceSet, b: &TraceSet, what: &str) {
         assert_eq!(x.start_ns, y.start_ns, "{what}");
         assert_eq!((&x.input, &x.output), (&y.input, &y.output), "{what}");
         assert_eq!(x.attributes, y.attributes, "{what}");
-        assert_eq!(
-            x.observations, y.observations,
-            "{what}: observations differ"
-        );
+        assert_eq!(x.observations, y.observations, "{what}: observations differ");
         assert_eq!(x.tree, y.tree, "{what}");
         assert_eq!(x.totals, y.totals, "{what}");
         assert_eq!(x.source, y.source, "{what}");
@@ -59,44 +56,32 @@ fn every_fixture_round_trips_exactly() {
             continue;
         };
         let written = canopy_format::write(&first.set, None);
-        let again =
-            load("again.canopy.json", written.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let again = load("again.canopy.json", written.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(again.format, Format::Canopy);
         assert_same(&first.set, &again.set, &name);
         // and writing it again gives the same bytes
         assert_eq!(canopy_format::write(&again.set, None), written, "{name}");
         round_tripped += 1;
     }
-    assert!(
-        round_tripped >= 25,
-        "only {round_tripped} files round-tripped"
-    );
+    assert!(round_tripped >= 25, "only {round_tripped} files round-tripped");
 }
 
 #[test]
 fn versions_and_notes() {
     let newer = br#"{"canopy": 99, "traces": []}"#;
     let e = load("future.json", newer).unwrap_err();
-    assert!(
-        e.to_string().contains("version 99, newer than this viewer"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("version 99, newer than this viewer"), "{e}");
     let set = load(
         "x.json",
-        std::fs::read(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("public/demo/agent-tools.json"),
-        )
-        .unwrap()
-        .as_slice(),
+        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("public/demo/agent-tools.json"))
+            .unwrap()
+            .as_slice(),
     )
     .unwrap()
     .set;
     let text = canopy_format::write(&set, Some("redacted: emails"));
     let back = load("noted.json", text.as_bytes()).unwrap().set;
-    assert!(back
-        .warnings
-        .iter()
-        .any(|w| w.message == "note in the file: redacted: emails"));
+    assert!(back.warnings.iter().any(|w| w.message == "note in the file: redacted: emails"));
     // times are strings, so JavaScript readers keep every nanosecond
     assert!(text.contains(r#""start_ns":"1763000000000000000""#));
 }

@@ -8,15 +8,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(rel)
 }
 
 fn own(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
 fn open(path: PathBuf) -> (Format, TraceSet) {
@@ -141,13 +137,7 @@ fn langfuse_exports_match_their_files() {
         let want: BTreeMap<&str, usize> = e.kinds.iter().copied().collect();
         assert_eq!(kinds(&set), want, "{}", e.file);
         assert_eq!(t.totals.tokens, e.tokens, "{}", e.file);
-        assert!(
-            (t.totals.cost_usd - e.cost).abs() < 1e-12,
-            "{}: {} vs {}",
-            e.file,
-            t.totals.cost_usd,
-            e.cost
-        );
+        assert!((t.totals.cost_usd - e.cost).abs() < 1e-12, "{}: {} vs {}", e.file, t.totals.cost_usd, e.cost);
         assert_eq!(set.scores.len(), e.scores, "{}", e.file);
         assert_eq!(t.session_id.as_deref(), e.session, "{}", e.file);
         assert!(set.warnings.is_empty(), "{}: {:?}", e.file, set.warnings);
@@ -161,61 +151,33 @@ fn langfuse_exports_match_their_files() {
 #[test]
 fn langfuse_details_levels_scores_and_corrections() {
     let (_, set) = open(shared("langfuse/langgraph-js-2025-10-30.trace.json"));
-    let debug = set.traces[0]
-        .observations
-        .iter()
-        .filter(|o| o.level == Level::Debug)
-        .count();
+    let debug = set.traces[0].observations.iter().filter(|o| o.level == Level::Debug).count();
     assert_eq!(debug, 7, "the README says 7 observations at DEBUG level");
 
     let (_, set) = open(shared("langfuse/pydantic-ai-2025-06-06.trace.json"));
     let correction = &set.scores[0];
     assert_eq!(correction.name, "output");
-    assert!(
-        matches!(&correction.value, ScoreValue::Text(t) if t.starts_with("Langfuse is a tool designed"))
-    );
+    assert!(matches!(&correction.value, ScoreValue::Text(t) if t.starts_with("Langfuse is a tool designed")));
     assert_eq!(set.traces[0].user_id.as_deref(), Some("user_123"));
 
     let (_, set) = open(shared("langfuse/qa-chatbot-scores.json"));
-    assert!(set
-        .scores
-        .iter()
-        .all(|s| matches!(s.value, ScoreValue::Numeric(_)) && s.comment.is_some()));
-    assert_eq!(
-        set.scores
-            .iter()
-            .filter(|s| s.source.as_deref() == Some("EVAL"))
-            .count(),
-        5
-    );
+    assert!(set.scores.iter().all(|s| matches!(s.value, ScoreValue::Numeric(_)) && s.comment.is_some()));
+    assert_eq!(set.scores.iter().filter(|s| s.source.as_deref() == Some("EVAL")).count(), 5);
     // one generation has a completionStartTime (time to first token)
-    assert_eq!(
-        set.traces[0]
-            .observations
-            .iter()
-            .filter(|o| o.completion_start_ns.is_some())
-            .count(),
-        1
-    );
+    assert_eq!(set.traces[0].observations.iter().filter(|o| o.completion_start_ns.is_some()).count(), 1);
 
     let (_, set) = open(shared("langfuse/beeai-2025-08-01.trace.json"));
     let names: Vec<&str> = set.scores.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&"hallucination"));
     // trace latency in the file is 17.173 s
-    assert_eq!(
-        set.traces[0].duration_ns().map(|d| d / 1_000_000),
-        Some(17_173)
-    );
+    assert_eq!(set.traces[0].duration_ns().map(|d| d / 1_000_000), Some(17_173));
 }
 
 #[test]
 fn langfuse_session_of_three_files_merges() {
     let mut all = TraceSet::default();
-    for f in [
-        "pydantic-ai-2025-06-06.trace.json",
-        "llamaindex-2025-06-05.trace.json",
-        "autogen-2025-06-06.trace.json",
-    ] {
+    for f in ["pydantic-ai-2025-06-06.trace.json", "llamaindex-2025-06-05.trace.json", "autogen-2025-06-06.trace.json"]
+    {
         all.merge(open(shared(&format!("langfuse/{f}"))).1);
     }
     assert_eq!(all.traces.len(), 3);
@@ -247,28 +209,12 @@ fn otlp_protobuf_json_rag_agent() {
     assert_eq!(t.totals.tokens, 648);
     assert_eq!(t.totals.input_tokens, 629);
     assert_eq!(t.totals.output_tokens, 19);
-    let llm = t
-        .observations
-        .iter()
-        .find(|o| o.kind == Kind::Generation)
-        .unwrap();
+    let llm = t.observations.iter().find(|o| o.kind == Kind::Generation).unwrap();
     assert_eq!(llm.name, "ChatOpenAI");
-    assert!(llm
-        .usage
-        .details
-        .iter()
-        .any(|(k, v)| k == "prompt_details.cache_read" && *v == 0));
-    let retriever = t
-        .observations
-        .iter()
-        .find(|o| o.kind == Kind::Retriever)
-        .unwrap();
+    assert!(llm.usage.details.iter().any(|(k, v)| k == "prompt_details.cache_read" && *v == 0));
+    let retriever = t.observations.iter().find(|o| o.kind == Kind::Retriever).unwrap();
     assert_eq!(retriever.documents.len(), 3);
-    assert!(retriever.documents[0]
-        .content
-        .as_deref()
-        .unwrap()
-        .contains("Meta Platforms Inc. Q4 2023"));
+    assert!(retriever.documents[0].content.as_deref().unwrap().contains("Meta Platforms Inc. Q4 2023"));
     assert_eq!(t.totals.errors, 0);
 }
 
@@ -279,22 +225,11 @@ fn otlp_spec_example_with_missing_parent() {
     let t = &set.traces[0];
     assert_eq!(t.id, "5b8efff798038103d269b633813fc60c");
     assert_eq!(t.observations.len(), 1);
-    assert_eq!(
-        t.tree.orphans, 1,
-        "parent EEE19B7EC3C1B173 is not in the file"
-    );
+    assert_eq!(t.tree.orphans, 1, "parent EEE19B7EC3C1B173 is not in the file");
     assert_eq!(t.observations[0].duration_ns(), Some(1_000_000_000));
     assert_eq!(set.warnings.len(), 1);
-    assert!(
-        t.observations[0].attribute("my.span.attr").is_some(),
-        "unknown attributes are kept"
-    );
-    assert_eq!(
-        t.observations[0]
-            .attribute("service.name")
-            .map(|v| v.display()),
-        Some("my.service".into())
-    );
+    assert!(t.observations[0].attribute("my.span.attr").is_some(), "unknown attributes are kept");
+    assert_eq!(t.observations[0].attribute("service.name").map(|v| v.display()), Some("my.service".into()));
 }
 
 #[test]
@@ -312,48 +247,22 @@ fn jaeger_ui_fixture() {
     assert_eq!(t.tree.roots.len(), 2);
     assert_eq!(t.tree.max_depth, 2);
     assert_eq!(t.totals.errors, 1);
-    let s4 = t
-        .observations
-        .iter()
-        .find(|o| o.id == "0000000000000004")
-        .unwrap();
+    let s4 = t.observations.iter().find(|o| o.id == "0000000000000004").unwrap();
     assert_eq!(s4.parent_id.as_deref(), Some("0000000000000002"));
     let refs = s4.attribute("jaeger.references").unwrap().display();
-    assert!(
-        refs.contains("CHILD_OF 00000000000000ff/00000000000000ff")
-            && refs.contains("FOLLOWS_FROM"),
-        "{refs}"
-    );
-    assert_eq!(
-        s4.attribute("service.name").map(|v| v.display()),
-        Some("service-y".into())
-    );
+    assert!(refs.contains("CHILD_OF 00000000000000ff/00000000000000ff") && refs.contains("FOLLOWS_FROM"), "{refs}");
+    assert_eq!(s4.attribute("service.name").map(|v| v.display()), Some("service-y".into()));
     let tagged = &t.observations[1];
-    assert_eq!(
-        tagged.attribute("javascript_limit"),
-        Some(&AttrValue::Int("9223372036854775222".into()))
-    );
-    assert_eq!(
-        tagged.attribute("blob"),
-        Some(&AttrValue::Bytes("AAAwOQ==".into()))
-    );
-    assert_eq!(
-        tagged.attribute("temperature"),
-        Some(&AttrValue::Float(72.5))
-    );
+    assert_eq!(tagged.attribute("javascript_limit"), Some(&AttrValue::Int("9223372036854775222".into())));
+    assert_eq!(tagged.attribute("blob"), Some(&AttrValue::Bytes("AAAwOQ==".into())));
+    assert_eq!(tagged.attribute("temperature"), Some(&AttrValue::Float(72.5)));
     assert_eq!(tagged.level, Level::Error);
     assert_eq!(tagged.duration_ns(), Some(5_000), "5 µs");
     let first = &t.observations[0];
     let events: Vec<&str> = first.events.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(events, vec!["some-event", "log"]);
-    assert!(set
-        .warnings
-        .iter()
-        .any(|w| w.message.contains("some trace warning")));
-    assert!(set
-        .warnings
-        .iter()
-        .any(|w| w.message.contains("repeat an id")));
+    assert!(set.warnings.iter().any(|w| w.message.contains("some trace warning")));
+    assert!(set.warnings.iter().any(|w| w.message.contains("repeat an id")));
 }
 
 #[test]
@@ -369,29 +278,12 @@ fn langsmith_ingest_post_and_patch() {
     let o = &t.observations[0];
     assert_eq!((o.kind, o.name.as_str()), (Kind::Generation, "ChatOpenAI"));
     assert_eq!(o.duration_ns(), Some(1_328_441_000));
-    assert_eq!(
-        o.completion_start_ns.map(|c| c - o.start_ns),
-        Some(1_238_419_000)
-    );
-    assert_eq!(
-        (o.usage.input, o.usage.output, o.usage.total),
-        (Some(9), Some(9), Some(18))
-    );
-    assert!(o
-        .usage
-        .details
-        .contains(&("input_cache_read".to_string(), 0)));
+    assert_eq!(o.completion_start_ns.map(|c| c - o.start_ns), Some(1_238_419_000));
+    assert_eq!((o.usage.input, o.usage.output, o.usage.total), (Some(9), Some(9), Some(18)));
+    assert!(o.usage.details.contains(&("input_cache_read".to_string(), 0)));
     assert_eq!(o.model.as_deref(), Some("gpt-4o-mini"));
-    assert_eq!(
-        o.attribute("langsmith.streamed_tokens"),
-        Some(&AttrValue::Int("12".into()))
-    );
-    assert!(o
-        .output
-        .as_ref()
-        .unwrap()
-        .raw()
-        .contains("Howdy! How can I assist you today?"));
+    assert_eq!(o.attribute("langsmith.streamed_tokens"), Some(&AttrValue::Int("12".into())));
+    assert!(o.output.as_ref().unwrap().raw().contains("Howdy! How can I assist you today?"));
     assert!(o.input.as_ref().unwrap().raw().contains("howdy"));
     assert_eq!(t.totals.tokens, 18);
 }
@@ -410,10 +302,7 @@ fn langsmith_run_list_tree_and_feedback() {
     let t = &set.traces[0];
     assert_eq!(t.observations.len(), 3);
     assert_eq!(t.tree.roots.len(), 1);
-    assert_eq!(
-        t.totals.tokens, 30,
-        "the chain repeats its child's 30 tokens"
-    );
+    assert_eq!(t.totals.tokens, 30, "the chain repeats its child's 30 tokens");
     assert!((t.totals.cost_usd - 0.003).abs() < 1e-12);
     assert_eq!(t.totals.errors, 1);
     assert_eq!(t.totals.in_progress, 1);
@@ -425,27 +314,14 @@ fn langsmith_run_list_tree_and_feedback() {
     assert!(fb.traces.is_empty());
     let mut all = set;
     all.merge(fb);
-    let values: Vec<String> = all
-        .scores
-        .iter()
-        .map(|s| format!("{}={}", s.name, s.value.display()))
-        .collect();
-    assert_eq!(
-        values,
-        vec!["correctness=1", "tone=friendly", "thumbs=true"]
-    );
+    let values: Vec<String> = all.scores.iter().map(|s| format!("{}={}", s.name, s.value.display())).collect();
+    assert_eq!(values, vec!["correctness=1", "tone=friendly", "thumbs=true"]);
 }
 
 #[test]
 fn formats_not_supported_yet_are_named() {
-    let bytes = std::fs::read(shared(
-        "openinference/openinference_client_span_tool_calls.json",
-    ))
-    .unwrap();
-    assert!(matches!(
-        load("x.json", &bytes).unwrap_err().error,
-        ImportError::Unsupported(_)
-    ));
+    let bytes = std::fs::read(shared("openinference/openinference_client_span_tool_calls.json")).unwrap();
+    assert!(matches!(load("x.json", &bytes).unwrap_err().error, ImportError::Unsupported(_)));
 }
 
 #[test]
@@ -459,19 +335,13 @@ fn renamed_files_open_by_content() {
 fn double_encoded_langfuse_payloads_decode_for_display() {
     let (_, set) = open(own("langfuse/double-encoded-payloads.json"));
     let t = &set.traces[0];
-    assert_eq!(
-        t.input.as_ref().unwrap().decode(),
-        Decoded::Json(serde_json::json!({"question": "hi"}))
-    );
+    assert_eq!(t.input.as_ref().unwrap().decode(), Decoded::Json(serde_json::json!({"question": "hi"})));
     let o = &t.observations[0];
     assert_eq!(
         o.input.as_ref().unwrap().decode(),
         Decoded::Json(serde_json::json!([{"role": "user", "content": "hi"}]))
     );
-    assert_eq!(
-        o.output.as_ref().unwrap().decode(),
-        Decoded::Text("hello".into())
-    );
+    assert_eq!(o.output.as_ref().unwrap().decode(), Decoded::Text("hello".into()));
     assert_eq!(o.completion_start_ns.unwrap() - o.start_ns, 250_000_000);
     assert_eq!(t.totals.tokens, 7);
 }
@@ -510,10 +380,7 @@ fn otlp_json_lines_join_one_trace_with_exception() {
 fn otlp_parents_repeating_tokens_count_once() {
     let (_, set) = open(own("otlp/chain-repeats-child-tokens.json"));
     let t = &set.traces[0];
-    assert_eq!(
-        t.totals.tokens, 42,
-        "12 + 30 from the two LLM spans; the chain's 42 repeats them"
-    );
+    assert_eq!(t.totals.tokens, 42, "12 + 30 from the two LLM spans; the chain's 42 repeats them");
     assert_eq!(t.observations[1].model.as_deref(), Some("gpt-4o"));
 }
 
@@ -539,7 +406,10 @@ fn broken_files_say_what_is_wrong() {
         ("broken/empty.json", "empty.json: the file is empty"),
         ("broken/truncated.json", "truncated.json: not valid JSON: line 1, column 88: EOF while parsing a string"),
         ("broken/stray-comma.json", "stray-comma.json: not valid JSON: line 3, column 15: key must be a string"),
-        ("broken/unrelated-json.json", "unrelated-json.json: no traces found: the file's keys (hello, items) match no supported format"),
+        (
+            "broken/unrelated-json.json",
+            "unrelated-json.json: no traces found: the file's keys (hello, items) match no supported format",
+        ),
     ];
     for (file, want) in cases {
         let path = own(file);
@@ -567,11 +437,7 @@ fn spans_of_one_trace_split_over_files_join_up() {
     assert_eq!(t.observations.len(), 2);
     assert_eq!(t.tree.roots.len(), 1);
     assert_eq!(t.tree.orphans, 0);
-    assert!(
-        set.warnings.is_empty(),
-        "the orphan warning is gone once the parent arrived: {:?}",
-        set.warnings
-    );
+    assert!(set.warnings.is_empty(), "the orphan warning is gone once the parent arrived: {:?}", set.warnings);
     assert_eq!(t.display_name(), "root");
     assert_eq!(t.totals.errors, 1);
     assert_eq!(t.source, "child.json, root.json");
@@ -585,16 +451,9 @@ fn scores_in_one_file_attach_to_traces_in_another() {
     set.merge(open(shared("langfuse/autogen-2025-06-06.trace.json")).1);
     set.merge(load("scores.json", scores_only).unwrap().set);
     assert_eq!(set.traces.len(), 1);
-    let names: Vec<&str> = set
-        .trace_scores(&set.traces[0])
-        .map(|s| s.name.as_str())
-        .collect();
+    let names: Vec<&str> = set.trace_scores(&set.traces[0]).map(|s| s.name.as_str()).collect();
     assert_eq!(names, vec!["politeness"]);
-    assert_eq!(
-        set.traces[0].observations.len(),
-        2,
-        "an empty part adds nothing"
-    );
+    assert_eq!(set.traces[0].observations.len(), 2, "an empty part adds nothing");
 }
 
 #[test]
@@ -609,26 +468,13 @@ fn phoenix_spans_page_with_nested_and_flat_attributes() {
     assert_eq!(t.session_id.as_deref(), Some("sess-7"), "nested session.id");
     assert_eq!(t.user_id.as_deref(), Some("u-1"));
     let llm = &t.observations[1];
-    assert_eq!(
-        (llm.kind, llm.model.as_deref()),
-        (Kind::Generation, Some("gpt-4o"))
-    );
-    let Decoded::Json(msgs) = llm.input.as_ref().unwrap().decode() else {
-        panic!()
-    };
+    assert_eq!((llm.kind, llm.model.as_deref()), (Kind::Generation, Some("gpt-4o")));
+    let Decoded::Json(msgs) = llm.input.as_ref().unwrap().decode() else { panic!() };
     assert_eq!(msgs[0]["content"], "Plan my trip");
     let tool = &t.observations[2];
     assert_eq!(tool.tool_name.as_deref(), Some("web_search"));
-    assert_eq!(
-        tool.status_message.as_deref(),
-        Some("TimeoutError: search took 2s")
-    );
-    assert!(
-        set.warnings
-            .iter()
-            .any(|w| w.message.contains("next_cursor")),
-        "a partial page says so"
-    );
+    assert_eq!(tool.status_message.as_deref(), Some("TimeoutError: search took 2s"));
+    assert!(set.warnings.iter().any(|w| w.message.contains("next_cursor")), "a partial page says so");
 }
 
 #[test]
@@ -642,21 +488,11 @@ fn phoenix_annotations_become_scores_on_span_trace_and_session() {
     let on_llm: Vec<_> = set.observation_scores(t, llm).collect();
     assert_eq!(on_llm.len(), 1);
     assert_eq!(on_llm[0].value, ScoreValue::Numeric(1.0));
-    assert_eq!(
-        on_llm[0].comment.as_deref(),
-        Some("label: correct — matches the reference")
-    );
+    assert_eq!(on_llm[0].comment.as_deref(), Some("label: correct — matches the reference"));
     assert_eq!(on_llm[0].source.as_deref(), Some("LLM"));
     let on_trace: Vec<_> = set.trace_scores(t).collect();
-    assert_eq!(
-        on_trace[0].value,
-        ScoreValue::Categorical("unhelpful".into())
-    );
-    let on_session: Vec<_> = set
-        .scores
-        .iter()
-        .filter(|s| s.session_id.as_deref() == Some("sess-7"))
-        .collect();
+    assert_eq!(on_trace[0].value, ScoreValue::Categorical("unhelpful".into()));
+    let on_session: Vec<_> = set.scores.iter().filter(|s| s.session_id.as_deref() == Some("sess-7")).collect();
     assert_eq!(on_session[0].value, ScoreValue::Numeric(0.2));
 }
 
@@ -676,38 +512,23 @@ fn langfuse_api_pages_join_traces_observations_and_scores() {
     let (format, obs) = open(own("langfuse/v2-observations-page-raw-string-io.json"));
     assert_eq!(format, Format::LangfuseObservations);
     assert_eq!(obs.traces.len(), 2);
-    assert!(
-        obs.warnings.iter().any(|w| w.message.contains("one page")),
-        "cursor set: partial"
-    );
+    assert!(obs.warnings.iter().any(|w| w.message.contains("one page")), "cursor set: partial");
     let (format, list) = open(own("langfuse/trace-list-page.json"));
     assert_eq!(format, Format::LangfuseTraces);
     assert!(list.warnings.is_empty(), "page 1 of 1 is complete");
     let mut set = TraceSet::default();
     set.merge(obs);
     set.merge(list);
-    assert_eq!(
-        set.traces.len(),
-        2,
-        "the trace list completes the traces the observations page opened"
-    );
+    assert_eq!(set.traces.len(), 2, "the trace list completes the traces the observations page opened");
     let a = &set.traces[0];
     assert_eq!(a.display_name(), "support-chat");
     assert_eq!(a.session_id.as_deref(), Some("conv-1"));
     assert_eq!(a.observations.len(), 2);
     assert_eq!(a.totals.tokens, 15);
     let llm = &a.observations[1];
-    assert_eq!(
-        llm.completion_start_ns.map(|c| c - llm.start_ns),
-        Some(400_000_000)
-    );
-    assert!(llm
-        .usage
-        .details
-        .contains(&("cache_read_input_tokens".to_string(), 4)));
-    let Decoded::Json(input) = llm.input.as_ref().unwrap().decode() else {
-        panic!("raw string input decodes")
-    };
+    assert_eq!(llm.completion_start_ns.map(|c| c - llm.start_ns), Some(400_000_000));
+    assert!(llm.usage.details.contains(&("cache_read_input_tokens".to_string(), 4)));
+    let Decoded::Json(input) = llm.input.as_ref().unwrap().decode() else { panic!("raw string input decodes") };
     assert_eq!(input[0]["role"], "user");
     let b = &set.traces[1];
     let kinds: Vec<Kind> = b.observations.iter().map(|o| o.kind).collect();
@@ -720,17 +541,10 @@ fn langfuse_api_pages_join_traces_observations_and_scores() {
     let (format, v3) = open(own("langfuse/v3-scores-typed-values.json"));
     assert_eq!(format, Format::LangfuseScores);
     let (_, v2) = open(own("langfuse/v2-scores-split-values.json"));
-    assert!(
-        v2.warnings.iter().any(|w| w.message.contains("one page")),
-        "page 1 of 2"
-    );
+    assert!(v2.warnings.iter().any(|w| w.message.contains("one page")), "page 1 of 2");
     set.merge(v3);
     set.merge(v2);
-    let got: Vec<String> = set
-        .scores
-        .iter()
-        .map(|s| format!("{}={}", s.name, s.value.display()))
-        .collect();
+    let got: Vec<String> = set.scores.iter().map(|s| format!("{}={}", s.name, s.value.display())).collect();
     assert_eq!(
         got,
         vec![
@@ -743,11 +557,7 @@ fn langfuse_api_pages_join_traces_observations_and_scores() {
             "tone=friendly"
         ]
     );
-    assert_eq!(
-        set.observation_scores(&set.traces[0], &set.traces[0].observations[1])
-            .count(),
-        1
-    );
+    assert_eq!(set.observation_scores(&set.traces[0], &set.traces[0].observations[1]).count(), 1);
     assert_eq!(set.trace_scores(&set.traces[1]).count(), 3);
 }
 
@@ -759,8 +569,5 @@ fn langfuse_session_response() {
     assert_eq!(set.sessions.len(), 1);
     assert_eq!(set.sessions[0].id, "conv-2");
     assert_eq!(set.sessions[0].user_id.as_deref(), Some("user-3"));
-    assert_eq!(
-        set.traces[1].input.as_ref().unwrap().as_text(),
-        "Cancel my order"
-    );
+    assert_eq!(set.traces[1].input.as_ref().unwrap().as_text(), "Cancel my order");
 }

@@ -25,11 +25,7 @@ fn model_and_import_use_no_browser_crates() {
     let mut files = Vec::new();
     rust_files(&root.join("model"), &mut files);
     rust_files(&root.join("import"), &mut files);
-    assert!(
-        files.len() >= 8,
-        "expected the core's files, found {}",
-        files.len()
-    );
+    assert!(files.len() >= 8, "expected the core's files, found {}", files.len());
     let mut offenders = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
@@ -42,26 +38,15 @@ fn model_and_import_use_no_browser_crates() {
             }
         }
     }
-    assert!(
-        offenders.is_empty(),
-        "browser crates in the pure core:\n{}",
-        offenders.join("\n")
-    );
+    assert!(offenders.is_empty(), "browser crates in the pure core:\n{}", offenders.join("\n"));
 }
 
 #[test]
 fn every_source_file_starts_with_a_doc_line() {
     let mut files = Vec::new();
-    rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        assert!(
-            text.starts_with("//!"),
-            "{} must start with a //! line saying what it is for",
-            f.display()
-        );
+        assert!(text.starts_with("//!"), "{} must start with a //! line saying what it is for", f.display());
     }
 }

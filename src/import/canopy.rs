@@ -3,8 +3,8 @@
 
 use super::{shape_error, Format, ImportError};
 use crate::model::{
-    AttrValue, Attribute, Cost, Document, Event, Kind, Level, Observation, Payload, Score,
-    ScoreValue, Trace, TraceSet, Usage,
+    AttrValue, Attribute, Cost, Document, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet,
+    Usage,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -229,21 +229,11 @@ fn from_wvalue(v: WValue) -> AttrValue {
 }
 
 fn to_wattrs(a: &[Attribute]) -> Vec<WAttr> {
-    a.iter()
-        .map(|a| WAttr {
-            key: a.key.clone(),
-            value: to_wvalue(&a.value),
-        })
-        .collect()
+    a.iter().map(|a| WAttr { key: a.key.clone(), value: to_wvalue(&a.value) }).collect()
 }
 
 fn from_wattrs(a: Vec<WAttr>) -> Vec<Attribute> {
-    a.into_iter()
-        .map(|a| Attribute {
-            key: a.key,
-            value: from_wvalue(a.value),
-        })
-        .collect()
+    a.into_iter().map(|a| Attribute { key: a.key, value: from_wvalue(a.value) }).collect()
 }
 
 /// Writes `set` as a Canopy document. `note` (e.g. how it was redacted) is carried in the file.
@@ -293,10 +283,7 @@ fn write_obs(o: &Observation) -> WObs {
             total: o.usage.total,
             details: o.usage.details.clone(),
         }),
-        cost: (!o.cost.is_empty()).then(|| WCost {
-            total_usd: o.cost.total,
-            details_usd: o.cost.details.clone(),
-        }),
+        cost: (!o.cost.is_empty()).then(|| WCost { total_usd: o.cost.total, details_usd: o.cost.details.clone() }),
         level: o.level.label().to_string(),
         status_message: o.status_message.clone(),
         tool_name: o.tool_name.clone(),
@@ -313,11 +300,7 @@ fn write_obs(o: &Observation) -> WObs {
         events: o
             .events
             .iter()
-            .map(|e| WEvent {
-                name: e.name.clone(),
-                time_ns: e.time_ns,
-                attributes: to_wattrs(&e.attributes),
-            })
+            .map(|e| WEvent { name: e.name.clone(), time_ns: e.time_ns, attributes: to_wattrs(&e.attributes) })
             .collect(),
         attributes: to_wattrs(&o.attributes),
     }
@@ -360,11 +343,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     }
     for wt in doc.traces {
         let obs = wt.observations.into_iter().map(read_obs).collect();
-        let source = if wt.source.is_empty() {
-            file.to_string()
-        } else {
-            wt.source
-        };
+        let source = if wt.source.is_empty() { file.to_string() } else { wt.source };
         let mut t = Trace::build(wt.id, obs, &source, &mut set.warnings);
         t.name = wt.name;
         t.session_id = wt.session_id;
@@ -400,12 +379,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
 }
 
 fn read_obs(w: WObs) -> Observation {
-    let mut o = Observation::new(
-        w.id,
-        Kind::from_name(&w.kind).unwrap_or(Kind::Span),
-        w.name,
-        w.start_ns,
-    );
+    let mut o = Observation::new(w.id, Kind::from_name(&w.kind).unwrap_or(Kind::Span), w.name, w.start_ns);
     o.parent_id = w.parent_id;
     o.end_ns = w.end_ns;
     o.completion_start_ns = w.completion_start_ns;
@@ -415,41 +389,21 @@ fn read_obs(w: WObs) -> Observation {
     o.model_parameters = w.model_parameters.map(Payload::from_raw);
     o.usage = w
         .usage
-        .map(|u| Usage {
-            input: u.input,
-            output: u.output,
-            total: u.total,
-            details: u.details,
-        })
+        .map(|u| Usage { input: u.input, output: u.output, total: u.total, details: u.details })
         .unwrap_or_default();
-    o.cost = w
-        .cost
-        .map(|c| Cost {
-            total: c.total_usd,
-            details: c.details_usd,
-        })
-        .unwrap_or_default();
+    o.cost = w.cost.map(|c| Cost { total: c.total_usd, details: c.details_usd }).unwrap_or_default();
     o.level = Level::from_name(&w.level).unwrap_or_default();
     o.status_message = w.status_message;
     o.tool_name = w.tool_name;
     o.documents = w
         .documents
         .into_iter()
-        .map(|d| Document {
-            id: d.id,
-            content: d.content,
-            score: d.score,
-            metadata: d.metadata,
-        })
+        .map(|d| Document { id: d.id, content: d.content, score: d.score, metadata: d.metadata })
         .collect();
     o.events = w
         .events
         .into_iter()
-        .map(|e| Event {
-            name: e.name,
-            time_ns: e.time_ns,
-            attributes: from_wattrs(e.attributes),
-        })
+        .map(|e| Event { name: e.name, time_ns: e.time_ns, attributes: from_wattrs(e.attributes) })
         .collect();
     o.attributes = from_wattrs(w.attributes);
     o

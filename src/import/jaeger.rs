@@ -93,23 +93,14 @@ fn tag_value(t: &Tag) -> AttrValue {
             _ => AttrValue::Str(text()),
         },
         Some("int64") => AttrValue::Int(text()),
-        Some("float64") => text()
-            .parse::<f64>()
-            .map(AttrValue::Float)
-            .unwrap_or_else(|_| AttrValue::Str(text())),
+        Some("float64") => text().parse::<f64>().map(AttrValue::Float).unwrap_or_else(|_| AttrValue::Str(text())),
         Some("binary") => AttrValue::Bytes(text()),
         _ => AttrValue::Str(text()),
     }
 }
 
 fn attrs(tags: Option<Vec<Tag>>) -> Vec<Attribute> {
-    tags.unwrap_or_default()
-        .iter()
-        .map(|t| Attribute {
-            key: t.key.clone(),
-            value: tag_value(t),
-        })
-        .collect()
+    tags.unwrap_or_default().iter().map(|t| Attribute { key: t.key.clone(), value: tag_value(t) }).collect()
 }
 
 fn traces(body: &[u8], format: Format) -> Result<(Vec<WireTrace>, Vec<String>), ImportError> {
@@ -119,32 +110,23 @@ fn traces(body: &[u8], format: Format) -> Result<(Vec<WireTrace>, Vec<String>), 
             if line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let t: WireTrace = serde_json::from_slice(line)
-                .map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
+            let t: WireTrace =
+                serde_json::from_slice(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
             out.push(t);
         }
         return Ok((out, Vec::new()));
     }
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     if first == Some(b'[') {
-        let list: Vec<WireTrace> =
-            serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let list: Vec<WireTrace> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
         return Ok((list, Vec::new()));
     }
     // `{data: [...]}` from the query API, or one trace object
     let probe = super::sniff::shape(body);
     if probe.has("data") {
         let r: Response = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
-        let errors = r
-            .errors
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|e| e.msg)
-            .collect();
-        Ok((
-            r.data.unwrap_or_default().into_iter().flatten().collect(),
-            errors,
-        ))
+        let errors = r.errors.unwrap_or_default().into_iter().filter_map(|e| e.msg).collect();
+        Ok((r.data.unwrap_or_default().into_iter().flatten().collect(), errors))
     } else {
         let t: WireTrace = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
         Ok((vec![t], Vec::new()))
@@ -164,10 +146,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     for wt in wire {
         let processes = wt.processes.unwrap_or_default();
         let spans = wt.spans.unwrap_or_default();
-        let trace_id = wt
-            .trace_id
-            .or_else(|| spans.first().and_then(|s| s.trace_id.clone()))
-            .unwrap_or_default();
+        let trace_id = wt.trace_id.or_else(|| spans.first().and_then(|s| s.trace_id.clone())).unwrap_or_default();
         for w in wt.warnings.unwrap_or_default() {
             set.warnings.push(Warning {
                 source: file.to_string(),
@@ -207,29 +186,18 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
         s.operation_name.unwrap_or_default(),
         start_ns,
     );
-    o.end_ns = s
-        .duration
-        .and_then(|d| d.to_i64())
-        .map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
+    o.end_ns = s.duration.and_then(|d| d.to_i64()).map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
     // Parent: the first CHILD_OF within this trace, else the first FOLLOWS_FROM within it (as Jaeger UI does).
     let refs = s.references.unwrap_or_default();
     let in_trace = |r: &Reference| r.trace_id.as_deref().is_none_or(|t| t == trace_id);
-    let kind_is = |r: &Reference, k: &str| {
-        r.ref_type
-            .as_deref()
-            .unwrap_or("CHILD_OF")
-            .eq_ignore_ascii_case(k)
-    };
+    let kind_is = |r: &Reference, k: &str| r.ref_type.as_deref().unwrap_or("CHILD_OF").eq_ignore_ascii_case(k);
     let parent_ref = refs
         .iter()
         .position(|r| in_trace(r) && kind_is(r, "CHILD_OF"))
-        .or_else(|| {
-            refs.iter()
-                .position(|r| in_trace(r) && kind_is(r, "FOLLOWS_FROM"))
-        });
-    o.parent_id = parent_ref.and_then(|i| refs[i].span_id.clone()).or(s
-        .parent_span_id
-        .filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')));
+        .or_else(|| refs.iter().position(|r| in_trace(r) && kind_is(r, "FOLLOWS_FROM")));
+    o.parent_id = parent_ref
+        .and_then(|i| refs[i].span_id.clone())
+        .or(s.parent_span_id.filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')));
     // every other reference (other traces, extra parents, FOLLOWS_FROM links) stays visible
     let others: Vec<String> = refs
         .iter()
@@ -253,16 +221,10 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
     }
     if let Some(p) = s.process_id.as_ref().and_then(|id| processes.get(id)) {
         if let Some(svc) = &p.service_name {
-            o.attributes.push(Attribute {
-                key: "service.name".into(),
-                value: AttrValue::Str(svc.clone()),
-            });
+            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
         }
         for t in p.tags.iter().flatten() {
-            o.attributes.push(Attribute {
-                key: format!("process.{}", t.key),
-                value: tag_value(t),
-            });
+            o.attributes.push(Attribute { key: format!("process.{}", t.key), value: tag_value(t) });
         }
     }
     if let Some(w) = s.warnings.filter(|w| !w.is_empty()) {
@@ -271,19 +233,14 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
             value: AttrValue::Array(w.into_iter().map(AttrValue::Str).collect()),
         });
     }
-    let error_tag = o
-        .attribute("error")
-        .is_some_and(|v| matches!(v, AttrValue::Bool(true)) || v.as_str() == Some("true"));
-    let otel_error = o
-        .attribute("otel.status_code")
-        .and_then(AttrValue::as_str)
-        .is_some_and(|c| c.eq_ignore_ascii_case("ERROR"));
+    let error_tag =
+        o.attribute("error").is_some_and(|v| matches!(v, AttrValue::Bool(true)) || v.as_str() == Some("true"));
+    let otel_error =
+        o.attribute("otel.status_code").and_then(AttrValue::as_str).is_some_and(|c| c.eq_ignore_ascii_case("ERROR"));
     if error_tag || otel_error {
         o.level = Level::Error;
     }
-    o.status_message = o
-        .attribute("otel.status_description")
-        .map(AttrValue::display);
+    o.status_message = o.attribute("otel.status_description").map(AttrValue::display);
     o.events = s
         .logs
         .unwrap_or_default()
@@ -297,11 +254,7 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
                 .unwrap_or_else(|| "log".to_string());
             Event {
                 name,
-                time_ns: l
-                    .timestamp
-                    .and_then(|t| t.to_i64())
-                    .map(|t| t.saturating_mul(1000))
-                    .unwrap_or(start_ns),
+                time_ns: l.timestamp.and_then(|t| t.to_i64()).map(|t| t.saturating_mul(1000)).unwrap_or(start_ns),
                 attributes,
             }
         })

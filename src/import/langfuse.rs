@@ -3,8 +3,7 @@
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
 use crate::model::{
-    AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace,
-    TraceSet, Usage,
+    AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -135,8 +134,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for MaybeObject<T> {
                 Ok(MaybeObject(None))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeObject<T>, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|o| MaybeObject(Some(o)))
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|o| MaybeObject(Some(o)))
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
@@ -195,8 +193,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             let page: Page<WireObs> = serde_json::from_slice(body).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
             let mut order: Vec<String> = Vec::new();
-            let mut groups: std::collections::HashMap<String, Vec<WireObs>> =
-                std::collections::HashMap::new();
+            let mut groups: std::collections::HashMap<String, Vec<WireObs>> = std::collections::HashMap::new();
             for o in page.data.unwrap_or_default() {
                 let tid = o.trace_id.clone().unwrap_or_default();
                 groups.entry(tid.clone()).or_insert_with(|| {
@@ -209,11 +206,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             }
             for tid in order {
                 let obs = groups.remove(&tid).unwrap_or_default();
-                let obs: Vec<Observation> = obs
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, o)| observation(o, i))
-                    .collect();
+                let obs: Vec<Observation> = obs.into_iter().enumerate().map(|(i, o)| observation(o, i)).collect();
                 let t = Trace::build(tid, obs, file, &mut set.warnings);
                 set.traces.push(t);
             }
@@ -221,12 +214,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         Format::LangfuseScores => {
             let page: Page<WireScore> = serde_json::from_slice(body).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
-            set.scores = page
-                .data
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|s| score(s, None))
-                .collect();
+            set.scores = page.data.unwrap_or_default().into_iter().filter_map(|s| score(s, None)).collect();
         }
         _ => {
             let e: Export = serde_json::from_slice(body).map_err(parse_err)?;
@@ -246,9 +234,7 @@ fn note_more_pages(set: &mut TraceSet, file: &str, meta: Option<&PageMeta>) {
     if more {
         set.warnings.push(crate::model::Warning {
             source: file.to_string(),
-            message:
-                "this is one page of a longer Langfuse result; later pages are not in the file"
-                    .into(),
+            message: "this is one page of a longer Langfuse result; later pages are not in the file".into(),
             trace_id: None,
         });
     }
@@ -265,20 +251,12 @@ fn add_trace(
     let observations = match observations {
         Some(list) => list,
         None => match trace.observations {
-            Some(raw) => {
-                serde_json::from_str::<ObsList>(raw.get())
-                    .map_err(|e| shape_error(format, &e))?
-                    .0
-            }
+            Some(raw) => serde_json::from_str::<ObsList>(raw.get()).map_err(|e| shape_error(format, &e))?.0,
             None => Vec::new(),
         },
     };
     let trace_id = trace.id.clone().unwrap_or_else(|| "(no id)".to_string());
-    let obs: Vec<Observation> = observations
-        .into_iter()
-        .enumerate()
-        .map(|(i, o)| observation(o, i))
-        .collect();
+    let obs: Vec<Observation> = observations.into_iter().enumerate().map(|(i, o)| observation(o, i)).collect();
     let mut t = Trace::build(trace_id.clone(), obs, file, &mut set.warnings);
     if let Some(ts) = iso_ns(trace.timestamp.as_deref()) {
         t.start_ns = ts;
@@ -289,27 +267,13 @@ fn add_trace(
     t.tags = trace.tags.unwrap_or_default();
     t.input = trace.input.map(Payload::from_raw).filter(|p| !p.is_null());
     t.output = trace.output.map(Payload::from_raw).filter(|p| !p.is_null());
-    for (k, v) in [
-        ("release", trace.release),
-        ("version", trace.version),
-        ("environment", trace.environment),
-    ] {
+    for (k, v) in [("release", trace.release), ("version", trace.version), ("environment", trace.environment)] {
         if let Some(v) = v {
-            t.attributes.push(Attribute {
-                key: k.into(),
-                value: AttrValue::Str(v),
-            });
+            t.attributes.push(Attribute { key: k.into(), value: AttrValue::Str(v) });
         }
     }
-    if let Some(m) = trace
-        .metadata
-        .map(Payload::from_raw)
-        .filter(|p| !p.is_empty_value())
-    {
-        t.attributes.push(Attribute {
-            key: "metadata".into(),
-            value: AttrValue::Json(m),
-        });
+    if let Some(m) = trace.metadata.map(Payload::from_raw).filter(|p| !p.is_empty_value()) {
+        t.attributes.push(Attribute { key: "metadata".into(), value: AttrValue::Json(m) });
     }
     let scores = trace.scores.map(|l| l.0).unwrap_or_default();
     let corrections = trace.corrections.map(|l| l.0).unwrap_or_default();
@@ -331,60 +295,27 @@ fn observation(o: WireObs, index: usize) -> Observation {
     ob.parent_id = o.parent_observation_id.filter(|p| !p.is_empty());
     ob.end_ns = iso_ns(o.end_time.as_deref());
     ob.completion_start_ns = iso_ns(o.completion_start_time.as_deref());
-    ob.level = o
-        .level
-        .as_deref()
-        .and_then(Level::from_name)
-        .unwrap_or_default();
+    ob.level = o.level.as_deref().and_then(Level::from_name).unwrap_or_default();
     ob.status_message = o.status_message.filter(|m| !m.is_empty());
     ob.input = o.input.map(Payload::from_raw).filter(|p| !p.is_null());
     ob.output = o.output.map(Payload::from_raw).filter(|p| !p.is_null());
     ob.model = o.model.filter(|m| !m.is_empty());
-    ob.model_parameters = o
-        .model_parameters
-        .map(Payload::from_raw)
-        .filter(|p| !p.is_empty_value());
-    ob.usage = usage(
-        o.usage_details,
-        o.usage,
-        o.prompt_tokens,
-        o.completion_tokens,
-        o.total_tokens,
-    );
+    ob.model_parameters = o.model_parameters.map(Payload::from_raw).filter(|p| !p.is_empty_value());
+    ob.usage = usage(o.usage_details, o.usage, o.prompt_tokens, o.completion_tokens, o.total_tokens);
     ob.cost = cost(o.cost_details, o.total_cost, o.calculated_total_cost);
     if Kind::from_name(&kind_name).is_none() && !kind_name.is_empty() {
-        ob.attributes.push(Attribute {
-            key: "langfuse.type".into(),
-            value: AttrValue::Str(kind_name),
-        });
+        ob.attributes.push(Attribute { key: "langfuse.type".into(), value: AttrValue::Str(kind_name) });
     }
-    for (k, v) in [
-        ("version", o.version),
-        ("environment", o.environment),
-        ("prompt.name", o.prompt_name),
-    ] {
+    for (k, v) in [("version", o.version), ("environment", o.environment), ("prompt.name", o.prompt_name)] {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            ob.attributes.push(Attribute {
-                key: k.into(),
-                value: AttrValue::Str(v),
-            });
+            ob.attributes.push(Attribute { key: k.into(), value: AttrValue::Str(v) });
         }
     }
     if let Some(v) = o.prompt_version.and_then(|v| v.0) {
-        ob.attributes.push(Attribute {
-            key: "prompt.version".into(),
-            value: AttrValue::Float(v),
-        });
+        ob.attributes.push(Attribute { key: "prompt.version".into(), value: AttrValue::Float(v) });
     }
-    if let Some(m) = o
-        .metadata
-        .map(Payload::from_raw)
-        .filter(|p| !p.is_empty_value())
-    {
-        ob.attributes.push(Attribute {
-            key: "metadata".into(),
-            value: AttrValue::Json(m),
-        });
+    if let Some(m) = o.metadata.map(Payload::from_raw).filter(|p| !p.is_empty_value()) {
+        ob.attributes.push(Attribute { key: "metadata".into(), value: AttrValue::Json(m) });
     }
     ob
 }
@@ -414,13 +345,8 @@ fn usage(
     }
     if u.is_empty() {
         let legacy = legacy.unwrap_or_default();
-        let get = |k: &str| {
-            legacy
-                .get(k)
-                .and_then(|v| v.as_ref())
-                .and_then(|r| r.get().parse::<f64>().ok())
-                .and_then(count)
-        };
+        let get =
+            |k: &str| legacy.get(k).and_then(|v| v.as_ref()).and_then(|r| r.get().parse::<f64>().ok()).and_then(count);
         let unit_is_tokens = legacy
             .get("unit")
             .and_then(|v| v.as_ref())
@@ -442,11 +368,7 @@ fn usage(
     u
 }
 
-fn cost(
-    details: Option<BTreeMap<String, FlexFloat>>,
-    total: Option<FlexFloat>,
-    calculated: Option<FlexFloat>,
-) -> Cost {
+fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, calculated: Option<FlexFloat>) -> Cost {
     let mut c = Cost::default();
     for (k, v) in details.unwrap_or_default() {
         let Some(x) = v.0.filter(|x| x.is_finite()) else {
@@ -459,10 +381,7 @@ fn cost(
         }
     }
     if c.total.is_none() {
-        c.total = total
-            .and_then(|t| t.0)
-            .or_else(|| calculated.and_then(|t| t.0))
-            .filter(|t| *t != 0.0);
+        c.total = total.and_then(|t| t.0).or_else(|| calculated.and_then(|t| t.0)).filter(|t| *t != 0.0);
         if c.total.is_none() && !c.details.is_empty() {
             c.total = Some(c.details.iter().map(|d| d.1).sum());
         }
@@ -472,17 +391,10 @@ fn cost(
 
 fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
     let name = s.name?;
-    let data_type = s
-        .data_type
-        .as_deref()
-        .unwrap_or("NUMERIC")
-        .to_ascii_uppercase();
+    let data_type = s.data_type.as_deref().unwrap_or("NUMERIC").to_ascii_uppercase();
     let raw = s.value.as_ref().map(|r| r.get().trim().to_string());
     let num = raw.as_deref().and_then(|r| r.parse::<f64>().ok());
-    let text = s.string_value.clone().or_else(|| {
-        raw.as_deref()
-            .and_then(|r| serde_json::from_str::<String>(r).ok())
-    });
+    let text = s.string_value.clone().or_else(|| raw.as_deref().and_then(|r| serde_json::from_str::<String>(r).ok()));
     // v3 puts a typed value in `value` (bool, number or string by dataType); v2 splits numeric
     // `value` from `stringValue`, and corrections use `longStringValue`.
     let boolean = match raw.as_deref() {
@@ -534,14 +446,12 @@ mod tests {
 
     #[test]
     fn legacy_usage_fields_are_read() {
-        let body = br#"{"trace":{"id":"t"},"observations":[{"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z",
+        let body =
+            br#"{"trace":{"id":"t"},"observations":[{"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z",
             "usage":{"input":3,"output":4,"total":7,"unit":"TOKENS"},"calculatedTotalCost":0.5}]}"#;
         let set = import("f.json", body, Format::LangfuseExport).unwrap();
         let o = &set.traces[0].observations[0];
-        assert_eq!(
-            (o.usage.input, o.usage.output, o.usage.total),
-            (Some(3), Some(4), Some(7))
-        );
+        assert_eq!((o.usage.input, o.usage.output, o.usage.total), (Some(3), Some(4), Some(7)));
         assert_eq!(o.cost.total, Some(0.5));
         assert_eq!(o.end_ns, None, "no end time means in progress");
     }
@@ -550,10 +460,7 @@ mod tests {
     fn categorical_scores_keep_their_label() {
         let body = br#"{"trace":{"id":"t","scores":[{"name":"helpfulness","value":null,"stringValue":"unhelpful","dataType":"CATEGORICAL","observationId":"o"}]},"observations":[]}"#;
         let set = import("f.json", body, Format::LangfuseExport).unwrap();
-        assert_eq!(
-            set.scores[0].value,
-            ScoreValue::Categorical("unhelpful".into())
-        );
+        assert_eq!(set.scores[0].value, ScoreValue::Categorical("unhelpful".into()));
         assert_eq!(set.scores[0].observation_id.as_deref(), Some("o"));
         assert_eq!(set.scores[0].trace_id.as_deref(), Some("t"));
     }

@@ -4,8 +4,7 @@
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
 use crate::model::{
-    AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace,
-    TraceSet, Usage,
+    AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -137,8 +136,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         // a list of runs, or a list of feedback
         let probe = super::sniff::shape(body);
         if probe.has("key") && (probe.has("run_id") || probe.has("score")) {
-            let f: Vec<Feedback> =
-                serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            let f: Vec<Feedback> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
             (Vec::new(), f)
         } else {
             let r: Vec<Run> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
@@ -153,11 +151,8 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             let b: Batch = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
             let mut runs = b.post.unwrap_or_default();
             runs.extend(b.runs.unwrap_or_default());
-            let mut by_id: HashMap<String, usize> = runs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.id.clone().map(|id| (id, i)))
-                .collect();
+            let mut by_id: HashMap<String, usize> =
+                runs.iter().enumerate().filter_map(|(i, r)| r.id.clone().map(|id| (id, i))).collect();
             for p in b.patch.unwrap_or_default() {
                 match p.id.as_ref().and_then(|id| by_id.get(id)) {
                     Some(&i) => patch(&mut runs[i], p),
@@ -202,10 +197,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         t.session_id = meta.session;
         t.tags = meta.tags;
         if let Some(p) = meta.project {
-            t.attributes.push(Attribute {
-                key: "langsmith.project".into(),
-                value: AttrValue::Str(p),
-            });
+            t.attributes.push(Attribute { key: "langsmith.project".into(), value: AttrValue::Str(p) });
         }
         set.traces.push(t);
     }
@@ -238,26 +230,15 @@ fn session_of(r: &Run) -> Option<String> {
     let meta = r.extra.as_ref()?.metadata.as_ref()?;
     ["session_id", "thread_id", "conversation_id"]
         .iter()
-        .find_map(|k| {
-            meta.get(*k)
-                .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
-        })
+        .find_map(|k| meta.get(*k).and_then(|v| serde_json::from_str::<String>(v.get()).ok()))
 }
 
 fn count(v: Option<FlexFloat>) -> Option<u64> {
-    v.and_then(|f| f.0)
-        .filter(|f| f.is_finite() && *f >= 0.0)
-        .map(|f| f.round() as u64)
+    v.and_then(|f| f.0).filter(|f| f.is_finite() && *f >= 0.0).map(|f| f.round() as u64)
 }
 
 fn observation(r: Run) -> Observation {
-    let kind = match r
-        .run_type
-        .as_deref()
-        .unwrap_or("")
-        .to_ascii_lowercase()
-        .as_str()
-    {
+    let kind = match r.run_type.as_deref().unwrap_or("").to_ascii_lowercase().as_str() {
         "llm" => Kind::Generation,
         "chain" => Kind::Chain,
         "tool" => Kind::Tool,
@@ -267,26 +248,12 @@ fn observation(r: Run) -> Observation {
         _ => Kind::Span,
     };
     let start_ns = iso_ns(r.start_time.as_deref()).unwrap_or(0);
-    let mut o = Observation::new(
-        r.id.clone().unwrap_or_default(),
-        kind,
-        r.name.clone().unwrap_or_default(),
-        start_ns,
-    );
+    let mut o = Observation::new(r.id.clone().unwrap_or_default(), kind, r.name.clone().unwrap_or_default(), start_ns);
     o.parent_id = r.parent_run_id.clone().filter(|p| !p.is_empty());
     o.end_ns = iso_ns(r.end_time.as_deref());
-    o.input = r
-        .inputs
-        .map(Payload::from_raw)
-        .filter(|p| !p.is_empty_value());
-    let usage_out = r
-        .outputs
-        .as_ref()
-        .and_then(|raw| serde_json::from_str::<OutputUsage>(raw.get()).ok());
-    o.output = r
-        .outputs
-        .map(Payload::from_raw)
-        .filter(|p| !p.is_empty_value());
+    o.input = r.inputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
+    let usage_out = r.outputs.as_ref().and_then(|raw| serde_json::from_str::<OutputUsage>(raw.get()).ok());
+    o.output = r.outputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
     if let Some(e) = r.error.filter(|e| !e.is_empty()) {
         o.level = Level::Error;
         o.status_message = Some(e);
@@ -303,10 +270,7 @@ fn observation(r: Run) -> Observation {
         usage.input = usage.input.or(count(u.input_tokens));
         usage.output = usage.output.or(count(u.output_tokens));
         usage.total = usage.total.or(count(u.total_tokens));
-        for (prefix, details) in [
-            ("input", &u.input_token_details),
-            ("output", &u.output_token_details),
-        ] {
+        for (prefix, details) in [("input", &u.input_token_details), ("output", &u.output_token_details)] {
             let mut d: Vec<(String, u64)> = details
                 .iter()
                 .flatten()
@@ -315,30 +279,16 @@ fn observation(r: Run) -> Observation {
             d.sort();
             usage.details.extend(d);
         }
-    } else if let Some(tu) = usage_out
-        .as_ref()
-        .and_then(|u| u.llm_output.as_ref())
-        .and_then(|l| l.token_usage.as_ref())
+    } else if let Some(tu) = usage_out.as_ref().and_then(|u| u.llm_output.as_ref()).and_then(|l| l.token_usage.as_ref())
     {
-        usage.input = usage.input.or(tu
-            .get("prompt_tokens")
-            .copied()
-            .and_then(|v| count(Some(v))));
-        usage.output = usage.output.or(tu
-            .get("completion_tokens")
-            .copied()
-            .and_then(|v| count(Some(v))));
-        usage.total = usage
-            .total
-            .or(tu.get("total_tokens").copied().and_then(|v| count(Some(v))));
+        usage.input = usage.input.or(tu.get("prompt_tokens").copied().and_then(|v| count(Some(v))));
+        usage.output = usage.output.or(tu.get("completion_tokens").copied().and_then(|v| count(Some(v))));
+        usage.total = usage.total.or(tu.get("total_tokens").copied().and_then(|v| count(Some(v))));
     }
     if usage.total_tokens() > 0 {
         o.usage = usage;
     }
-    let mut cost = Cost {
-        total: r.total_cost.and_then(|c| c.0),
-        details: Vec::new(),
-    };
+    let mut cost = Cost { total: r.total_cost.and_then(|c| c.0), details: Vec::new() };
     for (k, v) in [("input", r.prompt_cost), ("output", r.completion_cost)] {
         if let Some(x) = v.and_then(|c| c.0) {
             cost.details.push((k.into(), x));
@@ -349,22 +299,13 @@ fn observation(r: Run) -> Observation {
     }
     let events = r.events.unwrap_or_default();
     o.completion_start_ns = iso_ns(r.first_token_time.as_deref()).or_else(|| {
-        events
-            .iter()
-            .filter(|e| e.name.as_deref() == Some("new_token"))
-            .filter_map(|e| iso_ns(e.time.as_deref()))
-            .min()
+        events.iter().filter(|e| e.name.as_deref() == Some("new_token")).filter_map(|e| iso_ns(e.time.as_deref())).min()
     });
     // streamed tokens are summarised (their text is in the outputs); other events are kept
-    let tokens = events
-        .iter()
-        .filter(|e| e.name.as_deref() == Some("new_token"))
-        .count();
+    let tokens = events.iter().filter(|e| e.name.as_deref() == Some("new_token")).count();
     if tokens > 0 {
-        o.attributes.push(Attribute {
-            key: "langsmith.streamed_tokens".into(),
-            value: AttrValue::Int(tokens.to_string()),
-        });
+        o.attributes
+            .push(Attribute { key: "langsmith.streamed_tokens".into(), value: AttrValue::Int(tokens.to_string()) });
     }
     o.events = events
         .into_iter()
@@ -377,10 +318,7 @@ fn observation(r: Run) -> Observation {
         .collect();
     if let Some(extra) = r.extra {
         let meta = extra.metadata.unwrap_or_default();
-        let text = |k: &str| {
-            meta.get(k)
-                .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
-        };
+        let text = |k: &str| meta.get(k).and_then(|v| serde_json::from_str::<String>(v.get()).ok());
         o.model = text("ls_model_name").or_else(|| {
             extra
                 .invocation_params
@@ -392,41 +330,25 @@ fn observation(r: Run) -> Observation {
                         .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
                 })
         });
-        o.model_parameters = extra
-            .invocation_params
-            .map(Payload::from_raw)
-            .filter(|p| !p.is_empty_value());
+        o.model_parameters = extra.invocation_params.map(Payload::from_raw).filter(|p| !p.is_empty_value());
         let mut keys: Vec<_> = meta.into_iter().collect();
         keys.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, v) in keys {
-            o.attributes.push(Attribute {
-                key: format!("metadata.{k}"),
-                value: AttrValue::Json(Payload::from_raw(v)),
-            });
+            o.attributes.push(Attribute { key: format!("metadata.{k}"), value: AttrValue::Json(Payload::from_raw(v)) });
         }
         if let Some(rt) = extra.runtime {
-            o.attributes.push(Attribute {
-                key: "runtime".into(),
-                value: AttrValue::Json(Payload::from_raw(rt)),
-            });
+            o.attributes.push(Attribute { key: "runtime".into(), value: AttrValue::Json(Payload::from_raw(rt)) });
         }
     }
     if let Some(d) = r.dotted_order {
-        o.attributes.push(Attribute {
-            key: "dotted_order".into(),
-            value: AttrValue::Str(d),
-        });
+        o.attributes.push(Attribute { key: "dotted_order".into(), value: AttrValue::Str(d) });
     }
     o
 }
 
 fn score(f: Feedback) -> Option<Score> {
     let name = f.key?;
-    let raw = |v: &Option<Box<RawValue>>| {
-        v.as_ref()
-            .map(|r| r.get().trim().to_string())
-            .filter(|r| r != "null")
-    };
+    let raw = |v: &Option<Box<RawValue>>| v.as_ref().map(|r| r.get().trim().to_string()).filter(|r| r != "null");
     let value = if let Some(c) = raw(&f.correction) {
         ScoreValue::Text(serde_json::from_str::<String>(&c).unwrap_or(c))
     } else {

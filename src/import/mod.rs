@@ -71,22 +71,13 @@ pub enum ImportError {
     #[error("the file is UTF-16 encoded; save it as UTF-8 and open it again")]
     Utf16,
     #[error("not valid JSON: line {line}, column {column}: {reason}")]
-    Syntax {
-        line: usize,
-        column: usize,
-        reason: String,
-    },
+    Syntax { line: usize, column: usize, reason: String },
     #[error("no traces found: this looks like {0}, which is not supported yet")]
     Unsupported(&'static str),
     #[error("no traces found: {0}")]
     Unrecognized(String),
     #[error("{format} file, but line {line}, column {column}: {reason}")]
-    Shape {
-        format: &'static str,
-        line: usize,
-        column: usize,
-        reason: String,
-    },
+    Shape { format: &'static str, line: usize, column: usize, reason: String },
     #[error("{0} file without any spans or observations")]
     NoTraces(&'static str),
 }
@@ -106,14 +97,38 @@ pub struct Loaded {
     pub set: TraceSet,
 }
 
+impl Format {
+    /// Every format, for tools that force one (fuzzing, "open as…").
+    pub const ALL: [Format; 15] = [
+        Format::LangfuseExport,
+        Format::LangfuseApiTrace,
+        Format::LangfuseTraces,
+        Format::LangfuseObservations,
+        Format::LangfuseSession,
+        Format::LangfuseScores,
+        Format::Otlp,
+        Format::OtlpJsonLines,
+        Format::OtlpSpans,
+        Format::Jaeger,
+        Format::JaegerJsonLines,
+        Format::LangSmith,
+        Format::PhoenixSpans,
+        Format::PhoenixAnnotations,
+        Format::Canopy,
+    ];
+}
+
 /// Opens `bytes` (named `file` for messages and provenance) in whatever supported format they are.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let err = |error| LoadError {
-        file: file.to_string(),
-        error,
-    };
+    let body = sniff::strip_bom(bytes).map_err(|error| LoadError { file: file.to_string(), error })?;
+    let format = sniff::detect(body).map_err(|error| LoadError { file: file.to_string(), error })?;
+    load_as(file, body, format)
+}
+
+/// Opens `bytes` as `format`, without sniffing.
+pub fn load_as(file: &str, bytes: &[u8], format: Format) -> Result<Loaded, LoadError> {
+    let err = |error| LoadError { file: file.to_string(), error };
     let body = sniff::strip_bom(bytes).map_err(err)?;
-    let format = sniff::detect(body).map_err(err)?;
     let mut set = match format {
         Format::LangfuseExport
         | Format::LangfuseApiTrace
@@ -121,9 +136,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
         | Format::LangfuseObservations
         | Format::LangfuseSession
         | Format::LangfuseScores => langfuse::import(file, body, format),
-        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => {
-            otlp::import(file, body, format)
-        }
+        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
@@ -141,22 +154,8 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
 /// Puts a JSON Lines line number on an error found inside that line.
 fn at_line(e: ImportError, line: usize) -> ImportError {
     match e {
-        ImportError::Syntax { column, reason, .. } => ImportError::Syntax {
-            line,
-            column,
-            reason,
-        },
-        ImportError::Shape {
-            format,
-            column,
-            reason,
-            ..
-        } => ImportError::Shape {
-            format,
-            line,
-            column,
-            reason,
-        },
+        ImportError::Syntax { column, reason, .. } => ImportError::Syntax { line, column, reason },
+        ImportError::Shape { format, column, reason, .. } => ImportError::Shape { format, line, column, reason },
         other => other,
     }
 }
@@ -164,16 +163,7 @@ fn at_line(e: ImportError, line: usize) -> ImportError {
 /// Turns a serde_json error into the user-facing shape error of `format`.
 fn shape_error(format: Format, e: &serde_json::Error) -> ImportError {
     if e.is_syntax() || e.is_eof() {
-        return ImportError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            reason: wire::reason(e),
-        };
+        return ImportError::Syntax { line: e.line(), column: e.column(), reason: wire::reason(e) };
     }
-    ImportError::Shape {
-        format: format.label(),
-        line: e.line(),
-        column: e.column(),
-        reason: wire::reason(e),
-    }
+    ImportError::Shape { format: format.label(), line: e.line(), column: e.column(), reason: wire::reason(e) }
 }

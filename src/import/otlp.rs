@@ -173,11 +173,7 @@ impl EnumValue {
     fn span_kind(&self) -> &'static str {
         let n = match self {
             EnumValue::Num(n) => *n,
-            EnumValue::Name(s) => match s
-                .trim_start_matches("SPAN_KIND_")
-                .to_ascii_uppercase()
-                .as_str()
-            {
+            EnumValue::Name(s) => match s.trim_start_matches("SPAN_KIND_").to_ascii_uppercase().as_str() {
                 "INTERNAL" => 1,
                 "SERVER" => 2,
                 "CLIENT" => 3,
@@ -199,9 +195,7 @@ impl EnumValue {
     fn is_error(&self) -> bool {
         match self {
             EnumValue::Num(n) => *n == 2,
-            EnumValue::Name(s) => {
-                s.eq_ignore_ascii_case("STATUS_CODE_ERROR") || s.eq_ignore_ascii_case("ERROR")
-            }
+            EnumValue::Name(s) => s.eq_ignore_ascii_case("STATUS_CODE_ERROR") || s.eq_ignore_ascii_case("ERROR"),
         }
     }
 }
@@ -218,13 +212,7 @@ fn attr_value(v: AnyValue) -> AttrValue {
     } else if let Some(b) = v.bytes_value {
         AttrValue::Bytes(b)
     } else if let Some(a) = v.array_value {
-        AttrValue::Array(
-            a.values
-                .unwrap_or_default()
-                .into_iter()
-                .map(attr_value)
-                .collect(),
-        )
+        AttrValue::Array(a.values.unwrap_or_default().into_iter().map(attr_value).collect())
     } else if let Some(kv) = v.kvlist_value {
         AttrValue::Map(attributes(kv.values))
     } else {
@@ -235,13 +223,7 @@ fn attr_value(v: AnyValue) -> AttrValue {
 fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
     kvs.unwrap_or_default()
         .into_iter()
-        .map(|kv| Attribute {
-            key: kv.key,
-            value: kv
-                .value
-                .map(attr_value)
-                .unwrap_or(AttrValue::Str(String::new())),
-        })
+        .map(|kv| Attribute { key: kv.key, value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())) })
         .collect()
 }
 
@@ -255,17 +237,9 @@ struct SpanPage {
 fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportError> {
     if format == Format::OtlpSpans {
         let page: SpanPage = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
-        let scope = ScopeSpans {
-            scope: None,
-            spans: page.data,
-        };
-        let rs = ResourceSpans {
-            resource: None,
-            scope_spans: Some(vec![scope]),
-        };
-        return Ok(vec![ExportRequest {
-            resource_spans: Some(vec![rs]),
-        }]);
+        let scope = ScopeSpans { scope: None, spans: page.data };
+        let rs = ResourceSpans { resource: None, scope_spans: Some(vec![scope]) };
+        return Ok(vec![ExportRequest { resource_spans: Some(vec![rs]) }]);
     }
     if format == Format::OtlpJsonLines {
         let mut out = Vec::new();
@@ -273,8 +247,8 @@ fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportErr
             if line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let req: ExportRequest = serde_json::from_slice(line)
-                .map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
+            let req: ExportRequest =
+                serde_json::from_slice(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
             out.push(req);
         }
         return Ok(out);
@@ -285,9 +259,7 @@ fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportErr
             .map(|v| v.into_iter().flatten().collect())
             .map_err(|e| shape_error(format, &e))
     } else {
-        serde_json::from_slice::<ExportRequest>(body)
-            .map(|r| vec![r])
-            .map_err(|e| shape_error(format, &e))
+        serde_json::from_slice::<ExportRequest>(body).map(|r| vec![r]).map_err(|e| shape_error(format, &e))
     }
 }
 
@@ -299,36 +271,23 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     for req in requests(body, format)? {
         for rs in req.resource_spans.unwrap_or_default() {
             let resource = attributes(rs.resource.and_then(|r| r.attributes));
-            let service = resource
-                .iter()
-                .find(|a| a.key == "service.name")
-                .and_then(|a| a.value.as_str())
-                .map(str::to_string);
+            let service =
+                resource.iter().find(|a| a.key == "service.name").and_then(|a| a.value.as_str()).map(str::to_string);
             for ss in rs.scope_spans.unwrap_or_default() {
                 let scope = ss.scope.and_then(|s| s.name.map(|n| (n, s.version)));
                 for span in ss.spans.unwrap_or_default() {
-                    let trace_id = span
-                        .trace_id
-                        .as_deref()
-                        .map(normalize_id)
-                        .unwrap_or_default();
+                    let trace_id = span.trace_id.as_deref().map(normalize_id).unwrap_or_default();
                     let mut ob = observation(span, &mut untimed);
                     if let Some(svc) = &service {
-                        ob.attributes.push(Attribute {
-                            key: "service.name".into(),
-                            value: AttrValue::Str(svc.clone()),
-                        });
+                        ob.attributes
+                            .push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
                     }
                     if let Some((name, version)) = &scope {
-                        ob.attributes.push(Attribute {
-                            key: "otel.scope.name".into(),
-                            value: AttrValue::Str(name.clone()),
-                        });
+                        ob.attributes
+                            .push(Attribute { key: "otel.scope.name".into(), value: AttrValue::Str(name.clone()) });
                         if let Some(v) = version {
-                            ob.attributes.push(Attribute {
-                                key: "otel.scope.version".into(),
-                                value: AttrValue::Str(v.clone()),
-                            });
+                            ob.attributes
+                                .push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v.clone()) });
                         }
                     }
                     by_trace
@@ -382,31 +341,13 @@ fn observation(span: Span, untimed: &mut usize) -> Observation {
     if start.is_none() {
         *untimed += 1;
     }
-    let id = span
-        .span_id
-        .as_deref()
-        .map(normalize_id)
-        .unwrap_or_default();
-    let mut ob = Observation::new(
-        id,
-        crate::model::Kind::Span,
-        span.name.unwrap_or_default(),
-        start.unwrap_or(0),
-    );
-    ob.parent_id = span
-        .parent_span_id
-        .filter(|p| !is_blank_id(p))
-        .map(|p| normalize_id(&p));
-    ob.end_ns = span
-        .end_time_unix_nano
-        .and_then(|t| t.to_i64())
-        .filter(|&e| e != 0);
+    let id = span.span_id.as_deref().map(normalize_id).unwrap_or_default();
+    let mut ob = Observation::new(id, crate::model::Kind::Span, span.name.unwrap_or_default(), start.unwrap_or(0));
+    ob.parent_id = span.parent_span_id.filter(|p| !is_blank_id(p)).map(|p| normalize_id(&p));
+    ob.end_ns = span.end_time_unix_nano.and_then(|t| t.to_i64()).filter(|&e| e != 0);
     ob.attributes = attributes(span.attributes);
     if let Some(k) = span.kind {
-        ob.attributes.push(Attribute {
-            key: "otel.span_kind".into(),
-            value: AttrValue::Str(k.span_kind().into()),
-        });
+        ob.attributes.push(Attribute { key: "otel.span_kind".into(), value: AttrValue::Str(k.span_kind().into()) });
     }
     if let Some(status) = span.status {
         if status.code.as_ref().is_some_and(EnumValue::is_error) {
@@ -420,10 +361,7 @@ fn observation(span: Span, untimed: &mut usize) -> Observation {
         .into_iter()
         .map(|e| Event {
             name: e.name.unwrap_or_default(),
-            time_ns: e
-                .time_unix_nano
-                .and_then(|t| t.to_i64())
-                .unwrap_or(ob.start_ns),
+            time_ns: e.time_unix_nano.and_then(|t| t.to_i64()).unwrap_or(ob.start_ns),
             attributes: attributes(e.attributes),
         })
         .collect();
@@ -451,10 +389,7 @@ mod tests {
         assert_eq!((o.start_ns, o.end_ns), (1000, Some(3000)));
         assert_eq!(o.level, Level::Error);
         assert_eq!(o.status_message.as_deref(), Some("boom"));
-        assert_eq!(
-            o.attribute("otel.span_kind"),
-            Some(&AttrValue::Str("client".into()))
-        );
+        assert_eq!(o.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())));
     }
 
     #[test]
@@ -470,13 +405,7 @@ mod tests {
             "attributes":[{"key":"big","value":{"intValue":"9223372036854775222"}},{"key":"huge","value":{"intValue":"99999999999999999999999"}}]}]}]}]}"#;
         let set = import("x.json", body, Format::Otlp).unwrap();
         let o = &set.traces[0].observations[0];
-        assert_eq!(
-            o.attribute("big"),
-            Some(&AttrValue::Int("9223372036854775222".into()))
-        );
-        assert_eq!(
-            o.attribute("huge"),
-            Some(&AttrValue::Int("99999999999999999999999".into()))
-        );
+        assert_eq!(o.attribute("big"), Some(&AttrValue::Int("9223372036854775222".into())));
+        assert_eq!(o.attribute("huge"), Some(&AttrValue::Int("99999999999999999999999".into())));
     }
 }

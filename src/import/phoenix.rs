@@ -4,9 +4,7 @@
 use super::semconv;
 use super::wire::iso_ns;
 use super::{shape_error, Format, ImportError};
-use crate::model::{
-    AttrValue, Attribute, Event, Kind, Level, Observation, Score, ScoreValue, Trace, TraceSet,
-};
+use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, Score, ScoreValue, Trace, TraceSet};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -67,15 +65,9 @@ struct AnnotationResult {
 pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
     let mut set = TraceSet::default();
     if format == Format::PhoenixAnnotations {
-        let page: Page<Annotation> =
-            serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let page: Page<Annotation> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
         note_more_pages(&mut set, file, page.next_cursor.as_deref());
-        set.scores = page
-            .data
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(score)
-            .collect();
+        set.scores = page.data.unwrap_or_default().into_iter().filter_map(score).collect();
         return Ok(set);
     }
     let page: Page<Span> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
@@ -83,11 +75,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Vec<Observation>> = HashMap::new();
     for span in page.data.unwrap_or_default() {
-        let trace_id = span
-            .context
-            .as_ref()
-            .and_then(|c| c.trace_id.clone())
-            .unwrap_or_default();
+        let trace_id = span.context.as_ref().and_then(|c| c.trace_id.clone()).unwrap_or_default();
         let o = observation(span);
         groups
             .entry(trace_id.clone())
@@ -126,7 +114,9 @@ fn note_more_pages(set: &mut TraceSet, file: &str, cursor: Option<&str>) {
     if cursor.is_some_and(|c| !c.is_empty()) {
         set.warnings.push(crate::model::Warning {
             source: file.to_string(),
-            message: "this is one page of a longer Phoenix result (next_cursor is set); later pages are not in the file".into(),
+            message:
+                "this is one page of a longer Phoenix result (next_cursor is set); later pages are not in the file"
+                    .into(),
             trace_id: None,
         });
     }
@@ -134,27 +124,12 @@ fn note_more_pages(set: &mut TraceSet, file: &str, cursor: Option<&str>) {
 
 fn observation(s: Span) -> Observation {
     let ctx = s.context;
-    let id = ctx
-        .as_ref()
-        .and_then(|c| c.span_id.clone())
-        .unwrap_or_default();
-    let kind = s
-        .span_kind
-        .as_deref()
-        .and_then(Kind::from_name)
-        .unwrap_or(Kind::Span);
-    let mut o = Observation::new(
-        id,
-        kind,
-        s.name.unwrap_or_default(),
-        iso_ns(s.start_time.as_deref()).unwrap_or(0),
-    );
+    let id = ctx.as_ref().and_then(|c| c.span_id.clone()).unwrap_or_default();
+    let kind = s.span_kind.as_deref().and_then(Kind::from_name).unwrap_or(Kind::Span);
+    let mut o = Observation::new(id, kind, s.name.unwrap_or_default(), iso_ns(s.start_time.as_deref()).unwrap_or(0));
     o.parent_id = s.parent_id.filter(|p| !p.is_empty());
     o.end_ns = iso_ns(s.end_time.as_deref());
-    if s.status_code
-        .as_deref()
-        .is_some_and(|c| c.eq_ignore_ascii_case("ERROR"))
-    {
+    if s.status_code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("ERROR")) {
         o.level = Level::Error;
     }
     o.status_message = s.status_message.filter(|m| !m.is_empty());
@@ -190,10 +165,7 @@ fn flatten(map: Map<String, Value>) -> Vec<Attribute> {
                     stack.push((format!("{key}.{i}"), v));
                 }
             }
-            other => out.push(Attribute {
-                key,
-                value: scalar(other),
-            }),
+            other => out.push(Attribute { key, value: scalar(other) }),
         }
     }
     out
@@ -213,28 +185,14 @@ fn scalar(v: Value) -> AttrValue {
 
 fn score(a: Annotation) -> Option<Score> {
     let name = a.name?;
-    let result = a.result.unwrap_or(AnnotationResult {
-        label: None,
-        score: None,
-        explanation: None,
-    });
+    let result = a.result.unwrap_or(AnnotationResult { label: None, score: None, explanation: None });
     let (value, comment) = match (result.score, result.label) {
         (Some(s), Some(l)) => (
             ScoreValue::Numeric(s),
-            Some(format!("label: {l}"))
-                .into_iter()
-                .chain(result.explanation)
-                .collect::<Vec<_>>()
-                .join(" — "),
+            Some(format!("label: {l}")).into_iter().chain(result.explanation).collect::<Vec<_>>().join(" — "),
         ),
-        (Some(s), None) => (
-            ScoreValue::Numeric(s),
-            result.explanation.unwrap_or_default(),
-        ),
-        (None, Some(l)) => (
-            ScoreValue::Categorical(l),
-            result.explanation.unwrap_or_default(),
-        ),
+        (Some(s), None) => (ScoreValue::Numeric(s), result.explanation.unwrap_or_default()),
+        (None, Some(l)) => (ScoreValue::Categorical(l), result.explanation.unwrap_or_default()),
         (None, None) => (ScoreValue::Text(result.explanation.clone()?), String::new()),
     };
     Some(Score {

@@ -2,9 +2,7 @@
 //! own `langfuse.*`, Vercel AI SDK `ai.*`. Shared by every OTLP-shaped importer.
 
 use crate::model::time::parse_rfc3339_ns;
-use crate::model::{
-    AttrValue, Attribute, Cost, Document, Kind, Level, Observation, Payload, Usage,
-};
+use crate::model::{AttrValue, Attribute, Cost, Document, Kind, Level, Observation, Payload, Usage};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -22,22 +20,10 @@ const MAX_SEGMENTS: usize = 24;
 /// Fills kind, model, usage, cost, input/output, tool, documents, level from `o.attributes`, and
 /// removes the attributes whose content moved into those fields (all others stay, shown as-is).
 pub fn apply(o: &mut Observation) -> TraceIds {
-    let idx: HashMap<&str, usize> = o
-        .attributes
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.key.as_str(), i))
-        .rev()
-        .collect();
+    let idx: HashMap<&str, usize> = o.attributes.iter().enumerate().map(|(i, a)| (a.key.as_str(), i)).rev().collect();
     let get = |k: &str| idx.get(k).map(|&i| &o.attributes[i].value);
     let text = |k: &str| {
-        get(k)
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.display())
-            })
-            .filter(|s| !s.is_empty())
+        get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.display())).filter(|s| !s.is_empty())
     };
     let first_text = |keys: &[&str]| keys.iter().find_map(|k| text(k));
     let first_u64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_u64));
@@ -76,23 +62,14 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         details: Vec::new(),
     };
     for a in &o.attributes {
-        let detail = a
-            .key
-            .strip_prefix("llm.token_count.")
-            .filter(|k| k.contains("_details."))
-            .or_else(|| {
-                a.key.strip_prefix("gen_ai.usage.").filter(|k| {
-                    !matches!(
-                        *k,
-                        "input_tokens"
-                            | "output_tokens"
-                            | "prompt_tokens"
-                            | "completion_tokens"
-                            | "total_tokens"
-                            | "cost"
-                    )
-                })
-            });
+        let detail = a.key.strip_prefix("llm.token_count.").filter(|k| k.contains("_details.")).or_else(|| {
+            a.key.strip_prefix("gen_ai.usage.").filter(|k| {
+                !matches!(
+                    *k,
+                    "input_tokens" | "output_tokens" | "prompt_tokens" | "completion_tokens" | "total_tokens" | "cost"
+                )
+            })
+        });
         if let (Some(k), Some(n)) = (detail, a.value.as_u64()) {
             usage.details.push((k.to_string(), n));
         }
@@ -115,14 +92,8 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     if usage.total_tokens() == 0 && usage.details.iter().all(|d| d.1 == 0) {
         usage = Usage::default();
     }
-    let mut cost = Cost {
-        total: first_f64(&["llm.cost.total", "gen_ai.usage.cost"]),
-        details: Vec::new(),
-    };
-    for (k, name) in [
-        ("llm.cost.prompt", "input"),
-        ("llm.cost.completion", "output"),
-    ] {
+    let mut cost = Cost { total: first_f64(&["llm.cost.total", "gen_ai.usage.cost"]), details: Vec::new() };
+    for (k, name) in [("llm.cost.prompt", "input"), ("llm.cost.completion", "output")] {
         if let Some(v) = get(k).and_then(AttrValue::as_f64) {
             cost.details.push((name.into(), v));
         }
@@ -186,30 +157,23 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     if let Some(si) = get("gen_ai.system_instructions") {
         let _ = si; // shown in attributes; the message view (issue 4) folds it into the conversation
     }
-    let model_parameters = pick(
-        &[
-            "llm.invocation_parameters",
-            "langfuse.observation.model.parameters",
-        ],
-        &mut consumed,
-    )
-    .or_else(|| {
-        let mut m = Map::new();
-        for a in &o.attributes {
-            if let Some(k) = a.key.strip_prefix("gen_ai.request.") {
-                if k != "model" {
-                    m.insert(k.to_string(), attr_json(&a.value));
+    let model_parameters = pick(&["llm.invocation_parameters", "langfuse.observation.model.parameters"], &mut consumed)
+        .or_else(|| {
+            let mut m = Map::new();
+            for a in &o.attributes {
+                if let Some(k) = a.key.strip_prefix("gen_ai.request.") {
+                    if k != "model" {
+                        m.insert(k.to_string(), attr_json(&a.value));
+                    }
                 }
             }
-        }
-        (!m.is_empty()).then(|| Payload::from_value(&Value::Object(m)))
-    });
+            (!m.is_empty()).then(|| Payload::from_value(&Value::Object(m)))
+        });
 
-    let documents: Vec<Document> =
-        match unflatten(&o.attributes, "retrieval.documents", &mut consumed) {
-            Some(Value::Array(items)) => items.iter().map(document).collect(),
-            _ => Vec::new(),
-        };
+    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", &mut consumed) {
+        Some(Value::Array(items)) => items.iter().map(document).collect(),
+        _ => Vec::new(),
+    };
     let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
     let level = text("langfuse.observation.level").and_then(|l| Level::from_name(&l));
     let status = text("langfuse.observation.status_message");
@@ -226,17 +190,9 @@ pub fn apply(o: &mut Observation) -> TraceIds {
                 .min()
         });
     let ids = TraceIds {
-        session_id: first_text(&[
-            "session.id",
-            "gen_ai.conversation.id",
-            "langfuse.session.id",
-        ]),
+        session_id: first_text(&["session.id", "gen_ai.conversation.id", "langfuse.session.id"]),
         user_id: first_text(&["user.id", "langfuse.user.id", "enduser.id"]),
-        tags: ["tag.tags", "langfuse.trace.tags"]
-            .iter()
-            .filter_map(|k| get(k))
-            .flat_map(tags_of)
-            .collect(),
+        tags: ["tag.tags", "langfuse.trace.tags"].iter().filter_map(|k| get(k)).flat_map(tags_of).collect(),
     };
 
     // Apply.
@@ -296,12 +252,7 @@ fn vercel_kind(op: &str) -> Option<Kind> {
 
 fn exception_summary(o: &Observation) -> Option<String> {
     let e = o.events.iter().find(|e| e.is_exception())?;
-    let get = |k: &str| {
-        e.attributes
-            .iter()
-            .find(|a| a.key == k)
-            .map(|a| a.value.display())
-    };
+    let get = |k: &str| e.attributes.iter().find(|a| a.key == k).map(|a| a.value.display());
     match (get("exception.type"), get("exception.message")) {
         (Some(t), Some(m)) => Some(format!("{t}: {m}")),
         (t, m) => t.or(m),
@@ -311,9 +262,7 @@ fn exception_summary(o: &Observation) -> Option<String> {
 fn tags_of(v: &AttrValue) -> Vec<String> {
     match v {
         AttrValue::Array(items) => items.iter().map(AttrValue::display).collect(),
-        AttrValue::Str(s) => {
-            serde_json::from_str::<Vec<String>>(s).unwrap_or_else(|_| vec![s.clone()])
-        }
+        AttrValue::Str(s) => serde_json::from_str::<Vec<String>>(s).unwrap_or_else(|_| vec![s.clone()]),
         other => vec![other.display()],
     }
 }
@@ -329,40 +278,23 @@ fn payload_of(v: &AttrValue) -> Payload {
 fn attr_json(v: &AttrValue) -> Value {
     match v {
         AttrValue::Str(s) | AttrValue::Bytes(s) => Value::String(s.clone()),
-        AttrValue::Int(s) => s
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::String(s.clone())),
-        AttrValue::Float(f) => serde_json::Number::from_f64(*f)
-            .map(Value::Number)
-            .unwrap_or(Value::Null),
+        AttrValue::Int(s) => s.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(s.clone())),
+        AttrValue::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null),
         AttrValue::Bool(b) => Value::Bool(*b),
         AttrValue::Array(items) => Value::Array(items.iter().map(attr_json).collect()),
-        AttrValue::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|a| (a.key.clone(), attr_json(&a.value)))
-                .collect(),
-        ),
+        AttrValue::Map(entries) => {
+            Value::Object(entries.iter().map(|a| (a.key.clone(), attr_json(&a.value))).collect())
+        }
         AttrValue::Json(p) => serde_json::from_str(p.raw()).unwrap_or(Value::Null),
     }
 }
 
 fn document(v: &Value) -> Document {
-    let s = |k: &str| {
-        v.get(k).map(|x| {
-            x.as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| x.to_string())
-        })
-    };
+    let s = |k: &str| v.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()));
     Document {
         id: s("id"),
         content: s("content"),
-        score: v.get("score").and_then(|x| {
-            x.as_f64()
-                .or_else(|| x.as_str().and_then(|t| t.parse().ok()))
-        }),
+        score: v.get("score").and_then(|x| x.as_f64().or_else(|| x.as_str().and_then(|t| t.parse().ok()))),
         metadata: s("metadata"),
     }
 }
@@ -406,9 +338,7 @@ impl Node {
                 map.insert(seg.to_string(), Node::Leaf(value));
                 return true;
             }
-            cur = map
-                .entry(seg.to_string())
-                .or_insert_with(|| Node::Obj(BTreeMap::new()));
+            cur = map.entry(seg.to_string()).or_insert_with(|| Node::Obj(BTreeMap::new()));
         }
         false
     }
@@ -418,10 +348,8 @@ impl Node {
             Node::Leaf(v) => v,
             Node::Obj(map) => {
                 if !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok()) {
-                    let mut items: Vec<(usize, Node)> = map
-                        .into_iter()
-                        .filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v)))
-                        .collect();
+                    let mut items: Vec<(usize, Node)> =
+                        map.into_iter().filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v))).collect();
                     items.sort_by_key(|(i, _)| *i);
                     Value::Array(items.into_iter().map(|(_, v)| v.into_value()).collect())
                 } else {
@@ -437,21 +365,14 @@ fn unwrap_wrappers(v: Value) -> Value {
         Value::Object(map) => {
             if map.len() == 1 {
                 let key = map.keys().next().cloned().unwrap_or_default();
-                if matches!(
-                    key.as_str(),
-                    "message" | "tool_call" | "message_content" | "document"
-                ) {
+                if matches!(key.as_str(), "message" | "tool_call" | "message_content" | "document") {
                     if let Some(inner) = map.into_iter().next().map(|(_, v)| v) {
                         return unwrap_wrappers(inner);
                     }
                     return Value::Null;
                 }
             }
-            Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| (k, unwrap_wrappers(v)))
-                    .collect(),
-            )
+            Value::Object(map.into_iter().map(|(k, v)| (k, unwrap_wrappers(v))).collect())
         }
         Value::Array(items) => Value::Array(items.into_iter().map(unwrap_wrappers).collect()),
         other => other,
@@ -481,10 +402,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> String {
-        format!(
-            "{}/../shared/fixtures/openinference/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        )
+        format!("{}/../shared/fixtures/openinference/{name}", env!("CARGO_MANIFEST_DIR"))
     }
 
     #[test]
@@ -494,28 +412,19 @@ mod tests {
         apply(&mut o);
         assert_eq!(o.kind, Kind::Generation);
         assert_eq!(o.model.as_deref(), Some("gpt-4-0613"));
-        assert_eq!(
-            (o.usage.input, o.usage.output, o.usage.total),
-            (Some(97), Some(52), Some(149))
-        );
-        let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else {
-            panic!("input not json")
-        };
+        assert_eq!((o.usage.input, o.usage.output, o.usage.total), (Some(97), Some(52), Some(149)));
+        let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else { panic!("input not json") };
         assert_eq!(input[0]["role"], "user");
         assert_eq!(input[0]["contents"][0]["text"], "Weather in Paris?");
         assert_eq!(input[1]["tool_calls"][0]["function"]["name"], "get_weather");
         assert_eq!(input[1]["tool_calls"][0]["id"], "1234");
         assert_eq!(input[2]["tool_call_id"], "1234");
-        let Decoded::Json(output) = o.output.as_ref().unwrap().decode() else {
-            panic!("output not json")
-        };
+        let Decoded::Json(output) = o.output.as_ref().unwrap().decode() else { panic!("output not json") };
         assert_eq!(output[0]["role"], "assistant");
         // messages replaced the flattened keys; the raw request stays visible as an attribute
         assert!(o.attribute("llm.input_messages.0.message.role").is_none());
         assert!(o.attribute("input.value").is_some());
-        let Decoded::Json(params) = o.model_parameters.as_ref().unwrap().decode() else {
-            panic!()
-        };
+        let Decoded::Json(params) = o.model_parameters.as_ref().unwrap().decode() else { panic!() };
         assert_eq!(params["temperature"], 0.5);
     }
 
@@ -528,13 +437,9 @@ mod tests {
         assert_eq!(o.model.as_deref(), Some("gpt-4-0613"));
         assert_eq!(o.usage.input, Some(97));
         assert_eq!(o.usage.output, Some(52));
-        let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else {
-            panic!("input not json")
-        };
+        let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else { panic!("input not json") };
         assert_eq!(input[1]["parts"][1]["name"], "get_weather");
-        let Decoded::Json(params) = o.model_parameters.as_ref().unwrap().decode() else {
-            panic!()
-        };
+        let Decoded::Json(params) = o.model_parameters.as_ref().unwrap().decode() else { panic!() };
         assert_eq!(params["temperature"], 0.5);
     }
 
@@ -542,30 +447,12 @@ mod tests {
     fn retrieval_documents_and_tool_names() {
         let mut o = Observation::new("s", Kind::Span, "retrieve", 0);
         o.attributes = vec![
-            Attribute {
-                key: "openinference.span.kind".into(),
-                value: AttrValue::Str("RETRIEVER".into()),
-            },
-            Attribute {
-                key: "retrieval.documents.1.document.content".into(),
-                value: AttrValue::Str("second".into()),
-            },
-            Attribute {
-                key: "retrieval.documents.0.document.content".into(),
-                value: AttrValue::Str("first".into()),
-            },
-            Attribute {
-                key: "retrieval.documents.0.document.score".into(),
-                value: AttrValue::Float(0.9),
-            },
-            Attribute {
-                key: "tool.name".into(),
-                value: AttrValue::Str("search".into()),
-            },
-            Attribute {
-                key: "session.id".into(),
-                value: AttrValue::Str("s1".into()),
-            },
+            Attribute { key: "openinference.span.kind".into(), value: AttrValue::Str("RETRIEVER".into()) },
+            Attribute { key: "retrieval.documents.1.document.content".into(), value: AttrValue::Str("second".into()) },
+            Attribute { key: "retrieval.documents.0.document.content".into(), value: AttrValue::Str("first".into()) },
+            Attribute { key: "retrieval.documents.0.document.score".into(), value: AttrValue::Float(0.9) },
+            Attribute { key: "tool.name".into(), value: AttrValue::Str("search".into()) },
+            Attribute { key: "session.id".into(), value: AttrValue::Str("s1".into()) },
         ];
         let ids = apply(&mut o);
         assert_eq!(o.kind, Kind::Retriever);

@@ -55,9 +55,7 @@ impl Shape {
     }
 
     pub fn sub_has(&self, key: &str, k: &str) -> bool {
-        self.sub
-            .iter()
-            .any(|(name, keys)| name == key && keys.iter().any(|x| x == k))
+        self.sub.iter().any(|(name, keys)| name == key && keys.iter().any(|x| x == k))
     }
 }
 
@@ -70,11 +68,8 @@ pub fn shape(body: &[u8]) -> Shape {
     let mut s = cell.into_inner();
     if let Err(e) = result {
         if !(e.is_eof() && prefix.len() < body.len()) {
-            s.syntax_error = Some(ImportError::Syntax {
-                line: e.line(),
-                column: e.column(),
-                reason: super::wire::reason(&e),
-            });
+            s.syntax_error =
+                Some(ImportError::Syntax { line: e.line(), column: e.column(), reason: super::wire::reason(&e) });
         }
     }
     // Something after a complete first value: JSON Lines (or junk, which the line parser reports).
@@ -88,14 +83,8 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     if !matches!(first, Some(b'{') | Some(b'[')) {
         // Let serde word the complaint with a position.
         return Err(match serde_json::from_slice::<IgnoredAny>(body) {
-            Err(e) => ImportError::Syntax {
-                line: e.line(),
-                column: e.column(),
-                reason: super::wire::reason(&e),
-            },
-            Ok(_) => {
-                ImportError::Unrecognized("the file holds a single JSON value, not traces".into())
-            }
+            Err(e) => ImportError::Syntax { line: e.line(), column: e.column(), reason: super::wire::reason(&e) },
+            Ok(_) => ImportError::Unrecognized("the file holds a single JSON value, not traces".into()),
         });
     }
     let s = shape(body);
@@ -177,18 +166,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
 /// Recognises formats we know of but do not open yet, so the message can name them.
 fn unsupported(s: &Shape) -> Option<ImportError> {
     if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
-        return Some(ImportError::Unsupported(
-            "a Chrome/Perfetto trace-event file",
-        ));
+        return Some(ImportError::Unsupported("a Chrome/Perfetto trace-event file"));
     }
-    if s.has("openinference.span.kind")
-        || s.keys
-            .iter()
-            .any(|k| k.starts_with("gen_ai.") || k.starts_with("llm."))
-    {
-        return Some(ImportError::Unsupported(
-            "a single span's flat attribute map (not a whole trace)",
-        ));
+    if s.has("openinference.span.kind") || s.keys.iter().any(|k| k.starts_with("gen_ai.") || k.starts_with("llm.")) {
+        return Some(ImportError::Unsupported("a single span's flat attribute map (not a whole trace)"));
     }
     None
 }
@@ -241,10 +222,7 @@ impl<'de> Visitor<'de> for Top<'_> {
                 shape.sub.push((key, Vec::new()));
                 shape.sub.len() - 1
             };
-            map.next_value_seed(SubKeys {
-                cell: self.cell,
-                idx,
-            })?;
+            map.next_value_seed(SubKeys { cell: self.cell, idx })?;
         }
         Ok(())
     }
@@ -287,13 +265,7 @@ impl<'de> Visitor<'de> for SubKeys<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if seq
-            .next_element_seed(SubKeys {
-                cell: self.cell,
-                idx: self.idx,
-            })?
-            .is_some()
-        {
+        if seq.next_element_seed(SubKeys { cell: self.cell, idx: self.idx })?.is_some() {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
         }
         Ok(())
@@ -309,15 +281,9 @@ mod tests {
     fn detects_by_content() {
         assert_eq!(detect(br#"{"resourceSpans":[]}"#), Ok(Format::Otlp));
         assert_eq!(detect(br#"[{"resourceSpans":[]}]"#), Ok(Format::Otlp));
-        assert_eq!(
-            detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"),
-            Ok(Format::OtlpJsonLines)
-        );
+        assert_eq!(detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
         assert_eq!(detect(br#"{"resource_spans":null}"#), Ok(Format::Otlp));
-        assert_eq!(
-            detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#),
-            Ok(Format::LangfuseExport)
-        );
+        assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
         assert_eq!(
             detect(br#"{"id":"x","timestamp":"t","observations":[],"scores":[]}"#),
             Ok(Format::LangfuseApiTrace)
@@ -326,56 +292,26 @@ mod tests {
 
     #[test]
     fn names_formats_not_supported_yet() {
-        assert_eq!(
-            detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#),
-            Ok(Format::Jaeger)
-        );
+        assert_eq!(detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#), Ok(Format::Jaeger));
         assert_eq!(detect(br#"{"post":[],"patch":[]}"#), Ok(Format::LangSmith));
     }
 
     #[test]
     fn syntax_errors_have_positions() {
         let e = detect(b"hello").unwrap_err();
-        assert!(
-            matches!(
-                e,
-                ImportError::Syntax {
-                    line: 1,
-                    column: 1,
-                    ..
-                }
-            ),
-            "{e:?}"
-        );
-        assert!(
-            e.to_string()
-                .starts_with("not valid JSON: line 1, column 1: expected value"),
-            "{e}"
-        );
+        assert!(matches!(e, ImportError::Syntax { line: 1, column: 1, .. }), "{e:?}");
+        assert!(e.to_string().starts_with("not valid JSON: line 1, column 1: expected value"), "{e}");
     }
 
     #[test]
     fn broken_json_of_no_known_shape_reports_the_syntax_error() {
         let e = detect(br#"{"foo": [1, 2,, 3]}"#).unwrap_err();
-        assert!(
-            matches!(
-                e,
-                ImportError::Syntax {
-                    line: 1,
-                    column: 15,
-                    ..
-                }
-            ),
-            "{e:?}"
-        );
+        assert!(matches!(e, ImportError::Syntax { line: 1, column: 15, .. }), "{e:?}");
     }
 
     #[test]
     fn refuses_binaries_and_encodings() {
-        assert_eq!(
-            strip_bom(b"PK\x03\x04rest"),
-            Err(ImportError::Binary("a zip archive"))
-        );
+        assert_eq!(strip_bom(b"PK\x03\x04rest"), Err(ImportError::Binary("a zip archive")));
         assert_eq!(strip_bom(b"  \n"), Err(ImportError::Empty));
         assert_eq!(strip_bom(&[0xFF, 0xFE, b'{', 0]), Err(ImportError::Utf16));
         assert_eq!(strip_bom(b"\xEF\xBB\xBF{}"), Ok(&b"{}"[..]));

@@ -158,14 +158,8 @@ mod tests {
 
     #[test]
     fn ids_from_hex_and_base64_agree() {
-        assert_eq!(
-            normalize_id("5B8EFFF798038103D269B633813FC60C"),
-            "5b8efff798038103d269b633813fc60c"
-        );
-        assert_eq!(
-            normalize_id("tH12H+eb6IruQTQs3VJyaA=="),
-            "b47d761fe79be88aee41342cdd527268"
-        );
+        assert_eq!(normalize_id("5B8EFFF798038103D269B633813FC60C"), "5b8efff798038103d269b633813fc60c");
+        assert_eq!(normalize_id("tH12H+eb6IruQTQs3VJyaA=="), "b47d761fe79be88aee41342cdd527268");
         assert_eq!(normalize_id("ziprJqtLsl8="), "ce2a6b26ab4bb25f");
         assert_eq!(normalize_id("not an id"), "not an id");
         assert!(is_blank_id(""));
@@ -176,17 +170,13 @@ mod tests {
 
     #[test]
     fn flex_numbers() {
-        let v: Vec<FlexInt> =
-            serde_json::from_str(r#"["1751474840301046016", 12, null, "x", 1.5]"#).unwrap();
+        let v: Vec<FlexInt> = serde_json::from_str(r#"["1751474840301046016", 12, null, "x", 1.5]"#).unwrap();
         assert_eq!(v[0].to_i64(), Some(1_751_474_840_301_046_016));
         assert_eq!(v[1].to_i64(), Some(12));
         assert_eq!(v[2].to_i64(), None);
         assert_eq!(v[3].to_i64(), None);
         assert_eq!(v[4].to_i64(), Some(1));
         let f: Vec<FlexFloat> = serde_json::from_str(r#"[0.5, "0.25", null, true]"#).unwrap();
-        assert_eq!(
-            f.iter().map(|x| x.0).collect::<Vec<_>>(),
-            vec![Some(0.5), Some(0.25), None, None]
-        );
+        assert_eq!(f.iter().map(|x| x.0).collect::<Vec<_>>(), vec![Some(0.5), Some(0.25), None, None]);
     }
 }

@@ -60,9 +60,7 @@ impl Query {
 
 fn contains_ci(hay: &str, lower_needle: &str) -> bool {
     if hay.is_ascii() && lower_needle.is_ascii() {
-        hay.as_bytes()
-            .windows(lower_needle.len().max(1))
-            .any(|w| w.eq_ignore_ascii_case(lower_needle.as_bytes()))
+        hay.as_bytes().windows(lower_needle.len().max(1)).any(|w| w.eq_ignore_ascii_case(lower_needle.as_bytes()))
             || lower_needle.is_empty()
     } else {
         hay.to_lowercase().contains(lower_needle)
@@ -103,20 +101,12 @@ pub fn apply(trace: &Trace, query: &Query) -> Option<FilterResult> {
             }
         }
     }
-    Some(FilterResult {
-        shown,
-        matched,
-        match_count,
-    })
+    Some(FilterResult { shown, matched, match_count })
 }
 
 /// The rows a tree view shows, in order: depth-first, skipping collapsed subtrees and, when a
 /// filter is active, observations it hides. O(rows shown + collapsed subtrees skipped).
-pub fn visible_rows(
-    trace: &Trace,
-    collapsed: &HashSet<u32>,
-    filter: Option<&FilterResult>,
-) -> Vec<u32> {
+pub fn visible_rows(trace: &Trace, collapsed: &HashSet<u32>, filter: Option<&FilterResult>) -> Vec<u32> {
     let tree = &trace.tree;
     let mut out = Vec::new();
     let mut k = 0usize;
@@ -140,9 +130,7 @@ pub fn visible_rows(
 
 /// Every observation that has children: "collapse all".
 pub fn all_parents(trace: &Trace) -> HashSet<u32> {
-    (0..trace.observations.len() as u32)
-        .filter(|&i| trace.tree.has_children(i))
-        .collect()
+    (0..trace.observations.len() as u32).filter(|&i| trace.tree.has_children(i)).collect()
 }
 
 #[cfg(test)]

@@ -5,12 +5,7 @@ pub const OVERSCAN: usize = 6;
 
 /// The range of row positions to render for a viewport at `scroll_top` of height `viewport_h`,
 /// with rows of `row_h` pixels, out of `total`. Its length is bounded by the viewport, never by `total`.
-pub fn visible_window(
-    scroll_top: f64,
-    viewport_h: f64,
-    row_h: f64,
-    total: usize,
-) -> std::ops::Range<usize> {
+pub fn visible_window(scroll_top: f64, viewport_h: f64, row_h: f64, total: usize) -> std::ops::Range<usize> {
     if total == 0 || row_h <= 0.0 {
         return 0..0;
     }
@@ -55,10 +50,7 @@ mod tests {
     #[test]
     fn reveal_scrolls_minimally() {
         assert_eq!(scroll_to_reveal(5, 0.0, 240.0, 24.0), None);
-        assert_eq!(
-            scroll_to_reveal(20, 0.0, 240.0, 24.0),
-            Some(21.0 * 24.0 - 240.0)
-        );
+        assert_eq!(scroll_to_reveal(20, 0.0, 240.0, 24.0), Some(21.0 * 24.0 - 240.0));
         assert_eq!(scroll_to_reveal(2, 240.0, 240.0, 24.0), Some(48.0));
     }
 }

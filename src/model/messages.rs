@@ -34,11 +34,8 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
                 }
             }
             if let Some(Value::Array(choices)) = map.get("choices") {
-                let msgs: Vec<Message> = choices
-                    .iter()
-                    .filter_map(|c| c.get("message").filter(|m| is_message(m)))
-                    .map(message)
-                    .collect();
+                let msgs: Vec<Message> =
+                    choices.iter().filter_map(|c| c.get("message").filter(|m| is_message(m))).map(message).collect();
                 if !msgs.is_empty() {
                     return Some(msgs);
                 }
@@ -60,11 +57,7 @@ fn is_message(v: &Value) -> bool {
 }
 
 fn message(v: &Value) -> Message {
-    let role = v
-        .get("role")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let role = v.get("role").and_then(Value::as_str).unwrap_or("").to_string();
     let mut text = Vec::new();
     let mut tool_calls = Vec::new();
     for key in ["content", "contents", "parts"] {
@@ -77,11 +70,7 @@ fn message(v: &Value) -> Message {
             let f = c.get("function").unwrap_or(c);
             tool_calls.push(ToolCall {
                 id: c.get("id").and_then(Value::as_str).map(str::to_string),
-                name: f
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
+                name: f.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
                 arguments: args_text(f.get("arguments").or_else(|| f.get("input"))),
             });
         }
@@ -90,10 +79,7 @@ fn message(v: &Value) -> Message {
         role,
         text: text.join("\n"),
         tool_calls,
-        tool_call_id: v
-            .get("tool_call_id")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        tool_call_id: v.get("tool_call_id").and_then(Value::as_str).map(str::to_string),
     }
 }
 
@@ -108,18 +94,11 @@ fn collect_content(c: &Value, text: &mut Vec<String>, calls: &mut Vec<ToolCall>)
                 match ty {
                     "tool_call" | "tool_use" | "function_call" => calls.push(ToolCall {
                         id: p.get("id").and_then(Value::as_str).map(str::to_string),
-                        name: p
-                            .get("name")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
+                        name: p.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
                         arguments: args_text(p.get("arguments").or_else(|| p.get("input"))),
                     }),
                     _ => {
-                        if let Some(s) = ["text", "content", "response", "result"]
-                            .iter()
-                            .find_map(|k| p.get(*k))
-                        {
+                        if let Some(s) = ["text", "content", "response", "result"].iter().find_map(|k| p.get(*k)) {
                             match s {
                                 Value::String(s) => text.push(s.clone()),
                                 other => text.push(other.to_string()),
@@ -173,8 +152,7 @@ mod tests {
 
     #[test]
     fn choices_parts_and_contents() {
-        let v =
-            json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}}]});
+        let v = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}}]});
         assert_eq!(extract(&v).unwrap()[0].text, "hi");
         let v = json!([{"role": "user", "parts": [{"type": "text", "content": "Weather?"}, {"type": "tool_call", "name": "w", "arguments": {"a": 1}}]}]);
         let m = extract(&v).unwrap();

@@ -129,19 +129,12 @@ pub struct Usage {
 
 impl Usage {
     pub fn is_empty(&self) -> bool {
-        self.input.is_none()
-            && self.output.is_none()
-            && self.total.is_none()
-            && self.details.is_empty()
+        self.input.is_none() && self.output.is_none() && self.total.is_none() && self.details.is_empty()
     }
 
     /// The total a source reported, or input + output when it reported only those.
     pub fn total_tokens(&self) -> u64 {
-        self.total.unwrap_or_else(|| {
-            self.input
-                .unwrap_or(0)
-                .saturating_add(self.output.unwrap_or(0))
-        })
+        self.total.unwrap_or_else(|| self.input.unwrap_or(0).saturating_add(self.output.unwrap_or(0)))
     }
 }
 
@@ -234,10 +227,7 @@ impl AttrValue {
                 format!("[{}]", parts.join(", "))
             }
             AttrValue::Map(entries) => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|a| format!("{}: {}", a.key, a.value.display()))
-                    .collect();
+                let parts: Vec<String> = entries.iter().map(|a| format!("{}: {}", a.key, a.value.display())).collect();
                 format!("{{{}}}", parts.join(", "))
             }
         }
@@ -310,10 +300,7 @@ impl Observation {
     }
 
     pub fn attribute(&self, key: &str) -> Option<&AttrValue> {
-        self.attributes
-            .iter()
-            .find(|a| a.key == key)
-            .map(|a| &a.value)
+        self.attributes.iter().find(|a| a.key == key).map(|a| &a.value)
     }
 }
 
@@ -380,12 +367,7 @@ pub struct Trace {
 
 impl Trace {
     /// Builds the tree and totals; warnings about the structure are appended to `warnings`.
-    pub fn build(
-        id: String,
-        observations: Vec<Observation>,
-        source: &str,
-        warnings: &mut Vec<Warning>,
-    ) -> Trace {
+    pub fn build(id: String, observations: Vec<Observation>, source: &str, warnings: &mut Vec<Warning>) -> Trace {
         let tree = Tree::build(&observations, &id, source, warnings);
         let totals = Totals::compute(&observations, &tree);
         let start_ns = totals.start_ns.unwrap_or(0);
@@ -428,24 +410,17 @@ impl Trace {
     }
 
     fn first_root(&self) -> Option<&Observation> {
-        self.tree
-            .roots
-            .first()
-            .and_then(|&r| self.observations.get(r as usize))
+        self.tree.roots.first().and_then(|&r| self.observations.get(r as usize))
     }
 
     /// The trace's input: its own (Langfuse has one), else its first root's.
     pub fn input_payload(&self) -> Option<&Payload> {
-        self.input
-            .as_ref()
-            .or_else(|| self.first_root().and_then(|o| o.input.as_ref()))
+        self.input.as_ref().or_else(|| self.first_root().and_then(|o| o.input.as_ref()))
     }
 
     /// The trace's output: its own, else its first root's.
     pub fn output_payload(&self) -> Option<&Payload> {
-        self.output
-            .as_ref()
-            .or_else(|| self.first_root().and_then(|o| o.output.as_ref()))
+        self.output.as_ref().or_else(|| self.first_root().and_then(|o| o.output.as_ref()))
     }
 
     /// Display name: its own, else its first root's, else its id.
@@ -462,12 +437,7 @@ impl Trace {
     }
 
     pub fn duration_ns(&self) -> Option<i64> {
-        self.totals.end_ns.map(|e| {
-            e.saturating_sub(
-                self.start_ns
-                    .min(self.totals.start_ns.unwrap_or(self.start_ns)),
-            )
-        })
+        self.totals.end_ns.map(|e| e.saturating_sub(self.start_ns.min(self.totals.start_ns.unwrap_or(self.start_ns))))
     }
 }
 
@@ -503,12 +473,8 @@ impl TraceSet {
     /// Traces already present stay where they are; a trace whose id is already loaded (spans of one
     /// trace split over files) gets the new observations and its tree and totals are rebuilt.
     pub fn merge(&mut self, other: TraceSet) -> Vec<usize> {
-        let mut index: std::collections::HashMap<String, usize> = self
-            .traces
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.clone(), i))
-            .collect();
+        let mut index: std::collections::HashMap<String, usize> =
+            self.traces.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
         let mut touched = Vec::new();
         let mut rebuilt = Vec::new();
         for t in other.traces {
@@ -528,16 +494,10 @@ impl TraceSet {
         self.scores.extend(other.scores);
         let rebuilt_ids: std::collections::HashSet<String> =
             rebuilt.iter().map(|&i| self.traces[i].id.clone()).collect();
-        self.warnings.retain(|w| {
-            w.trace_id
-                .as_ref()
-                .is_none_or(|id| !rebuilt_ids.contains(id))
-        });
-        self.warnings.extend(other.warnings.into_iter().filter(|w| {
-            w.trace_id
-                .as_ref()
-                .is_none_or(|id| !rebuilt_ids.contains(id))
-        }));
+        self.warnings.retain(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id)));
+        self.warnings.extend(
+            other.warnings.into_iter().filter(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id))),
+        );
         for i in rebuilt {
             let t = &mut self.traces[i];
             let observations = std::mem::take(&mut t.observations);
@@ -561,11 +521,7 @@ impl TraceSet {
                 continue;
             };
             let at = *index.entry(sid.clone()).or_insert_with(|| {
-                sessions.push(Session {
-                    id: sid.clone(),
-                    user_id: None,
-                    traces: Vec::new(),
-                });
+                sessions.push(Session { id: sid.clone(), user_id: None, traces: Vec::new() });
                 sessions.len() - 1
             });
             let s = &mut sessions[at];
@@ -583,9 +539,7 @@ impl TraceSet {
 
     /// Scores attached to this trace (directly, not to one of its observations).
     pub fn trace_scores<'a>(&'a self, trace: &'a Trace) -> impl Iterator<Item = &'a Score> + 'a {
-        self.scores
-            .iter()
-            .filter(move |s| s.trace_id.as_deref() == Some(&trace.id) && s.observation_id.is_none())
+        self.scores.iter().filter(move |s| s.trace_id.as_deref() == Some(&trace.id) && s.observation_id.is_none())
     }
 
     pub fn observation_scores<'a>(
@@ -594,8 +548,7 @@ impl TraceSet {
         obs: &'a Observation,
     ) -> impl Iterator<Item = &'a Score> + 'a {
         self.scores.iter().filter(move |s| {
-            s.observation_id.as_deref() == Some(&obs.id)
-                && s.trace_id.as_deref().is_none_or(|t| t == trace.id)
+            s.observation_id.as_deref() == Some(&obs.id) && s.trace_id.as_deref().is_none_or(|t| t == trace.id)
         })
     }
 }

@@ -35,10 +35,7 @@ impl Payload {
 
     /// Wraps an already-built JSON value (used for values assembled at import, like flattened messages).
     pub fn from_value(value: &serde_json::Value) -> Self {
-        match serde_json::to_string(value)
-            .ok()
-            .and_then(|s| RawValue::from_string(s).ok())
-        {
+        match serde_json::to_string(value).ok().and_then(|s| RawValue::from_string(s).ok()) {
             Some(raw) => Payload(raw),
             None => Payload(null_raw()),
         }
@@ -63,12 +60,7 @@ impl Payload {
 
     /// True for `null`, `""`, `{}` and `[]`: nothing worth a section in the detail pane.
     pub fn is_empty_value(&self) -> bool {
-        let s: String = self
-            .0
-            .get()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let s: String = self.0.get().chars().filter(|c| !c.is_whitespace()).collect();
         matches!(s.as_str(), "null" | "\"\"" | "{}" | "[]")
     }
 
@@ -122,11 +114,7 @@ impl fmt::Debug for Payload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let raw = self.0.get();
         if raw.len() > 80 {
-            let cut = raw
-                .char_indices()
-                .nth(80)
-                .map(|(i, _)| i)
-                .unwrap_or(raw.len());
+            let cut = raw.char_indices().nth(80).map(|(i, _)| i).unwrap_or(raw.len());
             write!(f, "Payload({}…)", &raw[..cut])
         } else {
             write!(f, "Payload({raw})")
@@ -147,10 +135,7 @@ mod tests {
         let inner = serde_json::to_string(&serde_json::json!({"a": 1})).unwrap();
         let once = serde_json::to_string(&inner).unwrap();
         let twice = serde_json::to_string(&once).unwrap();
-        assert_eq!(
-            raw(&twice).decode(),
-            Decoded::Json(serde_json::json!({"a": 1}))
-        );
+        assert_eq!(raw(&twice).decode(), Decoded::Json(serde_json::json!({"a": 1})));
     }
 
     #[test]
@@ -166,10 +151,7 @@ mod tests {
     fn plain_strings_stay_text() {
         assert_eq!(raw("\"hello\"").decode(), Decoded::Text("hello".into()));
         assert_eq!(raw("\"42\"").decode(), Decoded::Text("42".into()));
-        assert_eq!(
-            Payload::from_text("<script>").decode(),
-            Decoded::Text("<script>".into())
-        );
+        assert_eq!(Payload::from_text("<script>").decode(), Decoded::Text("<script>".into()));
     }
 
     #[test]

@@ -10,10 +10,7 @@ pub fn parse_rfc3339_ns(s: &str) -> Option<i64> {
         if part.is_empty() || !part.iter().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        Some(
-            part.iter()
-                .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')),
-        )
+        Some(part.iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')))
     };
     if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
@@ -128,12 +125,7 @@ pub fn format_utc(ns: i64) -> String {
     let ms = ns.rem_euclid(1_000_000_000) / 1_000_000;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{ms:03} UTC",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{ms:03} UTC", sod / 3600, (sod / 60) % 60, sod % 60)
 }
 
 /// Formats a duration compactly with a unit fit for its size: `850ns`, `12.3µs`, `4.56ms`, `1.23s`,
@@ -179,27 +171,15 @@ mod tests {
     #[test]
     fn parses_langfuse_and_langsmith_forms() {
         assert_eq!(parse_rfc3339_ns("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(
-            parse_rfc3339_ns("2025-06-06T11:31:33.965Z"),
-            Some(1_749_209_493_965_000_000)
-        );
-        assert_eq!(
-            parse_rfc3339_ns("2024-10-11T20:58:20.695375+00:00"),
-            Some(1_728_680_300_695_375_000)
-        );
+        assert_eq!(parse_rfc3339_ns("2025-06-06T11:31:33.965Z"), Some(1_749_209_493_965_000_000));
+        assert_eq!(parse_rfc3339_ns("2024-10-11T20:58:20.695375+00:00"), Some(1_728_680_300_695_375_000));
         // same instant written in another zone
         assert_eq!(
             parse_rfc3339_ns("2024-10-11T22:58:20.695375+02:00"),
             parse_rfc3339_ns("2024-10-11T20:58:20.695375Z")
         );
-        assert_eq!(
-            parse_rfc3339_ns("2024-01-01T00:00:00.123456789Z"),
-            Some(1_704_067_200_123_456_789)
-        );
-        assert_eq!(
-            parse_rfc3339_ns("2024-01-01T00:00:00"),
-            Some(1_704_067_200_000_000_000)
-        );
+        assert_eq!(parse_rfc3339_ns("2024-01-01T00:00:00.123456789Z"), Some(1_704_067_200_123_456_789));
+        assert_eq!(parse_rfc3339_ns("2024-01-01T00:00:00"), Some(1_704_067_200_000_000_000));
     }
 
     #[test]
@@ -214,14 +194,7 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in [
-            "",
-            "yesterday",
-            "2024-13-01T00:00:00Z",
-            "2024-02-30",
-            "2024-01-01T1:00Z",
-            "2024-01-01Tab:cd:efZ",
-        ] {
+        for s in ["", "yesterday", "2024-13-01T00:00:00Z", "2024-02-30", "2024-01-01T1:00Z", "2024-01-01Tab:cd:efZ"] {
             assert_eq!(parse_rfc3339_ns(s), None, "{s}");
         }
     }

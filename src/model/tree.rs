@@ -32,12 +32,7 @@ pub struct Tree {
 }
 
 impl Tree {
-    pub fn build(
-        obs: &[Observation],
-        trace_id: &str,
-        source: &str,
-        warnings: &mut Vec<Warning>,
-    ) -> Tree {
+    pub fn build(obs: &[Observation], trace_id: &str, source: &str, warnings: &mut Vec<Warning>) -> Tree {
         let n = obs.len();
         let mut index: HashMap<&str, u32> = HashMap::with_capacity(n);
         let mut duplicate_rank = HashMap::new();
@@ -56,26 +51,22 @@ impl Tree {
         let mut parent: Vec<u32> = obs
             .iter()
             .enumerate()
-            .map(
-                |(i, o)| match o.parent_id.as_deref().filter(|p| !p.is_empty()) {
-                    None => NO_PARENT,
-                    Some(p) => match index.get(p) {
-                        Some(&pi) if pi as usize != i => pi,
-                        Some(_) => NO_PARENT, // its own parent: a one-node cycle
-                        None => {
-                            orphans += 1;
-                            NO_PARENT
-                        }
-                    },
+            .map(|(i, o)| match o.parent_id.as_deref().filter(|p| !p.is_empty()) {
+                None => NO_PARENT,
+                Some(p) => match index.get(p) {
+                    Some(&pi) if pi as usize != i => pi,
+                    Some(_) => NO_PARENT, // its own parent: a one-node cycle
+                    None => {
+                        orphans += 1;
+                        NO_PARENT
+                    }
                 },
-            )
+            })
             .collect();
         let self_loops = obs
             .iter()
             .enumerate()
-            .filter(|(i, o)| {
-                o.parent_id.as_deref().and_then(|p| index.get(p)) == Some(&(*i as u32))
-            })
+            .filter(|(i, o)| o.parent_id.as_deref().and_then(|p| index.get(p)) == Some(&(*i as u32)))
             .count();
         let cycles_broken = self_loops + break_cycles(&mut parent);
 
@@ -100,12 +91,7 @@ impl Tree {
                 fill[p as usize] += 1;
             }
         }
-        let by_start = |a: &u32, b: &u32| {
-            obs[*a as usize]
-                .start_ns
-                .cmp(&obs[*b as usize].start_ns)
-                .then(a.cmp(b))
-        };
+        let by_start = |a: &u32, b: &u32| obs[*a as usize].start_ns.cmp(&obs[*b as usize].start_ns).then(a.cmp(b));
         roots.sort_by(by_start);
         for i in 0..n {
             children[child_start[i] as usize..child_start[i + 1] as usize].sort_by(by_start);
@@ -117,10 +103,7 @@ impl Tree {
         let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
         while let Some(i) = stack.pop() {
             preorder.push(i);
-            let (s, e) = (
-                child_start[i as usize] as usize,
-                child_start[i as usize + 1] as usize,
-            );
+            let (s, e) = (child_start[i as usize] as usize, child_start[i as usize + 1] as usize);
             for &c in children[s..e].iter().rev() {
                 depth[c as usize] = depth[i as usize] + 1;
                 stack.push(c);
@@ -204,10 +187,7 @@ impl Tree {
     }
 
     pub fn parent_of(&self, i: u32) -> Option<u32> {
-        self.parent
-            .get(i as usize)
-            .copied()
-            .filter(|&p| p != NO_PARENT)
+        self.parent.get(i as usize).copied().filter(|&p| p != NO_PARENT)
     }
 
     /// A key unique within the trace: the id, with `~N` added for the Nth repeat of a duplicate id.
@@ -228,9 +208,7 @@ impl Tree {
         obs.iter()
             .enumerate()
             .map(|(i, o)| (i as u32, o))
-            .find_map(|(i, o)| {
-                (o.id == id && self.duplicate_rank.get(&i).copied() == rank).then_some(i)
-            })
+            .find_map(|(i, o)| (o.id == id && self.duplicate_rank.get(&i).copied() == rank).then_some(i))
     }
 
     /// Ancestors of `i`, nearest first.
@@ -355,26 +333,14 @@ impl Totals {
         let mut t = Totals {
             start_ns: obs.iter().map(|o| o.start_ns).min(),
             end_ns: obs.iter().filter_map(|o| o.end_ns).max(),
-            input_tokens: roots
-                .clone()
-                .fold(0u64, |a, r| a.saturating_add(subtree_in[r])),
-            output_tokens: roots
-                .clone()
-                .fold(0u64, |a, r| a.saturating_add(subtree_out[r])),
-            tokens: roots
-                .clone()
-                .fold(0u64, |a, r| a.saturating_add(subtree_tokens[r])),
+            input_tokens: roots.clone().fold(0u64, |a, r| a.saturating_add(subtree_in[r])),
+            output_tokens: roots.clone().fold(0u64, |a, r| a.saturating_add(subtree_out[r])),
+            tokens: roots.clone().fold(0u64, |a, r| a.saturating_add(subtree_tokens[r])),
             cost_usd: roots.fold(0.0, |a, r| a + subtree_cost[r]),
             has_usage: obs.iter().any(|o| !o.usage.is_empty()),
             has_cost: obs.iter().any(|o| o.cost.total.is_some()),
-            errors: obs
-                .iter()
-                .filter(|o| o.level == super::Level::Error)
-                .count(),
-            warnings: obs
-                .iter()
-                .filter(|o| o.level == super::Level::Warning)
-                .count(),
+            errors: obs.iter().filter(|o| o.level == super::Level::Error).count(),
+            warnings: obs.iter().filter(|o| o.level == super::Level::Warning).count(),
             in_progress: obs.iter().filter(|o| o.end_ns.is_none()).count(),
             subtree_tokens,
             subtree_cost,
@@ -444,11 +410,7 @@ mod tests {
         assert_eq!(t.key(&obs, 1), "a~2");
         assert_eq!(t.find_key(&obs, "a~2"), Some(1));
         assert_eq!(t.find_key(&obs, "a"), Some(0));
-        assert_eq!(
-            t.parent_of(2),
-            Some(0),
-            "children attach to the first of the duplicates"
-        );
+        assert_eq!(t.parent_of(2), Some(0), "children attach to the first of the duplicates");
         assert!(w.iter().any(|w| w.message.contains("repeat an id")));
     }
 
@@ -475,11 +437,7 @@ mod tests {
         let n = 200_000;
         let obs: Vec<Observation> = (0..n)
             .map(|i| {
-                let p = if i == 0 {
-                    None
-                } else {
-                    Some(format!("n{}", i - 1))
-                };
+                let p = if i == 0 { None } else { Some(format!("n{}", i - 1)) };
                 let mut o = ob(&format!("n{i}"), None, i as i64);
                 o.parent_id = p;
                 o
@@ -492,20 +450,9 @@ mod tests {
         assert_eq!(totals.errors, 0);
     }
 
-    fn with_usage(
-        mut o: Observation,
-        kind: Kind,
-        input: u64,
-        output: u64,
-        cost: Option<f64>,
-    ) -> Observation {
+    fn with_usage(mut o: Observation, kind: Kind, input: u64, output: u64, cost: Option<f64>) -> Observation {
         o.kind = kind;
-        o.usage = Usage {
-            input: Some(input),
-            output: Some(output),
-            total: Some(input + output),
-            details: vec![],
-        };
+        o.usage = Usage { input: Some(input), output: Some(output), total: Some(input + output), details: vec![] };
         o.cost.total = cost;
         o
     }
@@ -515,20 +462,8 @@ mod tests {
         // chain repeats the sum of its two LLM children (OpenInference/LangChain style)
         let obs = vec![
             with_usage(ob("chain", None, 0), Kind::Chain, 30, 12, Some(0.3)),
-            with_usage(
-                ob("llm1", Some("chain"), 1),
-                Kind::Generation,
-                10,
-                2,
-                Some(0.1),
-            ),
-            with_usage(
-                ob("llm2", Some("chain"), 2),
-                Kind::Generation,
-                20,
-                10,
-                Some(0.2),
-            ),
+            with_usage(ob("llm1", Some("chain"), 1), Kind::Generation, 10, 2, Some(0.1)),
+            with_usage(ob("llm2", Some("chain"), 2), Kind::Generation, 20, 10, Some(0.2)),
             ob("tool", Some("chain"), 3),
         ];
         let (t, _) = build(&obs);

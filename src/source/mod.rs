@@ -20,9 +20,7 @@ pub enum SourceError {
 
 /// Reads a whole file picked or dropped by the user.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, SourceError> {
-    let buf = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| SourceError::Read(js_text(&e)))?;
+    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| SourceError::Read(js_text(&e)))?;
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
@@ -32,20 +30,11 @@ pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
     if lower.starts_with("javascript:") || lower.starts_with("data:text/html") || lower.is_empty() {
         return Err(SourceError::BadUrl(url.to_string()));
     }
-    let resp = gloo_net::http::Request::get(url)
-        .send()
-        .await
-        .map_err(|e| SourceError::Network(e.to_string()))?;
+    let resp = gloo_net::http::Request::get(url).send().await.map_err(|e| SourceError::Network(e.to_string()))?;
     if !resp.ok() {
-        return Err(SourceError::Status {
-            status: resp.status(),
-            text: resp.status_text(),
-        });
+        return Err(SourceError::Status { status: resp.status(), text: resp.status_text() });
     }
-    let bytes = resp
-        .binary()
-        .await
-        .map_err(|e| SourceError::Network(e.to_string()))?;
+    let bytes = resp.binary().await.map_err(|e| SourceError::Network(e.to_string()))?;
     Ok((name_of_url(url), bytes))
 }
 

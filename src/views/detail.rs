@@ -55,26 +55,11 @@ fn section(title: &'static str, body: impl IntoView + 'static) -> impl IntoView 
 fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
     let start_offset = o.start_ns.saturating_sub(t.start_ns);
     let mut facts: Vec<(&'static str, String)> = vec![
-        (
-            "start",
-            format!(
-                "{} (+{})",
-                format_utc(o.start_ns),
-                format_duration(start_offset)
-            ),
-        ),
-        (
-            "duration",
-            o.duration_ns()
-                .map(format_duration)
-                .unwrap_or_else(|| "running (no end time)".into()),
-        ),
+        ("start", format!("{} (+{})", format_utc(o.start_ns), format_duration(start_offset))),
+        ("duration", o.duration_ns().map(format_duration).unwrap_or_else(|| "running (no end time)".into())),
     ];
     if let Some(cs) = o.completion_start_ns {
-        facts.push((
-            "time to first token",
-            format_duration(cs.saturating_sub(o.start_ns)),
-        ));
+        facts.push(("time to first token", format_duration(cs.saturating_sub(o.start_ns))));
     }
     if let Some(m) = &o.model {
         facts.push(("model", m.clone()));
@@ -100,42 +85,18 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
         }
         rows
     });
-    let counted = t
-        .totals
-        .usage_counted
-        .get(
-            t.observations
-                .iter()
-                .position(|x| std::ptr::eq(x, o))
-                .unwrap_or(0),
-        )
-        .copied();
+    let counted =
+        t.totals.usage_counted.get(t.observations.iter().position(|x| std::ptr::eq(x, o)).unwrap_or(0)).copied();
     let cost = (!o.cost.is_empty()).then(|| {
-        let mut rows: Vec<(String, String)> = o
-            .cost
-            .details
-            .iter()
-            .map(|(k, v)| (k.clone(), format_cost(*v)))
-            .collect();
+        let mut rows: Vec<(String, String)> =
+            o.cost.details.iter().map(|(k, v)| (k.clone(), format_cost(*v))).collect();
         rows.push(("total".into(), format_cost(o.cost.total_usd())));
         rows
     });
-    let scores: Vec<(String, String, Option<String>)> = d
-        .observation_scores(t, o)
-        .map(|s| (s.name.clone(), s.value.display(), s.comment.clone()))
-        .collect();
-    let exceptions: Vec<_> = o
-        .events
-        .iter()
-        .filter(|e| e.is_exception())
-        .cloned()
-        .collect();
-    let other_events: Vec<_> = o
-        .events
-        .iter()
-        .filter(|e| !e.is_exception())
-        .cloned()
-        .collect();
+    let scores: Vec<(String, String, Option<String>)> =
+        d.observation_scores(t, o).map(|s| (s.name.clone(), s.value.display(), s.comment.clone())).collect();
+    let exceptions: Vec<_> = o.events.iter().filter(|e| e.is_exception()).cloned().collect();
+    let other_events: Vec<_> = o.events.iter().filter(|e| !e.is_exception()).cloned().collect();
     let level = o.level;
     let status = o.status_message.clone();
     view! {
@@ -269,10 +230,7 @@ fn attributes_table(attrs: &[Attribute]) -> impl IntoView {
                         rows.push((format!("{}.{k}", a.key), text));
                     }
                 }
-                Decoded::Json(v) => rows.push((
-                    a.key.clone(),
-                    serde_json::to_string_pretty(&v).unwrap_or_default(),
-                )),
+                Decoded::Json(v) => rows.push((a.key.clone(), serde_json::to_string_pretty(&v).unwrap_or_default())),
                 Decoded::Text(t) => rows.push((a.key.clone(), t)),
             },
             other => rows.push((a.key.clone(), other.display())),

@@ -14,8 +14,7 @@ pub fn PayloadView(payload: Payload) -> impl IntoView {
         Decoded::Json(v) => match messages::extract(&v) {
             Some(msgs) => view! { <Messages msgs=msgs/> }.into_any(),
             None => {
-                let pretty =
-                    serde_json::to_string_pretty(&v).unwrap_or_else(|_| payload.raw().to_string());
+                let pretty = serde_json::to_string_pretty(&v).unwrap_or_else(|_| payload.raw().to_string());
                 view! { <LongText text=pretty class="payload-json"/> }.into_any()
             }
         },

@@ -31,9 +31,7 @@ pub fn Shell() -> impl IntoView {
         state.load_files(files);
     };
     let on_pick = move |ev: web_sys::Event| {
-        let input = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
         if let Some(input) = input {
             state.load_files(source::files_of(input.files()));
             input.set_value(""); // picking the same file again must load it again

@@ -50,10 +50,7 @@ pub fn TreeView() -> impl IntoView {
     let filtered = Memo::new(move |_| {
         let q = Query::parse(&filter_text.get());
         let ti = state.trace.get();
-        state.data.with(|d| {
-            ti.and_then(|i| d.traces.get(i))
-                .and_then(|t| filter::apply(t, &q))
-        })
+        state.data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply(t, &q)))
     });
     let rows = Memo::new(move |_| {
         let ti = state.trace.get();
@@ -107,17 +104,10 @@ pub fn TreeView() -> impl IntoView {
         let pos = cur.and_then(|c| list.iter().position(|&x| x == c));
         let ti = state.trace.get_untracked();
         let has_children = |i: u32| {
-            state.data.with_untracked(|d| {
-                ti.and_then(|t| d.traces.get(t))
-                    .is_some_and(|t| t.tree.has_children(i))
-            })
+            state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).is_some_and(|t| t.tree.has_children(i)))
         };
-        let parent_of = |i: u32| {
-            state.data.with_untracked(|d| {
-                ti.and_then(|t| d.traces.get(t))
-                    .and_then(|t| t.tree.parent_of(i))
-            })
-        };
+        let parent_of =
+            |i: u32| state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).and_then(|t| t.tree.parent_of(i)));
         let handled = match key.as_str() {
             "ArrowDown" | "j" => {
                 let next = pos.map(|p| (p + 1).min(list.len() - 1)).unwrap_or(0);
@@ -181,13 +171,7 @@ pub fn TreeView() -> impl IntoView {
 
     let match_info = move || {
         filtered.with(|f| {
-            f.as_ref().map(|f| {
-                format!(
-                    "{} match{}",
-                    f.match_count,
-                    if f.match_count == 1 { "" } else { "es" }
-                )
-            })
+            f.as_ref().map(|f| format!("{} match{}", f.match_count, if f.match_count == 1 { "" } else { "es" }))
         })
     };
 
@@ -250,10 +234,7 @@ pub fn TreeView() -> impl IntoView {
 /// The scroller's visible height, never more than the window's: if styles fail to constrain the
 /// scroller, rows drawn stay bounded by the screen instead of growing with the trace.
 pub fn viewport_height(el: &web_sys::Element) -> f64 {
-    let window_h = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(1080.0);
+    let window_h = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(1080.0);
     f64::from(el.client_height()).clamp(ROW_H, window_h.max(ROW_H))
 }
 
@@ -275,28 +256,14 @@ fn TreeRow(
             t.tree.depth.get(idx as usize).copied().unwrap_or(0),
             t.tree.has_children(idx),
             o.duration_ns(),
-            t.totals
-                .subtree_tokens
-                .get(idx as usize)
-                .copied()
-                .unwrap_or(0),
-            t.totals
-                .subtree_cost
-                .get(idx as usize)
-                .copied()
-                .unwrap_or(0.0),
+            t.totals.subtree_tokens.get(idx as usize).copied().unwrap_or(0),
+            t.totals.subtree_cost.get(idx as usize).copied().unwrap_or(0.0),
             o.level,
-            t.totals
-                .subtree_errors
-                .get(idx as usize)
-                .copied()
-                .unwrap_or(0),
+            t.totals.subtree_errors.get(idx as usize).copied().unwrap_or(0),
             o.model.clone(),
         ))
     });
-    let Some((name, kind, depth, has_children, duration, tokens, cost, level, sub_errors, model)) =
-        row
-    else {
+    let Some((name, kind, depth, has_children, duration, tokens, cost, level, sub_errors, model)) = row else {
         return ().into_any();
     };
     let indent = depth.min(MAX_INDENT_LEVELS) as f64 * 14.0 + 4.0;

@@ -37,6 +37,7 @@ fn assert_same(a: &TraceSet, b: &TraceSet, what: &str) {
         assert_eq!(x.tree, y.tree, "{what}");
         assert_eq!(x.totals, y.totals, "{what}");
         assert_eq!(x.source, y.source, "{what}");
+        assert_eq!(x.reported_cost_usd, y.reported_cost_usd, "{what}");
     }
     assert_eq!(a.scores, b.scores, "{what}");
     assert_eq!(a.sessions, b.sessions, "{what}");

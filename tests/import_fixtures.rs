@@ -571,3 +571,20 @@ fn langfuse_session_response() {
     assert_eq!(set.sessions[0].user_id.as_deref(), Some("user-3"));
     assert_eq!(set.traces[1].input.as_ref().unwrap().as_text(), "Cancel my order");
 }
+
+#[test]
+fn tempo_trace_by_id_responses() {
+    let (format, v1) = open(own("otlp/tempo-v1-batches.json"));
+    assert_eq!(format, Format::Otlp);
+    assert_eq!(v1.traces[0].id, "d813bd6d31089bba08395590eb148c53", "base64 id from Tempo v1");
+    assert_eq!(v1.traces[0].observations[0].kind, Kind::Agent);
+    let (format, v2) = open(own("otlp/tempo-v2-trace-wrapper.json"));
+    assert_eq!(format, Format::Otlp);
+    assert_eq!(v2.traces[0].observations.len(), 2);
+    assert_eq!(v2.traces[0].tree.roots.len(), 1);
+    // the same trace from both APIs joins into one
+    let mut set = v1;
+    set.merge(v2);
+    assert_eq!(set.traces.len(), 1);
+    assert_eq!(set.traces[0].observations.len(), 3);
+}

@@ -69,6 +69,8 @@ struct WTrace {
     output: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     attributes: Vec<WAttr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reported_cost_usd: Option<f64>,
     #[serde(default)]
     source: String,
     observations: Vec<WObs>,
@@ -259,6 +261,7 @@ fn write_trace(t: &Trace) -> WTrace {
         input: t.input.as_ref().map(Payload::to_raw),
         output: t.output.as_ref().map(Payload::to_raw),
         attributes: to_wattrs(&t.attributes),
+        reported_cost_usd: t.reported_cost_usd,
         source: t.source.clone(),
         observations: t.observations.iter().map(write_obs).collect(),
     }
@@ -353,6 +356,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         t.input = wt.input.map(Payload::from_raw);
         t.output = wt.output.map(Payload::from_raw);
         t.attributes = from_wattrs(wt.attributes);
+        t.reported_cost_usd = wt.reported_cost_usd;
         set.traces.push(t);
     }
     set.scores = doc

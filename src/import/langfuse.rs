@@ -33,6 +33,7 @@ struct WireTrace<'a> {
     input: Option<Box<RawValue>>,
     output: Option<Box<RawValue>>,
     metadata: Option<Box<RawValue>>,
+    total_cost: Option<FlexFloat>,
     /// Full observations (API) or only their ids (list endpoints); the export repeats the top-level list.
     #[serde(borrow)]
     observations: Option<&'a RawValue>,
@@ -227,6 +228,11 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     Ok(set)
 }
 
+/// A trace listed without its observations (or none priced) cannot disagree with its platform.
+fn obs_empty_or_unpriced(t: &Trace) -> bool {
+    t.observations.is_empty() || !t.totals.has_cost
+}
+
 fn note_more_pages(set: &mut TraceSet, file: &str, meta: Option<&PageMeta>) {
     let Some(m) = meta else { return };
     let more = m.cursor.as_deref().is_some_and(|c| !c.is_empty())
@@ -258,6 +264,21 @@ fn add_trace(
     let trace_id = trace.id.clone().unwrap_or_else(|| "(no id)".to_string());
     let obs: Vec<Observation> = observations.into_iter().enumerate().map(|(i, o)| observation(o, i)).collect();
     let mut t = Trace::build(trace_id.clone(), obs, file, &mut set.warnings);
+    if let Some(reported) = trace.total_cost.and_then(|c| c.0).filter(|c| c.is_finite()) {
+        let computed = t.totals.cost_usd;
+        if (reported - computed).abs() > 1e-9 * reported.abs().max(computed.abs()).max(1e-12)
+            && !obs_empty_or_unpriced(&t)
+        {
+            set.warnings.push(crate::model::Warning {
+                source: file.to_string(),
+                trace_id: None,
+                message: format!(
+                    "trace {trace_id}: Langfuse reports a total cost of ${reported}; the observations in the file add up to ${computed} (Langfuse's figure is shown)"
+                ),
+            });
+        }
+        t.reported_cost_usd = Some(reported);
+    }
     if let Some(ts) = iso_ns(trace.timestamp.as_deref()) {
         t.start_ns = ts;
     }
@@ -463,5 +484,19 @@ mod tests {
         assert_eq!(set.scores[0].value, ScoreValue::Categorical("unhelpful".into()));
         assert_eq!(set.scores[0].observation_id.as_deref(), Some("o"));
         assert_eq!(set.scores[0].trace_id.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn the_platforms_total_cost_wins_and_a_difference_is_reported() {
+        let body = br#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.5,"observations":[
+            {"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z","endTime":"2024-01-01T00:00:01Z","costDetails":{"total":0.2}}]}"#;
+        let set = import("api.json", body, Format::LangfuseApiTrace).unwrap();
+        let t = &set.traces[0];
+        assert_eq!(t.totals.cost_usd, 0.2);
+        assert_eq!(t.cost_usd(), 0.5);
+        assert!(set.warnings[0].message.contains("Langfuse reports a total cost of $0.5"), "{:?}", set.warnings);
+        let same = br#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.2,"observations":[
+            {"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z","costDetails":{"total":0.2}}]}"#;
+        assert!(import("api.json", same, Format::LangfuseApiTrace).unwrap().warnings.is_empty());
     }
 }

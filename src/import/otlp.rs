@@ -12,8 +12,15 @@ use std::fmt;
 
 #[derive(Deserialize, Default)]
 struct ExportRequest {
-    #[serde(alias = "resourceSpans", alias = "resource_spans")]
+    /// `batches` is what Tempo's v1 trace-by-id API calls them.
+    #[serde(alias = "resourceSpans", alias = "resource_spans", alias = "batches")]
     resource_spans: Option<Vec<ResourceSpans>>,
+}
+
+/// Tempo's v2 trace-by-id API wraps the request: `{"trace": {"resourceSpans": [...]}}`.
+#[derive(Deserialize)]
+struct Wrapped {
+    trace: Option<ExportRequest>,
 }
 
 #[derive(Deserialize)]
@@ -259,6 +266,10 @@ fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportErr
             .map(|v| v.into_iter().flatten().collect())
             .map_err(|e| shape_error(format, &e))
     } else {
+        if super::sniff::shape(body).sub_has("trace", "resourceSpans") {
+            let w: Wrapped = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            return Ok(w.trace.into_iter().collect());
+        }
         serde_json::from_slice::<ExportRequest>(body).map(|r| vec![r]).map_err(|e| shape_error(format, &e))
     }
 }

@@ -37,6 +37,8 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         .or_else(|| text("ai.operationId").and_then(|op| vercel_kind(&op)));
 
     let model = first_text(&[
+        "embedding.model_name",
+        "reranker.model_name",
         "llm.model_name",
         "gen_ai.response.model",
         "gen_ai.request.model",
@@ -137,6 +139,10 @@ pub fn apply(o: &mut Observation) -> TraceIds {
                 "ai.prompt.messages",
                 "ai.prompt",
                 "gen_ai.tool.call.arguments",
+                "ai.toolCall.args",
+                "tool.parameters",
+                "reranker.query",
+                "gen_ai.prompt",
             ],
             &mut consumed,
         ),
@@ -150,13 +156,16 @@ pub fn apply(o: &mut Observation) -> TraceIds {
                 "langfuse.observation.output",
                 "ai.response.text",
                 "gen_ai.tool.call.result",
+                "ai.toolCall.result",
+                "gen_ai.completion",
             ],
             &mut consumed,
         ),
     };
-    if let Some(si) = get("gen_ai.system_instructions") {
-        let _ = si; // shown in attributes; the message view (issue 4) folds it into the conversation
-    }
+    // Older GenAI instrumentations record messages as span events instead of attributes.
+    let (event_in, event_out) = messages_from_events(&o.events);
+    let input = input.or(event_in);
+    let output = output.or(event_out);
     let model_parameters = pick(&["llm.invocation_parameters", "langfuse.observation.model.parameters"], &mut consumed)
         .or_else(|| {
             let mut m = Map::new();
@@ -170,10 +179,16 @@ pub fn apply(o: &mut Observation) -> TraceIds {
             (!m.is_empty()).then(|| Payload::from_value(&Value::Object(m)))
         });
 
-    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", &mut consumed) {
+    // Retrieved documents; for rerankers the output order (the ranking that mattered), with the
+    // input order kept as an attribute.
+    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", &mut consumed)
+        .or_else(|| unflatten(&o.attributes, "reranker.output_documents", &mut consumed))
+    {
         Some(Value::Array(items)) => items.iter().map(document).collect(),
         _ => Vec::new(),
     };
+    let reranker_input = unflatten(&o.attributes, "reranker.input_documents", &mut consumed);
+    let embeddings = unflatten(&o.attributes, "embedding.embeddings", &mut consumed);
     let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
     let level = text("langfuse.observation.level").and_then(|l| Level::from_name(&l));
     let status = text("langfuse.observation.status_message");
@@ -225,7 +240,96 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     if !consumed.is_empty() {
         o.attributes.retain(|a| !consumed.contains(&a.key));
     }
+    if let Some(v) = reranker_input {
+        o.attributes.push(Attribute {
+            key: "reranker.input_documents".into(),
+            value: AttrValue::Json(Payload::from_value(&v)),
+        });
+    }
+    if let Some(Value::Array(items)) = embeddings {
+        // vectors are summarised by their size: thousands of floats help no one reading a trace
+        let summary: Vec<Value> = items
+            .into_iter()
+            .map(|e| {
+                let dims = e.get("vector").and_then(Value::as_array).map(Vec::len);
+                let mut m = Map::new();
+                if let Some(t) = e.get("text") {
+                    m.insert("text".into(), t.clone());
+                }
+                if let Some(d) = dims {
+                    m.insert("vector_dimensions".into(), Value::from(d));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        o.attributes.push(Attribute {
+            key: "embedding.embeddings".into(),
+            value: AttrValue::Json(Payload::from_value(&Value::Array(summary))),
+        });
+    }
     ids
+}
+
+/// Messages from GenAI span events: `gen_ai.{system,user,assistant,tool}.message` and
+/// `gen_ai.choice` (role and content in the event's attributes), and the older
+/// `gen_ai.content.prompt`/`gen_ai.content.completion` events carrying `gen_ai.prompt`/`gen_ai.completion`.
+fn messages_from_events(events: &[crate::model::Event]) -> (Option<Payload>, Option<Payload>) {
+    let mut input = Vec::new();
+    let mut output = Vec::new();
+    let mut raw_in = None;
+    let mut raw_out = None;
+    for e in events {
+        let get = |k: &str| e.attributes.iter().find(|a| a.key == k).map(|a| a.value.display());
+        let role = match e.name.as_str() {
+            "gen_ai.system.message" => "system",
+            "gen_ai.user.message" => "user",
+            "gen_ai.assistant.message" => "assistant",
+            "gen_ai.tool.message" => "tool",
+            "gen_ai.choice" => {
+                let content = get("message").or_else(|| get("gen_ai.event.content")).or_else(|| get("content"));
+                if let Some(c) = content {
+                    output.push(event_message("assistant", &c));
+                }
+                continue;
+            }
+            "gen_ai.content.prompt" => {
+                raw_in = raw_in.or_else(|| get("gen_ai.prompt"));
+                continue;
+            }
+            "gen_ai.content.completion" => {
+                raw_out = raw_out.or_else(|| get("gen_ai.completion"));
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(c) = get("content").or_else(|| get("gen_ai.event.content")) {
+            input.push(event_message(role, &c));
+        }
+    }
+    let pack = |msgs: Vec<Value>, raw: Option<String>| {
+        if !msgs.is_empty() {
+            Some(Payload::from_value(&Value::Array(msgs)))
+        } else {
+            raw.map(|r| Payload::from_text(&r))
+        }
+    };
+    (pack(input, raw_in), pack(output, raw_out))
+}
+
+/// One message from an event's content, which may itself be JSON (`{"role":…, "content":…}`).
+fn event_message(role: &str, content: &str) -> Value {
+    match serde_json::from_str::<Value>(content) {
+        Ok(Value::Object(mut m)) => {
+            m.entry("role").or_insert_with(|| Value::from(role));
+            Value::Object(m)
+        }
+        _ => {
+            let mut m = Map::new();
+            m.insert("role".into(), Value::from(role));
+            m.insert("content".into(), Value::from(content));
+            Value::Object(m)
+        }
+    }
 }
 
 fn genai_kind(op: &str) -> Option<Kind> {
@@ -365,7 +469,7 @@ fn unwrap_wrappers(v: Value) -> Value {
         Value::Object(map) => {
             if map.len() == 1 {
                 let key = map.keys().next().cloned().unwrap_or_default();
-                if matches!(key.as_str(), "message" | "tool_call" | "message_content" | "document") {
+                if matches!(key.as_str(), "message" | "tool_call" | "message_content" | "document" | "embedding") {
                     if let Some(inner) = map.into_iter().next().map(|(_, v)| v) {
                         return unwrap_wrappers(inner);
                     }
@@ -461,5 +565,61 @@ mod tests {
         assert_eq!(o.documents[0].score, Some(0.9));
         assert_eq!(o.tool_name.as_deref(), Some("search"));
         assert_eq!(ids.session_id.as_deref(), Some("s1"));
+    }
+
+    #[test]
+    fn reranker_embedding_and_message_events() {
+        let a = |k: &str, v: &str| Attribute { key: k.into(), value: AttrValue::Str(v.into()) };
+        let mut o = Observation::new("s", Kind::Span, "rerank", 0);
+        o.attributes = vec![
+            a("openinference.span.kind", "RERANKER"),
+            a("reranker.model_name", "bge-reranker"),
+            a("reranker.query", "refund time"),
+            a("reranker.input_documents.0.document.content", "shipping"),
+            a("reranker.input_documents.1.document.content", "refunds"),
+            a("reranker.output_documents.0.document.content", "refunds"),
+            Attribute { key: "reranker.output_documents.0.document.score".into(), value: AttrValue::Float(0.97) },
+        ];
+        apply(&mut o);
+        assert_eq!(o.kind, Kind::Reranker);
+        assert_eq!(o.model.as_deref(), Some("bge-reranker"));
+        assert_eq!(o.documents.len(), 1);
+        assert_eq!(o.documents[0].score, Some(0.97));
+        assert_eq!(o.input.as_ref().unwrap().as_text(), "refund time");
+        assert!(o.attribute("reranker.input_documents").unwrap().display().contains("shipping"));
+
+        let mut e = Observation::new("e", Kind::Span, "embed", 0);
+        e.attributes = vec![
+            a("openinference.span.kind", "EMBEDDING"),
+            a("embedding.model_name", "text-embedding-3-small"),
+            a("embedding.embeddings.0.embedding.text", "hello"),
+            Attribute {
+                key: "embedding.embeddings.0.embedding.vector".into(),
+                value: AttrValue::Array(vec![AttrValue::Float(0.1), AttrValue::Float(0.2), AttrValue::Float(0.3)]),
+            },
+        ];
+        apply(&mut e);
+        assert_eq!(e.kind, Kind::Embedding);
+        let summary = e.attribute("embedding.embeddings").unwrap().display();
+        assert!(summary.contains("\"vector_dimensions\":3") && summary.contains("hello"), "{summary}");
+
+        let mut g = Observation::new("g", Kind::Span, "chat", 0);
+        g.attributes = vec![a("gen_ai.operation.name", "chat")];
+        let ev = |name: &str, attrs: Vec<Attribute>| crate::model::Event {
+            name: name.into(),
+            time_ns: 0,
+            attributes: attrs,
+        };
+        g.events = vec![
+            ev("gen_ai.system.message", vec![a("content", "be brief")]),
+            ev("gen_ai.user.message", vec![a("content", "hi")]),
+            ev("gen_ai.choice", vec![a("message", r#"{"role":"assistant","content":"hello"}"#)]),
+        ];
+        apply(&mut g);
+        let Decoded::Json(input) = g.input.as_ref().unwrap().decode() else { panic!() };
+        assert_eq!(input[0]["role"], "system");
+        assert_eq!(input[1]["content"], "hi");
+        let Decoded::Json(output) = g.output.as_ref().unwrap().decode() else { panic!() };
+        assert_eq!(output[0]["content"], "hello");
     }
 }

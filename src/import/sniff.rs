@@ -115,7 +115,10 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
 fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     let data = |k: &str| s.sub_has("data", k);
     let lines = |single, jsonl| Some(Ok(if s.more_values { jsonl } else { single }));
-    if s.has("resourceSpans") || s.has("resource_spans") {
+    let tempo = s.has("batches") && s.sub_has("batches", "scopeSpans")
+        || s.sub_has("batches", "instrumentationLibrarySpans")
+        || s.sub_has("trace", "resourceSpans");
+    if s.has("resourceSpans") || s.has("resource_spans") || tempo {
         return lines(Format::Otlp, Format::OtlpJsonLines);
     }
     if s.has("canopy") && s.has("traces") {

@@ -361,6 +361,9 @@ pub struct Trace {
     pub observations: Vec<Observation>,
     pub tree: Tree,
     pub totals: Totals,
+    /// The total cost the producing platform reported for the trace (Langfuse `totalCost`): where
+    /// present it is the truth, since the file may not hold every observation the platform priced.
+    pub reported_cost_usd: Option<f64>,
     /// The file or address this trace came from.
     pub source: String,
 }
@@ -384,6 +387,7 @@ impl Trace {
             observations,
             tree,
             totals,
+            reported_cost_usd: None,
             source: source.to_string(),
         }
     }
@@ -392,6 +396,7 @@ impl Trace {
     /// part did not. The tree must be rebuilt afterwards (`TraceSet::merge` does).
     fn absorb(&mut self, other: Trace) {
         self.observations.extend(other.observations);
+        self.reported_cost_usd = self.reported_cost_usd.or(other.reported_cost_usd);
         self.name = self.name.take().or(other.name);
         self.session_id = self.session_id.take().or(other.session_id);
         self.user_id = self.user_id.take().or(other.user_id);
@@ -407,6 +412,15 @@ impl Trace {
         if !self.source.split(", ").any(|s| s == other.source) {
             self.source = format!("{}, {}", self.source, other.source);
         }
+    }
+
+    /// Total cost: the platform's own figure where it reported one, else the roll-up.
+    pub fn cost_usd(&self) -> f64 {
+        self.reported_cost_usd.unwrap_or(self.totals.cost_usd)
+    }
+
+    pub fn has_cost(&self) -> bool {
+        self.reported_cost_usd.is_some() || self.totals.has_cost
     }
 
     fn first_root(&self) -> Option<&Observation> {

@@ -132,6 +132,18 @@ impl Tree {
                 ),
             });
         }
+        // A child starting before its parent means the two clocks disagree (different hosts).
+        let skewed =
+            (0..n).filter(|&i| parent[i] != NO_PARENT && obs[i].start_ns < obs[parent[i] as usize].start_ns).count();
+        if skewed > 0 {
+            warnings.push(Warning {
+                source: source.to_string(),
+                trace_id: Some(trace_id.to_string()),
+                message: format!(
+                    "trace {trace_id}: {skewed} observation(s) start before their parent (clock skew between hosts?)"
+                ),
+            });
+        }
         let dups = duplicate_rank.len();
         if dups > 0 {
             warnings.push(Warning {
@@ -475,6 +487,15 @@ mod tests {
         assert_eq!(tot.usage_counted, vec![false, true, true, false]);
         assert_eq!(tot.subtree_tokens[0], 42);
         assert_eq!(tot.subtree_tokens[1], 12);
+    }
+
+    #[test]
+    fn children_starting_before_their_parent_are_reported_as_clock_skew() {
+        let obs = vec![ob("root", None, 100), ob("early-child", Some("root"), 40), ob("fine", Some("root"), 120)];
+        let (t, w) = build(&obs);
+        assert_eq!(t.preorder.len(), 3, "nothing moved or dropped");
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("1 observation(s) start before their parent"), "{}", w[0].message);
     }
 
     #[test]

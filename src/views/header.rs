@@ -38,7 +38,7 @@ pub fn TraceHeader() -> impl IntoView {
                         {stat("duration", duration)}
                         {stat("observations", t.observations.len().to_string())}
                         {(t.totals.tokens > 0).then(|| stat("tokens", format_tokens(t.totals.tokens)))}
-                        {t.totals.has_cost.then(|| stat("cost", format_cost(t.totals.cost_usd)))}
+                        {t.has_cost().then(|| stat("cost", format_cost(t.cost_usd())))}
                         <span class="stat" class:has-errors=has_errors>
                             <span class="stat-label">"errors"</span>
                             <span class="stat-value">{t.totals.errors.to_string()}</span>

@@ -164,8 +164,10 @@ fn Welcome() -> impl IntoView {
                 ", or paste a URL. Everything stays in this tab: nothing is uploaded."
             </p>
             <p class="formats">
-                "Opens Langfuse trace exports and API responses, and OTLP JSON (spec and protobuf-JSON forms, "
-                "arrays of requests, JSON Lines) with OpenInference and OpenTelemetry GenAI attributes."
+                "Opens Langfuse exports and API responses, OTLP JSON (every variant, Tempo too), Phoenix spans and "
+                "annotations, Jaeger JSON, LangSmith runs and feedback, and Canopy files; OpenInference, "
+                "OpenTelemetry GenAI, Langfuse and Vercel AI SDK attributes are understood. Drop several files at once "
+                "to join them."
             </p>
             <div class="demo-cards">
                 <DemoButtons class="demo-card demo-button"/>

@@ -78,13 +78,34 @@ test('a broken file shows an error naming it, and the loaded trace stays', async
   await dropFiles(page, [{ name: 'half.json', content: '{"resourceSpans": [{"scopeSpans": [' }]);
   await page.waitForSelector('.error-banner');
   assert.match(await page.textContent('.error-banner'), /half\.json: not valid JSON: line 1, column \d+/);
-  await dropFiles(page, [fixture('jaeger/ui_01.json')]);
+  await dropFiles(page, [fixture('openinference/openinference_client_span_tool_calls.json')]);
   await page.waitForFunction(() => document.querySelectorAll('.error-banner').length === 2);
-  assert.match(await page.textContent('.banners'), /ui_01\.json: no traces found: this looks like a Jaeger file/);
+  assert.match(await page.textContent('.banners'), /openinference_client_span_tool_calls\.json: no traces found: this looks like a single span's flat attribute map/);
   assert.match(await page.textContent('.trace-header'), /autogen-chat-trace/);
   assert.ok((await rowNames(page)).length > 0);
   await page.click('.error-banner .dismiss');
   await page.waitForFunction(() => document.querySelectorAll('.error-banner').length === 1);
+  assert.deepEqual(errors, []);
+});
+
+test('Jaeger, LangSmith and Phoenix files open; warnings show in a panel; scores attach across files', async () => {
+  const { page, errors } = await open();
+  await dropFiles(page, [fixture('jaeger/ui_01.json')]);
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /observations\s*5/);
+  assert.match(await page.textContent('.trace-header .warnings summary'), /import warning/);
+  await page.click('.trace-header .warnings summary');
+  assert.match(await page.textContent('.trace-header .warnings'), /some trace warning/);
+  await dropFiles(page, [fixture('langsmith/langsmith_py_wrap_openai_stream.json')]);
+  await page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 2);
+  await page.click('.tree-row:has-text("ChatOpenAI")');
+  await page.waitForSelector('.detail .facts');
+  assert.match(await page.textContent('.detail'), /time to first token\s*1\.24s/);
+  // a file of scores alone attaches to the trace already shown
+  const feedback = JSON.stringify([{ id: 'f1', run_id: 'fe8ffecb-72ce-4cd2-bdb7-01f34654c391', key: 'correctness', score: 1, comment: 'right answer' }]);
+  await dropFiles(page, [{ name: 'feedback.json', content: feedback }]);
+  await page.waitForSelector('.detail .scores li');
+  assert.match(await page.textContent('.detail .scores'), /correctness: 1/);
   assert.deepEqual(errors, []);
 });
 

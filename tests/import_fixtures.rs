@@ -588,3 +588,17 @@ fn tempo_trace_by_id_responses() {
     assert_eq!(set.traces.len(), 1);
     assert_eq!(set.traces[0].observations.len(), 3);
 }
+
+#[test]
+fn otlp_dropped_values_and_langfuse_trace_names() {
+    let body = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102","spanId":"03","name":"chat","startTimeUnixNano":"5",
+        "droppedAttributesCount":3,"droppedEventsCount":1,
+        "attributes":[{"key":"langfuse.trace.name","value":{"stringValue":"checkout-bot"}}]}]}]}]}"#;
+    let set = load("d.json", body).unwrap().set;
+    assert!(
+        set.warnings.iter().any(|w| w.message.contains("dropped 4 attribute(s) or event(s)")),
+        "{:?}",
+        set.warnings
+    );
+    assert_eq!(set.traces[0].display_name(), "checkout-bot");
+}

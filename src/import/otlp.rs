@@ -70,6 +70,10 @@ struct Span {
     attributes: Option<Vec<KeyValue>>,
     events: Option<Vec<SpanEvent>>,
     status: Option<Status>,
+    #[serde(alias = "droppedAttributesCount", alias = "dropped_attributes_count")]
+    dropped_attributes_count: Option<FlexInt>,
+    #[serde(alias = "droppedEventsCount", alias = "dropped_events_count")]
+    dropped_events_count: Option<FlexInt>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +283,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     let mut order: Vec<String> = Vec::new();
     let mut by_trace: HashMap<String, Vec<Observation>> = HashMap::new();
     let mut untimed = 0usize;
+    let mut dropped = 0i64;
     for req in requests(body, format)? {
         for rs in req.resource_spans.unwrap_or_default() {
             let resource = attributes(rs.resource.and_then(|r| r.attributes));
@@ -288,7 +293,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
                 let scope = ss.scope.and_then(|s| s.name.map(|n| (n, s.version)));
                 for span in ss.spans.unwrap_or_default() {
                     let trace_id = span.trace_id.as_deref().map(normalize_id).unwrap_or_default();
-                    let mut ob = observation(span, &mut untimed);
+                    let mut ob = observation(span, &mut untimed, &mut dropped);
                     if let Some(svc) = &service {
                         ob.attributes
                             .push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
@@ -319,15 +324,26 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             message: format!("{untimed} span(s) have no start time; placed at time 0"),
         });
     }
+    if dropped > 0 {
+        set.warnings.push(crate::model::Warning {
+            source: file.to_string(),
+            trace_id: None,
+            message: format!(
+                "the exporter dropped {dropped} attribute(s) or event(s) before writing this file (span limits); those values are not in it"
+            ),
+        });
+    }
     for id in order {
         let Some(mut obs) = by_trace.remove(&id) else {
             continue;
         };
+        let mut name = None;
         let mut session = None;
         let mut user = None;
         let mut tags = Vec::new();
         for o in &mut obs {
             let ids = semconv::apply(o);
+            name = name.or(ids.name);
             session = session.or(ids.session_id);
             user = user.or(ids.user_id);
             for t in ids.tags {
@@ -337,6 +353,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             }
         }
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
+        t.name = name;
         t.session_id = session;
         t.user_id = user;
         t.tags = tags;
@@ -347,7 +364,12 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     Ok(set)
 }
 
-fn observation(span: Span, untimed: &mut usize) -> Observation {
+fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observation {
+    *dropped += [span.dropped_attributes_count, span.dropped_events_count]
+        .iter()
+        .filter_map(|c| c.and_then(|c| c.to_i64()))
+        .filter(|c| *c > 0)
+        .sum::<i64>();
     let start = span.start_time_unix_nano.and_then(|t| t.to_i64());
     if start.is_none() {
         *untimed += 1;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Trace-level facts found on a span.
 #[derive(Debug, Default)]
 pub struct TraceIds {
+    pub name: Option<String>,
     pub session_id: Option<String>,
     pub user_id: Option<String>,
     pub tags: Vec<String>,
@@ -205,6 +206,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
                 .min()
         });
     let ids = TraceIds {
+        name: first_text(&["langfuse.trace.name"]),
         session_id: first_text(&["session.id", "gen_ai.conversation.id", "langfuse.session.id"]),
         user_id: first_text(&["user.id", "langfuse.user.id", "enduser.id"]),
         tags: ["tag.tags", "langfuse.trace.tags"].iter().filter_map(|k| get(k)).flat_map(tags_of).collect(),

@@ -27,8 +27,8 @@ for target in load importers tree; do
   status=0
   cargo fuzz run "$target" "$corpus" -s none -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 \
     -max_len=262144 -print_final_stats=1 >"$log" 2>&1 || status=$?
-  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-  crashes=$(find "fuzz/artifacts/$target" -type f 2>/dev/null | wc -l)
+  execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
+  crashes=$(find "fuzz/artifacts/$target" -type f 2>/dev/null | wc -l || true)
   for f in $(find "fuzz/artifacts/$target" -type f 2>/dev/null); do
     cp "$f" "tests/fixtures/fuzz/$target-$(basename "$f")"
   done

@@ -78,9 +78,9 @@ test('a broken file shows an error naming it, and the loaded trace stays', async
   await dropFiles(page, [{ name: 'half.json', content: '{"resourceSpans": [{"scopeSpans": [' }]);
   await page.waitForSelector('.error-banner');
   assert.match(await page.textContent('.error-banner'), /half\.json: not valid JSON: line 1, column \d+/);
-  await dropFiles(page, [fixture('openinference/openinference_client_span_tool_calls.json')]);
+  await dropFiles(page, [{ name: 'profile.json', content: '{"traceEvents": [{"ph": "B", "ts": 1}]}' }]);
   await page.waitForFunction(() => document.querySelectorAll('.error-banner').length === 2);
-  assert.match(await page.textContent('.banners'), /openinference_client_span_tool_calls\.json: no traces found: this looks like a single span's flat attribute map/);
+  assert.match(await page.textContent('.banners'), /profile\.json: no traces found: this looks like a Chrome\/Perfetto trace-event file/);
   assert.match(await page.textContent('.trace-header'), /autogen-chat-trace/);
   assert.ok((await rowNames(page)).length > 0);
   await page.click('.error-banner .dismiss');

@@ -319,9 +319,35 @@ fn langsmith_run_list_tree_and_feedback() {
 }
 
 #[test]
-fn formats_not_supported_yet_are_named() {
-    let bytes = std::fs::read(shared("openinference/openinference_client_span_tool_calls.json")).unwrap();
-    assert!(matches!(load("x.json", &bytes).unwrap_err().error, ImportError::Unsupported(_)));
+fn single_span_attribute_maps_open_as_one_observation() {
+    // by reading: OpenInference LLM span, model gpt-4-0613, prompt 97 + completion 52 = 149, three
+    // input messages (user; assistant with a get_weather tool call; tool result), one output message
+    let (format, set) = open(shared("openinference/openinference_client_span_tool_calls.json"));
+    assert_eq!(format, Format::AttributeMap);
+    let t = &set.traces[0];
+    assert_eq!(t.observations.len(), 1);
+    let o = &t.observations[0];
+    assert_eq!((o.kind, o.model.as_deref(), t.totals.tokens), (Kind::Generation, Some("gpt-4-0613"), 149));
+    let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else { panic!() };
+    assert_eq!(input.as_array().map(Vec::len), Some(3));
+    assert_eq!(input[1]["tool_calls"][0]["function"]["name"], "get_weather");
+    assert!(set.warnings.iter().any(|w| w.message.contains("single span's attributes")));
+    // the same call in GenAI attributes: input 97 + output 52, response model, messages with parts
+    let (format, set) = open(shared("openinference/otel_genai_client_span_tool_calls.json"));
+    assert_eq!(format, Format::AttributeMap);
+    let o = &set.traces[0].observations[0];
+    assert_eq!((o.kind, o.model.as_deref(), set.traces[0].totals.tokens), (Kind::Generation, Some("gpt-4-0613"), 149));
+    let Decoded::Json(output) = o.output.as_ref().unwrap().decode() else { panic!() };
+    assert_eq!(output[0]["parts"][0]["content"], "The weather in Paris is currently rainy with a temperature of 57°F.");
+}
+
+#[test]
+fn formats_not_supported_are_named() {
+    let e = load("trace.json", br#"{"traceEvents": [{"ph": "B", "ts": 1}]}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "trace.json: no traces found: this looks like a Chrome/Perfetto trace-event file, which is not supported yet"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The only entry to importing: sniff a file's format by content, then hand it to that format's importer.
 
+mod attribute_map;
 pub mod canopy;
 mod jaeger;
 mod langfuse;
@@ -37,6 +38,8 @@ pub enum Format {
     PhoenixAnnotations,
     /// Canopy's own document (docs/format.md).
     Canopy,
+    /// One span's attributes as a flat object.
+    AttributeMap,
 }
 
 impl Format {
@@ -57,6 +60,7 @@ impl Format {
             Format::PhoenixSpans => "Phoenix spans",
             Format::PhoenixAnnotations => "Phoenix annotations",
             Format::Canopy => "Canopy file",
+            Format::AttributeMap => "span attribute map",
         }
     }
 }
@@ -99,7 +103,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 15] = [
+    pub const ALL: [Format; 16] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -115,6 +119,7 @@ impl Format {
         Format::PhoenixSpans,
         Format::PhoenixAnnotations,
         Format::Canopy,
+        Format::AttributeMap,
     ];
 }
 
@@ -139,6 +144,7 @@ pub fn load_as(file: &str, bytes: &[u8], format: Format) -> Result<Loaded, LoadE
         Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
+        Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
     }

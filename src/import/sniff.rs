@@ -163,6 +163,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.top_array && s.has("key") && s.has("run_id") {
         return Some(Ok(Format::LangSmith)); // a feedback list
     }
+    let convention = |k: &String| ["openinference.", "gen_ai.", "llm.", "langfuse.observation."].iter().any(|p| k.starts_with(p));
+    if !s.top_array && s.keys.iter().any(convention) {
+        return Some(Ok(Format::AttributeMap));
+    }
     None
 }
 
@@ -170,9 +174,6 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
 fn unsupported(s: &Shape) -> Option<ImportError> {
     if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
         return Some(ImportError::Unsupported("a Chrome/Perfetto trace-event file"));
-    }
-    if s.has("openinference.span.kind") || s.keys.iter().any(|k| k.starts_with("gen_ai.") || k.starts_with("llm.")) {
-        return Some(ImportError::Unsupported("a single span's flat attribute map (not a whole trace)"));
     }
     None
 }

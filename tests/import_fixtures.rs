@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! derived by reading the files (see the comments), not by running the importer.
 
-use canopy::import::{load, Format, ImportError};
+use canopy::import::{load, Format};
 use canopy::model::{AttrValue, Decoded, Kind, Level, ScoreValue, TraceSet};
 use std::collections::BTreeMap;
 use std::path::PathBuf;

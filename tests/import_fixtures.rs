@@ -619,6 +619,7 @@ fn tempo_trace_by_id_responses() {
 fn otlp_dropped_values_and_langfuse_trace_names() {
     let body = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102","spanId":"03","name":"chat","startTimeUnixNano":"5",
         "droppedAttributesCount":3,"droppedEventsCount":1,
+        "links":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","attributes":[{"key":"reason","value":{"stringValue":"retry"}}]}],
         "attributes":[{"key":"langfuse.trace.name","value":{"stringValue":"checkout-bot"}}]}]}]}]}"#;
     let set = load("d.json", body).unwrap().set;
     assert!(
@@ -627,4 +628,6 @@ fn otlp_dropped_values_and_langfuse_trace_names() {
         set.warnings
     );
     assert_eq!(set.traces[0].display_name(), "checkout-bot");
+    let links = set.traces[0].observations[0].attribute("otel.links").unwrap().display();
+    assert!(links.contains("span_id: b7ad6b7169203331") && links.contains("reason: retry"), "{links}");
 }

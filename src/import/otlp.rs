@@ -70,10 +70,20 @@ struct Span {
     attributes: Option<Vec<KeyValue>>,
     events: Option<Vec<SpanEvent>>,
     status: Option<Status>,
+    links: Option<Vec<Link>>,
     #[serde(alias = "droppedAttributesCount", alias = "dropped_attributes_count")]
     dropped_attributes_count: Option<FlexInt>,
     #[serde(alias = "droppedEventsCount", alias = "dropped_events_count")]
     dropped_events_count: Option<FlexInt>,
+}
+
+#[derive(Deserialize)]
+struct Link {
+    #[serde(alias = "traceId", alias = "trace_id")]
+    trace_id: Option<String>,
+    #[serde(alias = "spanId", alias = "span_id")]
+    span_id: Option<String>,
+    attributes: Option<Vec<KeyValue>>,
 }
 
 #[derive(Deserialize)]
@@ -379,6 +389,28 @@ fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observatio
     ob.parent_id = span.parent_span_id.filter(|p| !is_blank_id(p)).map(|p| normalize_id(&p));
     ob.end_ns = span.end_time_unix_nano.and_then(|t| t.to_i64()).filter(|&e| e != 0);
     ob.attributes = attributes(span.attributes);
+    let links: Vec<AttrValue> = span
+        .links
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| {
+            let mut entries = vec![
+                Attribute {
+                    key: "trace_id".into(),
+                    value: AttrValue::Str(l.trace_id.as_deref().map(normalize_id).unwrap_or_default()),
+                },
+                Attribute {
+                    key: "span_id".into(),
+                    value: AttrValue::Str(l.span_id.as_deref().map(normalize_id).unwrap_or_default()),
+                },
+            ];
+            entries.extend(attributes(l.attributes));
+            AttrValue::Map(entries)
+        })
+        .collect();
+    if !links.is_empty() {
+        ob.attributes.push(Attribute { key: "otel.links".into(), value: AttrValue::Array(links) });
+    }
     if let Some(k) = span.kind {
         ob.attributes.push(Attribute { key: "otel.span_kind".into(), value: AttrValue::Str(k.span_kind().into()) });
     }

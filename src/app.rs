@@ -23,6 +23,8 @@ pub struct AppState {
     pub selected: RwSignal<Option<u32>>,
     pub errors: RwSignal<Vec<Notice>>,
     pub loading: RwSignal<Option<String>>,
+    /// Remote images in messages load only after the user allows it (nothing leaves the tab unasked).
+    pub allow_remote: RwSignal<bool>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             selected: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
             loading: RwSignal::new(None),
+            allow_remote: RwSignal::new(false),
         }
     }
 

@@ -1,119 +1,354 @@
-//! Recognises chat messages in a decoded payload, whatever SDK wrote them, for role-labelled display.
+//! One reading of chat messages whatever SDK wrote them: OpenAI chat and Responses API, Anthropic
+//! content blocks, Gemini parts, OpenTelemetry GenAI parts, OpenInference (rebuilt) messages,
+//! LangChain message dicts (plain and serialized), plain strings.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// One chat turn, reduced to what a reader needs.
+/// One chat turn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
+    /// Normalised role: `system`, `user`, `assistant`, `tool`, or whatever else the source said.
     pub role: String,
-    pub text: String,
-    pub tool_calls: Vec<ToolCall>,
+    pub parts: Vec<Part>,
     /// For tool results: the call they answer.
     pub tool_call_id: Option<String>,
+    /// A name on the message (tool name for tool results, speaker name otherwise).
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Text(String),
+    /// Reasoning / thinking content, folded by default.
+    Reasoning(String),
+    /// An image: a `data:` URL or a remote address (shown only when the user allows it).
+    Image(String),
+    ToolCall(ToolCall),
+    ToolResult { call_id: Option<String>, content: String },
+    /// A part of a type we do not render, shown by its type.
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolCall {
     pub id: Option<String>,
     pub name: String,
-    /// Arguments as text (pretty JSON when they parse).
+    /// Arguments as text: pretty JSON when they parse.
     pub arguments: String,
 }
 
-/// Finds a message list in common shapes: a list of `{role, …}`, `{messages: [...]}`, OpenAI
-/// `{choices: [{message}]}`, a single `{role, content}` or `{message: {...}}`.
+impl Message {
+    /// All text parts joined: what a reader would call the message's content.
+    pub fn text(&self) -> String {
+        let t: Vec<&str> = self.parts.iter().filter_map(|p| if let Part::Text(t) = p { Some(t.as_str()) } else { None }).collect();
+        t.join("\n")
+    }
+
+    pub fn tool_calls(&self) -> impl Iterator<Item = &ToolCall> {
+        self.parts.iter().filter_map(|p| if let Part::ToolCall(c) = p { Some(c) } else { None })
+    }
+}
+
+/// Finds a message list in a decoded payload, or `None` if it does not hold chat messages.
 pub fn extract(v: &Value) -> Option<Vec<Message>> {
-    match v {
-        Value::Array(items) if !items.is_empty() && items.iter().all(is_message) => {
-            Some(items.iter().map(message).collect())
+    let msgs = match v {
+        Value::Array(items) if !items.is_empty() && items.iter().all(is_message_like) => {
+            let mut out = Vec::new();
+            for item in items {
+                push_item(item, &mut out);
+            }
+            out
         }
         Value::Object(map) => {
-            if let Some(Value::Array(items)) = map.get("messages") {
-                if !items.is_empty() && items.iter().all(is_message) {
-                    return Some(items.iter().map(message).collect());
-                }
-            }
-            if let Some(Value::Array(choices)) = map.get("choices") {
-                let msgs: Vec<Message> =
-                    choices.iter().filter_map(|c| c.get("message").filter(|m| is_message(m))).map(message).collect();
-                if !msgs.is_empty() {
-                    return Some(msgs);
-                }
-            }
-            if is_message(v) {
-                return Some(vec![message(v)]);
-            }
-            match map.get("message") {
-                Some(m) if is_message(m) => Some(vec![message(m)]),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-fn is_message(v: &Value) -> bool {
-    v.get("role").is_some_and(Value::is_string)
-}
-
-fn message(v: &Value) -> Message {
-    let role = v.get("role").and_then(Value::as_str).unwrap_or("").to_string();
-    let mut text = Vec::new();
-    let mut tool_calls = Vec::new();
-    for key in ["content", "contents", "parts"] {
-        if let Some(c) = v.get(key) {
-            collect_content(c, &mut text, &mut tool_calls);
-        }
-    }
-    if let Some(Value::Array(calls)) = v.get("tool_calls") {
-        for c in calls {
-            let f = c.get("function").unwrap_or(c);
-            tool_calls.push(ToolCall {
-                id: c.get("id").and_then(Value::as_str).map(str::to_string),
-                name: f.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                arguments: args_text(f.get("arguments").or_else(|| f.get("input"))),
-            });
-        }
-    }
-    Message {
-        role,
-        text: text.join("\n"),
-        tool_calls,
-        tool_call_id: v.get("tool_call_id").and_then(Value::as_str).map(str::to_string),
-    }
-}
-
-/// Content as a string, or a list of parts (OpenAI `{type:text,text}`, Anthropic blocks, GenAI
-/// `{type, content}`, OpenInference `{type, text}`); tool-call parts become tool calls.
-fn collect_content(c: &Value, text: &mut Vec<String>, calls: &mut Vec<ToolCall>) {
-    match c {
-        Value::String(s) => text.push(s.clone()),
-        Value::Array(parts) => {
-            for p in parts {
-                let ty = p.get("type").and_then(Value::as_str).unwrap_or("");
-                match ty {
-                    "tool_call" | "tool_use" | "function_call" => calls.push(ToolCall {
-                        id: p.get("id").and_then(Value::as_str).map(str::to_string),
-                        name: p.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                        arguments: args_text(p.get("arguments").or_else(|| p.get("input"))),
-                    }),
-                    _ => {
-                        if let Some(s) = ["text", "content", "response", "result"].iter().find_map(|k| p.get(*k)) {
-                            match s {
-                                Value::String(s) => text.push(s.clone()),
-                                other => text.push(other.to_string()),
+            // a list under a known key: chat `messages`, Responses `input`/`output`, Gemini `contents`
+            for key in ["messages", "input", "output", "contents"] {
+                if let Some(Value::Array(items)) = map.get(key) {
+                    if !items.is_empty() && items.iter().all(is_message_like) {
+                        let mut out = Vec::new();
+                        if let Some(sys) = map.get("system").or_else(|| map.get("instructions")) {
+                            let text = plain_text(sys);
+                            if !text.is_empty() {
+                                out.push(Message { role: "system".into(), parts: vec![Part::Text(text)], ..Default::default() });
                             }
-                        } else if let Value::String(s) = p {
-                            text.push(s.clone());
-                        } else if !p.is_null() {
-                            text.push(format!("[{}]", if ty.is_empty() { "part" } else { ty }));
                         }
+                        for item in items {
+                            push_item(item, &mut out);
+                        }
+                        return Some(out);
                     }
                 }
             }
+            if let Some(Value::Array(choices)) = map.get("choices") {
+                let out: Vec<Message> = choices
+                    .iter()
+                    .filter_map(|c| c.get("message").or_else(|| c.get("delta")))
+                    .filter(|m| is_message_like(m))
+                    .map(message)
+                    .collect();
+                if !out.is_empty() {
+                    return Some(out);
+                }
+            }
+            // Gemini response: candidates[].content
+            if let Some(Value::Array(cands)) = map.get("candidates") {
+                let out: Vec<Message> = cands.iter().filter_map(|c| c.get("content")).filter(|m| is_message_like(m)).map(message).collect();
+                if !out.is_empty() {
+                    return Some(out);
+                }
+            }
+            // Anthropic response: {role: "assistant", content: [blocks], stop_reason}
+            if is_message_like(v) {
+                return Some(vec![message(v)]);
+            }
+            match map.get("message") {
+                Some(m) if is_message_like(m) => vec![message(m)],
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    (!msgs.is_empty()).then_some(msgs)
+}
+
+/// LangChain serializes messages as `{lc: 1, type: "constructor", id: [..., "HumanMessage"], kwargs}`.
+fn langchain_serialized(v: &Value) -> Option<(&str, &Value)> {
+    if v.get("lc").is_none() {
+        return None;
+    }
+    let class = v.get("id")?.as_array()?.last()?.as_str()?;
+    Some((class, v.get("kwargs")?))
+}
+
+fn is_message_like(v: &Value) -> bool {
+    if langchain_serialized(v).is_some() {
+        return true;
+    }
+    let Some(m) = v.as_object() else { return false };
+    if m.get("role").is_some_and(Value::is_string) {
+        return true;
+    }
+    // LangChain dicts: {type: "human"|"ai"|"system"|"tool", content}
+    let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
+    if matches!(ty, "human" | "ai" | "system" | "tool" | "function" | "chat" | "generic") && m.contains_key("content") {
+        return true;
+    }
+    // Responses API items without a role
+    matches!(ty, "function_call" | "function_call_output" | "reasoning" | "message" | "custom_tool_call" | "custom_tool_call_output")
+}
+
+fn push_item(item: &Value, out: &mut Vec<Message>) {
+    let ty = item.get("type").and_then(Value::as_str).unwrap_or("");
+    match ty {
+        // Responses API: a function call and its output are separate items; attach calls to the
+        // assistant turn before them when there is one
+        "function_call" | "custom_tool_call" => {
+            let call = Part::ToolCall(tool_call(
+                item.get("call_id").or_else(|| item.get("id")),
+                item.get("name"),
+                item.get("arguments").or_else(|| item.get("input")),
+            ));
+            match out.last_mut() {
+                Some(last) if last.role == "assistant" => last.parts.push(call),
+                _ => out.push(Message { role: "assistant".into(), parts: vec![call], ..Default::default() }),
+            }
+        }
+        "function_call_output" | "custom_tool_call_output" => {
+            let call_id = item.get("call_id").and_then(Value::as_str).map(str::to_string);
+            let content = item.get("output").map(plain_text).unwrap_or_default();
+            out.push(Message {
+                role: "tool".into(),
+                parts: vec![Part::ToolResult { call_id: call_id.clone(), content }],
+                tool_call_id: call_id,
+                name: None,
+            });
+        }
+        "reasoning" if item.get("role").is_none() => {
+            let text = item.get("summary").or_else(|| item.get("content")).map(plain_text).unwrap_or_default();
+            out.push(Message { role: "assistant".into(), parts: vec![Part::Reasoning(text)], ..Default::default() });
+        }
+        _ => out.push(message(item)),
+    }
+}
+
+fn role_of(raw: &str) -> String {
+    match raw.to_ascii_lowercase().as_str() {
+        "human" | "user" | "humanmessage" | "humanmessagechunk" => "user".into(),
+        "ai" | "assistant" | "model" | "aimessage" | "aimessagechunk" | "bot" => "assistant".into(),
+        "system" | "systemmessage" | "developer" => "system".into(),
+        "tool" | "function" | "toolmessage" | "functionmessage" | "ipython" => "tool".into(),
+        other => other.to_string(),
+    }
+}
+
+fn message(v: &Value) -> Message {
+    if let Some((class, kwargs)) = langchain_serialized(v) {
+        let mut m = message(kwargs);
+        m.role = role_of(class);
+        return m;
+    }
+    let role_raw = v.get("role").or_else(|| v.get("type")).and_then(Value::as_str).unwrap_or("");
+    let mut msg = Message {
+        role: role_of(role_raw),
+        parts: Vec::new(),
+        tool_call_id: v.get("tool_call_id").or_else(|| v.get("tool_use_id")).and_then(Value::as_str).map(str::to_string),
+        name: v.get("name").and_then(Value::as_str).map(str::to_string),
+    };
+    for key in ["content", "contents", "parts"] {
+        if let Some(c) = v.get(key) {
+            collect_parts(c, &mut msg.parts);
+        }
+    }
+    for key in ["reasoning_content", "reasoning", "thinking"] {
+        if let Some(Value::String(r)) = v.get(key) {
+            msg.parts.insert(0, Part::Reasoning(r.clone()));
+        }
+    }
+    // OpenAI chat / LangChain tool calls
+    if let Some(Value::Array(calls)) = v.get("tool_calls") {
+        for c in calls {
+            let f = c.get("function").unwrap_or(c);
+            msg.parts.push(Part::ToolCall(tool_call(c.get("id"), f.get("name"), f.get("arguments").or_else(|| f.get("args")))));
+        }
+    }
+    if let Some(f) = v.get("function_call").filter(|f| f.is_object()) {
+        msg.parts.push(Part::ToolCall(tool_call(None, f.get("name"), f.get("arguments"))));
+    }
+    if msg.role == "tool" && !msg.parts.iter().any(|p| matches!(p, Part::ToolResult { .. })) && msg.tool_call_id.is_some() {
+        // a tool message's content is the result of the call it names
+        let content = msg.text();
+        msg.parts.retain(|p| !matches!(p, Part::Text(_)));
+        msg.parts.insert(0, Part::ToolResult { call_id: msg.tool_call_id.clone(), content });
+    }
+    msg
+}
+
+fn tool_call(id: Option<&Value>, name: Option<&Value>, args: Option<&Value>) -> ToolCall {
+    ToolCall {
+        id: id.and_then(Value::as_str).map(str::to_string),
+        name: name.and_then(Value::as_str).unwrap_or("").to_string(),
+        arguments: args_text(args),
+    }
+}
+
+/// Content as a string or a list of parts/blocks of any SDK.
+fn collect_parts(c: &Value, parts: &mut Vec<Part>) {
+    match c {
+        Value::String(s) => parts.push(Part::Text(s.clone())),
+        Value::Array(items) => {
+            for p in items {
+                part(p, parts);
+            }
         }
         Value::Null => {}
-        other => text.push(other.to_string()),
+        Value::Object(_) => part(c, parts),
+        other => parts.push(Part::Text(other.to_string())),
+    }
+}
+
+fn part(p: &Value, parts: &mut Vec<Part>) {
+    let Some(m) = p.as_object() else {
+        if let Value::String(s) = p {
+            parts.push(Part::Text(s.clone()));
+        }
+        return;
+    };
+    let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
+    let s = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+    match ty {
+        "text" | "input_text" | "output_text" | "message_content" => {
+            parts.push(Part::Text(s("text").or_else(|| s("content")).unwrap_or_default()))
+        }
+        "thinking" | "reasoning" | "redacted_thinking" | "summary_text" => {
+            parts.push(Part::Reasoning(s("thinking").or_else(|| s("text")).or_else(|| s("content")).unwrap_or_else(|| "(redacted)".into())))
+        }
+        "tool_use" | "tool_call" | "function_call" | "server_tool_use" => parts.push(Part::ToolCall(tool_call(
+            m.get("id").or_else(|| m.get("call_id")),
+            m.get("name"),
+            m.get("input").or_else(|| m.get("arguments")),
+        ))),
+        "tool_result" | "tool_call_response" | "function_call_output" => parts.push(Part::ToolResult {
+            call_id: s("tool_use_id").or_else(|| s("id")).or_else(|| s("call_id")),
+            content: m.get("content").or_else(|| m.get("response")).or_else(|| m.get("output")).map(plain_text).unwrap_or_default(),
+        }),
+        "image" | "image_url" | "input_image" => {
+            if let Some(url) = image_url(m) {
+                parts.push(Part::Image(url));
+            } else {
+                parts.push(Part::Other("image".into()));
+            }
+        }
+        _ => {
+            // Gemini parts carry no type: {text}, {functionCall}, {functionResponse}, {inlineData}
+            if let Some(t) = s("text") {
+                if m.get("thought").and_then(Value::as_bool) == Some(true) {
+                    parts.push(Part::Reasoning(t));
+                } else {
+                    parts.push(Part::Text(t));
+                }
+            } else if let Some(fc) = m.get("functionCall").or_else(|| m.get("function_call")) {
+                parts.push(Part::ToolCall(tool_call(fc.get("id"), fc.get("name"), fc.get("args"))));
+            } else if let Some(fr) = m.get("functionResponse").or_else(|| m.get("function_response")) {
+                parts.push(Part::ToolResult {
+                    call_id: fr.get("id").or_else(|| fr.get("name")).and_then(Value::as_str).map(str::to_string),
+                    content: fr.get("response").map(plain_text).unwrap_or_default(),
+                });
+            } else if let Some(url) = image_url(m) {
+                parts.push(Part::Image(url));
+            } else if let Some(t) = s("content") {
+                parts.push(Part::Text(t));
+            } else {
+                parts.push(Part::Other(if ty.is_empty() { "part".into() } else { ty.to_string() }));
+            }
+        }
+    }
+}
+
+/// An image's address: OpenAI `image_url.url`, Responses `image_url`, Anthropic `source`
+/// (base64 or url), Gemini `inlineData`/`fileData`, OpenInference `image.url`.
+fn image_url(m: &Map<String, Value>) -> Option<String> {
+    if let Some(u) = m.get("image_url") {
+        return u.get("url").and_then(Value::as_str).or_else(|| u.as_str()).map(str::to_string);
+    }
+    if let Some(src) = m.get("source") {
+        if let (Some(data), Some(mt)) = (src.get("data").and_then(Value::as_str), src.get("media_type").and_then(Value::as_str)) {
+            return Some(format!("data:{mt};base64,{data}"));
+        }
+        return src.get("url").and_then(Value::as_str).map(str::to_string);
+    }
+    if let Some(inline) = m.get("inlineData").or_else(|| m.get("inline_data")) {
+        let mt = inline.get("mimeType").or_else(|| inline.get("mime_type")).and_then(Value::as_str)?;
+        let data = inline.get("data").and_then(Value::as_str)?;
+        return Some(format!("data:{mt};base64,{data}"));
+    }
+    if let Some(fd) = m.get("fileData").or_else(|| m.get("file_data")) {
+        return fd.get("fileUri").or_else(|| fd.get("file_uri")).and_then(Value::as_str).map(str::to_string);
+    }
+    m.get("image").and_then(|i| i.get("url")).and_then(Value::as_str).map(str::to_string)
+}
+
+/// A value as readable text: strings as they are, parts joined, anything else as compact JSON.
+fn plain_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let mut parts = Vec::new();
+            for i in items {
+                part(i, &mut parts);
+            }
+            parts
+                .into_iter()
+                .map(|p| match p {
+                    Part::Text(t) | Part::Reasoning(t) => t,
+                    Part::ToolResult { content, .. } => content,
+                    Part::Image(u) => format!("[image {u}]"),
+                    Part::ToolCall(c) => format!("{}({})", c.name, c.arguments),
+                    Part::Other(t) => format!("[{t}]"),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Value::Null => String::new(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
     }
 }
 
@@ -121,13 +356,24 @@ fn args_text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(parsed @ (Value::Object(_) | Value::Array(_))) => {
-                serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.clone())
-            }
+            Ok(parsed @ (Value::Object(_) | Value::Array(_))) => serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.clone()),
             _ => s.clone(),
         },
         Some(other) => serde_json::to_string_pretty(other).unwrap_or_default(),
     }
+}
+
+/// True for image addresses that may be shown without asking: inline raster data only.
+/// (SVG is excluded: it is a document, not just pixels.)
+pub fn is_inline_image(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    ["data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif", "data:image/webp"].iter().any(|p| u.starts_with(p))
+}
+
+/// True for remote image addresses that may be fetched once the user allows remote content.
+pub fn is_remote_image(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    u.starts_with("https://") || u.starts_with("http://")
 }
 
 #[cfg(test)]
@@ -135,39 +381,104 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn roles(m: &[Message]) -> Vec<&str> {
+        m.iter().map(|m| m.role.as_str()).collect()
+    }
+
     #[test]
-    fn openai_chat_with_tool_calls() {
+    fn openai_chat_with_tool_calls_and_results() {
         let v = json!([
             {"role": "system", "content": "be brief"},
             {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]},
             {"role": "tool", "tool_call_id": "c1", "content": "rainy"}
         ]);
         let m = extract(&v).unwrap();
-        assert_eq!(m.len(), 3);
-        assert_eq!(m[0].text, "be brief");
-        assert_eq!(m[1].tool_calls[0].name, "get_weather");
-        assert!(m[1].tool_calls[0].arguments.contains("\"city\": \"Paris\""));
-        assert_eq!(m[2].tool_call_id.as_deref(), Some("c1"));
+        assert_eq!(roles(&m), vec!["system", "assistant", "tool"]);
+        let call = m[1].tool_calls().next().unwrap();
+        assert_eq!((call.id.as_deref(), call.name.as_str()), (Some("c1"), "get_weather"));
+        assert!(call.arguments.contains("\"city\": \"Paris\""));
+        assert_eq!(m[2].parts, vec![Part::ToolResult { call_id: Some("c1".into()), content: "rainy".into() }]);
     }
 
     #[test]
-    fn choices_parts_and_contents() {
-        let v = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}}]});
-        assert_eq!(extract(&v).unwrap()[0].text, "hi");
-        let v = json!([{"role": "user", "parts": [{"type": "text", "content": "Weather?"}, {"type": "tool_call", "name": "w", "arguments": {"a": 1}}]}]);
+    fn openai_responses_api_items() {
+        let v = json!({"instructions": "You are terse.", "input": [
+            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "weather?"}, {"type": "input_image", "image_url": "data:image/png;base64,AAAA"}]},
+            {"type": "reasoning", "summary": [{"type": "summary_text", "text": "need the tool"}]},
+            {"type": "function_call", "call_id": "fc_1", "name": "weather", "arguments": "{\"q\":\"Paris\"}"},
+            {"type": "function_call_output", "call_id": "fc_1", "output": "sunny"}
+        ]});
         let m = extract(&v).unwrap();
-        assert_eq!(m[0].text, "Weather?");
-        assert_eq!(m[0].tool_calls[0].name, "w");
-        let v = json!([{"role": "user", "contents": [{"type": "text", "text": "x"}]}]);
-        assert_eq!(extract(&v).unwrap()[0].text, "x");
-        let v = json!({"index": 0, "message": {"role": "assistant", "content": "done"}});
-        assert_eq!(extract(&v).unwrap()[0].role, "assistant");
+        assert_eq!(roles(&m), vec!["system", "user", "assistant", "tool"]);
+        assert_eq!(m[1].parts[1], Part::Image("data:image/png;base64,AAAA".into()));
+        assert_eq!(m[2].parts[0], Part::Reasoning("need the tool".into()));
+        assert_eq!(m[2].tool_calls().next().unwrap().name, "weather", "the call joins the reasoning turn");
+        assert_eq!(m[3].tool_call_id.as_deref(), Some("fc_1"));
     }
 
     #[test]
-    fn non_messages_are_not_forced() {
+    fn anthropic_blocks() {
+        let v = json!({"system": "Be kind.", "messages": [
+            {"role": "user", "content": [{"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": "/9j/"}}, {"type": "text", "text": "what is this?"}]},
+            {"role": "assistant", "content": [{"type": "thinking", "thinking": "looks like a cat"}, {"type": "tool_use", "id": "tu_1", "name": "lookup", "input": {"animal": "cat"}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "tu_1", "content": [{"type": "text", "text": "a cat"}]}]}
+        ]});
+        let m = extract(&v).unwrap();
+        assert_eq!(roles(&m), vec!["system", "user", "assistant", "user"]);
+        assert_eq!(m[1].parts[0], Part::Image("data:image/jpeg;base64,/9j/".into()));
+        assert_eq!(m[2].parts[0], Part::Reasoning("looks like a cat".into()));
+        assert_eq!(m[3].parts[0], Part::ToolResult { call_id: Some("tu_1".into()), content: "a cat".into() });
+    }
+
+    #[test]
+    fn gemini_contents_and_candidates() {
+        let v = json!({"contents": [
+            {"role": "user", "parts": [{"text": "hi"}, {"inlineData": {"mimeType": "image/png", "data": "iVBOR"}}]},
+            {"role": "model", "parts": [{"functionCall": {"name": "search", "args": {"q": "x"}}}]},
+            {"role": "user", "parts": [{"functionResponse": {"name": "search", "response": {"hits": 3}}}]}
+        ]});
+        let m = extract(&v).unwrap();
+        assert_eq!(roles(&m), vec!["user", "assistant", "user"]);
+        assert_eq!(m[0].parts[1], Part::Image("data:image/png;base64,iVBOR".into()));
+        assert_eq!(m[1].tool_calls().next().unwrap().name, "search");
+        assert!(matches!(&m[2].parts[0], Part::ToolResult { content, .. } if content.contains("\"hits\": 3")));
+        let out = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "done", "thought": false}]}}]});
+        assert_eq!(extract(&out).unwrap()[0].text(), "done");
+    }
+
+    #[test]
+    fn genai_parts_langchain_and_openinference() {
+        let genai = json!([{"role": "assistant", "parts": [{"type": "reasoning", "content": "hmm"}, {"type": "tool_call", "id": "1", "name": "w", "arguments": {"a": 1}}]},
+                           {"role": "tool", "parts": [{"type": "tool_call_response", "id": "1", "response": "rainy"}]}]);
+        let m = extract(&genai).unwrap();
+        assert_eq!(m[0].parts[0], Part::Reasoning("hmm".into()));
+        assert_eq!(m[1].parts[0], Part::ToolResult { call_id: Some("1".into()), content: "rainy".into() });
+        let lc = json!([{"type": "human", "content": "hi"}, {"type": "ai", "content": "", "tool_calls": [{"name": "t", "args": {"x": 1}, "id": "k"}]}]);
+        let m = extract(&lc).unwrap();
+        assert_eq!(roles(&m), vec!["user", "assistant"]);
+        assert_eq!(m[1].tool_calls().next().unwrap().name, "t");
+        let lc_ser = json!([{"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", "SystemMessage"], "kwargs": {"content": "rules"}}]);
+        assert_eq!(extract(&lc_ser).unwrap()[0].role, "system");
+        let oi = json!([{"role": "user", "contents": [{"type": "text", "text": "x"}, {"type": "image", "image": {"url": "https://example.com/a.png"}}]}]);
+        let m = extract(&oi).unwrap();
+        assert_eq!(m[0].parts[1], Part::Image("https://example.com/a.png".into()));
+    }
+
+    #[test]
+    fn single_messages_and_non_messages() {
+        assert_eq!(extract(&json!({"choices": [{"message": {"role": "assistant", "content": "hi"}}]})).unwrap()[0].text(), "hi");
+        assert_eq!(extract(&json!({"index": 0, "message": {"role": "assistant", "content": "done"}})).unwrap()[0].role, "assistant");
         assert!(extract(&json!({"query": "q"})).is_none());
         assert!(extract(&json!([1, 2])).is_none());
         assert!(extract(&json!([])).is_none());
+    }
+
+    #[test]
+    fn image_address_rules() {
+        assert!(is_inline_image("data:image/png;base64,AAA"));
+        assert!(!is_inline_image("data:image/svg+xml;base64,AAA"));
+        assert!(!is_inline_image("javascript:alert(1)"));
+        assert!(is_remote_image("https://x/y.png"));
+        assert!(!is_remote_image("javascript:alert(1)"));
     }
 }

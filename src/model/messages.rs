@@ -24,7 +24,10 @@ pub enum Part {
     /// An image: a `data:` URL or a remote address (shown only when the user allows it).
     Image(String),
     ToolCall(ToolCall),
-    ToolResult { call_id: Option<String>, content: String },
+    ToolResult {
+        call_id: Option<String>,
+        content: String,
+    },
     /// A part of a type we do not render, shown by its type.
     Other(String),
 }
@@ -40,7 +43,8 @@ pub struct ToolCall {
 impl Message {
     /// All text parts joined: what a reader would call the message's content.
     pub fn text(&self) -> String {
-        let t: Vec<&str> = self.parts.iter().filter_map(|p| if let Part::Text(t) = p { Some(t.as_str()) } else { None }).collect();
+        let t: Vec<&str> =
+            self.parts.iter().filter_map(|p| if let Part::Text(t) = p { Some(t.as_str()) } else { None }).collect();
         t.join("\n")
     }
 
@@ -68,7 +72,11 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
                         if let Some(sys) = map.get("system").or_else(|| map.get("instructions")) {
                             let text = plain_text(sys);
                             if !text.is_empty() {
-                                out.push(Message { role: "system".into(), parts: vec![Part::Text(text)], ..Default::default() });
+                                out.push(Message {
+                                    role: "system".into(),
+                                    parts: vec![Part::Text(text)],
+                                    ..Default::default()
+                                });
                             }
                         }
                         for item in items {
@@ -91,7 +99,8 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
             }
             // Gemini response: candidates[].content
             if let Some(Value::Array(cands)) = map.get("candidates") {
-                let out: Vec<Message> = cands.iter().filter_map(|c| c.get("content")).filter(|m| is_message_like(m)).map(message).collect();
+                let out: Vec<Message> =
+                    cands.iter().filter_map(|c| c.get("content")).filter(|m| is_message_like(m)).map(message).collect();
                 if !out.is_empty() {
                     return Some(out);
                 }
@@ -112,9 +121,7 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
 
 /// LangChain serializes messages as `{lc: 1, type: "constructor", id: [..., "HumanMessage"], kwargs}`.
 fn langchain_serialized(v: &Value) -> Option<(&str, &Value)> {
-    if v.get("lc").is_none() {
-        return None;
-    }
+    v.get("lc")?;
     let class = v.get("id")?.as_array()?.last()?.as_str()?;
     Some((class, v.get("kwargs")?))
 }
@@ -133,7 +140,15 @@ fn is_message_like(v: &Value) -> bool {
         return true;
     }
     // Responses API items without a role
-    matches!(ty, "function_call" | "function_call_output" | "reasoning" | "message" | "custom_tool_call" | "custom_tool_call_output")
+    matches!(
+        ty,
+        "function_call"
+            | "function_call_output"
+            | "reasoning"
+            | "message"
+            | "custom_tool_call"
+            | "custom_tool_call_output"
+    )
 }
 
 fn push_item(item: &Value, out: &mut Vec<Message>) {
@@ -190,7 +205,11 @@ fn message(v: &Value) -> Message {
     let mut msg = Message {
         role: role_of(role_raw),
         parts: Vec::new(),
-        tool_call_id: v.get("tool_call_id").or_else(|| v.get("tool_use_id")).and_then(Value::as_str).map(str::to_string),
+        tool_call_id: v
+            .get("tool_call_id")
+            .or_else(|| v.get("tool_use_id"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
         name: v.get("name").and_then(Value::as_str).map(str::to_string),
     };
     for key in ["content", "contents", "parts"] {
@@ -207,13 +226,20 @@ fn message(v: &Value) -> Message {
     if let Some(Value::Array(calls)) = v.get("tool_calls") {
         for c in calls {
             let f = c.get("function").unwrap_or(c);
-            msg.parts.push(Part::ToolCall(tool_call(c.get("id"), f.get("name"), f.get("arguments").or_else(|| f.get("args")))));
+            msg.parts.push(Part::ToolCall(tool_call(
+                c.get("id"),
+                f.get("name"),
+                f.get("arguments").or_else(|| f.get("args")),
+            )));
         }
     }
     if let Some(f) = v.get("function_call").filter(|f| f.is_object()) {
         msg.parts.push(Part::ToolCall(tool_call(None, f.get("name"), f.get("arguments"))));
     }
-    if msg.role == "tool" && !msg.parts.iter().any(|p| matches!(p, Part::ToolResult { .. })) && msg.tool_call_id.is_some() {
+    if msg.role == "tool"
+        && !msg.parts.iter().any(|p| matches!(p, Part::ToolResult { .. }))
+        && msg.tool_call_id.is_some()
+    {
         // a tool message's content is the result of the call it names
         let content = msg.text();
         msg.parts.retain(|p| !matches!(p, Part::Text(_)));
@@ -258,9 +284,9 @@ fn part(p: &Value, parts: &mut Vec<Part>) {
         "text" | "input_text" | "output_text" | "message_content" => {
             parts.push(Part::Text(s("text").or_else(|| s("content")).unwrap_or_default()))
         }
-        "thinking" | "reasoning" | "redacted_thinking" | "summary_text" => {
-            parts.push(Part::Reasoning(s("thinking").or_else(|| s("text")).or_else(|| s("content")).unwrap_or_else(|| "(redacted)".into())))
-        }
+        "thinking" | "reasoning" | "redacted_thinking" | "summary_text" => parts.push(Part::Reasoning(
+            s("thinking").or_else(|| s("text")).or_else(|| s("content")).unwrap_or_else(|| "(redacted)".into()),
+        )),
         "tool_use" | "tool_call" | "function_call" | "server_tool_use" => parts.push(Part::ToolCall(tool_call(
             m.get("id").or_else(|| m.get("call_id")),
             m.get("name"),
@@ -268,7 +294,12 @@ fn part(p: &Value, parts: &mut Vec<Part>) {
         ))),
         "tool_result" | "tool_call_response" | "function_call_output" => parts.push(Part::ToolResult {
             call_id: s("tool_use_id").or_else(|| s("id")).or_else(|| s("call_id")),
-            content: m.get("content").or_else(|| m.get("response")).or_else(|| m.get("output")).map(plain_text).unwrap_or_default(),
+            content: m
+                .get("content")
+                .or_else(|| m.get("response"))
+                .or_else(|| m.get("output"))
+                .map(plain_text)
+                .unwrap_or_default(),
         }),
         "image" | "image_url" | "input_image" => {
             if let Some(url) = image_url(m) {
@@ -310,7 +341,9 @@ fn image_url(m: &Map<String, Value>) -> Option<String> {
         return u.get("url").and_then(Value::as_str).or_else(|| u.as_str()).map(str::to_string);
     }
     if let Some(src) = m.get("source") {
-        if let (Some(data), Some(mt)) = (src.get("data").and_then(Value::as_str), src.get("media_type").and_then(Value::as_str)) {
+        if let (Some(data), Some(mt)) =
+            (src.get("data").and_then(Value::as_str), src.get("media_type").and_then(Value::as_str))
+        {
             return Some(format!("data:{mt};base64,{data}"));
         }
         return src.get("url").and_then(Value::as_str).map(str::to_string);
@@ -356,7 +389,9 @@ fn args_text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(parsed @ (Value::Object(_) | Value::Array(_))) => serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.clone()),
+            Ok(parsed @ (Value::Object(_) | Value::Array(_))) => {
+                serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.clone())
+            }
             _ => s.clone(),
         },
         Some(other) => serde_json::to_string_pretty(other).unwrap_or_default(),
@@ -367,7 +402,9 @@ fn args_text(v: Option<&Value>) -> String {
 /// (SVG is excluded: it is a document, not just pixels.)
 pub fn is_inline_image(url: &str) -> bool {
     let u = url.trim_start().to_ascii_lowercase();
-    ["data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif", "data:image/webp"].iter().any(|p| u.starts_with(p))
+    ["data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif", "data:image/webp"]
+        .iter()
+        .any(|p| u.starts_with(p))
 }
 
 /// True for remote image addresses that may be fetched once the user allows remote content.
@@ -442,7 +479,8 @@ mod tests {
         assert_eq!(m[0].parts[1], Part::Image("data:image/png;base64,iVBOR".into()));
         assert_eq!(m[1].tool_calls().next().unwrap().name, "search");
         assert!(matches!(&m[2].parts[0], Part::ToolResult { content, .. } if content.contains("\"hits\": 3")));
-        let out = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "done", "thought": false}]}}]});
+        let out =
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "done", "thought": false}]}}]});
         assert_eq!(extract(&out).unwrap()[0].text(), "done");
     }
 
@@ -466,8 +504,14 @@ mod tests {
 
     #[test]
     fn single_messages_and_non_messages() {
-        assert_eq!(extract(&json!({"choices": [{"message": {"role": "assistant", "content": "hi"}}]})).unwrap()[0].text(), "hi");
-        assert_eq!(extract(&json!({"index": 0, "message": {"role": "assistant", "content": "done"}})).unwrap()[0].role, "assistant");
+        assert_eq!(
+            extract(&json!({"choices": [{"message": {"role": "assistant", "content": "hi"}}]})).unwrap()[0].text(),
+            "hi"
+        );
+        assert_eq!(
+            extract(&json!({"index": 0, "message": {"role": "assistant", "content": "done"}})).unwrap()[0].role,
+            "assistant"
+        );
         assert!(extract(&json!({"query": "q"})).is_none());
         assert!(extract(&json!([1, 2])).is_none());
         assert!(extract(&json!([])).is_none());

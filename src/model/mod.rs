@@ -1,6 +1,7 @@
 //! The in-memory trace model: TraceSet → Trace → Observation, plus Score and Session. Pure Rust.
 
 pub mod filter;
+pub mod json_tree;
 pub mod layout;
 pub mod messages;
 pub mod payload;

@@ -36,8 +36,8 @@ fn trace_view(t: &Trace) -> impl IntoView {
     view! {
         <div class="detail-body">
             <p class="hint">"Select an observation in the tree (or use ↑/↓) to see its details."</p>
-            {t.input_payload().cloned().map(|p| section("Trace input", view! { <PayloadView payload=p/> }))}
-            {t.output_payload().cloned().map(|p| section("Trace output", view! { <PayloadView payload=p/> }))}
+            {t.input_payload().cloned().map(|p| section("Trace input", view! { <PayloadView payload=p field="trace-input"/> }))}
+            {t.output_payload().cloned().map(|p| section("Trace output", view! { <PayloadView payload=p field="trace-output"/> }))}
             {(!t.attributes.is_empty()).then(|| section("Trace metadata", attributes_table(&t.attributes)))}
         </div>
     }
@@ -158,8 +158,8 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
                         },
                     )
                 })}
-            {o.input.clone().map(|p| section("Input", view! { <PayloadView payload=p/> }))}
-            {o.output.clone().map(|p| section("Output", view! { <PayloadView payload=p/> }))}
+            {o.input.clone().map(|p| section("Input", view! { <PayloadView payload=p field="input"/> }))}
+            {o.output.clone().map(|p| section("Output", view! { <PayloadView payload=p field="output"/> }))}
             {(!o.documents.is_empty())
                 .then(|| {
                     section(
@@ -183,7 +183,7 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
                         },
                     )
                 })}
-            {o.model_parameters.clone().map(|p| section("Model parameters", view! { <PayloadView payload=p/> }))}
+            {o.model_parameters.clone().map(|p| section("Model parameters", view! { <PayloadView payload=p field="model-parameters"/> }))}
             {(!o.attributes.is_empty()).then(|| section("Metadata and attributes", attributes_table(&o.attributes)))}
             {(!other_events.is_empty())
                 .then(|| {

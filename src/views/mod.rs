@@ -1,7 +1,10 @@
 //! Leptos components, one per file, named for what they show.
 
+pub mod copy;
 pub mod detail;
 pub mod header;
+pub mod json_view;
+pub mod markdown;
 pub mod payload;
 pub mod shell;
 pub mod trace_list;

@@ -2,22 +2,73 @@
 
 use crate::model::messages::{self, Message, Part};
 use crate::model::{Decoded, Payload};
+use crate::views::copy::CopyButton;
+use crate::views::json_view::JsonView;
+use crate::views::markdown::Markdown;
 use leptos::prelude::*;
 
 /// Text longer than this is cut with a "show all" button, so a 20 MB payload does not stall the page.
 const SHOW_CHARS: usize = 20_000;
 
+/// Text larger than this is shown plainly: Markdown layout of megabytes would stall the page.
+const MARKDOWN_MAX_BYTES: usize = 200_000;
+
+/// A payload with a per-field "formatted / raw" switch that is remembered on this device, and a
+/// copy button. `field` names the field for that memory ("input", "output"…).
 #[component]
-pub fn PayloadView(payload: Payload) -> impl IntoView {
+pub fn PayloadView(payload: Payload, field: &'static str) -> impl IntoView {
+    let raw_mode = RwSignal::new(remembered_raw(field));
+    let payload = StoredValue::new(payload);
+    let copy_text = payload.with_value(|p| p.as_text());
+    view! {
+        <div class="payload">
+            <div class="payload-tools">
+                <button
+                    class="btn tiny raw-toggle"
+                    title="Switch between the formatted view and the raw value"
+                    on:click=move |_| {
+                        let next = !raw_mode.get_untracked();
+                        raw_mode.set(next);
+                        remember_raw(field, next);
+                    }
+                >
+                    {move || if raw_mode.get() { "formatted" } else { "raw" }}
+                </button>
+                <CopyButton what=field text=copy_text/>
+            </div>
+            {move || {
+                if raw_mode.get() {
+                    view! { <LongText text=payload.with_value(|p| p.raw().to_string()) class="payload-raw"/> }.into_any()
+                } else {
+                    formatted(payload.get_value())
+                }
+            }}
+        </div>
+    }
+}
+
+fn formatted(payload: Payload) -> AnyView {
     match payload.decode() {
+        Decoded::Text(t) if t.len() <= MARKDOWN_MAX_BYTES => view! { <Markdown text=t/> }.into_any(),
         Decoded::Text(t) => view! { <LongText text=t class="payload-text"/> }.into_any(),
         Decoded::Json(v) => match messages::extract(&v) {
             Some(msgs) => view! { <Messages msgs=msgs/> }.into_any(),
-            None => {
-                let pretty = serde_json::to_string_pretty(&v).unwrap_or_else(|_| payload.raw().to_string());
-                view! { <LongText text=pretty class="payload-json"/> }.into_any()
-            }
+            None => view! { <JsonView value=v/> }.into_any(),
         },
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn remembered_raw(field: &str) -> bool {
+    storage().and_then(|s| s.get_item(&format!("canopy.raw.{field}")).ok().flatten()).as_deref() == Some("1")
+}
+
+fn remember_raw(field: &str, raw: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(&format!("canopy.raw.{field}"), if raw { "1" } else { "0" });
     }
 }
 
@@ -30,11 +81,8 @@ const SYSTEM_FOLD_CHARS: usize = 300;
 #[component]
 pub fn Messages(msgs: Vec<Message>) -> impl IntoView {
     // tool call id → tool name, so a result can say which call it answers
-    let call_names: std::collections::HashMap<String, String> = msgs
-        .iter()
-        .flat_map(|m| m.tool_calls())
-        .filter_map(|c| c.id.clone().map(|id| (id, c.name.clone())))
-        .collect();
+    let call_names: std::collections::HashMap<String, String> =
+        msgs.iter().flat_map(|m| m.tool_calls()).filter_map(|c| c.id.clone().map(|id| (id, c.name.clone()))).collect();
     let total = msgs.len();
     let hidden = if total > FOLD_AFTER { total - KEEP_RECENT } else { 0 };
     // a leading system prompt stays visible even when older turns are folded
@@ -73,7 +121,8 @@ pub fn Messages(msgs: Vec<Message>) -> impl IntoView {
 #[component]
 fn MessageBlock(msg: Message, names: StoredValue<std::collections::HashMap<String, String>>) -> impl IntoView {
     let role = if msg.role.is_empty() { "message".to_string() } else { msg.role.clone() };
-    let role_class = format!("message role-{}", role.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    let role_class =
+        format!("message role-{}", role.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
     let label = match &msg.name {
         Some(n) if !n.is_empty() => format!("{role} · {n}"),
         _ => role.clone(),

@@ -1,0 +1,120 @@
+//! Markdown rendered safely: parsed with pulldown-cmark, built as DOM nodes from a whitelist of
+//! tags, text only as text nodes; raw HTML in the source shows as text; links open in a new tab
+//! with `rel=noopener noreferrer` and only for http(s) and mailto; images are not fetched.
+
+use leptos::prelude::*;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Nesting beyond this is flattened into its parent: the builder never grows without bound.
+const MAX_DEPTH: usize = 48;
+
+#[component]
+pub fn Markdown(text: String) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = host.get() {
+            while let Some(child) = el.first_child() {
+                let _ = el.remove_child(&child);
+            }
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                render(&doc, &el, &text);
+            }
+        }
+    });
+    view! { <div class="markdown" node_ref=host></div> }
+}
+
+/// Only these addresses become links; everything else stays text.
+pub fn safe_href(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
+}
+
+fn render(doc: &web_sys::Document, root: &web_sys::Element, text: &str) {
+    let mut stack: Vec<web_sys::Element> = vec![root.clone()];
+    let append_text = |parent: &web_sys::Element, s: &str| {
+        let node = doc.create_text_node(s);
+        let _ = parent.append_child(&node);
+    };
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    for ev in Parser::new_ext(text, opts) {
+        let Some(top) = stack.last().cloned() else { break };
+        match ev {
+            Event::Start(tag) => {
+                let (name, href) = match &tag {
+                    Tag::Paragraph => ("p", None),
+                    Tag::Heading { level, .. } => (
+                        match level {
+                            HeadingLevel::H1 => "h3",
+                            HeadingLevel::H2 => "h4",
+                            _ => "h5",
+                        },
+                        None,
+                    ),
+                    Tag::BlockQuote(_) => ("blockquote", None),
+                    Tag::CodeBlock(_) => ("pre", None),
+                    Tag::List(Some(_)) => ("ol", None),
+                    Tag::List(None) => ("ul", None),
+                    Tag::Item => ("li", None),
+                    Tag::Emphasis => ("em", None),
+                    Tag::Strong => ("strong", None),
+                    Tag::Strikethrough => ("del", None),
+                    Tag::Link { dest_url, .. } => ("a", Some(dest_url.to_string())),
+                    // images are shown as their alt text and address, never fetched
+                    Tag::Image { dest_url, .. } => {
+                        append_text(&top, &format!("[image: {dest_url}] "));
+                        ("span", None)
+                    }
+                    Tag::Table(_) => ("table", None),
+                    Tag::TableHead => ("thead", None),
+                    Tag::TableRow => ("tr", None),
+                    Tag::TableCell => ("td", None),
+                    _ => ("span", None),
+                };
+                if stack.len() > MAX_DEPTH {
+                    stack.push(top.clone()); // keep Start/End balanced without nesting deeper
+                    continue;
+                }
+                let Ok(el) = doc.create_element(name) else { continue };
+                if let Some(h) = href {
+                    if safe_href(&h) {
+                        let _ = el.set_attribute("href", &h);
+                        let _ = el.set_attribute("target", "_blank");
+                        let _ = el.set_attribute("rel", "noopener noreferrer");
+                    } else {
+                        let _ = el.set_attribute("title", &format!("not a web address: {h}"));
+                    }
+                }
+                let _ = top.append_child(&el);
+                stack.push(el);
+            }
+            Event::End(TagEnd::CodeBlock) | Event::End(_) => {
+                if stack.len() > 1 {
+                    stack.pop();
+                }
+            }
+            Event::Text(t) => append_text(&top, &t),
+            Event::Code(t) => {
+                if let Ok(code) = doc.create_element("code") {
+                    code.set_text_content(Some(&t));
+                    let _ = top.append_child(&code);
+                }
+            }
+            // HTML in a trace is shown as the characters it is
+            Event::Html(t) | Event::InlineHtml(t) => append_text(&top, &t),
+            Event::SoftBreak => append_text(&top, "\n"),
+            Event::HardBreak => {
+                if let Ok(br) = doc.create_element("br") {
+                    let _ = top.append_child(&br);
+                }
+            }
+            Event::Rule => {
+                if let Ok(hr) = doc.create_element("hr") {
+                    let _ = top.append_child(&hr);
+                }
+            }
+            Event::TaskListMarker(done) => append_text(&top, if done { "☑ " } else { "☐ " }),
+            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => append_text(&top, &t),
+        }
+    }
+}

@@ -143,10 +143,33 @@ fn url_param() -> Option<String> {
     params.get("url").filter(|u| !u.trim().is_empty())
 }
 
+/// `#trace=<id>&obs=<key>` from a copied link: what to select once the data is loaded.
+fn deep_link_target() -> Option<(String, Option<String>)> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(hash.trim_start_matches('#')).ok()?;
+    Some((params.get("trace")?, params.get("obs")))
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    let pending = StoredValue::new(deep_link_target());
+    // once the data holding the linked trace has loaded, select it (and the linked observation)
+    Effect::new(move |_| {
+        state.generation.track();
+        let Some((trace_id, obs_key)) = pending.get_value() else { return };
+        let found = state.data.with_untracked(|d| {
+            let ti = d.traces.iter().position(|t| t.id == trace_id)?;
+            let t = &d.traces[ti];
+            Some((ti, obs_key.as_deref().and_then(|k| t.tree.find_key(&t.observations, k))))
+        });
+        if let Some((ti, obs)) = found {
+            state.trace.set(Some(ti));
+            state.selected.set(obs);
+            pending.set_value(None);
+        }
+    });
     if let Some(url) = url_param() {
         state.load_url(url);
     }

@@ -250,6 +250,11 @@ pub fn write(set: &TraceSet, note: Option<&str>) -> String {
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
+/// One observation in the Canopy format, pretty-printed (for "copy as JSON").
+pub fn observation_json(o: &Observation) -> String {
+    serde_json::to_string_pretty(&write_obs(o)).unwrap_or_default()
+}
+
 fn write_trace(t: &Trace) -> WTrace {
     WTrace {
         id: t.id.clone(),

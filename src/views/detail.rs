@@ -3,7 +3,8 @@
 use crate::app::AppState;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::{format_cost, format_tokens};
-use crate::model::{AttrValue, Attribute, Decoded, Level, Observation, Trace, TraceSet};
+use crate::model::{facts, AttrValue, Attribute, Decoded, Kind, Level, Observation, Trace, TraceSet};
+use crate::views::copy::CopyButton;
 use crate::views::kind_class;
 use crate::views::payload::{LongText, PayloadView};
 use leptos::prelude::*;
@@ -20,7 +21,7 @@ pub fn Detail() -> impl IntoView {
                     let t = ti.and_then(|i| d.traces.get(i));
                     match (t, sel) {
                         (Some(t), Some(i)) => match t.observations.get(i as usize) {
-                            Some(o) => observation_view(d, t, o).into_any(),
+                            Some(o) => observation_view(d, t, o, i).into_any(),
                             None => view! { <p class="hint">"Select an observation."</p> }.into_any(),
                         },
                         (Some(t), None) => trace_view(t).into_any(),
@@ -52,7 +53,17 @@ fn section(title: &'static str, body: impl IntoView + 'static) -> impl IntoView 
     }
 }
 
-fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
+fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl IntoView {
+    let key = t.tree.key(&t.observations, idx);
+    let link = deep_link(&t.id, &key);
+    let json = crate::import::canopy::observation_json(o);
+    let kind_panel = kind_panel(t, o, idx);
+    let (input_title, output_title) = match o.kind {
+        Kind::Tool => ("Arguments", "Result"),
+        Kind::Retriever | Kind::Reranker => ("Query", "Output"),
+        Kind::Embedding => ("Input text", "Output"),
+        _ => ("Input", "Output"),
+    };
     let start_offset = o.start_ns.saturating_sub(t.start_ns);
     let mut facts: Vec<(&'static str, String)> = vec![
         ("start", format!("{} (+{})", format_utc(o.start_ns), format_duration(start_offset))),
@@ -104,6 +115,14 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
             <div class="detail-title">
                 <span class=kind_class(o.kind)>{o.kind.label()}</span>
                 <h3>{o.name.clone()}</h3>
+            </div>
+            <div class="detail-copy">
+                <CopyButton what="observation id" text=o.id.clone()/>
+                <span class="copy-label">"id"</span>
+                <CopyButton what="observation as JSON" text=json/>
+                <span class="copy-label">"JSON"</span>
+                <CopyButton what="link" text=link/>
+                <span class="copy-label">"link"</span>
             </div>
             {(level != Level::Default || status.is_some())
                 .then(|| {
@@ -158,8 +177,9 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
                         },
                     )
                 })}
-            {o.input.clone().map(|p| section("Input", view! { <PayloadView payload=p field="input"/> }))}
-            {o.output.clone().map(|p| section("Output", view! { <PayloadView payload=p field="output"/> }))}
+            {kind_panel}
+            {o.input.clone().map(|p| section(input_title, view! { <PayloadView payload=p field="input"/> }))}
+            {o.output.clone().map(|p| section(output_title, view! { <PayloadView payload=p field="output"/> }))}
             {(!o.documents.is_empty())
                 .then(|| {
                     section(
@@ -173,7 +193,10 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation) -> impl IntoView {
                                         view! {
                                             <li>
                                                 {(!title.is_empty()).then(|| view! { <div class="doc-meta">{title}</div> })}
-                                                <LongText text=doc.content.clone().unwrap_or_default() class="doc-content"/>
+                                                <details class="doc-body">
+                                                    <summary>{preview(doc.content.as_deref().unwrap_or(""))}</summary>
+                                                    <LongText text=doc.content.clone().unwrap_or_default() class="doc-content"/>
+                                                </details>
                                                 {doc.metadata.clone().map(|m| view! { <div class="doc-meta">{m}</div> })}
                                             </li>
                                         }
@@ -245,5 +268,146 @@ fn attributes_table(attrs: &[Attribute]) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// First line of a document, for its folded summary.
+fn preview(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let cut: String = line.chars().take(140).collect();
+    if cut.len() < line.len() || text.lines().count() > 1 {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// A link that reopens this trace and observation: the page's own address (with its `?url=`),
+/// and the selection in the fragment.
+fn deep_link(trace_id: &str, key: &str) -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
+    let base = format!(
+        "{}{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    );
+    format!(
+        "{base}#trace={}&obs={}",
+        String::from(js_sys::encode_uri_component(trace_id)),
+        String::from(js_sys::encode_uri_component(key))
+    )
+}
+
+/// The panel only some kinds have: LLM facts and offered tools, reranker order, embedding sizes,
+/// and what an agent or chain did below it.
+fn kind_panel(t: &Trace, o: &Observation, idx: u32) -> Option<AnyView> {
+    match o.kind {
+        Kind::Generation => {
+            let f = facts::llm(o);
+            let mut rows: Vec<(String, String)> = Vec::new();
+            for (k, v) in [
+                ("temperature", &f.temperature),
+                ("max tokens", &f.max_tokens),
+                ("top p", &f.top_p),
+                ("finish reason", &f.finish_reason),
+            ] {
+                if let Some(v) = v {
+                    rows.push((k.to_string(), v.clone()));
+                }
+            }
+            if rows.is_empty() && f.tools.is_empty() {
+                return None;
+            }
+            let tools = f.tools;
+            Some(
+                section(
+                    "LLM call",
+                    view! {
+                        {(!rows.is_empty()).then(|| kv_table(rows))}
+                        {(!tools.is_empty())
+                            .then(|| {
+                                view! {
+                                    <div class="tools-offered">
+                                        <div class="hint">{format!("{} tool(s) offered", tools.len())}</div>
+                                        {tools
+                                            .into_iter()
+                                            .map(|t| {
+                                                view! {
+                                                    <details class="tool-def">
+                                                        <summary>
+                                                            <span class="tool-call-name">{t.name}</span>
+                                                            {t.description.map(|d| view! { <span class="hint">{format!(" — {d}")}</span> })}
+                                                        </summary>
+                                                        {t.parameters.map(|p| view! { <pre class="tool-call-args">{p}</pre> })}
+                                                    </details>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </div>
+                                }
+                            })}
+                    },
+                )
+                .into_any(),
+            )
+        }
+        Kind::Reranker => {
+            let before = facts::reranker_input(o);
+            if before.is_empty() {
+                return None;
+            }
+            let after: Vec<String> =
+                o.documents.iter().map(|d| d.content.clone().or_else(|| d.id.clone()).unwrap_or_default()).collect();
+            let list = |items: Vec<String>| {
+                view! { <ol class="rank-list">{items.into_iter().map(|i| view! { <li>{preview(&i)}</li> }).collect_view()}</ol> }
+            };
+            Some(
+                section(
+                    "Ranking (before → after)",
+                    view! {
+                        <div class="rerank">
+                            <div><div class="hint">"before"</div>{list(before)}</div>
+                            <div><div class="hint">"after"</div>{list(after)}</div>
+                        </div>
+                    },
+                )
+                .into_any(),
+            )
+        }
+        Kind::Embedding => {
+            let dims = facts::embedding_dimensions(o);
+            let mut rows = vec![];
+            if let Some(m) = &o.model {
+                rows.push(("model".to_string(), m.clone()));
+            }
+            if !dims.is_empty() {
+                rows.push(("vectors".into(), dims.len().to_string()));
+                rows.push(("dimensions".into(), dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")));
+            }
+            (!rows.is_empty()).then(|| section("Embedding", kv_table(rows)).into_any())
+        }
+        Kind::Agent | Kind::Chain | Kind::Span if t.tree.has_children(idx) => {
+            let s = facts::children(t, idx);
+            let mut rows = vec![
+                ("direct steps".to_string(), s.direct_children.to_string()),
+                ("all steps below".to_string(), s.descendants.to_string()),
+                (
+                    "by kind".to_string(),
+                    s.by_kind.iter().map(|(k, n)| format!("{n} {}", k.label())).collect::<Vec<_>>().join(", "),
+                ),
+            ];
+            if s.tokens > 0 {
+                rows.push(("tokens".into(), format_tokens(s.tokens)));
+            }
+            if s.cost_usd > 0.0 {
+                rows.push(("cost".into(), format_cost(s.cost_usd)));
+            }
+            if s.errors > 0 {
+                rows.push(("errors".into(), s.errors.to_string()));
+            }
+            Some(section("Below this step", kv_table(rows)).into_any())
+        }
+        _ => None,
     }
 }

@@ -139,6 +139,64 @@ try {
   server.stop();
 }
 
+/** A Langfuse export whose one generation has a ~20 MB output: JSON (100k records) or plain text. */
+function bigOutputFile(kind) {
+  const p = path.join(DATA, `big-output-${kind}.json`);
+  if (fs.existsSync(p)) return p;
+  const records = [];
+  for (let i = 0; i < 100_000; i++) records.push({ id: i, title: `Document ${i}`, text: 'lorem ipsum dolor sit amet '.repeat(6), score: (i % 97) / 97 });
+  const output = kind === 'json' ? JSON.stringify({ results: records }) : JSON.stringify('The quick brown fox jumps over the lazy dog. '.repeat(460_000));
+  const t = '2025-01-01T00:00:00.000Z';
+  const body = `{"trace":{"id":"big","name":"big-output","timestamp":"${t}"},"observations":[` +
+    `{"id":"root","type":"SPAN","name":"root","startTime":"${t}","endTime":"2025-01-01T00:00:02.000Z","parentObservationId":null},` +
+    `{"id":"gen","type":"GENERATION","name":"huge-output","startTime":"${t}","endTime":"2025-01-01T00:00:01.000Z","parentObservationId":"root","output":${output}}]}`;
+  fs.writeFileSync(p, body);
+  return p;
+}
+
+/** Time from clicking the observation to its output being drawn in the detail pane. */
+async function measureBigOutput(server, kind) {
+  const filePath = bigOutputFile(kind);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.fill('#url-input', server.dataUrl(filePath));
+    await page.click('#open-url');
+    await page.waitForSelector('.tree-row:has-text("huge-output")', { timeout: 120_000 });
+    const sel = kind === 'json' ? '.detail .json-row' : '.detail .payload-text';
+    const ms = await page.evaluate(async (sel) => {
+      const row = [...document.querySelectorAll('.tree-row')].find((r) => r.textContent.includes('huge-output'));
+      const t0 = performance.now();
+      row.click();
+      while (!document.querySelector(sel)) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      return performance.now() - t0;
+    }, sel);
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    return { kind, bytes: fs.statSync(filePath).size, ms, nodes };
+  } finally {
+    await browser.close();
+  }
+}
+
+const bigOutputs = [];
+if (!process.env.BENCH_SKIP_OUTPUT) {
+  const again = await serve(ROOT);
+  const srv = { url: `${again.url}dist/`, dataUrl: (p) => `${again.url}bench/data/${path.basename(p)}` };
+  try {
+    for (const kind of ['json', 'text']) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await measureBigOutput(srv, kind));
+      const r = { ...runs[0], ms: median(runs.map((x) => x.ms)) };
+      bigOutputs.push(r);
+      console.log(JSON.stringify(r));
+    }
+  } finally {
+    again.stop();
+  }
+}
+
 const mb = (b) => (b / 1e6).toFixed(1);
 const lines = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} MB RAM; ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`,
@@ -147,6 +205,10 @@ const lines = [
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}) | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
 ];
+if (bigOutputs.length) {
+  lines.push('', '| large output in the detail pane | file MB | click → drawn ms | DOM nodes after |', '|---|---:|---:|---:|');
+  for (const b of bigOutputs) lines.push(`| ${b.kind === 'json' ? '20 MB JSON output (100k records, JSON tree)' : '20 MB text output'} | ${mb(b.bytes)} | ${b.ms.toFixed(0)} | ${b.nodes} |`);
+}
 fs.writeFileSync(path.join(OUT, 'results.md'), lines.join('\n') + '\n');
 fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 1));
 console.log('\n' + lines.join('\n'));

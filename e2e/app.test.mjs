@@ -186,3 +186,26 @@ test('100,000 observations: the DOM stays bounded while scrolling to the end', a
   assert.ok((await page.locator('.tree-row').count()) < 80);
   assert.deepEqual(errors, []);
 });
+
+test('a deep link reopens the trace and observation; kind panels and the JSON tree show', async () => {
+  const { page, errors } = await open(`${server.url}?url=demo/agent-tools.json#trace=demo-agent-trace&obs=gen-plan`);
+  await page.waitForSelector('.detail .detail-title');
+  assert.match(await page.textContent('.detail .detail-title'), /plan/);
+  assert.match(await page.textContent('.detail'), /LLM call/);
+  assert.match(await page.textContent('.detail'), /temperature\s*0\.2/);
+  assert.match(await page.textContent('.detail .tools-offered'), /1 tool\(s\) offered\s*search_flights/);
+  // the tool's result is JSON: a tree with search
+  await page.click('.tree-row:has-text("search_flights")');
+  await page.waitForSelector('.detail .json-row');
+  assert.match(await page.textContent('.detail'), /Arguments/);
+  // search inside the result (the second JSON view; the first is the arguments)
+  await page.locator('.detail .json-search').nth(1).fill('FR 1882');
+  await page.waitForFunction(() => document.querySelectorAll('.detail .json-match-count')[1].textContent === '1/1');
+  assert.equal(await page.locator('.detail .json-row mark').count(), 1);
+  assert.equal(await page.textContent('.detail .json-row mark'), 'FR 1882');
+  // the agent step summarises what ran below it
+  await page.click('.tree-row:has-text("travel-agent")');
+  await page.waitForSelector('.detail .detail-title');
+  assert.match(await page.textContent('.detail'), /Below this step[\s\S]*all steps below\s*6/);
+  assert.deepEqual(errors, []);
+});

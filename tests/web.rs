@@ -199,3 +199,138 @@ async fn a_broken_file_reports_and_keeps_what_was_loaded() {
     assert!(!all(&root, ".tree-row").is_empty(), "the loaded trace is still shown");
     root.remove();
 }
+
+/// Every shared fixture, compiled in: the browser test cannot read the disk.
+const FIXTURES: &[(&str, &str)] = &[
+    ("autogen", include_str!("../../shared/fixtures/langfuse/autogen-2025-06-06.trace.json")),
+    ("beeai", include_str!("../../shared/fixtures/langfuse/beeai-2025-08-01.trace.json")),
+    ("google-adk", include_str!("../../shared/fixtures/langfuse/google-adk-2025-08-28.trace.json")),
+    ("langgraph", include_str!("../../shared/fixtures/langfuse/langgraph-js-2025-10-30.trace.json")),
+    ("llamaindex", include_str!("../../shared/fixtures/langfuse/llamaindex-2025-06-05.trace.json")),
+    ("pydantic-ai", include_str!("../../shared/fixtures/langfuse/pydantic-ai-2025-06-06.trace.json")),
+    ("qa-chatbot", include_str!("../../shared/fixtures/langfuse/qa-chatbot-scores.json")),
+    ("rag-otlp", include_str!("../../shared/fixtures/otlp/rag-earnings-agent.protobuf-json.json")),
+    ("spec-otlp", include_str!("../../shared/fixtures/otlp/spec-example.json")),
+    ("openinference", include_str!("../../shared/fixtures/openinference/openinference_client_span_tool_calls.json")),
+    ("genai", include_str!("../../shared/fixtures/openinference/otel_genai_client_span_tool_calls.json")),
+    ("jaeger", include_str!("../../shared/fixtures/jaeger/ui_01.json")),
+    ("langsmith", include_str!("../../shared/fixtures/langsmith/langsmith_py_wrap_openai_stream.json")),
+];
+
+#[wasm_bindgen_test]
+async fn every_fixture_payload_renders_through_the_right_renderer() {
+    use canopy::model::{messages, Decoded};
+    use canopy::views::payload::PayloadView;
+    ensure_styles();
+    let mut message_payloads = 0;
+    let mut json_payloads = 0;
+    let mut text_payloads = 0;
+    for (name, body) in FIXTURES {
+        let set = canopy::import::load(name, body.as_bytes()).unwrap_or_else(|e| panic!("{e}")).set;
+        for o in set.traces.iter().flat_map(|t| &t.observations) {
+            for p in [&o.input, &o.output].into_iter().flatten() {
+                let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+                doc().body().unwrap().append_child(&root).unwrap();
+                let state = AppState::new();
+                let payload = p.clone();
+                let handle = leptos::mount::mount_to(root.clone(), move || {
+                    provide_context(state);
+                    view! { <PayloadView payload=payload field="test"/> }
+                });
+                settle().await;
+                match p.decode() {
+                    Decoded::Json(v) => match messages::extract(&v) {
+                        Some(msgs) => {
+                            message_payloads += 1;
+                            let blocks = all(&root, ".message");
+                            assert_eq!(blocks.len(), msgs.len(), "{name}/{}: one block per message", o.name);
+                            let roles: Vec<String> =
+                                all(&root, ".message-role").iter().map(|e| e.text_content().unwrap()).collect();
+                            for (m, r) in msgs.iter().zip(&roles) {
+                                assert!(r.starts_with(&m.role), "{name}/{}: role label {r} for {}", o.name, m.role);
+                            }
+                        }
+                        None => {
+                            json_payloads += 1;
+                            assert!(!all(&root, ".json-row").is_empty(), "{name}/{}: JSON tree rows", o.name);
+                        }
+                    },
+                    Decoded::Text(t) => {
+                        text_payloads += 1;
+                        let shown = root
+                            .query_selector(".markdown, .payload-text")
+                            .unwrap()
+                            .expect("a text view")
+                            .text_content()
+                            .unwrap();
+                        let first_word = t.split_whitespace().next().unwrap_or("");
+                        assert!(
+                            shown.contains(first_word.trim_matches(|c: char| !c.is_alphanumeric())),
+                            "{name}/{}",
+                            o.name
+                        );
+                    }
+                }
+                drop(handle);
+                root.remove();
+            }
+        }
+    }
+    assert!(message_payloads >= 20, "messages rendered: {message_payloads}");
+    assert!(json_payloads >= 5, "JSON trees rendered: {json_payloads}");
+    assert!(text_payloads >= 5, "texts rendered: {text_payloads}");
+}
+
+#[wasm_bindgen_test]
+async fn hostile_markdown_links_and_images_stay_inert() {
+    use canopy::views::payload::PayloadView;
+    let text = "Click [me](javascript:alert(1)) or [ok](https://example.com) <img src=x onerror=alert(2)> ![pic](https://tracker.example/p.png)\n\n<script>alert(3)</script>";
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let state = AppState::new();
+    let payload = canopy::model::Payload::from_text(text);
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(state);
+        view! { <PayloadView payload=payload field="hostile"/> }
+    });
+    settle().await;
+    let links = all(&root, "a");
+    assert_eq!(links.len(), 2, "two markdown links become anchors");
+    let hrefs: Vec<Option<String>> = links.iter().map(|a| a.get_attribute("href")).collect();
+    assert_eq!(hrefs, vec![None, Some("https://example.com".to_string())], "javascript: never becomes an href");
+    assert_eq!(links[1].get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    assert!(all(&root, "img, script, iframe, [onerror]").is_empty(), "no element from raw HTML, no image fetched");
+    let shown = root.text_content().unwrap();
+    assert!(shown.contains("<img src=x onerror=alert(2)>") && shown.contains("<script>alert(3)</script>"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn tool_results_link_to_their_calls_and_long_histories_fold() {
+    use canopy::views::payload::PayloadView;
+    let mut msgs = vec![serde_json::json!({"role": "system", "content": "rules"})];
+    for i in 0..10 {
+        msgs.push(serde_json::json!({"role": "user", "content": format!("question {i}")}));
+    }
+    msgs.push(serde_json::json!({"role": "assistant", "content": null, "tool_calls": [{"id": "c9", "function": {"name": "lookup", "arguments": "{}"}}]}));
+    msgs.push(serde_json::json!({"role": "tool", "tool_call_id": "c9", "content": "found"}));
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let state = AppState::new();
+    let payload = canopy::model::Payload::from_value(&serde_json::Value::Array(msgs));
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(state);
+        view! { <PayloadView payload=payload field="history"/> }
+    });
+    settle().await;
+    assert_eq!(all(&root, ".message-wrap").len(), 13);
+    assert_eq!(all(&root, ".message-wrap.folded").len(), 6, "13 turns: system + last 6 shown, 6 folded");
+    let toggle = root.query_selector(".fold-toggle").unwrap().unwrap();
+    assert_eq!(toggle.text_content().unwrap(), "Show 6 earlier messages");
+    let head = root.query_selector(".tool-result-head").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(head, "↩ result of lookup (c9)");
+    toggle.unchecked_ref::<web_sys::HtmlElement>().click();
+    settle().await;
+    assert!(all(&root, ".message-wrap.folded").is_empty());
+    root.remove();
+}

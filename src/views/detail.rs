@@ -147,7 +147,10 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
                 })
                 .collect_view()}
             <dl class="facts">
-                {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                {facts
+                    .into_iter()
+                    .map(|(k, v)| view! { <dt>{k}</dt><dd><span>{v.clone()}</span><CopyButton what=k text=v/></dd> })
+                    .collect_view()}
             </dl>
             {usage.map(|rows| {
                 section(

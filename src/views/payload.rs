@@ -151,6 +151,7 @@ fn MessageBlock(msg: Message, names: StoredValue<std::collections::HashMap<Strin
 
 fn part_view(p: Part, names: StoredValue<std::collections::HashMap<String, String>>) -> AnyView {
     match p {
+        Part::Text(t) if t.len() <= MARKDOWN_MAX_BYTES => view! { <Markdown text=t/> }.into_any(),
         Part::Text(t) => view! { <LongText text=t class="message-text"/> }.into_any(),
         Part::Reasoning(t) => view! {
             <details class="reasoning">

@@ -7,6 +7,7 @@ pub mod layout;
 pub mod messages;
 pub mod payload;
 pub mod time;
+pub mod timeline;
 pub mod tree;
 pub mod units;
 

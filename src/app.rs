@@ -25,6 +25,17 @@ pub struct AppState {
     pub loading: RwSignal<Option<String>>,
     /// Remote images in messages load only after the user allows it (nothing leaves the tab unasked).
     pub allow_remote: RwSignal<bool>,
+    /// Collapsed observations of the shown trace: shared by the tree and the timeline.
+    pub collapsed: RwSignal<std::collections::HashSet<u32>>,
+    /// Which view the left pane shows.
+    pub view: RwSignal<MainView>,
+}
+
+/// The views of one trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MainView {
+    Tree,
+    Timeline,
 }
 
 impl AppState {
@@ -37,6 +48,8 @@ impl AppState {
             errors: RwSignal::new(Vec::new()),
             loading: RwSignal::new(None),
             allow_remote: RwSignal::new(false),
+            collapsed: RwSignal::new(std::collections::HashSet::new()),
+            view: RwSignal::new(MainView::Tree),
         }
     }
 

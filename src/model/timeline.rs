@@ -18,7 +18,12 @@ pub struct TimeMap {
 impl TimeMap {
     pub fn identity(start_ns: i64, end_ns: i64) -> TimeMap {
         let end = end_ns.max(start_ns + 1);
-        TimeMap { segments: vec![(start_ns, end, 0.0)], breaks: Vec::new(), break_width: 0.0, total: (end - start_ns) as f64 }
+        TimeMap {
+            segments: vec![(start_ns, end, 0.0)],
+            breaks: Vec::new(),
+            break_width: 0.0,
+            total: (end - start_ns) as f64,
+        }
     }
 
     /// Folds every stretch where nothing runs that is longer than `min_gap_ns` (and longer than
@@ -41,7 +46,8 @@ impl TimeMap {
         let end = covered.last().map(|c| c.1).unwrap_or(start + 1);
         let span = (end - start).max(1) as f64;
         let threshold = (min_gap_ns as f64).max(min_fraction * span);
-        let gaps: Vec<(i64, i64)> = covered.windows(2).map(|w| (w[0].1, w[1].0)).filter(|(a, b)| (b - a) as f64 > threshold).collect();
+        let gaps: Vec<(i64, i64)> =
+            covered.windows(2).map(|w| (w[0].1, w[1].0)).filter(|(a, b)| (b - a) as f64 > threshold).collect();
         if gaps.is_empty() {
             return TimeMap::identity(start, end);
         }
@@ -267,7 +273,12 @@ mod tests {
 
     #[test]
     fn self_time_subtracts_merged_children() {
-        let t = trace(&[("root", None, 0, 100), ("a", Some("root"), 10, 40), ("b", Some("root"), 30, 60), ("c", Some("root"), 80, 200)]);
+        let t = trace(&[
+            ("root", None, 0, 100),
+            ("a", Some("root"), 10, 40),
+            ("b", Some("root"), 30, 60),
+            ("c", Some("root"), 80, 200),
+        ]);
         let st = self_times(&t);
         // children cover 10..60 and 80..100 (clipped): 70 of 100
         assert_eq!(st[0], 30);
@@ -285,7 +296,8 @@ mod tests {
             ("b1", Some("b"), 35, 85),
         ]);
         let cp = critical_path(&t);
-        let names: Vec<&str> = t.observations.iter().zip(&cp).filter(|(_, on)| **on).map(|(o, _)| o.name.as_str()).collect();
+        let names: Vec<&str> =
+            t.observations.iter().zip(&cp).filter(|(_, on)| **on).map(|(o, _)| o.name.as_str()).collect();
         assert_eq!(names, vec!["root", "a", "b", "b1"]);
     }
 }

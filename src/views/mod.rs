@@ -7,6 +7,7 @@ pub mod json_view;
 pub mod markdown;
 pub mod payload;
 pub mod shell;
+pub mod timeline;
 pub mod trace_list;
 pub mod tree;
 

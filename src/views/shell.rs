@@ -1,9 +1,10 @@
 //! The page frame: toolbar (open file, open URL, demos), drop zone, error banner, warnings, layout.
 
-use crate::app::AppState;
+use crate::app::{AppState, MainView};
 use crate::source;
 use crate::views::detail::Detail;
 use crate::views::header::TraceHeader;
+use crate::views::timeline::TimelineView;
 use crate::views::trace_list::TraceList;
 use crate::views::tree::TreeView;
 use leptos::prelude::*;
@@ -97,8 +98,31 @@ pub fn Shell() -> impl IntoView {
                     <TraceList/>
                     <section class="trace-pane">
                         <TraceHeader/>
+                        <div class="view-tabs" role="tablist">
+                            <button
+                                class="tab"
+                                id="tab-tree"
+                                role="tab"
+                                class:active=move || state.view.get() == MainView::Tree
+                                on:click=move |_| state.view.set(MainView::Tree)
+                            >
+                                "Tree"
+                            </button>
+                            <button
+                                class="tab"
+                                id="tab-timeline"
+                                role="tab"
+                                class:active=move || state.view.get() == MainView::Timeline
+                                on:click=move |_| state.view.set(MainView::Timeline)
+                            >
+                                "Timeline"
+                            </button>
+                        </div>
                         <div class="split">
-                            <TreeView/>
+                            {move || match state.view.get() {
+                                MainView::Tree => view! { <TreeView/> }.into_any(),
+                                MainView::Timeline => view! { <TimelineView/> }.into_any(),
+                            }}
                             <Detail/>
                         </div>
                     </section>

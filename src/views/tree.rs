@@ -17,7 +17,7 @@ const MAX_INDENT_LEVELS: u32 = 40;
 #[component]
 pub fn TreeView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let collapsed = RwSignal::new(HashSet::<u32>::new());
+    let collapsed = state.collapsed;
     let filter_text = RwSignal::new(String::new());
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_h = RwSignal::new(600.0f64);

@@ -209,3 +209,50 @@ test('a deep link reopens the trace and observation; kind panels and the JSON tr
   assert.match(await page.textContent('.detail'), /Below this step[\s\S]*all steps below\s*6/);
   assert.deepEqual(errors, []);
 });
+
+test('timeline: zoom, reset, click to select, double-click to fit, shared collapse, idle gaps', async () => {
+  const { page, errors } = await open(`${server.url}?url=demo/agent-tools.json`);
+  await page.waitForSelector('.tree-row');
+  await page.click('#tab-timeline');
+  await page.waitForSelector('.timeline-canvas');
+  const windowText = () => page.textContent('.timeline-window');
+  assert.equal(await windowText(), '0ns – 6.1s');
+  const box = await page.locator('.timeline-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + 100);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -600);
+  await page.keyboard.up('Control');
+  await page.waitForFunction(() => document.querySelector('.timeline-window').textContent !== '0ns – 6.1s');
+  await page.focus('.timeline-canvas');
+  await page.keyboard.press('0');
+  await page.waitForFunction(() => document.querySelector('.timeline-window').textContent === '0ns – 6.1s');
+  // row 5 (in tree order) is "answer": axis 24 px + 5 rows of 22 px
+  const y = box.y + 24 + 5 * 22 + 11;
+  await page.mouse.click(box.x + box.width * 0.8, y);
+  await page.waitForFunction(() => /answer/.test(document.querySelector('.detail .detail-title')?.textContent ?? ''));
+  await page.mouse.dblclick(box.x + box.width * 0.8, y);
+  await page.waitForFunction(() => document.querySelector('.timeline-window').textContent.startsWith('3.3'));
+  // collapsing the root in the tree collapses the timeline too
+  assert.equal(await page.getAttribute('.timeline-canvas', 'data-rows'), '7');
+  await page.click('#tab-tree');
+  await page.click('#collapse-all');
+  await page.click('#tab-timeline');
+  await page.waitForSelector('.timeline-canvas');
+  assert.equal(await page.getAttribute('.timeline-canvas', 'data-rows'), '1');
+  // a 36 s trace with 120 ms of work: folding idle gaps keeps real-time labels
+  const t0 = 1_700_000_000_000_000_000n;
+  const span = (id, parent, s, e) => ({ traceId: '77777777777777777777777777777777', spanId: id, ...(parent ? { parentSpanId: parent } : {}), name: `burst-${id}`, startTimeUnixNano: String(t0 + s), endTimeUnixNano: String(t0 + e) });
+  const gappy = { resourceSpans: [{ scopeSpans: [{ spans: [
+    span('0000000000000001', null, 0n, 36_000_000_000n),
+    span('0000000000000002', '0000000000000001', 0n, 40_000_000n),
+    span('0000000000000003', '0000000000000001', 18_000_000_000n, 18_040_000_000n),
+    span('0000000000000004', '0000000000000001', 35_960_000_000n, 36_000_000_000n),
+  ] }] }] };
+  await dropFiles(page, [{ name: 'gappy.json', content: JSON.stringify(gappy) }]);
+  await page.waitForFunction(() => document.querySelector('.timeline-window').textContent === '0ns – 36s');
+  assert.equal(await page.getAttribute('.timeline-canvas', 'data-folded'), '0');
+  await page.click('#compress-gaps');
+  await page.waitForFunction(() => document.querySelector('.timeline-canvas').dataset.folded === '2');
+  assert.equal(await windowText(), '0ns – 36s', 'labels stay in real time');
+  assert.deepEqual(errors, []);
+});

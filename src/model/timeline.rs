@@ -156,8 +156,13 @@ pub fn tick_step(width_ns: f64, pixels: f64, min_px: f64) -> i64 {
 /// Each observation's own time: its duration minus the time covered by its children (their
 /// intervals merged and clipped to the parent). Running observations count up to the trace end.
 pub fn self_times(t: &Trace) -> Vec<i64> {
+    (0..t.observations.len() as u32).map(|i| self_time(t, i)).collect()
+}
+
+/// `self_times` for one observation: O(its children).
+pub fn self_time(t: &Trace, i: u32) -> i64 {
     let end_all = t.totals.end_ns.unwrap_or(t.start_ns);
-    (0..t.observations.len() as u32)
+    std::iter::once(i)
         .map(|i| {
             let o = &t.observations[i as usize];
             let (s, e) = (o.start_ns, o.end_ns.unwrap_or(end_all).max(o.start_ns));
@@ -183,7 +188,8 @@ pub fn self_times(t: &Trace) -> Vec<i64> {
             }
             (e - s - covered).max(0)
         })
-        .collect()
+        .next()
+        .unwrap_or(0)
 }
 
 /// The chain of observations that determined when the trace ended: from the latest-ending root,

@@ -69,6 +69,9 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
         ("start", format!("{} (+{})", format_utc(o.start_ns), format_duration(start_offset))),
         ("duration", o.duration_ns().map(format_duration).unwrap_or_else(|| "running (no end time)".into())),
     ];
+    if t.tree.has_children(idx) {
+        facts.push(("self time", format_duration(crate::model::timeline::self_time(t, idx))));
+    }
     if let Some(cs) = o.completion_start_ns {
         facts.push(("time to first token", format_duration(cs.saturating_sub(o.start_ns))));
     }

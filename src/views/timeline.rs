@@ -59,8 +59,14 @@ pub fn TimelineView() -> impl IntoView {
             let end_all = t.totals.end_ns.unwrap_or(t.start_ns + 1);
             let start = t.totals.start_ns.unwrap_or(t.start_ns).min(t.start_ns);
             if on {
-                let iv: Vec<(i64, i64)> =
-                    t.observations.iter().map(|o| (o.start_ns, o.end_ns.unwrap_or(end_all))).collect();
+                // idle = no leaf running: parents span their children's waits, so they do not count
+                let iv: Vec<(i64, i64)> = t
+                    .observations
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !t.tree.has_children(*i as u32))
+                    .map(|(_, o)| (o.start_ns, o.end_ns.unwrap_or(end_all)))
+                    .collect();
                 TimeMap::compressed(&iv, 1_000_000, 0.02, 0.04)
             } else {
                 TimeMap::identity(start, end_all)
@@ -248,6 +254,8 @@ pub fn TimelineView() -> impl IntoView {
                 <canvas
                     node_ref=canvas
                     class="timeline-canvas"
+                    data-rows=move || rows.with(Vec::len).to_string()
+                    data-folded=move || timemap.with(|m| m.breaks.len()).to_string()
                     tabindex="0"
                     on:wheel=move |ev: web_sys::WheelEvent| {
                         ev.prevent_default();

@@ -82,6 +82,14 @@ pub fn TreeView() -> impl IntoView {
             }
         }
     };
+    // a selection made elsewhere (timeline, deep link) is scrolled into view here too
+    Effect::new(move |_| {
+        if let Some(idx) = state.selected.get() {
+            if rows.with(|r| r.contains(&idx)) {
+                reveal(idx);
+            }
+        }
+    });
     let select = move |idx: u32| {
         state.selected.set(Some(idx));
         reveal(idx);

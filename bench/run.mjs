@@ -180,6 +180,57 @@ async function measureBigOutput(server, kind) {
   }
 }
 
+/** Timeline: draw time per frame while zooming and panning, in the page's own measure. */
+async function measureTimeline(server, n) {
+  const filePath = file(n);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.fill('#url-input', server.dataUrl(filePath));
+    await page.click('#open-url');
+    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    await page.click('#tab-timeline');
+    await page.waitForSelector('.timeline-canvas');
+    const box = await page.locator('.timeline-canvas').boundingBox();
+    await page.evaluate(() => { window.__canopyFrames = []; });
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.move(box.x + box.width * (0.2 + 0.6 * ((i * 37) % 10) / 10), box.y + 200);
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, i % 2 === 0 ? -240 : 200);
+      await page.keyboard.up('Control');
+    }
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.move(box.x + 600, box.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 600 + (i % 2 ? 150 : -150), box.y + 300 + (i % 2 ? 120 : -80), { steps: 4 });
+      await page.mouse.up();
+    }
+    const frames = await page.evaluate(() => window.__canopyFrames.slice());
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    frames.sort((a, b) => a - b);
+    const q = (p) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))];
+    return { observations: n, frames: frames.length, p50: q(0.5), p95: q(0.95), max: frames[frames.length - 1], nodes };
+  } finally {
+    await browser.close();
+  }
+}
+
+const timelines = [];
+if (!process.env.BENCH_SKIP_TIMELINE) {
+  const again = await serve(ROOT);
+  const srv = { url: `${again.url}dist/`, dataUrl: (p) => `${again.url}bench/data/${path.basename(p)}` };
+  try {
+    for (const n of (process.env.BENCH_TIMELINE_SIZES ?? '10000,100000').split(',').map(Number)) {
+      const r = await measureTimeline(srv, n);
+      timelines.push(r);
+      console.log(JSON.stringify(r));
+    }
+  } finally {
+    again.stop();
+  }
+}
+
 const bigOutputs = [];
 if (!process.env.BENCH_SKIP_OUTPUT) {
   const again = await serve(ROOT);
@@ -205,6 +256,10 @@ const lines = [
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}) | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
 ];
+if (timelines.length) {
+  lines.push('', '| timeline, zooming and panning | frames drawn | draw ms p50 | p95 | max | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
+  for (const t of timelines) lines.push(`| ${t.observations} observations | ${t.frames} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.max.toFixed(2)} | ${t.nodes} |`);
+}
 if (bigOutputs.length) {
   lines.push('', '| large output in the detail pane | file MB | click → drawn ms | DOM nodes after |', '|---|---:|---:|---:|');
   for (const b of bigOutputs) lines.push(`| ${b.kind === 'json' ? '20 MB JSON output (100k records, JSON tree)' : '20 MB text output'} | ${mb(b.bytes)} | ${b.ms.toFixed(0)} | ${b.nodes} |`);

@@ -196,6 +196,12 @@ pub fn TimelineView() -> impl IntoView {
         let total = timemap.with_untracked(|m| m.total);
         viewport.update(|v| *v = v.pan(v.width() * fraction, total));
     };
+    let center_on = move |x: f64| {
+        let (w, _) = size.get_untracked();
+        let total = timemap.with_untracked(|m| m.total);
+        let center = x / w * total;
+        viewport.update(|v| *v = v.pan(center - (v.start + v.end) / 2.0, total));
+    };
     let fit = move |idx: u32| {
         let span = state.data.with_untracked(|d| {
             let t = state.trace.get_untracked().and_then(|i| d.traces.get(i))?;
@@ -227,12 +233,12 @@ pub fn TimelineView() -> impl IntoView {
             </div>
             <div
                 class="timeline-overview"
-                on:mousedown=move |ev: web_sys::MouseEvent| {
-                    let (x, _) = local(&ev);
-                    let (w, _) = size.get_untracked();
-                    let total = timemap.with_untracked(|m| m.total);
-                    let center = x / w * total;
-                    viewport.update(|v| *v = v.pan(center - (v.start + v.end) / 2.0, total));
+                on:mousedown=move |ev: web_sys::MouseEvent| center_on(local(&ev).0)
+                on:mousemove=move |ev: web_sys::MouseEvent| {
+                    // dragging the window (any button held) keeps it under the pointer
+                    if ev.buttons() & 1 == 1 {
+                        center_on(local(&ev).0);
+                    }
                 }
             >
                 <canvas node_ref=overview class="overview-canvas"></canvas>

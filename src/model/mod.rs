@@ -8,6 +8,7 @@ pub mod messages;
 pub mod payload;
 pub mod time;
 pub mod timeline;
+pub mod tracelist;
 pub mod tree;
 pub mod units;
 

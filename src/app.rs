@@ -29,6 +29,21 @@ pub struct AppState {
     pub collapsed: RwSignal<std::collections::HashSet<u32>>,
     /// Which view the left pane shows.
     pub view: RwSignal<MainView>,
+    pub page: RwSignal<Page>,
+    /// Trace list state, kept while a trace is open so "back" finds it as it was.
+    pub list_query: RwSignal<String>,
+    pub list_sort: RwSignal<(crate::model::tracelist::Column, bool)>,
+    pub search_text: RwSignal<String>,
+}
+
+/// The pages of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    Traces,
+    Trace,
+    Sessions,
+    Session(String),
+    Scores,
 }
 
 /// The views of one trace.
@@ -50,7 +65,18 @@ impl AppState {
             allow_remote: RwSignal::new(false),
             collapsed: RwSignal::new(std::collections::HashSet::new()),
             view: RwSignal::new(MainView::Tree),
+            page: RwSignal::new(Page::Trace),
+            list_query: RwSignal::new(String::new()),
+            list_sort: RwSignal::new((crate::model::tracelist::Column::Start, false)),
+            search_text: RwSignal::new(String::new()),
         }
+    }
+
+    /// Opens a trace (and optionally one of its observations) in the trace page.
+    pub fn open_trace(&self, trace: usize, observation: Option<u32>) {
+        self.trace.set(Some(trace));
+        self.selected.set(observation);
+        self.page.set(Page::Trace);
     }
 
     pub fn push_error(&self, text: String) {
@@ -74,6 +100,7 @@ impl AppState {
                 if let Some(&first) = touched.first() {
                     self.trace.set(Some(first));
                     self.selected.set(None);
+                    self.page.set(Page::Trace);
                 }
             }
             Err(e) => self.push_error(e.to_string()),

@@ -19,6 +19,8 @@ const STYLES: &[&str] = &[
     include_str!("../style/shell.css"),
     include_str!("../style/tree.css"),
     include_str!("../style/detail.css"),
+    include_str!("../style/timeline.css"),
+    include_str!("../style/lists.css"),
 ];
 
 fn ensure_styles() {

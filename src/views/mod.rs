@@ -6,9 +6,12 @@ pub mod header;
 pub mod json_view;
 pub mod markdown;
 pub mod payload;
+pub mod scores_page;
+pub mod sessions_page;
 pub mod shell;
 pub mod timeline;
 pub mod trace_list;
+pub mod traces_page;
 pub mod tree;
 
 /// CSS class for a kind, shared by the tree badge and the detail header.

@@ -1,11 +1,14 @@
 //! The page frame: toolbar (open file, open URL, demos), drop zone, error banner, warnings, layout.
 
-use crate::app::{AppState, MainView};
+use crate::app::{AppState, MainView, Page};
 use crate::source;
 use crate::views::detail::Detail;
 use crate::views::header::TraceHeader;
+use crate::views::scores_page::ScoresPage;
+use crate::views::sessions_page::{SessionPage, SessionsPage};
 use crate::views::timeline::TimelineView;
 use crate::views::trace_list::TraceList;
+use crate::views::traces_page::TracesPage;
 use crate::views::tree::TreeView;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -94,42 +97,79 @@ pub fn Shell() -> impl IntoView {
             </header>
             <ErrorBanner/>
             <Show when=has_traces fallback=|| view! { <Welcome/> }>
+                <Nav/>
+                {move || match state.page.get() {
+                    Page::Traces => view! { <TracesPage/> }.into_any(),
+                    Page::Sessions => view! { <SessionsPage/> }.into_any(),
+                    Page::Session(id) => view! { <SessionPage id=id/> }.into_any(),
+                    Page::Scores => view! { <ScoresPage/> }.into_any(),
+                    Page::Trace => view! {
                 <main class="workspace">
-                    <TraceList/>
-                    <section class="trace-pane">
-                        <TraceHeader/>
-                        <div class="view-tabs" role="tablist">
-                            <button
-                                class="tab"
-                                id="tab-tree"
-                                role="tab"
-                                class:active=move || state.view.get() == MainView::Tree
-                                on:click=move |_| state.view.set(MainView::Tree)
-                            >
-                                "Tree"
-                            </button>
-                            <button
-                                class="tab"
-                                id="tab-timeline"
-                                role="tab"
-                                class:active=move || state.view.get() == MainView::Timeline
-                                on:click=move |_| state.view.set(MainView::Timeline)
-                            >
-                                "Timeline"
-                            </button>
-                        </div>
-                        <div class="split">
-                            {move || match state.view.get() {
-                                MainView::Tree => view! { <TreeView/> }.into_any(),
-                                MainView::Timeline => view! { <TimelineView/> }.into_any(),
-                            }}
-                            <Detail/>
-                        </div>
-                    </section>
-                </main>
+                        <TraceList/>
+                        <section class="trace-pane">
+                            <TraceHeader/>
+                            <div class="view-tabs" role="tablist">
+                                <button
+                                    class="tab"
+                                    id="tab-tree"
+                                    role="tab"
+                                    class:active=move || state.view.get() == MainView::Tree
+                                    on:click=move |_| state.view.set(MainView::Tree)
+                                >
+                                    "Tree"
+                                </button>
+                                <button
+                                    class="tab"
+                                    id="tab-timeline"
+                                    role="tab"
+                                    class:active=move || state.view.get() == MainView::Timeline
+                                    on:click=move |_| state.view.set(MainView::Timeline)
+                                >
+                                    "Timeline"
+                                </button>
+                            </div>
+                            <div class="split">
+                                {move || match state.view.get() {
+                                    MainView::Tree => view! { <TreeView/> }.into_any(),
+                                    MainView::Timeline => view! { <TimelineView/> }.into_any(),
+                                }}
+                                <Detail/>
+                            </div>
+                        </section>
+                    </main>
+                    }.into_any(),
+                }}
             </Show>
             <div class="drop-overlay">"Drop trace files to open them"</div>
         </div>
+    }
+}
+
+/// Where you are among the loaded data: the trace list, sessions, scores, or one trace.
+#[component]
+fn Nav() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let count = move |f: fn(&crate::model::TraceSet) -> usize| state.data.with(f);
+    let tab = move |page: Page, id: &'static str, label: String| {
+        let p = page.clone();
+        let is = move || match (&state.page.get(), &p) {
+            (Page::Session(_), Page::Sessions) => true,
+            (a, b) => a == b,
+        };
+        view! {
+            <button class="tab" id=id class:active=is on:click=move |_| state.page.set(page.clone())>{label}</button>
+        }
+    };
+    view! {
+        <nav class="nav-tabs" aria-label="Views">
+            {move || tab(Page::Traces, "nav-traces", format!("Traces ({})", count(|d| d.traces.len())))}
+            {move || tab(Page::Sessions, "nav-sessions", format!("Sessions ({})", count(|d| d.sessions.len())))}
+            {move || tab(Page::Scores, "nav-scores", format!("Scores ({})", count(|d| crate::model::tracelist::score_names(d).len())))}
+            {move || {
+                let name = state.data.with(|d| state.trace.get().and_then(|i| d.traces.get(i)).map(|t| t.display_name().to_string()));
+                name.map(|n| tab(Page::Trace, "nav-trace", format!("Trace: {n}")))
+            }}
+        </nav>
     }
 }
 

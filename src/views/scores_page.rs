@@ -1,0 +1,80 @@
+//! Scores: one row per score name with count, types and sources, and its distribution (histogram
+//! with mean and median for numbers, counts for categories and booleans). Clicking a bar or a
+//! category filters the trace list to those traces.
+
+use crate::app::{AppState, Page};
+use crate::model::tracelist;
+use leptos::prelude::*;
+
+fn num(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[component]
+pub fn ScoresPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let stats = Memo::new(move |_| state.data.with(|d| tracelist::score_stats(d, 10)));
+    let filter_to = move |q: String| {
+        state.list_query.set(q);
+        state.page.set(Page::Traces);
+    };
+    view! {
+        <section class="scores-page">
+            <Show when=move || stats.with(Vec::is_empty)>
+                <p class="hint empty-note">"No scores in the loaded files."</p>
+            </Show>
+            {move || {
+                stats
+                    .get()
+                    .into_iter()
+                    .map(|st| {
+                        let name = st.name.clone();
+                        let max_bin = st.histogram.iter().map(|b| b.2).max().unwrap_or(1).max(1);
+                        let max_cat = st.categories.iter().map(|c| c.1).max().unwrap_or(1).max(1);
+                        let n_bins = st.histogram.len();
+                        view! {
+                            <div class="score-card">
+                                <div class="score-title">
+                                    <b>{st.name.clone()}</b>
+                                    <span class="hint">{format!(" {} score(s) · {} · {}", st.count, st.types.join("/"), st.sources.join(", "))}</span>
+                                    {st.mean.map(|m| view! { <span class="hint">{format!(" · mean {} · median {}", num(m), num(st.median.unwrap_or(m)))}</span> })}
+                                </div>
+                                <div class="histogram">
+                                    {st.histogram
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(k, &(lo, hi, c))| {
+                                            let name = name.clone();
+                                            let q = if k + 1 == n_bins { format!("{name}>={} {name}<={}", num(lo), num(hi)) } else { format!("{name}>={} {name}<{}", num(lo), num(hi)) };
+                                            view! {
+                                                <button class="bar" title=format!("{} – {}: {c}", num(lo), num(hi)) on:click=move |_| filter_to(q.clone())>
+                                                    <span class="bar-fill" style:height=format!("{}%", c as f64 / max_bin as f64 * 100.0)></span>
+                                                    <span class="bar-label">{num(lo)}</span>
+                                                </button>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                                <div class="categories">
+                                    {st.categories
+                                        .iter()
+                                        .map(|(cat, c)| {
+                                            let q = format!("{}={}", name, cat);
+                                            view! {
+                                                <button class="category" on:click=move |_| filter_to(q.clone())>
+                                                    <span class="cat-fill" style:width=format!("{}%", *c as f64 / max_cat as f64 * 100.0)></span>
+                                                    <span class="cat-label">{format!("{cat}: {c}")}</span>
+                                                </button>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </section>
+    }
+}

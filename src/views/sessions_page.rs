@@ -1,0 +1,184 @@
+//! Sessions: the list of conversations, and one session read like the conversation it was —
+//! each trace a turn with the user's input and the final output, gaps between turns, its tree on
+//! demand, and a timeline of the whole session.
+
+use crate::app::{AppState, Page};
+use crate::model::messages;
+use crate::model::time::{format_duration, format_utc};
+use crate::model::tracelist;
+use crate::model::units::{format_cost, format_tokens};
+use crate::model::{Decoded, Payload, TraceSet};
+use leptos::prelude::*;
+
+const PREVIEW_CHARS: usize = 400;
+
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sessions = Memo::new(move |_| state.data.with(tracelist::sessions));
+    view! {
+        <section class="sessions-page">
+            <Show when=move || sessions.with(Vec::is_empty)>
+                <p class="hint empty-note">"No sessions: none of the loaded traces carries a session id."</p>
+            </Show>
+            <div class="plain-table sessions-table">
+                <div class="tr head">
+                    <span class="td">"Session"</span><span class="td">"User"</span><span class="td">"Traces"</span>
+                    <span class="td">"First"</span><span class="td">"Duration"</span><span class="td">"Tokens"</span>
+                    <span class="td">"Cost"</span><span class="td">"Errors"</span><span class="td">"Scores"</span>
+                </div>
+                {move || {
+                    sessions
+                        .get()
+                        .into_iter()
+                        .map(|s| {
+                            let id = s.id.clone();
+                            let scores = s.scores.iter().map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(", ");
+                            view! {
+                                <div class="tr session-row" class:has-errors={s.errors > 0} on:click=move |_| state.page.set(Page::Session(id.clone()))>
+                                    <span class="td">{s.id.clone()}</span>
+                                    <span class="td">{s.user.clone().unwrap_or_default()}</span>
+                                    <span class="td">{s.traces.len().to_string()}</span>
+                                    <span class="td">{format_utc(s.first_ns)}</span>
+                                    <span class="td">{format_duration(s.duration_ns())}</span>
+                                    <span class="td">{format_tokens(s.tokens)}</span>
+                                    <span class="td">{format_cost(s.cost_usd)}</span>
+                                    <span class="td">{s.errors.to_string()}</span>
+                                    <span class="td">{scores}</span>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// The text a reader wants from a turn's payload: the last message of `role` if it holds chat
+/// messages, else the text itself, cut to a preview.
+fn preview(p: Option<&Payload>, role: &str) -> String {
+    let Some(p) = p else { return String::new() };
+    let text = match p.decode() {
+        Decoded::Text(t) => t,
+        Decoded::Json(v) => match messages::extract(&v) {
+            Some(msgs) => {
+                msgs.iter().rev().find(|m| m.role == role).or(msgs.last()).map(|m| m.text()).unwrap_or_default()
+            }
+            None => serde_json::to_string(&v).unwrap_or_default(),
+        },
+    };
+    let cut: String = text.chars().take(PREVIEW_CHARS).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+#[component]
+pub fn SessionPage(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let summary = Memo::new(move |_| state.data.with(|d| tracelist::sessions(d).into_iter().find(|s| s.id == id)));
+    move || {
+        let Some(s) = summary.get() else {
+            return view! { <p class="hint">"This session is not loaded."</p> }.into_any();
+        };
+        state.data.with(|d| session_view(d, s, state)).into_any()
+    }
+}
+
+fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> impl IntoView {
+    let span = s.duration_ns().max(1) as f64;
+    let scores =
+        s.scores.iter().map(|sc| (sc.name.clone(), sc.value.display(), sc.comment.clone())).collect::<Vec<_>>();
+    let mut prev_end: Option<i64> = None;
+    let mut turns = Vec::new();
+    let mut bars = Vec::new();
+    for (n, &ti) in s.traces.iter().enumerate() {
+        let t = &d.traces[ti];
+        let end = t.totals.end_ns.unwrap_or(t.start_ns);
+        if let Some(pe) = prev_end {
+            let gap = t.start_ns - pe;
+            if gap > 0 {
+                turns.push(
+                    view! { <div class="turn-gap">{format!("⋯ {} later", format_duration(gap))}</div> }.into_any(),
+                );
+            }
+        }
+        prev_end = Some(prev_end.map_or(end, |p| p.max(end)));
+        let left = (t.start_ns - s.first_ns) as f64 / span * 100.0;
+        let width = ((end - t.start_ns) as f64 / span * 100.0).max(0.4);
+        bars.push(view! {
+            <div class="session-bar" class:has-errors={t.totals.errors > 0} style:left=format!("{left}%") style:width=format!("{width}%")
+                title=format!("turn {}: {} ({})", n + 1, t.display_name(), t.duration_ns().map(format_duration).unwrap_or_default())
+                on:click=move |_| state.open_trace(ti, None)></div>
+        }.into_any());
+        let turn_scores =
+            d.trace_scores(t).map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(" · ");
+        let steps: Vec<(u32, u32, String, String)> = t
+            .tree
+            .preorder
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    t.tree.depth[i as usize],
+                    t.observations[i as usize].kind.label().to_string(),
+                    t.observations[i as usize].name.clone(),
+                )
+            })
+            .take(500)
+            .collect();
+        turns.push(view! {
+            <div class="turn" class:has-errors={t.totals.errors > 0}>
+                <div class="turn-head">
+                    <span class="turn-no">{format!("Turn {}", n + 1)}</span>
+                    <span class="turn-name">{t.display_name().to_string()}</span>
+                    <span class="hint">{format_utc(t.start_ns)}</span>
+                    <span class="turn-metrics">
+                        {t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into())}
+                        {t.has_cost().then(|| format!(" · {}", format_cost(t.cost_usd())))}
+                        {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{format!("{} error(s)", t.totals.errors)}</span> })}
+                    </span>
+                    <button class="btn tiny" on:click=move |_| state.open_trace(ti, None)>"open"</button>
+                </div>
+                <div class="turn-user"><span class="message-role">"user"</span>{preview(t.input_payload(), "user")}</div>
+                <div class="turn-answer"><span class="message-role">"answer"</span>{preview(t.output_payload(), "assistant")}</div>
+                {(!turn_scores.is_empty()).then(|| view! { <div class="hint">{format!("scores: {turn_scores}")}</div> })}
+                <details class="turn-tree">
+                    <summary>{format!("{} steps", t.observations.len())}</summary>
+                    <ul>
+                        {steps
+                            .into_iter()
+                            .map(|(i, depth, kind, name)| view! {
+                                <li style:padding-left=format!("{}px", depth.min(30) * 14) on:click=move |_| state.open_trace(ti, Some(i))>
+                                    <span class=format!("kind kind-{kind}")>{kind.clone()}</span>" "{name}
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                </details>
+            </div>
+        }.into_any());
+    }
+    view! {
+        <section class="session-page">
+            <div class="trace-header">
+                <button class="btn small" on:click=move |_| state.page.set(Page::Sessions)>"← Sessions"</button>
+                <h2 class="trace-name">{format!(" Session {}", s.id)}</h2>
+                <div class="stats">
+                    <span class="stat"><span class="stat-label">"user"</span>{s.user.clone().unwrap_or_default()}</span>
+                    <span class="stat"><span class="stat-label">"turns"</span>{s.traces.len().to_string()}</span>
+                    <span class="stat"><span class="stat-label">"duration"</span>{format_duration(s.duration_ns())}</span>
+                    <span class="stat"><span class="stat-label">"tokens"</span>{format_tokens(s.tokens)}</span>
+                    <span class="stat"><span class="stat-label">"cost"</span>{format_cost(s.cost_usd)}</span>
+                    <span class="stat"><span class="stat-label">"errors"</span>{s.errors.to_string()}</span>
+                    {scores.into_iter().map(|(n, v, c)| view! { <span class="stat score-chip" title=c.unwrap_or_default()><span class="stat-label">{n}</span>{v}</span> }).collect_view()}
+                </div>
+                <div class="session-timeline" title="the whole session: one bar per turn">{bars}</div>
+            </div>
+            <div class="turns">{turns}</div>
+        </section>
+    }
+}

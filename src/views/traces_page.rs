@@ -1,0 +1,210 @@
+//! The trace list: every loaded trace as a sortable, filterable, virtualized table with a column
+//! per score name, and search across the content of every trace.
+
+use crate::app::AppState;
+use crate::model::layout::visible_window;
+use crate::model::time::{format_duration, format_utc};
+use crate::model::tracelist::{self, Column, ListQuery, ScoreIndex};
+use crate::model::units::{format_cost, format_tokens};
+use leptos::prelude::*;
+
+const ROW_H: f64 = 28.0;
+const SEARCH_LIMIT: usize = 200;
+
+fn header(c: &Column) -> String {
+    match c {
+        Column::Name => "Name".into(),
+        Column::Start => "Start".into(),
+        Column::Duration => "Duration".into(),
+        Column::Observations => "Obs.".into(),
+        Column::Tokens => "Tokens".into(),
+        Column::Cost => "Cost".into(),
+        Column::Errors => "Errors".into(),
+        Column::Session => "Session".into(),
+        Column::User => "User".into(),
+        Column::Tags => "Tags".into(),
+        Column::Score(n) => n.clone(),
+    }
+}
+
+fn width(c: &Column) -> u32 {
+    match c {
+        Column::Name => 240,
+        Column::Start => 190,
+        Column::Session | Column::User => 150,
+        Column::Tags => 140,
+        Column::Score(_) => 110,
+        _ => 80,
+    }
+}
+
+#[component]
+pub fn TracesPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let scroll_top = RwSignal::new(0.0f64);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let columns = Memo::new(move |_| {
+        let mut cols = vec![
+            Column::Name,
+            Column::Start,
+            Column::Duration,
+            Column::Observations,
+            Column::Tokens,
+            Column::Cost,
+            Column::Errors,
+            Column::Session,
+            Column::User,
+            Column::Tags,
+        ];
+        cols.extend(state.data.with(tracelist::score_names).into_iter().map(Column::Score));
+        cols
+    });
+    let rows = Memo::new(move |_| {
+        let q = ListQuery::parse(&state.list_query.get());
+        let (col, desc) = state.list_sort.get();
+        state.data.with(|d| {
+            let mut rows = tracelist::filter(d, &q);
+            tracelist::sort(d, &mut rows, &col, desc);
+            rows
+        })
+    });
+    let window = Memo::new(move |_| {
+        let h = scroller.get().map(|el| crate::views::tree::viewport_height(&el)).unwrap_or(600.0);
+        rows.with(|r| visible_window(scroll_top.get(), h, ROW_H, r.len()).map(|p| (p, r[p])).collect::<Vec<_>>())
+    });
+    let hits = Memo::new(move |_| {
+        let q = state.search_text.get();
+        state.data.with(|d| tracelist::search(d, &q, SEARCH_LIMIT))
+    });
+    let template =
+        move || columns.with(|cols| cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" "));
+
+    view! {
+        <section class="traces-page">
+            <div class="list-tools">
+                <input
+                    class="list-filter"
+                    type="search"
+                    placeholder="Filter: words, faithfulness<0.5, helpfulness=unhelpful, tag:prod, level:error, kind:tool, after:2025-01-01"
+                    prop:value=move || state.list_query.get()
+                    on:input=move |ev| {
+                        state.list_query.set(event_target_value(&ev));
+                        scroll_top.set(0.0);
+                    }
+                />
+                <span class="hint list-count">
+                    {move || format!("{} of {} traces", rows.with(Vec::len), state.data.with(|d| d.traces.len()))}
+                </span>
+                <input
+                    class="content-search"
+                    type="search"
+                    placeholder="Search inside every trace (inputs, outputs, attributes)"
+                    prop:value=move || state.search_text.get()
+                    on:input=move |ev| state.search_text.set(event_target_value(&ev))
+                />
+            </div>
+            <Show when=move || state.search_text.with(|s| s.trim().len() >= 2)>
+                <div class="search-hits">
+                    <div class="hint">
+                        {move || hits.with(|(h, total)| if *total > h.len() { format!("{total} hits, first {} shown", h.len()) } else { format!("{total} hits") })}
+                    </div>
+                    <ul>
+                        {move || {
+                            let (list, _) = hits.get();
+                            state.data.with_untracked(|d| {
+                                list.into_iter()
+                                    .map(|h| {
+                                        let tname = d.traces.get(h.trace).map(|t| t.display_name().to_string()).unwrap_or_default();
+                                        let oname = h.observation.and_then(|o| d.traces.get(h.trace)?.observations.get(o as usize)).map(|o| o.name.clone());
+                                        let (a, b) = h.at;
+                                        let (pre, mid, post) = (h.snippet[..a].to_string(), h.snippet[a..b].to_string(), h.snippet[b..].to_string());
+                                        let (t, o) = (h.trace, h.observation);
+                                        view! {
+                                            <li class="search-hit" on:click=move |_| state.open_trace(t, o)>
+                                                <span class="hit-where">{format!("{tname}{} · {}", oname.map(|n| format!(" › {n}")).unwrap_or_default(), h.field)}</span>
+                                                <span class="hit-snippet">{pre}<mark>{mid}</mark>{post}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                        }}
+                    </ul>
+                </div>
+            </Show>
+            <div class="table-scroll" node_ref=scroller on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))>
+                <div class="table-head" style:grid-template-columns=template>
+                    {move || {
+                        columns
+                            .get()
+                            .into_iter()
+                            .map(|c| {
+                                let col = c.clone();
+                                let label = header(&c);
+                                let arrow = move || {
+                                    let (sc, desc) = state.list_sort.get();
+                                    if sc == c { if desc { " ▼" } else { " ▲" } } else { "" }
+                                };
+                                view! {
+                                    <button
+                                        class="th"
+                                        title=format!("Sort by {label}")
+                                        on:click=move |_| {
+                                            state.list_sort.update(|(sc, desc)| {
+                                                if *sc == col {
+                                                    *desc = !*desc;
+                                                } else {
+                                                    *sc = col.clone();
+                                                    *desc = !matches!(col, Column::Name | Column::Session | Column::User | Column::Tags);
+                                                }
+                                            })
+                                        }
+                                    >
+                                        {label.clone()}{arrow}
+                                    </button>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+                <div class="spacer" style:height=move || format!("{}px", rows.with(Vec::len) as f64 * ROW_H)>
+                    <For
+                        each=move || window.get()
+                        key=|k| *k
+                        children=move |(pos, i)| {
+                            let cells = state.data.with_untracked(|d| {
+                                let t = &d.traces[i];
+                                let index = ScoreIndex::new(d);
+                                columns.get_untracked().iter().map(|c| match c {
+                                    Column::Name => t.display_name().to_string(),
+                                    Column::Start => format_utc(t.start_ns),
+                                    Column::Duration => t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
+                                    Column::Observations => t.observations.len().to_string(),
+                                    Column::Tokens => if t.totals.tokens > 0 { format_tokens(t.totals.tokens) } else { String::new() },
+                                    Column::Cost => if t.has_cost() { format_cost(t.cost_usd()) } else { String::new() },
+                                    Column::Errors => if t.totals.errors > 0 { t.totals.errors.to_string() } else { String::new() },
+                                    Column::Session => t.session_id.clone().unwrap_or_default(),
+                                    Column::User => t.user_id.clone().unwrap_or_default(),
+                                    Column::Tags => t.tags.join(", "),
+                                    Column::Score(n) => index.value(&t.id, n).map(|v| v.display()).unwrap_or_default(),
+                                }).collect::<Vec<String>>()
+                            });
+                            let errors = state.data.with_untracked(|d| d.traces[i].totals.errors > 0);
+                            view! {
+                                <div
+                                    class="tr"
+                                    class:has-errors=errors
+                                    style:top=format!("{}px", pos as f64 * ROW_H)
+                                    style:grid-template-columns=template
+                                    on:click=move |_| state.open_trace(i, None)
+                                >
+                                    {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" title=title>{c}</span> } }).collect_view()}
+                                </div>
+                            }
+                        }
+                    />
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -256,3 +256,63 @@ test('timeline: zoom, reset, click to select, double-click to fit, shared collap
   assert.equal(await windowText(), '0ns – 36s', 'labels stay in real time');
   assert.deepEqual(errors, []);
 });
+
+async function loadAllLangfuse() {
+  const ctx = await open();
+  const dir = path.join(SHARED, 'langfuse');
+  await dropFiles(ctx.page, fs.readdirSync(dir).sort().map((f) => fixture(`langfuse/${f}`)));
+  await ctx.page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 7);
+  return ctx;
+}
+
+const listNames = (page) => page.$$eval('.traces-page .tr', (rows) => rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((r) => r.querySelector('.td').textContent));
+
+test('trace list: sort by a column, filter by a score condition, back keeps the list, search opens an observation', async () => {
+  const { page, errors } = await loadAllLangfuse();
+  await page.click('#nav-traces');
+  await page.waitForSelector('.traces-page .tr');
+  assert.equal((await listNames(page)).length, 7);
+  await page.click('.th:has-text("Tokens")');
+  assert.deepEqual((await listNames(page)).slice(0, 2), ['beeai-framework-main', 'QA-Chatbot'], 'most tokens first');
+  await page.fill('.list-filter', 'hallucination<0.5');
+  await page.waitForFunction(() => document.querySelector('.list-count').textContent.startsWith('2 of 7'));
+  assert.deepEqual((await listNames(page)).sort(), ['beeai-framework-main', 'invocation [hello_app]']);
+  await page.click('.traces-page .tr:has-text("beeai-framework-main")');
+  await page.waitForSelector('.tree-row');
+  await page.click('#nav-traces');
+  await page.waitForSelector('.traces-page .tr');
+  assert.equal(await page.inputValue('.list-filter'), 'hallucination<0.5', 'the filter survives opening a trace');
+  assert.match(await page.textContent('.th:has-text("Tokens")'), /▼/);
+  await page.fill('.content-search', 'Barcelona');
+  await page.waitForSelector('.search-hit');
+  assert.match(await page.textContent('.search-hit mark'), /Barcelona/i);
+  // hits inside an observation ("trace › step") open that observation
+  await page.click('.search-hit:has-text("›") >> nth=0');
+  await page.waitForSelector('.detail .detail-title');
+  assert.match(await page.textContent('.trace-header'), /beeai/);
+  assert.deepEqual(errors, []);
+});
+
+test('sessions: the list, a session read as turns, a turn opens its trace; scores filter the list', async () => {
+  const { page, errors } = await loadAllLangfuse();
+  await page.click('#nav-sessions');
+  await page.click('.session-row:has-text("session_abc")');
+  await page.waitForSelector('.turn');
+  assert.equal(await page.locator('.turn').count(), 3);
+  assert.equal(await page.locator('.turn-gap').count(), 2);
+  assert.match(await page.textContent('.turn:nth-of-type(1) .turn-user'), /What is Langfuse\?/);
+  await page.click('.turn:has-text("autogen-chat-trace") button:has-text("open")');
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /autogen-chat-trace/);
+  // scores view: the toxicity=0 bar (2 traces) filters the list
+  await page.click('#nav-scores');
+  await page.waitForSelector('.score-card');
+  await page.click('.score-card:has-text("toxicity") .bar >> nth=0');
+  await page.waitForSelector('.traces-page .tr');
+  assert.match(await page.inputValue('.list-filter'), /^toxicity>=0 toxicity</);
+  await page.waitForFunction(() => document.querySelector('.list-count').textContent.startsWith('2 of 7'));
+  // score badges on tree rows
+  await page.click('.traces-page .tr >> nth=0');
+  await page.waitForSelector('.tree-row');
+  assert.deepEqual(errors, []);
+});

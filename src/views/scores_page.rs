@@ -40,7 +40,7 @@ pub fn ScoresPage() -> impl IntoView {
                                     <span class="hint">{format!(" {} score(s) · {} · {}", st.count, st.types.join("/"), st.sources.join(", "))}</span>
                                     {st.mean.map(|m| view! { <span class="hint">{format!(" · mean {} · median {}", num(m), num(st.median.unwrap_or(m)))}</span> })}
                                 </div>
-                                <div class="histogram">
+                                <div class="histogram" class:empty=st.histogram.is_empty()>
                                     {st.histogram
                                         .iter()
                                         .enumerate()

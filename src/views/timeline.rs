@@ -121,7 +121,7 @@ pub fn TimelineView() -> impl IntoView {
                 critical.with(|crit| {
                     state.data.with(|d| {
                         let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return };
-                        draw(&c, w, h, vp, top, rows, map, crit, selected, t);
+                        draw(&c, w, h, vp, top, rows, map, crit, selected, t, &d.scores);
                     })
                 })
             })
@@ -405,8 +405,10 @@ fn draw(
     critical: &[bool],
     selected: Option<u32>,
     t: &crate::model::Trace,
+    scores: &[crate::model::Score],
 ) {
     let Some(ctx) = context(c, w, h) else { return };
+    let scored: std::collections::HashSet<&str> = scores.iter().filter_map(|s| s.observation_id.as_deref()).collect();
     let text = css("--text", "#1d1f23");
     let muted = css("--muted", "#6b7079");
     let border = css("--border", "#dfe1e5");
@@ -455,6 +457,13 @@ fn draw(
                 ctx.set_stroke_style_str("#c62828");
                 ctx.set_line_width(2.0);
                 ctx.stroke_rect(bx, y + 4.0, bw, ROW_H - 8.0);
+            }
+            // scored observations get a dot at the bar's start, like the tree's badge
+            if scored.contains(o.id.as_str()) {
+                ctx.set_fill_style_str("#e67700");
+                ctx.begin_path();
+                let _ = ctx.arc(bx + 4.0, y + 4.0, 3.0, 0.0, std::f64::consts::TAU);
+                ctx.fill();
             }
             if critical.get(i as usize).copied().unwrap_or(false) {
                 ctx.set_fill_style_str("#f08c00");

@@ -274,6 +274,25 @@ fn TreeRow(
     let Some((name, kind, depth, has_children, duration, tokens, cost, level, sub_errors, model)) = row else {
         return ().into_any();
     };
+    // scores attached to this observation: a badge, with every score and comment on hover
+    let scores: Vec<String> = state.data.with_untracked(|d| {
+        let Some(t) = d.traces.get(trace) else { return Vec::new() };
+        let Some(o) = t.observations.get(idx as usize) else { return Vec::new() };
+        d.observation_scores(t, o)
+            .map(|s| match &s.comment {
+                Some(c) => format!("{}: {} — {c}", s.name, s.value.display()),
+                None => format!("{}: {}", s.name, s.value.display()),
+            })
+            .collect()
+    });
+    let badge = (!scores.is_empty()).then(|| {
+        let label = if scores.len() == 1 {
+            scores[0].split(" — ").next().unwrap_or("").to_string()
+        } else {
+            format!("{} scores", scores.len())
+        };
+        view! { <span class="score-badge" title=scores.join("\n")>{label}</span> }
+    });
     let indent = depth.min(MAX_INDENT_LEVELS) as f64 * 14.0 + 4.0;
     let deep = (depth > MAX_INDENT_LEVELS)
         .then(|| view! { <span class="depth-mark" title="depth">{format!("↳{depth}")}</span> });
@@ -308,6 +327,7 @@ fn TreeRow(
             <span class=kind_class(kind) title=kind.label()>{kind.label()}</span>
             <span class="row-name" title=name.clone()>{name.clone()}</span>
             {model.map(|m| view! { <span class="row-model">{m}</span> })}
+            {badge}
             {(level == Level::Error).then(|| view! { <span class="err-mark" title="error">"error"</span> })}
             {(level != Level::Error && sub_errors > 0)
                 .then(|| view! { <span class="err-below" title="errors below">{format!("{sub_errors} err below")}</span> })}

@@ -231,6 +231,62 @@ if (!process.env.BENCH_SKIP_TIMELINE) {
   }
 }
 
+/** 100,000 traces of one span each: open the list, then scroll it step by step. */
+async function measureTraceList(server) {
+  const p = path.join(DATA, 'otlp-100k-traces.json');
+  if (!fs.existsSync(p)) {
+    const spans = [];
+    for (let i = 0; i < 100_000; i++) {
+      const start = 1_700_000_000_000_000_000n + BigInt(i) * 1_000_000_000n;
+      spans.push(JSON.stringify({ traceId: i.toString(16).padStart(32, '0'), spanId: '0000000000000001', name: `request-${i}`,
+        startTimeUnixNano: start.toString(), endTimeUnixNano: (start + BigInt(1_000_000 + (i % 977) * 1000)).toString(),
+        attributes: [{ key: 'session.id', value: { stringValue: `s-${i % 5000}` } }], status: i % 101 === 0 ? { code: 2 } : {} }));
+    }
+    fs.writeFileSync(p, `{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}`);
+  }
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.fill('#url-input', server.dataUrl(p));
+    await page.click('#open-url');
+    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    const t0 = Date.now();
+    await page.click('#nav-traces');
+    await page.waitForSelector('.traces-page .tr');
+    const openMs = Date.now() - t0;
+    const steps = await page.evaluate(async () => {
+      const el = document.querySelector('.table-scroll');
+      const out = [];
+      for (let i = 0; i < 120; i++) {
+        const t = performance.now();
+        el.scrollTop += 700 + (i % 7) * 2000;
+        el.dispatchEvent(new Event('scroll'));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        out.push(performance.now() - t);
+      }
+      return out;
+    });
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    steps.sort((a, b) => a - b);
+    return { openMs, p50: steps[60], p95: steps[114], nodes };
+  } finally {
+    await browser.close();
+  }
+}
+
+let traceList = null;
+if (!process.env.BENCH_SKIP_LIST) {
+  const again = await serve(ROOT);
+  const srv = { url: `${again.url}dist/`, dataUrl: (p) => `${again.url}bench/data/${path.basename(p)}` };
+  try {
+    traceList = await measureTraceList(srv);
+    console.log(JSON.stringify(traceList));
+  } finally {
+    again.stop();
+  }
+}
+
 const bigOutputs = [];
 if (!process.env.BENCH_SKIP_OUTPUT) {
   const again = await serve(ROOT);
@@ -259,6 +315,10 @@ const lines = [
 if (timelines.length) {
   lines.push('', '| timeline, zooming and panning | frames drawn | draw ms p50 | p95 | max | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
   for (const t of timelines) lines.push(`| ${t.observations} observations | ${t.frames} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.max.toFixed(2)} | ${t.nodes} |`);
+}
+if (traceList) {
+  lines.push('', '| trace list, 100,000 traces | open list ms | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|');
+  lines.push(`| sorted by start, 5,000 sessions | ${traceList.openMs} | ${traceList.p50.toFixed(1)} | ${traceList.p95.toFixed(1)} | ${traceList.nodes} |`);
 }
 if (bigOutputs.length) {
   lines.push('', '| large output in the detail pane | file MB | click → drawn ms | DOM nodes after |', '|---|---:|---:|---:|');

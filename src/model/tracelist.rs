@@ -238,6 +238,24 @@ pub fn sort(set: &TraceSet, rows: &mut [usize], col: &Column, descending: bool) 
     }
 }
 
+/// Each trace's value per score name (as `ScoreIndex::value`), computed once for the whole set so
+/// a list can show score columns without rescanning scores per row.
+pub fn score_table(set: &TraceSet) -> HashMap<String, HashMap<String, ScoreValue>> {
+    let index = ScoreIndex::new(set);
+    let mut out: HashMap<String, HashMap<String, ScoreValue>> = HashMap::new();
+    for (trace_id, scores) in &index.by_trace {
+        let mut names: Vec<&str> = scores.iter().map(|s| s.name.as_str()).collect();
+        names.dedup();
+        let row = out.entry(trace_id.to_string()).or_default();
+        for n in names {
+            if let Some(v) = index.value(trace_id, n) {
+                row.insert(n.to_string(), v);
+            }
+        }
+    }
+    out
+}
+
 /// Every score name, in first-seen order.
 pub fn score_names(set: &TraceSet) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -474,6 +492,27 @@ mod tests {
         assert_eq!(q.min_level, Some(Level::Warning));
         assert!(q.after_ns.is_some());
         assert_eq!(ListQuery::parse("x>=2").scores[0].op, Op::Ge);
+    }
+
+    #[test]
+    fn score_table_matches_the_index() {
+        let mut set = TraceSet::default();
+        for (i, v) in [0.2, 0.4].iter().enumerate() {
+            set.scores.push(Score {
+                id: i.to_string(),
+                name: "q".into(),
+                value: ScoreValue::Numeric(*v),
+                source: None,
+                comment: None,
+                trace_id: Some("t".into()),
+                observation_id: None,
+                session_id: None,
+                time_ns: None,
+            });
+        }
+        let table = score_table(&set);
+        assert_eq!(table["t"]["q"], ScoreValue::Numeric((0.2 + 0.4) / 2.0));
+        assert_eq!(ScoreIndex::new(&set).value("t", "q"), Some(table["t"]["q"].clone()));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::app::AppState;
 use crate::model::layout::visible_window;
 use crate::model::time::{format_duration, format_utc};
-use crate::model::tracelist::{self, Column, ListQuery, ScoreIndex};
+use crate::model::tracelist::{self, Column, ListQuery};
 use crate::model::units::{format_cost, format_tokens};
 use leptos::prelude::*;
 
@@ -72,6 +72,7 @@ pub fn TracesPage() -> impl IntoView {
         let h = scroller.get().map(|el| crate::views::tree::viewport_height(&el)).unwrap_or(600.0);
         rows.with(|r| visible_window(scroll_top.get(), h, ROW_H, r.len()).map(|p| (p, r[p])).collect::<Vec<_>>())
     });
+    let score_cells = Memo::new(move |_| state.data.with(tracelist::score_table));
     let hits = Memo::new(move |_| {
         let q = state.search_text.get();
         state.data.with(|d| tracelist::search(d, &q, SEARCH_LIMIT))
@@ -174,7 +175,6 @@ pub fn TracesPage() -> impl IntoView {
                         children=move |(pos, i)| {
                             let cells = state.data.with_untracked(|d| {
                                 let t = &d.traces[i];
-                                let index = ScoreIndex::new(d);
                                 columns.get_untracked().iter().map(|c| match c {
                                     Column::Name => t.display_name().to_string(),
                                     Column::Start => format_utc(t.start_ns),
@@ -186,7 +186,7 @@ pub fn TracesPage() -> impl IntoView {
                                     Column::Session => t.session_id.clone().unwrap_or_default(),
                                     Column::User => t.user_id.clone().unwrap_or_default(),
                                     Column::Tags => t.tags.join(", "),
-                                    Column::Score(n) => index.value(&t.id, n).map(|v| v.display()).unwrap_or_default(),
+                                    Column::Score(n) => score_cells.with_untracked(|sc| sc.get(&t.id).and_then(|m| m.get(n)).map(|v| v.display()).unwrap_or_default()),
                                 }).collect::<Vec<String>>()
                             });
                             let errors = state.data.with_untracked(|d| d.traces[i].totals.errors > 0);

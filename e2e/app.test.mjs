@@ -130,7 +130,7 @@ test('?url= opens a file on load; a missing one says so', async () => {
   assert.match(await page.textContent('.trace-header'), /rag-query/);
   const second = await open(`${server.url}?url=demo/no-such-file.json`);
   await second.page.waitForSelector('.error-banner');
-  assert.match(await second.page.textContent('.error-banner'), /no-such-file\.json: the server answered 404/);
+  assert.match(await second.page.textContent('.error-banner'), /no-such-file\.json: the server answered 404 Not Found: check the address/);
   assert.deepEqual(errors, []);
 });
 
@@ -315,4 +315,23 @@ test('sessions: the list, a session read as turns, a turn opens its trace; score
   await page.click('.traces-page .tr >> nth=0');
   await page.waitForSelector('.tree-row');
   assert.deepEqual(errors, []);
+});
+
+test('a URL on another origin that does not allow this page says CORS and what to do', async () => {
+  // a second static server on 127.0.0.1 without CORS headers, serving the shared fixtures
+  const other = await serve(SHARED);
+  try {
+    const { page, errors } = await open();
+    await page.fill('#url-input', `${other.url}otlp/spec-example.json`);
+    await page.click('#open-url');
+    await page.waitForSelector('.error-banner');
+    const text = await page.textContent('.error-banner');
+    assert.match(text, /CORS/);
+    assert.match(text, new RegExp(server.url.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(text, /Access-Control-Allow-Origin|download the file and drop it here/);
+    // the browser's own console error for the blocked request is expected; nothing else
+    assert.ok(errors.every((e) => /CORS|Access-Control|Failed to load resource|net::ERR_FAILED/.test(e)), errors.join('\n'));
+  } finally {
+    other.stop();
+  }
 });

@@ -143,7 +143,7 @@ impl AppState {
                     source::yield_to_browser().await;
                     self.load_bytes(&name, &bytes);
                 }
-                Err(e) => self.push_error(format!("{url}: {e}")),
+                Err(e) => self.push_error(format!("{}: {e}", source::advice::redact_url(&url))),
             }
             self.loading.set(None);
         });

@@ -2,7 +2,7 @@
 //!
 //! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter.
 //! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches.
-//! - `source` (wasm only): where bytes come from — file drop/picker, URL.
+//! - `source`: where bytes come from — file drop/picker and URLs (wasm only), failure advice (pure).
 //! - `views` (wasm only): Leptos components, one per file.
 //! - `app` (wasm only): the root component, load state and panic reporting.
 
@@ -11,7 +11,6 @@ pub mod model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-#[cfg(target_arch = "wasm32")]
 pub mod source;
 #[cfg(target_arch = "wasm32")]
 pub mod views;

@@ -1,0 +1,96 @@
+//! What to tell the user when fetching a trace fails: what happened and what to do about it.
+
+/// Advice for an HTTP error status from `url`.
+pub fn for_status(status: u16, url: &str) -> String {
+    let host = host_of(url);
+    match status {
+        401 => format!("{host} answered 401 Unauthorized: the address needs credentials (an API key or a login) that this request did not carry"),
+        403 => format!("{host} answered 403 Forbidden: the credentials were refused, or this file is not shared with you"),
+        404 => format!("{host} answered 404 Not Found: check the address (a typo, an expired link, or a wrong API path or version)"),
+        408 | 504 => format!("{host} answered {status}: the server timed out; try again, or ask for a smaller page of data"),
+        413 => format!("{host} answered 413: the response is too large for the server to send"),
+        429 => format!("{host} answered 429 Too Many Requests: the server is rate limiting; wait a minute and try again"),
+        500..=599 => format!("{host} answered {status}: the server failed; try again later or check its logs"),
+        _ => format!("{host} answered {status}"),
+    }
+}
+
+/// Advice for a request that failed before any answer came. Browsers hide the reason; from a
+/// different origin the usual one is CORS.
+pub fn for_network_failure(url: &str, page_origin: &str) -> String {
+    let host = host_of(url);
+    let cross_origin = origin_of(url).is_some_and(|o| o != page_origin);
+    if cross_origin {
+        format!(
+            "no answer could be read from {host}. If the server is up, it most likely does not allow this page ({page_origin}) to read it (CORS): allow that origin on the server (for Phoenix set PHOENIX_ALLOWED_ORIGINS, for a file host add an Access-Control-Allow-Origin header), or download the file and drop it here"
+        )
+    } else {
+        format!("no answer could be read from {host}: the server may be down or unreachable from this browser")
+    }
+}
+
+/// `https://host:port` of an absolute address, `None` for relative ones.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host); // never echo credentials
+    Some(format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+}
+
+/// The host of an address for messages (credentials and query stripped), or the address itself.
+pub fn host_of(url: &str) -> String {
+    match url.trim().split_once("://") {
+        Some((_, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+            host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host).to_string()
+        }
+        None => "the server".to_string(),
+    }
+}
+
+/// An address safe to show: without `user:password@` and without the query (which may hold keys).
+pub fn redact_url(url: &str) -> String {
+    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    match no_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, String::new()));
+            let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+            let q = if url.contains('?') { "?…" } else { "" };
+            format!("{scheme}://{host}{path}{q}")
+        }
+        None => no_query.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_say_what_to_do() {
+        assert!(for_status(401, "https://cloud.langfuse.com/api/public/traces").contains("needs credentials"));
+        assert!(for_status(404, "https://x.example/t.json").starts_with("x.example answered 404"));
+        assert!(for_status(429, "https://x.example/").contains("wait a minute"));
+        assert!(for_status(503, "https://x.example/").contains("server failed"));
+    }
+
+    #[test]
+    fn cross_origin_failures_explain_cors() {
+        let m = for_network_failure("http://127.0.0.1:6006/v1/projects", "http://127.0.0.1:8080");
+        assert!(
+            m.contains("CORS") && m.contains("PHOENIX_ALLOWED_ORIGINS") && m.contains("http://127.0.0.1:8080"),
+            "{m}"
+        );
+        let same = for_network_failure("http://127.0.0.1:8080/demo/x.json", "http://127.0.0.1:8080");
+        assert!(!same.contains("CORS"));
+    }
+
+    #[test]
+    fn secrets_never_reach_messages() {
+        assert_eq!(host_of("https://pk:sk@cloud.langfuse.com/api"), "cloud.langfuse.com");
+        assert_eq!(redact_url("https://pk:sk@host/a/b.json?token=abc"), "https://host/a/b.json?…");
+        assert!(!for_status(401, "https://pk:sk@host/x").contains("sk"));
+        assert_eq!(origin_of("HTTPS://Host:8443/x"), Some("https://host:8443".into()));
+        assert_eq!(origin_of("demo/x.json"), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! Browser side of sources: reading dropped or picked files, fetching URLs.
+
+use super::advice;
+use js_sys::Uint8Array;
+use thiserror::Error;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Why bytes could not be obtained. Shown after the file name or address.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SourceError {
+    #[error("the browser could not read the file ({0})")]
+    Read(String),
+    /// No answer could be read; the text says what to do (usually CORS from another origin).
+    #[error("{0}")]
+    Network(String),
+    #[error("{0}")]
+    Status(String),
+    #[error("no answer within {0} s; the server is slow or unreachable")]
+    Timeout(u32),
+    #[error("not a web address Canopy can open: {0}")]
+    BadUrl(String),
+}
+
+/// A fetch that has not answered within this many seconds is abandoned.
+const FETCH_TIMEOUT_S: u32 = 120;
+
+/// Reads a whole file picked or dropped by the user.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, SourceError> {
+    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| SourceError::Read(js_text(&e)))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+/// Fetches `url` (absolute, or relative to the page) and returns a display name and the body.
+pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("javascript:") || lower.starts_with("data:text/html") || lower.is_empty() {
+        return Err(SourceError::BadUrl(url.to_string()));
+    }
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    // a request that hangs is cut after FETCH_TIMEOUT_S instead of leaving "Fetching…" forever
+    let controller = web_sys::AbortController::new().ok();
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    if let (Some(c), Some(w)) = (controller.clone(), web_sys::window()) {
+        let flag = timed_out.clone();
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+            flag.set(true);
+            c.abort();
+        });
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), FETCH_TIMEOUT_S as i32 * 1000);
+    }
+    let signal = controller.as_ref().map(|c| c.signal());
+    let failed = |timed_out: &std::rc::Rc<std::cell::Cell<bool>>| {
+        if timed_out.get() {
+            SourceError::Timeout(FETCH_TIMEOUT_S)
+        } else {
+            SourceError::Network(advice::for_network_failure(url, &origin))
+        }
+    };
+    let resp =
+        gloo_net::http::Request::get(url).abort_signal(signal.as_ref()).send().await.map_err(|_| failed(&timed_out))?;
+    if !resp.ok() {
+        return Err(SourceError::Status(advice::for_status(resp.status(), url)));
+    }
+    let bytes = resp.binary().await.map_err(|_| failed(&timed_out))?;
+    Ok((name_of_url(url), bytes))
+}
+
+/// The last path segment of an address, for messages ("…/traces/run.json" → "run.json").
+pub fn name_of_url(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    match path.trim_end_matches('/').rsplit('/').next() {
+        Some(last) if !last.is_empty() => last.to_string(),
+        _ => url.to_string(),
+    }
+}
+
+/// The files of a drop or picker event, as a plain list.
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// Lets the browser paint (e.g. a "loading" message) before a long synchronous step.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+fn js_text(v: &wasm_bindgen::JsValue) -> String {
+    v.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| v.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}

@@ -631,3 +631,30 @@ fn otlp_dropped_values_and_langfuse_trace_names() {
     let links = set.traces[0].observations[0].attribute("otel.links").unwrap().display();
     assert!(links.contains("span_id: b7ad6b7169203331") && links.contains("reason: retry"), "{links}");
 }
+
+#[test]
+fn real_phoenix_responses_from_both_endpoints_join_without_duplicates() {
+    // captured from a real Phoenix 20.26.1 after sending 3 spans (agent → LLM, tool with an error)
+    let (format, spans) = open(own("phoenix/real-phoenix-20.26-spans-page.json"));
+    assert_eq!(format, Format::PhoenixSpans);
+    let (format, otlp) = open(own("otlp/real-phoenix-20.26-otlpv1-page.json"));
+    assert_eq!(format, Format::OtlpSpans);
+    for set in [&spans, &otlp] {
+        let t = &set.traces[0];
+        assert_eq!(t.observations.len(), 3);
+        assert_eq!(t.tree.roots.len(), 1);
+        assert_eq!(t.totals.tokens, 17);
+        assert_eq!(t.totals.errors, 1);
+        assert_eq!(t.session_id.as_deref(), Some("sess-real-1"));
+        let tool = t.observations.iter().find(|o| o.kind == Kind::Tool).unwrap();
+        assert_eq!(tool.tool_name.as_deref(), Some("web_search"));
+        assert!(tool.events.iter().any(|e| e.is_exception()));
+        let llm = t.observations.iter().find(|o| o.kind == Kind::Generation).unwrap();
+        assert_eq!(llm.model.as_deref(), Some("gpt-4o-mini"));
+    }
+    let mut set = spans;
+    set.merge(otlp);
+    assert_eq!(set.traces.len(), 1);
+    assert_eq!(set.traces[0].observations.len(), 3, "the same spans from two endpoints are kept once");
+    assert!(set.warnings.iter().all(|w| !w.message.contains("repeat an id")), "{:?}", set.warnings);
+}

@@ -399,7 +399,23 @@ impl Trace {
     /// Takes in another part of the same trace: its observations, and whatever it knows that this
     /// part did not. The tree must be rebuilt afterwards (`TraceSet::merge` does).
     fn absorb(&mut self, other: Trace) {
-        self.observations.extend(other.observations);
+        // The same span loaded twice (one file dropped again, or two API endpoints) is kept once:
+        // same id and name, starts within 1 ms (endpoints round times differently).
+        let mut seen: std::collections::HashMap<(&str, &str), Vec<i64>> = std::collections::HashMap::new();
+        for o in &self.observations {
+            seen.entry((o.id.as_str(), o.name.as_str())).or_default().push(o.start_ns);
+        }
+        let keep: Vec<bool> = other
+            .observations
+            .iter()
+            .map(|o| {
+                !seen
+                    .get(&(o.id.as_str(), o.name.as_str()))
+                    .is_some_and(|starts| starts.iter().any(|s| (s - o.start_ns).abs() <= 1_000_000))
+            })
+            .collect();
+        drop(seen);
+        self.observations.extend(other.observations.into_iter().zip(keep).filter(|(_, k)| *k).map(|(o, _)| o));
         self.reported_cost_usd = self.reported_cost_usd.or(other.reported_cost_usd);
         self.name = self.name.take().or(other.name);
         self.session_id = self.session_id.take().or(other.session_id);

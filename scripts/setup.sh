@@ -36,6 +36,16 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
     cargo install -q --locked "trunk@$TRUNK_VERSION"
 fi
 
+# A real Phoenix for the API tests (pinned), in a git-ignored virtualenv.
+PHOENIX_VERSION=20.26.1
+if [ "$(cat .tools/phoenix/.installed 2>/dev/null)" != "$PHOENIX_VERSION" ]; then
+  log "installing Arize Phoenix $PHOENIX_VERSION for the API tests (about a minute)"
+  rm -rf .tools/phoenix
+  python3 -m venv .tools/phoenix
+  .tools/phoenix/bin/pip install -q --disable-pip-version-check "arize-phoenix==$PHOENIX_VERSION" >/dev/null
+  echo "$PHOENIX_VERSION" > .tools/phoenix/.installed
+fi
+
 if [ -f e2e/package-lock.json ]; then
   if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     log "installing e2e node packages (playwright-core, binaryen)"

@@ -34,6 +34,10 @@ pub struct AppState {
     pub list_query: RwSignal<String>,
     pub list_sort: RwSignal<(crate::model::tracelist::Column, bool)>,
     pub search_text: RwSignal<String>,
+    /// Set by the Cancel button; a paged API load checks it between pages.
+    pub cancel: RwSignal<bool>,
+    /// The Connect dialog is open.
+    pub connect_open: RwSignal<bool>,
 }
 
 /// The pages of the app.
@@ -69,6 +73,8 @@ impl AppState {
             list_query: RwSignal::new(String::new()),
             list_sort: RwSignal::new((crate::model::tracelist::Column::Start, false)),
             search_text: RwSignal::new(String::new()),
+            cancel: RwSignal::new(false),
+            connect_open: RwSignal::new(false),
         }
     }
 
@@ -146,6 +152,82 @@ impl AppState {
                 Err(e) => self.push_error(format!("{}: {e}", source::advice::redact_url(&url))),
             }
             self.loading.set(None);
+        });
+    }
+}
+
+impl AppState {
+    /// Loads a Phoenix project's spans page by page, merging each page as it arrives (traces split
+    /// across pages join up), with progress, a limit and Cancel. The key stays in this call.
+    pub fn load_phoenix(self, client: source::phoenix::Phoenix, project: source::phoenix::Project, max_spans: usize) {
+        const PAGE: usize = 1000;
+        self.cancel.set(false);
+        leptos::task::spawn_local(async move {
+            let host = source::advice::host_of(&client.host);
+            let label = format!("phoenix:{}/{}", host, project.name);
+            let (mut cursor, mut pages, mut spans, mut bytes) = (None::<String>, 0usize, 0usize, 0usize);
+            let mut first_trace = None;
+            loop {
+                if self.cancel.get_untracked() {
+                    self.push_error(format!(
+                        "{label}: cancelled after {pages} page(s), {spans} spans; what was loaded stays"
+                    ));
+                    break;
+                }
+                self.loading.set(Some(format!(
+                    "Phoenix {}: page {}, {spans} spans, {} — Cancel stops",
+                    project.name,
+                    pages + 1,
+                    human_bytes(bytes)
+                )));
+                let limit = PAGE.min(max_spans.saturating_sub(spans)).max(1);
+                match client.spans_page(&project.id, cursor.as_deref(), limit).await {
+                    Ok((body, next)) => {
+                        pages += 1;
+                        bytes += body.len();
+                        match import::load_as(&label, &body, import::Format::PhoenixSpans) {
+                            Ok(mut loaded) => {
+                                // the page-by-page loop is the complete result: drop "one page of…" notes
+                                loaded.set.warnings.retain(|w| !w.message.contains("next_cursor"));
+                                spans += loaded.set.observation_count();
+                                let mut touched = Vec::new();
+                                self.data.update(|d| touched = d.merge(loaded.set));
+                                self.generation.update(|g| *g += 1);
+                                first_trace = first_trace.or(touched.first().copied());
+                            }
+                            Err(e) if e.error == import::ImportError::NoTraces("Phoenix spans") => {}
+                            Err(e) => {
+                                self.push_error(e.to_string());
+                                break;
+                            }
+                        }
+                        match next {
+                            Some(c) if spans < max_spans => cursor = Some(c),
+                            Some(_) => {
+                                self.push_error(format!(
+                                    "{label}: stopped at the limit of {max_spans} spans; more are on the server"
+                                ));
+                                break;
+                            }
+                            None => break,
+                        }
+                    }
+                    Err(e) => {
+                        self.push_error(format!("{label}: {e}"));
+                        break;
+                    }
+                }
+                source::yield_to_browser().await;
+            }
+            self.loading.set(None);
+            if let Some(t) = first_trace {
+                self.page.set(if self.data.with_untracked(|d| d.traces.len()) > 1 {
+                    Page::Traces
+                } else {
+                    Page::Trace
+                });
+                self.trace.set(Some(t));
+            }
         });
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::app::{AppState, MainView, Page};
 use crate::source;
+use crate::views::connect::ConnectDialog;
 use crate::views::detail::Detail;
 use crate::views::header::TraceHeader;
 use crate::views::scores_page::ScoresPage;
@@ -92,10 +93,17 @@ pub fn Shell() -> impl IntoView {
                     />
                     <button class="btn" id="open-url" type="submit">"Open URL"</button>
                 </form>
+                <button class="btn" id="open-connect" on:click=move |_| state.connect_open.set(true)>"Connect…"</button>
                 <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
                 <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
+                <Show when=move || state.loading.with(|l| l.as_deref().is_some_and(|t| t.contains("Cancel stops")))>
+                    <button class="btn small" id="cancel-load" on:click=move |_| state.cancel.set(true)>"Cancel"</button>
+                </Show>
             </header>
             <ErrorBanner/>
+            <Show when=move || state.connect_open.get()>
+                <ConnectDialog/>
+            </Show>
             <Show when=has_traces fallback=|| view! { <Welcome/> }>
                 <Nav/>
                 {move || match state.page.get() {

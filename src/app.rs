@@ -232,6 +232,82 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Loads the Langfuse traces matching `filter`: list pages, then each trace in full, merged
+    /// as it arrives, with progress, a limit and Cancel.
+    pub fn load_langfuse(
+        self,
+        client: source::langfuse::Langfuse,
+        filter: source::langfuse::TraceFilter,
+        max_traces: usize,
+    ) {
+        const PAGE: usize = 50;
+        self.cancel.set(false);
+        leptos::task::spawn_local(async move {
+            let label = format!("langfuse:{}", source::advice::host_of(&client.host));
+            let (mut page, mut loaded, mut bytes) = (1usize, 0usize, 0usize);
+            let mut first = None;
+            'pages: loop {
+                let (ids, total_pages, total) = match client.trace_ids(&filter, page, PAGE).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        self.push_error(format!("{label}: {e}"));
+                        break;
+                    }
+                };
+                for id in ids {
+                    if self.cancel.get_untracked() {
+                        self.push_error(format!(
+                            "{label}: cancelled after {loaded} of {total} traces; what was loaded stays"
+                        ));
+                        break 'pages;
+                    }
+                    if loaded >= max_traces {
+                        self.push_error(format!(
+                            "{label}: stopped at the limit of {max_traces} traces; {total} match on the server"
+                        ));
+                        break 'pages;
+                    }
+                    self.loading.set(Some(format!(
+                        "Langfuse: trace {} of {total}, {} — Cancel stops",
+                        loaded + 1,
+                        human_bytes(bytes)
+                    )));
+                    match client.trace(&id).await {
+                        Ok(body) => {
+                            bytes += body.len();
+                            match import::load_as(&format!("{label}/{id}"), &body, import::Format::LangfuseApiTrace) {
+                                Ok(l) => {
+                                    let mut touched = Vec::new();
+                                    self.data.update(|d| touched = d.merge(l.set));
+                                    self.generation.update(|g| *g += 1);
+                                    first = first.or(touched.first().copied());
+                                    loaded += 1;
+                                }
+                                Err(e) => self.push_error(e.to_string()),
+                            }
+                        }
+                        Err(e) => {
+                            self.push_error(format!("{label}: trace {id}: {e}"));
+                            break 'pages;
+                        }
+                    }
+                    source::yield_to_browser().await;
+                }
+                if page >= total_pages {
+                    break;
+                }
+                page += 1;
+            }
+            self.loading.set(None);
+            if let Some(t) = first {
+                self.page.set(if loaded > 1 { Page::Traces } else { Page::Trace });
+                self.trace.set(Some(t));
+            }
+        });
+    }
+}
+
 impl Default for AppState {
     fn default() -> Self {
         Self::new()

@@ -6,6 +6,8 @@ pub mod advice;
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
+pub mod langfuse;
+#[cfg(target_arch = "wasm32")]
 pub mod phoenix;
 #[cfg(target_arch = "wasm32")]
 pub use browser::*;

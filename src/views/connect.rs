@@ -2,6 +2,7 @@
 //! kept in memory for this dialog only: never in the URL, never stored, never in messages.
 
 use crate::app::AppState;
+use crate::source::langfuse::{Langfuse, TraceFilter};
 use crate::source::phoenix::{Phoenix, Project};
 use leptos::prelude::*;
 
@@ -14,6 +15,42 @@ pub fn ConnectDialog() -> impl IntoView {
     let project = RwSignal::new(String::new());
     let max_spans = RwSignal::new("10000".to_string());
     let status = RwSignal::new(String::new());
+    let kind = RwSignal::new("phoenix".to_string());
+    let public_key = RwSignal::new(String::new());
+    let secret_key = RwSignal::new(String::new());
+    let (f_name, f_user, f_session, f_tags) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let max_traces = RwSignal::new("200".to_string());
+    let langfuse = move || Langfuse {
+        host: host.get_untracked(),
+        public_key: public_key.get_untracked(),
+        secret_key: secret_key.get_untracked(),
+    };
+    let filter = move || TraceFilter {
+        name: f_name.get_untracked(),
+        user_id: f_user.get_untracked(),
+        session_id: f_session.get_untracked(),
+        tags: f_tags.get_untracked(),
+    };
+    let count = move |_| {
+        let (c, f) = (langfuse(), filter());
+        status.set("Asking Langfuse…".into());
+        leptos::task::spawn_local(async move {
+            match c.trace_ids(&f, 1, 1).await {
+                Ok((_, _, total)) => status.set(format!("{total} matching trace(s)")),
+                Err(e) => status.set(e.to_string()),
+            }
+        });
+    };
+    let load_langfuse = move |_| {
+        let max = max_traces.get_untracked().trim().parse::<usize>().unwrap_or(200).max(1);
+        state.load_langfuse(langfuse(), filter(), max);
+        state.connect_open.set(false);
+    };
     let client = move || Phoenix {
         host: host.get_untracked().trim().to_string(),
         api_key: Some(key.get_untracked()).filter(|k| !k.is_empty()),
@@ -45,35 +82,70 @@ pub fn ConnectDialog() -> impl IntoView {
             <div class="modal" role="dialog" aria-label="Connect to a trace store" on:click=|ev| ev.stop_propagation()>
                 <h3>"Load from an API"</h3>
                 <label>"Source"
-                    <select id="connect-source">
+                    <select
+                        id="connect-source"
+                        on:change=move |ev| {
+                            let k = event_target_value(&ev);
+                            host.set(if k == "langfuse" { "https://cloud.langfuse.com".into() } else { "http://127.0.0.1:6006".into() });
+                            status.set(String::new());
+                            kind.set(k);
+                        }
+                    >
                         <option value="phoenix" selected=true>"Arize Phoenix"</option>
+                        <option value="langfuse">"Langfuse (cloud or self-hosted)"</option>
                     </select>
                 </label>
                 <label>"Host"
                     <input id="connect-host" type="url" prop:value=move || host.get() on:input=move |ev| host.set(event_target_value(&ev))/>
                 </label>
-                <label>"API key (optional; kept in memory only)"
-                    <input id="connect-key" type="password" autocomplete="off" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev))/>
-                </label>
-                <p class="hint">"The server must allow this page's origin (Phoenix: PHOENIX_ALLOWED_ORIGINS)."</p>
-                <div class="modal-row">
-                    <button class="btn" id="connect-list" on:click=list>"List projects"</button>
-                    <span class="hint connect-status">{move || status.get()}</span>
-                </div>
-                <Show when=move || !projects.with(Vec::is_empty)>
-                    <label>"Project"
-                        <select id="connect-project" on:change=move |ev| project.set(event_target_value(&ev))>
-                            {move || projects.get().into_iter().map(|p| {
-                                let sel = p.id == project.get_untracked();
-                                view! { <option value=p.id.clone() selected=sel>{p.name.clone()}</option> }
-                            }).collect_view()}
-                        </select>
+                <Show
+                    when=move || kind.get() == "langfuse"
+                    fallback=move || view! {
+                        <label>"API key (optional; kept in memory only)"
+                            <input id="connect-key" type="password" autocomplete="off" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev))/>
+                        </label>
+                        <p class="hint">"The server must allow this page's origin (Phoenix: PHOENIX_ALLOWED_ORIGINS)."</p>
+                        <div class="modal-row">
+                            <button class="btn" id="connect-list" on:click=list>"List projects"</button>
+                            <span class="hint connect-status">{move || status.get()}</span>
+                        </div>
+                        <Show when=move || !projects.with(Vec::is_empty)>
+                            <label>"Project"
+                                <select id="connect-project" on:change=move |ev| project.set(event_target_value(&ev))>
+                                    {move || projects.get().into_iter().map(|p| {
+                                        let sel = p.id == project.get_untracked();
+                                        view! { <option value=p.id.clone() selected=sel>{p.name.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <label>"At most this many spans"
+                                <input id="connect-max" type="number" min="1" prop:value=move || max_spans.get() on:input=move |ev| max_spans.set(event_target_value(&ev))/>
+                            </label>
+                            <div class="modal-row">
+                                <button class="btn" id="connect-load" on:click=load>"Load spans"</button>
+                            </div>
+                        </Show>
+                    }
+                >
+                    <label>"Public key"
+                        <input id="connect-pk" type="text" autocomplete="off" prop:value=move || public_key.get() on:input=move |ev| public_key.set(event_target_value(&ev))/>
                     </label>
-                    <label>"At most this many spans"
-                        <input id="connect-max" type="number" min="1" prop:value=move || max_spans.get() on:input=move |ev| max_spans.set(event_target_value(&ev))/>
+                    <label>"Secret key (kept in memory only)"
+                        <input id="connect-sk" type="password" autocomplete="off" prop:value=move || secret_key.get() on:input=move |ev| secret_key.set(event_target_value(&ev))/>
+                    </label>
+                    <div class="filters">
+                        <label>"Name"<input id="connect-f-name" prop:value=move || f_name.get() on:input=move |ev| f_name.set(event_target_value(&ev))/></label>
+                        <label>"User"<input id="connect-f-user" prop:value=move || f_user.get() on:input=move |ev| f_user.set(event_target_value(&ev))/></label>
+                        <label>"Session"<input id="connect-f-session" prop:value=move || f_session.get() on:input=move |ev| f_session.set(event_target_value(&ev))/></label>
+                        <label>"Tags (comma-separated)"<input id="connect-f-tags" prop:value=move || f_tags.get() on:input=move |ev| f_tags.set(event_target_value(&ev))/></label>
+                    </div>
+                    <label>"At most this many traces"
+                        <input id="connect-max-traces" type="number" min="1" prop:value=move || max_traces.get() on:input=move |ev| max_traces.set(event_target_value(&ev))/>
                     </label>
                     <div class="modal-row">
-                        <button class="btn" id="connect-load" on:click=load>"Load spans"</button>
+                        <button class="btn" id="connect-count" on:click=count>"Count matches"</button>
+                        <button class="btn" id="connect-load-langfuse" on:click=load_langfuse>"Load traces"</button>
+                        <span class="hint connect-status">{move || status.get()}</span>
                     </div>
                 </Show>
             </div>

@@ -136,6 +136,24 @@ impl AppState {
         });
     }
 
+    /// Fetches an address with request headers (kept in this call only) and loads it.
+    pub fn load_url_with(self, url: String, headers: Vec<(String, String)>) {
+        leptos::task::spawn_local(async move {
+            let shown = source::advice::redact_url(&url);
+            self.loading.set(Some(format!("Fetching {shown}…")));
+            source::yield_to_browser().await;
+            match source::fetch_url_with(&url, &headers).await {
+                Ok((name, bytes)) => {
+                    self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
+                    source::yield_to_browser().await;
+                    self.load_bytes(&name, &bytes);
+                }
+                Err(e) => self.push_error(format!("{shown}: {e}")),
+            }
+            self.loading.set(None);
+        });
+    }
+
     /// Fetches an address and loads it.
     pub fn load_url(self, url: String) {
         leptos::task::spawn_local(async move {

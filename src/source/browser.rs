@@ -33,6 +33,11 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, SourceError> {
 
 /// Fetches `url` (absolute, or relative to the page) and returns a display name and the body.
 pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
+    fetch_url_with(url, &[]).await
+}
+
+/// `fetch_url` with extra request headers (e.g. `Authorization` for a private file host or API).
+pub async fn fetch_url_with(url: &str, headers: &[(String, String)]) -> Result<(String, Vec<u8>), SourceError> {
     let lower = url.trim().to_ascii_lowercase();
     if lower.starts_with("javascript:") || lower.starts_with("data:text/html") || lower.is_empty() {
         return Err(SourceError::BadUrl(url.to_string()));
@@ -58,8 +63,11 @@ pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
             SourceError::Network(advice::for_network_failure(url, &origin))
         }
     };
-    let resp =
-        gloo_net::http::Request::get(url).abort_signal(signal.as_ref()).send().await.map_err(|_| failed(&timed_out))?;
+    let mut request = gloo_net::http::Request::get(url).abort_signal(signal.as_ref());
+    for (k, v) in headers {
+        request = request.header(k, v);
+    }
+    let resp = request.send().await.map_err(|_| failed(&timed_out))?;
     if !resp.ok() {
         return Err(SourceError::Status(advice::for_status(resp.status(), url)));
     }

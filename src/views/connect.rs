@@ -25,6 +25,36 @@ pub fn ConnectDialog() -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let max_traces = RwSignal::new("200".to_string());
+    let trace_id = RwSignal::new(String::new());
+    let headers = RwSignal::new(String::new());
+    // "Name: value" per line; kept in memory for this request only
+    let parsed_headers = move || {
+        headers
+            .get_untracked()
+            .lines()
+            .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+            .filter(|(k, _)| !k.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let load_by_id = move |_| {
+        let id = trace_id.get_untracked().trim().to_string();
+        if id.is_empty() {
+            status.set("Enter a trace id".into());
+            return;
+        }
+        let url = format!(
+            "{}/api/traces/{}",
+            host.get_untracked().trim().trim_end_matches('/'),
+            js_sys::encode_uri_component(&id)
+        );
+        state.load_url_with(url, parsed_headers());
+        state.connect_open.set(false);
+    };
+    let load_address = move |_| {
+        let url = host.get_untracked().trim().to_string();
+        state.load_url_with(url, parsed_headers());
+        state.connect_open.set(false);
+    };
     let langfuse = move || Langfuse {
         host: host.get_untracked(),
         public_key: public_key.get_untracked(),
@@ -86,18 +116,49 @@ pub fn ConnectDialog() -> impl IntoView {
                         id="connect-source"
                         on:change=move |ev| {
                             let k = event_target_value(&ev);
-                            host.set(if k == "langfuse" { "https://cloud.langfuse.com".into() } else { "http://127.0.0.1:6006".into() });
+                            host.set(match k.as_str() {
+                                "langfuse" => "https://cloud.langfuse.com".into(),
+                                "tempo" => "http://127.0.0.1:3200".into(),
+                                "jaeger" => "http://127.0.0.1:16686".into(),
+                                "url" => "https://".into(),
+                                _ => "http://127.0.0.1:6006".into(),
+                            });
                             status.set(String::new());
                             kind.set(k);
                         }
                     >
                         <option value="phoenix" selected=true>"Arize Phoenix"</option>
                         <option value="langfuse">"Langfuse (cloud or self-hosted)"</option>
+                        <option value="tempo">"Grafana Tempo (trace by id)"</option>
+                        <option value="jaeger">"Jaeger (trace by id)"</option>
+                        <option value="url">"Any address, with headers"</option>
                     </select>
                 </label>
                 <label>"Host"
                     <input id="connect-host" type="url" prop:value=move || host.get() on:input=move |ev| host.set(event_target_value(&ev))/>
                 </label>
+                <Show when=move || matches!(kind.get().as_str(), "tempo" | "jaeger" | "url")>
+                    <Show when=move || kind.get() != "url">
+                        <label>"Trace id"
+                            <input id="connect-trace-id" prop:value=move || trace_id.get() on:input=move |ev| trace_id.set(event_target_value(&ev))/>
+                        </label>
+                    </Show>
+                    <label>"Request headers, one \"Name: value\" per line (kept in memory only)"
+                        <textarea id="connect-headers" rows="2" prop:value=move || headers.get() on:input=move |ev| headers.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <div class="modal-row">
+                        <Show
+                            when=move || kind.get() == "url"
+                            fallback=move || view! { <button class="btn" id="connect-load-id" on:click=load_by_id>"Load trace"</button> }
+                        >
+                            <button class="btn" id="connect-load-url" on:click=load_address>"Load address"</button>
+                        </Show>
+                        <span class="hint connect-status">{move || status.get()}</span>
+                    </div>
+                </Show>
+                <Show
+                    when=move || matches!(kind.get().as_str(), "langfuse" | "phoenix")
+                >
                 <Show
                     when=move || kind.get() == "langfuse"
                     fallback=move || view! {
@@ -147,6 +208,7 @@ pub fn ConnectDialog() -> impl IntoView {
                         <button class="btn" id="connect-load-langfuse" on:click=load_langfuse>"Load traces"</button>
                         <span class="hint connect-status">{move || status.get()}</span>
                     </div>
+                </Show>
                 </Show>
             </div>
         </div>

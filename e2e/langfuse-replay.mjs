@@ -7,7 +7,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export function startLangfuseReplay({ fixtures, publicKey, secretKey, allowOrigin }) {
+export function startLangfuseReplay({ fixtures, publicKey, secretKey, allowOrigin, rateLimitFirst = 0 }) {
+  const counts = { list: 0, limited: 0 };
   const traces = fixtures.map((f) => {
     const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
     const { observations: _ids, ...trace } = doc.trace;
@@ -30,6 +31,11 @@ export function startLangfuseReplay({ fixtures, publicKey, secretKey, allowOrigi
       return send(200, { ...t.trace, observations: t.observations, scores: t.scores });
     }
     if (url.pathname === '/api/public/traces') {
+      counts.list += 1;
+      if (counts.limited < rateLimitFirst) {
+        counts.limited += 1;
+        return send(429, { message: 'Rate limit exceeded' });
+      }
       const q = url.searchParams;
       const tags = q.getAll('tags');
       const matching = traces.filter(({ trace }) =>
@@ -44,5 +50,5 @@ export function startLangfuseReplay({ fixtures, publicKey, secretKey, allowOrigi
     }
     send(404, { message: 'Not found' });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, stop: () => server.close() })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, counts, stop: () => server.close() })));
 }

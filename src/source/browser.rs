@@ -14,8 +14,9 @@ pub enum SourceError {
     /// No answer could be read; the text says what to do (usually CORS from another origin).
     #[error("{0}")]
     Network(String),
-    #[error("{0}")]
-    Status(String),
+    /// The server answered with an error status; the text says what to do.
+    #[error("{1}")]
+    Status(u16, String),
     #[error("no answer within {0} s; the server is slow or unreachable")]
     Timeout(u32),
     #[error("not a web address Canopy can open: {0}")]
@@ -69,7 +70,7 @@ pub async fn fetch_url_with(url: &str, headers: &[(String, String)]) -> Result<(
     }
     let resp = request.send().await.map_err(|_| failed(&timed_out))?;
     if !resp.ok() {
-        return Err(SourceError::Status(advice::for_status(resp.status(), url)));
+        return Err(SourceError::Status(resp.status(), advice::for_status(resp.status(), url)));
     }
     let bytes = resp.binary().await.map_err(|_| failed(&timed_out))?;
     Ok((name_of_url(url), bytes))
@@ -88,6 +89,41 @@ pub fn name_of_url(url: &str) -> String {
 pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// GET for API clients: the URL fetch (timeout, advice) retried with backoff when the server is
+/// rate limiting or briefly failing (429, 502, 503, 504), telling `notify` each time it waits.
+pub async fn api_get(url: &str, headers: &[(String, String)], notify: &dyn Fn(String)) -> Result<Vec<u8>, SourceError> {
+    const WAITS_MS: [u32; 3] = [1000, 3000, 8000];
+    let mut attempt = 0;
+    loop {
+        match fetch_url_with(url, headers).await {
+            Ok((_, body)) => return Ok(body),
+            Err(SourceError::Status(code, msg))
+                if matches!(code, 429 | 502 | 503 | 504) && attempt < WAITS_MS.len() =>
+            {
+                let wait = WAITS_MS[attempt];
+                notify(format!(
+                    "{msg}; retrying in {} s (attempt {} of {})",
+                    wait / 1000,
+                    attempt + 2,
+                    WAITS_MS.len() + 1
+                ));
+                sleep_ms(wait).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Lets the browser paint (e.g. a "loading" message) before a long synchronous step.

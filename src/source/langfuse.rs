@@ -2,7 +2,6 @@
 //! then each trace with its observations and scores. HTTP Basic auth with the project's public
 //! and secret key; the keys are sent only to the host the user typed and never shown or stored.
 
-use super::advice;
 use super::SourceError;
 use serde::Deserialize;
 
@@ -11,6 +10,8 @@ pub struct Langfuse {
     pub host: String,
     pub public_key: String,
     pub secret_key: String,
+    /// Told when a request waits to retry (rate limits, brief server failures).
+    pub notify: std::rc::Rc<dyn Fn(String)>,
 }
 
 /// Server-side filters of `GET /api/public/traces`.
@@ -49,16 +50,9 @@ impl Langfuse {
 
     async fn get(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         let url = format!("{}{path}", self.host.trim().trim_end_matches('/'));
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-        let resp = gloo_net::http::Request::get(&url)
-            .header("Authorization", &self.auth())
-            .send()
-            .await
-            .map_err(|_| SourceError::Network(advice::for_network_failure(&url, &origin)))?;
-        if !resp.ok() {
-            return Err(SourceError::Status(advice::for_status(resp.status(), &url)));
-        }
-        resp.binary().await.map_err(|_| SourceError::Network(advice::for_network_failure(&url, &origin)))
+        let headers = vec![("Authorization".to_string(), self.auth())];
+        let notify = self.notify.clone();
+        super::api_get(&url, &headers, &move |m| notify(m)).await
     }
 
     /// Ids of the traces matching `filter` on page `page` (1-based), and (total pages, total items).

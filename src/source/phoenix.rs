@@ -1,7 +1,6 @@
 //! Phoenix REST client: projects, and spans page by page (cursor), straight from the browser.
 //! The API key, if any, is sent only to the host the user typed and never shown or stored.
 
-use super::advice;
 use super::SourceError;
 use serde::Deserialize;
 
@@ -9,6 +8,8 @@ use serde::Deserialize;
 pub struct Phoenix {
     pub host: String,
     pub api_key: Option<String>,
+    /// Told when a request waits to retry (rate limits, brief server failures).
+    pub notify: std::rc::Rc<dyn Fn(String)>,
 }
 
 #[derive(Deserialize)]
@@ -28,22 +29,14 @@ struct Cursor {
 }
 
 impl Phoenix {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.host.trim_end_matches('/'))
-    }
-
     async fn get(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        let url = self.url(path);
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-        let mut req = gloo_net::http::Request::get(&url);
+        let url = format!("{}{path}", self.host.trim().trim_end_matches('/'));
+        let mut headers = Vec::new();
         if let Some(k) = self.api_key.as_deref().filter(|k| !k.is_empty()) {
-            req = req.header("Authorization", &format!("Bearer {k}"));
+            headers.push(("Authorization".to_string(), format!("Bearer {k}")));
         }
-        let resp = req.send().await.map_err(|_| SourceError::Network(advice::for_network_failure(&url, &origin)))?;
-        if !resp.ok() {
-            return Err(SourceError::Status(advice::for_status(resp.status(), &url)));
-        }
-        resp.binary().await.map_err(|_| SourceError::Network(advice::for_network_failure(&url, &origin)))
+        let notify = self.notify.clone();
+        super::api_get(&url, &headers, &move |m| notify(m)).await
     }
 
     pub async fn projects(&self) -> Result<Vec<Project>, SourceError> {

@@ -55,10 +55,13 @@ pub fn ConnectDialog() -> impl IntoView {
         state.load_url_with(url, parsed_headers());
         state.connect_open.set(false);
     };
+    // waits for rate limits are reported in the status line
+    let notify = move || -> std::rc::Rc<dyn Fn(String)> { std::rc::Rc::new(move |m| state.loading.set(Some(m))) };
     let langfuse = move || Langfuse {
         host: host.get_untracked(),
         public_key: public_key.get_untracked(),
         secret_key: secret_key.get_untracked(),
+        notify: notify(),
     };
     let filter = move || TraceFilter {
         name: f_name.get_untracked(),
@@ -84,6 +87,7 @@ pub fn ConnectDialog() -> impl IntoView {
     let client = move || Phoenix {
         host: host.get_untracked().trim().to_string(),
         api_key: Some(key.get_untracked()).filter(|k| !k.is_empty()),
+        notify: notify(),
     };
     let list = move |_| {
         let c = client();

@@ -65,3 +65,24 @@ test('Langfuse: wrong keys are explained', async () => {
   assert.match(await page.textContent('.connect-status'), /needs credentials/);
   assert.ok(!(await page.textContent('.connect-status')).includes('wrong'));
 });
+
+test('keys are remembered only when asked, and can be forgotten', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await dialog(page, 'sk-lf-test');
+  await page.click('#connect-count');
+  await page.waitForFunction(() => /matching trace/.test(document.querySelector('.connect-status').textContent), null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('canopy.keys')).length), 0, 'not kept unless ticked');
+  await page.check('#connect-remember');
+  await page.click('#connect-count');
+  await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('canopy.keys')));
+  await page.reload();
+  await page.click('#open-connect');
+  await page.selectOption('#connect-source', 'langfuse');
+  await page.fill('#connect-host', langfuse.url);
+  await page.waitForFunction(() => document.querySelector('#connect-sk').value === 'sk-lf-test');
+  await page.click('#connect-forget');
+  assert.equal(await page.inputValue('#connect-sk'), '');
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('canopy.keys')).length), 0);
+  assert.ok(!page.url().includes('sk-lf-test'));
+});

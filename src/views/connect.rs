@@ -6,6 +6,30 @@ use crate::source::langfuse::{Langfuse, TraceFilter};
 use crate::source::phoenix::{Phoenix, Project};
 use leptos::prelude::*;
 
+/// Keys remembered on this device (only when the user ticks the box): localStorage, per host.
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn remembered(host: &str) -> Option<(String, String, String)> {
+    let raw = storage()?.get_item(&format!("canopy.keys.{}", host.trim().trim_end_matches('/'))).ok()??;
+    let v: Vec<String> = serde_json::from_str(&raw).ok()?;
+    Some((v.first()?.clone(), v.get(1)?.clone(), v.get(2)?.clone()))
+}
+
+fn remember(host: &str, key: &str, public_key: &str, secret_key: &str) {
+    if let Some(s) = storage() {
+        let v = serde_json::to_string(&[key, public_key, secret_key]).unwrap_or_default();
+        let _ = s.set_item(&format!("canopy.keys.{}", host.trim().trim_end_matches('/')), &v);
+    }
+}
+
+fn forget(host: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&format!("canopy.keys.{}", host.trim().trim_end_matches('/')));
+    }
+}
+
 #[component]
 pub fn ConnectDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -25,6 +49,32 @@ pub fn ConnectDialog() -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let max_traces = RwSignal::new("200".to_string());
+    let keep = RwSignal::new(false);
+    let is_remembered = RwSignal::new(false);
+    // a host with remembered keys fills them in
+    Effect::new(move |_| {
+        let h = host.get();
+        match remembered(&h) {
+            Some((k, pk, sk)) => {
+                key.set(k);
+                public_key.set(pk);
+                secret_key.set(sk);
+                is_remembered.set(true);
+                keep.set(true);
+            }
+            None => is_remembered.set(false),
+        }
+    });
+    let save_keys = move || {
+        if keep.get_untracked() {
+            remember(
+                &host.get_untracked(),
+                &key.get_untracked(),
+                &public_key.get_untracked(),
+                &secret_key.get_untracked(),
+            );
+        }
+    };
     let trace_id = RwSignal::new(String::new());
     let headers = RwSignal::new(String::new());
     // "Name: value" per line; kept in memory for this request only
@@ -70,6 +120,7 @@ pub fn ConnectDialog() -> impl IntoView {
         tags: f_tags.get_untracked(),
     };
     let count = move |_| {
+        save_keys();
         let (c, f) = (langfuse(), filter());
         status.set("Asking Langfuse…".into());
         leptos::task::spawn_local(async move {
@@ -80,6 +131,7 @@ pub fn ConnectDialog() -> impl IntoView {
         });
     };
     let load_langfuse = move |_| {
+        save_keys();
         let max = max_traces.get_untracked().trim().parse::<usize>().unwrap_or(200).max(1);
         state.load_langfuse(langfuse(), filter(), max);
         state.connect_open.set(false);
@@ -90,6 +142,7 @@ pub fn ConnectDialog() -> impl IntoView {
         notify: notify(),
     };
     let list = move |_| {
+        save_keys();
         let c = client();
         status.set("Asking for projects…".into());
         leptos::task::spawn_local(async move {
@@ -141,6 +194,30 @@ pub fn ConnectDialog() -> impl IntoView {
                 <label>"Host"
                     <input id="connect-host" type="url" prop:value=move || host.get() on:input=move |ev| host.set(event_target_value(&ev))/>
                 </label>
+                <Show when=move || matches!(kind.get().as_str(), "phoenix" | "langfuse")>
+                    <div class="modal-row">
+                        <label class="toggle-label">
+                            <input type="checkbox" id="connect-remember" prop:checked=move || keep.get() on:change=move |ev| keep.set(event_target_checked(&ev))/>
+                            "Remember the keys on this device"
+                        </label>
+                        <Show when=move || is_remembered.get()>
+                            <button
+                                class="btn small"
+                                id="connect-forget"
+                                on:click=move |_| {
+                                    forget(&host.get_untracked());
+                                    key.set(String::new());
+                                    public_key.set(String::new());
+                                    secret_key.set(String::new());
+                                    keep.set(false);
+                                    is_remembered.set(false);
+                                }
+                            >
+                                "Forget keys for this host"
+                            </button>
+                        </Show>
+                    </div>
+                </Show>
                 <Show when=move || matches!(kind.get().as_str(), "tempo" | "jaeger" | "url")>
                     <Show when=move || kind.get() != "url">
                         <label>"Trace id"

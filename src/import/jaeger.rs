@@ -155,23 +155,12 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             });
         }
         let mut obs = Vec::with_capacity(spans.len());
-        let (mut session, mut user, mut tags) = (None, None, Vec::new());
         for s in spans {
-            let mut o = observation(s, &trace_id, &processes);
-            let ids = semconv::apply(&mut o);
-            session = session.or(ids.session_id);
-            user = user.or(ids.user_id);
-            for t in ids.tags {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
-            }
-            obs.push(o);
+            obs.push(observation(s, &trace_id, &processes));
         }
+        let ids = semconv::apply_all(&mut obs);
         let mut t = Trace::build(trace_id, obs, file, &mut set.warnings);
-        t.session_id = session;
-        t.user_id = user;
-        t.tags = tags;
+        ids.apply_to(&mut t);
         set.traces.push(t);
     }
     Ok(set)

@@ -347,28 +347,11 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         let Some(mut obs) = by_trace.remove(&id) else {
             continue;
         };
-        let mut name = None;
-        let mut session = None;
-        let mut user = None;
-        let mut tags = Vec::new();
-        for o in &mut obs {
-            let ids = semconv::apply(o);
-            name = name.or(ids.name);
-            session = session.or(ids.session_id);
-            user = user.or(ids.user_id);
-            for t in ids.tags {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
-            }
-        }
+        let ids = semconv::apply_all(&mut obs);
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
-        t.name = name;
-        t.session_id = session;
-        t.user_id = user;
-        t.tags = tags;
-        // name, input and output are left to the first root (see `Trace::display_name`), so they
-        // follow the tree when spans from another file join this trace
+        ids.apply_to(&mut t);
+        // name, input and output otherwise come from the first root (see `Trace::display_name`),
+        // so they follow the tree when spans from another file join this trace
         set.traces.push(t);
     }
     Ok(set)

@@ -89,21 +89,9 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         let Some(mut obs) = groups.remove(&id) else {
             continue;
         };
-        let (mut session, mut user, mut tags) = (None, None, Vec::new());
-        for o in &mut obs {
-            let ids = semconv::apply(o);
-            session = session.or(ids.session_id);
-            user = user.or(ids.user_id);
-            for t in ids.tags {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
-            }
-        }
+        let ids = semconv::apply_all(&mut obs);
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
-        t.session_id = session;
-        t.user_id = user;
-        t.tags = tags;
+        ids.apply_to(&mut t);
         set.traces.push(t);
     }
     Ok(set)

@@ -15,6 +15,37 @@ pub struct TraceIds {
     pub tags: Vec<String>,
 }
 
+impl TraceIds {
+    /// Sets the trace-level facts found on its spans (the first span to name each wins).
+    pub fn apply_to(self, t: &mut crate::model::Trace) {
+        t.name = t.name.take().or(self.name);
+        t.session_id = t.session_id.take().or(self.session_id);
+        t.user_id = t.user_id.take().or(self.user_id);
+        for tag in self.tags {
+            if !t.tags.contains(&tag) {
+                t.tags.push(tag);
+            }
+        }
+    }
+}
+
+/// `apply` on every observation of one trace, gathering the trace-level facts they carry.
+pub fn apply_all(obs: &mut [Observation]) -> TraceIds {
+    let mut all = TraceIds::default();
+    for o in obs {
+        let ids = apply(o);
+        all.name = all.name.or(ids.name);
+        all.session_id = all.session_id.or(ids.session_id);
+        all.user_id = all.user_id.or(ids.user_id);
+        for t in ids.tags {
+            if !all.tags.contains(&t) {
+                all.tags.push(t);
+            }
+        }
+    }
+    all
+}
+
 /// Keys deeper than this are left as plain attributes instead of being rebuilt into messages.
 const MAX_SEGMENTS: usize = 24;
 

@@ -106,8 +106,10 @@ async function measureBaseline(server, filePath) {
 
 const root = await serve(ROOT);
 const server = { url: `${root.url}dist/`, stop: root.stop, dataUrl: (p) => `${root.url}bench/data/${path.basename(p)}` };
+// one static server for every measurement, stopped however the run ends
+process.on('exit', () => root.stop());
 const results = [];
-try {
+{
   for (const n of SIZES) {
     const p = file(n);
     const bytes = fs.statSync(p).size;
@@ -135,8 +137,6 @@ try {
     results.push(row);
     console.log(JSON.stringify(row));
   }
-} finally {
-  server.stop();
 }
 
 /** A Langfuse export whose one generation has a ~20 MB output: JSON (100k records) or plain text. */
@@ -218,16 +218,10 @@ async function measureTimeline(server, n) {
 
 const timelines = [];
 if (!process.env.BENCH_SKIP_TIMELINE) {
-  const again = await serve(ROOT);
-  const srv = { url: `${again.url}dist/`, dataUrl: (p) => `${again.url}bench/data/${path.basename(p)}` };
-  try {
-    for (const n of (process.env.BENCH_TIMELINE_SIZES ?? '10000,100000').split(',').map(Number)) {
-      const r = await measureTimeline(srv, n);
-      timelines.push(r);
-      console.log(JSON.stringify(r));
-    }
-  } finally {
-    again.stop();
+  for (const n of (process.env.BENCH_TIMELINE_SIZES ?? '10000,100000').split(',').map(Number)) {
+    const r = await measureTimeline(server, n);
+    timelines.push(r);
+    console.log(JSON.stringify(r));
   }
 }
 
@@ -277,30 +271,18 @@ async function measureTraceList(server) {
 
 let traceList = null;
 if (!process.env.BENCH_SKIP_LIST) {
-  const again = await serve(ROOT);
-  const srv = { url: `${again.url}dist/`, dataUrl: (p) => `${again.url}bench/data/${path.basename(p)}` };
-  try {
-    traceList = await measureTraceList(srv);
-    console.log(JSON.stringify(traceList));
-  } finally {
-    again.stop();
-  }
+  traceList = await measureTraceList(server);
+  console.log(JSON.stringify(traceList));
 }
 
 const bigOutputs = [];
 if (!process.env.BENCH_SKIP_OUTPUT) {
-  const again = await serve(ROOT);
-  const srv = { url: `${again.url}dist/`, dataUrl: (p) => `${again.url}bench/data/${path.basename(p)}` };
-  try {
-    for (const kind of ['json', 'text']) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await measureBigOutput(srv, kind));
-      const r = { ...runs[0], ms: median(runs.map((x) => x.ms)) };
-      bigOutputs.push(r);
-      console.log(JSON.stringify(r));
-    }
-  } finally {
-    again.stop();
+  for (const kind of ['json', 'text']) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await measureBigOutput(server, kind));
+    const r = { ...runs[0], ms: median(runs.map((x) => x.ms)) };
+    bigOutputs.push(r);
+    console.log(JSON.stringify(r));
   }
 }
 

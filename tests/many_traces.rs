@@ -142,3 +142,15 @@ fn categorical_and_boolean_conditions() {
         Some(ScoreValue::Categorical("unhelpful".into()))
     );
 }
+
+#[test]
+fn observation_score_labels_match_observation_scores() {
+    let set = set_of(ALL);
+    for t in &set.traces {
+        let labels = tracelist::observation_score_labels(&set, t);
+        for (i, o) in t.observations.iter().enumerate() {
+            let direct = set.observation_scores(t, o).count();
+            assert_eq!(labels.get(&(i as u32)).map_or(0, Vec::len), direct, "{} / {}", t.id, o.id);
+        }
+    }
+}

@@ -256,6 +256,31 @@ pub fn score_table(set: &TraceSet) -> HashMap<String, HashMap<String, ScoreValue
     out
 }
 
+/// Score labels ("name: value — comment") per observation index of `t`, computed once per trace so
+/// tree rows and timeline frames do not scan every score. Same matching as
+/// `TraceSet::observation_scores`.
+pub fn observation_score_labels(set: &TraceSet, t: &Trace) -> HashMap<u32, Vec<String>> {
+    let mut by_id: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, o) in t.observations.iter().enumerate() {
+        by_id.entry(o.id.as_str()).or_default().push(i as u32);
+    }
+    let mut out: HashMap<u32, Vec<String>> = HashMap::new();
+    for s in &set.scores {
+        let Some(oid) = s.observation_id.as_deref() else { continue };
+        if s.trace_id.as_deref().is_some_and(|tid| tid != t.id) {
+            continue;
+        }
+        let label = match &s.comment {
+            Some(c) => format!("{}: {} — {c}", s.name, s.value.display()),
+            None => format!("{}: {}", s.name, s.value.display()),
+        };
+        for &i in by_id.get(oid).into_iter().flatten() {
+            out.entry(i).or_default().push(label.clone());
+        }
+    }
+    out
+}
+
 /// Every score name, in first-seen order.
 pub fn score_names(set: &TraceSet) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -80,6 +80,19 @@ pub fn TimelineView() -> impl IntoView {
         viewport.set(Viewport { start: 0.0, end: total });
         scroll_top.set(0.0);
     });
+    // which observations carry scores: once per trace and load, not per frame
+    let scored = Memo::new(move |_| {
+        let ti = state.trace.get();
+        state.data.with(|d| {
+            ti.and_then(|i| d.traces.get(i))
+                .map(|t| {
+                    crate::model::tracelist::observation_score_labels(d, t)
+                        .into_keys()
+                        .collect::<std::collections::HashSet<u32>>()
+                })
+                .unwrap_or_default()
+        })
+    });
     let critical = Memo::new(move |_| {
         if !show_critical.get() {
             return Vec::new();
@@ -121,7 +134,7 @@ pub fn TimelineView() -> impl IntoView {
                 critical.with(|crit| {
                     state.data.with(|d| {
                         let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return };
-                        draw(&c, w, h, vp, top, rows, map, crit, selected, t, &d.scores);
+                        scored.with(|sc| draw(&c, w, h, vp, top, rows, map, crit, selected, t, sc));
                     })
                 })
             })
@@ -405,10 +418,9 @@ fn draw(
     critical: &[bool],
     selected: Option<u32>,
     t: &crate::model::Trace,
-    scores: &[crate::model::Score],
+    scored: &std::collections::HashSet<u32>,
 ) {
     let Some(ctx) = context(c, w, h) else { return };
-    let scored: std::collections::HashSet<&str> = scores.iter().filter_map(|s| s.observation_id.as_deref()).collect();
     let text = css("--text", "#1d1f23");
     let muted = css("--muted", "#6b7079");
     let border = css("--border", "#dfe1e5");
@@ -459,7 +471,7 @@ fn draw(
                 ctx.stroke_rect(bx, y + 4.0, bw, ROW_H - 8.0);
             }
             // scored observations get a dot at the bar's start, like the tree's badge
-            if scored.contains(o.id.as_str()) {
+            if scored.contains(&i) {
                 ctx.set_fill_style_str("#e67700");
                 ctx.begin_path();
                 let _ = ctx.arc(bx + 4.0, y + 4.0, 3.0, 0.0, std::f64::consts::TAU);

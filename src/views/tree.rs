@@ -47,6 +47,15 @@ pub fn TreeView() -> impl IntoView {
     });
     on_cleanup(move || resize.remove());
 
+    // which rows carry scores: once per trace and load, not per row
+    let score_labels = Memo::new(move |_| {
+        let ti = state.trace.get();
+        state.data.with(|d| {
+            ti.and_then(|i| d.traces.get(i))
+                .map(|t| crate::model::tracelist::observation_score_labels(d, t))
+                .unwrap_or_default()
+        })
+    });
     let filtered = Memo::new(move |_| {
         let q = Query::parse(&filter_text.get());
         let ti = state.trace.get();
@@ -227,7 +236,7 @@ pub fn TreeView() -> impl IntoView {
                         each=move || window.get()
                         key=|k| *k
                         children=move |(ti, pos, idx)| {
-                            view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed on_toggle=toggle/> }
+                            view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle/> }
                         }
                     />
                 </div>
@@ -252,6 +261,7 @@ fn TreeRow(
     pos: usize,
     idx: u32,
     collapsed: RwSignal<HashSet<u32>>,
+    score_labels: Memo<std::collections::HashMap<u32, Vec<String>>>,
     on_toggle: impl Fn(u32) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -275,16 +285,7 @@ fn TreeRow(
         return ().into_any();
     };
     // scores attached to this observation: a badge, with every score and comment on hover
-    let scores: Vec<String> = state.data.with_untracked(|d| {
-        let Some(t) = d.traces.get(trace) else { return Vec::new() };
-        let Some(o) = t.observations.get(idx as usize) else { return Vec::new() };
-        d.observation_scores(t, o)
-            .map(|s| match &s.comment {
-                Some(c) => format!("{}: {} — {c}", s.name, s.value.display()),
-                None => format!("{}: {}", s.name, s.value.display()),
-            })
-            .collect()
-    });
+    let scores: Vec<String> = score_labels.with_untracked(|m| m.get(&idx).cloned().unwrap_or_default());
     let badge = (!scores.is_empty()).then(|| {
         let label = if scores.len() == 1 {
             scores[0].split(" — ").next().unwrap_or("").to_string()

@@ -1,5 +1,6 @@
-// Connect to Langfuse (replayed per its published API): count with server-side filters, load the
-// matching traces in full, keys never leave for anywhere else; wrong keys are explained.
+// Connect to Langfuse (replayed per its published API, both generations): count with server-side
+// filters, load traces and sessions in full, links that reopen them, keys that never leave for
+// anywhere else and are never in the address; wrong keys are explained.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -7,79 +8,161 @@ import { serve, launch, newPage, ROOT } from './harness.mjs';
 import { startLangfuseReplay } from './langfuse-replay.mjs';
 
 const LF = path.resolve(ROOT, '../shared/fixtures/langfuse');
-let server, browser, langfuse;
+const FILES = ['pydantic-ai-2025-06-06.trace.json', 'llamaindex-2025-06-05.trace.json', 'autogen-2025-06-06.trace.json',
+  'beeai-2025-08-01.trace.json', 'google-adk-2025-08-28.trace.json'].map((f) => path.join(LF, f));
+const BEEAI = '096fc09a30ab90d2431778f9ee2b3936';
+let server, browser, legacy, current, currentV2Scores;
 
 before(async () => {
   server = await serve();
-  langfuse = await startLangfuseReplay({
-    fixtures: ['pydantic-ai-2025-06-06.trace.json', 'llamaindex-2025-06-05.trace.json', 'autogen-2025-06-06.trace.json', 'beeai-2025-08-01.trace.json']
-      .map((f) => path.join(LF, f)),
-    publicKey: 'pk-lf-test', secretKey: 'sk-lf-test', allowOrigin: server.url.replace(/\/$/, ''), rateLimitFirst: 1,
-  });
+  const common = { fixtures: FILES, publicKey: 'pk-lf-test', secretKey: 'sk-lf-test', allowOrigin: server.url.replace(/\/$/, '') };
+  legacy = await startLangfuseReplay({ ...common, rateLimitFirst: 1 });
+  // a page cap of 7 makes the 29-observation trace take five cursor pages
+  current = await startLangfuseReplay({ ...common, generation: 'current', pageCap: 7 });
+  currentV2Scores = await startLangfuseReplay({ ...common, generation: 'current', v3Scores: false, pageCap: 1 });
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
-  langfuse?.stop();
+  for (const r of [legacy, current, currentV2Scores]) r?.stop();
   server?.stop();
 });
 
-async function dialog(page, secret) {
+async function dialog(page, replay, secret = 'sk-lf-test') {
   await page.goto(server.url);
   await page.click('#open-connect');
   await page.selectOption('#connect-source', 'langfuse');
-  await page.fill('#connect-host', langfuse.url);
+  await page.fill('#connect-host', replay.url);
   await page.fill('#connect-pk', 'pk-lf-test');
   await page.fill('#connect-sk', secret);
 }
 
-test('Langfuse: count with a session filter, load the session, read it', async () => {
+async function openTrace(page, replay, id) {
+  await dialog(page, replay);
+  await page.fill('#connect-trace-id', id);
+  await page.click('#connect-open-trace');
+  await page.waitForSelector('.tree-row');
+  await page.waitForFunction(() => !document.querySelector('#load-progress'));
+}
+
+const onlyTo = (requests, ...hosts) => requests.every((u) => [server.url, ...hosts].some((h) => u.startsWith(h)));
+
+test('Langfuse (legacy API): count with a session filter, load the session, read it', async () => {
   const errors = [];
   const page = await newPage(browser, errors);
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await dialog(page, 'sk-lf-test');
+  await dialog(page, legacy);
   await page.fill('#connect-f-session', 'session_abc');
   await page.click('#connect-count');
   await page.waitForFunction(() => /3 matching trace/.test(document.querySelector('.connect-status').textContent), null, { timeout: 15000 });
-  assert.equal(langfuse.counts.limited, 1, 'the first list request was rate limited…');
-  assert.ok(langfuse.counts.list >= 2, '…and retried');
+  assert.equal(legacy.counts.limited, 1, 'the first list request was rate limited…');
+  assert.ok(legacy.counts.list >= 2, '…and retried');
+  assert.ok(legacy.counts.options >= 1, 'the browser sent a CORS preflight for the Authorization header');
   await page.click('#connect-load-langfuse');
   await page.waitForSelector('.traces-page .tr');
   await page.waitForFunction(() => document.querySelector('.list-count').textContent.startsWith('3 of 3'));
+  assert.equal(legacy.counts.traceById, 3, 'the legacy server is read through traces/{id}');
   await page.click('#nav-sessions');
   await page.click('.session-row:has-text("session_abc")');
   await page.waitForFunction(() => document.querySelectorAll('.turn').length === 3);
-  assert.ok(requests.every((u) => u.startsWith(server.url) || u.startsWith(langfuse.url)), requests.join('\n'));
+  assert.ok(onlyTo(requests, legacy.url), requests.join('\n'));
   assert.ok(!(await page.content()).includes('sk-lf-test'), 'the secret is not on the page');
-  // the browser logs the rate-limited response itself; nothing else may fail
-  assert.deepEqual(errors.filter((e) => !/status of 429/.test(e)), []);
+  assert.match(page.url(), /#src=langfuse&host=[^&]+&session=session_abc$/, 'the session page is in the address');
+  // the browser logs the rate-limited response and the generation probe's 404 itself; nothing else may fail
+  assert.deepEqual(errors.filter((e) => !/status of (429|404)/.test(e)), []);
+});
+
+test('Langfuse (current API): v2 observations by cursor and v3 scores give the same trace as the legacy API', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await openTrace(page, legacy, BEEAI);
+  const legacyHeader = await page.textContent('.trace-header');
+  const legacyScores = await page.locator('.tree-row .score-badge').count();
+  await openTrace(page, current, BEEAI);
+  assert.equal(current.counts.traceById, 0, 'the current server is not asked for the deprecated endpoint');
+  assert.equal(current.counts.v2Observations, 1 + 5, 'one probe, then five cursor pages of at most 7');
+  assert.ok(current.counts.v3Scores >= 2, 'v3 probe + scores of the trace');
+  assert.equal(await page.textContent('.trace-header'), legacyHeader);
+  assert.match(legacyHeader, /observations\s*29/);
+  assert.equal(await page.locator('.tree-row .score-badge').count(), legacyScores);
+  // io came as JSON strings: the generation still reads as a conversation
+  await page.click('.tree-row:has(.kind-generation)');
+  await page.waitForSelector('.detail .messages .message-role');
+  assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), [], 'only the legacy server\'s answer to the probe');
+});
+
+test('Langfuse (current API before v3 scores): v2 score pages are read instead', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await openTrace(page, currentV2Scores, BEEAI);
+  assert.ok(currentV2Scores.counts.v2Scores >= 2, 'two scores, one per page');
+  await page.click('#nav-scores');
+  await page.waitForSelector('.scores-page');
+  assert.match(await page.textContent('.scores-page'), /hallucination/);
+  assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+});
+
+test('a Langfuse session by id, and a link that reopens a trace (keys asked again, never in the link)', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await dialog(page, current);
+  await page.fill('#connect-session-id', 'session_abc');
+  await page.click('#connect-open-session');
+  await page.waitForFunction(() => document.querySelector('.list-count')?.textContent.startsWith('3 of 3'));
+  assert.equal(current.counts.sessions, 1);
+  // the traces' names came from the session (the current API's observations do not carry them)
+  assert.match(await page.textContent('.traces-page'), /pydantic-ai-qa-trace/);
+  await page.click('.traces-page .tr:has-text("pydantic-ai-qa-trace")');
+  await page.click('.tree-row:nth-child(2)');
+  const link = page.url();
+  assert.match(link, /#src=langfuse&host=.*&trace=25f4bdeebaab60e6e1bee7e8469554bc&obs=/);
+  assert.ok(!link.includes('sk-lf') && !link.includes('pk-lf'), link);
+  // opened elsewhere without remembered keys: the dialog asks for them, filled in otherwise
+  const other = await newPage(browser, errors);
+  await other.goto(link);
+  await other.waitForSelector('#connect-sk');
+  assert.match(await other.textContent('.connect-status'), /enter the keys/);
+  assert.equal(await other.inputValue('#connect-trace-id'), '25f4bdeebaab60e6e1bee7e8469554bc');
+  await other.fill('#connect-pk', 'pk-lf-test');
+  await other.fill('#connect-sk', 'sk-lf-test');
+  await other.click('#connect-open-trace');
+  await other.waitForSelector('.tree-row.selected');
+  assert.equal(new URL(other.url()).hash, new URL(link).hash, 'the same trace and observation are shown');
+  assert.deepEqual(errors, []);
 });
 
 test('Langfuse: wrong keys are explained', async () => {
   const errors = [];
   const page = await newPage(browser, errors);
-  await dialog(page, 'wrong');
+  await dialog(page, legacy, 'wrong');
   await page.click('#connect-count');
   await page.waitForFunction(() => /401/.test(document.querySelector('.connect-status').textContent));
   assert.match(await page.textContent('.connect-status'), /needs credentials/);
   assert.ok(!(await page.textContent('.connect-status')).includes('wrong'));
 });
 
-test('keys are remembered only when asked, and can be forgotten', async () => {
+test('keys are remembered only when asked, reopen links by themselves, and can be forgotten', async () => {
   const errors = [];
   const page = await newPage(browser, errors);
-  await dialog(page, 'sk-lf-test');
+  await dialog(page, legacy);
   await page.click('#connect-count');
   await page.waitForFunction(() => /matching trace/.test(document.querySelector('.connect-status').textContent), null, { timeout: 15000 });
   assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('canopy.keys')).length), 0, 'not kept unless ticked');
   await page.check('#connect-remember');
-  await page.click('#connect-count');
-  await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('canopy.keys')));
+  await page.fill('#connect-trace-id', BEEAI);
+  await page.click('#connect-open-trace');
+  await page.waitForSelector('.tree-row');
+  assert.ok(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('canopy.keys'))));
+  // a reload reopens the trace from the API with the remembered keys, without asking
+  const before = legacy.counts.traceById;
   await page.reload();
+  await page.waitForSelector('.tree-row');
+  assert.ok(legacy.counts.traceById > before);
+  assert.match(await page.textContent('.trace-header'), /observations\s*29/);
   await page.click('#open-connect');
   await page.selectOption('#connect-source', 'langfuse');
-  await page.fill('#connect-host', langfuse.url);
+  await page.fill('#connect-host', legacy.url);
   await page.waitForFunction(() => document.querySelector('#connect-sk').value === 'sk-lf-test');
   await page.click('#connect-forget');
   assert.equal(await page.inputValue('#connect-sk'), '');

@@ -3,6 +3,7 @@
 use crate::import;
 use crate::model::TraceSet;
 use crate::source;
+use crate::source::link::SourceLink;
 use crate::views::shell::Shell;
 use leptos::prelude::*;
 
@@ -38,6 +39,12 @@ pub struct AppState {
     pub cancel: RwSignal<bool>,
     /// The Connect dialog is open.
     pub connect_open: RwSignal<bool>,
+    /// What the Connect dialog opens with (from a link), and a line saying why.
+    pub connect_preset: RwSignal<Option<(SourceLink, String)>>,
+    /// A load from an API under way: the progress bar.
+    pub progress: RwSignal<Option<crate::remote::Progress>>,
+    /// The API the shown data came from; written to the URL fragment (never a key).
+    pub source_link: RwSignal<Option<SourceLink>>,
 }
 
 /// The pages of the app.
@@ -75,6 +82,9 @@ impl AppState {
             search_text: RwSignal::new(String::new()),
             cancel: RwSignal::new(false),
             connect_open: RwSignal::new(false),
+            connect_preset: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            source_link: RwSignal::new(None),
         }
     }
 
@@ -99,6 +109,7 @@ impl AppState {
         mark("canopy:import-end");
         match result {
             Ok(loaded) => {
+                self.source_link.set(None);
                 let mut touched = Vec::new();
                 self.data.update(|d| touched = d.merge(loaded.set));
                 self.generation.update(|g| *g += 1);
@@ -174,158 +185,6 @@ impl AppState {
     }
 }
 
-impl AppState {
-    /// Loads a Phoenix project's spans page by page, merging each page as it arrives (traces split
-    /// across pages join up), with progress, a limit and Cancel. The key stays in this call.
-    pub fn load_phoenix(self, client: source::phoenix::Phoenix, project: source::phoenix::Project, max_spans: usize) {
-        const PAGE: usize = 1000;
-        self.cancel.set(false);
-        leptos::task::spawn_local(async move {
-            let host = source::advice::host_of(&client.host);
-            let label = format!("phoenix:{}/{}", host, project.name);
-            let (mut cursor, mut pages, mut spans, mut bytes) = (None::<String>, 0usize, 0usize, 0usize);
-            let mut first_trace = None;
-            loop {
-                if self.cancel.get_untracked() {
-                    self.push_error(format!(
-                        "{label}: cancelled after {pages} page(s), {spans} spans; what was loaded stays"
-                    ));
-                    break;
-                }
-                self.loading.set(Some(format!(
-                    "Phoenix {}: page {}, {spans} spans, {} — Cancel stops",
-                    project.name,
-                    pages + 1,
-                    human_bytes(bytes)
-                )));
-                let limit = PAGE.min(max_spans.saturating_sub(spans)).max(1);
-                match client.spans_page(&project.id, cursor.as_deref(), limit).await {
-                    Ok((body, next)) => {
-                        pages += 1;
-                        bytes += body.len();
-                        match import::load_as(&label, &body, import::Format::PhoenixSpans) {
-                            Ok(mut loaded) => {
-                                // the page-by-page loop is the complete result: drop "one page of…" notes
-                                loaded.set.warnings.retain(|w| !w.message.contains("next_cursor"));
-                                spans += loaded.set.observation_count();
-                                let mut touched = Vec::new();
-                                self.data.update(|d| touched = d.merge(loaded.set));
-                                self.generation.update(|g| *g += 1);
-                                first_trace = first_trace.or(touched.first().copied());
-                            }
-                            Err(e) if e.error == import::ImportError::NoTraces("Phoenix spans") => {}
-                            Err(e) => {
-                                self.push_error(e.to_string());
-                                break;
-                            }
-                        }
-                        match next {
-                            Some(c) if spans < max_spans => cursor = Some(c),
-                            Some(_) => {
-                                self.push_error(format!(
-                                    "{label}: stopped at the limit of {max_spans} spans; more are on the server"
-                                ));
-                                break;
-                            }
-                            None => break,
-                        }
-                    }
-                    Err(e) => {
-                        self.push_error(format!("{label}: {e}"));
-                        break;
-                    }
-                }
-                source::yield_to_browser().await;
-            }
-            self.loading.set(None);
-            if let Some(t) = first_trace {
-                self.page.set(if self.data.with_untracked(|d| d.traces.len()) > 1 {
-                    Page::Traces
-                } else {
-                    Page::Trace
-                });
-                self.trace.set(Some(t));
-            }
-        });
-    }
-}
-
-impl AppState {
-    /// Loads the Langfuse traces matching `filter`: list pages, then each trace in full, merged
-    /// as it arrives, with progress, a limit and Cancel.
-    pub fn load_langfuse(
-        self,
-        client: source::langfuse::Langfuse,
-        filter: source::langfuse::TraceFilter,
-        max_traces: usize,
-    ) {
-        const PAGE: usize = 50;
-        self.cancel.set(false);
-        leptos::task::spawn_local(async move {
-            let label = format!("langfuse:{}", source::advice::host_of(&client.host));
-            let (mut page, mut loaded, mut bytes) = (1usize, 0usize, 0usize);
-            let mut first = None;
-            'pages: loop {
-                let (ids, total_pages, total) = match client.trace_ids(&filter, page, PAGE).await {
-                    Ok(r) => r,
-                    Err(e) => {
-                        self.push_error(format!("{label}: {e}"));
-                        break;
-                    }
-                };
-                for id in ids {
-                    if self.cancel.get_untracked() {
-                        self.push_error(format!(
-                            "{label}: cancelled after {loaded} of {total} traces; what was loaded stays"
-                        ));
-                        break 'pages;
-                    }
-                    if loaded >= max_traces {
-                        self.push_error(format!(
-                            "{label}: stopped at the limit of {max_traces} traces; {total} match on the server"
-                        ));
-                        break 'pages;
-                    }
-                    self.loading.set(Some(format!(
-                        "Langfuse: trace {} of {total}, {} — Cancel stops",
-                        loaded + 1,
-                        human_bytes(bytes)
-                    )));
-                    match client.trace(&id).await {
-                        Ok(body) => {
-                            bytes += body.len();
-                            match import::load_as(&format!("{label}/{id}"), &body, import::Format::LangfuseApiTrace) {
-                                Ok(l) => {
-                                    let mut touched = Vec::new();
-                                    self.data.update(|d| touched = d.merge(l.set));
-                                    self.generation.update(|g| *g += 1);
-                                    first = first.or(touched.first().copied());
-                                    loaded += 1;
-                                }
-                                Err(e) => self.push_error(e.to_string()),
-                            }
-                        }
-                        Err(e) => {
-                            self.push_error(format!("{label}: trace {id}: {e}"));
-                            break 'pages;
-                        }
-                    }
-                    source::yield_to_browser().await;
-                }
-                if page >= total_pages {
-                    break;
-                }
-                page += 1;
-            }
-            self.loading.set(None);
-            if let Some(t) = first {
-                self.page.set(if loaded > 1 { Page::Traces } else { Page::Trace });
-                self.trace.set(Some(t));
-            }
-        });
-    }
-}
-
 impl Default for AppState {
     fn default() -> Self {
         Self::new()
@@ -359,6 +218,23 @@ fn url_param() -> Option<String> {
     params.get("url").filter(|u| !u.trim().is_empty())
 }
 
+/// `#src=…&host=…`: the API a shared or reloaded view came from.
+fn source_link_param() -> Option<(SourceLink, Option<String>)> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    SourceLink::from_fragment(&hash)
+}
+
+/// Replaces the fragment without a history entry or a scroll jump.
+fn set_fragment(fragment: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let base = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
+    let url = if fragment.is_empty() { base } else { format!("{base}#{fragment}") };
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// `#trace=<id>&obs=<key>` from a copied link: what to select once the data is loaded.
 fn deep_link_target() -> Option<(String, Option<String>)> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -386,8 +262,44 @@ pub fn App() -> impl IntoView {
             pending.set_value(None);
         }
     });
+    // the fragment follows what is shown when it came from an API, so a reload or a shared link
+    // reopens it; a later file load takes the source out again
+    Effect::new(move |had_link: Option<bool>| {
+        state.generation.track();
+        let (link, page, trace, selected) =
+            (state.source_link.get(), state.page.get(), state.trace.get(), state.selected.get());
+        let Some(mut link) = link else {
+            if had_link == Some(true) {
+                set_fragment("");
+            }
+            return false;
+        };
+        let shown = trace.and_then(|ti| {
+            state.data.with_untracked(|d| {
+                let t = d.traces.get(ti)?;
+                Some((t.id.clone(), selected.map(|i| t.tree.key(&t.observations, i))))
+            })
+        });
+        let mut obs = None;
+        match (page, shown) {
+            (Page::Session(id), _) => {
+                link.session = Some(id);
+                link.trace = None;
+            }
+            (Page::Trace, Some((id, key))) => {
+                link.trace = Some(id);
+                link.session = None;
+                obs = key;
+            }
+            _ => {}
+        }
+        set_fragment(&link.to_fragment(obs.as_deref()));
+        true
+    });
     if let Some(url) = url_param() {
         state.load_url(url);
+    } else if let Some((link, _)) = source_link_param() {
+        state.reopen(link);
     }
     view! { <Shell/> }
 }

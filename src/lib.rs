@@ -4,13 +4,16 @@
 //! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches.
 //! - `source`: where bytes come from — file drop/picker and URLs (wasm only), failure advice (pure).
 //! - `views` (wasm only): Leptos components, one per file.
-//! - `app` (wasm only): the root component, load state and panic reporting.
+//! - `app` (wasm only): the root component, load state, deep links and panic reporting.
+//! - `remote` (wasm only): paged loads from live trace stores with progress, limits and Cancel.
 
 pub mod import;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod remote;
 pub mod source;
 #[cfg(target_arch = "wasm32")]
 pub mod views;

@@ -60,8 +60,13 @@ struct WireObs {
     input: Option<Box<RawValue>>,
     output: Option<Box<RawValue>>,
     metadata: Option<Box<RawValue>>,
+    /// v2 observations name it `providedModelName` (the `model` field group).
+    #[serde(alias = "providedModelName")]
     model: Option<String>,
     model_parameters: Option<Box<RawValue>>,
+    /// v2 observations carry their trace's user and session (the `basic` field group).
+    user_id: Option<String>,
+    session_id: Option<String>,
     usage_details: Option<BTreeMap<String, FlexFloat>>,
     cost_details: Option<BTreeMap<String, FlexFloat>>,
     /// Legacy usage object: `{input, output, total, unit}`.
@@ -207,8 +212,12 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             }
             for tid in order {
                 let obs = groups.remove(&tid).unwrap_or_default();
+                let user = obs.iter().find_map(|o| o.user_id.clone());
+                let session = obs.iter().find_map(|o| o.session_id.clone());
                 let obs: Vec<Observation> = obs.into_iter().enumerate().map(|(i, o)| observation(o, i)).collect();
-                let t = Trace::build(tid, obs, file, &mut set.warnings);
+                let mut t = Trace::build(tid, obs, file, &mut set.warnings);
+                t.user_id = user;
+                t.session_id = session;
                 set.traces.push(t);
             }
         }
@@ -453,6 +462,19 @@ fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v2_observation_field_groups_fill_model_user_and_session() {
+        // `fields=core,basic,model,...` of GET /api/public/v2/observations
+        let body = br#"{"data":[{"id":"o1","traceId":"t1","type":"GENERATION","startTime":"2025-01-01T00:00:00Z",
+            "endTime":null,"projectId":"p","parentObservationId":null,"name":"llm","userId":"u-7","sessionId":"s-9",
+            "providedModelName":"gpt-4o","internalModelId":"m1","modelParameters":{"temperature":0}}],"meta":{}}"#;
+        let set = import("f.json", body, Format::LangfuseObservations).unwrap();
+        let t = &set.traces[0];
+        assert_eq!(t.observations[0].model.as_deref(), Some("gpt-4o"));
+        assert_eq!((t.user_id.as_deref(), t.session_id.as_deref()), (Some("u-7"), Some("s-9")));
+        assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+    }
 
     #[test]
     fn api_trace_with_id_only_observations_and_object_payloads() {

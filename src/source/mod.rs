@@ -1,13 +1,19 @@
-//! Where trace bytes come from: files and URLs (`browser`, wasm only) and the advice shown when a
-//! source fails (`advice`, pure, host-tested).
+//! Where trace bytes come from: files and URLs (`browser`), API clients (`phoenix`, `langfuse`,
+//! `tracestore`) and remembered keys (`keys`), all wasm only; the advice shown when a source fails
+//! (`advice`) and the source link kept in the URL fragment (`link`), pure and host-tested.
 
 pub mod advice;
+pub mod link;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
+pub mod keys;
+#[cfg(target_arch = "wasm32")]
 pub mod langfuse;
 #[cfg(target_arch = "wasm32")]
 pub mod phoenix;
+#[cfg(target_arch = "wasm32")]
+pub mod tracestore;
 #[cfg(target_arch = "wasm32")]
 pub use browser::*;

@@ -1,5 +1,6 @@
-//! Phoenix REST client: projects, and spans page by page (cursor), straight from the browser.
-//! The API key, if any, is sent only to the host the user typed and never shown or stored.
+//! Phoenix REST client: projects, spans page by page (cursor; Phoenix span JSON or OTLP), sessions,
+//! and span/trace/session annotations, straight from the browser. The API key, if any, is sent
+//! only to the host the user typed and never shown or stored.
 
 use super::SourceError;
 use serde::Deserialize;
@@ -28,6 +29,49 @@ struct Cursor {
     next_cursor: Option<String>,
 }
 
+/// Which spans to ask for.
+#[derive(Clone, Default)]
+pub struct SpanQuery {
+    /// ISO 8601 bounds on span start (empty: none).
+    pub from: String,
+    pub to: String,
+    /// Only these traces (empty: all).
+    pub trace_ids: Vec<String>,
+    /// `/spans/otlpv1` (OTLP span JSON) instead of Phoenix's own span JSON.
+    pub otlp: bool,
+}
+
+#[derive(Deserialize)]
+struct Session {
+    data: SessionData,
+}
+
+#[derive(Deserialize)]
+struct SessionData {
+    session_id: String,
+    traces: Vec<SessionTrace>,
+}
+
+#[derive(Deserialize)]
+struct SessionTrace {
+    trace_id: String,
+}
+
+/// What annotations are attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annotated {
+    Span,
+    Trace,
+    Session,
+}
+
+/// Ids per annotation request: keeps the address well under servers' URL limits.
+const IDS_PER_REQUEST: usize = 50;
+
+fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s.trim()).into()
+}
+
 impl Phoenix {
     async fn get(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         let url = format!("{}{path}", self.host.trim().trim_end_matches('/'));
@@ -46,19 +90,77 @@ impl Phoenix {
             .map_err(|e| SourceError::Read(format!("the projects list is not what Phoenix sends: {e}")))
     }
 
-    /// One page of spans (Phoenix span JSON) and the cursor of the next page, if any.
+    /// One page of spans and the cursor of the next page, if any.
     pub async fn spans_page(
         &self,
         project: &str,
+        query: &SpanQuery,
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<u8>, Option<String>), SourceError> {
-        let mut path = format!("/v1/projects/{}/spans?limit={limit}", js_sys::encode_uri_component(project));
+        let endpoint = if query.otlp { "spans/otlpv1" } else { "spans" };
+        let mut path = format!("/v1/projects/{}/{endpoint}?limit={limit}", enc(project));
+        if !query.from.trim().is_empty() {
+            path.push_str(&format!("&start_time={}", enc(&query.from)));
+        }
+        if !query.to.trim().is_empty() {
+            path.push_str(&format!("&end_time={}", enc(&query.to)));
+        }
+        for t in &query.trace_ids {
+            path.push_str(&format!("&trace_id={}", enc(t)));
+        }
         if let Some(c) = cursor {
-            path.push_str(&format!("&cursor={}", js_sys::encode_uri_component(c)));
+            path.push_str(&format!("&cursor={}", enc(c)));
         }
         let body = self.get(&path).await?;
         let next = serde_json::from_slice::<Cursor>(&body).ok().and_then(|c| c.next_cursor).filter(|c| !c.is_empty());
         Ok((body, next))
+    }
+
+    /// `GET /v1/sessions/{id}`: the session's own id and its traces' ids.
+    pub async fn session(&self, id: &str) -> Result<(String, Vec<String>), SourceError> {
+        let body = self.get(&format!("/v1/sessions/{}", enc(id))).await?;
+        let s: Session = serde_json::from_slice(&body)
+            .map_err(|e| SourceError::Read(format!("the session is not what Phoenix sends: {e}")))?;
+        Ok((s.data.session_id, s.data.traces.into_iter().map(|t| t.trace_id).collect()))
+    }
+
+    /// Every annotation on the given spans, traces or sessions: response bodies to import.
+    pub async fn annotations(
+        &self,
+        project: &str,
+        on: Annotated,
+        ids: &[String],
+        on_page: &dyn Fn(usize),
+    ) -> Result<Vec<Vec<u8>>, SourceError> {
+        let (endpoint, param) = match on {
+            Annotated::Span => ("span_annotations", "span_ids"),
+            Annotated::Trace => ("trace_annotations", "trace_ids"),
+            Annotated::Session => ("session_annotations", "session_ids"),
+        };
+        let mut out = Vec::new();
+        for chunk in ids.chunks(IDS_PER_REQUEST) {
+            let mut base = format!("/v1/projects/{}/{endpoint}?limit=1000", enc(project));
+            for id in chunk {
+                base.push_str(&format!("&{param}={}", enc(id)));
+            }
+            let mut cursor: Option<String> = None;
+            for _ in 0..10_000 {
+                let path = match &cursor {
+                    Some(c) => format!("{base}&cursor={}", enc(c)),
+                    None => base.clone(),
+                };
+                let body = self.get(&path).await?;
+                on_page(body.len());
+                let next =
+                    serde_json::from_slice::<Cursor>(&body).ok().and_then(|c| c.next_cursor).filter(|c| !c.is_empty());
+                out.push(body);
+                match next {
+                    Some(c) if cursor.as_ref() != Some(&c) => cursor = Some(c),
+                    _ => break,
+                }
+            }
+        }
+        Ok(out)
     }
 }

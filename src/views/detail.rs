@@ -289,8 +289,9 @@ fn preview(text: &str) -> String {
 }
 
 /// A link that reopens this trace and observation: the page's own address (with its `?url=`),
-/// and the selection in the fragment.
+/// and the selection in the fragment — with the API it came from, if any (never a key).
 fn deep_link(trace_id: &str, key: &str) -> String {
+    let source = use_context::<AppState>().and_then(|s| s.source_link.get_untracked());
     let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
     let base = format!(
         "{}{}{}",
@@ -298,6 +299,11 @@ fn deep_link(trace_id: &str, key: &str) -> String {
         loc.pathname().unwrap_or_default(),
         loc.search().unwrap_or_default()
     );
+    if let Some(mut link) = source {
+        link.trace = Some(trace_id.to_string());
+        link.session = None;
+        return format!("{base}#{}", link.to_fragment(Some(key)));
+    }
     format!(
         "{base}#trace={}&obs={}",
         String::from(js_sys::encode_uri_component(trace_id)),

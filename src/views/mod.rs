@@ -7,6 +7,7 @@ pub mod header;
 pub mod json_view;
 pub mod markdown;
 pub mod payload;
+pub mod progress;
 pub mod scores_page;
 pub mod sessions_page;
 pub mod shell;

@@ -95,9 +95,11 @@ pub fn Shell() -> impl IntoView {
                 </form>
                 <button class="btn" id="open-connect" on:click=move |_| state.connect_open.set(true)>"Connect…"</button>
                 <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
-                <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
-                <Show when=move || state.loading.with(|l| l.as_deref().is_some_and(|t| t.contains("Cancel stops")))>
-                    <button class="btn small" id="cancel-load" on:click=move |_| state.cancel.set(true)>"Cancel"</button>
+                <Show
+                    when=move || state.progress.with(Option::is_none)
+                    fallback=|| view! { <crate::views::progress::ProgressBar/> }
+                >
+                    <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
                 </Show>
             </header>
             <ErrorBanner/>

@@ -1,0 +1,34 @@
+//! The progress bar of a load from an API: items and bytes so far, the step under way, Cancel.
+
+use crate::app::{human_bytes, AppState};
+use crate::remote::Progress;
+use leptos::prelude::*;
+
+fn text(p: &Progress) -> String {
+    let count = match p.total {
+        Some(t) if t > 0 => format!("{} of {t} {}", p.done.min(t), p.unit),
+        _ => format!("{} {}", p.done, p.unit),
+    };
+    let mut out = format!("{}: {count} · {}", p.what, human_bytes(p.bytes));
+    if !p.note.is_empty() {
+        out.push_str(" · ");
+        out.push_str(&p.note);
+    }
+    out
+}
+
+#[component]
+pub fn ProgressBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let p = move || state.progress.get().unwrap_or_default();
+    view! {
+        <span class="progress" role="status" id="load-progress">
+            <progress
+                max=move || p().total.unwrap_or(1).max(1)
+                value=move || p().total.map(|_| p().done)
+            ></progress>
+            <span class="progress-text">{move || text(&p())}</span>
+            <button class="btn small" id="cancel-load" on:click=move |_| state.cancel.set(true)>"Cancel"</button>
+        </span>
+    }
+}

@@ -41,7 +41,7 @@ const b64 = (n) => Buffer.from(JSON.stringify({ offset: n })).toString('base64ur
 const unb64 = (c) => JSON.parse(Buffer.from(c, 'base64url').toString()).offset;
 
 export function startLangfuseReplay({
-  fixtures, publicKey, secretKey, allowOrigin, rateLimitFirst = 0, generation = 'legacy', v3Scores = true, pageCap = 1000,
+  fixtures, publicKey, secretKey, allowOrigin, rateLimitFirst = 0, generation = 'legacy', v3Scores = true, pageCap = 1000, delayMs = 0,
 }) {
   const counts = { list: 0, limited: 0, options: 0, traceById: 0, v2Observations: 0, v3Scores: 0, v2Scores: 0, sessions: 0, paths: [] };
   const traces = fixtures.map((f) => {
@@ -53,7 +53,8 @@ export function startLangfuseReplay({
   });
   const expected = 'Basic ' + Buffer.from(`${publicKey}:${secretKey}`).toString('base64');
   const current = generation === 'current';
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((req, res) => (delayMs ? setTimeout(() => handle(req, res), delayMs) : handle(req, res)));
+  function handle(req, res) {
     const cors = allowOrigin && req.headers.origin === allowOrigin
       ? { 'access-control-allow-origin': allowOrigin, 'access-control-allow-headers': 'authorization', 'access-control-allow-methods': 'GET, OPTIONS', 'vary': 'Origin' } : {};
     if (req.method === 'OPTIONS') { counts.options += 1; res.writeHead(204, cors); res.end(); return; }
@@ -130,6 +131,6 @@ export function startLangfuseReplay({
       });
     }
     send(404, { message: 'Not found' });
-  });
+  }
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, counts, stop: () => server.close() })));
 }

@@ -11,7 +11,7 @@ const LF = path.resolve(ROOT, '../shared/fixtures/langfuse');
 const FILES = ['pydantic-ai-2025-06-06.trace.json', 'llamaindex-2025-06-05.trace.json', 'autogen-2025-06-06.trace.json',
   'beeai-2025-08-01.trace.json', 'google-adk-2025-08-28.trace.json'].map((f) => path.join(LF, f));
 const BEEAI = '096fc09a30ab90d2431778f9ee2b3936';
-let server, browser, legacy, current, currentV2Scores;
+let server, browser, legacy, current, currentV2Scores, slow;
 
 before(async () => {
   server = await serve();
@@ -20,11 +20,12 @@ before(async () => {
   // a page cap of 7 makes the 29-observation trace take five cursor pages
   current = await startLangfuseReplay({ ...common, generation: 'current', pageCap: 7 });
   currentV2Scores = await startLangfuseReplay({ ...common, generation: 'current', v3Scores: false, pageCap: 1 });
+  slow = await startLangfuseReplay({ ...common, generation: 'current', delayMs: 250 });
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
-  for (const r of [legacy, current, currentV2Scores]) r?.stop();
+  for (const r of [legacy, current, currentV2Scores, slow]) r?.stop();
   server?.stop();
 });
 
@@ -168,4 +169,23 @@ test('keys are remembered only when asked, reopen links by themselves, and can b
   assert.equal(await page.inputValue('#connect-sk'), '');
   assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('canopy.keys')).length), 0);
   assert.ok(!page.url().includes('sk-lf-test'));
+});
+
+test('a long load shows items and bytes, leaves the page usable, and Cancel keeps what came', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await dialog(page, slow);
+  await page.click('#connect-load-langfuse');
+  await page.waitForFunction(() => /Langfuse: [12] of 5 traces · \d+ KB/.test(document.querySelector('#load-progress')?.textContent ?? ''));
+  assert.equal(await page.getAttribute('#load-progress progress', 'max'), '5');
+  // the page answers while the load runs: the first trace is already readable
+  await page.waitForSelector('.tree-row');
+  await page.click('.tree-row >> nth=0');
+  await page.waitForSelector('.detail');
+  await page.click('#cancel-load');
+  await page.waitForFunction(() => !document.querySelector('#load-progress'));
+  assert.match(await page.textContent('.error-banner'), /cancelled after [1-4] of 5 traces; what was loaded stays/);
+  const shown = Number((await page.textContent('#nav-traces')).match(/\((\d+)\)/)[1]);
+  assert.ok(shown >= 1 && shown < 5, `${shown} traces kept`);
+  assert.deepEqual(errors, []);
 });

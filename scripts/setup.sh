@@ -36,14 +36,17 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
     cargo install -q --locked "trunk@$TRUNK_VERSION"
 fi
 
-# A real Phoenix for the API tests (pinned), in a git-ignored virtualenv.
+# A real Phoenix for the API tests (pinned), in a git-ignored virtualenv, with the OpenAI client
+# and its OpenInference instrumentation that produce the spans it is fed.
 PHOENIX_VERSION=20.26.1
-if [ "$(cat .tools/phoenix/.installed 2>/dev/null)" != "$PHOENIX_VERSION" ]; then
+PHOENIX_PACKAGES="arize-phoenix==$PHOENIX_VERSION openai==3.54.0 openinference-instrumentation-openai==0.1.66"
+if [ "$(cat .tools/phoenix/.installed 2>/dev/null)" != "$PHOENIX_PACKAGES" ]; then
   log "installing Arize Phoenix $PHOENIX_VERSION for the API tests (about a minute)"
   rm -rf .tools/phoenix
   python3 -m venv .tools/phoenix
-  .tools/phoenix/bin/pip install -q --disable-pip-version-check "arize-phoenix==$PHOENIX_VERSION" >/dev/null
-  echo "$PHOENIX_VERSION" > .tools/phoenix/.installed
+  # shellcheck disable=SC2086
+  .tools/phoenix/bin/pip install -q --disable-pip-version-check $PHOENIX_PACKAGES >/dev/null
+  echo "$PHOENIX_PACKAGES" > .tools/phoenix/.installed
 fi
 
 if [ -f e2e/package-lock.json ]; then

@@ -128,6 +128,10 @@ impl Job {
         self.state.data.update(|d| touched = d.merge(local));
         self.state.generation.update(|g| *g += 1);
         self.first = self.first.or(touched.first().copied());
+        // something to read while the rest arrives
+        if self.state.trace.get_untracked().is_none() {
+            self.state.trace.set(self.first);
+        }
         self.traces += touched.len();
         (count, ids)
     }

@@ -1,4 +1,4 @@
-//! Layer check: the pure core (model/, import/) must not use browser crates, so it stays host-testable.
+//! Layer check: the pure core (model/, import/, export/) must not use browser crates, so it stays host-testable.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
@@ -25,6 +25,7 @@ fn model_and_import_use_no_browser_crates() {
     let mut files = Vec::new();
     rust_files(&root.join("model"), &mut files);
     rust_files(&root.join("import"), &mut files);
+    rust_files(&root.join("export"), &mut files);
     assert!(files.len() >= 8, "expected the core's files, found {}", files.len());
     let mut offenders = Vec::new();
     for f in &files {

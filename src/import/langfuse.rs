@@ -452,7 +452,8 @@ fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
         value,
         source: s.source,
         comment: s.comment.filter(|c| !c.is_empty()),
-        trace_id: s.trace_id.or_else(|| trace_id.map(str::to_string)),
+        // a session's score listed with one of its traces stays the session's
+        trace_id: s.trace_id.or_else(|| trace_id.filter(|_| s.session_id.is_none()).map(str::to_string)),
         observation_id: s.observation_id,
         session_id: s.session_id,
         time_ns: iso_ns(s.timestamp.as_deref()),

@@ -4,7 +4,7 @@
 use super::semconv;
 use super::wire::{is_blank_id, normalize_id, FlexFloat, FlexInt};
 use super::{shape_error, Format, ImportError};
-use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet};
+use crate::model::{AttrValue, Attribute, Event, Level, Observation, Score, ScoreValue, Trace, TraceSet};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -299,10 +299,18 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             let resource = attributes(rs.resource.and_then(|r| r.attributes));
             let service =
                 resource.iter().find(|a| a.key == "service.name").and_then(|a| a.value.as_str()).map(str::to_string);
+            // Canopy's own OTLP export keeps ids that were not OTLP hex here
+            let original_trace = resource
+                .iter()
+                .find(|a| a.key == "canopy.original_trace_id")
+                .and_then(|a| a.value.as_str())
+                .map(str::to_string);
             for ss in rs.scope_spans.unwrap_or_default() {
                 let scope = ss.scope.and_then(|s| s.name.map(|n| (n, s.version)));
                 for span in ss.spans.unwrap_or_default() {
-                    let trace_id = span.trace_id.as_deref().map(normalize_id).unwrap_or_default();
+                    let trace_id = original_trace
+                        .clone()
+                        .unwrap_or_else(|| span.trace_id.as_deref().map(normalize_id).unwrap_or_default());
                     let mut ob = observation(span, &mut untimed, &mut dropped);
                     if let Some(svc) = &service {
                         ob.attributes
@@ -347,6 +355,8 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         let Some(mut obs) = by_trace.remove(&id) else {
             continue;
         };
+        restore_ids(&mut obs);
+        set.scores.extend(take_scores(&mut obs, &id));
         let ids = semconv::apply_all(&mut obs);
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
         ids.apply_to(&mut t);
@@ -355,6 +365,67 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         set.traces.push(t);
     }
     Ok(set)
+}
+
+/// Ids Canopy's OTLP export had to turn into hex come back as they were (`canopy.original_id`).
+fn restore_ids(obs: &mut [Observation]) {
+    let mut map: HashMap<String, String> = HashMap::new();
+    for o in obs.iter_mut() {
+        if let Some(i) = o.attributes.iter().position(|a| a.key == "canopy.original_parent_id") {
+            o.parent_id = o.attributes.remove(i).value.as_str().map(str::to_string);
+        }
+        if let Some(i) = o.attributes.iter().position(|a| a.key == "canopy.original_id") {
+            if let Some(orig) = o.attributes.remove(i).value.as_str().map(str::to_string) {
+                map.insert(std::mem::replace(&mut o.id, orig.clone()), orig);
+            }
+        }
+    }
+    if map.is_empty() {
+        return;
+    }
+    for o in obs.iter_mut() {
+        if let Some(p) = o.parent_id.as_ref().and_then(|p| map.get(p)) {
+            o.parent_id = Some(p.clone());
+        }
+    }
+}
+
+/// `canopy.score` span events (Canopy's OTLP export: OTLP has no place for scores) as scores.
+fn take_scores(obs: &mut [Observation], trace_id: &str) -> Vec<Score> {
+    let mut out = Vec::new();
+    for o in obs.iter_mut() {
+        if !o.events.iter().any(|e| e.name == "canopy.score") {
+            continue;
+        }
+        let (scores, rest): (Vec<Event>, Vec<Event>) =
+            std::mem::take(&mut o.events).into_iter().partition(|e| e.name == "canopy.score");
+        o.events = rest;
+        for e in scores {
+            let get = |k: &str| e.attributes.iter().find(|a| a.key == k).map(|a| &a.value);
+            let text = |k: &str| get(k).and_then(AttrValue::as_str).map(str::to_string);
+            let value = match (text("score.data_type").as_deref(), get("score.value")) {
+                (Some("BOOLEAN"), Some(AttrValue::Bool(b))) => ScoreValue::Boolean(*b),
+                (Some("NUMERIC"), Some(AttrValue::Float(f))) => ScoreValue::Numeric(*f),
+                (Some("NUMERIC"), Some(AttrValue::Int(i))) => ScoreValue::Numeric(i.parse().unwrap_or(0.0)),
+                (Some("TEXT"), Some(AttrValue::Str(t))) => ScoreValue::Text(t.clone()),
+                (_, Some(AttrValue::Str(t))) => ScoreValue::Categorical(t.clone()),
+                _ => continue,
+            };
+            let scope = text("score.scope");
+            out.push(Score {
+                id: text("score.id").unwrap_or_default(),
+                name: text("score.name").unwrap_or_default(),
+                value,
+                source: text("score.source"),
+                comment: text("score.comment"),
+                trace_id: (scope.as_deref() != Some("session")).then(|| trace_id.to_string()),
+                observation_id: (scope.as_deref() == Some("observation")).then(|| o.id.clone()),
+                session_id: text("score.session_id"),
+                time_ns: Some(e.time_ns).filter(|t| *t != 0),
+            });
+        }
+    }
+    out
 }
 
 fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observation {

@@ -264,7 +264,8 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
     o.tool_name = tool_name;
     if let Some(l) = level {
-        o.level = o.level.max(l);
+        // an error status stays an error; otherwise the stated level (DEBUG included) holds
+        o.level = if o.level == Level::Default { l } else { o.level.max(l) };
     }
     if o.status_message.is_none() {
         o.status_message = status.or_else(|| exception_summary(o));

@@ -128,6 +128,16 @@ pub fn format_utc(ns: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{ms:03} UTC", sod / 3600, (sod / 60) % 60, sod % 60)
 }
 
+/// Formats epoch nanoseconds as RFC 3339 with all nine fractional digits
+/// (`2025-06-06T11:31:33.965000000Z`), for files that must keep exact times.
+pub fn format_rfc3339_ns(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let frac = ns.rem_euclid(1_000_000_000);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let sod = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:09}Z", sod / 3600, (sod / 60) % 60, sod % 60)
+}
+
 /// Formats a duration compactly with a unit fit for its size: `850ns`, `12.3µs`, `4.56ms`, `1.23s`,
 /// `2m 05s`, `1h 02m`.
 pub fn format_duration(ns: i64) -> String {

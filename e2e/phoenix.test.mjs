@@ -121,6 +121,7 @@ test('a Phoenix trace by id, read as the conversation, reopened by its link; the
   const other = await newPage(browser, errors);
   await other.goto(link);
   await other.waitForSelector('.tree-row.selected:has-text("ChatCompletion")');
+  await settled(other); // the annotations come after the spans
   assert.equal(await other.textContent('.trace-header'), header);
   // the OTLP endpoint gives the same trace
   const otlp = await newPage(browser, errors);

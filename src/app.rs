@@ -39,6 +39,8 @@ pub struct AppState {
     pub cancel: RwSignal<bool>,
     /// The Connect dialog is open.
     pub connect_open: RwSignal<bool>,
+    /// The Export dialog is open.
+    pub export_open: RwSignal<bool>,
     /// What the Connect dialog opens with (from a link), and a line saying why.
     pub connect_preset: RwSignal<Option<(SourceLink, String)>>,
     /// A load from an API under way: the progress bar.
@@ -82,6 +84,7 @@ impl AppState {
             search_text: RwSignal::new(String::new()),
             cancel: RwSignal::new(false),
             connect_open: RwSignal::new(false),
+            export_open: RwSignal::new(false),
             connect_preset: RwSignal::new(None),
             progress: RwSignal::new(None),
             source_link: RwSignal::new(None),

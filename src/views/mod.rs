@@ -3,6 +3,7 @@
 pub mod connect;
 pub mod copy;
 pub mod detail;
+pub mod export;
 pub mod header;
 pub mod json_view;
 pub mod markdown;

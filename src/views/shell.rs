@@ -94,6 +94,9 @@ pub fn Shell() -> impl IntoView {
                     <button class="btn" id="open-url" type="submit">"Open URL"</button>
                 </form>
                 <button class="btn" id="open-connect" on:click=move |_| state.connect_open.set(true)>"Connect…"</button>
+                <Show when=has_traces>
+                    <button class="btn" id="open-export" on:click=move |_| state.export_open.set(true)>"Export…"</button>
+                </Show>
                 <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
                 <Show
                     when=move || state.progress.with(Option::is_none)
@@ -105,6 +108,9 @@ pub fn Shell() -> impl IntoView {
             <ErrorBanner/>
             <Show when=move || state.connect_open.get()>
                 <ConnectDialog/>
+            </Show>
+            <Show when=move || state.export_open.get()>
+                <crate::views::export::ExportDialog/>
             </Show>
             <Show when=has_traces fallback=|| view! { <Welcome/> }>
                 <Nav/>

@@ -1,0 +1,158 @@
+//! The Export dialog: the shown trace, the traces the list filter keeps, or everything, as Canopy,
+//! OTLP or Langfuse-export JSON, optionally redacted (detectors, patterns, field rules) with a
+//! preview of what will be masked; the file is made in the page and downloaded, never sent.
+
+use crate::app::AppState;
+use crate::export::redact::{redact, Detector, Report, Rules};
+use crate::export::{self, ExportFormat};
+use crate::model::tracelist::{self, ListQuery};
+use crate::model::TraceSet;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Saves `text` as a file through the browser's download (a blob URL; nothing leaves the page).
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let blob = web_sys::Blob::new_with_str_sequence(&parts).map_err(|_| "the browser refused to make the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser refused to make the file")?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a = doc
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "no link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+fn preview_text(r: &Report) -> String {
+    if r.masked.is_empty() && r.dropped_fields == 0 {
+        return "Nothing to mask was found.".into();
+    }
+    let mut parts: Vec<String> =
+        r.masked.iter().map(|(k, (distinct, n))| format!("{n} {k} value(s) ({distinct} distinct)")).collect();
+    if r.dropped_fields > 0 {
+        parts.push(format!("{} field(s) dropped", r.dropped_fields));
+    }
+    format!("Will mask: {}", parts.join(", "))
+}
+
+#[component]
+pub fn ExportDialog() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let format = RwSignal::new(ExportFormat::Canopy);
+    let scope = RwSignal::new("trace".to_string());
+    let detectors = RwSignal::new(Vec::<Detector>::new());
+    let patterns = RwSignal::new(String::new());
+    let drop_inputs = RwSignal::new(false);
+    let drop_outputs = RwSignal::new(false);
+    let drop_attrs = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let rules = move || Rules {
+        detectors: detectors.get_untracked(),
+        patterns: patterns.get_untracked().lines().map(str::to_string).collect(),
+        drop_inputs: drop_inputs.get_untracked(),
+        drop_outputs: drop_outputs.get_untracked(),
+        drop_attributes: drop_attrs.get_untracked().split(',').map(str::to_string).collect(),
+    };
+    let chosen = move || -> TraceSet {
+        state.data.with_untracked(|d| match scope.get_untracked().as_str() {
+            "all" => d.clone(),
+            "list" => export::select(d, &tracelist::filter(d, &ListQuery::parse(&state.list_query.get_untracked()))),
+            _ => export::select(d, &state.trace.get_untracked().into_iter().collect::<Vec<_>>()),
+        })
+    };
+    let preview = move |_| {
+        let r = rules();
+        match redact(&chosen(), &r) {
+            Ok((_, report)) => status.set(preview_text(&report)),
+            Err(e) => status.set(e.to_string()),
+        }
+    };
+    let save = move |_| {
+        let set = chosen();
+        if set.traces.is_empty() {
+            status.set("Nothing to export in this choice.".into());
+            return;
+        }
+        let r = rules();
+        let (set, note) = if r.is_empty() {
+            (set, None)
+        } else {
+            match redact(&set, &r) {
+                Ok((s, _)) => (s, Some(r.describe())),
+                Err(e) => {
+                    status.set(e.to_string());
+                    return;
+                }
+            }
+        };
+        let f = format.get_untracked();
+        let text = export::write(&set, f, note.as_deref());
+        let stem =
+            if set.traces.len() == 1 { set.traces[0].id.clone() } else { format!("{}-traces", set.traces.len()) };
+        let name = format!("{}.{}", stem.replace(['/', '\\', ':'], "_"), f.extension());
+        match download(&name, &text) {
+            Ok(()) => status.set(format!("Saved {name} ({}).", crate::app::human_bytes(text.len()))),
+            Err(e) => status.set(e.to_string()),
+        }
+    };
+    let toggle = move |d: Detector, on: bool| {
+        detectors.update(|v| {
+            v.retain(|x| *x != d);
+            if on {
+                v.push(d);
+            }
+        })
+    };
+    view! {
+        <div class="modal-backdrop" on:click=move |_| state.export_open.set(false)>
+            <div class="modal" role="dialog" aria-label="Export" on:click=|ev| ev.stop_propagation()>
+                <h3>"Export"</h3>
+                <div class="filters">
+                    <label>"What"
+                        <select id="export-scope" on:change=move |ev| scope.set(event_target_value(&ev))>
+                            <option value="trace" selected=true>"The shown trace"</option>
+                            <option value="list">"Traces the list filter keeps"</option>
+                            <option value="all">"Everything loaded"</option>
+                        </select>
+                    </label>
+                    <label>"Format"
+                        <select id="export-format" on:change=move |ev| format.set(ExportFormat::from_key(&event_target_value(&ev)).unwrap_or(ExportFormat::Canopy))>
+                            {ExportFormat::ALL.into_iter().map(|f| view! { <option value=f.key()>{f.label()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                <fieldset>
+                    <legend>"Redact before saving"</legend>
+                    <div class="modal-row export-detectors">
+                        {Detector::ALL.into_iter().map(|d| view! {
+                            <label class="toggle-label">
+                                <input type="checkbox" id=format!("redact-{}", d.label()) on:change=move |ev| toggle(d, event_target_checked(&ev))/>
+                                {format!("{}s", d.label())}
+                            </label>
+                        }).collect_view()}
+                    </div>
+                    <label>"Your patterns (regular expressions, one per line)"
+                        <textarea id="redact-patterns" rows="2" prop:value=move || patterns.get() on:input=move |ev| patterns.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <div class="modal-row">
+                        <label class="toggle-label"><input type="checkbox" id="redact-drop-inputs" on:change=move |ev| drop_inputs.set(event_target_checked(&ev))/>"drop inputs"</label>
+                        <label class="toggle-label"><input type="checkbox" id="redact-drop-outputs" on:change=move |ev| drop_outputs.set(event_target_checked(&ev))/>"drop outputs"</label>
+                    </div>
+                    <label>"Drop attributes (keys, comma-separated; prefix* allowed)"
+                        <input id="redact-drop-attrs" prop:value=move || drop_attrs.get() on:input=move |ev| drop_attrs.set(event_target_value(&ev))/>
+                    </label>
+                </fieldset>
+                <div class="modal-row">
+                    <button class="btn" id="export-preview" on:click=preview>"Preview"</button>
+                    <button class="btn" id="export-save" on:click=save>"Download"</button>
+                </div>
+                <p class="hint export-status" role="status">{move || status.get()}</p>
+            </div>
+        </div>
+    }
+}

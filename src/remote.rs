@@ -152,21 +152,17 @@ impl Job {
     }
 }
 
-/// A message for a client's retry waits, shown in the progress note.
-fn notifier(state: AppState) -> std::rc::Rc<dyn Fn(String)> {
-    std::rc::Rc::new(move |m| {
-        state.progress.update(|p| {
-            if let Some(p) = p {
-                p.note = m.clone()
-            }
-        });
-        state.loading.set(Some(m));
-    })
-}
-
 impl AppState {
+    /// Where a client's retry waits are told: the progress note (and the status line).
     pub fn notifier(self) -> std::rc::Rc<dyn Fn(String)> {
-        notifier(self)
+        std::rc::Rc::new(move |m| {
+            self.progress.update(|p| {
+                if let Some(p) = p {
+                    p.note = m.clone()
+                }
+            });
+            self.loading.set(Some(m));
+        })
     }
 
     /// Loads Langfuse traces (matching a filter, a session, or one by id) from whichever API
@@ -322,7 +318,9 @@ impl AppState {
                     .collect()
             };
             let mut spans = 0usize;
+            // in arrival order (for the annotation requests) and as a set (for lookups)
             let mut touched_ids: Vec<String> = Vec::new();
+            let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
             'batches: for q in &batches {
                 let mut cursor: Option<String> = None;
                 loop {
@@ -341,7 +339,7 @@ impl AppState {
                             let (n, ids) = job.merge(&label, None, vec![(Some(format), body)]);
                             spans += n;
                             for id in ids {
-                                if !touched_ids.contains(&id) {
+                                if touched.insert(id.clone()) {
                                     touched_ids.push(id);
                                 }
                             }
@@ -369,7 +367,7 @@ impl AppState {
             let (span_ids, session_ids) = self.data.with_untracked(|d| {
                 let mut spans = Vec::new();
                 let mut sessions: Vec<String> = session.iter().cloned().collect();
-                for t in d.traces.iter().filter(|t| touched_ids.contains(&t.id)) {
+                for t in d.traces.iter().filter(|t| touched.contains(&t.id)) {
                     spans.extend(t.observations.iter().map(|o| o.id.clone()));
                     if let Some(s) = &t.session_id {
                         if !sessions.contains(s) {

@@ -2,24 +2,11 @@
 //! written as a Canopy document and loaded again, gives the same traces, totals and scores.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use canopy::import::{canopy as canopy_format, load, Format};
 use canopy::model::TraceSet;
-use std::path::{Path, PathBuf};
-
-fn json_files(root: &Path, out: &mut Vec<PathBuf>) {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json" || x == "jsonl") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-}
+use std::path::PathBuf;
 
 fn assert_same(a: &TraceSet, b: &TraceSet, what: &str) {
     assert_eq!(a.traces.len(), b.traces.len(), "{what}");
@@ -45,11 +32,7 @@ fn assert_same(a: &TraceSet, b: &TraceSet, what: &str) {
 
 #[test]
 fn every_fixture_round_trips_exactly() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    json_files(&root.join("../shared/fixtures"), &mut files);
-    json_files(&root.join("tests/fixtures"), &mut files);
-    json_files(&root.join("public/demo"), &mut files);
+    let files = common::every_fixture();
     let mut round_tripped = 0;
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();

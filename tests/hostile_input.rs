@@ -2,30 +2,14 @@
 //! binary junk. Each gives a trace set or an error naming the file.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use canopy::import::load;
 use std::path::PathBuf;
 
-fn shared_files() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn every_truncation_of_every_fixture_is_handled() {
-    let files = shared_files();
+    let files = common::shared_fixtures();
     assert!(files.len() >= 13, "fixtures found: {}", files.len());
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
@@ -100,7 +84,7 @@ fn fuzz_findings_stay_fixed() {
 #[test]
 fn every_importer_survives_every_other_formats_files() {
     // each fixture forced through every importer: wrong-shaped input is an error, never a panic
-    for path in shared_files() {
+    for path in common::shared_fixtures() {
         let bytes = std::fs::read(&path).unwrap();
         for format in canopy::import::Format::ALL {
             if let Err(e) = canopy::import::load_as("forced.json", &bytes, format) {

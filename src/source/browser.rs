@@ -117,6 +117,37 @@ pub async fn api_get(url: &str, headers: &[(String, String)], notify: &dyn Fn(St
     }
 }
 
+/// Follows a cursor-paged API to its end: `get(base)`, then `get(base&cursor=…)` with each cursor
+/// `next_of` reads from a page, until there is none or the server repeats one (it must not keep
+/// us here forever). Returns the pages in order; `on_page` hears each one's size.
+pub async fn follow_cursor<F, Fut>(
+    base: &str,
+    get: F,
+    next_of: fn(&[u8]) -> Option<String>,
+    on_page: &dyn Fn(usize),
+) -> Result<Vec<Vec<u8>>, SourceError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<u8>, SourceError>>,
+{
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("{base}&cursor={}", String::from(js_sys::encode_uri_component(c))),
+            None => base.to_string(),
+        };
+        let body = get(path).await?;
+        on_page(body.len());
+        let next = next_of(&body).filter(|c| !c.is_empty());
+        pages.push(body);
+        match next {
+            Some(c) if cursor.as_ref() != Some(&c) => cursor = Some(c),
+            _ => return Ok(pages),
+        }
+    }
+}
+
 async fn sleep_ms(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {

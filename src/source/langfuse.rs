@@ -211,26 +211,9 @@ impl Langfuse {
         out: &mut Vec<(Format, Vec<u8>)>,
         on_page: &dyn Fn(usize),
     ) -> Result<(), SourceError> {
-        let mut cursor: Option<String> = None;
-        // a server repeating a cursor must not keep us here forever
-        for _ in 0..10_000 {
-            let path = match &cursor {
-                Some(c) => format!("{base}&cursor={}", enc(c)),
-                None => base.to_string(),
-            };
-            let body = self.get(&path).await?;
-            on_page(body.len());
-            let next = serde_json::from_slice::<CursorPage>(&body)
-                .ok()
-                .and_then(|p| p.meta)
-                .and_then(|m| m.cursor)
-                .filter(|c| !c.is_empty());
-            out.push((format, body));
-            match next {
-                Some(c) if cursor.as_ref() != Some(&c) => cursor = Some(c),
-                _ => break,
-            }
-        }
+        let next_of = |body: &[u8]| serde_json::from_slice::<CursorPage>(body).ok().and_then(|p| p.meta?.cursor);
+        let pages = super::follow_cursor(base, |path| async move { self.get(&path).await }, next_of, on_page).await?;
+        out.extend(pages.into_iter().map(|b| (format, b)));
         Ok(())
     }
 

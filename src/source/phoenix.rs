@@ -144,22 +144,9 @@ impl Phoenix {
             for id in chunk {
                 base.push_str(&format!("&{param}={}", enc(id)));
             }
-            let mut cursor: Option<String> = None;
-            for _ in 0..10_000 {
-                let path = match &cursor {
-                    Some(c) => format!("{base}&cursor={}", enc(c)),
-                    None => base.clone(),
-                };
-                let body = self.get(&path).await?;
-                on_page(body.len());
-                let next =
-                    serde_json::from_slice::<Cursor>(&body).ok().and_then(|c| c.next_cursor).filter(|c| !c.is_empty());
-                out.push(body);
-                match next {
-                    Some(c) if cursor.as_ref() != Some(&c) => cursor = Some(c),
-                    _ => break,
-                }
-            }
+            let next_of = |body: &[u8]| serde_json::from_slice::<Cursor>(body).ok().and_then(|c| c.next_cursor);
+            let pages = super::follow_cursor(&base, |path| async move { self.get(&path).await }, next_of, on_page);
+            out.extend(pages.await?);
         }
         Ok(out)
     }

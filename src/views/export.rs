@@ -58,47 +58,54 @@ pub fn ExportDialog() -> impl IntoView {
         drop_outputs: drop_outputs.get_untracked(),
         drop_attributes: drop_attrs.get_untracked().split(',').map(str::to_string).collect(),
     };
-    let chosen = move || -> TraceSet {
+    // "everything" is lent as it is (no copy of a large set); a choice is a new, smaller set
+    let with_chosen = move |f: &mut dyn FnMut(&TraceSet)| {
         state.data.with_untracked(|d| match scope.get_untracked().as_str() {
-            "all" => d.clone(),
-            "list" => export::select(d, &tracelist::filter(d, &ListQuery::parse(&state.list_query.get_untracked()))),
-            _ => export::select(d, &state.trace.get_untracked().into_iter().collect::<Vec<_>>()),
+            "all" => f(d),
+            "list" => {
+                f(&export::select(d, &tracelist::filter(d, &ListQuery::parse(&state.list_query.get_untracked()))))
+            }
+            _ => f(&export::select(d, &state.trace.get_untracked().into_iter().collect::<Vec<_>>())),
         })
     };
     let preview = move |_| {
         let r = rules();
-        match redact(&chosen(), &r) {
+        with_chosen(&mut |set| match redact(set, &r) {
             Ok((_, report)) => status.set(preview_text(&report)),
             Err(e) => status.set(e.to_string()),
-        }
+        });
     };
     let save = move |_| {
-        let set = chosen();
-        if set.traces.is_empty() {
-            status.set("Nothing to export in this choice.".into());
-            return;
-        }
-        let r = rules();
-        let (set, note) = if r.is_empty() {
-            (set, None)
-        } else {
-            match redact(&set, &r) {
-                Ok((s, _)) => (s, Some(r.describe())),
-                Err(e) => {
-                    status.set(e.to_string());
-                    return;
-                }
+        let (r, f) = (rules(), format.get_untracked());
+        with_chosen(&mut |set| {
+            if set.traces.is_empty() {
+                status.set("Nothing to export in this choice.".into());
+                return;
             }
-        };
-        let f = format.get_untracked();
-        let text = export::write(&set, f, note.as_deref());
-        let stem =
-            if set.traces.len() == 1 { set.traces[0].id.clone() } else { format!("{}-traces", set.traces.len()) };
-        let name = format!("{}.{}", stem.replace(['/', '\\', ':'], "_"), f.extension());
-        match download(&name, &text) {
-            Ok(()) => status.set(format!("Saved {name} ({}).", crate::app::human_bytes(text.len()))),
-            Err(e) => status.set(e.to_string()),
-        }
+            let redacted;
+            let (set, note) = if r.is_empty() {
+                (set, None)
+            } else {
+                match redact(set, &r) {
+                    Ok((s, _)) => {
+                        redacted = s;
+                        (&redacted, Some(r.describe()))
+                    }
+                    Err(e) => {
+                        status.set(e.to_string());
+                        return;
+                    }
+                }
+            };
+            let text = export::write(set, f, note.as_deref());
+            let stem =
+                if set.traces.len() == 1 { set.traces[0].id.clone() } else { format!("{}-traces", set.traces.len()) };
+            let name = format!("{}.{}", stem.replace(['/', '\\', ':'], "_"), f.extension());
+            match download(&name, &text) {
+                Ok(()) => status.set(format!("Saved {name} ({}).", crate::app::human_bytes(text.len()))),
+                Err(e) => status.set(e.to_string()),
+            }
+        });
     };
     let toggle = move |d: Detector, on: bool| {
         detectors.update(|v| {

@@ -47,6 +47,48 @@ pub struct AppState {
     pub progress: RwSignal<Option<crate::remote::Progress>>,
     /// The API the shown data came from; written to the URL fragment (never a key).
     pub source_link: RwSignal<Option<SourceLink>>,
+    /// Trace files opened by address, for the link (`url=`).
+    pub urls: RwSignal<Vec<String>>,
+    /// What was loaded that a link cannot reopen (dropped files, addresses that needed headers).
+    pub unlinkable: RwSignal<Vec<String>>,
+    /// The tree's filter box.
+    pub tree_filter: RwSignal<String>,
+    /// Timeline window in nanoseconds from the trace's start; `None` shows all of it.
+    pub zoom: RwSignal<Option<(i64, i64)>>,
+    /// The timeline folds idle gaps.
+    pub compress: RwSignal<bool>,
+    pub theme: RwSignal<Theme>,
+    /// Opened with `?embed=1`: no toolbar, no drop zone, parts hidden on request.
+    pub embed: StoredValue<Option<crate::embed::Embed>>,
+    /// The Share panel (the link and what it cannot carry) is open.
+    pub share_open: RwSignal<bool>,
+}
+
+/// Light, dark, or whatever the system prefers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn from_key(s: &str) -> Option<Theme> {
+        match s {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            "system" | "auto" => Some(Theme::System),
+            _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 /// The pages of the app.
@@ -88,42 +130,79 @@ impl AppState {
             connect_preset: RwSignal::new(None),
             progress: RwSignal::new(None),
             source_link: RwSignal::new(None),
+            urls: RwSignal::new(Vec::new()),
+            unlinkable: RwSignal::new(Vec::new()),
+            tree_filter: RwSignal::new(String::new()),
+            zoom: RwSignal::new(None),
+            compress: RwSignal::new(false),
+            theme: RwSignal::new(Theme::System),
+            embed: StoredValue::new(None),
+            share_open: RwSignal::new(false),
         }
+    }
+
+    /// Shows another trace: it opens expanded, with the whole timeline.
+    pub fn show_trace(&self, trace: Option<usize>) {
+        if self.trace.get_untracked() != trace {
+            self.collapsed.set(Default::default());
+            self.zoom.set(None);
+            self.tree_filter.set(String::new());
+        }
+        self.trace.set(trace);
+    }
+
+    pub fn embedded(&self) -> bool {
+        self.embed.with_value(Option::is_some)
+    }
+
+    /// Forgets everything loaded (an embedding page's `load` replaces what was shown).
+    pub fn clear(&self) {
+        self.show_trace(None);
+        self.selected.set(None);
+        self.data.set(TraceSet::default());
+        self.urls.set(Vec::new());
+        self.unlinkable.set(Vec::new());
+        self.source_link.set(None);
+        self.page.set(Page::Trace);
+        self.generation.update(|g| *g += 1);
     }
 
     /// Opens a trace (and optionally one of its observations) in the trace page.
     pub fn open_trace(&self, trace: usize, observation: Option<u32>) {
-        self.trace.set(Some(trace));
+        self.show_trace(Some(trace));
         self.selected.set(observation);
         self.page.set(Page::Trace);
     }
 
     pub fn push_error(&self, text: String) {
-        self.errors.update(|e| {
-            let id = e.last().map(|n| n.id + 1).unwrap_or(0);
-            e.push(Notice { id, text });
-        });
+        // never reused, even after every notice is dismissed: the embed API sends each one once
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.errors.update(|e| e.push(Notice { id, text }));
     }
 
     /// Imports bytes and merges them in; on failure shows why and keeps what was loaded.
-    pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
+    pub fn load_bytes(&self, name: &str, bytes: &[u8]) -> bool {
         mark("canopy:import-start");
         let result = import::load(name, bytes);
         mark("canopy:import-end");
         match result {
             Ok(loaded) => {
-                self.source_link.set(None);
                 let mut touched = Vec::new();
                 self.data.update(|d| touched = d.merge(loaded.set));
                 self.generation.update(|g| *g += 1);
                 // a file of scores alone touches no trace: keep showing the current one
                 if let Some(&first) = touched.first() {
-                    self.trace.set(Some(first));
+                    self.show_trace(Some(first));
                     self.selected.set(None);
                     self.page.set(Page::Trace);
                 }
+                true
             }
-            Err(e) => self.push_error(e.to_string()),
+            Err(e) => {
+                self.push_error(e.to_string());
+                false
+            }
         }
     }
 
@@ -141,7 +220,9 @@ impl AppState {
                     Ok(bytes) => {
                         self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
                         source::yield_to_browser().await;
-                        self.load_bytes(&name, &bytes);
+                        if self.load_bytes(&name, &bytes) {
+                            self.unlinkable.update(|u| u.push(format!("{name} (opened from this computer)")));
+                        }
                     }
                     Err(e) => self.push_error(format!("{name}: {e}")),
                 }
@@ -160,12 +241,25 @@ impl AppState {
                 Ok((name, bytes)) => {
                     self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
                     source::yield_to_browser().await;
-                    self.load_bytes(&name, &bytes);
+                    let loaded = self.load_bytes(&name, &bytes);
+                    if loaded && headers.is_empty() {
+                        self.remember_url(&url);
+                    } else if loaded {
+                        self.unlinkable
+                            .update(|u| u.push(format!("{shown} (needs request headers, which links never carry)")));
+                    }
                 }
                 Err(e) => self.push_error(format!("{shown}: {e}")),
             }
             self.loading.set(None);
         });
+    }
+
+    /// An address that loaded, for the link (once).
+    fn remember_url(&self, url: &str) {
+        if !self.urls.with_untracked(|u| u.iter().any(|x| x == url)) {
+            self.urls.update(|u| u.push(url.to_string()));
+        }
     }
 
     /// Fetches an address and loads it.
@@ -179,7 +273,9 @@ impl AppState {
                 Ok((name, bytes)) => {
                     self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
                     source::yield_to_browser().await;
-                    self.load_bytes(&name, &bytes);
+                    if self.load_bytes(&name, &bytes) {
+                        self.remember_url(&url);
+                    }
                 }
                 Err(e) => self.push_error(format!("{}: {e}", source::advice::redact_url(&url))),
             }
@@ -214,96 +310,12 @@ pub fn human_bytes(n: usize) -> String {
     }
 }
 
-/// The `url` query parameter, if the page was opened as a share link for a file.
-fn url_param() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("url").filter(|u| !u.trim().is_empty())
-}
-
-/// `#src=…&host=…`: the API a shared or reloaded view came from.
-fn source_link_param() -> Option<(SourceLink, Option<String>)> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    SourceLink::from_fragment(&hash)
-}
-
-/// Replaces the fragment without a history entry or a scroll jump.
-fn set_fragment(fragment: &str) {
-    let Some(w) = web_sys::window() else { return };
-    let loc = w.location();
-    let base = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
-    let url = if fragment.is_empty() { base } else { format!("{base}#{fragment}") };
-    if let Ok(h) = w.history() {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
-}
-
-/// `#trace=<id>&obs=<key>` from a copied link: what to select once the data is loaded.
-fn deep_link_target() -> Option<(String, Option<String>)> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(hash.trim_start_matches('#')).ok()?;
-    Some((params.get("trace")?, params.get("obs")))
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    let pending = StoredValue::new(deep_link_target());
-    // once the data holding the linked trace has loaded, select it (and the linked observation)
-    Effect::new(move |_| {
-        state.generation.track();
-        let Some((trace_id, obs_key)) = pending.get_value() else { return };
-        let found = state.data.with_untracked(|d| {
-            let ti = d.traces.iter().position(|t| t.id == trace_id)?;
-            let t = &d.traces[ti];
-            Some((ti, obs_key.as_deref().and_then(|k| t.tree.find_key(&t.observations, k))))
-        });
-        if let Some((ti, obs)) = found {
-            state.trace.set(Some(ti));
-            state.selected.set(obs);
-            pending.set_value(None);
-        }
-    });
-    // the fragment follows what is shown when it came from an API, so a reload or a shared link
-    // reopens it; a later file load takes the source out again
-    Effect::new(move |had_link: Option<bool>| {
-        state.generation.track();
-        let (link, page, trace, selected) =
-            (state.source_link.get(), state.page.get(), state.trace.get(), state.selected.get());
-        let Some(mut link) = link else {
-            if had_link == Some(true) {
-                set_fragment("");
-            }
-            return false;
-        };
-        let shown = trace.and_then(|ti| {
-            state.data.with_untracked(|d| {
-                let t = d.traces.get(ti)?;
-                Some((t.id.clone(), selected.map(|i| t.tree.key(&t.observations, i))))
-            })
-        });
-        let mut obs = None;
-        match (page, shown) {
-            (Page::Session(id), _) => {
-                link.session = Some(id);
-                link.trace = None;
-            }
-            (Page::Trace, Some((id, key))) => {
-                link.trace = Some(id);
-                link.session = None;
-                obs = key;
-            }
-            _ => {}
-        }
-        set_fragment(&link.to_fragment(obs.as_deref()));
-        true
-    });
-    if let Some(url) = url_param() {
-        state.load_url(url);
-    } else if let Some((link, _)) = source_link_param() {
-        state.reopen(link);
-    }
+    let initial = crate::history::install(state);
+    crate::embed::install(state, &initial);
     view! { <Shell/> }
 }
 

@@ -3,9 +3,12 @@
 //! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter.
 //! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches.
 //! - `export`: pure model → bytes: Canopy, OTLP and Langfuse-export JSON, redaction first.
-//! - `source`: where bytes come from — file drop/picker and URLs (wasm only), failure advice (pure).
+//! - `source`: where bytes come from — file drop/picker, URLs and APIs (wasm only); failure advice
+//!   and the view kept in the URL fragment (pure).
 //! - `views` (wasm only): Leptos components, one per file.
-//! - `app` (wasm only): the root component, load state, deep links and panic reporting.
+//! - `app` (wasm only): the root component, load state and panic reporting.
+//! - `history` (wasm only): the view in the address bar, links that reopen it, back/forward.
+//! - `embed` (wasm only): `?embed=1` and the postMessage API for host pages.
 //! - `remote` (wasm only): paged loads from live trace stores with progress, limits and Cancel.
 
 pub mod export;
@@ -14,6 +17,10 @@ pub mod model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
+pub mod history;
 #[cfg(target_arch = "wasm32")]
 pub mod remote;
 pub mod source;

@@ -130,7 +130,7 @@ impl Job {
         self.first = self.first.or(touched.first().copied());
         // something to read while the rest arrives
         if self.state.trace.get_untracked().is_none() {
-            self.state.trace.set(self.first);
+            self.state.show_trace(self.first);
         }
         self.traces += touched.len();
         (count, ids)
@@ -147,7 +147,7 @@ impl Job {
             }
             let several = s.data.with_untracked(|d| d.traces.len()) > 1 && self.traces > 1;
             s.page.set(if several { Page::Traces } else { Page::Trace });
-            s.trace.set(Some(t));
+            s.show_trace(Some(t));
         }
     }
 }

@@ -20,6 +20,36 @@ pub enum Column {
     Score(String),
 }
 
+const FIXED_COLUMNS: [(Column, &str); 10] = [
+    (Column::Name, "name"),
+    (Column::Start, "start"),
+    (Column::Duration, "duration"),
+    (Column::Observations, "observations"),
+    (Column::Tokens, "tokens"),
+    (Column::Cost, "cost"),
+    (Column::Errors, "errors"),
+    (Column::Session, "session"),
+    (Column::User, "user"),
+    (Column::Tags, "tags"),
+];
+
+impl Column {
+    /// The word a link uses for the column: `duration`, or `score:<name>`.
+    pub fn key(&self) -> String {
+        match self {
+            Column::Score(n) => format!("score:{n}"),
+            c => FIXED_COLUMNS.iter().find(|(f, _)| f == c).map(|(_, k)| k.to_string()).unwrap_or_default(),
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Column> {
+        if let Some(n) = key.strip_prefix("score:") {
+            return Some(Column::Score(n.to_string()));
+        }
+        FIXED_COLUMNS.iter().find(|(_, k)| *k == key).map(|(c, _)| c.clone())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     Lt,
@@ -503,6 +533,14 @@ pub fn score_stats(set: &TraceSet, bins: usize) -> Vec<ScoreStats> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn column_keys_round_trip() {
+        for c in FIXED_COLUMNS.iter().map(|(c, _)| c.clone()).chain([Column::Score("a b:c".into())]) {
+            assert_eq!(Column::from_key(&c.key()), Some(c));
+        }
+        assert_eq!(Column::from_key("nope"), None);
+    }
+
     use super::*;
 
     #[test]

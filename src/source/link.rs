@@ -106,7 +106,7 @@ pub fn clean_host(raw: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}{}", path.trim_end_matches('/')))
 }
 
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -119,7 +119,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Percent-decoding (`+` is a space, as `URLSearchParams` writes it); `None` if not UTF-8.
-fn decode(s: &str) -> Option<String> {
+pub(super) fn decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

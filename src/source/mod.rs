@@ -1,8 +1,10 @@
 //! Where trace bytes come from: files and URLs (`browser`), API clients (`phoenix`, `langfuse`,
 //! `tracestore`) and remembered keys (`keys`), all wasm only; the advice shown when a source fails
-//! (`advice`) and the source link kept in the URL fragment (`link`), pure and host-tested.
+//! (`advice`), the source link and the whole view kept in the URL fragment
+//! (`link`, `fragment`), pure and host-tested.
 
 pub mod advice;
+pub mod fragment;
 pub mod link;
 
 #[cfg(target_arch = "wasm32")]

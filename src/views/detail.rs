@@ -288,27 +288,9 @@ fn preview(text: &str) -> String {
     }
 }
 
-/// A link that reopens this trace and observation: the page's own address (with its `?url=`),
-/// and the selection in the fragment — with the API it came from, if any (never a key).
+/// A link that reopens the view with this observation selected (never a key).
 fn deep_link(trace_id: &str, key: &str) -> String {
-    let source = use_context::<AppState>().and_then(|s| s.source_link.get_untracked());
-    let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
-    let base = format!(
-        "{}{}{}",
-        loc.origin().unwrap_or_default(),
-        loc.pathname().unwrap_or_default(),
-        loc.search().unwrap_or_default()
-    );
-    if let Some(mut link) = source {
-        link.trace = Some(trace_id.to_string());
-        link.session = None;
-        return format!("{base}#{}", link.to_fragment(Some(key)));
-    }
-    format!(
-        "{base}#trace={}&obs={}",
-        String::from(js_sys::encode_uri_component(trace_id)),
-        String::from(js_sys::encode_uri_component(key))
-    )
+    use_context::<AppState>().map(|s| crate::history::share_url(s, Some((trace_id, key)))).unwrap_or_default()
 }
 
 /// The panel only some kinds have: LLM facts and offered tools, reranker order, embedding sizes,

@@ -1,6 +1,6 @@
 //! The page frame: toolbar (open file, open URL, demos), drop zone, error banner, warnings, layout.
 
-use crate::app::{AppState, MainView, Page};
+use crate::app::{AppState, MainView, Page, Theme};
 use crate::source;
 use crate::views::connect::ConnectDialog;
 use crate::views::detail::Detail;
@@ -29,9 +29,13 @@ pub fn Shell() -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let has_traces = move || state.data.with(|d| !d.traces.is_empty());
 
+    let embedded = state.embedded();
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
+        if embedded {
+            return; // the host page decides what is shown
+        }
         let files = source::files_of(ev.data_transfer().and_then(|dt| dt.files()));
         state.load_files(files);
     };
@@ -51,11 +55,11 @@ pub fn Shell() -> impl IntoView {
 
     view! {
         <div
-            class="app"
+            class=format!("app {}", state.embed.with_value(|e| e.as_ref().map(|e| e.classes()).unwrap_or_default()))
             class:dragging=move || dragging.get()
             on:dragover=move |ev: web_sys::DragEvent| {
                 ev.prevent_default();
-                dragging.set(true);
+                dragging.set(!embedded);
             }
             on:dragleave=move |ev: web_sys::DragEvent| {
                 // leaving into a child element also fires dragleave; only the page edge counts
@@ -65,6 +69,10 @@ pub fn Shell() -> impl IntoView {
             }
             on:drop=on_drop
         >
+            <Show when=move || embedded>
+                <CompactHeader/>
+            </Show>
+            <Show when=move || !embedded>
             <header class="toolbar">
                 <span class="brand">"Canopy"</span>
                 <button class="btn" id="open-file" on:click=move |_| {
@@ -97,14 +105,17 @@ pub fn Shell() -> impl IntoView {
                 <Show when=has_traces>
                     <button class="btn" id="open-export" on:click=move |_| state.export_open.set(true)>"Export…"</button>
                 </Show>
-                <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
-                <Show
-                    when=move || state.progress.with(Option::is_none)
-                    fallback=|| view! { <crate::views::progress::ProgressBar/> }
-                >
-                    <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
+                <Show when=has_traces>
+                    <button class="btn" id="copy-link" title="Copy a link that reopens this view" on:click=move |_| share(state)>"Copy link"</button>
                 </Show>
+                <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
+                <Status/>
+                <ThemePicker/>
             </header>
+            </Show>
+            <Show when=move || state.share_open.get()>
+                <SharePanel/>
+            </Show>
             <ErrorBanner/>
             <Show when=move || state.connect_open.get()>
                 <ConnectDialog/>
@@ -112,7 +123,7 @@ pub fn Shell() -> impl IntoView {
             <Show when=move || state.export_open.get()>
                 <crate::views::export::ExportDialog/>
             </Show>
-            <Show when=has_traces fallback=|| view! { <Welcome/> }>
+            <Show when=has_traces fallback=move || if embedded { view! { <EmbedWaiting/> }.into_any() } else { view! { <Welcome/> }.into_any() }>
                 <Nav/>
                 {move || match state.page.get() {
                     Page::Traces => view! { <TracesPage/> }.into_any(),
@@ -157,6 +168,115 @@ pub fn Shell() -> impl IntoView {
                 }}
             </Show>
             <div class="drop-overlay">"Drop trace files to open them"</div>
+        </div>
+    }
+}
+
+/// The loading line, or the progress bar of an API load.
+#[component]
+fn Status() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show
+            when=move || state.progress.with(Option::is_none)
+            fallback=|| view! { <crate::views::progress::ProgressBar/> }
+        >
+            <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
+        </Show>
+    }
+}
+
+/// Embedded: one slim line with the status and a way out to the full app.
+#[component]
+fn CompactHeader() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open_full = move |_| {
+        let url = crate::history::share_url(state, None);
+        if let Some(w) = web_sys::window() {
+            let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
+        }
+    };
+    view! {
+        <header class="toolbar compact">
+            <span class="brand">"Canopy"</span>
+            <Status/>
+            <button class="btn small" id="open-full" title="Open this view in a full Canopy tab" on:click=open_full>"Open in Canopy ↗"</button>
+        </header>
+    }
+}
+
+#[component]
+fn EmbedWaiting() -> impl IntoView {
+    view! {
+        <div class="welcome embed-waiting">
+            <p class="hint">"Waiting for a trace from the page around this view."</p>
+        </div>
+    }
+}
+
+/// Light, dark or the system's choice; remembered on this device.
+#[component]
+fn ThemePicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <label class="theme-picker" title="Theme">
+            <select
+                id="theme"
+                aria-label="Theme"
+                prop:value=move || state.theme.get().key()
+                on:change=move |ev| {
+                    if let Some(t) = Theme::from_key(&event_target_value(&ev)) {
+                        state.theme.set(t);
+                        crate::history::store_theme(t);
+                    }
+                }
+            >
+                <option value="system">"System theme"</option>
+                <option value="light">"Light"</option>
+                <option value="dark">"Dark"</option>
+            </select>
+        </label>
+    }
+}
+
+/// Copies the link to this view and says what it cannot carry.
+fn share(state: AppState) {
+    let url = crate::history::share_url(state, None);
+    crate::views::copy::copy_text(state, "link", url);
+    state.share_open.set(true);
+}
+
+/// The link just copied, selectable by hand too, and why it may not reopen everything.
+#[component]
+fn SharePanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let url = move || crate::history::share_url(state, None);
+    let missing = move || state.unlinkable.get();
+    view! {
+        <div class="share-panel" id="share-panel" role="dialog" aria-label="Link to this view">
+            <div class="share-row">
+                <input id="share-link" readonly=true prop:value=url on:focus=move |ev| {
+                    if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                        i.select();
+                    }
+                }/>
+                <button class="btn small" id="close-share" on:click=move |_| state.share_open.set(false)>"Close"</button>
+            </div>
+            <p class="hint">
+                "The link reopens this view: the trace, the selection, the tree or timeline with its zoom, the filters "
+                "and folded nodes. It holds addresses, never data or keys."
+            </p>
+            <Show when=move || !missing().is_empty()>
+                <div class="share-warning" id="share-warning">
+                    <p>"The link cannot bring back what was not opened from an address:"</p>
+                    <ul>{move || missing().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    <p>
+                        "For a colleague to see it, put the file where a browser can fetch it (a static server, object "
+                        "storage, a gist's raw address) and open it with Open URL, or send it exported (Export…) "
+                        "alongside the link."
+                    </p>
+                </div>
+            </Show>
         </div>
     }
 }

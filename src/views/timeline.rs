@@ -39,7 +39,7 @@ pub fn TimelineView() -> impl IntoView {
     let overview = NodeRef::<leptos::html::Canvas>::new();
     let size = RwSignal::new((800.0f64, 500.0f64));
     let scroll_top = RwSignal::new(0.0f64);
-    let compress = RwSignal::new(false);
+    let compress = state.compress;
     let show_critical = RwSignal::new(false);
     let drag = StoredValue::new(None::<(f64, f64, Viewport, f64)>);
     let axis_drag = RwSignal::new(None::<(f64, f64)>);
@@ -74,11 +74,52 @@ pub fn TimelineView() -> impl IntoView {
         })
     });
     let viewport = RwSignal::new(Viewport { start: 0.0, end: 1.0 });
-    // a new trace or mapping shows everything
+    // the window is kept in the app state (and so in the link) as nanoseconds from the trace's
+    // start, which survive folding idle gaps on and off
+    let trace_start = move || {
+        state.data.with_untracked(|d| state.trace.get_untracked().and_then(|i| d.traces.get(i)).map(|t| t.start_ns))
+    };
+    let window_of = move |zoom: Option<(i64, i64)>| {
+        let total = timemap.with_untracked(|m| m.total);
+        match (zoom, trace_start()) {
+            (Some((a, b)), Some(t0)) => timemap.with_untracked(|m| {
+                let (x, y) = (m.to_display(t0.saturating_add(a)), m.to_display(t0.saturating_add(b)));
+                Viewport { start: x.clamp(0.0, total), end: y.clamp(0.0, total).max(x + 1.0) }
+            }),
+            _ => Viewport { start: 0.0, end: total },
+        }
+    };
+    // a new trace or mapping shows the window the state names (all of it unless zoomed)
     Effect::new(move |_| {
-        let total = timemap.with(|m| m.total);
-        viewport.set(Viewport { start: 0.0, end: total });
+        timemap.track();
+        viewport.set(window_of(state.zoom.get_untracked()));
         scroll_top.set(0.0);
+    });
+    // a window set from outside (back/forward, a link) moves the view
+    Effect::new(move |_| {
+        let want = window_of(state.zoom.get());
+        let vp = viewport.get_untracked();
+        if (want.start - vp.start).abs() > 0.5 || (want.end - vp.end).abs() > 0.5 {
+            viewport.set(want);
+        }
+    });
+    // and zooming or panning here is written back
+    Effect::new(move |_| {
+        let vp = viewport.get();
+        let total = timemap.with_untracked(|m| m.total);
+        let Some(t0) = trace_start() else { return };
+        let zoom = if vp.start <= 0.5 && vp.end >= total - 0.5 {
+            None
+        } else {
+            timemap.with_untracked(|m| Some((m.to_time(vp.start) - t0, m.to_time(vp.end) - t0)))
+        };
+        let same = match (zoom, state.zoom.get_untracked()) {
+            (Some(a), Some(b)) => window_of(Some(a)) == window_of(Some(b)) || a == b,
+            (a, b) => a == b,
+        };
+        if !same {
+            state.zoom.set(zoom);
+        }
     });
     // which observations carry scores: once per trace and load, not per frame
     let scored = Memo::new(move |_| {
@@ -123,6 +164,7 @@ pub fn TimelineView() -> impl IntoView {
     // Draw whenever anything shown changes. Work is bounded by the rows and bars in view.
     Effect::new(move |_| {
         let (w, h) = size.get();
+        state.theme.track(); // colours come from the theme's CSS variables
         let vp = viewport.get();
         let top = scroll_top.get();
         let selected = state.selected.get();
@@ -146,6 +188,7 @@ pub fn TimelineView() -> impl IntoView {
     // The overview strip is drawn once per trace/collapse/mapping, not per frame.
     Effect::new(move |_| {
         let (w, _) = size.get();
+        state.theme.track();
         let ti = state.trace.get();
         let Some(c) = overview.get() else { return };
         rows.with(|rows| {

@@ -65,7 +65,7 @@ pub fn TraceList() -> impl IntoView {
                                         class:selected=move || state.trace.get() == Some(i)
                                         style:top=format!("{}px", i as f64 * ROW_H)
                                         on:click=move |_| {
-                                            state.trace.set(Some(i));
+                                            state.show_trace(Some(i));
                                             state.selected.set(None);
                                         }
                                     >

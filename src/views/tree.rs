@@ -18,16 +18,15 @@ const MAX_INDENT_LEVELS: u32 = 40;
 pub fn TreeView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let collapsed = state.collapsed;
-    let filter_text = RwSignal::new(String::new());
+    let filter_text = state.tree_filter;
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_h = RwSignal::new(600.0f64);
     let scroller = NodeRef::<leptos::html::Div>::new();
 
-    // A different trace starts fully expanded, scrolled to the top.
+    // A different trace starts at the top (`AppState::show_trace` expands it).
     Effect::new(move |prev: Option<Option<usize>>| {
         let t = state.trace.get();
         if prev.is_some_and(|p| p != t) {
-            collapsed.set(HashSet::new());
             if let Some(el) = scroller.get_untracked() {
                 el.set_scroll_top(0);
             }

@@ -1,0 +1,259 @@
+//! The view in the address bar: the fragment follows what is shown (source, page, trace,
+//! observation, view, filters, zoom, collapsed nodes), a link reopens it, and back/forward walk
+//! through pages, traces and views. No server is involved: it all stays after the `#`.
+
+use crate::app::{AppState, MainView, Page, Theme};
+use crate::model::tracelist::Column;
+use crate::source::fragment::{Collapsed, PageKey, ViewFragment, MAX_COLLAPSED_KEYS};
+use leptos::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// Address writes wait this long for the view to settle: a zoom gesture or a typed filter makes
+/// one history update, not one per event (browsers throttle pages that write hundreds).
+const SETTLE_MS: u64 = 150;
+
+/// Reads the address, starts what it asks to load, and keeps the address in step from then on.
+/// Returns the view the page was opened with.
+pub fn install(state: AppState) -> ViewFragment {
+    let (search, hash) = address();
+    // `?url=…&embed=1` and `#url=…` say the same; the query is folded into the fragment
+    let initial = ViewFragment::parse(&format!("{}&{}", search.trim_start_matches('?'), hash.trim_start_matches('#')));
+    let kept = StoredValue::new(initial.kept.clone());
+    state.embed.set_value(crate::embed::Embed::from_view(&initial));
+    let theme =
+        initial.kept("theme").and_then(Theme::from_key).or_else(|| (!state.embedded()).then(stored_theme).flatten());
+    state.theme.set(theme.unwrap_or(Theme::System));
+    Effect::new(move |_| set_theme_attribute(state.theme.get()));
+
+    let mut view_only = initial.clone();
+    view_only.kept.clear();
+    let pending = StoredValue::new((view_only != ViewFragment::default()).then(|| initial.clone()));
+    let last = StoredValue::new(hash.trim_start_matches('#').to_string());
+    if !search.is_empty() {
+        let text = initial.write();
+        replace_address(&text, false);
+        last.set_value(text);
+    }
+
+    // once what the link loads has arrived, show the view it names
+    Effect::new(move |_| {
+        state.generation.track();
+        let busy = state.loading.with(Option::is_some) || state.progress.with(Option::is_some);
+        if busy || pending.with_value(Option::is_none) || state.data.with_untracked(|d| d.traces.is_empty()) {
+            return;
+        }
+        let Some(f) = pending.get_value() else { return };
+        pending.set_value(None);
+        if !apply(state, &f) {
+            if let Some(id) = &f.trace {
+                state.push_error(format!("The link names trace {id}, which is not in what was loaded."));
+            }
+        }
+    });
+
+    // the address follows the view, a moment after it settles
+    let ticket = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let mut f = current(state);
+        f.kept = kept.get_value();
+        if pending.with_value(Option::is_some) {
+            return;
+        }
+        ticket.update_value(|t| *t += 1);
+        let mine = ticket.get_value();
+        set_timeout(
+            move || {
+                if ticket.get_value() != mine {
+                    return;
+                }
+                let text = f.write();
+                let before = last.get_value();
+                if text == before {
+                    return;
+                }
+                let was = ViewFragment::parse(&before);
+                // leaving an empty page is not a step back can return to
+                let push = was.place() != f.place() && (was.trace.is_some() || was.page != PageKey::Trace);
+                replace_address(&text, push);
+                last.set_value(text);
+            },
+            std::time::Duration::from_millis(SETTLE_MS),
+        );
+    });
+
+    // back and forward: show the view the entry names, with the data already loaded
+    let pop = window_event_listener(leptos::ev::popstate, move |_| {
+        let (_, hash) = address();
+        let text = hash.trim_start_matches('#').to_string();
+        ticket.update_value(|t| *t += 1);
+        last.set_value(text.clone());
+        apply(state, &ViewFragment::parse(&text));
+    });
+    on_cleanup(move || pop.remove());
+
+    let urls = initial.urls.clone();
+    for u in urls {
+        state.load_url(u);
+    }
+    if let Some(link) = initial.api_to_load() {
+        state.reopen(link);
+    }
+    initial
+}
+
+/// The whole address for the view as it is now (`obs`, a trace id and observation key, replaces
+/// the selection when given).
+pub fn share_url(state: AppState, obs: Option<(&str, &str)>) -> String {
+    let mut f = untrack(|| current(state));
+    if let Some((trace, key)) = obs {
+        f.trace = Some(trace.to_string());
+        f.obs = Some(key.to_string());
+        f.page = PageKey::Trace;
+    }
+    // an embedding page's parameters are its own: a shared link opens the full app
+    f.kept.clear();
+    let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
+    format!("{}{}#{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default(), f.write())
+}
+
+/// The view as a fragment, read through signals so an effect calling it follows every part.
+fn current(state: AppState) -> ViewFragment {
+    let mut f = ViewFragment {
+        urls: state.urls.get(),
+        api: state.source_link.get().map(|mut l| {
+            l.trace = None;
+            l.session = None;
+            l
+        }),
+        timeline: state.view.get() == MainView::Timeline,
+        list_query: state.list_query.get(),
+        find: state.search_text.get(),
+        tree_filter: state.tree_filter.get(),
+        zoom: state.zoom.get(),
+        compress: state.compress.get(),
+        ..ViewFragment::default()
+    };
+    let (col, desc) = state.list_sort.get();
+    if (col.clone(), desc) != (Column::Start, false) {
+        f.sort = Some((col.key(), desc));
+    }
+    f.page = match state.page.get() {
+        Page::Trace => PageKey::Trace,
+        Page::Traces => PageKey::Traces,
+        Page::Sessions => PageKey::Sessions,
+        Page::Scores => PageKey::Scores,
+        Page::Session(id) => {
+            f.session = Some(id);
+            PageKey::Session
+        }
+    };
+    let (ti, selected) = (state.trace.get(), state.selected.get());
+    state.data.with(|d| {
+        let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return };
+        f.trace = Some(t.id.clone());
+        f.obs = selected.map(|i| t.tree.key(&t.observations, i));
+        f.collapsed = state.collapsed.with(|c| {
+            if c.is_empty() {
+                return Collapsed::None;
+            }
+            let parents = (0..t.observations.len() as u32).filter(|&i| t.tree.has_children(i)).count();
+            if c.len() >= parents {
+                return Collapsed::All;
+            }
+            let mut keys: Vec<String> = c.iter().map(|&i| t.tree.key(&t.observations, i)).collect();
+            keys.sort();
+            keys.truncate(MAX_COLLAPSED_KEYS);
+            Collapsed::Keys(keys)
+        });
+    });
+    f
+}
+
+/// Shows the view a fragment names, over the data already loaded. False when it names a trace
+/// that is not there.
+fn apply(state: AppState, f: &ViewFragment) -> bool {
+    let found = state.data.with_untracked(|d| {
+        let ti = f.trace.as_ref().and_then(|id| d.traces.iter().position(|t| &t.id == id))?;
+        let t = &d.traces[ti];
+        let selected = f.obs.as_deref().and_then(|k| t.tree.find_key(&t.observations, k));
+        let collapsed: HashSet<u32> = match &f.collapsed {
+            Collapsed::None => HashSet::new(),
+            Collapsed::All => (0..t.observations.len() as u32).filter(|&i| t.tree.has_children(i)).collect(),
+            Collapsed::Keys(keys) => {
+                let index: HashMap<String, u32> =
+                    (0..t.observations.len() as u32).map(|i| (t.tree.key(&t.observations, i), i)).collect();
+                keys.iter().filter_map(|k| index.get(k).copied()).collect()
+            }
+        };
+        Some((ti, selected, collapsed))
+    });
+    if let Some((ti, selected, collapsed)) = &found {
+        state.trace.set(Some(*ti));
+        state.selected.set(*selected);
+        state.collapsed.set(collapsed.clone());
+        state.zoom.set(f.zoom);
+        state.tree_filter.set(f.tree_filter.clone());
+    }
+    let has_trace = state.trace.get_untracked().is_some();
+    state.page.set(match f.page {
+        PageKey::Trace if has_trace => Page::Trace,
+        PageKey::Trace | PageKey::Traces => Page::Traces,
+        PageKey::Sessions => Page::Sessions,
+        PageKey::Session => f.session.clone().map(Page::Session).unwrap_or(Page::Sessions),
+        PageKey::Scores => Page::Scores,
+    });
+    state.view.set(if f.timeline { MainView::Timeline } else { MainView::Tree });
+    state.compress.set(f.compress);
+    state.list_query.set(f.list_query.clone());
+    state.search_text.set(f.find.clone());
+    let sort = f.sort.as_ref().and_then(|(c, desc)| Some((Column::from_key(c)?, *desc)));
+    state.list_sort.set(sort.unwrap_or((Column::Start, false)));
+    found.is_some() || f.trace.is_none()
+}
+
+/// `(search, hash)` of the page's address.
+fn address() -> (String, String) {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else { return Default::default() };
+    (loc.search().unwrap_or_default(), loc.hash().unwrap_or_default())
+}
+
+/// Puts a fragment in the address (and drops the query it was folded from): a new history entry
+/// when `push`, else in place. Never scrolls or reloads.
+fn replace_address(fragment: &str, push: bool) {
+    let Some(w) = web_sys::window() else { return };
+    let path = w.location().pathname().unwrap_or_default();
+    let url = if fragment.is_empty() { path } else { format!("{path}#{fragment}") };
+    if let Ok(h) = w.history() {
+        let null = wasm_bindgen::JsValue::NULL;
+        let _ = if push {
+            h.push_state_with_url(&null, "", Some(&url))
+        } else {
+            h.replace_state_with_url(&null, "", Some(&url))
+        };
+    }
+}
+
+const THEME_KEY: &str = "canopy.theme";
+
+fn stored_theme() -> Option<Theme> {
+    let s = web_sys::window()?.local_storage().ok()??;
+    Theme::from_key(&s.get_item(THEME_KEY).ok()??)
+}
+
+/// Remembers the theme picked in the toolbar on this device.
+pub fn store_theme(theme: Theme) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(THEME_KEY, theme.key());
+    }
+}
+
+/// `data-theme` on `<html>` picks the light or dark variables; without it CSS follows the system.
+fn set_theme_attribute(theme: Theme) {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match theme {
+        Theme::System => root.remove_attribute("data-theme"),
+        t => root.set_attribute("data-theme", t.key()),
+    };
+}

@@ -1,0 +1,342 @@
+//! The whole view in the URL fragment: where the data came from (file URLs or an API, never a
+//! key), which page, trace, observation and view, the filters, the timeline window and the
+//! collapsed nodes. Reading then writing a fragment gives it back unchanged, so the page can tell
+//! a real change (a history entry) from its own echo.
+
+use super::link::{decode, encode, SourceKind, SourceLink};
+
+/// The pages of the app, as written to `page=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageKey {
+    #[default]
+    Trace,
+    Traces,
+    Sessions,
+    Session,
+    Scores,
+}
+
+impl PageKey {
+    const ALL: [PageKey; 5] = [PageKey::Trace, PageKey::Traces, PageKey::Sessions, PageKey::Session, PageKey::Scores];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PageKey::Trace => "trace",
+            PageKey::Traces => "traces",
+            PageKey::Sessions => "sessions",
+            PageKey::Session => "session",
+            PageKey::Scores => "scores",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<PageKey> {
+        PageKey::ALL.into_iter().find(|p| p.key() == s)
+    }
+}
+
+/// Which observations are folded in the tree and the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Collapsed {
+    #[default]
+    None,
+    /// Every observation with children ("Collapse all").
+    All,
+    /// Observation keys (`id` or `id~rank` for repeated ids).
+    Keys(Vec<String>),
+}
+
+/// More collapsed keys than this are left out of the link (it would grow past what browsers and
+/// chat apps keep); the view then opens expanded.
+pub const MAX_COLLAPSED_KEYS: usize = 300;
+
+/// Parameters set by an embedding page; kept as given when the fragment is rewritten.
+pub const KEPT: [&str; 4] = ["embed", "theme", "hide", "origin"];
+
+/// Everything a link reopens.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ViewFragment {
+    /// Trace files opened by address, in the order they were opened (`url=`, repeated).
+    pub urls: Vec<String>,
+    /// The API the data came from: kind, host and project; what to load is `trace`/`session`.
+    pub api: Option<SourceLink>,
+    pub page: PageKey,
+    pub trace: Option<String>,
+    pub session: Option<String>,
+    pub obs: Option<String>,
+    /// The timeline rather than the tree.
+    pub timeline: bool,
+    /// Trace list filter, sort column key and direction, content search, tree filter.
+    pub list_query: String,
+    pub sort: Option<(String, bool)>,
+    pub find: String,
+    pub tree_filter: String,
+    /// Timeline window in nanoseconds from the trace's start.
+    pub zoom: Option<(i64, i64)>,
+    /// The timeline folds idle gaps.
+    pub compress: bool,
+    pub collapsed: Collapsed,
+    /// `embed`, `theme`, `hide`, `origin`: the embedding page's, written back as they came.
+    pub kept: Vec<(String, String)>,
+}
+
+impl ViewFragment {
+    /// Reads a fragment (with or without `#`). Unknown keys and unreadable values are skipped, so
+    /// a mangled link still opens what it can.
+    pub fn parse(fragment: &str) -> ViewFragment {
+        let mut f = ViewFragment::default();
+        let (mut src, mut host, mut project) = (None, None, None);
+        let mut page = None;
+        for part in fragment.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            let Some(v) = decode(v) else { continue };
+            let text = || Some(v.clone()).filter(|v| !v.trim().is_empty());
+            match k {
+                "url" => f.urls.extend(text()),
+                "src" => src = SourceKind::from_key(&v),
+                "host" => host = text(),
+                "project" => project = text(),
+                "page" => page = PageKey::from_key(&v),
+                "trace" => f.trace = text(),
+                "session" => f.session = text(),
+                "obs" => f.obs = text(),
+                // also the embedding page's `view=`: tree, timeline or a page
+                "view" => match v.as_str() {
+                    "timeline" => f.timeline = true,
+                    "tree" => f.timeline = false,
+                    other => page = page.or(PageKey::from_key(other)),
+                },
+                "q" => f.list_query = v,
+                "sort" => {
+                    f.sort = match v.strip_prefix('-') {
+                        Some(col) => Some((col.to_string(), true)),
+                        None => Some((v.clone(), false)),
+                    }
+                    .filter(|(c, _)| !c.is_empty())
+                }
+                "find" => f.find = v,
+                "filter" => f.tree_filter = v,
+                "zoom" => f.zoom = parse_window(&v),
+                "compress" => f.compress = v == "1",
+                "collapsed" if v == "*" => f.collapsed = Collapsed::All,
+                "collapsed" => {
+                    let keys: Vec<String> = v
+                        .split(',')
+                        .filter(|k| !k.is_empty())
+                        .filter_map(decode)
+                        .take(MAX_COLLAPSED_KEYS)
+                        .collect();
+                    f.collapsed = if keys.is_empty() { Collapsed::None } else { Collapsed::Keys(keys) };
+                }
+                k if KEPT.contains(&k) => f.kept.push((k.to_string(), v)),
+                _ => {}
+            }
+        }
+        if let (Some(kind), Some(host)) = (src, host) {
+            f.api = SourceLink::new(kind, &host).map(|mut l| {
+                l.project = project;
+                l
+            });
+        }
+        // links written before `page=` existed: a session alone is the session page
+        f.page =
+            page.unwrap_or(if f.session.is_some() && f.trace.is_none() { PageKey::Session } else { PageKey::Trace });
+        f
+    }
+
+    /// The fragment without `#`; empty when there is nothing to say.
+    pub fn write(&self) -> String {
+        let mut out: Vec<(&str, String)> = Vec::new();
+        for u in &self.urls {
+            out.push(("url", encode(u)));
+        }
+        if let Some(api) = &self.api {
+            out.push(("src", api.kind.key().to_string()));
+            out.push(("host", encode(&api.host)));
+            if let Some(p) = &api.project {
+                out.push(("project", encode(p)));
+            }
+        }
+        if self.page != PageKey::Trace {
+            out.push(("page", self.page.key().to_string()));
+        }
+        for (k, v) in [("trace", &self.trace), ("session", &self.session), ("obs", &self.obs)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                out.push((k, encode(v)));
+            }
+        }
+        if self.timeline {
+            out.push(("view", "timeline".into()));
+        }
+        for (k, v) in [("q", &self.list_query), ("find", &self.find), ("filter", &self.tree_filter)] {
+            if !v.is_empty() {
+                out.push((k, encode(v)));
+            }
+        }
+        if let Some((col, desc)) = &self.sort {
+            out.push(("sort", format!("{}{}", if *desc { "-" } else { "" }, encode(col))));
+        }
+        if let Some((a, b)) = self.zoom {
+            out.push(("zoom", format!("{a}_{b}")));
+        }
+        if self.compress {
+            out.push(("compress", "1".into()));
+        }
+        match &self.collapsed {
+            Collapsed::None => {}
+            Collapsed::All => out.push(("collapsed", "*".into())),
+            Collapsed::Keys(keys) => {
+                // each key is encoded on its own (a comma inside one becomes %2C), then the list
+                let list: Vec<String> = keys.iter().take(MAX_COLLAPSED_KEYS).map(|k| encode(k)).collect();
+                out.push(("collapsed", encode(&list.join(","))));
+            }
+        }
+        for (k, v) in &self.kept {
+            out.push((k.as_str(), encode(v)));
+        }
+        out.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    }
+
+    /// The API link to reopen: the shown session on a session page, else the shown trace, else
+    /// the session. `None` without an API source.
+    pub fn api_to_load(&self) -> Option<SourceLink> {
+        let mut link = self.api.clone()?;
+        let session_first = self.page == PageKey::Session || self.trace.is_none();
+        if session_first && self.session.is_some() {
+            link.session = self.session.clone();
+        } else {
+            link.trace = self.trace.clone();
+        }
+        Some(link)
+    }
+
+    /// The part of the view that gets a history entry when it changes: back and forward walk
+    /// through pages, traces and tree/timeline, not through every click, keystroke or zoom step.
+    pub fn place(&self) -> (PageKey, Option<&str>, Option<&str>, bool) {
+        (self.page, self.trace.as_deref(), self.session.as_deref(), self.timeline)
+    }
+
+    /// A parameter the embedding page set (`embed`, `theme`, `hide`, `origin`).
+    pub fn kept(&self, key: &str) -> Option<&str> {
+        self.kept.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+/// `start_end` in nanoseconds, start before end; anything else is no window.
+fn parse_window(v: &str) -> Option<(i64, i64)> {
+    let (a, b) = v.split_once('_')?;
+    let (a, b) = (a.parse::<i64>().ok()?, b.parse::<i64>().ok()?);
+    (a < b).then_some((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> ViewFragment {
+        let mut api = SourceLink::new(SourceKind::Phoenix, "http://127.0.0.1:6006").unwrap();
+        api.project = Some("default".into());
+        ViewFragment {
+            urls: vec!["demo/agent-tools.json".into(), "https://h.example/t.json?a=1&b=2".into()],
+            api: Some(api),
+            page: PageKey::Trace,
+            trace: Some("t-1".into()),
+            session: None,
+            obs: Some("span,1~2".into()),
+            timeline: true,
+            list_query: "level:error model=gpt-4o".into(),
+            sort: Some(("score:helpful ness".into(), true)),
+            find: "refund".into(),
+            tree_filter: "kind:tool".into(),
+            zoom: Some((1_500_000, 9_000_000_000)),
+            compress: true,
+            collapsed: Collapsed::Keys(vec!["a,b".into(), "c~1".into(), "é&=".into()]),
+            kept: vec![("embed".into(), "1".into()), ("origin".into(), "https://host.example".into())],
+        }
+    }
+
+    #[test]
+    fn every_part_survives_a_round_trip() {
+        let f = full();
+        let text = f.write();
+        assert_eq!(ViewFragment::parse(&format!("#{text}")), f, "{text}");
+        assert_eq!(ViewFragment::parse(&text).write(), text, "writing what was read changes nothing");
+        for bad in ['#', ' ', '?'] {
+            assert!(!text.contains(bad), "{bad:?} would break the link: {text}");
+        }
+    }
+
+    #[test]
+    fn an_empty_view_is_an_empty_fragment() {
+        assert_eq!(ViewFragment::default().write(), "");
+        assert_eq!(ViewFragment::parse(""), ViewFragment::default());
+        assert_eq!(ViewFragment::parse("#"), ViewFragment::default());
+    }
+
+    #[test]
+    fn older_links_still_open() {
+        // the deep link of the first releases and the issue-7 API links
+        let f = ViewFragment::parse("#trace=demo-agent-trace&obs=gen-plan");
+        assert_eq!(
+            (f.trace.as_deref(), f.obs.as_deref(), f.page),
+            (Some("demo-agent-trace"), Some("gen-plan"), PageKey::Trace)
+        );
+        let f = ViewFragment::parse("#src=langfuse&host=https%3A%2F%2Fh.example&session=s1");
+        assert_eq!(f.page, PageKey::Session);
+        let load = f.api_to_load().unwrap();
+        assert_eq!((load.session.as_deref(), load.trace), (Some("s1"), None));
+    }
+
+    #[test]
+    fn the_api_reopens_what_is_shown() {
+        let mut f = ViewFragment::parse("src=phoenix&host=http%3A%2F%2Fh%3A6006&project=p&trace=t&session=s");
+        assert_eq!(f.api_to_load().unwrap().trace.as_deref(), Some("t"), "a trace page reopens its trace");
+        f.page = PageKey::Session;
+        let l = f.api_to_load().unwrap();
+        assert_eq!((l.session.as_deref(), l.trace.as_deref(), l.project.as_deref()), (Some("s"), None, Some("p")));
+        assert!(ViewFragment::parse("trace=t").api_to_load().is_none(), "a file's view has no API");
+    }
+
+    #[test]
+    fn hostile_values_are_dropped_not_obeyed() {
+        let f = ViewFragment::parse(
+            "src=phoenix&host=javascript%3Aalert(1)&zoom=9_1&zoom2=1&sort=&page=admin&collapsed=&obs=%FF&view=x&compress=yes",
+        );
+        assert_eq!(f.api, None, "only http(s) hosts");
+        assert_eq!(f.zoom, None, "an inverted window is no window");
+        assert_eq!((f.sort, f.page, f.obs, f.timeline, f.compress), (None, PageKey::Trace, None, false, false));
+        assert_eq!(f.collapsed, Collapsed::None);
+        assert!(ViewFragment::parse("zoom=1_99999999999999999999").zoom.is_none(), "beyond i64");
+        let many: Vec<String> = (0..1000).map(|i| format!("k{i}")).collect();
+        let f = ViewFragment::parse(&format!("collapsed={}", many.join(",")));
+        assert_eq!(f.collapsed, Collapsed::Keys(many[..MAX_COLLAPSED_KEYS].to_vec()));
+    }
+
+    #[test]
+    fn an_embedding_pages_view_picks_the_page() {
+        let f = ViewFragment::parse("embed=1&view=sessions&theme=dark&hide=list%2Cdetail");
+        assert_eq!((f.page, f.timeline), (PageKey::Sessions, false));
+        assert_eq!((f.kept("embed"), f.kept("theme"), f.kept("hide")), (Some("1"), Some("dark"), Some("list,detail")));
+        assert!(ViewFragment::parse("view=timeline").timeline);
+        assert_eq!(ViewFragment::parse("page=scores&view=traces").page, PageKey::Scores, "page= wins");
+    }
+
+    #[test]
+    fn keys_never_enter_the_fragment() {
+        let f = ViewFragment::parse("src=langfuse&host=https%3A%2F%2Fpk-lf-1%3Ask-lf-2%40cloud.langfuse.com&trace=t");
+        assert_eq!(f.api.as_ref().map(|a| a.host.as_str()), Some("https://cloud.langfuse.com"));
+        assert!(!f.write().contains("sk-lf"));
+    }
+
+    #[test]
+    fn place_ignores_selection_filters_and_zoom() {
+        let a = full();
+        let mut b = a.clone();
+        b.obs = None;
+        b.zoom = None;
+        b.list_query.clear();
+        b.collapsed = Collapsed::All;
+        assert_eq!(a.place(), b.place());
+        b.timeline = false;
+        assert_ne!(a.place(), b.place());
+    }
+}

@@ -58,3 +58,9 @@ export async function dropFiles(page, files) {
   await page.dispatchEvent('.app', 'dragover', { dataTransfer: dt });
   await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
 }
+
+/** The page's address once its fragment matches `re` (the view is written a moment after it settles). */
+export async function addressMatching(page, re) {
+  await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, { timeout: 10000 });
+  return page.url();
+}

@@ -51,8 +51,10 @@ pub fn install(state: AppState) -> ViewFragment {
         }
     });
 
-    // the address follows the view, a moment after it settles
+    // the address follows the view: a new page, trace or view at once and as a history entry;
+    // selection, filters, folds and zoom a moment after they settle, in place
     let ticket = StoredValue::new(0u64);
+    let popped = StoredValue::new(false);
     Effect::new(move |_| {
         let mut f = current(state);
         f.kept = kept.get_value();
@@ -60,34 +62,58 @@ pub fn install(state: AppState) -> ViewFragment {
             return;
         }
         ticket.update_value(|t| *t += 1);
+        let was = ViewFragment::parse(&last.get_value());
+        if was.place() != f.place() {
+            // leaving an empty page, or a view back/forward just restored, is no step to go back to
+            let push = !popped.get_value() && (was.trace.is_some() || was.page != PageKey::Trace);
+            popped.set_value(false);
+            write(last, &f, push);
+            return;
+        }
+        popped.set_value(false);
         let mine = ticket.get_value();
         set_timeout(
             move || {
-                if ticket.get_value() != mine {
-                    return;
+                if ticket.get_value() == mine {
+                    write(last, &f, false);
                 }
-                let text = f.write();
-                let before = last.get_value();
-                if text == before {
-                    return;
-                }
-                let was = ViewFragment::parse(&before);
-                // leaving an empty page is not a step back can return to
-                let push = was.place() != f.place() && (was.trace.is_some() || was.page != PageKey::Trace);
-                replace_address(&text, push);
-                last.set_value(text);
             },
             std::time::Duration::from_millis(SETTLE_MS),
         );
     });
 
-    // back and forward: show the view the entry names, with the data already loaded
+    // back and forward (and a link pasted over this one): show the view the entry names, loading
+    // what it needs that is not here yet
     let pop = window_event_listener(leptos::ev::popstate, move |_| {
         let (_, hash) = address();
         let text = hash.trim_start_matches('#').to_string();
         ticket.update_value(|t| *t += 1);
+        popped.set_value(true);
+        // the effect runs before any timer; if the view did not change it never clears the flag
+        set_timeout(move || popped.set_value(false), std::time::Duration::from_millis(0));
         last.set_value(text.clone());
-        apply(state, &ViewFragment::parse(&text));
+        let f = ViewFragment::parse(&text);
+        if let Some(t) = f.kept("theme").and_then(Theme::from_key) {
+            state.theme.set(t);
+        }
+        let new_urls: Vec<String> =
+            state.urls.with_untracked(|have| f.urls.iter().filter(|u| !have.contains(u)).cloned().collect());
+        let new_api = f.api.as_ref().filter(|a| {
+            state.source_link.with_untracked(|l| l.as_ref().is_none_or(|l| l.kind != a.kind || l.host != a.host))
+        });
+        if new_urls.is_empty() && new_api.is_none() {
+            apply(state, &f);
+            return;
+        }
+        pending.set_value(Some(f.clone()));
+        for u in new_urls {
+            state.load_url(u);
+        }
+        if new_api.is_some() {
+            if let Some(link) = f.api_to_load() {
+                state.reopen(link);
+            }
+        }
     });
     on_cleanup(move || pop.remove());
 
@@ -99,6 +125,15 @@ pub fn install(state: AppState) -> ViewFragment {
         state.reopen(link);
     }
     initial
+}
+
+/// Puts the view in the address unless it is there already.
+fn write(last: StoredValue<String>, f: &ViewFragment, push: bool) {
+    let text = f.write();
+    if text != last.get_value() {
+        replace_address(&text, push);
+        last.set_value(text);
+    }
 }
 
 /// The whole address for the view as it is now (`obs`, a trace id and observation key, replaces

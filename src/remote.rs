@@ -54,13 +54,16 @@ struct Job {
     label: String,
     first: Option<usize>,
     traces: usize,
+    /// Where the data comes from: in the address as soon as the first trace shows, so a reload
+    /// mid-load reopens it.
+    source: Option<SourceLink>,
 }
 
 impl Job {
     fn start(state: AppState, label: String, what: &str, unit: &'static str) -> Job {
         state.cancel.set(false);
         state.progress.set(Some(Progress { what: what.to_string(), unit, ..Default::default() }));
-        Job { state, label, first: None, traces: 0 }
+        Job { state, label, first: None, traces: 0, source: None }
     }
 
     fn cancelled(&self) -> bool {
@@ -127,6 +130,11 @@ impl Job {
         let mut touched = Vec::new();
         self.state.data.update(|d| touched = d.merge(local));
         self.state.generation.update(|g| *g += 1);
+        if self.first.is_none() && !touched.is_empty() {
+            if let Some(l) = &self.source {
+                self.state.source_link.set(Some(l.clone()));
+            }
+        }
         self.first = self.first.or(touched.first().copied());
         // something to read while the rest arrives
         if self.state.trace.get_untracked().is_none() {
@@ -182,6 +190,7 @@ impl AppState {
             };
             job.set(|p| p.note = generation.describe().into());
             let mut link = SourceLink::new(SourceKind::Langfuse, &client.host);
+            job.source = link.clone();
             let counter = job.bytes_counter();
             // the traces' own fields (name, input, output, user, tags) come from the list or the
             // session on the current API; the legacy trace endpoint has them inside
@@ -283,6 +292,7 @@ impl AppState {
             if let Some(l) = link.as_mut() {
                 l.project = Some(project.clone());
             }
+            job.source = link.clone();
             let (query, session) = match what {
                 PhoenixWhat::Spans(q) => {
                     if let (Some(l), [one]) = (link.as_mut(), q.trace_ids.as_slice()) {
@@ -409,6 +419,7 @@ impl AppState {
             let mut job = Job::start(self, label.clone(), name, "traces");
             let counter = job.bytes_counter();
             let mut link = SourceLink::new(store.kind, &store.host);
+            job.source = link.clone();
             let ids: Vec<String> = match &what {
                 StoreWhat::Trace(id) => {
                     if let Some(l) = link.as_mut() {

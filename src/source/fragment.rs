@@ -119,12 +119,8 @@ impl ViewFragment {
                 "compress" => f.compress = v == "1",
                 "collapsed" if v == "*" => f.collapsed = Collapsed::All,
                 "collapsed" => {
-                    let keys: Vec<String> = v
-                        .split(',')
-                        .filter(|k| !k.is_empty())
-                        .filter_map(decode)
-                        .take(MAX_COLLAPSED_KEYS)
-                        .collect();
+                    let keys: Vec<String> =
+                        v.split(',').filter(|k| !k.is_empty()).filter_map(decode).take(MAX_COLLAPSED_KEYS).collect();
                     f.collapsed = if keys.is_empty() { Collapsed::None } else { Collapsed::Keys(keys) };
                 }
                 k if KEPT.contains(&k) => f.kept.push((k.to_string(), v)),

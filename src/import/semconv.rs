@@ -4,7 +4,7 @@
 use crate::model::time::parse_rfc3339_ns;
 use crate::model::{AttrValue, Attribute, Cost, Document, Kind, Level, Observation, Payload, Usage};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// Trace-level facts found on a span.
 #[derive(Debug, Default)]
@@ -52,15 +52,16 @@ const MAX_SEGMENTS: usize = 24;
 /// Fills kind, model, usage, cost, input/output, tool, documents, level from `o.attributes`, and
 /// removes the attributes whose content moved into those fields (all others stay, shown as-is).
 pub fn apply(o: &mut Observation) -> TraceIds {
-    let idx: HashMap<&str, usize> = o.attributes.iter().enumerate().map(|(i, a)| (a.key.as_str(), i)).rev().collect();
-    let get = |k: &str| idx.get(k).map(|&i| &o.attributes[i].value);
+    let idx = Index::new(&o.attributes);
+    let get = |k: &str| idx.get(k).map(|i| &o.attributes[i].value);
     let text = |k: &str| {
         get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.display())).filter(|s| !s.is_empty())
     };
     let first_text = |keys: &[&str]| keys.iter().find_map(|k| text(k));
     let first_u64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_u64));
     let first_f64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_f64));
-    let mut consumed: HashSet<String> = HashSet::new();
+    // attributes whose content moves into fields, by position (no key copies, no hashing per span)
+    let mut consumed = vec![false; o.attributes.len()];
 
     // Kind
     let kind = first_text(&["openinference.span.kind", "langfuse.observation.type"])
@@ -154,11 +155,11 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         .or_else(|| unflatten(&o.attributes, "gen_ai.prompt", &mut consumed));
     let out_messages = unflatten(&o.attributes, "llm.output_messages", &mut consumed)
         .or_else(|| unflatten(&o.attributes, "gen_ai.completion", &mut consumed));
-    let pick = |keys: &[&str], consumed: &mut HashSet<String>| -> Option<Payload> {
+    let pick = |keys: &[&str], consumed: &mut Vec<bool>| -> Option<Payload> {
         keys.iter().find_map(|k| {
-            let v = get(k)?;
-            consumed.insert(k.to_string());
-            Some(payload_of(v))
+            let i = idx.get(k)?;
+            consumed[i] = true;
+            Some(payload_of(&o.attributes[i].value))
         })
     };
     let input = match in_messages {
@@ -271,8 +272,9 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         o.status_message = status.or_else(|| exception_summary(o));
     }
     o.completion_start_ns = completion_start.or(o.completion_start_ns);
-    if !consumed.is_empty() {
-        o.attributes.retain(|a| !consumed.contains(&a.key));
+    if consumed.contains(&true) {
+        let mut flags = consumed.into_iter();
+        o.attributes.retain(|_| !flags.next().unwrap_or(false));
     }
     if let Some(v) = reranker_input {
         o.attributes.push(Attribute {
@@ -440,10 +442,10 @@ fn document(v: &Value) -> Document {
 /// Rebuilds flattened attributes (`prefix.0.message.role`, `prefix.0.message.tool_calls.1.tool_call.id`)
 /// into JSON: numeric segments become array positions, and the one-key wrappers OpenInference adds
 /// (`message`, `tool_call`, `message_content`, `document`) are removed. Marks the keys used.
-fn unflatten(attrs: &[Attribute], prefix: &str, consumed: &mut HashSet<String>) -> Option<Value> {
+fn unflatten(attrs: &[Attribute], prefix: &str, consumed: &mut [bool]) -> Option<Value> {
     let mut root = Node::Obj(BTreeMap::new());
     let mut any = false;
-    for a in attrs {
+    for (i, a) in attrs.iter().enumerate() {
         let Some(rest) = a.key.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) else {
             continue;
         };
@@ -452,11 +454,35 @@ fn unflatten(attrs: &[Attribute], prefix: &str, consumed: &mut HashSet<String>) 
             continue;
         }
         if root.insert(&segments, attr_json(&a.value)) {
-            consumed.insert(a.key.clone());
+            consumed[i] = true;
             any = true;
         }
     }
     any.then(|| unwrap_wrappers(root.into_value()))
+}
+
+/// Finds an attribute by key (the first with it): a scan over the usual dozen, a map for spans
+/// that carry hundreds.
+struct Index<'a> {
+    attrs: &'a [Attribute],
+    map: Option<HashMap<&'a str, usize>>,
+}
+
+impl<'a> Index<'a> {
+    const SCAN_UP_TO: usize = 48;
+
+    fn new(attrs: &'a [Attribute]) -> Self {
+        let map = (attrs.len() > Self::SCAN_UP_TO)
+            .then(|| attrs.iter().enumerate().rev().map(|(i, a)| (a.key.as_str(), i)).collect());
+        Index { attrs, map }
+    }
+
+    fn get(&self, key: &str) -> Option<usize> {
+        match &self.map {
+            Some(m) => m.get(key).copied(),
+            None => self.attrs.iter().position(|a| a.key == key),
+        }
+    }
 }
 
 enum Node {

@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup serve dist test test-host test-browser test-e2e lint bench fuzz screenshot demos clean
+.PHONY: setup serve dist test test-host test-browser test-e2e bench-smoke lint bench fuzz screenshot demos clean
 
 setup:
 	@scripts/setup.sh
@@ -19,7 +19,7 @@ dist: setup
 	@scripts/size.sh
 
 ## test: every suite — lint, host unit/integration tests, browser component tests, end-to-end
-test: setup lint test-host test-browser test-e2e
+test: setup lint test-host test-browser test-e2e bench-smoke
 
 lint:
 	cargo fmt --check
@@ -34,6 +34,11 @@ test-browser:
 
 test-e2e: dist
 	cd e2e && node --test --test-concurrency=1
+
+## bench-smoke: the benchmark harness end to end on a 10k trace, one run (checks it completes; no timing asserts)
+bench-smoke: dist
+	BENCH_SIZES=10000 BENCH_RUNS=1 BENCH_SKIP_LIST=1 BENCH_SKIP_OUTPUT=1 BENCH_TIMELINE_SIZES=10000 \
+	  BENCH_OUT=$(CURDIR)/target/bench-smoke node bench/run.mjs > /dev/null
 
 ## bench: load generated 1k/10k/100k traces in headless Chromium; writes bench/out/results.md
 bench: dist

@@ -10,7 +10,8 @@ import { otlpTrace } from './gen.mjs';
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DATA = path.join(ROOT, 'bench/data');
-const OUT = path.join(ROOT, 'bench/out');
+// `make test` runs a smoke pass (10k, one run) into a scratch directory
+const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'bench/out');
 fs.mkdirSync(DATA, { recursive: true });
 fs.mkdirSync(OUT, { recursive: true });
 
@@ -309,3 +310,4 @@ if (bigOutputs.length) {
 fs.writeFileSync(path.join(OUT, 'results.md'), lines.join('\n') + '\n');
 fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 1));
 console.log('\n' + lines.join('\n'));
+root.stop();

@@ -10,31 +10,6 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
 
-#[derive(Deserialize, Default)]
-struct ExportRequest {
-    /// `batches` is what Tempo's v1 trace-by-id API calls them.
-    #[serde(alias = "resourceSpans", alias = "resource_spans", alias = "batches")]
-    resource_spans: Option<Vec<ResourceSpans>>,
-}
-
-/// Tempo's v2 trace-by-id API wraps the request: `{"trace": {"resourceSpans": [...]}}`.
-#[derive(Deserialize)]
-struct Wrapped {
-    trace: Option<ExportRequest>,
-}
-
-#[derive(Deserialize)]
-struct ResourceSpans {
-    resource: Option<Resource>,
-    #[serde(
-        alias = "scopeSpans",
-        alias = "scope_spans",
-        alias = "instrumentationLibrarySpans",
-        alias = "instrumentation_library_spans"
-    )]
-    scope_spans: Option<Vec<ScopeSpans>>,
-}
-
 #[derive(Deserialize)]
 struct Resource {
     attributes: Option<Vec<KeyValue>>,
@@ -248,93 +223,261 @@ fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
         .collect()
 }
 
-/// A page of bare spans: `{data: [span], next_cursor}`.
-#[derive(Deserialize)]
-struct SpanPage {
-    data: Option<Vec<Span>>,
+/// What the enclosing resource and scope add to each of their spans.
+#[derive(Clone, Default)]
+struct Context {
+    service: Option<String>,
+    /// Canopy's own OTLP export keeps trace ids that were not OTLP hex here.
+    original_trace: Option<String>,
+    scope: Option<(String, Option<String>)>,
 }
 
-/// Reads every export request in the body, in order.
-fn requests(body: &[u8], format: Format) -> Result<Vec<ExportRequest>, ImportError> {
-    if format == Format::OtlpSpans {
-        let page: SpanPage = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
-        let scope = ScopeSpans { scope: None, spans: page.data };
-        let rs = ResourceSpans { resource: None, scope_spans: Some(vec![scope]) };
-        return Ok(vec![ExportRequest { resource_spans: Some(vec![rs]) }]);
+impl Context {
+    fn with_resource(mut self, r: Option<Resource>) -> Context {
+        let resource = attributes(r.and_then(|r| r.attributes));
+        let text = |k: &str| resource.iter().find(|a| a.key == k).and_then(|a| a.value.as_str()).map(str::to_string);
+        self.service = text("service.name");
+        self.original_trace = text("canopy.original_trace_id");
+        self
     }
+
+    fn with_scope(mut self, s: Option<Scope>) -> Context {
+        self.scope = s.and_then(|s| s.name.map(|n| (n, s.version)));
+        self
+    }
+}
+
+/// One trace as its spans arrive.
+#[derive(Default)]
+struct Pending {
+    obs: Vec<Observation>,
+    ids: semconv::TraceIds,
+}
+
+/// Spans are converted as the parser reaches them, so the file's wire form of all spans is never
+/// held at once: peak memory is the bytes plus the model, not the bytes plus two copies.
+#[derive(Default)]
+struct Gather {
+    slots: HashMap<String, usize>,
+    traces: Vec<(String, Pending)>,
+    untimed: usize,
+    dropped: i64,
+}
+
+impl Gather {
+    fn span(&mut self, span: Span, ctx: &Context) {
+        let trace_id = ctx
+            .original_trace
+            .clone()
+            .unwrap_or_else(|| span.trace_id.as_deref().map(normalize_id).unwrap_or_default());
+        let mut ob = observation(span, &mut self.untimed, &mut self.dropped);
+        if let Some(svc) = &ctx.service {
+            ob.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
+        }
+        if let Some((name, version)) = &ctx.scope {
+            ob.attributes.push(Attribute { key: "otel.scope.name".into(), value: AttrValue::Str(name.clone()) });
+            if let Some(v) = version {
+                ob.attributes.push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v.clone()) });
+            }
+        }
+        let slot = match self.slots.get(&trace_id) {
+            Some(&i) => i,
+            None => {
+                self.slots.insert(trace_id.clone(), self.traces.len());
+                self.traces.push((trace_id, Pending::default()));
+                self.traces.len() - 1
+            }
+        };
+        // attributes that become fields (messages, usage…) are folded now, while the span is small
+        let ids = semconv::apply(&mut ob);
+        let pending = &mut self.traces[slot].1;
+        pending.ids.absorb(ids);
+        pending.obs.push(ob);
+    }
+}
+
+/// The names OTLP JSON writers use for each level's fields.
+const RESOURCE_SPANS: [&str; 3] = ["resourceSpans", "resource_spans", "batches"];
+const SCOPE_SPANS: [&str; 4] =
+    ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
+const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
+
+/// Which level of the document a visitor reads.
+#[derive(Clone, Copy)]
+enum Level3 {
+    /// `{resourceSpans: [...]}`
+    Request,
+    /// `[{resource, scopeSpans}]`
+    ResourceList,
+    /// `{resource, scopeSpans: [...]}`
+    Resource,
+    /// `[{scope, spans}]`
+    ScopeList,
+    /// `{scope, spans: [...]}`
+    Scope,
+    /// `[span]`
+    Spans,
+    /// `[request]` (several requests in one array)
+    RequestList,
+    /// `{trace: request}` (Tempo v2)
+    Wrapped,
+    /// `{data: [span]}` (a page of bare spans)
+    Page,
+}
+
+/// A streaming reader of one level, passing what its parents know (resource, scope) down.
+struct Walk<'g> {
+    gather: &'g mut Gather,
+    level: Level3,
+    ctx: Context,
+}
+
+impl<'g> Walk<'g> {
+    fn down(&mut self, level: Level3, ctx: Context) -> Walk<'_> {
+        Walk { gather: self.gather, level, ctx }
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self.level {
+            Level3::Request | Level3::Wrapped | Level3::Page => "an OTLP export request object",
+            Level3::Resource => "a resourceSpans entry",
+            Level3::Scope => "a scopeSpans entry",
+            Level3::ResourceList | Level3::ScopeList | Level3::RequestList | Level3::Spans => "a list",
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(()) // `null` anywhere is "none"
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        match self.level {
+            Level3::Spans => {
+                while let Some(span) = seq.next_element::<Option<Span>>()? {
+                    if let Some(span) = span {
+                        self.gather.span(span, &self.ctx);
+                    }
+                }
+            }
+            Level3::ResourceList | Level3::ScopeList | Level3::RequestList => {
+                let inner = match self.level {
+                    Level3::ResourceList => Level3::Resource,
+                    Level3::ScopeList => Level3::Scope,
+                    _ => Level3::Request,
+                };
+                let ctx = self.ctx.clone();
+                while seq.next_element_seed(self.down(inner, ctx.clone()))?.is_some() {}
+            }
+            _ => return Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        if matches!(self.level, Level3::ResourceList | Level3::ScopeList | Level3::RequestList | Level3::Spans) {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
+        }
+        // a resource or scope written after its spans (unusual) is read into memory first
+        let mut late_resource: Option<Vec<Option<ScopeSpans>>> = None;
+        let mut late_scope: Option<Vec<Option<Span>>> = None;
+        let mut ctx = self.ctx.clone();
+        let (mut seen_resource, mut seen_scope) = (false, false);
+        while let Some(key) = map.next_key::<String>()? {
+            let k = key.as_str();
+            match self.level {
+                Level3::Request if RESOURCE_SPANS.contains(&k) => {
+                    map.next_value_seed(self.down(Level3::ResourceList, ctx.clone()))?
+                }
+                Level3::Wrapped if k == "trace" => map.next_value_seed(self.down(Level3::Request, ctx.clone()))?,
+                Level3::Page if k == "data" => map.next_value_seed(self.down(Level3::Spans, ctx.clone()))?,
+                Level3::Resource if k == "resource" => {
+                    ctx = ctx.with_resource(map.next_value::<Option<Resource>>()?);
+                    seen_resource = true;
+                }
+                Level3::Resource if SCOPE_SPANS.contains(&k) => {
+                    if seen_resource {
+                        map.next_value_seed(self.down(Level3::ScopeList, ctx.clone()))?
+                    } else {
+                        late_resource = map.next_value::<Option<Vec<Option<ScopeSpans>>>>()?;
+                    }
+                }
+                Level3::Scope if SCOPE.contains(&k) => {
+                    ctx = ctx.with_scope(map.next_value::<Option<Scope>>()?);
+                    seen_scope = true;
+                }
+                Level3::Scope if k == "spans" => {
+                    if seen_scope {
+                        map.next_value_seed(self.down(Level3::Spans, ctx.clone()))?
+                    } else {
+                        late_scope = map.next_value::<Option<Vec<Option<Span>>>>()?;
+                    }
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        for ss in late_resource.into_iter().flatten().flatten() {
+            let ctx = ctx.clone().with_scope(ss.scope);
+            for span in ss.spans.into_iter().flatten() {
+                self.gather.span(span, &ctx);
+            }
+        }
+        for span in late_scope.into_iter().flatten().flatten() {
+            self.gather.span(span, &ctx);
+        }
+        Ok(())
+    }
+}
+
+/// Streams every span of the body into `gather`, in document order.
+fn read(body: &[u8], format: Format, gather: &mut Gather) -> Result<(), ImportError> {
+    let walk = |gather: &mut Gather, bytes: &[u8], level: Level3| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        de::DeserializeSeed::deserialize(Walk { gather, level, ctx: Context::default() }, &mut de)?;
+        de.end()
+    };
     if format == Format::OtlpJsonLines {
-        let mut out = Vec::new();
         for (n, line) in body.split(|&b| b == b'\n').enumerate() {
             if line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let req: ExportRequest =
-                serde_json::from_slice(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
-            out.push(req);
+            walk(gather, line, Level3::Request).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
         }
-        return Ok(out);
+        return Ok(());
     }
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
-    if first == Some(b'[') {
-        serde_json::from_slice::<Vec<Option<ExportRequest>>>(body)
-            .map(|v| v.into_iter().flatten().collect())
-            .map_err(|e| shape_error(format, &e))
+    let level = if format == Format::OtlpSpans {
+        Level3::Page
+    } else if body.iter().copied().find(|b| !b.is_ascii_whitespace()) == Some(b'[') {
+        Level3::RequestList
+    } else if super::sniff::shape(body).sub_has("trace", "resourceSpans") {
+        Level3::Wrapped
     } else {
-        if super::sniff::shape(body).sub_has("trace", "resourceSpans") {
-            let w: Wrapped = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
-            return Ok(w.trace.into_iter().collect());
-        }
-        serde_json::from_slice::<ExportRequest>(body).map(|r| vec![r]).map_err(|e| shape_error(format, &e))
-    }
+        Level3::Request
+    };
+    walk(gather, body, level).map_err(|e| shape_error(format, &e))
 }
 
 pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
     let mut set = TraceSet::default();
-    let mut order: Vec<String> = Vec::new();
-    let mut by_trace: HashMap<String, Vec<Observation>> = HashMap::new();
-    let mut untimed = 0usize;
-    let mut dropped = 0i64;
-    for req in requests(body, format)? {
-        for rs in req.resource_spans.unwrap_or_default() {
-            let resource = attributes(rs.resource.and_then(|r| r.attributes));
-            let service =
-                resource.iter().find(|a| a.key == "service.name").and_then(|a| a.value.as_str()).map(str::to_string);
-            // Canopy's own OTLP export keeps ids that were not OTLP hex here
-            let original_trace = resource
-                .iter()
-                .find(|a| a.key == "canopy.original_trace_id")
-                .and_then(|a| a.value.as_str())
-                .map(str::to_string);
-            for ss in rs.scope_spans.unwrap_or_default() {
-                let scope = ss.scope.and_then(|s| s.name.map(|n| (n, s.version)));
-                for span in ss.spans.unwrap_or_default() {
-                    let trace_id = original_trace
-                        .clone()
-                        .unwrap_or_else(|| span.trace_id.as_deref().map(normalize_id).unwrap_or_default());
-                    let mut ob = observation(span, &mut untimed, &mut dropped);
-                    if let Some(svc) = &service {
-                        ob.attributes
-                            .push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
-                    }
-                    if let Some((name, version)) = &scope {
-                        ob.attributes
-                            .push(Attribute { key: "otel.scope.name".into(), value: AttrValue::Str(name.clone()) });
-                        if let Some(v) = version {
-                            ob.attributes
-                                .push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v.clone()) });
-                        }
-                    }
-                    by_trace
-                        .entry(trace_id.clone())
-                        .or_insert_with(|| {
-                            order.push(trace_id.clone());
-                            Vec::new()
-                        })
-                        .push(ob);
-                }
-            }
-        }
-    }
+    let mut gather = Gather::default();
+    read(body, format, &mut gather)?;
+    let Gather { traces, untimed, dropped, .. } = gather;
     if untimed > 0 {
         set.warnings.push(crate::model::Warning {
             source: file.to_string(),
@@ -351,13 +494,9 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             ),
         });
     }
-    for id in order {
-        let Some(mut obs) = by_trace.remove(&id) else {
-            continue;
-        };
+    for (id, Pending { mut obs, ids }) in traces {
         restore_ids(&mut obs);
         set.scores.extend(take_scores(&mut obs, &id));
-        let ids = semconv::apply_all(&mut obs);
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
         ids.apply_to(&mut t);
         // name, input and output otherwise come from the first root (see `Trace::display_name`),
@@ -509,6 +648,43 @@ mod tests {
         assert_eq!(o.level, Level::Error);
         assert_eq!(o.status_message.as_deref(), Some("boom"));
         assert_eq!(o.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())));
+    }
+
+    #[test]
+    fn resource_and_scope_written_after_their_spans_still_apply() {
+        let spans = r#"[{"traceId":"01","spanId":"02","name":"a","startTimeUnixNano":"1"},
+                        {"traceId":"01","spanId":"03","parentSpanId":"02","name":"b","startTimeUnixNano":"2"}]"#;
+        let resource = r#"{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]}"#;
+        let scope = r#"{"name":"lib","version":"1.2"}"#;
+        let usual = format!(
+            r#"{{"resourceSpans":[{{"resource":{resource},"scopeSpans":[{{"scope":{scope},"spans":{spans}}}]}}]}}"#
+        );
+        let late = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":{spans},"scope":{scope}}}],"resource":{resource}}}]}}"#
+        );
+        let read = |body: &str| {
+            let set = import("x.json", body.as_bytes(), Format::Otlp).unwrap();
+            set.traces[0].observations.iter().map(|o| (o.name.clone(), o.attributes.clone())).collect::<Vec<_>>()
+        };
+        let a = read(&usual);
+        assert_eq!(a, read(&late));
+        assert_eq!(a.len(), 2);
+        let keys: Vec<&str> = a[1].1.iter().map(|x| x.key.as_str()).collect();
+        assert!(keys.contains(&"service.name") && keys.contains(&"otel.scope.version"), "{keys:?}");
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors_not_panics() {
+        for body in [
+            r#"{"resourceSpans":5}"#,
+            r#"{"resourceSpans":[{"scopeSpans":{"spans":[]}}]}"#,
+            r#"{"resourceSpans":[{"resource":{},"scopeSpans":{"spans":[]}}]}"#,
+            r#"{"resourceSpans":[[1]]}"#,
+        ] {
+            assert!(import("x.json", body.as_bytes(), Format::Otlp).is_err(), "{body}");
+        }
+        let set = import("x.json", br#"{"resourceSpans":[null,{"scopeSpans":null}]}"#, Format::Otlp).unwrap();
+        assert!(set.traces.is_empty(), "nulls are empty, not errors");
     }
 
     #[test]

@@ -16,6 +16,18 @@ pub struct TraceIds {
 }
 
 impl TraceIds {
+    /// Adds what one more span says (the first span to name each fact wins).
+    pub fn absorb(&mut self, ids: TraceIds) {
+        self.name = self.name.take().or(ids.name);
+        self.session_id = self.session_id.take().or(ids.session_id);
+        self.user_id = self.user_id.take().or(ids.user_id);
+        for t in ids.tags {
+            if !self.tags.contains(&t) {
+                self.tags.push(t);
+            }
+        }
+    }
+
     /// Sets the trace-level facts found on its spans (the first span to name each wins).
     pub fn apply_to(self, t: &mut crate::model::Trace) {
         t.name = t.name.take().or(self.name);
@@ -33,15 +45,7 @@ impl TraceIds {
 pub fn apply_all(obs: &mut [Observation]) -> TraceIds {
     let mut all = TraceIds::default();
     for o in obs {
-        let ids = apply(o);
-        all.name = all.name.or(ids.name);
-        all.session_id = all.session_id.or(ids.session_id);
-        all.user_id = all.user_id.or(ids.user_id);
-        for t in ids.tags {
-            if !all.tags.contains(&t) {
-                all.tags.push(t);
-            }
-        }
+        all.absorb(apply(o));
     }
     all
 }

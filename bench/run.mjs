@@ -15,9 +15,9 @@ const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'bench/out');
 fs.mkdirSync(DATA, { recursive: true });
 fs.mkdirSync(OUT, { recursive: true });
 
-function file(n) {
-  const p = path.join(DATA, `otlp-${n}.json`);
-  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: true }));
+function file(n, { lean = false } = {}) {
+  const p = path.join(DATA, lean ? `otlp-lean-${n}.json` : `otlp-${n}.json`);
+  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: !lean }));
   return p;
 }
 
@@ -50,7 +50,7 @@ function rendererPeakBytes() {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measureApp(server, n, filePath) {
+async function measureApp(server, n, filePath, after = null) {
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -75,7 +75,8 @@ async function measureApp(server, n, filePath) {
     if (!new RegExp(`observations\\s*${n}(?!\\d)`).test(info.header)) throw new Error(`load of ${n} did not show ${n} observations: ${info.header}`);
     const m = info.marks;
     const importMs = m['canopy:import-end'] - m['canopy:import-start'];
-    return { firstTree, importMs, beforeImportMs: m['canopy:import-start'] - t0, jsHeap: metrics.JSHeapUsedSize, wasm: info.wasmBytes, domNodes: info.domNodes, rows: info.rows, peakRss: rendererPeakBytes() };
+    const afterSteps = after ? await after(page) : null;
+    return { afterSteps, firstTree, importMs, beforeImportMs: m['canopy:import-start'] - t0, jsHeap: metrics.JSHeapUsedSize, wasm: info.wasmBytes, domNodes: info.domNodes, rows: info.rows, peakRss: rendererPeakBytes() };
   } finally {
     await browser.close();
   }
@@ -138,6 +139,34 @@ const results = [];
     results.push(row);
     console.log(JSON.stringify(row));
   }
+}
+
+// 1,000,000 lean observations (no payloads): it has to open at all, and stay usable afterwards
+const leanRows = [];
+for (const n of (process.env.BENCH_LEAN_SIZES ?? '1000000').split(',').filter(Boolean).map(Number)) {
+  const p = file(n, { lean: true });
+  const app = await measureApp(server, n, p, async (page) => {
+    // after the load: scroll the tree to the end and back, selecting a row, timing each step
+    return page.evaluate(async () => {
+      const el = document.querySelector('.tree-scroll');
+      const steps = [];
+      for (const top of [el.scrollHeight, 0, el.scrollHeight / 2]) {
+        const t = performance.now();
+        el.scrollTop = top;
+        el.dispatchEvent(new Event('scroll'));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        steps.push(performance.now() - t);
+      }
+      const t = performance.now();
+      document.querySelector('.tree-row')?.click();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      steps.push(performance.now() - t);
+      return steps;
+    });
+  });
+  const row = { observations: n, fileBytes: fs.statSync(p).size, ...app };
+  leanRows.push(row);
+  console.log(JSON.stringify(row));
 }
 
 /** A Langfuse export whose one generation has a ~20 MB output: JSON (100k records) or plain text. */
@@ -295,6 +324,10 @@ const lines = [
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}) | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
 ];
+if (leanRows.length) {
+  lines.push('', '| lean trace (no payloads) | file MB | first tree ms (fetch, import) | wasm memory MB | scroll to end, top, middle; click → painted ms | DOM nodes |', '|---|---:|---:|---:|---|---:|');
+  for (const r of leanRows) lines.push(`| ${r.observations} observations | ${mb(r.fileBytes)} | ${r.firstTree.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}) | ${mb(r.wasm)} | ${r.afterSteps.map((x) => x.toFixed(0)).join(', ')} | ${r.domNodes} |`);
+}
 if (timelines.length) {
   lines.push('', '| timeline, zooming and panning | frames drawn | draw ms p50 | p95 | max | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
   for (const t of timelines) lines.push(`| ${t.observations} observations | ${t.frames} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.max.toFixed(2)} | ${t.nodes} |`);

@@ -4,6 +4,7 @@ pub mod facts;
 pub mod filter;
 pub mod json_tree;
 pub mod layout;
+pub mod markdown;
 pub mod messages;
 pub mod payload;
 pub mod time;

@@ -1,9 +1,9 @@
-//! Markdown rendered safely: parsed with pulldown-cmark, built as DOM nodes from a whitelist of
-//! tags, text only as text nodes; raw HTML in the source shows as text; links open in a new tab
-//! with `rel=noopener noreferrer` and only for http(s) and mailto; images are not fetched.
+//! Markdown rendered safely: read by `model::markdown` into events, built as DOM nodes from a
+//! whitelist of tags, text only as text nodes; raw HTML in the source shows as text; links open in
+//! a new tab with `rel=noopener noreferrer` and only for http(s) and mailto; images are not fetched.
 
+use crate::model::markdown::{events, Event, Tag};
 use leptos::prelude::*;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Nesting beyond this is flattened into its parent: the builder never grows without bound.
 const MAX_DEPTH: usize = 48;
@@ -36,46 +36,49 @@ fn render(doc: &web_sys::Document, root: &web_sys::Element, text: &str) {
         let node = doc.create_text_node(s);
         let _ = parent.append_child(&node);
     };
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    for ev in Parser::new_ext(text, opts) {
+    for ev in events(text) {
         let Some(top) = stack.last().cloned() else { break };
         match ev {
             Event::Start(tag) => {
                 let (name, href) = match &tag {
                     Tag::Paragraph => ("p", None),
-                    Tag::Heading { level, .. } => (
+                    Tag::Heading(level) => (
                         match level {
-                            HeadingLevel::H1 => "h3",
-                            HeadingLevel::H2 => "h4",
+                            1 => "h3",
+                            2 => "h4",
                             _ => "h5",
                         },
                         None,
                     ),
-                    Tag::BlockQuote(_) => ("blockquote", None),
-                    Tag::CodeBlock(_) => ("pre", None),
+                    Tag::Quote => ("blockquote", None),
+                    Tag::CodeBlock => ("pre", None),
                     Tag::List(Some(_)) => ("ol", None),
                     Tag::List(None) => ("ul", None),
                     Tag::Item => ("li", None),
                     Tag::Emphasis => ("em", None),
                     Tag::Strong => ("strong", None),
-                    Tag::Strikethrough => ("del", None),
-                    Tag::Link { dest_url, .. } => ("a", Some(dest_url.to_string())),
+                    Tag::Strike => ("del", None),
+                    Tag::Link(url) => ("a", Some(url.clone())),
                     // images are shown as their alt text and address, never fetched
-                    Tag::Image { dest_url, .. } => {
-                        append_text(&top, &format!("[image: {dest_url}] "));
+                    Tag::Image(url) => {
+                        append_text(&top, &format!("[image: {url}] "));
                         ("span", None)
                     }
-                    Tag::Table(_) => ("table", None),
+                    Tag::Table => ("table", None),
                     Tag::TableHead => ("thead", None),
                     Tag::TableRow => ("tr", None),
                     Tag::TableCell => ("td", None),
-                    _ => ("span", None),
                 };
                 if stack.len() > MAX_DEPTH {
                     stack.push(top.clone()); // keep Start/End balanced without nesting deeper
                     continue;
                 }
                 let Ok(el) = doc.create_element(name) else { continue };
+                if let Tag::List(Some(start)) = tag {
+                    if start != 1 {
+                        let _ = el.set_attribute("start", &start.to_string());
+                    }
+                }
                 if let Some(h) = href {
                     if safe_href(&h) {
                         let _ = el.set_attribute("href", &h);
@@ -88,7 +91,7 @@ fn render(doc: &web_sys::Document, root: &web_sys::Element, text: &str) {
                 let _ = top.append_child(&el);
                 stack.push(el);
             }
-            Event::End(TagEnd::CodeBlock) | Event::End(_) => {
+            Event::End => {
                 if stack.len() > 1 {
                     stack.pop();
                 }
@@ -100,8 +103,6 @@ fn render(doc: &web_sys::Document, root: &web_sys::Element, text: &str) {
                     let _ = top.append_child(&code);
                 }
             }
-            // HTML in a trace is shown as the characters it is
-            Event::Html(t) | Event::InlineHtml(t) => append_text(&top, &t),
             Event::SoftBreak => append_text(&top, "\n"),
             Event::HardBreak => {
                 if let Ok(br) = doc.create_element("br") {
@@ -113,8 +114,6 @@ fn render(doc: &web_sys::Document, root: &web_sys::Element, text: &str) {
                     let _ = top.append_child(&hr);
                 }
             }
-            Event::TaskListMarker(done) => append_text(&top, if done { "☑ " } else { "☐ " }),
-            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => append_text(&top, &t),
         }
     }
 }

@@ -13,7 +13,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
     o.attributes = map
         .into_iter()
         .map(|(key, v)| Attribute {
-            key,
+            key: key.into(),
             value: match v {
                 Value::String(s) => AttrValue::Str(s),
                 Value::Bool(b) => AttrValue::Bool(b),

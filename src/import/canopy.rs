@@ -231,11 +231,11 @@ fn from_wvalue(v: WValue) -> AttrValue {
 }
 
 fn to_wattrs(a: &[Attribute]) -> Vec<WAttr> {
-    a.iter().map(|a| WAttr { key: a.key.clone(), value: to_wvalue(&a.value) }).collect()
+    a.iter().map(|a| WAttr { key: a.key.to_string(), value: to_wvalue(&a.value) }).collect()
 }
 
 fn from_wattrs(a: Vec<WAttr>) -> Vec<Attribute> {
-    a.into_iter().map(|a| Attribute { key: a.key, value: from_wvalue(a.value) }).collect()
+    a.into_iter().map(|a| Attribute { key: a.key.into(), value: from_wvalue(a.value) }).collect()
 }
 
 /// Writes `set` as a Canopy document. `note` (e.g. how it was redacted) is carried in the file.

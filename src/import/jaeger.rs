@@ -100,7 +100,7 @@ fn tag_value(t: &Tag) -> AttrValue {
 }
 
 fn attrs(tags: Option<Vec<Tag>>) -> Vec<Attribute> {
-    tags.unwrap_or_default().iter().map(|t| Attribute { key: t.key.clone(), value: tag_value(t) }).collect()
+    tags.unwrap_or_default().iter().map(|t| Attribute { key: t.key.as_str().into(), value: tag_value(t) }).collect()
 }
 
 fn traces(body: &[u8], format: Format) -> Result<(Vec<WireTrace>, Vec<String>), ImportError> {
@@ -213,7 +213,7 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
             o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
         }
         for t in p.tags.iter().flatten() {
-            o.attributes.push(Attribute { key: format!("process.{}", t.key), value: tag_value(t) });
+            o.attributes.push(Attribute { key: format!("process.{}", t.key).into(), value: tag_value(t) });
         }
     }
     if let Some(w) = s.warnings.filter(|w| !w.is_empty()) {

@@ -334,7 +334,8 @@ fn observation(r: Run) -> Observation {
         let mut keys: Vec<_> = meta.into_iter().collect();
         keys.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, v) in keys {
-            o.attributes.push(Attribute { key: format!("metadata.{k}"), value: AttrValue::Json(Payload::from_raw(v)) });
+            o.attributes
+                .push(Attribute { key: format!("metadata.{k}").into(), value: AttrValue::Json(Payload::from_raw(v)) });
         }
         if let Some(rt) = extra.runtime {
             o.attributes.push(Attribute { key: "runtime".into(), value: AttrValue::Json(Payload::from_raw(rt)) });

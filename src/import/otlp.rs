@@ -77,7 +77,7 @@ struct Status {
 
 #[derive(Deserialize)]
 struct KeyValue {
-    key: String,
+    key: crate::model::key::Key,
     value: Option<AnyValue>,
 }
 

@@ -153,7 +153,7 @@ fn flatten(map: Map<String, Value>) -> Vec<Attribute> {
                     stack.push((format!("{key}.{i}"), v));
                 }
             }
-            other => out.push(Attribute { key, value: scalar(other) }),
+            other => out.push(Attribute { key: key.into(), value: scalar(other) }),
         }
     }
     out
@@ -204,7 +204,7 @@ mod tests {
     fn nested_and_flat_attributes_flatten_alike() {
         let nested: Map<String, Value> =
             serde_json::from_str(r#"{"llm":{"model_name":"gpt-4","input_messages":[{"message":{"role":"user","content":"hi"}}]},"tag.tags":["a","b"]}"#).unwrap();
-        let mut keys: Vec<String> = flatten(nested).into_iter().map(|a| a.key).collect();
+        let mut keys: Vec<String> = flatten(nested).into_iter().map(|a| a.key.to_string()).collect();
         keys.sort();
         assert_eq!(
             keys,

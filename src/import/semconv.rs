@@ -427,7 +427,7 @@ fn attr_json(v: &AttrValue) -> Value {
         AttrValue::Bool(b) => Value::Bool(*b),
         AttrValue::Array(items) => Value::Array(items.iter().map(attr_json).collect()),
         AttrValue::Map(entries) => {
-            Value::Object(entries.iter().map(|a| (a.key.clone(), attr_json(&a.value))).collect())
+            Value::Object(entries.iter().map(|a| (a.key.to_string(), attr_json(&a.value))).collect())
         }
         AttrValue::Json(p) => serde_json::from_str(p.raw()).unwrap_or(Value::Null),
     }
@@ -557,7 +557,7 @@ mod tests {
         let map: serde_json::Map<String, Value> = serde_json::from_str(&text).unwrap();
         map.into_iter()
             .map(|(key, v)| Attribute {
-                key,
+                key: key.into(),
                 value: match v {
                     Value::String(s) => AttrValue::Str(s),
                     Value::Number(n) if n.is_f64() => AttrValue::Float(n.as_f64().unwrap()),

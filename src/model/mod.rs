@@ -3,6 +3,7 @@
 pub mod facts;
 pub mod filter;
 pub mod json_tree;
+pub mod key;
 pub mod layout;
 pub mod markdown;
 pub mod messages;
@@ -177,7 +178,7 @@ impl Event {
 /// A key with a value as the source typed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
-    pub key: String,
+    pub key: key::Key,
     pub value: AttrValue,
 }
 

@@ -259,10 +259,12 @@ fn attributes_table(attrs: &[Attribute]) -> impl IntoView {
                         rows.push((format!("{}.{k}", a.key), text));
                     }
                 }
-                Decoded::Json(v) => rows.push((a.key.clone(), serde_json::to_string_pretty(&v).unwrap_or_default())),
-                Decoded::Text(t) => rows.push((a.key.clone(), t)),
+                Decoded::Json(v) => {
+                    rows.push((a.key.to_string(), serde_json::to_string_pretty(&v).unwrap_or_default()))
+                }
+                Decoded::Text(t) => rows.push((a.key.to_string(), t)),
             },
-            other => rows.push((a.key.clone(), other.display())),
+            other => rows.push((a.key.to_string(), other.display())),
         }
     }
     view! {

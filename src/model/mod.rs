@@ -376,7 +376,9 @@ pub struct Trace {
 
 impl Trace {
     /// Builds the tree and totals; warnings about the structure are appended to `warnings`.
-    pub fn build(id: String, observations: Vec<Observation>, source: &str, warnings: &mut Vec<Warning>) -> Trace {
+    pub fn build(id: String, mut observations: Vec<Observation>, source: &str, warnings: &mut Vec<Warning>) -> Trace {
+        // grown by doubling while reading: the spare half of a large trace is not kept
+        observations.shrink_to_fit();
         let tree = Tree::build(&observations, &id, source, warnings);
         let totals = Totals::compute(&observations, &tree);
         let start_ns = totals.start_ns.unwrap_or(0);

@@ -73,3 +73,25 @@ test('redaction: preview counts, and no planted secret in any exported format', 
   assert.match(await page.textContent('.trace-header'), /maria\.garcia@example\.com|support chat/);
   assert.deepEqual(errors, []);
 });
+
+test("user patterns run on the browser's RegExp: a bad one is explained, matches land on the right characters in non-ASCII text", async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  const output = 'Café ☕ 𝄞 order ACME-42 by jose@example.com, then ACME-7.';
+  const trace = {
+    trace: { id: 'u1', name: 'unicode', timestamp: '2025-01-01T00:00:00.000Z' },
+    observations: [{ id: 'g', type: 'GENERATION', name: 'gen', startTime: '2025-01-01T00:00:00.000Z', endTime: '2025-01-01T00:00:01.000Z', output }],
+  };
+  await open(page, 'unicode.json', JSON.stringify(trace));
+  await page.click('#open-export');
+  await page.fill('#redact-patterns', '(unclosed');
+  await page.click('#export-preview');
+  await page.waitForFunction(() => /pattern 1 is not a valid regular expression/.test(document.querySelector('.export-status').textContent));
+  await page.fill('#redact-patterns', 'ACME-\\d+');
+  await page.check('#redact-email');
+  await page.selectOption('#export-format', 'canopy');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-save')]);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  assert.ok(text.includes('Café ☕ 𝄞 order <redacted-1> by <email-1>, then <redacted-2>.'), text.slice(0, 2000));
+  assert.deepEqual(errors, []);
+});

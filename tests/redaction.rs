@@ -2,9 +2,22 @@
 //! detectors, keeps none of them, keeps the trees, totals and scores, and says it was redacted.
 #![cfg(not(target_arch = "wasm32"))]
 
-use canopy::export::redact::{redact, Detector, Rules};
+use canopy::export::redact::{redact, Detector, Pattern, Rules};
 use canopy::export::{self, ExportFormat};
 use canopy::import::load;
+
+struct Lite(regex_lite::Regex);
+
+impl Pattern for Lite {
+    fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        self.0.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+}
+
+/// The host's engine; the page uses the browser's `RegExp` (checked end to end in e2e/export).
+fn lite(p: &str) -> Result<Box<dyn Pattern>, String> {
+    regex_lite::Regex::new(p).map(|r| Box::new(Lite(r)) as Box<dyn Pattern>).map_err(|e| e.to_string())
+}
 
 const PLANTED: [&str; 9] = [
     "maria.garcia@example.com",
@@ -31,7 +44,7 @@ fn no_planted_secret_survives_any_export_format() {
         assert!(unredacted.contains(p), "the fixture plants {p}");
     }
     let rules = Rules { detectors: Detector::ALL.to_vec(), ..Default::default() };
-    let (clean, report) = redact(&set, &rules).unwrap();
+    let (clean, report) = redact(&set, &rules, lite).unwrap();
     assert_eq!(report.masked["email"], (1, 5), "one address, in five places");
     assert!(report.masked["secret"].0 >= 4 && report.masked["ip"].0 == 2 && report.masked["card"].0 == 1);
     for format in ExportFormat::ALL {
@@ -54,7 +67,7 @@ fn field_rules_drop_inputs_outputs_and_attributes() {
     let set = fixture();
     let rules =
         Rules { drop_inputs: true, drop_outputs: true, drop_attributes: vec!["metadata".into()], ..Default::default() };
-    let (clean, report) = redact(&set, &rules).unwrap();
+    let (clean, report) = redact(&set, &rules, lite).unwrap();
     let t = &clean.traces[0];
     assert!(t.input.is_none() && t.output.is_none());
     assert!(t.observations.iter().all(|o| o.input.is_none() && o.output.is_none()));

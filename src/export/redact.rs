@@ -4,7 +4,6 @@
 //! appears), so the structure of the conversation stays readable.
 
 use crate::model::{AttrValue, Attribute, Payload, Trace, TraceSet};
-use regex_lite::Regex;
 use std::collections::{BTreeMap, HashMap};
 
 /// The built-in detectors.
@@ -38,7 +37,7 @@ impl Detector {
             Detector::Phone => r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .-]\d{3,4}[ .-]\d{3,5}\b",
             Detector::Card => r"\b\d(?:[ -]?\d){12,18}\b",
             Detector::Secret => concat!(
-                r"(?i:bearer)\s+[A-Za-z0-9._~+/-]{8,}=*",
+                r"\b[Bb][Ee][Aa][Rr][Ee][Rr]\s+[A-Za-z0-9._~+/-]{8,}=*",
                 r"|\b(?:sk|pk|rk)-(?:lf-|proj-|ant-)?[A-Za-z0-9_-]{16,}",
                 r"|\bAKIA[0-9A-Z]{16}\b",
                 r"|\bgh[pousr]_[A-Za-z0-9]{30,}",
@@ -107,6 +106,16 @@ pub struct Report {
     pub examples: Vec<(String, String)>,
 }
 
+/// A compiled pattern: the byte ranges it matches in a text, left to right, not overlapping.
+pub trait Pattern {
+    fn find_all(&self, text: &str) -> Vec<(usize, usize)>;
+}
+
+/// Compiles a pattern, or says why it is not one. The page uses the browser's own `RegExp` (no
+/// regex engine in the bundle); host tests use `regex-lite`. The built-in detectors are written
+/// in the syntax both accept.
+pub type Compile = fn(&str) -> Result<Box<dyn Pattern>, String>;
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RedactError {
     #[error("pattern {index} is not a valid regular expression: {reason}")]
@@ -114,7 +123,7 @@ pub enum RedactError {
 }
 
 struct Masker {
-    rules: Vec<(String, Regex)>,
+    rules: Vec<(String, Box<dyn Pattern>)>,
     /// (kind, original) → placeholder
     seen: HashMap<(String, String), String>,
     next: HashMap<String, usize>,
@@ -122,16 +131,16 @@ struct Masker {
 }
 
 impl Masker {
-    fn new(r: &Rules) -> Result<Masker, RedactError> {
+    fn new(r: &Rules, compile: Compile) -> Result<Masker, RedactError> {
         let mut rules = Vec::new();
         for d in &r.detectors {
             // the built-in patterns are constants covered by tests
-            if let Ok(re) = Regex::new(d.pattern()) {
+            if let Ok(re) = compile(d.pattern()) {
                 rules.push((d.label().to_string(), re));
             }
         }
         for (i, p) in r.patterns.iter().enumerate().filter(|(_, p)| !p.trim().is_empty()) {
-            let re = Regex::new(p).map_err(|e| RedactError::BadPattern { index: i + 1, reason: e.to_string() })?;
+            let re = compile(p).map_err(|reason| RedactError::BadPattern { index: i + 1, reason })?;
             rules.push(("redacted".to_string(), re));
         }
         Ok(Masker { rules, seen: HashMap::new(), next: HashMap::new(), report: Report::default() })
@@ -143,18 +152,16 @@ impl Masker {
             let current = out.as_deref().unwrap_or(text);
             let (kind, re) = &self.rules[ri];
             let mut pieces: Vec<(usize, usize)> = Vec::new();
-            for m in re.find_iter(current) {
-                if m.as_str().is_empty() {
-                    continue;
-                }
-                if kind == "card" && !luhn(m.as_str()) {
+            for (a, b) in re.find_all(current) {
+                let Some(found) = current.get(a..b).filter(|f| !f.is_empty()) else { continue };
+                if kind == "card" && !luhn(found) {
                     continue;
                 }
                 // never re-mask a placeholder
-                if m.as_str().starts_with('<') && m.as_str().ends_with('>') {
+                if found.starts_with('<') && found.ends_with('>') {
                     continue;
                 }
-                pieces.push((m.start(), m.end()));
+                pieces.push((a, b));
             }
             if pieces.is_empty() {
                 continue;
@@ -283,8 +290,8 @@ fn luhn(s: &str) -> bool {
 }
 
 /// A redacted copy of `set` (ids, times, kinds, numbers and tree shape untouched) and what was done.
-pub fn redact(set: &TraceSet, rules: &Rules) -> Result<(TraceSet, Report), RedactError> {
-    let mut m = Masker::new(rules)?;
+pub fn redact(set: &TraceSet, rules: &Rules, compile: Compile) -> Result<(TraceSet, Report), RedactError> {
+    let mut m = Masker::new(rules, compile)?;
     let mut out = set.clone();
     for t in &mut out.traces {
         redact_trace(&mut m, t, rules);
@@ -348,12 +355,24 @@ fn redact_trace(m: &mut Masker, t: &mut Trace, rules: &Rules) {
 mod tests {
     use super::*;
 
+    struct Lite(regex_lite::Regex);
+
+    impl Pattern for Lite {
+        fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+            self.0.find_iter(text).map(|m| (m.start(), m.end())).collect()
+        }
+    }
+
+    fn lite(p: &str) -> Result<Box<dyn Pattern>, String> {
+        regex_lite::Regex::new(p).map(|r| Box::new(Lite(r)) as Box<dyn Pattern>).map_err(|e| e.to_string())
+    }
+
     fn all() -> Rules {
         Rules { detectors: Detector::ALL.to_vec(), ..Default::default() }
     }
 
     fn masked(text: &str) -> String {
-        Masker::new(&all()).unwrap().mask(text).unwrap_or_else(|| text.to_string())
+        Masker::new(&all(), lite).unwrap().mask(text).unwrap_or_else(|| text.to_string())
     }
 
     #[test]
@@ -374,7 +393,7 @@ mod tests {
 
     #[test]
     fn the_same_value_gets_the_same_placeholder_everywhere() {
-        let mut m = Masker::new(&all()).unwrap();
+        let mut m = Masker::new(&all(), lite).unwrap();
         assert_eq!(m.mask("a@b.io, c@d.io, a@b.io").unwrap(), "<email-1>, <email-2>, <email-1>");
         assert_eq!(m.mask("again a@b.io").unwrap(), "again <email-1>");
         assert_eq!(m.report.masked["email"], (2, 4));
@@ -383,14 +402,14 @@ mod tests {
     #[test]
     fn user_patterns_are_checked_and_applied() {
         let r = Rules { patterns: vec!["ACME-\\d+".into()], ..Default::default() };
-        assert_eq!(Masker::new(&r).unwrap().mask("ticket ACME-42").unwrap(), "ticket <redacted-1>");
+        assert_eq!(Masker::new(&r, lite).unwrap().mask("ticket ACME-42").unwrap(), "ticket <redacted-1>");
         let bad = Rules { patterns: vec!["ok".into(), "(unclosed".into()], ..Default::default() };
-        assert!(matches!(Masker::new(&bad), Err(RedactError::BadPattern { index: 2, .. })));
+        assert!(matches!(Masker::new(&bad, lite), Err(RedactError::BadPattern { index: 2, .. })));
     }
 
     #[test]
     fn payload_strings_are_masked_and_json_stays_valid() {
-        let mut m = Masker::new(&all()).unwrap();
+        let mut m = Masker::new(&all(), lite).unwrap();
         let raw = r#"{"messages":[{"role":"user","content":"I am \"x\" <a@b.io>"}],"n":4111111111111111}"#;
         let mut p = Some(Payload::from_value(&serde_json::from_str(raw).unwrap()));
         m.payload(&mut p);

@@ -3,12 +3,66 @@
 //! preview of what will be masked; the file is made in the page and downloaded, never sent.
 
 use crate::app::AppState;
-use crate::export::redact::{redact, Detector, Report, Rules};
+use crate::export::redact::{redact, Detector, Pattern, Report, Rules};
 use crate::export::{self, ExportFormat};
 use crate::model::tracelist::{self, ListQuery};
 use crate::model::TraceSet;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// A pattern compiled by the browser's own `RegExp` (flags `gu`): no regex engine in the bundle.
+struct BrowserRegExp(js_sys::RegExp);
+
+fn browser_regexp(pattern: &str) -> Result<Box<dyn Pattern>, String> {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"RegExp".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+        .ok_or("this browser has no RegExp")?;
+    let args = js_sys::Array::of2(&pattern.into(), &"gu".into());
+    // a bad pattern throws a SyntaxError: caught here and said, never a crash
+    match js_sys::Reflect::construct(&ctor, &args) {
+        Ok(re) => re
+            .dyn_into::<js_sys::RegExp>()
+            .map(|re| Box::new(BrowserRegExp(re)) as Box<dyn Pattern>)
+            .map_err(|_| "not a pattern".into()),
+        Err(e) => Err(js_sys::Error::from(e).message().into()),
+    }
+}
+
+impl Pattern for BrowserRegExp {
+    fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        let js = js_sys::JsString::from(text);
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for m in js.match_all(&self.0).into_iter().flatten() {
+            let start = js_sys::Reflect::get(&m, &"index".into()).ok().and_then(|i| i.as_f64()).unwrap_or(0.0) as usize;
+            let len =
+                js_sys::Array::from(&m).get(0).dyn_into::<js_sys::JsString>().map(|s| s.length() as usize).unwrap_or(0);
+            if len > 0 {
+                found.push((start, start + len));
+            }
+        }
+        utf16_to_utf8(text, found)
+    }
+}
+
+/// JavaScript counts UTF-16 units; Rust slices count bytes. Ranges in ascending order.
+fn utf16_to_utf8(text: &str, ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    if text.is_ascii() {
+        return ranges;
+    }
+    let mut bounds: Vec<usize> = ranges.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let mut map = std::collections::HashMap::new();
+    bounds.sort_unstable();
+    let (mut u16_at, mut next) = (0usize, 0usize);
+    for (byte, ch) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        while next < bounds.len() && bounds[next] <= u16_at {
+            map.insert(bounds[next], byte);
+            next += 1;
+        }
+        u16_at += ch.len_utf16();
+    }
+    ranges.into_iter().filter_map(|(a, b)| Some((*map.get(&a)?, *map.get(&b)?))).collect()
+}
 
 /// Saves `text` as a file through the browser's download (a blob URL; nothing leaves the page).
 fn download(name: &str, text: &str) -> Result<(), String> {
@@ -70,7 +124,7 @@ pub fn ExportDialog() -> impl IntoView {
     };
     let preview = move |_| {
         let r = rules();
-        with_chosen(&mut |set| match redact(set, &r) {
+        with_chosen(&mut |set| match redact(set, &r, browser_regexp) {
             Ok((_, report)) => status.set(preview_text(&report)),
             Err(e) => status.set(e.to_string()),
         });
@@ -86,7 +140,7 @@ pub fn ExportDialog() -> impl IntoView {
             let (set, note) = if r.is_empty() {
                 (set, None)
             } else {
-                match redact(set, &r) {
+                match redact(set, &r, browser_regexp) {
                     Ok((s, _)) => {
                         redacted = s;
                         (&redacted, Some(r.describe()))

@@ -210,6 +210,54 @@ async function measureBigOutput(server, kind) {
   }
 }
 
+/** Tree interactions on a loaded trace: each action until its result is painted (two frames). */
+async function measureTreeInteractions(server, n) {
+  const filePath = file(n);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.fill('#url-input', server.dataUrl(filePath));
+    await page.click('#open-url');
+    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    const r = await page.evaluate(async () => {
+      // main-thread time an action costs: its handler and the reactive updates it queues (until a
+      // fresh task runs), plus the style/layout/paint of the next frame (rAF start → a task after it)
+      const nextTask = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+      const time = async (f) => {
+        const t0 = performance.now();
+        f();
+        await nextTask();
+        const work = performance.now() - t0;
+        const render = await new Promise((r) => requestAnimationFrame(() => { const t = performance.now(); nextTask().then(() => r(performance.now() - t)); }));
+        return work + render;
+      };
+      const out = { scroll: [], collapseAll: [], expandAll: [], keystroke: [] };
+      const el = document.querySelector('.tree-scroll');
+      for (let i = 0; i < 60; i++) {
+        out.scroll.push(await time(() => { el.scrollTop += 900 + (i % 5) * 3000; el.dispatchEvent(new Event('scroll')); }));
+      }
+      for (let i = 0; i < 5; i++) {
+        out.collapseAll.push(await time(() => document.getElementById('collapse-all').click()));
+        out.expandAll.push(await time(() => document.getElementById('expand-all').click()));
+      }
+      const input = document.querySelector('.tree-filter');
+      for (const q of ['kind:tool', 'error', 'llm-4']) {
+        for (let k = 1; k <= q.length; k++) {
+          out.keystroke.push(await time(() => { input.value = q.slice(0, k); input.dispatchEvent(new Event('input', { bubbles: true })); }));
+        }
+        out.keystroke.push(await time(() => { input.value = ''; input.dispatchEvent(new Event('input', { bubbles: true })); }));
+      }
+      return out;
+    });
+    const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); return { n: s.length, p50: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))], max: s[s.length - 1] }; };
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    return { observations: n, nodes, ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stats(v)])) };
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Timeline: draw time per frame while zooming and panning, in the page's own measure. */
 async function measureTimeline(server, n) {
   const filePath = file(n);
@@ -243,6 +291,15 @@ async function measureTimeline(server, n) {
     return { observations: n, frames: frames.length, p50: q(0.5), p95: q(0.95), max: frames[frames.length - 1], nodes };
   } finally {
     await browser.close();
+  }
+}
+
+const interactions = [];
+if (!process.env.BENCH_SKIP_INTERACTIONS) {
+  for (const n of (process.env.BENCH_INTERACTION_SIZES ?? '100000').split(',').filter(Boolean).map(Number)) {
+    const r = await measureTreeInteractions(server, n);
+    interactions.push(r);
+    console.log(JSON.stringify(r));
   }
 }
 
@@ -327,6 +384,11 @@ const lines = [
 if (leanRows.length) {
   lines.push('', '| lean trace (no payloads) | file MB | first tree ms (fetch, import) | wasm memory MB | scroll to end, top, middle; click → painted ms | DOM nodes |', '|---|---:|---:|---:|---|---:|');
   for (const r of leanRows) lines.push(`| ${r.observations} observations | ${mb(r.fileBytes)} | ${r.firstTree.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}) | ${mb(r.wasm)} | ${r.afterSteps.map((x) => x.toFixed(0)).join(', ')} | ${r.domNodes} |`);
+}
+if (interactions.length) {
+  lines.push('', '| tree at N observations: main-thread ms per action (handler + updates + next frame) | count | p50 | p95 | max |', '|---|---:|---:|---:|---:|');
+  const label = { scroll: 'scroll step', collapseAll: 'collapse all', expandAll: 'expand all', keystroke: 'filter keystroke' };
+  for (const r of interactions) for (const k of Object.keys(label)) lines.push(`| ${r.observations}: ${label[k]} | ${r[k].n} | ${r[k].p50.toFixed(1)} | ${r[k].p95.toFixed(1)} | ${r[k].max.toFixed(1)} |`);
 }
 if (timelines.length) {
   lines.push('', '| timeline, zooming and panning | frames drawn | draw ms p50 | p95 | max | DOM nodes |', '|---|---:|---:|---:|---:|---:|');

@@ -158,5 +158,24 @@ mod host {
         });
     }
 
-    criterion_group!(benches, imports, tree);
+    /// One filter keystroke on a 100k trace: parse the query, filter, list the visible rows.
+    fn filter(c: &mut Criterion) {
+        let body = otlp(100_000);
+        let set = import::load("bench.json", body.as_bytes()).expect("generated OTLP opens").set;
+        let trace = &set.traces[0];
+        let none = std::collections::HashSet::new();
+        use canopy::model::filter::{apply_with, visible_rows, Query, TextIndex};
+        c.bench_function("filter/index 100000 (first keystroke only)", |b| b.iter(|| black_box(TextIndex::new(trace))));
+        let index = TextIndex::new(trace);
+        for q in ["k", "kind:tool", "llm-4"] {
+            c.bench_function(&format!("filter/keystroke 100000 {q:?}"), |b| {
+                b.iter(|| {
+                    let f = apply_with(trace, &Query::parse(q), &index);
+                    black_box(visible_rows(trace, &none, f.as_ref()).len())
+                })
+            });
+        }
+    }
+
+    criterion_group!(benches, imports, tree, filter);
 }

@@ -38,32 +38,13 @@ impl Query {
         self.words.is_empty() && self.kinds.is_empty() && self.min_level.is_none()
     }
 
-    fn matches(&self, trace: &Trace, i: usize) -> bool {
+    /// The `kind:` and `level:` parts (words are matched through a `TextIndex`).
+    fn matches_fields(&self, trace: &Trace, i: usize) -> bool {
         let o = &trace.observations[i];
         if !self.kinds.is_empty() && !self.kinds.contains(&o.kind) {
             return false;
         }
-        if let Some(min) = self.min_level {
-            if o.level < min {
-                return false;
-            }
-        }
-        self.words.iter().all(|w| {
-            contains_ci(&o.name, w)
-                || contains_ci(&o.id, w)
-                || o.model.as_deref().is_some_and(|m| contains_ci(m, w))
-                || o.tool_name.as_deref().is_some_and(|m| contains_ci(m, w))
-                || o.kind.label() == w
-        })
-    }
-}
-
-fn contains_ci(hay: &str, lower_needle: &str) -> bool {
-    if hay.is_ascii() && lower_needle.is_ascii() {
-        hay.as_bytes().windows(lower_needle.len().max(1)).any(|w| w.eq_ignore_ascii_case(lower_needle.as_bytes()))
-            || lower_needle.is_empty()
-    } else {
-        hay.to_lowercase().contains(lower_needle)
+        self.min_level.is_none_or(|min| o.level >= min)
     }
 }
 
@@ -79,15 +60,88 @@ pub struct FilterResult {
 
 /// Applies `query` to `trace`; `None` when the query is empty (everything shown).
 pub fn apply(trace: &Trace, query: &Query) -> Option<FilterResult> {
+    apply_with(trace, query, &TextIndex::new(trace))
+}
+
+/// The searchable text of a trace's observations (name, id, model, tool), lowercased into one
+/// string: a word is found with one substring search over the whole trace instead of a search
+/// per field per observation (at 100,000 observations that is the difference between a filter
+/// keystroke inside a frame and two frames).
+#[derive(Debug, PartialEq)]
+pub struct TextIndex {
+    text: String,
+    /// Where each observation's text starts.
+    starts: Vec<usize>,
+}
+
+impl TextIndex {
+    pub fn new(trace: &Trace) -> TextIndex {
+        let size: usize = trace
+            .observations
+            .iter()
+            .map(|o| {
+                o.name.len()
+                    + o.id.len()
+                    + o.model.as_ref().map_or(0, String::len)
+                    + o.tool_name.as_ref().map_or(0, String::len)
+                    + 4
+            })
+            .sum();
+        let mut text = String::with_capacity(size);
+        let mut starts = Vec::with_capacity(trace.observations.len());
+        for o in &trace.observations {
+            starts.push(text.len());
+            for field in [Some(o.name.as_str()), Some(o.id.as_str()), o.model.as_deref(), o.tool_name.as_deref()] {
+                if let Some(f) = field {
+                    if f.is_ascii() {
+                        let at = text.len();
+                        text.push_str(f);
+                        text[at..].make_ascii_lowercase();
+                    } else {
+                        text.push_str(&f.to_lowercase());
+                    }
+                }
+                // no typed word holds this, so no match runs from one field into the next
+                text.push('\u{1}');
+            }
+        }
+        TextIndex { text, starts }
+    }
+
+    /// Marks the observations whose text contains `word` (lowercase).
+    fn mark(&self, word: &str, hits: &mut [bool]) {
+        for (pos, _) in self.text.match_indices(word) {
+            let i = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
+            if let Some(h) = hits.get_mut(i) {
+                *h = true;
+            }
+        }
+    }
+}
+
+pub fn apply_with(trace: &Trace, query: &Query, index: &TextIndex) -> Option<FilterResult> {
     if query.is_empty() {
         return None;
     }
     let n = trace.observations.len();
+    // per word, which observations hold it (or are of the kind it names)
+    let word_hits: Vec<Vec<bool>> = query
+        .words
+        .iter()
+        .map(|w| {
+            let mut hits = vec![false; n];
+            index.mark(w, &mut hits);
+            for (h, o) in hits.iter_mut().zip(&trace.observations) {
+                *h = *h || o.kind.label() == w;
+            }
+            hits
+        })
+        .collect();
     let mut shown = vec![false; n];
     let mut matched = vec![false; n];
     let mut match_count = 0;
     for (i, m) in matched.iter_mut().enumerate() {
-        if query.matches(trace, i) {
+        if query.matches_fields(trace, i) && word_hits.iter().all(|h| h[i]) {
             *m = true;
             match_count += 1;
             // climb until an already-shown ancestor: each node is marked once, O(n) overall
@@ -154,6 +208,22 @@ mod tests {
             mk("answer", Some("agent"), Kind::Generation, 4),
         ];
         Trace::build("t".into(), obs, "x", &mut Vec::new())
+    }
+
+    #[test]
+    fn words_match_any_field_case_insensitively_never_across_fields() {
+        let mut a = Observation::new("ID-Ünï", Kind::Tool, "Search_Flights", 0);
+        a.model = Some("GPT-4o".into());
+        let b = Observation::new("b", Kind::Span, "naïve-FETCH", 1);
+        let t = Trace::build("t".into(), vec![a, b], "x", &mut Vec::new());
+        let hits = |q: &str| apply(&t, &Query::parse(q)).map(|f| f.matched).unwrap_or_default();
+        assert_eq!(hits("flights"), vec![true, false]);
+        assert_eq!(hits("fetch"), vec![false, true], "ASCII word in non-ASCII text");
+        assert_eq!(hits("ünï"), vec![true, false]);
+        assert_eq!(hits("gpt-4o"), vec![true, false]);
+        assert_eq!(hits("tool"), vec![true, false], "a kind's name");
+        assert_eq!(hits("flightsid"), vec![false, false], "not across fields");
+        assert_eq!(hits("search gpt"), vec![true, false], "every word must hold");
     }
 
     #[test]

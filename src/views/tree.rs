@@ -14,6 +14,19 @@ pub const ROW_H: f64 = 26.0;
 /// Deeper rows stop indenting further (traces can be thousands of levels deep); the depth is shown.
 const MAX_INDENT_LEVELS: u32 = 40;
 
+/// A trace's filter index with the (trace, load) it was built for; equal when it is the same one.
+#[derive(Clone)]
+struct SharedIndex {
+    key: (usize, u64),
+    index: std::sync::Arc<filter::TextIndex>,
+}
+
+impl PartialEq for SharedIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && std::sync::Arc::ptr_eq(&self.index, &other.index)
+    }
+}
+
 #[component]
 pub fn TreeView() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -55,10 +68,25 @@ pub fn TreeView() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // the trace's searchable text, built on the first keystroke and kept while the same trace (and
+    // load) is shown, also when the box is cleared and typed in again
+    let filtering = Memo::new(move |_| filter_text.with(|t| !t.trim().is_empty()));
+    let index = Memo::new(move |prev: Option<&Option<SharedIndex>>| {
+        let key = (state.trace.get()?, state.generation.get());
+        if let Some(Some(kept)) = prev.filter(|p| p.as_ref().is_some_and(|k| k.key == key)) {
+            return Some(kept.clone());
+        }
+        if !filtering.get() {
+            return None;
+        }
+        let built = state.data.with(|d| d.traces.get(key.0).map(filter::TextIndex::new))?;
+        Some(SharedIndex { key, index: std::sync::Arc::new(built) })
+    });
     let filtered = Memo::new(move |_| {
         let q = Query::parse(&filter_text.get());
         let ti = state.trace.get();
-        state.data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply(t, &q)))
+        let shared = index.get()?;
+        state.data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply_with(t, &q, &shared.index)))
     });
     let rows = Memo::new(move |_| {
         let ti = state.trace.get();

@@ -294,6 +294,31 @@ async function measureTimeline(server, n) {
   }
 }
 
+/** First paint of the empty app from the local static server: first-contentful-paint, and when
+ * the toolbar (rendered by the wasm app) is there. */
+async function measureFirstPaint(server) {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.waitForSelector('.toolbar');
+    return await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      toolbar: performance.now(),
+    }))));
+  } finally {
+    await browser.close();
+  }
+}
+
+let firstPaint = null;
+if (!process.env.BENCH_SKIP_PAINT) {
+  const runs = [];
+  for (let i = 0; i < Math.max(RUNS, 3); i++) runs.push(await measureFirstPaint(server));
+  firstPaint = { fcp: median(runs.map((r) => r.fcp)), toolbar: median(runs.map((r) => r.toolbar)) };
+  console.log(JSON.stringify(firstPaint));
+}
+
 const interactions = [];
 if (!process.env.BENCH_SKIP_INTERACTIONS) {
   for (const n of (process.env.BENCH_INTERACTION_SIZES ?? '100000').split(',').filter(Boolean).map(Number)) {
@@ -384,6 +409,10 @@ const lines = [
 if (leanRows.length) {
   lines.push('', '| lean trace (no payloads) | file MB | first tree ms (fetch, import) | wasm memory MB | scroll to end, top, middle; click → painted ms | DOM nodes |', '|---|---:|---:|---:|---|---:|');
   for (const r of leanRows) lines.push(`| ${r.observations} observations | ${mb(r.fileBytes)} | ${r.firstTree.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}) | ${mb(r.wasm)} | ${r.afterSteps.map((x) => x.toFixed(0)).join(', ')} | ${r.domNodes} |`);
+}
+if (firstPaint) {
+  lines.push('', '| empty app from the local static server | first contentful paint ms | toolbar drawn ms |', '|---|---:|---:|');
+  lines.push(`| median of ${Math.max(RUNS, 3)} fresh browsers | ${firstPaint.fcp.toFixed(0)} | ${firstPaint.toolbar.toFixed(0)} |`);
 }
 if (interactions.length) {
   lines.push('', '| tree at N observations: main-thread ms per action (handler + updates + next frame) | count | p50 | p95 | max |', '|---|---:|---:|---:|---:|');

@@ -262,14 +262,35 @@ impl AppState {
         }
     }
 
-    /// Fetches an address and loads it.
+    /// Fetches an address and loads it, with a progress bar of the bytes received and Cancel.
     pub fn load_url(self, url: String) {
         leptos::task::spawn_local(async move {
             let name = source::name_of_url(&url);
             mark("canopy:fetch-start");
             self.loading.set(Some(format!("Fetching {name}…")));
+            self.cancel.set(false);
             source::yield_to_browser().await;
-            match source::fetch_url(&url).await {
+            let what = format!("Fetching {name}");
+            let shown = std::cell::Cell::new(0usize);
+            let on_bytes = |received: usize, total: Option<usize>| {
+                // a few updates per MB are plenty; a compressed length is no total for the bytes read
+                if received - shown.get() < 256 << 10 && Some(received) != total {
+                    return;
+                }
+                shown.set(received);
+                self.progress.set(Some(crate::remote::Progress {
+                    what: what.clone(),
+                    done: received,
+                    total: total.filter(|t| *t >= received),
+                    unit: "bytes",
+                    bytes: received,
+                    note: String::new(),
+                }));
+            };
+            let cancelled = || self.cancel.get_untracked();
+            let fetched = source::fetch_url_progress(&url, &[], &on_bytes, &cancelled).await;
+            self.progress.set(None);
+            match fetched {
                 Ok((name, bytes)) => {
                     self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
                     source::yield_to_browser().await;

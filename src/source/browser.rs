@@ -21,6 +21,8 @@ pub enum SourceError {
     Timeout(u32),
     #[error("not a web address Canopy can open: {0}")]
     BadUrl(String),
+    #[error("cancelled; what was loaded before stays")]
+    Cancelled,
 }
 
 /// A fetch that has not answered within this many seconds is abandoned.
@@ -39,6 +41,17 @@ pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
 
 /// `fetch_url` with extra request headers (e.g. `Authorization` for a private file host or API).
 pub async fn fetch_url_with(url: &str, headers: &[(String, String)]) -> Result<(String, Vec<u8>), SourceError> {
+    fetch_url_progress(url, headers, &|_, _| {}, &|| false).await
+}
+
+/// `fetch_url_with`, reading the body chunk by chunk: `on_bytes(received, total)` after each
+/// chunk (the total when the server sent a length), and `cancelled()` stops the read.
+pub async fn fetch_url_progress(
+    url: &str,
+    headers: &[(String, String)],
+    on_bytes: &dyn Fn(usize, Option<usize>),
+    cancelled: &dyn Fn() -> bool,
+) -> Result<(String, Vec<u8>), SourceError> {
     let lower = url.trim().to_ascii_lowercase();
     if lower.starts_with("javascript:") || lower.starts_with("data:text/html") || lower.is_empty() {
         return Err(SourceError::BadUrl(url.to_string()));
@@ -72,7 +85,39 @@ pub async fn fetch_url_with(url: &str, headers: &[(String, String)]) -> Result<(
     if !resp.ok() {
         return Err(SourceError::Status(resp.status(), advice::for_status(resp.status(), url)));
     }
-    let bytes = resp.binary().await.map_err(|_| failed(&timed_out))?;
+    let total = resp.headers().get("content-length").and_then(|l| l.parse::<usize>().ok());
+    let Some(body) = resp.body() else {
+        let bytes = resp.binary().await.map_err(|_| failed(&timed_out))?;
+        return Ok((name_of_url(url), bytes));
+    };
+    // chunk by chunk, so the page can say how far it got (and stop on Cancel)
+    let call = |target: &wasm_bindgen::JsValue, name: &str| -> Option<wasm_bindgen::JsValue> {
+        let f = js_sys::Reflect::get(target, &name.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        f.call0(target).ok()
+    };
+    let reader = call(&body, "getReader").ok_or_else(|| failed(&timed_out))?;
+    let mut bytes: Vec<u8> = Vec::with_capacity(total.unwrap_or(0).min(1 << 30));
+    loop {
+        if cancelled() {
+            let _ = call(&reader, "cancel");
+            return Err(SourceError::Cancelled);
+        }
+        let promise = call(&reader, "read").and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+        let chunk = match promise {
+            Some(p) => JsFuture::from(p).await.map_err(|_| failed(&timed_out))?,
+            None => return Err(failed(&timed_out)),
+        };
+        if js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        if let Ok(v) = js_sys::Reflect::get(&chunk, &"value".into()) {
+            let arr = Uint8Array::new(&v);
+            let at = bytes.len();
+            bytes.resize(at + arr.length() as usize, 0);
+            arr.copy_to(&mut bytes[at..]);
+        }
+        on_bytes(bytes.len(), total);
+    }
     Ok((name_of_url(url), bytes))
 }
 

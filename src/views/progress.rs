@@ -5,6 +5,12 @@ use crate::remote::Progress;
 use leptos::prelude::*;
 
 fn text(p: &Progress) -> String {
+    if p.unit == "bytes" {
+        return match p.total {
+            Some(t) if t > 0 => format!("{}: {} of {}", p.what, human_bytes(p.done), human_bytes(t)),
+            _ => format!("{}: {}", p.what, human_bytes(p.done)),
+        };
+    }
     let count = match p.total {
         Some(t) if t > 0 => format!("{} of {t} {}", p.done.min(t), p.unit),
         _ => format!("{} {}", p.done, p.unit),

@@ -48,6 +48,16 @@ function rendererPeakBytes() {
   return peak;
 }
 
+/** A fresh page of the app that opens `filePath` by address and waits until `ready` shows. */
+async function openByUrl(browser, server, filePath, ready = '.tree-row') {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  await page.fill('#url-input', server.dataUrl(filePath));
+  await page.click('#open-url');
+  await page.waitForSelector(ready, { timeout: 300_000 });
+  return page;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measureApp(server, n, filePath, after = null) {
@@ -189,11 +199,7 @@ async function measureBigOutput(server, kind) {
   const filePath = bigOutputFile(kind);
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
-    await page.fill('#url-input', server.dataUrl(filePath));
-    await page.click('#open-url');
-    await page.waitForSelector('.tree-row:has-text("huge-output")', { timeout: 120_000 });
+    const page = await openByUrl(browser, server, filePath, '.tree-row:has-text("huge-output")');
     const sel = kind === 'json' ? '.detail .json-row' : '.detail .payload-text';
     const ms = await page.evaluate(async (sel) => {
       const row = [...document.querySelectorAll('.tree-row')].find((r) => r.textContent.includes('huge-output'));
@@ -215,11 +221,7 @@ async function measureTreeInteractions(server, n) {
   const filePath = file(n);
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
-    await page.fill('#url-input', server.dataUrl(filePath));
-    await page.click('#open-url');
-    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    const page = await openByUrl(browser, server, filePath);
     const r = await page.evaluate(async () => {
       // main-thread time an action costs: its handler and the reactive updates it queues (until a
       // fresh task runs), plus the style/layout/paint of the next frame (rAF start → a task after it)
@@ -263,11 +265,7 @@ async function measureTimeline(server, n) {
   const filePath = file(n);
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
-    await page.fill('#url-input', server.dataUrl(filePath));
-    await page.click('#open-url');
-    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    const page = await openByUrl(browser, server, filePath);
     await page.click('#tab-timeline');
     await page.waitForSelector('.timeline-canvas');
     const box = await page.locator('.timeline-canvas').boundingBox();
@@ -352,11 +350,7 @@ async function measureTraceList(server) {
   }
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
-    await page.fill('#url-input', server.dataUrl(p));
-    await page.click('#open-url');
-    await page.waitForSelector('.tree-row', { timeout: 300_000 });
+    const page = await openByUrl(browser, server, p);
     const t0 = Date.now();
     await page.click('#nav-traces');
     await page.waitForSelector('.traces-page .tr');

@@ -233,26 +233,12 @@ impl AppState {
 
     /// Fetches an address with request headers (kept in this call only) and loads it.
     pub fn load_url_with(self, url: String, headers: Vec<(String, String)>) {
-        leptos::task::spawn_local(async move {
-            let shown = source::advice::redact_url(&url);
-            self.loading.set(Some(format!("Fetching {shown}…")));
-            source::yield_to_browser().await;
-            match source::fetch_url_with(&url, &headers).await {
-                Ok((name, bytes)) => {
-                    self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
-                    source::yield_to_browser().await;
-                    let loaded = self.load_bytes(&name, &bytes);
-                    if loaded && headers.is_empty() {
-                        self.remember_url(&url);
-                    } else if loaded {
-                        self.unlinkable
-                            .update(|u| u.push(format!("{shown} (needs request headers, which links never carry)")));
-                    }
-                }
-                Err(e) => self.push_error(format!("{shown}: {e}")),
-            }
-            self.loading.set(None);
-        });
+        leptos::task::spawn_local(self.fetch_and_load(url, headers));
+    }
+
+    /// Fetches an address and loads it.
+    pub fn load_url(self, url: String) {
+        leptos::task::spawn_local(self.fetch_and_load(url, Vec::new()));
     }
 
     /// An address that loaded, for the link (once).
@@ -262,46 +248,50 @@ impl AppState {
         }
     }
 
-    /// Fetches an address and loads it, with a progress bar of the bytes received and Cancel.
-    pub fn load_url(self, url: String) {
-        leptos::task::spawn_local(async move {
-            let name = source::name_of_url(&url);
-            mark("canopy:fetch-start");
-            self.loading.set(Some(format!("Fetching {name}…")));
-            self.cancel.set(false);
-            source::yield_to_browser().await;
-            let what = format!("Fetching {name}");
-            let shown = std::cell::Cell::new(0usize);
-            let on_bytes = |received: usize, total: Option<usize>| {
-                // a few updates per MB are plenty; a compressed length is no total for the bytes read
-                if received - shown.get() < 256 << 10 && Some(received) != total {
-                    return;
-                }
-                shown.set(received);
-                self.progress.set(Some(crate::remote::Progress {
-                    what: what.clone(),
-                    done: received,
-                    total: total.filter(|t| *t >= received),
-                    unit: "bytes",
-                    bytes: received,
-                    note: String::new(),
-                }));
-            };
-            let cancelled = || self.cancel.get_untracked();
-            let fetched = source::fetch_url_progress(&url, &[], &on_bytes, &cancelled).await;
-            self.progress.set(None);
-            match fetched {
-                Ok((name, bytes)) => {
-                    self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
-                    source::yield_to_browser().await;
-                    if self.load_bytes(&name, &bytes) {
-                        self.remember_url(&url);
-                    }
-                }
-                Err(e) => self.push_error(format!("{}: {e}", source::advice::redact_url(&url))),
+    /// Reads an address chunk by chunk (a progress bar of the bytes received, and Cancel), then
+    /// opens it; an address that needed headers cannot be put in a link, so it is said instead.
+    async fn fetch_and_load(self, url: String, headers: Vec<(String, String)>) {
+        let name = source::name_of_url(&url);
+        mark("canopy:fetch-start");
+        self.loading.set(Some(format!("Fetching {name}…")));
+        self.cancel.set(false);
+        source::yield_to_browser().await;
+        let what = format!("Fetching {name}");
+        let shown = std::cell::Cell::new(0usize);
+        let on_bytes = |received: usize, total: Option<usize>| {
+            // a few updates per MB are plenty; a compressed length is no total for the bytes read
+            if received - shown.get() < 256 << 10 && Some(received) != total {
+                return;
             }
-            self.loading.set(None);
-        });
+            shown.set(received);
+            self.progress.set(Some(crate::remote::Progress {
+                what: what.clone(),
+                done: received,
+                total: total.filter(|t| *t >= received),
+                unit: "bytes",
+                bytes: received,
+                note: String::new(),
+            }));
+        };
+        let cancelled = || self.cancel.get_untracked();
+        let fetched = source::fetch_url_progress(&url, &headers, &on_bytes, &cancelled).await;
+        self.progress.set(None);
+        let address = source::advice::redact_url(&url);
+        match fetched {
+            Ok((name, bytes)) => {
+                self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
+                source::yield_to_browser().await;
+                let loaded = self.load_bytes(&name, &bytes);
+                if loaded && headers.is_empty() {
+                    self.remember_url(&url);
+                } else if loaded {
+                    self.unlinkable
+                        .update(|u| u.push(format!("{address} (needs request headers, which links never carry)")));
+                }
+            }
+            Err(e) => self.push_error(format!("{address}: {e}")),
+        }
+        self.loading.set(None);
     }
 }
 

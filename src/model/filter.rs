@@ -67,7 +67,6 @@ pub fn apply(trace: &Trace, query: &Query) -> Option<FilterResult> {
 /// string: a word is found with one substring search over the whole trace instead of a search
 /// per field per observation (at 100,000 observations that is the difference between a filter
 /// keystroke inside a frame and two frames).
-#[derive(Debug, PartialEq)]
 pub struct TextIndex {
     text: String,
     /// Where each observation's text starts.

@@ -34,12 +34,8 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, SourceError> {
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
-/// Fetches `url` (absolute, or relative to the page) and returns a display name and the body.
-pub async fn fetch_url(url: &str) -> Result<(String, Vec<u8>), SourceError> {
-    fetch_url_with(url, &[]).await
-}
-
-/// `fetch_url` with extra request headers (e.g. `Authorization` for a private file host or API).
+/// Fetches `url` (absolute, or relative to the page) with extra request headers (e.g.
+/// `Authorization` for a private file host or API); returns a display name and the body.
 pub async fn fetch_url_with(url: &str, headers: &[(String, String)]) -> Result<(String, Vec<u8>), SourceError> {
     fetch_url_progress(url, headers, &|_, _| {}, &|| false).await
 }

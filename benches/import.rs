@@ -44,14 +44,23 @@ mod host {
     static ALLOC: Counting = Counting;
 
     /// Peak heap during one import beyond what was live before it (the input bytes are not counted).
-    fn peak_of_import(bytes: &[u8]) -> (usize, usize) {
+    fn peak_of_import(bytes: &[u8], streamed: bool) -> (usize, usize) {
         let before = LIVE.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
-        let set = import::load("bench.json", bytes).map(|l| l.set);
+        let set = if streamed { stream(bytes) } else { import::load("bench.json", bytes) }.map(|l| l.set);
         let peak = PEAK.load(Ordering::Relaxed) - before;
         let kept = LIVE.load(Ordering::Relaxed) - before;
         drop(set);
         (peak, kept)
+    }
+
+    /// The file given in 64 KiB pieces, as a download arrives.
+    fn stream(bytes: &[u8]) -> Result<import::Loaded, import::LoadError> {
+        let mut s = import::Stream::new("bench.json");
+        for piece in bytes.chunks(64 << 10) {
+            s.push(piece)?;
+        }
+        s.finish()
     }
 
     const LOREM: &str = "The quarterly report shows revenue growth driven by subscriptions, with churn stable and \
@@ -115,15 +124,18 @@ mod host {
     fn imports(c: &mut Criterion) {
         for n in [10_000usize, 100_000] {
             let body = otlp(n);
-            let (peak, kept) = peak_of_import(body.as_bytes());
-            let mb = |b: usize| b as f64 / 1e6;
-            eprintln!(
-                "memory: OTLP {n} spans, file {:.1} MB: import peak {:.1} MB ({:.2}x the file), model kept {:.1} MB",
-                mb(body.len()),
-                mb(peak),
-                peak as f64 / body.len() as f64,
-                mb(kept)
-            );
+            for streamed in [false, true] {
+                let (peak, kept) = peak_of_import(body.as_bytes(), streamed);
+                let mb = |b: usize| b as f64 / 1e6;
+                eprintln!(
+                    "memory: OTLP {n} spans{}, file {:.1} MB: import peak {:.1} MB ({:.2}x the file), model kept {:.1} MB",
+                    if streamed { " in 64 KiB pieces" } else { "" },
+                    mb(body.len()),
+                    mb(peak),
+                    peak as f64 / body.len() as f64,
+                    mb(kept)
+                );
+            }
         }
         let mut g = c.benchmark_group("import");
         g.sample_size(10);
@@ -132,6 +144,9 @@ mod host {
             g.throughput(Throughput::Bytes(body.len() as u64));
             g.bench_with_input(BenchmarkId::new("otlp", n), body.as_bytes(), |b, bytes| {
                 b.iter(|| black_box(import::load("bench.json", bytes).map(|l| l.set.observation_count())))
+            });
+            g.bench_with_input(BenchmarkId::new("otlp-in-64KiB-pieces", n), body.as_bytes(), |b, bytes| {
+                b.iter(|| black_box(stream(bytes).map(|l| l.set.observation_count())))
             });
             g.bench_with_input(BenchmarkId::new("scan-only-baseline", n), body.as_bytes(), |b, bytes| {
                 b.iter(|| black_box(serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()))

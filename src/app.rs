@@ -186,6 +186,11 @@ impl AppState {
         mark("canopy:import-start");
         let result = import::load(name, bytes);
         mark("canopy:import-end");
+        self.take(result)
+    }
+
+    /// Merges an imported file in and shows it; on failure shows why and keeps what was loaded.
+    fn take(&self, result: Result<import::Loaded, import::LoadError>) -> bool {
         match result {
             Ok(loaded) => {
                 let mut touched = Vec::new();
@@ -212,19 +217,28 @@ impl AppState {
             return;
         }
         leptos::task::spawn_local(async move {
+            self.cancel.set(false);
             for f in files {
                 let name = f.name();
+                let size = f.size() as usize;
                 self.loading.set(Some(format!("Reading {name}…")));
-                source::yield_to_browser().await;
-                match source::read_file(&f).await {
-                    Ok(bytes) => {
-                        self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
-                        source::yield_to_browser().await;
-                        if self.load_bytes(&name, &bytes) {
-                            self.unlinkable.update(|u| u.push(format!("{name} (opened from this computer)")));
-                        }
+                let mut opening = Opening::new(self, &name, Some(size));
+                let read =
+                    source::read_file_pieces(&f, &mut |piece| opening.piece(piece), &|| self.cancel.get_untracked())
+                        .await;
+                let done = match read {
+                    Ok(()) => opening.finish().await,
+                    Err(e) => {
+                        opening.stop();
+                        self.push_error(format!("{name}: {e}"));
+                        false
                     }
-                    Err(e) => self.push_error(format!("{name}: {e}")),
+                };
+                if done {
+                    self.unlinkable.update(|u| u.push(format!("{name} (opened from this computer)")));
+                }
+                if self.cancel.get_untracked() {
+                    break;
                 }
             }
             self.loading.set(None);
@@ -248,50 +262,120 @@ impl AppState {
         }
     }
 
-    /// Reads an address chunk by chunk (a progress bar of the bytes received, and Cancel), then
-    /// opens it; an address that needed headers cannot be put in a link, so it is said instead.
+    /// Reads an address piece by piece, opening it as it arrives (a progress bar of the bytes and
+    /// observations read, and Cancel); an address that needed headers cannot be put in a link, so
+    /// it is said instead.
     async fn fetch_and_load(self, url: String, headers: Vec<(String, String)>) {
         let name = source::name_of_url(&url);
         mark("canopy:fetch-start");
         self.loading.set(Some(format!("Fetching {name}…")));
         self.cancel.set(false);
         source::yield_to_browser().await;
-        let what = format!("Fetching {name}");
-        let shown = std::cell::Cell::new(0usize);
-        let on_bytes = |received: usize, total: Option<usize>| {
-            // a few updates per MB are plenty; a compressed length is no total for the bytes read
-            if received - shown.get() < 256 << 10 && Some(received) != total {
-                return;
-            }
-            shown.set(received);
-            self.progress.set(Some(crate::remote::Progress {
-                what: what.clone(),
-                done: received,
-                total: total.filter(|t| *t >= received),
-                unit: "bytes",
-                bytes: received,
-                note: String::new(),
-            }));
-        };
+        let mut opening = Opening::new(self, &name, None);
         let cancelled = || self.cancel.get_untracked();
-        let fetched = source::fetch_url_progress(&url, &headers, &on_bytes, &cancelled).await;
-        self.progress.set(None);
+        let fetched = source::fetch_url_pieces(
+            &url,
+            &headers,
+            &mut |piece, total| {
+                opening.total = total;
+                opening.piece(piece)
+            },
+            &cancelled,
+        )
+        .await;
         let address = source::advice::redact_url(&url);
-        match fetched {
-            Ok((name, bytes)) => {
-                self.loading.set(Some(format!("Opening {name} ({})…", human_bytes(bytes.len()))));
-                source::yield_to_browser().await;
-                let loaded = self.load_bytes(&name, &bytes);
-                if loaded && headers.is_empty() {
-                    self.remember_url(&url);
-                } else if loaded {
-                    self.unlinkable
-                        .update(|u| u.push(format!("{address} (needs request headers, which links never carry)")));
-                }
+        let loaded = match fetched {
+            Ok(_) => opening.finish().await,
+            Err(e) => {
+                opening.stop();
+                self.push_error(format!("{address}: {e}"));
+                false
             }
-            Err(e) => self.push_error(format!("{address}: {e}")),
+        };
+        if loaded && headers.is_empty() {
+            self.remember_url(&url);
+        } else if loaded {
+            self.unlinkable.update(|u| u.push(format!("{address} (needs request headers, which links never carry)")));
         }
         self.loading.set(None);
+    }
+}
+
+/// A file being opened as its pieces arrive: the import stream and the progress bar.
+struct Opening {
+    state: AppState,
+    name: String,
+    stream: Option<import::Stream>,
+    /// An import error: the rest of the file is not read.
+    failed: Option<import::LoadError>,
+    /// The file's length, when known.
+    total: Option<usize>,
+    shown: usize,
+}
+
+impl Opening {
+    fn new(state: AppState, name: &str, total: Option<usize>) -> Opening {
+        Opening { state, name: name.to_string(), stream: None, failed: None, total, shown: 0 }
+    }
+
+    /// Reads a piece; false once the file is known not to open (the error is kept for `finish`).
+    fn piece(&mut self, piece: &[u8]) -> bool {
+        let stream = self.stream.get_or_insert_with(|| {
+            mark("canopy:import-start");
+            import::Stream::new(&self.name)
+        });
+        if let Err(e) = stream.push(piece) {
+            self.failed = Some(e);
+            return false;
+        }
+        let read = stream.bytes();
+        // a few updates per MB are plenty; a compressed length is no total for the bytes read
+        if read - self.shown >= 256 << 10 || Some(read) == self.total {
+            self.shown = read;
+            let observations = stream.observations();
+            self.state.progress.set(Some(crate::remote::Progress {
+                what: format!("Opening {}", self.name),
+                done: read,
+                total: self.total.filter(|t| *t >= read),
+                unit: "bytes",
+                bytes: read,
+                note: if observations > 0 {
+                    format!("{} observations", crate::model::units::format_count(observations))
+                } else {
+                    String::new()
+                },
+            }));
+        }
+        true
+    }
+
+    /// The whole file has been read: builds its traces (said first, as it can take a moment for
+    /// large files) and merges them in.
+    async fn finish(mut self) -> bool {
+        self.state.progress.set(None);
+        if let Some(e) = self.failed.take() {
+            self.state.push_error(e.to_string());
+            return false;
+        }
+        let stream = self.stream.take().unwrap_or_else(|| {
+            mark("canopy:import-start");
+            import::Stream::new(&self.name)
+        });
+        let (read, observations) = (stream.bytes(), stream.observations());
+        self.state.loading.set(Some(if observations > 0 {
+            format!("Building {} ({} observations)…", self.name, crate::model::units::format_count(observations))
+        } else {
+            format!("Opening {} ({})…", self.name, human_bytes(read))
+        }));
+        source::yield_to_browser().await;
+        let result = stream.finish();
+        mark("canopy:import-end");
+        self.state.take(result)
+    }
+
+    /// Reading stopped (cancelled or failed): nothing of this file is kept.
+    fn stop(self) {
+        self.state.progress.set(None);
     }
 }
 

@@ -6,6 +6,7 @@ mod jaeger;
 mod langfuse;
 mod langsmith;
 mod otlp;
+mod otlp_chunks;
 mod phoenix;
 mod semconv;
 mod sniff;
@@ -134,7 +135,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
 pub fn load_as(file: &str, bytes: &[u8], format: Format) -> Result<Loaded, LoadError> {
     let err = |error| LoadError { file: file.to_string(), error };
     let body = sniff::strip_bom(bytes).map_err(err)?;
-    let mut set = match format {
+    let set = match format {
         Format::LangfuseExport
         | Format::LangfuseApiTrace
         | Format::LangfuseTraces
@@ -149,12 +150,136 @@ pub fn load_as(file: &str, bytes: &[u8], format: Format) -> Result<Loaded, LoadE
         Format::LangSmith => langsmith::import(file, body, format),
     }
     .map_err(err)?;
+    loaded(file, format, set)
+}
+
+fn loaded(file: &str, format: Format, mut set: TraceSet) -> Result<Loaded, LoadError> {
     // a file of scores alone is fine: they attach to traces loaded from other files
     if set.traces.is_empty() && set.scores.is_empty() {
-        return Err(err(ImportError::NoTraces(format.label())));
+        return Err(LoadError { file: file.to_string(), error: ImportError::NoTraces(format.label()) });
     }
     set.rebuild_sessions();
     Ok(Loaded { format, set })
+}
+
+/// A file opened piece by piece as its bytes arrive (a download, a file read in slices): OTLP
+/// JSON and OTLP JSON Lines are converted span by span meanwhile, so the file is never whole in
+/// memory and the caller can let the page paint between pieces; other formats are kept until
+/// `finish` and opened as `load` would. The result is the same as `load` of all the bytes.
+pub struct Stream {
+    file: String,
+    read: usize,
+    state: Streaming,
+}
+
+enum Streaming {
+    /// The first bytes, until there are enough to tell the format.
+    Sniffing(Vec<u8>),
+    /// A format read in one piece at the end.
+    Whole(Vec<u8>),
+    Otlp(otlp_chunks::Chunked),
+    /// OTLP JSON Lines: the bytes after the last complete line, and that line's number.
+    Lines(otlp::Gather, Vec<u8>, usize),
+}
+
+impl Stream {
+    pub fn new(file: &str) -> Stream {
+        Stream { file: file.to_string(), read: 0, state: Streaming::Sniffing(Vec::new()) }
+    }
+
+    /// Bytes given so far.
+    pub fn bytes(&self) -> usize {
+        self.read
+    }
+
+    /// Observations read so far (0 for formats read at the end).
+    pub fn observations(&self) -> usize {
+        match &self.state {
+            Streaming::Otlp(c) => c.gather.spans,
+            Streaming::Lines(g, ..) => g.spans,
+            _ => 0,
+        }
+    }
+
+    /// The next piece of the file. An error ends the stream: the file cannot be opened.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        self.read += chunk.len();
+        let err = |error| LoadError { file: self.file.clone(), error };
+        match &mut self.state {
+            Streaming::Sniffing(buf) => {
+                buf.extend_from_slice(chunk);
+                // `detect` reads this much; one byte more tells it the file goes on
+                if buf.len() > sniff::SNIFF_BYTES {
+                    let buf = std::mem::take(buf);
+                    self.state = self.start(buf).map_err(err)?;
+                }
+            }
+            Streaming::Whole(buf) => buf.extend_from_slice(chunk),
+            Streaming::Otlp(c) => c.push(chunk).map_err(err)?,
+            Streaming::Lines(gather, rest, line) => {
+                rest.extend_from_slice(chunk);
+                complete_lines(gather, rest, line).map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// How to read a file that starts with `buf`.
+    fn start(&self, buf: Vec<u8>) -> Result<Streaming, ImportError> {
+        let body = match sniff::strip_bom(&buf) {
+            Ok(body) => body,
+            // all blank so far: whatever follows decides
+            Err(ImportError::Empty) => return Ok(Streaming::Whole(buf)),
+            Err(e) => return Err(e),
+        };
+        let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let format = match sniff::detect(body) {
+            Ok(f) if matches!(first, Some(b'{') | Some(b'[')) => f,
+            _ => return Ok(Streaming::Whole(buf)),
+        };
+        let skip = buf.len() - body.len();
+        match format {
+            Format::Otlp if !sniff::shape(body).sub_has("trace", "resourceSpans") => {
+                let mut c = otlp_chunks::Chunked::new();
+                c.push(&buf[skip..])?;
+                Ok(Streaming::Otlp(c))
+            }
+            Format::OtlpJsonLines => {
+                let (mut gather, mut rest, mut line) = (otlp::Gather::default(), buf[skip..].to_vec(), 0);
+                complete_lines(&mut gather, &mut rest, &mut line)?;
+                Ok(Streaming::Lines(gather, rest, line))
+            }
+            _ => Ok(Streaming::Whole(buf)),
+        }
+    }
+
+    /// The end of the file: builds the traces (the longest step for a large OTLP file).
+    pub fn finish(self) -> Result<Loaded, LoadError> {
+        let file = self.file;
+        let err = |error| LoadError { file: file.clone(), error };
+        match self.state {
+            Streaming::Sniffing(buf) | Streaming::Whole(buf) => load(&file, &buf),
+            Streaming::Otlp(mut c) => {
+                c.finish().map_err(err)?;
+                loaded(&file, Format::Otlp, otlp::finish(&file, c.gather))
+            }
+            Streaming::Lines(mut gather, rest, line) => {
+                otlp::read_line(&mut gather, &rest, line + 1).map_err(err)?;
+                loaded(&file, Format::OtlpJsonLines, otlp::finish(&file, gather))
+            }
+        }
+    }
+}
+
+/// Reads the complete lines at the start of `rest` (numbering them after `line`) and drops them.
+fn complete_lines(gather: &mut otlp::Gather, rest: &mut Vec<u8>, line: &mut usize) -> Result<(), ImportError> {
+    let Some(end) = rest.iter().rposition(|&b| b == b'\n') else { return Ok(()) };
+    for text in rest[..end].split(|&b| b == b'\n') {
+        *line += 1;
+        otlp::read_line(gather, text, *line)?;
+    }
+    rest.drain(..=end);
+    Ok(())
 }
 
 /// Puts a JSON Lines line number on an error found inside that line.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 #[derive(Deserialize)]
-struct Resource {
+pub(super) struct Resource {
     attributes: Option<Vec<KeyValue>>,
 }
 
@@ -19,17 +19,24 @@ struct Resource {
 struct ScopeSpans {
     #[serde(alias = "instrumentationLibrary", alias = "instrumentation_library")]
     scope: Option<Scope>,
-    spans: Option<Vec<Span>>,
+    spans: Option<Vec<Option<Span>>>,
 }
 
 #[derive(Deserialize)]
-struct Scope {
+pub(super) struct Scope {
     name: Option<String>,
     version: Option<String>,
 }
 
+impl Scope {
+    /// The scope's name and version; a scope without a name adds nothing.
+    pub(super) fn named(self) -> Option<(String, Option<String>)> {
+        self.name.map(|n| (n, self.version))
+    }
+}
+
 #[derive(Deserialize)]
-struct Span {
+pub(super) struct Span {
     #[serde(alias = "traceId", alias = "trace_id")]
     trace_id: Option<String>,
     #[serde(alias = "spanId", alias = "span_id")]
@@ -225,7 +232,7 @@ fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
 
 /// What the enclosing resource and scope add to each of their spans.
 #[derive(Clone, Default)]
-struct Context {
+pub(super) struct Context {
     service: Option<String>,
     /// Canopy's own OTLP export keeps trace ids that were not OTLP hex here.
     original_trace: Option<String>,
@@ -233,7 +240,7 @@ struct Context {
 }
 
 impl Context {
-    fn with_resource(mut self, r: Option<Resource>) -> Context {
+    pub(super) fn with_resource(mut self, r: Option<Resource>) -> Context {
         let resource = attributes(r.and_then(|r| r.attributes));
         let text = |k: &str| resource.iter().find(|a| a.key == k).and_then(|a| a.value.as_str()).map(str::to_string);
         self.service = text("service.name");
@@ -241,8 +248,12 @@ impl Context {
         self
     }
 
-    fn with_scope(mut self, s: Option<Scope>) -> Context {
-        self.scope = s.and_then(|s| s.name.map(|n| (n, s.version)));
+    pub(super) fn with_scope(self, s: Option<Scope>) -> Context {
+        self.with_named_scope(s.and_then(Scope::named))
+    }
+
+    pub(super) fn with_named_scope(mut self, scope: Option<(String, Option<String>)>) -> Context {
+        self.scope = scope;
         self
     }
 }
@@ -257,15 +268,18 @@ struct Pending {
 /// Spans are converted as the parser reaches them, so the file's wire form of all spans is never
 /// held at once: peak memory is the bytes plus the model, not the bytes plus two copies.
 #[derive(Default)]
-struct Gather {
+pub(super) struct Gather {
     slots: HashMap<String, usize>,
     traces: Vec<(String, Pending)>,
     untimed: usize,
     dropped: i64,
+    /// Spans read so far, for progress.
+    pub(super) spans: usize,
 }
 
 impl Gather {
-    fn span(&mut self, span: Span, ctx: &Context) {
+    pub(super) fn span(&mut self, span: Span, ctx: &Context) {
+        self.spans += 1;
         let trace_id = ctx
             .original_trace
             .clone()
@@ -297,10 +311,10 @@ impl Gather {
 }
 
 /// The names OTLP JSON writers use for each level's fields.
-const RESOURCE_SPANS: [&str; 3] = ["resourceSpans", "resource_spans", "batches"];
-const SCOPE_SPANS: [&str; 4] =
+pub(super) const RESOURCE_SPANS: [&str; 3] = ["resourceSpans", "resource_spans", "batches"];
+pub(super) const SCOPE_SPANS: [&str; 4] =
     ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
-const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
+pub(super) const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
 
 /// Which level of the document a visitor reads.
 #[derive(Clone, Copy)]
@@ -434,7 +448,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
         }
         for ss in late_resource.into_iter().flatten().flatten() {
             let ctx = ctx.clone().with_scope(ss.scope);
-            for span in ss.spans.into_iter().flatten() {
+            for span in ss.spans.into_iter().flatten().flatten() {
                 self.gather.span(span, &ctx);
             }
         }
@@ -445,19 +459,26 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 }
 
+/// Streams every span of one JSON value (an export request, or a list of them) into `gather`.
+fn walk(gather: &mut Gather, bytes: &[u8], level: Level3) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de::DeserializeSeed::deserialize(Walk { gather, level, ctx: Context::default() }, &mut de)?;
+    de.end()
+}
+
+/// Reads line `n` (1-based) of an OTLP JSON Lines file.
+pub(super) fn read_line(gather: &mut Gather, line: &[u8], n: usize) -> Result<(), ImportError> {
+    if line.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(());
+    }
+    walk(gather, line, Level3::Request).map_err(|e| super::at_line(shape_error(Format::OtlpJsonLines, &e), n))
+}
+
 /// Streams every span of the body into `gather`, in document order.
 fn read(body: &[u8], format: Format, gather: &mut Gather) -> Result<(), ImportError> {
-    let walk = |gather: &mut Gather, bytes: &[u8], level: Level3| {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        de::DeserializeSeed::deserialize(Walk { gather, level, ctx: Context::default() }, &mut de)?;
-        de.end()
-    };
     if format == Format::OtlpJsonLines {
         for (n, line) in body.split(|&b| b == b'\n').enumerate() {
-            if line.iter().all(|b| b.is_ascii_whitespace()) {
-                continue;
-            }
-            walk(gather, line, Level3::Request).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
+            read_line(gather, line, n + 1)?;
         }
         return Ok(());
     }
@@ -474,9 +495,14 @@ fn read(body: &[u8], format: Format, gather: &mut Gather) -> Result<(), ImportEr
 }
 
 pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
-    let mut set = TraceSet::default();
     let mut gather = Gather::default();
     read(body, format, &mut gather)?;
+    Ok(finish(file, gather))
+}
+
+/// Builds the traces of everything gathered (ids restored, scores taken out, trees built).
+pub(super) fn finish(file: &str, gather: Gather) -> TraceSet {
+    let mut set = TraceSet::default();
     let Gather { traces, untimed, dropped, .. } = gather;
     if untimed > 0 {
         set.warnings.push(crate::model::Warning {
@@ -503,7 +529,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         // so they follow the tree when spans from another file join this trace
         set.traces.push(t);
     }
-    Ok(set)
+    set
 }
 
 /// Ids Canopy's OTLP export had to turn into hex come back as they were (`canopy.original_id`).

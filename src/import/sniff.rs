@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 /// Sniffing reads at most this much: enough for the first keys of any format, cheap on 100 MB files.
-const SNIFF_BYTES: usize = 256 * 1024;
+pub(super) const SNIFF_BYTES: usize = 256 * 1024;
 
 /// Removes a UTF-8 byte-order mark; refuses encodings and binaries we cannot read, with the reason.
 pub fn strip_bom(bytes: &[u8]) -> Result<&[u8], ImportError> {

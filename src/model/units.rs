@@ -11,6 +11,19 @@ pub fn format_tokens(n: u64) -> String {
     }
 }
 
+/// A count with thousands separated: `1,234,567`.
+pub fn format_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// USD with enough digits to tell tiny per-call costs apart: `$0.000025`, `$0.0104`, `$1.23`.
 pub fn format_cost(usd: f64) -> String {
     if !usd.is_finite() {
@@ -50,6 +63,13 @@ mod tests {
         assert_eq!(format_tokens(12_340), "12.3k");
         assert_eq!(format_tokens(5_000), "5k");
         assert_eq!(format_tokens(4_560_000), "4.56M");
+    }
+
+    #[test]
+    fn counts() {
+        for (n, text) in [(0, "0"), (999, "999"), (1000, "1,000"), (54_321, "54,321"), (1_234_567, "1,234,567")] {
+            assert_eq!(format_count(n), text);
+        }
     }
 
     #[test]

@@ -28,26 +28,61 @@ pub enum SourceError {
 /// A fetch that has not answered within this many seconds is abandoned.
 const FETCH_TIMEOUT_S: u32 = 120;
 
-/// Reads a whole file picked or dropped by the user.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, SourceError> {
-    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| SourceError::Read(js_text(&e)))?;
-    Ok(Uint8Array::new(&buf).to_vec())
+/// A file is read in slices of this size (a few milliseconds of import each).
+const FILE_PIECE: f64 = (4 << 20) as f64;
+
+/// Reads a file picked or dropped by the user slice by slice, handing each to `on_piece` (which
+/// returns false to stop), and lets the page paint and take input between slices.
+pub async fn read_file_pieces(
+    file: &web_sys::File,
+    on_piece: &mut dyn FnMut(&[u8]) -> bool,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<(), SourceError> {
+    let size = file.size();
+    let mut pacer = Pacer::new();
+    let mut at = 0.0;
+    while at < size {
+        if cancelled() {
+            return Err(SourceError::Cancelled);
+        }
+        let end = (at + FILE_PIECE).min(size);
+        let blob = file.slice_with_f64_and_f64(at, end).map_err(|e| SourceError::Read(js_text(&e)))?;
+        let buf = JsFuture::from(blob.array_buffer()).await.map_err(|e| SourceError::Read(js_text(&e)))?;
+        if !on_piece(&Uint8Array::new(&buf).to_vec()) {
+            return Ok(());
+        }
+        at = end;
+        pacer.breathe().await;
+    }
+    Ok(())
 }
 
 /// Fetches `url` (absolute, or relative to the page) with extra request headers (e.g.
 /// `Authorization` for a private file host or API); returns a display name and the body.
 pub async fn fetch_url_with(url: &str, headers: &[(String, String)]) -> Result<(String, Vec<u8>), SourceError> {
-    fetch_url_progress(url, headers, &|_, _| {}, &|| false).await
+    let mut bytes = Vec::new();
+    let name = fetch_url_pieces(
+        url,
+        headers,
+        &mut |piece, _| {
+            bytes.extend_from_slice(piece);
+            true
+        },
+        &|| false,
+    )
+    .await?;
+    Ok((name, bytes))
 }
 
-/// `fetch_url_with`, reading the body chunk by chunk: `on_bytes(received, total)` after each
-/// chunk (the total when the server sent a length), and `cancelled()` stops the read.
-pub async fn fetch_url_progress(
+/// Fetches `url` and hands its body to `on_piece` as it arrives, with the total length when the
+/// server sent one (`on_piece` returns false to stop reading); `cancelled()` stops the read. The
+/// page paints and takes input between pieces. Returns the display name.
+pub async fn fetch_url_pieces(
     url: &str,
     headers: &[(String, String)],
-    on_bytes: &dyn Fn(usize, Option<usize>),
+    on_piece: &mut dyn FnMut(&[u8], Option<usize>) -> bool,
     cancelled: &dyn Fn() -> bool,
-) -> Result<(String, Vec<u8>), SourceError> {
+) -> Result<String, SourceError> {
     let lower = url.trim().to_ascii_lowercase();
     if lower.starts_with("javascript:") || lower.starts_with("data:text/html") || lower.is_empty() {
         return Err(SourceError::BadUrl(url.to_string()));
@@ -84,15 +119,17 @@ pub async fn fetch_url_progress(
     let total = resp.headers().get("content-length").and_then(|l| l.parse::<usize>().ok());
     let Some(body) = resp.body() else {
         let bytes = resp.binary().await.map_err(|_| failed(&timed_out))?;
-        return Ok((name_of_url(url), bytes));
+        on_piece(&bytes, total);
+        return Ok(name_of_url(url));
     };
-    // chunk by chunk, so the page can say how far it got (and stop on Cancel)
+    // piece by piece, so the page can say how far it got (and stop on Cancel)
     let call = |target: &wasm_bindgen::JsValue, name: &str| -> Option<wasm_bindgen::JsValue> {
         let f = js_sys::Reflect::get(target, &name.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
         f.call0(target).ok()
     };
     let reader = call(&body, "getReader").ok_or_else(|| failed(&timed_out))?;
-    let mut bytes: Vec<u8> = Vec::with_capacity(total.unwrap_or(0).min(1 << 30));
+    let mut piece: Vec<u8> = Vec::new();
+    let mut pacer = Pacer::new();
     loop {
         if cancelled() {
             let _ = call(&reader, "cancel");
@@ -108,13 +145,43 @@ pub async fn fetch_url_progress(
         }
         if let Ok(v) = js_sys::Reflect::get(&chunk, &"value".into()) {
             let arr = Uint8Array::new(&v);
-            let at = bytes.len();
-            bytes.resize(at + arr.length() as usize, 0);
-            arr.copy_to(&mut bytes[at..]);
+            piece.resize(arr.length() as usize, 0);
+            arr.copy_to(&mut piece);
+            if !on_piece(&piece, total) {
+                let _ = call(&reader, "cancel");
+                return Ok(name_of_url(url));
+            }
         }
-        on_bytes(bytes.len(), total);
+        pacer.breathe().await;
     }
-    Ok((name_of_url(url), bytes))
+    Ok(name_of_url(url))
+}
+
+/// Work done in pieces gives the page a turn (paint, input) whenever it has had the main thread
+/// for a frame's worth of time: pieces already downloaded resolve as microtasks, which never let
+/// the page paint by themselves.
+struct Pacer {
+    since: f64,
+}
+
+impl Pacer {
+    /// Milliseconds of work between two turns of the page.
+    const SLICE_MS: f64 = 30.0;
+
+    fn new() -> Pacer {
+        Pacer { since: now_ms() }
+    }
+
+    async fn breathe(&mut self) {
+        if now_ms() - self.since >= Self::SLICE_MS {
+            yield_to_browser().await;
+            self.since = now_ms();
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The last path segment of an address, for messages ("…/traces/run.json" → "run.json").
@@ -198,14 +265,54 @@ async fn sleep_ms(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Lets the browser paint (e.g. a "loading" message) before a long synchronous step.
+/// Lets the browser paint (e.g. a "loading" message) and handle input before going on: a message
+/// to ourselves through a `MessageChannel` is a fresh task, without the 4 ms a chain of
+/// `setTimeout(0)` gets.
 pub async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        let posted = WAKE.with(|wake| {
+            let mut wake = wake.borrow_mut();
+            if wake.is_none() {
+                *wake = Wake::new();
+            }
+            let Some(w) = wake.as_ref() else { return false };
+            w.waiting.borrow_mut().push_back(resolve.clone());
+            w.channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok()
+        });
+        if !posted {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// One channel for the whole page; each message wakes the oldest waiting yield.
+struct Wake {
+    channel: web_sys::MessageChannel,
+    waiting: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<js_sys::Function>>>,
+}
+
+thread_local! {
+    static WAKE: std::cell::RefCell<Option<Wake>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Wake {
+    fn new() -> Option<Wake> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let waiting: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<js_sys::Function>>> = Default::default();
+        let queue = waiting.clone();
+        let on_message = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let next = queue.borrow_mut().pop_front();
+            if let Some(resolve) = next {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        });
+        channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget(); // lives as long as the page
+        Some(Wake { channel, waiting })
+    }
 }
 
 fn js_text(v: &wasm_bindgen::JsValue) -> String {

@@ -1,4 +1,5 @@
-//! The progress bar of a load from an API: items and bytes so far, the step under way, Cancel.
+//! The progress bar of a load: bytes (and observations) read of a file, or items and bytes of an
+//! API load; the step under way; Cancel.
 
 use crate::app::{human_bytes, AppState};
 use crate::remote::Progress;
@@ -6,10 +7,15 @@ use leptos::prelude::*;
 
 fn text(p: &Progress) -> String {
     if p.unit == "bytes" {
-        return match p.total {
+        let mut out = match p.total {
             Some(t) if t > 0 => format!("{}: {} of {}", p.what, human_bytes(p.done), human_bytes(t)),
             _ => format!("{}: {}", p.what, human_bytes(p.done)),
         };
+        if !p.note.is_empty() {
+            out.push_str(" · ");
+            out.push_str(&p.note);
+        }
+        return out;
     }
     let count = match p.total {
         Some(t) if t > 0 => format!("{} of {t} {}", p.done.min(t), p.unit),

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, newPage, dropFiles, ROOT } from './harness.mjs';
 import { otlpTrace } from '../bench/gen.mjs';
@@ -184,6 +185,62 @@ test('100,000 observations: the DOM stays bounded while scrolling to the end', a
   await page.fill('.tree-filter', 'kind:tool');
   await page.waitForFunction(() => /match/.test(document.querySelector('.match-info').textContent));
   assert.ok((await page.locator('.tree-row').count()) < 80);
+  assert.deepEqual(errors, []);
+});
+
+/** Records in the page every text the progress bar shows and how many frames are drawn meanwhile. */
+async function watchLoading(page) {
+  await page.evaluate(() => {
+    window.__progress = [];
+    window.__frames = 0;
+    const note = () => {
+      const t = document.querySelector('#load-progress .progress-text')?.textContent;
+      if (t && window.__progress.at(-1) !== t) window.__progress.push(t);
+    };
+    new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true });
+    const frame = () => { if (document.querySelector('#load-progress')) window.__frames++; requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+  });
+}
+
+test('a large OTLP file opens piece by piece: bytes and observations read show, the page paints meanwhile, Cancel keeps what was loaded', async () => {
+  // a real server (a fulfilled route hands the body over in one piece): the app and the files
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-big-'));
+  fs.symlinkSync(path.join(ROOT, 'dist'), path.join(dir, 'app'));
+  fs.writeFileSync(path.join(dir, 'big-20k.json'), otlpTrace(20_000, { payloads: true }));
+  fs.writeFileSync(path.join(dir, 'big-60k.json'), otlpTrace(60_000, { payloads: true }));
+  const files = await serve(dir);
+  after(() => { files.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const { page, errors } = await open(`${files.url}app/`);
+  await watchLoading(page);
+  await page.fill('#url-input', `${files.url}big-20k.json`);
+  await page.click('#open-url');
+  await page.waitForFunction(() => /observations\s*20000/.test(document.querySelector('.trace-header')?.textContent ?? ''), null, { timeout: 60_000 });
+  const seen = await page.evaluate(() => window.__progress);
+  // the bar counted bytes of the known length and observations converted so far, several times
+  const counted = seen.filter((t) => /^Opening big-20k\.json: [\d.]+ [KM]B of [\d.]+ MB · [\d,]+ observations$/.test(t));
+  assert.ok(counted.length >= 2, seen.join('\n'));
+  const obs = counted.map((t) => Number(t.match(/· ([\d,]+) obs/)[1].replaceAll(',', '')));
+  assert.ok(obs[0] < 20_000 && obs.every((n, i) => n > 0 && n <= 20_000 && (i === 0 || n >= obs[i - 1])), obs.join(','));
+  // frames were drawn while the file was being read: the page was never one long task
+  assert.ok(await page.evaluate(() => window.__frames) >= 2);
+
+  // Cancel while a second file is being read: it is dropped, the first stays
+  await page.fill('#url-input', `${files.url}big-60k.json`);
+  await page.click('#open-url');
+  await page.waitForFunction(() => /observations$/.test(document.querySelector('#load-progress .progress-text')?.textContent ?? ''), null, { timeout: 60_000, polling: 10 });
+  await page.click('#cancel-load');
+  await page.waitForSelector('text=/cancelled; what was loaded before stays/');
+  assert.match(await page.textContent('.trace-header'), /observations\s*20000/);
+  assert.equal(await page.locator('#load-progress').count(), 0);
+
+  // a dropped file is read in slices, with the same bar
+  await page.evaluate(() => { window.__progress = []; });
+  await dropFiles(page, [{ name: 'dropped-20k.json', content: otlpTrace(20_000, { traceId: 'aaaabbbbccccddddeeeeffff00001111' }) }]);
+  await page.waitForFunction(() => !document.querySelector('#load-progress') && window.__progress.some((t) => t.startsWith('Opening dropped')), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /observations\s*20000/.test(document.querySelector('.trace-header')?.textContent ?? ''));
+  const dropped = await page.evaluate(() => window.__progress);
+  assert.ok(dropped.some((t) => /^Opening dropped-20k\.json: [\d.]+ [KM]B of [\d.]+ MB · [\d,]+ observations$/.test(t)), dropped.join('\n'));
   assert.deepEqual(errors, []);
 });
 

@@ -361,6 +361,7 @@ impl Opening {
             mark("canopy:import-start");
             import::Stream::new(&self.name)
         });
+        mark("canopy:read-end");
         let (read, observations) = (stream.bytes(), stream.observations());
         self.state.loading.set(Some(if observations > 0 {
             format!("Building {} ({} observations)…", self.name, crate::model::units::format_count(observations))

@@ -546,7 +546,7 @@ fn newlines(bytes: &[u8]) -> (usize, Option<usize>) {
     let mut last_word = None;
     let mut words = bytes.chunks_exact(8);
     for (i, w) in words.by_ref().enumerate() {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]) ^ (ONES * b'\n' as u64);
+        let x = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes) ^ (ONES * b'\n' as u64);
         // a high bit for each zero byte of x, i.e. each newline (exact: no borrow between bytes)
         let zero = !(((x & !HIGH) + !HIGH) | x) & HIGH;
         if zero != 0 {

@@ -167,7 +167,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         })
     };
     let input = match in_messages {
-        Some(v) => Some(Payload::from_value(&v)),
+        Some(tree) => Some(tree.to_payload()),
         None => pick(
             &[
                 "gen_ai.input.messages",
@@ -185,7 +185,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         ),
     };
     let output = match out_messages {
-        Some(v) => Some(Payload::from_value(&v)),
+        Some(tree) => Some(tree.to_payload()),
         None => pick(
             &[
                 "gen_ai.output.messages",
@@ -220,12 +220,13 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     // input order kept as an attribute.
     let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", &mut consumed)
         .or_else(|| unflatten(&o.attributes, "reranker.output_documents", &mut consumed))
+        .map(|tree| tree.to_value())
     {
         Some(Value::Array(items)) => items.iter().map(document).collect(),
         _ => Vec::new(),
     };
-    let reranker_input = unflatten(&o.attributes, "reranker.input_documents", &mut consumed);
-    let embeddings = unflatten(&o.attributes, "embedding.embeddings", &mut consumed);
+    let reranker_input = unflatten(&o.attributes, "reranker.input_documents", &mut consumed).map(|t| t.to_value());
+    let embeddings = unflatten(&o.attributes, "embedding.embeddings", &mut consumed).map(|t| t.to_value());
     let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
     let level = text("langfuse.observation.level").and_then(|l| Level::from_name(&l));
     let status = text("langfuse.observation.status_message");
@@ -446,9 +447,10 @@ fn document(v: &Value) -> Document {
 }
 
 /// Rebuilds flattened attributes (`prefix.0.message.role`, `prefix.0.message.tool_calls.1.tool_call.id`)
-/// into JSON: numeric segments become array positions, and the one-key wrappers OpenInference adds
-/// (`message`, `tool_call`, `message_content`, `document`) are removed. Marks the keys used.
-fn unflatten(attrs: &[Attribute], prefix: &str, consumed: &mut [bool]) -> Option<Value> {
+/// into a tree: numeric segments become array positions, and the one-key wrappers OpenInference
+/// adds (`message`, `tool_call`, `message_content`, `document`) are removed when it is written.
+/// Marks the keys used. The leaves stay borrowed: messages are written as JSON text directly.
+fn unflatten<'a>(attrs: &'a [Attribute], prefix: &str, consumed: &mut [bool]) -> Option<Node<'a>> {
     let mut root = Node::Obj(BTreeMap::new());
     let mut any = false;
     for (i, a) in attrs.iter().enumerate() {
@@ -459,12 +461,12 @@ fn unflatten(attrs: &[Attribute], prefix: &str, consumed: &mut [bool]) -> Option
         if segments.len() > MAX_SEGMENTS || segments.iter().any(|s| s.is_empty()) {
             continue;
         }
-        if root.insert(&segments, attr_json(&a.value)) {
+        if root.insert(&segments, &a.value) {
             consumed[i] = true;
             any = true;
         }
     }
-    any.then(|| unwrap_wrappers(root.into_value()))
+    any.then_some(root)
 }
 
 /// Finds an attribute by key (the first with it): a scan over the usual dozen, a map for spans
@@ -491,42 +493,111 @@ impl<'a> Index<'a> {
     }
 }
 
-enum Node {
-    Leaf(Value),
-    Obj(BTreeMap<String, Node>),
+/// Flattened attributes put back into their tree (keys borrowed from the attributes).
+enum Node<'a> {
+    Leaf(&'a AttrValue),
+    Obj(BTreeMap<&'a str, Node<'a>>),
 }
 
-impl Node {
-    fn insert(&mut self, path: &[&str], value: Value) -> bool {
+/// One-key objects OpenInference wraps values in; they are left out.
+fn is_wrapper(key: &str) -> bool {
+    matches!(key, "message" | "tool_call" | "message_content" | "document" | "embedding")
+}
+
+impl<'a> Node<'a> {
+    fn insert(&mut self, path: &[&'a str], value: &'a AttrValue) -> bool {
         let mut cur = self;
         for (i, seg) in path.iter().enumerate() {
             let Node::Obj(map) = cur else { return false };
             if i + 1 == path.len() {
-                if map.contains_key(*seg) {
+                if map.contains_key(seg) {
                     return false;
                 }
-                map.insert(seg.to_string(), Node::Leaf(value));
+                map.insert(seg, Node::Leaf(value));
                 return true;
             }
-            cur = map.entry(seg.to_string()).or_insert_with(|| Node::Obj(BTreeMap::new()));
+            cur = map.entry(seg).or_insert_with(|| Node::Obj(BTreeMap::new()));
         }
         false
     }
 
-    fn into_value(self) -> Value {
-        match self {
-            Node::Leaf(v) => v,
-            Node::Obj(map) => {
-                if !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok()) {
-                    let mut items: Vec<(usize, Node)> =
-                        map.into_iter().filter_map(|(k, v)| k.parse::<usize>().ok().map(|i| (i, v))).collect();
-                    items.sort_by_key(|(i, _)| *i);
-                    Value::Array(items.into_iter().map(|(_, v)| v.into_value()).collect())
-                } else {
-                    Value::Object(map.into_iter().map(|(k, v)| (k, v.into_value())).collect())
-                }
-            }
+    /// An object whose keys are all positions is a list, in position order.
+    fn as_list<'m>(map: &'m BTreeMap<&'a str, Node<'a>>) -> Option<Vec<&'m Node<'a>>> {
+        if map.is_empty() {
+            return None;
         }
+        let mut items = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            items.push((k.parse::<usize>().ok()?, v));
+        }
+        items.sort_by_key(|(i, _)| *i);
+        Some(items.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// The tree as a JSON value, wrappers removed.
+    fn to_value(&self) -> Value {
+        match self {
+            Node::Leaf(v) => unwrap_wrappers(attr_json(v)),
+            Node::Obj(map) => match Self::as_list(map) {
+                Some(items) => Value::Array(items.into_iter().map(Node::to_value).collect()),
+                None => match map.iter().next() {
+                    Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.to_value(),
+                    _ => Value::Object(map.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()),
+                },
+            },
+        }
+    }
+
+    /// The same JSON as `to_value` would serialize to, written directly (no tree of copies of the
+    /// message texts): this runs for every LLM span of a file.
+    fn to_payload(&self) -> Payload {
+        let mut out = Vec::new();
+        self.write(&mut out);
+        match String::from_utf8(out).ok().and_then(|s| serde_json::value::RawValue::from_string(s).ok()) {
+            Some(raw) => Payload::from_raw(raw),
+            None => Payload::from_value(&self.to_value()),
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Node::Leaf(AttrValue::Str(s)) => write_json(out, s.as_str()),
+            Node::Leaf(v) => write_json(out, &unwrap_wrappers(attr_json(v))),
+            Node::Obj(map) => match Self::as_list(map) {
+                Some(items) => {
+                    out.push(b'[');
+                    for (n, item) in items.into_iter().enumerate() {
+                        if n > 0 {
+                            out.push(b',');
+                        }
+                        item.write(out);
+                    }
+                    out.push(b']');
+                }
+                None => match map.iter().next() {
+                    Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.write(out),
+                    _ => {
+                        out.push(b'{');
+                        for (n, (k, v)) in map.iter().enumerate() {
+                            if n > 0 {
+                                out.push(b',');
+                            }
+                            write_json(out, *k);
+                            out.push(b':');
+                            v.write(out);
+                        }
+                        out.push(b'}');
+                    }
+                },
+            },
+        }
+    }
+}
+
+/// Appends `v` as serde_json writes it (same escaping, same numbers).
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    if serde_json::to_writer(&mut *out, v).is_err() {
+        out.extend_from_slice(b"null");
     }
 }
 
@@ -535,7 +606,7 @@ fn unwrap_wrappers(v: Value) -> Value {
         Value::Object(map) => {
             if map.len() == 1 {
                 let key = map.keys().next().cloned().unwrap_or_default();
-                if matches!(key.as_str(), "message" | "tool_call" | "message_content" | "document" | "embedding") {
+                if is_wrapper(&key) {
                     if let Some(inner) = map.into_iter().next().map(|(_, v)| v) {
                         return unwrap_wrappers(inner);
                     }
@@ -573,6 +644,51 @@ mod tests {
 
     fn fixture(name: &str) -> String {
         format!("{}/../shared/fixtures/openinference/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The messages' JSON written directly is byte for byte what serializing the value gives.
+    #[test]
+    fn flattened_messages_are_written_as_their_value_serializes() {
+        let s = |k: &str, v: &str| Attribute { key: k.into(), value: AttrValue::Str(v.into()) };
+        let other = |k: &str, value: AttrValue| Attribute { key: k.into(), value };
+        let attrs = vec![
+            s("m.1.message.role", "user"),
+            s("m.0.message.role", "sys\"tem\n\u{1}é𝄞"),
+            s("m.01.message.content", "zero-one"),
+            s("m.+2.message.content", "plus two"),
+            s("m.10.message.tool_calls.0.tool_call.function.name", "f"),
+            other("m.10.message.tool_calls.0.tool_call.function.arguments", AttrValue::Int("12".into())),
+            other("m.10.message.n", AttrValue::Int("99999999999999999999".into())),
+            other("m.10.message.x", AttrValue::Float(f64::NAN)),
+            other("m.10.message.y", AttrValue::Float(0.1)),
+            other("m.10.message.b", AttrValue::Bool(true)),
+            other(
+                "m.3.message",
+                AttrValue::Map(vec![Attribute { key: "message".into(), value: AttrValue::Str("wrapped".into()) }]),
+            ),
+            other("m.4.message.parts", AttrValue::Array(vec![AttrValue::Str("a".into()), AttrValue::Int("1".into())])),
+            s("m.5.document.id", "d"),
+            s("m.5.document.extra", "not a wrapper any more"),
+            s("m.0.message.role", "duplicate: ignored"),
+            s("m.6..role", "empty segment: ignored"),
+            s("other.0.role", "another prefix"),
+        ];
+        let mut consumed = vec![false; attrs.len()];
+        let tree = unflatten(&attrs, "m", &mut consumed).unwrap();
+        let want = serde_json::to_string(&tree.to_value()).unwrap();
+        assert_eq!(tree.to_payload().raw(), want);
+        assert!(want.contains(r#""role":"sys\"tem\n\u0001é𝄞""#), "{want}");
+        assert_eq!(consumed.iter().filter(|c| **c).count(), attrs.len() - 3);
+        // every LLM, retriever and embedding span of the shared fixtures
+        for f in ["openinference_client_span_tool_calls.json"] {
+            let attrs = attrs_from_flat_map(&fixture(f));
+            for prefix in ["llm.input_messages", "llm.output_messages", "retrieval.documents"] {
+                let mut consumed = vec![false; attrs.len()];
+                if let Some(tree) = unflatten(&attrs, prefix, &mut consumed) {
+                    assert_eq!(tree.to_payload().raw(), serde_json::to_string(&tree.to_value()).unwrap());
+                }
+            }
+        }
     }
 
     #[test]

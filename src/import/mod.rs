@@ -177,7 +177,7 @@ enum Streaming {
     Sniffing(Vec<u8>),
     /// A format read in one piece at the end.
     Whole(Vec<u8>),
-    Otlp(otlp_chunks::Chunked),
+    Otlp(otlp_chunks::Chunked, Format),
     /// OTLP JSON Lines: the bytes after the last complete line, and that line's number.
     Lines(otlp::Gather, Vec<u8>, usize),
 }
@@ -195,7 +195,7 @@ impl Stream {
     /// Observations read so far (0 for formats read at the end).
     pub fn observations(&self) -> usize {
         match &self.state {
-            Streaming::Otlp(c) => c.gather.spans,
+            Streaming::Otlp(c, _) => c.gather.spans,
             Streaming::Lines(g, ..) => g.spans,
             _ => 0,
         }
@@ -215,7 +215,7 @@ impl Stream {
                 }
             }
             Streaming::Whole(buf) => buf.extend_from_slice(chunk),
-            Streaming::Otlp(c) => c.push(chunk).map_err(err)?,
+            Streaming::Otlp(c, _) => c.push(chunk).map_err(err)?,
             Streaming::Lines(gather, rest, line) => {
                 rest.extend_from_slice(chunk);
                 complete_lines(gather, rest, line).map_err(err)?;
@@ -239,10 +239,11 @@ impl Stream {
         };
         let skip = buf.len() - body.len();
         match format {
-            Format::Otlp if !sniff::shape(body).sub_has("trace", "resourceSpans") => {
-                let mut c = otlp_chunks::Chunked::new();
+            Format::Otlp | Format::OtlpSpans => {
+                let root = otlp::root_of(body, format);
+                let mut c = otlp_chunks::Chunked::new(root, format, otlp::Gather::default());
                 c.push(&buf[skip..])?;
-                Ok(Streaming::Otlp(c))
+                Ok(Streaming::Otlp(c, format))
             }
             Format::OtlpJsonLines => {
                 let (mut gather, mut rest, mut line) = (otlp::Gather::default(), buf[skip..].to_vec(), 0);
@@ -259,9 +260,9 @@ impl Stream {
         let err = |error| LoadError { file: file.clone(), error };
         match self.state {
             Streaming::Sniffing(buf) | Streaming::Whole(buf) => load(&file, &buf),
-            Streaming::Otlp(mut c) => {
+            Streaming::Otlp(mut c, format) => {
                 c.finish().map_err(err)?;
-                loaded(&file, Format::Otlp, otlp::finish(&file, c.gather))
+                loaded(&file, format, otlp::finish(&file, c.gather))
             }
             Streaming::Lines(mut gather, rest, line) => {
                 otlp::read_line(&mut gather, &rest, line + 1).map_err(err)?;

@@ -1,9 +1,11 @@
 //! OTLP JSON: spec form (hex ids, integer enums), protobuf-JSON (base64 ids, enum names), snake_case
-//! keys with nulls, one request, an array of requests, or JSON Lines (one request per line).
+//! keys with nulls, one request, an array of requests, or JSON Lines (one request per line). The
+//! document's envelope is followed by `otlp_chunks`, which also reads it piece by piece.
 
+use super::otlp_chunks::{Chunked, Role};
 use super::semconv;
 use super::wire::{is_blank_id, normalize_id, FlexFloat, FlexInt};
-use super::{shape_error, Format, ImportError};
+use super::{Format, ImportError};
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Score, ScoreValue, Trace, TraceSet};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -13,13 +15,6 @@ use std::fmt;
 #[derive(Deserialize)]
 pub(super) struct Resource {
     attributes: Option<Vec<KeyValue>>,
-}
-
-#[derive(Deserialize)]
-struct ScopeSpans {
-    #[serde(alias = "instrumentationLibrary", alias = "instrumentation_library")]
-    scope: Option<Scope>,
-    spans: Option<Vec<Option<Span>>>,
 }
 
 #[derive(Deserialize)]
@@ -248,10 +243,6 @@ impl Context {
         self
     }
 
-    pub(super) fn with_scope(self, s: Option<Scope>) -> Context {
-        self.with_named_scope(s.and_then(Scope::named))
-    }
-
     pub(super) fn with_named_scope(mut self, scope: Option<(String, Option<String>)>) -> Context {
         self.scope = scope;
         self
@@ -316,154 +307,24 @@ pub(super) const SCOPE_SPANS: [&str; 4] =
     ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
 pub(super) const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
 
-/// Which level of the document a visitor reads.
-#[derive(Clone, Copy)]
-enum Level3 {
-    /// `{resourceSpans: [...]}`
-    Request,
-    /// `[{resource, scopeSpans}]`
-    ResourceList,
-    /// `{resource, scopeSpans: [...]}`
-    Resource,
-    /// `[{scope, spans}]`
-    ScopeList,
-    /// `{scope, spans: [...]}`
-    Scope,
-    /// `[span]`
-    Spans,
-    /// `[request]` (several requests in one array)
-    RequestList,
-    /// `{trace: request}` (Tempo v2)
-    Wrapped,
-    /// `{data: [span]}` (a page of bare spans)
-    Page,
+/// Reads one JSON value (an export request, a list of them, Tempo's `{trace: …}` or a page of
+/// spans) into `gather`, with the chunked reader given all the bytes at once.
+fn read_value(gather: Gather, body: &[u8], format: Format) -> Result<Gather, ImportError> {
+    let mut c = Chunked::new(root_of(body, format), format, gather);
+    c.push(body)?;
+    c.finish()?;
+    Ok(c.gather)
 }
 
-/// A streaming reader of one level, passing what its parents know (resource, scope) down.
-struct Walk<'g> {
-    gather: &'g mut Gather,
-    level: Level3,
-    ctx: Context,
-}
-
-impl<'g> Walk<'g> {
-    fn down(&mut self, level: Level3, ctx: Context) -> Walk<'_> {
-        Walk { gather: self.gather, level, ctx }
+/// What the top of an OTLP document of `format` starting with `start` is.
+pub(super) fn root_of(start: &[u8], format: Format) -> Role {
+    if format == Format::OtlpSpans {
+        Role::Page
+    } else if super::sniff::shape(start).sub_has("trace", "resourceSpans") {
+        Role::Wrapped
+    } else {
+        Role::Request
     }
-}
-
-impl<'de> de::DeserializeSeed<'de> for Walk<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Walk<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(match self.level {
-            Level3::Request | Level3::Wrapped | Level3::Page => "an OTLP export request object",
-            Level3::Resource => "a resourceSpans entry",
-            Level3::Scope => "a scopeSpans entry",
-            Level3::ResourceList | Level3::ScopeList | Level3::RequestList | Level3::Spans => "a list",
-        })
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(()) // `null` anywhere is "none"
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        match self.level {
-            Level3::Spans => {
-                while let Some(span) = seq.next_element::<Option<Span>>()? {
-                    if let Some(span) = span {
-                        self.gather.span(span, &self.ctx);
-                    }
-                }
-            }
-            Level3::ResourceList | Level3::ScopeList | Level3::RequestList => {
-                let inner = match self.level {
-                    Level3::ResourceList => Level3::Resource,
-                    Level3::ScopeList => Level3::Scope,
-                    _ => Level3::Request,
-                };
-                let ctx = self.ctx.clone();
-                while seq.next_element_seed(self.down(inner, ctx.clone()))?.is_some() {}
-            }
-            _ => return Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        if matches!(self.level, Level3::ResourceList | Level3::ScopeList | Level3::RequestList | Level3::Spans) {
-            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
-        }
-        // a resource or scope written after its spans (unusual) is read into memory first
-        let mut late_resource: Option<Vec<Option<ScopeSpans>>> = None;
-        let mut late_scope: Option<Vec<Option<Span>>> = None;
-        let mut ctx = self.ctx.clone();
-        let (mut seen_resource, mut seen_scope) = (false, false);
-        while let Some(key) = map.next_key::<String>()? {
-            let k = key.as_str();
-            match self.level {
-                Level3::Request if RESOURCE_SPANS.contains(&k) => {
-                    map.next_value_seed(self.down(Level3::ResourceList, ctx.clone()))?
-                }
-                Level3::Wrapped if k == "trace" => map.next_value_seed(self.down(Level3::Request, ctx.clone()))?,
-                Level3::Page if k == "data" => map.next_value_seed(self.down(Level3::Spans, ctx.clone()))?,
-                Level3::Resource if k == "resource" => {
-                    ctx = ctx.with_resource(map.next_value::<Option<Resource>>()?);
-                    seen_resource = true;
-                }
-                Level3::Resource if SCOPE_SPANS.contains(&k) => {
-                    if seen_resource {
-                        map.next_value_seed(self.down(Level3::ScopeList, ctx.clone()))?
-                    } else {
-                        late_resource = map.next_value::<Option<Vec<Option<ScopeSpans>>>>()?;
-                    }
-                }
-                Level3::Scope if SCOPE.contains(&k) => {
-                    ctx = ctx.with_scope(map.next_value::<Option<Scope>>()?);
-                    seen_scope = true;
-                }
-                Level3::Scope if k == "spans" => {
-                    if seen_scope {
-                        map.next_value_seed(self.down(Level3::Spans, ctx.clone()))?
-                    } else {
-                        late_scope = map.next_value::<Option<Vec<Option<Span>>>>()?;
-                    }
-                }
-                _ => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-            }
-        }
-        for ss in late_resource.into_iter().flatten().flatten() {
-            let ctx = ctx.clone().with_scope(ss.scope);
-            for span in ss.spans.into_iter().flatten().flatten() {
-                self.gather.span(span, &ctx);
-            }
-        }
-        for span in late_scope.into_iter().flatten().flatten() {
-            self.gather.span(span, &ctx);
-        }
-        Ok(())
-    }
-}
-
-/// Streams every span of one JSON value (an export request, or a list of them) into `gather`.
-fn walk(gather: &mut Gather, bytes: &[u8], level: Level3) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    de::DeserializeSeed::deserialize(Walk { gather, level, ctx: Context::default() }, &mut de)?;
-    de.end()
 }
 
 /// Reads line `n` (1-based) of an OTLP JSON Lines file.
@@ -471,32 +332,21 @@ pub(super) fn read_line(gather: &mut Gather, line: &[u8], n: usize) -> Result<()
     if line.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(());
     }
-    walk(gather, line, Level3::Request).map_err(|e| super::at_line(shape_error(Format::OtlpJsonLines, &e), n))
-}
-
-/// Streams every span of the body into `gather`, in document order.
-fn read(body: &[u8], format: Format, gather: &mut Gather) -> Result<(), ImportError> {
-    if format == Format::OtlpJsonLines {
-        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
-            read_line(gather, line, n + 1)?;
-        }
-        return Ok(());
-    }
-    let level = if format == Format::OtlpSpans {
-        Level3::Page
-    } else if body.iter().copied().find(|b| !b.is_ascii_whitespace()) == Some(b'[') {
-        Level3::RequestList
-    } else if super::sniff::shape(body).sub_has("trace", "resourceSpans") {
-        Level3::Wrapped
-    } else {
-        Level3::Request
-    };
-    walk(gather, body, level).map_err(|e| shape_error(format, &e))
+    let mut c = Chunked::new(Role::Request, Format::OtlpJsonLines, std::mem::take(gather));
+    let read = c.push(line).and_then(|_| c.finish());
+    *gather = c.gather;
+    read.map_err(|e| super::at_line(e, n))
 }
 
 pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
     let mut gather = Gather::default();
-    read(body, format, &mut gather)?;
+    if format == Format::OtlpJsonLines {
+        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
+            read_line(&mut gather, line, n + 1)?;
+        }
+    } else {
+        gather = read_value(gather, body, format)?;
+    }
     Ok(finish(file, gather))
 }
 

@@ -14,7 +14,7 @@ type NamedScope = Option<(String, Option<String>)>;
 
 /// What a list or an object of the envelope is.
 #[derive(Clone, Copy, PartialEq, Debug)]
-enum Role {
+pub(super) enum Role {
     /// `[request, …]` at the top.
     RequestList,
     /// `{resourceSpans: [...]}`
@@ -26,6 +26,10 @@ enum Role {
     /// `{scope, spans: [...]}`
     Scope,
     Spans,
+    /// `{trace: request}` (Tempo v2) at the top.
+    Wrapped,
+    /// `{data: [span]}` (a page of spans without their resource) at the top.
+    Page,
 }
 
 impl Role {
@@ -35,7 +39,7 @@ impl Role {
 
     fn what(self) -> &'static str {
         match self {
-            Role::Request => "an OTLP export request object",
+            Role::Request | Role::Wrapped | Role::Page => "an OTLP export request object",
             Role::Resource => "a resourceSpans entry",
             Role::Scope => "a scopeSpans entry",
             _ => "a list",
@@ -101,6 +105,10 @@ impl Frame {
 /// The chunked reader of one OTLP JSON document (one request, or a list of them).
 pub(super) struct Chunked {
     pub(super) gather: Gather,
+    /// What the top value is (an object of this role, or for `Request` also a list of them).
+    root: Role,
+    /// For error messages.
+    format: Format,
     /// Bytes not yet consumed (plus, while a value is incomplete, its start).
     buf: Vec<u8>,
     /// Next byte to read in `buf`.
@@ -126,9 +134,13 @@ enum Step {
 }
 
 impl Chunked {
-    pub(super) fn new() -> Chunked {
+    /// A reader of a document whose top is `root` (`Request`, `Wrapped` or `Page`), adding to
+    /// `gather`.
+    pub(super) fn new(root: Role, format: Format, gather: Gather) -> Chunked {
         Chunked {
-            gather: Gather::default(),
+            gather,
+            root,
+            format,
             buf: Vec::new(),
             pos: 0,
             base: 0,
@@ -205,7 +217,7 @@ impl Chunked {
         if e.is_syntax() || e.is_eof() {
             ImportError::Syntax { line, column, reason }
         } else {
-            ImportError::Shape { format: Format::Otlp.label(), line, column, reason }
+            ImportError::Shape { format: self.format.label(), line, column, reason }
         }
     }
 
@@ -273,8 +285,8 @@ impl Chunked {
                 return Err(self.syntax(self.pos, "trailing characters".into()));
             }
             let role = match b {
-                b'{' => Role::Request,
-                b'[' => Role::RequestList,
+                b'{' => self.root,
+                b'[' if self.root == Role::Request => Role::RequestList,
                 _ => return Err(self.syntax(self.pos, "expected value".into())),
             };
             self.open(role);
@@ -435,6 +447,11 @@ impl Chunked {
     /// A span inside a scope: converted now if its resource and scope are known, else kept.
     fn span(&mut self, span: Span) {
         let n = self.frames.len();
+        // a page's spans have no resource or scope
+        if n >= 2 && self.frames[n - 2].role == Role::Page {
+            self.gather.span(span, &Context::default());
+            return;
+        }
         // frames: … Resource, ScopeList, Scope, Spans
         if n < 4 || self.frames[n - 2].role != Role::Scope || self.frames[n - 4].role != Role::Resource {
             return;
@@ -523,6 +540,8 @@ fn slot_of(role: Role, key: &str) -> Slot {
         Role::Resource if SCOPE_SPANS.contains(&key) => Slot::Enter(Role::ScopeList),
         Role::Scope if SCOPE.contains(&key) => Slot::Scope,
         Role::Scope if key == "spans" => Slot::Enter(Role::Spans),
+        Role::Wrapped if key == "trace" => Slot::Enter(Role::Request),
+        Role::Page if key == "data" => Slot::Enter(Role::Spans),
         _ => Slot::Skip,
     }
 }
@@ -572,7 +591,7 @@ mod tests {
 
     /// The model (or the error) from reading `body` in pieces of `piece` bytes.
     fn chunked(body: &[u8], piece: usize) -> Result<String, ImportError> {
-        let mut c = Chunked::new();
+        let mut c = Chunked::new(Role::Request, Format::Otlp, Gather::default());
         for p in body.chunks(piece.max(1)) {
             c.push(p)?;
         }
@@ -582,6 +601,26 @@ mod tests {
 
     fn whole(body: &[u8]) -> Result<String, ImportError> {
         otlp::import("x.json", body, Format::Otlp).map(|s| format!("{s:?}"))
+    }
+
+    /// The byte offset of serde's (line, column): `column` bytes after the start of `line`.
+    fn offset(body: &[u8], line: usize, column: usize) -> usize {
+        let start: usize = body.split(|&b| b == b'\n').take(line - 1).map(|l| l.len() + 1).sum();
+        start + column
+    }
+
+    #[test]
+    fn tempo_wrapper_and_span_pages_have_their_roots() {
+        let span = r#"{"traceId":"01","spanId":"02","name":"a","startTimeUnixNano":"1"}"#;
+        let req = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{span}]}}]}}]}}"#);
+        let count = |root, body: &str| {
+            let mut c = Chunked::new(root, Format::Otlp, Gather::default());
+            c.push(body.as_bytes()).and_then(|_| c.finish()).map(|_| c.gather.spans)
+        };
+        assert_eq!(count(Role::Wrapped, &format!(r#"{{"trace":{req}}}"#)), Ok(1));
+        assert_eq!(count(Role::Page, &format!(r#"{{"data":[{span},null,{span}],"next_cursor":null}}"#)), Ok(2));
+        assert!(count(Role::Wrapped, &format!(r#"{{"trace":[{req}]}}"#)).is_err());
+        assert!(count(Role::Page, r#"{"data":{"a":1}}"#).is_err());
     }
 
     const SPANS: &str = r#"[{"traceId":"01","spanId":"02","name":"a","startTimeUnixNano":"1",
@@ -618,7 +657,7 @@ mod tests {
                 assert_eq!(chunked(doc.as_bytes(), piece), want, "pieces of {piece}: {doc}");
             }
             for cut in 0..doc.len() {
-                let mut c = Chunked::new();
+                let mut c = Chunked::new(Role::Request, Format::Otlp, Gather::default());
                 let (a, b) = doc.as_bytes().split_at(cut);
                 let got = c.push(a).and_then(|_| c.push(b)).and_then(|_| c.finish());
                 assert!(got.is_ok(), "cut at {cut}: {got:?}");
@@ -627,8 +666,11 @@ mod tests {
         }
     }
 
+    /// Every cut, stray byte and missing byte: the same result in pieces of any size, and a syntax
+    /// error is exactly serde's for the whole document (line, column, reason); a shape error comes
+    /// no later than serde's first syntax error.
     #[test]
-    fn damage_anywhere_is_the_same_error_as_reading_the_whole() {
+    fn damage_anywhere_gives_serde_errors_in_pieces_of_any_size() {
         let mut checked = 0;
         for doc in documents() {
             let doc = doc.replace("],", "],\n");
@@ -640,28 +682,37 @@ mod tests {
                 let mut dropped = bytes.to_vec();
                 dropped.remove(at);
                 for body in [truncated, &damaged[..], &dropped[..]] {
-                    let want = whole(body);
                     // the stream reads only documents that start as OTLP does (sniffed first)
                     if !matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{') | Some(b'[')) {
                         continue;
                     }
-                    for piece in [1, 7, 1 << 20] {
-                        let got = chunked(body, piece);
-                        match (&want, &got) {
-                            (Ok(a), Ok(b)) => assert_eq!(a, b),
-                            // a shape error inside spans kept for a late resource is worded by the
-                            // one-piece reader's plain wire types ("a sequence", not "a list")
-                            (
-                                Err(ImportError::Shape { line: l1, column: c1, .. }),
-                                Err(ImportError::Shape { line: l2, column: c2, .. }),
-                            ) => assert!(l1 == l2 && c1.abs_diff(*c2) <= 1, "{want:?} vs {got:?}"),
-                            (Err(a), Err(b)) => assert_eq!(a, b, "{}", String::from_utf8_lossy(body)),
-                            _ => {
-                                panic!("whole {want:?} vs pieces of {piece} {got:?}: {}", String::from_utf8_lossy(body))
+                    let text = String::from_utf8_lossy(body);
+                    let want = chunked(body, 1 << 20);
+                    for piece in [1, 7] {
+                        assert_eq!(chunked(body, piece), want, "pieces of {piece}: {text}");
+                    }
+                    let serde = serde_json::from_slice::<IgnoredAny>(body).err();
+                    let at_serde = serde.as_ref().map(|e| (e.line(), e.column()));
+                    match (&want, &serde) {
+                        (Ok(_), None) => {}
+                        // serde's typed and untyped readers word an error at the end of the file by
+                        // what they were reading ("EOF while parsing an object" or "… a value"), and
+                        // place a bad byte in a string before or after it: same place, give or take it
+                        (Err(ImportError::Syntax { line, column, reason }), Some(e)) => {
+                            let (ours, theirs) = (offset(body, *line, *column), offset(body, e.line(), e.column()));
+                            assert!(ours.abs_diff(theirs) <= 1, "{want:?} vs {e}: {text}");
+                            if e.is_eof() {
+                                assert!(reason.starts_with("EOF while parsing"), "{reason}");
+                            } else {
+                                assert_eq!(reason, &wire::reason(e), "{text}");
                             }
                         }
-                        checked += 1;
+                        (Err(ImportError::Shape { line, column, .. }), _) => {
+                            assert!(at_serde.is_none_or(|p| p >= (*line, *column)), "{want:?} after {serde:?}: {text}")
+                        }
+                        _ => panic!("{want:?} but serde says {serde:?}: {text}"),
                     }
+                    checked += 1;
                 }
             }
         }

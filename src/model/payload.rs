@@ -46,6 +46,11 @@ impl Payload {
         self.0.clone()
     }
 
+    /// The payload as it is, for writers that embed it unchanged without a copy.
+    pub fn as_raw_value(&self) -> &RawValue {
+        &self.0
+    }
+
     pub fn raw(&self) -> &str {
         self.0.get()
     }

@@ -2,9 +2,14 @@
 //! model fields as `langfuse.*` attributes (which carry any usage and cost keys exactly) plus the
 //! OpenInference kind; ids that are not OTLP hex are mapped to stable hex and kept in
 //! `canopy.original_id`; scores, which OTLP has no place for, as `canopy.score` span events.
+//! Written span by span from borrowed views of the model (no JSON tree of the whole set).
 
 use crate::model::{AttrValue, Attribute, Level, Observation, Score, ScoreValue, Trace, TraceSet};
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// 64-bit FNV-1a, seeded, as lowercase hex.
 fn fnv(s: &str, seed: u64) -> String {
@@ -28,26 +33,79 @@ fn hex_id(id: &str, len: usize) -> String {
     }
 }
 
-fn any(v: &AttrValue) -> Value {
-    match v {
-        AttrValue::Str(s) => json!({"stringValue": s}),
-        AttrValue::Int(i) => json!({"intValue": i}),
-        AttrValue::Float(f) if f.is_finite() => json!({"doubleValue": f}),
-        AttrValue::Float(f) => json!({"stringValue": f.to_string()}),
-        AttrValue::Bool(b) => json!({"boolValue": b}),
-        AttrValue::Bytes(b) => json!({"bytesValue": b}),
-        AttrValue::Array(a) => json!({"arrayValue": {"values": a.iter().map(any).collect::<Vec<_>>()}}),
-        AttrValue::Map(m) => json!({"kvlistValue": {"values": m.iter().map(kv).collect::<Vec<_>>()}}),
-        AttrValue::Json(p) => json!({"stringValue": p.raw()}),
+/// An attribute value in OTLP's `AnyValue` form.
+struct Any<'a>(&'a AttrValue);
+
+/// `{"values": [...]}` of an array or key-value list.
+#[derive(Serialize)]
+struct Values<T> {
+    values: Vec<T>,
+}
+
+impl Serialize for Any<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(1))?;
+        match self.0 {
+            AttrValue::Str(s) => m.serialize_entry("stringValue", s)?,
+            AttrValue::Int(i) => m.serialize_entry("intValue", i)?,
+            AttrValue::Float(f) if f.is_finite() => m.serialize_entry("doubleValue", f)?,
+            AttrValue::Float(f) => m.serialize_entry("stringValue", &f.to_string())?,
+            AttrValue::Bool(b) => m.serialize_entry("boolValue", b)?,
+            AttrValue::Bytes(b) => m.serialize_entry("bytesValue", b)?,
+            AttrValue::Array(a) => m.serialize_entry("arrayValue", &Values { values: a.iter().map(Any).collect() })?,
+            AttrValue::Map(kvs) => {
+                m.serialize_entry("kvlistValue", &Values { values: kvs.iter().map(kv).collect() })?
+            }
+            AttrValue::Json(p) => m.serialize_entry("stringValue", p.raw())?,
+        }
+        m.end()
     }
 }
 
-fn kv(a: &Attribute) -> Value {
-    json!({"key": a.key, "value": any(&a.value)})
+/// The value of an attribute this writer sets.
+enum V<'a> {
+    Attr(&'a AttrValue),
+    Text(Cow<'a, str>),
+    Double(f64),
+    Texts(&'a [String]),
 }
 
-fn s(key: &str, v: impl Into<String>) -> Value {
-    json!({"key": key, "value": {"stringValue": v.into()}})
+impl Serialize for V<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match self {
+            V::Attr(a) => Any(a).serialize(ser),
+            V::Text(t) => {
+                let mut m = ser.serialize_map(Some(1))?;
+                m.serialize_entry("stringValue", t)?;
+                m.end()
+            }
+            V::Double(f) => {
+                let mut m = ser.serialize_map(Some(1))?;
+                m.serialize_entry("doubleValue", f)?;
+                m.end()
+            }
+            V::Texts(items) => {
+                let mut m = ser.serialize_map(Some(1))?;
+                let values = items.iter().map(|x| V::Text(Cow::Borrowed(x))).collect();
+                m.serialize_entry("arrayValue", &Values { values })?;
+                m.end()
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Kv<'a> {
+    key: Cow<'a, str>,
+    value: V<'a>,
+}
+
+fn kv(a: &Attribute) -> Kv<'_> {
+    Kv { key: Cow::Borrowed(a.key.as_str()), value: V::Attr(&a.value) }
+}
+
+fn s<'a>(key: impl Into<Cow<'a, str>>, v: impl Into<Cow<'a, str>>) -> Kv<'a> {
+    Kv { key: key.into(), value: V::Text(v.into()) }
 }
 
 /// Keys this writer sets itself; a same-named attribute from the source is not repeated.
@@ -65,45 +123,82 @@ fn ours(key: &str) -> bool {
         )
 }
 
-fn score_event(sc: &Score, scope: &str) -> Value {
-    let value = match &sc.value {
-        ScoreValue::Numeric(v) => json!({"doubleValue": v}),
-        ScoreValue::Boolean(b) => json!({"boolValue": b}),
-        ScoreValue::Categorical(c) | ScoreValue::Text(c) => json!({"stringValue": c}),
-    };
-    let data_type = match &sc.value {
-        ScoreValue::Numeric(_) => "NUMERIC",
-        ScoreValue::Boolean(_) => "BOOLEAN",
-        ScoreValue::Categorical(_) => "CATEGORICAL",
-        ScoreValue::Text(_) => "TEXT",
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventOut<'a> {
+    name: &'a str,
+    time_unix_nano: String,
+    attributes: Vec<Kv<'a>>,
+}
+
+fn score_event<'a>(sc: &'a Score, scope: &'static str) -> EventOut<'a> {
+    let (value, data_type) = match &sc.value {
+        ScoreValue::Numeric(v) => (V::Double(*v), "NUMERIC"),
+        ScoreValue::Boolean(b) => {
+            (V::Attr(if *b { &AttrValue::Bool(true) } else { &AttrValue::Bool(false) }), "BOOLEAN")
+        }
+        ScoreValue::Categorical(c) => (V::Text(Cow::Borrowed(c)), "CATEGORICAL"),
+        ScoreValue::Text(c) => (V::Text(Cow::Borrowed(c)), "TEXT"),
     };
     let mut attrs = vec![
-        s("score.id", sc.id.clone()),
-        s("score.name", sc.name.clone()),
-        json!({"key": "score.value", "value": value}),
+        s("score.id", sc.id.as_str()),
+        s("score.name", sc.name.as_str()),
+        Kv { key: "score.value".into(), value },
         s("score.data_type", data_type),
         s("score.scope", scope),
     ];
     for (k, v) in [("score.source", &sc.source), ("score.comment", &sc.comment), ("score.session_id", &sc.session_id)] {
         if let Some(v) = v {
-            attrs.push(s(k, v.clone()));
+            attrs.push(s(k, v.as_str()));
         }
     }
-    json!({"name": "canopy.score", "timeUnixNano": sc.time_ns.unwrap_or(0).to_string(), "attributes": attrs})
+    EventOut { name: "canopy.score", time_unix_nano: sc.time_ns.unwrap_or(0).to_string(), attributes: attrs }
 }
 
-fn span(set: &TraceSet, t: &Trace, o: &Observation, root: bool, first_of_session: bool) -> Value {
-    let mut attrs: Vec<Value> = Vec::new();
-    attrs.push(s("openinference.span.kind", o.kind.label().to_ascii_uppercase()));
-    attrs.push(s("langfuse.observation.type", o.kind.label().to_ascii_uppercase()));
+#[derive(Serialize)]
+struct Status<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SpanOut<'a> {
+    trace_id: String,
+    span_id: String,
+    name: &'a str,
+    kind: u8,
+    start_time_unix_nano: String,
+    attributes: Vec<Kv<'a>>,
+    events: Vec<EventOut<'a>>,
+    status: Status<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time_unix_nano: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_span_id: Option<String>,
+}
+
+/// The scores of one trace (in the set's order) and whether its session's scores go with it.
+struct TraceScores<'a> {
+    own: &'a [&'a Score],
+    session: &'a [&'a Score],
+}
+
+fn span<'a>(t: &'a Trace, o: &'a Observation, root: bool, scores: &TraceScores<'a>) -> SpanOut<'a> {
+    let upper = |l: &str| l.to_ascii_uppercase();
+    let mut attrs: Vec<Kv> = Vec::new();
+    attrs.push(s("openinference.span.kind", upper(o.kind.label())));
+    attrs.push(s("langfuse.observation.type", upper(o.kind.label())));
     if !(o.id.len() == 16 && o.id.bytes().all(|b| b.is_ascii_hexdigit())) {
-        attrs.push(s("canopy.original_id", o.id.clone()));
+        attrs.push(s("canopy.original_id", o.id.as_str()));
     }
     if let Some(p) = o.parent_id.as_ref().filter(|p| !(p.len() == 16 && p.bytes().all(|b| b.is_ascii_hexdigit()))) {
-        attrs.push(s("canopy.original_parent_id", p.clone()));
+        attrs.push(s("canopy.original_parent_id", p.as_str()));
     }
     if let Some(m) = &o.model {
-        attrs.push(s("langfuse.observation.model.name", m.clone()));
+        attrs.push(s("langfuse.observation.model.name", m.as_str()));
     }
     for (k, p) in [
         ("langfuse.observation.input", &o.input),
@@ -129,130 +224,187 @@ fn span(set: &TraceSet, t: &Trace, o: &Observation, root: bool, first_of_session
     if !o.cost.is_empty() {
         let mut c = Map::new();
         for (k, v) in &o.cost.details {
-            c.insert(k.clone(), json!(v));
+            c.insert(k.clone(), (*v).into());
         }
         if let Some(total) = o.cost.total {
-            c.insert("total".into(), json!(total));
+            c.insert("total".into(), total.into());
         }
         attrs.push(s("langfuse.observation.cost_details", Value::Object(c).to_string()));
     }
-    attrs.push(s("langfuse.observation.level", o.level.label().to_ascii_uppercase()));
+    attrs.push(s("langfuse.observation.level", upper(o.level.label())));
     if let Some(m) = &o.status_message {
-        attrs.push(s("langfuse.observation.status_message", m.clone()));
+        attrs.push(s("langfuse.observation.status_message", m.as_str()));
     }
     if let Some(c) = o.completion_start_ns {
         attrs.push(s("langfuse.observation.completion_start_time", crate::model::time::format_rfc3339_ns(c)));
     }
     if let Some(tn) = &o.tool_name {
-        attrs.push(s("tool.name", tn.clone()));
+        attrs.push(s("tool.name", tn.as_str()));
     }
     for (i, d) in o.documents.iter().enumerate() {
         let p = format!("retrieval.documents.{i}.document");
         if let Some(v) = &d.id {
-            attrs.push(s(&format!("{p}.id"), v.clone()));
+            attrs.push(s(format!("{p}.id"), v.as_str()));
         }
         if let Some(v) = &d.content {
-            attrs.push(s(&format!("{p}.content"), v.clone()));
+            attrs.push(s(format!("{p}.content"), v.as_str()));
         }
         if let Some(v) = d.score {
-            attrs.push(json!({"key": format!("{p}.score"), "value": {"doubleValue": v}}));
+            attrs.push(Kv { key: format!("{p}.score").into(), value: V::Double(v) });
         }
         if let Some(v) = &d.metadata {
-            attrs.push(s(&format!("{p}.metadata"), v.clone()));
+            attrs.push(s(format!("{p}.metadata"), v.as_str()));
         }
     }
     if root {
         if let Some(n) = &t.name {
-            attrs.push(s("langfuse.trace.name", n.clone()));
+            attrs.push(s("langfuse.trace.name", n.as_str()));
         }
         if let Some(v) = &t.session_id {
-            attrs.push(s("langfuse.session.id", v.clone()));
+            attrs.push(s("langfuse.session.id", v.as_str()));
         }
         if let Some(v) = &t.user_id {
-            attrs.push(s("langfuse.user.id", v.clone()));
+            attrs.push(s("langfuse.user.id", v.as_str()));
         }
         if !t.tags.is_empty() {
-            let tags: Vec<Value> = t.tags.iter().map(|x| json!({"stringValue": x})).collect();
-            attrs.push(json!({"key": "langfuse.trace.tags", "value": {"arrayValue": {"values": tags}}}));
+            attrs.push(Kv { key: "langfuse.trace.tags".into(), value: V::Texts(&t.tags) });
         }
     }
     attrs.extend(o.attributes.iter().filter(|a| !ours(&a.key) && !a.key.starts_with("retrieval.documents.")).map(kv));
-    let mut events: Vec<Value> = o
+    let mut events: Vec<EventOut> = o
         .events
         .iter()
-        .map(|e| {
-            json!({"name": e.name, "timeUnixNano": e.time_ns.to_string(),
-                   "attributes": e.attributes.iter().map(kv).collect::<Vec<_>>()})
+        .map(|e| EventOut {
+            name: &e.name,
+            time_unix_nano: e.time_ns.to_string(),
+            attributes: e.attributes.iter().map(kv).collect(),
         })
         .collect();
-    for sc in &set.scores {
-        let on_this =
-            sc.trace_id.as_deref() == Some(t.id.as_str()) && sc.observation_id.as_deref() == Some(o.id.as_str());
-        let on_trace = root && sc.trace_id.as_deref() == Some(t.id.as_str()) && sc.observation_id.is_none();
-        let on_session = root
-            && first_of_session
-            && sc.trace_id.is_none()
-            && sc.session_id.is_some()
-            && sc.session_id == t.session_id;
-        if on_this {
+    for sc in scores.own {
+        if sc.observation_id.as_deref() == Some(o.id.as_str()) {
             events.push(score_event(sc, "observation"));
-        } else if on_trace {
+        } else if root && sc.observation_id.is_none() {
             events.push(score_event(sc, "trace"));
-        } else if on_session {
-            events.push(score_event(sc, "session"));
         }
     }
-    let mut out = json!({
-        "traceId": hex_id(&t.id, 32),
-        "spanId": hex_id(&o.id, 16),
-        "name": o.name,
-        "kind": 1,
-        "startTimeUnixNano": o.start_ns.to_string(),
-        "attributes": attrs,
-        "events": events,
-        "status": if o.level == Level::Error {
-            json!({"code": 2, "message": o.status_message.clone().unwrap_or_default()})
+    if root {
+        events.extend(scores.session.iter().map(|sc| score_event(sc, "session")));
+    }
+    SpanOut {
+        trace_id: hex_id(&t.id, 32),
+        span_id: hex_id(&o.id, 16),
+        name: &o.name,
+        kind: 1,
+        start_time_unix_nano: o.start_ns.to_string(),
+        attributes: attrs,
+        events,
+        status: if o.level == Level::Error {
+            Status { code: Some(2), message: Some(o.status_message.as_deref().unwrap_or_default()) }
         } else {
-            json!({})
+            Status { code: None, message: None }
         },
-    });
-    if let Value::Object(m) = &mut out {
-        if let Some(e) = o.end_ns {
-            m.insert("endTimeUnixNano".into(), json!(e.to_string()));
-        }
-        if let Some(p) = &o.parent_id {
-            m.insert("parentSpanId".into(), json!(hex_id(p, 16)));
-        }
+        end_time_unix_nano: o.end_ns.map(|e| e.to_string()),
+        parent_span_id: o.parent_id.as_deref().map(|p| hex_id(p, 16)),
     }
-    out
+}
+
+/// A trace's spans, each built only while it is written.
+struct Spans<'a> {
+    trace: &'a Trace,
+    scores: TraceScores<'a>,
+}
+
+impl Serialize for Spans<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut seq = ser.serialize_seq(Some(self.trace.observations.len()))?;
+        let mut first_root = true;
+        for o in &self.trace.observations {
+            let root = o.parent_id.is_none() && std::mem::take(&mut first_root);
+            seq.serialize_element(&span(self.trace, o, root, &self.scores))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Scope {
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScopeSpans<'a> {
+    scope: Scope,
+    spans: Spans<'a>,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    attributes: Vec<Kv<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceSpans<'a> {
+    resource: Resource<'a>,
+    scope_spans: [ScopeSpans<'a>; 1],
+}
+
+/// Every trace, each written when reached.
+struct AllResourceSpans<'a> {
+    set: &'a TraceSet,
+    note: Option<&'a str>,
+    by_trace: HashMap<&'a str, Vec<&'a Score>>,
+    by_session: HashMap<&'a str, Vec<&'a Score>>,
+}
+
+impl Serialize for AllResourceSpans<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut seq = ser.serialize_seq(Some(self.set.traces.len()))?;
+        let mut sessions_seen = std::collections::HashSet::new();
+        for t in &self.set.traces {
+            let first_of_session = t.session_id.as_deref().is_some_and(|s| sessions_seen.insert(s));
+            let own = self.by_trace.get(t.id.as_str()).map_or(&[][..], Vec::as_slice);
+            // a session's own scores travel with the root of the first of its traces
+            let session = match (&t.session_id, first_of_session) {
+                (Some(id), true) => self.by_session.get(id.as_str()).map_or(&[][..], Vec::as_slice),
+                _ => &[][..],
+            };
+            let mut resource = vec![s("service.name", t.source.as_str())];
+            if !(t.id.len() == 32 && t.id.bytes().all(|b| b.is_ascii_hexdigit())) {
+                resource.push(s("canopy.original_trace_id", t.id.as_str()));
+            }
+            if let Some(n) = self.note {
+                resource.push(s("canopy.note", n));
+            }
+            seq.serialize_element(&ResourceSpans {
+                resource: Resource { attributes: resource },
+                scope_spans: [ScopeSpans {
+                    scope: Scope { name: "canopy-export" },
+                    spans: Spans { trace: t, scores: TraceScores { own, session } },
+                }],
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Request<'a> {
+    resource_spans: AllResourceSpans<'a>,
 }
 
 /// Writes `set`; `note` goes in the resource attributes as `canopy.note`.
 pub fn write(set: &TraceSet, note: Option<&str>) -> String {
-    let mut sessions_seen = std::collections::HashSet::new();
-    let mut resource_spans = Vec::new();
-    for t in &set.traces {
-        let first_of_session = t.session_id.as_ref().is_some_and(|s| sessions_seen.insert(s.clone()));
-        let mut first_root = true;
-        let spans: Vec<Value> = t
-            .observations
-            .iter()
-            .map(|o| {
-                let root = o.parent_id.is_none() && std::mem::take(&mut first_root);
-                span(set, t, o, root, first_of_session)
-            })
-            .collect();
-        let mut resource = vec![s("service.name", t.source.clone())];
-        if !(t.id.len() == 32 && t.id.bytes().all(|b| b.is_ascii_hexdigit())) {
-            resource.push(s("canopy.original_trace_id", t.id.clone()));
+    let mut by_trace: HashMap<&str, Vec<&Score>> = HashMap::new();
+    let mut by_session: HashMap<&str, Vec<&Score>> = HashMap::new();
+    for sc in &set.scores {
+        match (&sc.trace_id, &sc.session_id) {
+            (Some(t), _) => by_trace.entry(t.as_str()).or_default().push(sc),
+            (None, Some(sid)) => by_session.entry(sid.as_str()).or_default().push(sc),
+            (None, None) => {}
         }
-        if let Some(n) = note {
-            resource.push(s("canopy.note", n));
-        }
-        resource_spans.push(json!({
-            "resource": {"attributes": resource},
-            "scopeSpans": [{"scope": {"name": "canopy-export"}, "spans": spans}],
-        }));
     }
-    serde_json::to_string(&json!({ "resourceSpans": resource_spans })).unwrap_or_default()
+    let request = Request { resource_spans: AllResourceSpans { set, note, by_trace, by_session } };
+    serde_json::to_string(&request).unwrap_or_default()
 }

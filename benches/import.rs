@@ -192,5 +192,20 @@ mod host {
         }
     }
 
-    criterion_group!(benches, imports, tree, filter);
+    /// Writing a 10k trace in each export format (from the model, span by span).
+    fn exports(c: &mut Criterion) {
+        use canopy::export::{write, ExportFormat};
+        let body = otlp(10_000);
+        let set = import::load("bench.json", body.as_bytes()).expect("generated OTLP opens").set;
+        let mut g = c.benchmark_group("export");
+        g.sample_size(10);
+        for (name, format) in
+            [("otlp", ExportFormat::Otlp), ("langfuse", ExportFormat::Langfuse), ("canopy", ExportFormat::Canopy)]
+        {
+            g.bench_function(format!("{name} 10000"), |b| b.iter(|| black_box(write(&set, format, None).len())));
+        }
+        g.finish();
+    }
+
+    criterion_group!(benches, imports, tree, filter, exports);
 }

@@ -1,6 +1,7 @@
 //! Canopy: an LLM trace viewer that runs in the browser.
 //!
-//! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter.
+//! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter,
+//!   comparison of two traces (`diff`).
 //! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches.
 //! - `export`: pure model → bytes: Canopy, OTLP and Langfuse-export JSON, redaction first.
 //! - `source`: where bytes come from — file drop/picker, URLs and APIs (wasm only); failure advice

@@ -62,6 +62,8 @@ pub struct AppState {
     pub embed: StoredValue<Option<crate::embed::Embed>>,
     /// The Share panel (the link and what it cannot carry) is open.
     pub share_open: RwSignal<bool>,
+    /// Files and addresses being read right now (a link's view waits for all of them).
+    pub reading: RwSignal<u32>,
 }
 
 /// Light, dark, or whatever the system prefers.
@@ -99,6 +101,8 @@ pub enum Page {
     Sessions,
     Session(String),
     Scores,
+    /// The shown trace compared with another (its id).
+    Compare(String),
 }
 
 /// The views of one trace.
@@ -138,6 +142,7 @@ impl AppState {
             theme: RwSignal::new(Theme::System),
             embed: StoredValue::new(None),
             share_open: RwSignal::new(false),
+            reading: RwSignal::new(0),
         }
     }
 
@@ -216,6 +221,7 @@ impl AppState {
         if files.is_empty() {
             return;
         }
+        self.reading.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
             self.cancel.set(false);
             for f in files {
@@ -242,16 +248,19 @@ impl AppState {
                 }
             }
             self.loading.set(None);
+            self.reading.update(|n| *n = n.saturating_sub(1));
         });
     }
 
     /// Fetches an address with request headers (kept in this call only) and loads it.
     pub fn load_url_with(self, url: String, headers: Vec<(String, String)>) {
+        self.reading.update(|n| *n += 1);
         leptos::task::spawn_local(self.fetch_and_load(url, headers));
     }
 
     /// Fetches an address and loads it.
     pub fn load_url(self, url: String) {
+        self.reading.update(|n| *n += 1);
         leptos::task::spawn_local(self.fetch_and_load(url, Vec::new()));
     }
 
@@ -298,6 +307,7 @@ impl AppState {
             self.unlinkable.update(|u| u.push(format!("{address} (needs request headers, which links never carry)")));
         }
         self.loading.set(None);
+        self.reading.update(|n| *n = n.saturating_sub(1));
     }
 }
 

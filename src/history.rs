@@ -38,7 +38,9 @@ pub fn install(state: AppState) -> ViewFragment {
     // once what the link loads has arrived, show the view it names
     Effect::new(move |_| {
         state.generation.track();
-        let busy = state.loading.with(Option::is_some) || state.progress.with(Option::is_some);
+        // several files load at once: wait for all, not for the first to finish
+        let busy =
+            state.reading.get() > 0 || state.loading.with(Option::is_some) || state.progress.with(Option::is_some);
         if busy || pending.with_value(Option::is_none) || state.data.with_untracked(|d| d.traces.is_empty()) {
             return;
         }
@@ -181,6 +183,10 @@ fn current(state: AppState) -> ViewFragment {
             f.session = Some(id);
             PageKey::Session
         }
+        Page::Compare(other) => {
+            f.vs = Some(other);
+            PageKey::Compare
+        }
     };
     let (ti, selected) = (state.trace.get(), state.selected.get());
     state.data.with(|d| {
@@ -236,6 +242,14 @@ fn apply(state: AppState, f: &ViewFragment) -> bool {
         PageKey::Sessions => Page::Sessions,
         PageKey::Session => f.session.clone().map(Page::Session).unwrap_or(Page::Sessions),
         PageKey::Scores => Page::Scores,
+        PageKey::Compare => {
+            let other = f.vs.clone().filter(|id| state.data.with_untracked(|d| d.traces.iter().any(|t| &t.id == id)));
+            match other {
+                Some(id) if has_trace => Page::Compare(id),
+                _ if has_trace => Page::Trace,
+                _ => Page::Traces,
+            }
+        }
     });
     state.view.set(if f.timeline { MainView::Timeline } else { MainView::Tree });
     state.compress.set(f.compress);

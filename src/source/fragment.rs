@@ -14,10 +14,13 @@ pub enum PageKey {
     Sessions,
     Session,
     Scores,
+    /// Two traces compared: `trace` with `vs`.
+    Compare,
 }
 
 impl PageKey {
-    const ALL: [PageKey; 5] = [PageKey::Trace, PageKey::Traces, PageKey::Sessions, PageKey::Session, PageKey::Scores];
+    const ALL: [PageKey; 6] =
+        [PageKey::Trace, PageKey::Traces, PageKey::Sessions, PageKey::Session, PageKey::Scores, PageKey::Compare];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -26,6 +29,7 @@ impl PageKey {
             PageKey::Sessions => "sessions",
             PageKey::Session => "session",
             PageKey::Scores => "scores",
+            PageKey::Compare => "compare",
         }
     }
 
@@ -61,6 +65,8 @@ pub struct ViewFragment {
     pub api: Option<SourceLink>,
     pub page: PageKey,
     pub trace: Option<String>,
+    /// The trace `trace` is compared with (`page=compare`).
+    pub vs: Option<String>,
     pub session: Option<String>,
     pub obs: Option<String>,
     /// The timeline rather than the tree.
@@ -91,12 +97,14 @@ impl ViewFragment {
             let Some(v) = decode(v) else { continue };
             let text = || Some(v.clone()).filter(|v| !v.trim().is_empty());
             match k {
-                "url" => f.urls.extend(text()),
+                // an address named twice (a query and a fragment that both carry it) loads once
+                "url" => f.urls.extend(text().filter(|u| !f.urls.contains(u))),
                 "src" => src = SourceKind::from_key(&v),
                 "host" => host = text(),
                 "project" => project = text(),
                 "page" => page = PageKey::from_key(&v),
                 "trace" => f.trace = text(),
+                "vs" => f.vs = text(),
                 "session" => f.session = text(),
                 "obs" => f.obs = text(),
                 // also the embedding page's `view=`: tree, timeline or a page
@@ -155,7 +163,7 @@ impl ViewFragment {
         if self.page != PageKey::Trace {
             out.push(("page", self.page.key().to_string()));
         }
-        for (k, v) in [("trace", &self.trace), ("session", &self.session), ("obs", &self.obs)] {
+        for (k, v) in [("trace", &self.trace), ("vs", &self.vs), ("session", &self.session), ("obs", &self.obs)] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 out.push((k, encode(v)));
             }
@@ -234,8 +242,9 @@ mod tests {
         ViewFragment {
             urls: vec!["demo/agent-tools.json".into(), "https://h.example/t.json?a=1&b=2".into()],
             api: Some(api),
-            page: PageKey::Trace,
+            page: PageKey::Compare,
             trace: Some("t-1".into()),
+            vs: Some("t 2/é".into()),
             session: None,
             obs: Some("span,1~2".into()),
             timeline: true,
@@ -266,6 +275,12 @@ mod tests {
         assert_eq!(ViewFragment::default().write(), "");
         assert_eq!(ViewFragment::parse(""), ViewFragment::default());
         assert_eq!(ViewFragment::parse("#"), ViewFragment::default());
+    }
+
+    #[test]
+    fn an_address_named_twice_loads_once() {
+        let f = ViewFragment::parse("url=a.json&url=b.json&url=a.json");
+        assert_eq!(f.urls, ["a.json", "b.json"]);
     }
 
     #[test]

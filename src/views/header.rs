@@ -48,11 +48,62 @@ pub fn TraceHeader() -> impl IntoView {
                         {(!t.tags.is_empty()).then(|| stat("tags", t.tags.join(", ")))}
                         {(!scores.is_empty()).then(|| stat("scores", scores.join(" · ")))}
                     </div>
+                    {(d.traces.len() > 1).then(|| view! { <CompareWith/> })}
                     <Warnings/>
                 </div>
             }
             .into_any()
         })
+    }
+}
+
+/// Candidates offered to compare with: traces of the same name first, then by start time.
+const COMPARE_CHOICES: usize = 100;
+
+/// Picks another loaded trace (by id, with suggestions) to compare the shown one with.
+#[component]
+fn CompareWith() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text = RwSignal::new(String::new());
+    let choices = Memo::new(move |_| {
+        let Some(ti) = state.trace.get() else { return Vec::new() };
+        state.data.with(|d| {
+            let me = &d.traces[ti];
+            let mut others: Vec<&crate::model::Trace> = d.traces.iter().filter(|t| t.id != me.id).collect();
+            others.sort_by_key(|t| (t.display_name() != me.display_name(), (t.start_ns - me.start_ns).unsigned_abs()));
+            others
+                .into_iter()
+                .take(COMPARE_CHOICES)
+                .map(|t| (t.id.clone(), format!("{} · {}", t.display_name(), format_utc(t.start_ns))))
+                .collect::<Vec<_>>()
+        })
+    });
+    let go = move || {
+        let id = text.get_untracked().trim().to_string();
+        let found = state.data.with_untracked(|d| d.traces.iter().any(|t| t.id == id));
+        if found {
+            state.page.set(crate::app::Page::Compare(id));
+        } else if !id.is_empty() {
+            state.push_error(format!("No loaded trace has the id {id}"));
+        }
+    };
+    view! {
+        <form class="compare-with" on:submit=move |ev| {
+            ev.prevent_default();
+            go();
+        }>
+            <input
+                id="compare-with"
+                list="compare-candidates"
+                placeholder="Compare with trace id…"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            <datalist id="compare-candidates">
+                {move || choices.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+            </datalist>
+            <button class="btn small" type="submit" id="compare-go">"Compare"</button>
+        </form>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Leptos components, one per file, named for what they show.
 
+pub mod compare_page;
 pub mod connect;
 pub mod copy;
 pub mod detail;

@@ -130,6 +130,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Sessions => view! { <SessionsPage/> }.into_any(),
                     Page::Session(id) => view! { <SessionPage id=id/> }.into_any(),
                     Page::Scores => view! { <ScoresPage/> }.into_any(),
+                    Page::Compare(other) => view! { <crate::views::compare_page::ComparePage other=other/> }.into_any(),
                     Page::Trace => view! {
                 <main class="workspace">
                         <TraceList/>
@@ -304,6 +305,10 @@ fn Nav() -> impl IntoView {
             {move || {
                 let name = state.data.with(|d| state.trace.get().and_then(|i| d.traces.get(i)).map(|t| t.display_name().to_string()));
                 name.map(|n| tab(Page::Trace, "nav-trace", format!("Trace: {n}")))
+            }}
+            {move || match state.page.get() {
+                Page::Compare(other) => Some(tab(Page::Compare(other), "nav-compare", "Compare".to_string())),
+                _ => None,
             }}
         </nav>
     }

@@ -1,0 +1,73 @@
+// End-to-end: two traces compared — the demo agent run and a "later run" of it with a new model,
+// a changed answer, a renamed tool and a dropped retrieval; the view's state is in the link.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, newPage, addressMatching, ROOT } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** The demo trace as a later run: other ids, a new model and answer, a renamed tool, no retrieval. */
+function laterRun() {
+  const d = JSON.parse(fs.readFileSync(path.join(ROOT, 'public/demo/agent-tools.json'), 'utf8'));
+  d.trace.id = 'demo-agent-trace-v2';
+  d.observations = d.observations.filter((o) => o.id !== 'ret-policy' && o.id !== 'emb-query');
+  for (const o of d.observations) {
+    o.traceId = d.trace.id;
+    if (o.id === 'gen-answer') {
+      o.model = 'gpt-5-mini';
+      o.output = { role: 'assistant', content: 'TAP TP 547 leaves Friday 09:40, €149, with one bag.' };
+    }
+    if (o.id === 'tool-search') o.name = 'search_flight';
+  }
+  d.trace.scores = [{ id: 's1-v2', name: 'helpfulness', value: null, stringValue: 'unhelpful', dataType: 'CATEGORICAL', traceId: d.trace.id, observationId: null }];
+  return JSON.stringify(d);
+}
+
+async function openBoth(address = '?url=demo/agent-tools.json&url=later-run.json') {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.route('**/later-run.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: laterRun() }));
+  await page.goto(`${server.url}${address}`);
+  return { page, errors };
+}
+
+test('compare two runs: summary, aligned steps, the answer diffed word by word, and a link that reopens it', async () => {
+  const { page, errors } = await openBoth();
+  await page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 2);
+  await page.click('.trace-list-row:has-text("7 obs")');
+  await page.waitForSelector('#compare-with');
+  await page.fill('#compare-with', 'demo-agent-trace-v2');
+  await page.click('#compare-go');
+  await page.waitForSelector('#compare-summary');
+  const summary = await page.textContent('#compare-summary');
+  assert.match(summary, /travel-agent ↔ travel-agent/);
+  assert.match(summary, /4 same, 1 renamed, 0 added, 2 removed/);
+  assert.match(summary, /helpfulness helpful → unhelpful/);
+  // rows: the renamed tool pairs up, the retrieval and its embedding are removed
+  const rows = await page.$$eval('.compare-row', (els) => els.map((e) => `${e.className.replace('compare-row ', '')}: ${e.textContent}`));
+  assert.ok(rows.some((r) => /^renamed.*search_flights.*search_flight/.test(r)), rows.join('\n'));
+  assert.ok(rows.some((r) => /^removed.*baggage-policy-search/.test(r)), rows.join('\n'));
+  // the answer changed most: its model and its text
+  await page.click('.most-changed:has-text("answer")');
+  await page.waitForSelector('#compare-detail');
+  const detail = await page.textContent('#compare-detail');
+  assert.match(detail, /gpt-4o-2024-08-06 → gpt-5-mini/);
+  assert.ok((await page.$$eval('#compare-detail del.diff-del', (e) => e.map((x) => x.textContent))).some((t) => t.includes('132')));
+  assert.ok((await page.$$eval('#compare-detail ins.diff-add', (e) => e.map((x) => x.textContent))).some((t) => t.includes('149')));
+  // the view is in the address; a new page opened on it shows the same comparison
+  const url = await addressMatching(page, /page=compare.*vs=demo-agent-trace-v2/);
+  const again = await openBoth(new URL(url).hash);
+  await again.page.waitForSelector('#compare-summary');
+  assert.equal(await again.page.textContent('#compare-summary'), summary);
+  assert.deepEqual([...errors, ...again.errors], []);
+});

@@ -65,9 +65,14 @@ test('compare two runs: summary, aligned steps, the answer diffed word by word, 
   assert.ok((await page.$$eval('#compare-detail del.diff-del', (e) => e.map((x) => x.textContent))).some((t) => t.includes('132')));
   assert.ok((await page.$$eval('#compare-detail ins.diff-add', (e) => e.map((x) => x.textContent))).some((t) => t.includes('149')));
   // the view is in the address; a new page opened on it shows the same comparison
-  const url = await addressMatching(page, /page=compare.*vs=demo-agent-trace-v2/);
+  const url = await addressMatching(page, /page=compare.*vs=demo-agent-trace-v2.*obs=gen-answer/);
   const again = await openBoth(new URL(url).hash);
-  await again.page.waitForSelector('#compare-summary');
+  await again.page.waitForSelector('#compare-detail');
   assert.equal(await again.page.textContent('#compare-summary'), summary);
+  assert.equal(await again.page.textContent('#compare-detail'), detail);
+  // back to the first trace: its own tree, nothing of B selected
+  await again.page.click('#nav-trace');
+  await again.page.waitForSelector('.tree-row');
+  assert.equal(await again.page.locator('.tree-row.selected').count(), 0);
   assert.deepEqual([...errors, ...again.errors], []);
 });

@@ -192,7 +192,12 @@ fn current(state: AppState) -> ViewFragment {
     state.data.with(|d| {
         let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return };
         f.trace = Some(t.id.clone());
-        f.obs = selected.map(|i| t.tree.key(&t.observations, i));
+        // comparing: the selection is a step of the second trace
+        let of = match &f.vs {
+            Some(vs) if f.page == PageKey::Compare => d.traces.iter().find(|x| &x.id == vs).unwrap_or(t),
+            _ => t,
+        };
+        f.obs = selected.and_then(|i| (i < of.observations.len() as u32).then(|| of.tree.key(&of.observations, i)));
         f.collapsed = state.collapsed.with(|c| {
             if c.is_empty() {
                 return Collapsed::None;
@@ -216,7 +221,11 @@ fn apply(state: AppState, f: &ViewFragment) -> bool {
     let found = state.data.with_untracked(|d| {
         let ti = f.trace.as_ref().and_then(|id| d.traces.iter().position(|t| &t.id == id))?;
         let t = &d.traces[ti];
-        let selected = f.obs.as_deref().and_then(|k| t.tree.find_key(&t.observations, k));
+        let of = match &f.vs {
+            Some(vs) if f.page == PageKey::Compare => d.traces.iter().find(|x| &x.id == vs).unwrap_or(t),
+            _ => t,
+        };
+        let selected = f.obs.as_deref().and_then(|k| of.tree.find_key(&of.observations, k));
         let collapsed: HashSet<u32> = match &f.collapsed {
             Collapsed::None => HashSet::new(),
             Collapsed::All => (0..t.observations.len() as u32).filter(|&i| t.tree.has_children(i)).collect(),

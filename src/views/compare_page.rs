@@ -174,7 +174,29 @@ pub fn ComparePage(other: String) -> impl IntoView {
         let (Some(a), Some(b)) = (state.trace.get(), b_index.get()) else { return Vec::new() };
         state.data.with(|d| diff::align(&d.traces[a], &d.traces[b]))
     });
-    let selected = RwSignal::new(None::<usize>);
+    // a row with a step of B is selected through the app's selection (so it is in the address);
+    // a removed step (only in A) only here
+    let removed_pick = RwSignal::new(None::<usize>);
+    let selected = Memo::new(move |_| {
+        if let Some(k) = removed_pick.get() {
+            return Some(k);
+        }
+        let b = state.selected.get()?;
+        rows.with(|r| r.iter().position(|row| row.b == Some(b)))
+    });
+    let pick = move |k: usize| {
+        let b = rows.with_untracked(|r| r.get(k).and_then(|row| row.b));
+        match b {
+            Some(b) => {
+                removed_pick.set(None);
+                state.selected.set(Some(b));
+            }
+            None => {
+                state.selected.set(None);
+                removed_pick.set(Some(k));
+            }
+        }
+    };
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_h = RwSignal::new(600.0f64);
     let window = Memo::new(move |_| {
@@ -187,8 +209,10 @@ pub fn ComparePage(other: String) -> impl IntoView {
             viewport_h.set(crate::views::tree::viewport_height(&el));
         }
     });
+    // back on a trace page the selection means a step of that trace again
+    on_cleanup(move || state.selected.set(None));
     let reveal = move |k: usize| {
-        selected.set(Some(k));
+        pick(k);
         if let Some(el) = scroller.get_untracked() {
             let top = (k as f64 * ROW_H - 2.0 * ROW_H).max(0.0);
             el.set_scroll_top(top as i32);
@@ -249,6 +273,8 @@ pub fn ComparePage(other: String) -> impl IntoView {
                     <button class="btn small" id="compare-swap" on:click=move |_| {
                         let (Some(a), Some(b)) = (state.trace.get_untracked(), b_index.get_untracked()) else { return };
                         let a_id = state.data.with_untracked(|d| d.traces[a].id.clone());
+                        state.selected.set(None);
+                        removed_pick.set(None);
                         state.show_trace(Some(b));
                         state.page.set(Page::Compare(a_id));
                     }>"Swap sides"</button>
@@ -299,7 +325,7 @@ pub fn ComparePage(other: String) -> impl IntoView {
                                         class=class
                                         class:selected=move || selected.get() == Some(k)
                                         style:top=format!("{}px", k as f64 * ROW_H)
-                                        on:click=move |_| selected.set(Some(k))
+                                        on:click=move |_| pick(k)
                                     >
                                         <span class="compare-cell" style:padding-left=indent.clone()>{a_name}</span>
                                         <span class="compare-cell" style:padding-left=indent>{b_name}</span>

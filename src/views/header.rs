@@ -82,6 +82,8 @@ fn CompareWith() -> impl IntoView {
         let id = text.get_untracked().trim().to_string();
         let found = state.data.with_untracked(|d| d.traces.iter().any(|t| t.id == id));
         if found {
+            // the selection of the compare page is a step of the other trace
+            state.selected.set(None);
             state.page.set(crate::app::Page::Compare(id));
         } else if !id.is_empty() {
             state.push_error(format!("No loaded trace has the id {id}"));

@@ -46,6 +46,12 @@ test('compare two runs: summary, aligned steps, the answer diffed word by word, 
   await page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 2);
   await page.click('.trace-list-row:has-text("7 obs")');
   await page.waitForSelector('#compare-with');
+  // from the list: the other trace's ⇄ (the shown one has none)
+  assert.equal(await page.locator('.trace-list-row:has-text("7 obs") .compare-this').isVisible(), false);
+  await page.click('.trace-list-row:has-text("5 obs") .compare-this');
+  await page.waitForSelector('#compare-summary');
+  await page.click('#nav-trace');
+  // by id, in the header
   await page.fill('#compare-with', 'demo-agent-trace-v2');
   await page.click('#compare-go');
   await page.waitForSelector('#compare-summary');

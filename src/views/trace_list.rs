@@ -41,6 +41,7 @@ pub fn TraceList() -> impl IntoView {
                             each=move || window.get()
                             key=|i| *i
                             children=move |i| {
+                                let id = state.data.with_untracked(|d| d.traces.get(i).map(|t| t.id.clone()).unwrap_or_default());
                                 let (name, meta, errors) = state
                                     .data
                                     .with_untracked(|d| {
@@ -70,6 +71,17 @@ pub fn TraceList() -> impl IntoView {
                                         }
                                     >
                                         <div class="trace-list-name" title=name.clone()>{name.clone()}</div>
+                                        <button
+                                            class="compare-this"
+                                            title="Compare the shown trace with this one"
+                                            aria-label="Compare with the shown trace"
+                                            hidden=move || state.trace.get().is_none_or(|t| t == i)
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                state.selected.set(None);
+                                                state.page.set(crate::app::Page::Compare(id.clone()));
+                                            }
+                                        >"⇄"</button>
                                         <div class="trace-list-meta">
                                             {meta}
                                             {(errors > 0).then(|| view! { <span class="err-count">{format!(" · {errors} errors")}</span> })}

@@ -47,3 +47,24 @@ fn a_chain_100000_deep_compares_without_recursion() {
     assert_eq!(added.len(), 1);
     assert_eq!(added[0].depth, 50_000);
 }
+
+#[test]
+fn a_flat_trace_of_100000_steps_half_renamed_compares() {
+    // 100,000 sibling roots: pairing and placing removed steps must not be quadratic
+    let flat = |id: &str, prefix: &str| {
+        let obs: Vec<Observation> = (0..100_000)
+            .map(|i| {
+                let name = if i % 2 == 0 { format!("step {i}") } else { format!("{prefix} {i}") };
+                Observation::new(format!("s{i}"), Kind::Span, name, i)
+            })
+            .collect();
+        Trace::build(id.into(), obs, "flat.json", &mut Vec::new())
+    };
+    let (a, b) = (flat("a", "old"), flat("b", "new"));
+    let rows = align(&a, &b);
+    let count = |p: Pairing| rows.iter().filter(|r| r.pairing == p).count();
+    assert_eq!(count(Pairing::Same), 50_000);
+    // past the similarity search's limit the rest is added and removed, each exactly once
+    assert_eq!((count(Pairing::Added), count(Pairing::Removed)), (50_000, 50_000));
+    assert_eq!(rows.len(), 150_000);
+}

@@ -110,13 +110,14 @@ fn align_lists(a: &Trace, la: &[u32], b: &Trace, lb: &[u32], depth: u32) -> Vec<
     }
     // 3. rows in B's order; a removed step goes before the first B step that follows it in A
     let mut rows = Vec::with_capacity(la.len().max(lb.len()));
+    let mut placed = vec![false; la.len()];
     let mut next_removed = 0;
-    let removed_row = |i: usize| Row { depth, a: Some(la[i]), b: None, pairing: Pairing::Removed };
     for (j, p) in partner.iter().enumerate() {
         if let Some((i, pairing)) = *p {
             while next_removed < i {
-                if !taken[next_removed] {
-                    rows.push(removed_row(next_removed));
+                if !taken[next_removed] && !placed[next_removed] {
+                    placed[next_removed] = true;
+                    rows.push(Row { depth, a: Some(la[next_removed]), b: None, pairing: Pairing::Removed });
                 }
                 next_removed += 1;
             }
@@ -127,20 +128,9 @@ fn align_lists(a: &Trace, la: &[u32], b: &Trace, lb: &[u32], depth: u32) -> Vec<
         }
     }
     // removed steps not placed yet (after the last match, or passed over by a crossing match)
-    let placed: Vec<bool> = {
-        let mut p = vec![false; la.len()];
-        for r in &rows {
-            if let (Some(x), Pairing::Removed) = (r.a, r.pairing) {
-                if let Some(i) = la.iter().position(|&y| y == x) {
-                    p[i] = true;
-                }
-            }
-        }
-        p
-    };
     for i in 0..la.len() {
         if !taken[i] && !placed[i] {
-            rows.push(removed_row(i));
+            rows.push(Row { depth, a: Some(la[i]), b: None, pairing: Pairing::Removed });
         }
     }
     rows

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, newPage, addressMatching, ROOT } from './harness.mjs';
+import { serve, launch, newPage, addressMatching, dropFiles, ROOT } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -81,4 +81,28 @@ test('compare two runs: summary, aligned steps, the answer diffed word by word, 
   await again.page.waitForSelector('.tree-row');
   assert.equal(await again.page.locator('.tree-row.selected').count(), 0);
   assert.deepEqual([...errors, ...again.errors], []);
+});
+
+test('two real traces from different frameworks compare: every step of each side is accounted for once', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await page.waitForSelector('.toolbar');
+  const shared = path.resolve(ROOT, '../shared/fixtures/langfuse');
+  const files = ['beeai-2025-08-01.trace.json', 'google-adk-2025-08-28.trace.json'].map((name) => ({ name, content: fs.readFileSync(path.join(shared, name), 'utf8') }));
+  await dropFiles(page, files);
+  await page.waitForFunction(() => document.querySelectorAll('.trace-list-row').length === 2);
+  const obs = await page.$$eval('.trace-list-row .trace-list-meta', (els) => els.map((e) => Number(e.textContent.match(/(\d+) obs/)[1])));
+  await page.click('.trace-list-row >> nth=0');
+  await page.click('.trace-list-row >> nth=1 >> .compare-this');
+  await page.waitForSelector('#compare-summary');
+  const m = (await page.textContent('#compare-summary')).match(/(\d+) same, (\d+) renamed, (\d+) added, (\d+) removed/);
+  const [same, renamed, added, removed] = m.slice(1).map(Number);
+  // the first row of the list is the shown trace (A), the other is B
+  assert.equal(same + renamed + removed, obs[0]);
+  assert.equal(same + renamed + added, obs[1]);
+  // choosing a row shows its comparison, never a blank pane
+  await page.click('.compare-row >> nth=0');
+  await page.waitForSelector('#compare-detail');
+  assert.deepEqual(errors, []);
 });

@@ -136,9 +136,9 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
                         })}
                     </div>
                     <div class="diff-flags">
-                        {flag(d.parameters_changed, "parameters changed")}
                         {flag(d.error.before != d.error.after, if d.error.after { "now fails" } else { "no longer fails" })}
                     </div>
+                    {d.parameters_changed.then(|| content("Parameters", diff::content_diff(oa.model_parameters.as_ref(), ob.model_parameters.as_ref())))}
                     {content("Input", diff::content_diff(oa.input.as_ref(), ob.input.as_ref()))}
                     {content("Output", diff::content_diff(oa.output.as_ref(), ob.output.as_ref()))}
                 </div>

@@ -199,6 +199,12 @@ fn ms(o: &Observation) -> f64 {
     o.duration_ns().map_or(f64::NAN, |d| d as f64 / 1e6)
 }
 
+/// The duration of a matched pair in ms (`NaN` while running): all a list row needs, without
+/// comparing payloads as `step_delta` does.
+pub fn duration_ms(a: &Observation, b: &Observation) -> Change<f64> {
+    Change { before: ms(a), after: ms(b) }
+}
+
 fn raw(p: &Option<super::Payload>) -> &str {
     p.as_ref().map_or("", |p| p.raw())
 }
@@ -207,7 +213,7 @@ fn raw(p: &Option<super::Payload>) -> &str {
 pub fn step_delta(a: &Observation, b: &Observation) -> StepDelta {
     let is_error = |o: &Observation| o.level == super::Level::Error;
     StepDelta {
-        duration_ms: Change { before: ms(a), after: ms(b) },
+        duration_ms: duration_ms(a, b),
         tokens: Change { before: a.usage.total_tokens() as f64, after: b.usage.total_tokens() as f64 },
         cost_usd: Change { before: a.cost.total.unwrap_or(0.0), after: b.cost.total.unwrap_or(0.0) },
         model: (a.model != b.model).then(|| Change {
@@ -864,6 +870,18 @@ mod tests {
         assert_eq!((s.scores[1].before.as_deref(), s.scores[1].after.as_deref()), (None, Some("rude")));
     }
 
+    /// One side of a word diff: the first text (`removed`) or the second, rebuilt from its pieces.
+    fn side(d: &[Piece], removed: bool) -> String {
+        d.iter()
+            .filter_map(|p| match p {
+                Piece::Same(s) => Some(*s),
+                Piece::Removed(s) if removed => Some(*s),
+                Piece::Added(s) if !removed => Some(*s),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn word_diff() {
         let d = words("The cat sat on the mat.", "The dog sat on the red mat!");
@@ -877,18 +895,8 @@ mod tests {
             .collect();
         assert_eq!(show.concat(), "The [-cat][+dog] sat on the [+red ]mat[-.][+!]");
         // both texts come back whole from the pieces
-        let side = |keep_removed: bool| -> String {
-            d.iter()
-                .filter_map(|p| match p {
-                    Piece::Same(s) => Some(*s),
-                    Piece::Removed(s) if keep_removed => Some(*s),
-                    Piece::Added(s) if !keep_removed => Some(*s),
-                    _ => None,
-                })
-                .collect()
-        };
-        assert_eq!(side(true), "The cat sat on the mat.");
-        assert_eq!(side(false), "The dog sat on the red mat!");
+        assert_eq!(side(&d, true), "The cat sat on the mat.");
+        assert_eq!(side(&d, false), "The dog sat on the red mat!");
         assert_eq!(words("same", "same"), vec![Piece::Same("same")]);
         assert_eq!(words("", "new"), vec![Piece::Added("new")]);
     }
@@ -906,17 +914,7 @@ mod tests {
             let mut text = || (0..next(30)).map(|_| vocab[next(vocab.len())]).collect::<String>();
             let (a, b) = (text(), text());
             let d = words(&a, &b);
-            let side = |removed: bool| -> String {
-                d.iter()
-                    .filter_map(|p| match p {
-                        Piece::Same(s) => Some(*s),
-                        Piece::Removed(s) if removed => Some(*s),
-                        Piece::Added(s) if !removed => Some(*s),
-                        _ => None,
-                    })
-                    .collect()
-            };
-            assert_eq!((side(true), side(false)), (a.clone(), b.clone()));
+            assert_eq!((side(&d, true), side(&d, false)), (a.clone(), b.clone()));
             if a == b {
                 assert!(d.iter().all(|p| matches!(p, Piece::Same(_))));
             }

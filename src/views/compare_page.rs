@@ -307,7 +307,7 @@ pub fn ComparePage(other: String) -> impl IntoView {
                                         let Some(row) = r.get(k) else { return Default::default() };
                                         let n = |t: &Trace, i: Option<u32>| i.map(|i| t.observations[i as usize].name.clone()).unwrap_or_default();
                                         let delta = match (row.a, row.b) {
-                                            (Some(x), Some(y)) => change(&diff::step_delta(&ta.observations[x as usize], &tb.observations[y as usize]).duration_ms, ms),
+                                            (Some(x), Some(y)) => change(&diff::duration_ms(&ta.observations[x as usize], &tb.observations[y as usize]), ms),
                                             _ => String::new(),
                                         };
                                         let class = match row.pairing {

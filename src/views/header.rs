@@ -70,7 +70,15 @@ fn CompareWith() -> impl IntoView {
         state.data.with(|d| {
             let me = &d.traces[ti];
             let mut others: Vec<&crate::model::Trace> = d.traces.iter().filter(|t| t.id != me.id).collect();
-            others.sort_by_key(|t| (t.display_name() != me.display_name(), (t.start_ns - me.start_ns).unsigned_abs()));
+            let rank = |t: &&crate::model::Trace| {
+                (t.display_name() != me.display_name(), (t.start_ns - me.start_ns).unsigned_abs())
+            };
+            // only the first few are offered: no full sort of 100,000 traces on each switch
+            if others.len() > COMPARE_CHOICES {
+                others.select_nth_unstable_by_key(COMPARE_CHOICES, rank);
+                others.truncate(COMPARE_CHOICES);
+            }
+            others.sort_by_key(rank);
             others
                 .into_iter()
                 .take(COMPARE_CHOICES)

@@ -41,14 +41,14 @@ pub fn TraceList() -> impl IntoView {
                             each=move || window.get()
                             key=|i| *i
                             children=move |i| {
-                                let id = state.data.with_untracked(|d| d.traces.get(i).map(|t| t.id.clone()).unwrap_or_default());
-                                let (name, meta, errors) = state
+                                let (id, name, meta, errors) = state
                                     .data
                                     .with_untracked(|d| {
                                         d.traces
                                             .get(i)
                                             .map(|t| {
                                                 (
+                                                    t.id.clone(),
                                                     t.display_name().to_string(),
                                                     format!(
                                                         "{} · {} obs",

@@ -93,3 +93,108 @@ fn every_importer_survives_every_other_formats_files() {
         }
     }
 }
+
+/// What a load shows, compared across encodings: the Canopy file of the traces.
+fn canopy_text(l: &canopy::import::Loaded) -> Vec<u8> {
+    canopy::export::write(&l.set, canopy::export::ExportFormat::Canopy, None).into_bytes()
+}
+
+#[test]
+fn utf16_files_open_as_their_text() {
+    for path in common::shared_fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(want) = load("f.json", &bytes) else { continue };
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le_bom = [&[0xFF, 0xFE][..], &le].concat();
+        let be_bom = [&[0xFE, 0xFF][..], &be].concat();
+        for (what, body) in [("le", &le), ("be", &be), ("le+bom", &le_bom), ("be+bom", &be_bom)] {
+            let got = load("f.json", body).unwrap_or_else(|e| panic!("{} {what}: {e}", path.display()));
+            assert_eq!(canopy_text(&got), canopy_text(&want), "{} {what}", path.display());
+            assert!(got.set.warnings[0].message.contains("UTF-16"));
+        }
+    }
+    // half a character, or a lone surrogate, is refused with the reason
+    let e = load("odd.json", &[0xFF, 0xFE, b'{', 0, b'}']).unwrap_err();
+    assert!(e.to_string().starts_with("odd.json: the file looks UTF-16"), "{e}");
+    let e = load("lone.json", &[0xFF, 0xFE, b'"', 0, 0x00, 0xD8, b'"', 0]).unwrap_err();
+    assert!(e.to_string().contains("unpaired surrogate"), "{e}");
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_replaced_not_refused() {
+    // Latin-1 "café" inside a Langfuse trace: the trace opens, the byte shows as U+FFFD, a warning says why
+    let body = b"{\"trace\":{\"id\":\"t\",\"name\":\"caf\xE9\"},\"observations\":[{\"id\":\"a\",\"name\":\"step\"}]}";
+    let l = load("latin1.json", body).unwrap();
+    assert_eq!(l.set.traces[0].name.as_deref(), Some("caf\u{FFFD}"));
+    assert!(l.set.warnings.iter().any(|w| w.message.contains("not UTF-8")), "{:?}", l.set.warnings);
+    // a file that is broken anyway says both
+    let e = load("both.json", b"{\"trace\":{\"id\":\"caf\xE9\"").unwrap_err();
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
+}
+
+#[test]
+fn a_50_mb_string_opens_and_stays_one_value() {
+    let big = "x".repeat(50 << 20);
+    let body = format!(r#"{{"trace":{{"id":"t"}},"observations":[{{"id":"a","name":"n","output":"{big}"}}]}}"#);
+    let l = load("big.json", body.as_bytes()).unwrap();
+    let out = l.set.traces[0].observations[0].output.as_ref().unwrap();
+    assert!(matches!(out.decode(), canopy::model::Decoded::Text(t) if t.len() == 50 << 20));
+}
+
+#[test]
+fn a_million_attributes_on_one_span_open() {
+    let mut body = String::from(
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"wide","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":["#,
+    );
+    for i in 0..1_000_000 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!(r#"{{"key":"k{i}","value":{{"intValue":"{i}"}}}}"#));
+    }
+    body.push_str("]}]}]}]}");
+    let l = load("wide.json", body.as_bytes()).unwrap();
+    let o = &l.set.traces[0].observations[0];
+    assert_eq!(o.name, "wide");
+    assert_eq!(o.attributes.len(), 1_000_000);
+    assert_eq!(o.attributes[999_999].value.display(), "999999");
+}
+
+#[test]
+fn negative_durations_and_colliding_ids_are_shown_not_dropped() {
+    // end before start; the same id twice in one trace; a child of itself
+    let body = br#"{"trace":{"id":"t"},"observations":[
+        {"id":"a","name":"backwards","startTime":"2025-01-01T00:00:10Z","endTime":"2025-01-01T00:00:00Z"},
+        {"id":"b","name":"first b","parentObservationId":"a","startTime":"2025-01-01T00:00:01Z"},
+        {"id":"b","name":"second b","parentObservationId":"a","startTime":"2025-01-01T00:00:02Z"},
+        {"id":"c","name":"own parent","parentObservationId":"c","startTime":"2025-01-01T00:00:03Z"}]}"#;
+    let l = load("odd.json", body).unwrap();
+    let t = &l.set.traces[0];
+    assert_eq!(t.observations.len(), 4, "every observation is kept");
+    let names: Vec<&str> = t.observations.iter().map(|o| o.name.as_str()).collect();
+    assert!(names.contains(&"first b") && names.contains(&"second b") && names.contains(&"own parent"));
+    let back = t.observations.iter().find(|o| o.name == "backwards").unwrap();
+    assert!(back.end_ns < Some(back.start_ns), "the times are kept as written");
+    assert_eq!(back.duration_ns(), Some(0), "no negative duration reaches the views");
+    let said: Vec<&str> = l.set.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("1 observation(s) end before they start")), "{said:?}");
+    assert!(said.iter().any(|m| m.contains("repeat an id")), "{said:?}");
+}
+
+#[test]
+fn a_large_otlp_file_with_a_latin1_byte_says_so() {
+    // past the sniffing window the file is read span by span, never whole: the error names the encoding
+    let span = r#"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"pad","startTimeUnixNano":"1","endTimeUnixNano":"2"}"#;
+    let mut body = String::from(r#"{"resourceSpans":[{"scopeSpans":[{"spans":["#);
+    while body.len() < 400 << 10 {
+        body.push_str(span);
+        body.push(',');
+    }
+    let mut bytes = body.into_bytes();
+    bytes.extend_from_slice(b"{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"c7ad6b7169203331\",\"name\":\"caf\xE9\"}]}]}]}");
+    let mut s = canopy::import::Stream::new("big.json");
+    let e = s.push(&bytes).and_then(|_| s.finish().map(|_| ())).unwrap_err();
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
+}

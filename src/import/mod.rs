@@ -12,7 +12,7 @@ mod semconv;
 mod sniff;
 mod wire;
 
-use crate::model::TraceSet;
+use crate::model::{TraceSet, Warning};
 use thiserror::Error;
 
 /// Formats Canopy recognises.
@@ -73,7 +73,7 @@ pub enum ImportError {
     Empty,
     #[error("this is not a text file (it looks like {0}); Canopy opens JSON trace files")]
     Binary(&'static str),
-    #[error("the file is UTF-16 encoded; save it as UTF-8 and open it again")]
+    #[error("the file looks UTF-16 encoded but is not valid UTF-16 (an odd length or an unpaired surrogate); save it as UTF-8 and open it again")]
     Utf16,
     #[error("not valid JSON: line {line}, column {column}: {reason}")]
     Syntax { line: usize, column: usize, reason: String },
@@ -125,16 +125,57 @@ impl Format {
 }
 
 /// Opens `bytes` (named `file` for messages and provenance) in whatever supported format they are.
+/// UTF-16 files are read as their text; bytes that are not UTF-8 are replaced (with a warning)
+/// rather than refusing the whole file.
 pub fn load(file: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let body = sniff::strip_bom(bytes).map_err(|error| LoadError { file: file.to_string(), error })?;
-    let format = sniff::detect(body).map_err(|error| LoadError { file: file.to_string(), error })?;
-    load_as(file, body, format)
+    decoded(file, bytes, None)
 }
 
 /// Opens `bytes` as `format`, without sniffing.
 pub fn load_as(file: &str, bytes: &[u8], format: Format) -> Result<Loaded, LoadError> {
+    decoded(file, bytes, Some(format))
+}
+
+/// Turns other encodings into UTF-8 before opening, and says so in a warning.
+fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, LoadError> {
+    let err = |error| LoadError { file: file.to_string(), error };
+    if let Some(order) = sniff::utf16_of(bytes) {
+        let text = sniff::utf16_to_utf8(bytes, order).ok_or(err(ImportError::Utf16))?;
+        let mut l = open(file, &text, format)?;
+        warn(&mut l, file, "the file is UTF-16 encoded; it was read as its text (UTF-8 is smaller and faster)");
+        return Ok(l);
+    }
+    match open(file, bytes, format) {
+        Err(LoadError { error: ImportError::Syntax { reason, .. }, .. }) if std::str::from_utf8(bytes).is_err() => {
+            let text = String::from_utf8_lossy(bytes);
+            let mut l = open(file, text.as_bytes(), format).map_err(|mut e| {
+                if let ImportError::Syntax { reason: r, .. } = &mut e.error {
+                    *r = format!("{r} (the file also has bytes that are not UTF-8: {reason})");
+                }
+                e
+            })?;
+            warn(
+                &mut l,
+                file,
+                "the file has bytes that are not UTF-8 (another encoding, such as Latin-1?); they are shown as \u{FFFD}",
+            );
+            Ok(l)
+        }
+        other => other,
+    }
+}
+
+fn warn(l: &mut Loaded, file: &str, message: &str) {
+    l.set.warnings.insert(0, Warning { source: file.to_string(), message: message.to_string(), trace_id: None });
+}
+
+fn open(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, LoadError> {
     let err = |error| LoadError { file: file.to_string(), error };
     let body = sniff::strip_bom(bytes).map_err(err)?;
+    let format = match format {
+        Some(f) => f,
+        None => sniff::detect(body).map_err(err)?,
+    };
     let set = match format {
         Format::LangfuseExport
         | Format::LangfuseApiTrace
@@ -228,8 +269,8 @@ impl Stream {
     fn start(&self, buf: Vec<u8>) -> Result<Streaming, ImportError> {
         let body = match sniff::strip_bom(&buf) {
             Ok(body) => body,
-            // all blank so far: whatever follows decides
-            Err(ImportError::Empty) => return Ok(Streaming::Whole(buf)),
+            // all blank so far: whatever follows decides; UTF-16 is converted whole at the end
+            Err(ImportError::Empty | ImportError::Utf16) => return Ok(Streaming::Whole(buf)),
             Err(e) => return Err(e),
         };
         let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());

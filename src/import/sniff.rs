@@ -8,13 +8,59 @@ use std::fmt;
 /// Sniffing reads at most this much: enough for the first keys of any format, cheap on 100 MB files.
 pub(super) const SNIFF_BYTES: usize = 256 * 1024;
 
+/// Which UTF-16 a file is written in, from its byte-order mark or, without one, from the zero
+/// bytes ASCII characters leave (Windows tools such as PowerShell's `Out-File` write UTF-16).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Utf16 {
+    Le,
+    Be,
+}
+
+pub fn utf16_of(bytes: &[u8]) -> Option<Utf16> {
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return Some(Utf16::Le);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(Utf16::Be);
+    }
+    if bytes.len() >= 4 && bytes[1] == 0 && bytes[3] == 0 && bytes[0] != 0 {
+        return Some(Utf16::Le);
+    }
+    if bytes.len() >= 4 && bytes[0] == 0 && bytes[2] == 0 && bytes[1] != 0 {
+        return Some(Utf16::Be);
+    }
+    None
+}
+
+/// The UTF-8 text of a UTF-16 file (its byte-order mark dropped); `None` if it is not valid UTF-16
+/// (an odd length or an unpaired surrogate).
+pub fn utf16_to_utf8(bytes: &[u8], order: Utf16) -> Option<Vec<u8>> {
+    let body = match order {
+        Utf16::Le => bytes.strip_prefix(&[0xFF, 0xFE]).unwrap_or(bytes),
+        Utf16::Be => bytes.strip_prefix(&[0xFE, 0xFF]).unwrap_or(bytes),
+    };
+    if body.len() % 2 != 0 {
+        return None;
+    }
+    let units = body.chunks_exact(2).map(|p| match order {
+        Utf16::Le => u16::from_le_bytes([p[0], p[1]]),
+        Utf16::Be => u16::from_be_bytes([p[0], p[1]]),
+    });
+    let mut out = Vec::with_capacity(body.len() / 2 + body.len() / 8);
+    let mut buf = [0u8; 4];
+    for c in char::decode_utf16(units) {
+        out.extend_from_slice(c.ok()?.encode_utf8(&mut buf).as_bytes());
+    }
+    Some(out)
+}
+
 /// Removes a UTF-8 byte-order mark; refuses encodings and binaries we cannot read, with the reason.
 pub fn strip_bom(bytes: &[u8]) -> Result<&[u8], ImportError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::Empty);
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if utf16_of(bytes).is_some() {
         return Err(ImportError::Utf16);
     }
     let magic: [(&[u8], &str); 4] = [
@@ -27,10 +73,6 @@ pub fn strip_bom(bytes: &[u8]) -> Result<&[u8], ImportError> {
         if bytes.starts_with(m) {
             return Err(ImportError::Binary(what));
         }
-    }
-    // UTF-16 without a BOM: every other byte zero in the first characters.
-    if bytes.len() >= 4 && (bytes[1] == 0 && bytes[3] == 0 || bytes[0] == 0 && bytes[2] == 0) {
-        return Err(ImportError::Utf16);
     }
     Ok(bytes)
 }

@@ -302,8 +302,9 @@ impl Observation {
         }
     }
 
+    /// Never negative: an end written before the start counts as an instant (the tree warns).
     pub fn duration_ns(&self) -> Option<i64> {
-        self.end_ns.map(|e| e.saturating_sub(self.start_ns))
+        self.end_ns.map(|e| e.saturating_sub(self.start_ns).max(0))
     }
 
     pub fn attribute(&self, key: &str) -> Option<&AttrValue> {
@@ -476,7 +477,9 @@ impl Trace {
     }
 
     pub fn duration_ns(&self) -> Option<i64> {
-        self.totals.end_ns.map(|e| e.saturating_sub(self.start_ns.min(self.totals.start_ns.unwrap_or(self.start_ns))))
+        self.totals
+            .end_ns
+            .map(|e| e.saturating_sub(self.start_ns.min(self.totals.start_ns.unwrap_or(self.start_ns))).max(0))
     }
 }
 

@@ -144,6 +144,17 @@ impl Tree {
                 ),
             });
         }
+        // kept as written (never altered); durations and bars treat them as instants
+        let backwards = obs.iter().filter(|o| o.end_ns.is_some_and(|e| e < o.start_ns)).count();
+        if backwards > 0 {
+            warnings.push(Warning {
+                source: source.to_string(),
+                trace_id: Some(trace_id.to_string()),
+                message: format!(
+                    "trace {trace_id}: {backwards} observation(s) end before they start; shown with no duration"
+                ),
+            });
+        }
         let dups = duplicate_rank.len();
         if dups > 0 {
             warnings.push(Warning {

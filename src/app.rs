@@ -6,6 +6,7 @@ use crate::source;
 use crate::source::link::SourceLink;
 use crate::views::shell::Shell;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// One message in the error banner.
 #[derive(Debug, Clone, PartialEq)]
@@ -434,25 +435,58 @@ pub fn start() {
 /// A panic leaves the wasm instance unusable; instead of a dead or blank page, show what happened
 /// and a text to copy into a bug report. Written with plain DOM calls since the app may be broken.
 fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
-    let report = format!("Canopy {} crashed: {info}", env!("CARGO_PKG_VERSION"));
+    let report = crash_report(&info.to_string());
     web_sys::console::error_1(&report.clone().into());
+    show_crash_report(&report);
+}
+
+/// The text of a bug report: version, browser and what went wrong, nothing of the traces beyond
+/// what the panic message itself says (no file names, addresses or keys).
+pub fn crash_report(what: &str) -> String {
+    let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
+    format!("Canopy {} crashed: {what}\nbrowser: {agent}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Puts the crash notice over the page: the report in a selected text box (Ctrl+C copies it, no
+/// script needed) and a link that reloads the page.
+pub fn show_crash_report(report: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let Some(body) = doc.body() else { return };
-    if let Ok(div) = doc.create_element("div") {
-        div.set_class_name("crash-report");
-        div.set_attribute("role", "alert").ok();
-        if let Ok(h) = doc.create_element("strong") {
-            h.set_text_content(Some(
-                "Canopy hit an internal error and stopped. Reload the page to continue; please report this text:",
-            ));
-            div.append_child(&h).ok();
-        }
-        if let Ok(pre) = doc.create_element("pre") {
-            pre.set_text_content(Some(&report));
-            div.append_child(&pre).ok();
-        }
-        body.append_child(&div).ok();
+    let Ok(div) = doc.create_element("div") else { return };
+    div.set_class_name("crash-report");
+    div.set_attribute("role", "alert").ok();
+    if let Ok(h) = doc.create_element("strong") {
+        h.set_text_content(Some(
+            "Canopy hit an internal error and stopped. Please copy this report (it is selected: Ctrl+C) into a bug report, then reload:",
+        ));
+        div.append_child(&h).ok();
+    }
+    let area = doc.create_element("textarea").ok().and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+    if let Some(area) = &area {
+        area.set_read_only(true);
+        area.set_rows(6);
+        area.set_value(report);
+        area.set_attribute("aria-label", "crash report").ok();
+        div.append_child(area).ok();
+    }
+    if let Ok(b) = doc.create_element("button") {
+        b.set_class_name("crash-reload");
+        b.set_text_content(Some("Reload Canopy"));
+        // a fresh call into the module that touches no app state; F5 does the same
+        let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        });
+        b.add_event_listener_with_callback("click", reload.as_ref().unchecked_ref()).ok();
+        reload.forget();
+        div.append_child(&b).ok();
+    }
+    body.append_child(&div).ok();
+    if let Some(area) = area {
+        let _ = area.focus();
+        area.select();
     }
 }

@@ -177,6 +177,8 @@ impl AppState {
     /// generation the server answers.
     pub fn load_langfuse(self, client: Langfuse, what: LangfuseWhat, max_traces: usize) {
         const PAGE: usize = 50;
+        // a server failing this often is down, not flaky: stop asking
+        const GIVE_UP_AFTER: usize = 3;
         leptos::task::spawn_local(async move {
             let label = format!("langfuse:{}", advice::host_of(&client.host));
             let mut job = Job::start(self, label.clone(), "Langfuse", "traces");
@@ -231,6 +233,7 @@ impl AppState {
             let mut page = 0usize;
             let mut pages_left = matches!(what, LangfuseWhat::Matching(_));
             let mut done = 0usize;
+            let (mut failed, mut failed_in_a_row) = (Vec::new(), 0usize);
             loop {
                 if queue.is_empty() && pages_left {
                     let LangfuseWhat::Matching(filter) = &what else { break };
@@ -267,13 +270,29 @@ impl AppState {
                         let bodies = bodies.into_iter().map(|(f, b)| (Some(f), b)).collect();
                         job.merge(&format!("{label}/{id}"), metas.remove(&id), bodies);
                         done += 1;
+                        failed_in_a_row = 0;
                     }
+                    // one trace failing (after the client's retries) does not lose the others
                     Err(e) => {
                         job.fail(&format!("trace {id}: "), e);
-                        break;
+                        failed.push(id);
+                        failed_in_a_row += 1;
+                        if failed_in_a_row >= GIVE_UP_AFTER {
+                            job.fail(
+                                "",
+                                format!("stopped after {GIVE_UP_AFTER} traces in a row failed; {done} of {total} loaded and kept"),
+                            );
+                            break;
+                        }
                     }
                 }
                 source::yield_to_browser().await;
+            }
+            if !failed.is_empty() && failed_in_a_row < GIVE_UP_AFTER {
+                job.fail(
+                    "",
+                    format!("{done} of {total} traces loaded; {} failed: {}", failed.len(), failed.join(", ")),
+                );
             }
             job.finish(link);
         });
@@ -366,7 +385,7 @@ impl AppState {
                             }
                         }
                         Err(e) => {
-                            job.fail("", e);
+                            job.fail("", format!("{e}; the {spans} spans loaded before stay"));
                             break 'batches;
                         }
                     }

@@ -336,3 +336,19 @@ async fn tool_results_link_to_their_calls_and_long_histories_fold() {
     assert!(all(&root, ".message-wrap.folded").is_empty());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_crash_shows_a_selected_report_to_copy_and_a_reload_button() {
+    let report = canopy::app::crash_report("panicked at src/model/tree.rs:1:1: <b>index</b> out of bounds");
+    assert!(report.starts_with("Canopy 0.1.0 crashed: panicked at"), "{report}");
+    assert!(report.contains("\nbrowser: "), "{report}");
+    canopy::app::show_crash_report(&report);
+    let notice = doc().query_selector(".crash-report[role=alert]").unwrap().expect("the notice is shown");
+    let area: web_sys::HtmlTextAreaElement = notice.query_selector("textarea").unwrap().unwrap().unchecked_into();
+    assert_eq!(area.value(), report, "the whole report, as text");
+    assert!(notice.query_selector("b").unwrap().is_none(), "the message stays text");
+    assert_eq!(area.selection_start().unwrap(), Some(0));
+    assert_eq!(area.selection_end().unwrap(), Some(report.encode_utf16().count() as u32), "selected for Ctrl+C");
+    assert!(notice.query_selector("button.crash-reload").unwrap().is_some());
+    notice.remove();
+}

@@ -29,6 +29,16 @@ pub fn for_network_failure(url: &str, page_origin: &str) -> String {
     }
 }
 
+/// Advice for an answer whose connection broke after `received` bytes of its body.
+pub fn for_dropped_connection(url: &str, received: usize) -> String {
+    let host = host_of(url);
+    if received == 0 {
+        format!("{host} began to answer, then the connection dropped; try again")
+    } else {
+        format!("the connection to {host} dropped after {received} bytes of the answer; try again")
+    }
+}
+
 /// `https://host:port` of an absolute address, `None` for relative ones.
 pub fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.trim().split_once("://")?;
@@ -83,6 +93,15 @@ mod tests {
         );
         let same = for_network_failure("http://127.0.0.1:8080/demo/x.json", "http://127.0.0.1:8080");
         assert!(!same.contains("CORS"));
+    }
+
+    #[test]
+    fn dropped_connections_say_how_far_they_got() {
+        assert_eq!(
+            for_dropped_connection("https://pk:sk@h.example/api?k=1", 512),
+            "the connection to h.example dropped after 512 bytes of the answer; try again"
+        );
+        assert!(for_dropped_connection("https://h.example/", 0).contains("began to answer"));
     }
 
     #[test]

@@ -17,16 +17,28 @@ pub enum SourceError {
     /// The server answered with an error status; the text says what to do.
     #[error("{1}")]
     Status(u16, String),
-    #[error("no answer within {0} s; the server is slow or unreachable")]
+    #[error("nothing arrived for {0} s; the server is slow or unreachable")]
     Timeout(u32),
+    /// The answer began but its connection broke before the end.
+    #[error("{0}")]
+    Dropped(String),
     #[error("not a web address Canopy can open: {0}")]
     BadUrl(String),
     #[error("cancelled; what was loaded before stays")]
     Cancelled,
 }
 
-/// A fetch that has not answered within this many seconds is abandoned.
-const FETCH_TIMEOUT_S: u32 = 120;
+impl SourceError {
+    /// A failure that asking again soon may cure: rate limits, a briefly failing or overloaded
+    /// server, a connection that broke mid-answer.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SourceError::Status(429 | 500 | 502 | 503 | 504, _) | SourceError::Dropped(_))
+    }
+}
+
+/// A fetch from which nothing has arrived for this many seconds is abandoned (a slow download
+/// that keeps arriving is never cut).
+const IDLE_TIMEOUT_S: u32 = 30;
 
 /// A file is read in slices of this size (a few milliseconds of import each).
 const FILE_PIECE: f64 = (4 << 20) as f64;
@@ -88,37 +100,37 @@ pub async fn fetch_url_pieces(
         return Err(SourceError::BadUrl(url.to_string()));
     }
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    // a request that hangs is cut after FETCH_TIMEOUT_S instead of leaving "Fetching…" forever
-    let controller = web_sys::AbortController::new().ok();
-    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
-    if let (Some(c), Some(w)) = (controller.clone(), web_sys::window()) {
-        let flag = timed_out.clone();
-        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-            flag.set(true);
-            c.abort();
-        });
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), FETCH_TIMEOUT_S as i32 * 1000);
-    }
-    let signal = controller.as_ref().map(|c| c.signal());
-    let failed = |timed_out: &std::rc::Rc<std::cell::Cell<bool>>| {
-        if timed_out.get() {
-            SourceError::Timeout(FETCH_TIMEOUT_S)
+    // a request that hangs is cut once nothing has arrived for IDLE_TIMEOUT_S, instead of leaving
+    // "Fetching…" forever
+    let watch = IdleWatch::new();
+    let failed = |watch: &IdleWatch| {
+        if watch.timed_out() {
+            SourceError::Timeout(IDLE_TIMEOUT_S)
         } else {
             SourceError::Network(advice::for_network_failure(url, &origin))
         }
     };
+    let mut received = 0usize;
+    let dropped = |watch: &IdleWatch, received: usize| {
+        if watch.timed_out() {
+            SourceError::Timeout(IDLE_TIMEOUT_S)
+        } else {
+            SourceError::Dropped(advice::for_dropped_connection(url, received))
+        }
+    };
+    let signal = watch.controller.as_ref().map(|c| c.signal());
     let mut request = gloo_net::http::Request::get(url).abort_signal(signal.as_ref());
     for (k, v) in headers {
         request = request.header(k, v);
     }
-    let resp = request.send().await.map_err(|_| failed(&timed_out))?;
+    let resp = request.send().await.map_err(|_| failed(&watch))?;
+    watch.alive();
     if !resp.ok() {
         return Err(SourceError::Status(resp.status(), advice::for_status(resp.status(), url)));
     }
     let total = resp.headers().get("content-length").and_then(|l| l.parse::<usize>().ok());
     let Some(body) = resp.body() else {
-        let bytes = resp.binary().await.map_err(|_| failed(&timed_out))?;
+        let bytes = resp.binary().await.map_err(|_| dropped(&watch, 0))?;
         on_piece(&bytes, total);
         return Ok(name_of_url(url));
     };
@@ -127,7 +139,7 @@ pub async fn fetch_url_pieces(
         let f = js_sys::Reflect::get(target, &name.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
         f.call0(target).ok()
     };
-    let reader = call(&body, "getReader").ok_or_else(|| failed(&timed_out))?;
+    let reader = call(&body, "getReader").ok_or_else(|| failed(&watch))?;
     let mut piece: Vec<u8> = Vec::new();
     let mut pacer = Pacer::new();
     loop {
@@ -137,9 +149,10 @@ pub async fn fetch_url_pieces(
         }
         let promise = call(&reader, "read").and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
         let chunk = match promise {
-            Some(p) => JsFuture::from(p).await.map_err(|_| failed(&timed_out))?,
-            None => return Err(failed(&timed_out)),
+            Some(p) => JsFuture::from(p).await.map_err(|_| dropped(&watch, received))?,
+            None => return Err(dropped(&watch, received)),
         };
+        watch.alive();
         if js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
@@ -147,6 +160,7 @@ pub async fn fetch_url_pieces(
             let arr = Uint8Array::new(&v);
             piece.resize(arr.length() as usize, 0);
             arr.copy_to(&mut piece);
+            received += piece.len();
             if !on_piece(&piece, total) {
                 let _ = call(&reader, "cancel");
                 return Ok(name_of_url(url));
@@ -155,6 +169,53 @@ pub async fn fetch_url_pieces(
         pacer.breathe().await;
     }
     Ok(name_of_url(url))
+}
+
+/// Aborts a fetch once nothing has arrived for `IDLE_TIMEOUT_S`: a check every second against
+/// the time of the last sign of life, stopped when the fetch ends (dropped).
+struct IdleWatch {
+    controller: Option<web_sys::AbortController>,
+    last: std::rc::Rc<std::cell::Cell<f64>>,
+    fired: std::rc::Rc<std::cell::Cell<bool>>,
+    interval: Option<i32>,
+    _tick: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+}
+
+impl IdleWatch {
+    fn new() -> IdleWatch {
+        let controller = web_sys::AbortController::new().ok();
+        let last = std::rc::Rc::new(std::cell::Cell::new(now_ms()));
+        let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+        let (c, l, f) = (controller.clone(), last.clone(), fired.clone());
+        let tick = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if !f.get() && now_ms() - l.get() > f64::from(IDLE_TIMEOUT_S) * 1000.0 {
+                f.set(true);
+                if let Some(c) = &c {
+                    c.abort();
+                }
+            }
+        });
+        let interval = web_sys::window().and_then(|w| {
+            w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000).ok()
+        });
+        IdleWatch { controller, last, fired, interval, _tick: Some(tick) }
+    }
+
+    fn alive(&self) {
+        self.last.set(now_ms());
+    }
+
+    fn timed_out(&self) -> bool {
+        self.fired.get()
+    }
+}
+
+impl Drop for IdleWatch {
+    fn drop(&mut self) {
+        if let (Some(id), Some(w)) = (self.interval, web_sys::window()) {
+            w.clear_interval_with_handle(id);
+        }
+    }
 }
 
 /// Work done in pieces gives the page a turn (paint, input) whenever it has had the main thread
@@ -200,18 +261,19 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
-/// GET for API clients: the URL fetch (timeout, advice) retried with backoff when the server is
-/// rate limiting or briefly failing (429, 502, 503, 504), telling `notify` each time it waits.
+/// GET for API clients: the URL fetch (idle timeout, advice) retried with backoff when the
+/// server is rate limiting or briefly failing (429, 500, 502, 503, 504) or the connection drops
+/// mid-answer, telling `notify` each time it waits. A GET changes nothing on the server, so
+/// asking again is safe; a request that never got an answer (the server is down, or CORS) and a
+/// timeout are not retried: the next try would most likely fail the same way, only later.
 pub async fn api_get(url: &str, headers: &[(String, String)], notify: &dyn Fn(String)) -> Result<Vec<u8>, SourceError> {
     const WAITS_MS: [u32; 3] = [1000, 3000, 8000];
     let mut attempt = 0;
     loop {
         match fetch_url_with(url, headers).await {
             Ok((_, body)) => return Ok(body),
-            Err(SourceError::Status(code, msg))
-                if matches!(code, 429 | 502 | 503 | 504) && attempt < WAITS_MS.len() =>
-            {
-                let wait = WAITS_MS[attempt];
+            Err(e) if attempt < WAITS_MS.len() && e.is_transient() => {
+                let (wait, msg) = (WAITS_MS[attempt], e.to_string());
                 notify(format!(
                     "{msg}; retrying in {} s (attempt {} of {})",
                     wait / 1000,

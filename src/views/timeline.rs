@@ -432,7 +432,11 @@ fn context(c: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<web_sys::Ca
         c.set_width(pw);
         c.set_height(ph);
     }
-    let _ = c.set_attribute("style", &format!("width:{w}px;height:{h}px"));
+    // through the CSSOM: a `style` attribute written as text is inline style, which the page's
+    // Content-Security-Policy refuses
+    let style = web_sys::HtmlElement::style(c);
+    let _ = style.set_property("width", &format!("{w}px"));
+    let _ = style.set_property("height", &format!("{h}px"));
     let ctx = c.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     Some(ctx)

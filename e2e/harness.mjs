@@ -40,9 +40,12 @@ export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** A page that fails the test on any uncaught page error. */
+/** A page that fails the test on any uncaught page error or Content-Security-Policy violation. */
 export async function newPage(browser, errors, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   return page;

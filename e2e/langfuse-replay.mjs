@@ -8,6 +8,9 @@
 //   providedModelName, meta.cursor) and /api/public/v3/scores (typed value, meta {limit, cursor}),
 //   or /api/public/v2/scores pages when `v3Scores` is false (servers before v3.179).
 // Behind HTTP Basic auth, with CORS for the page's origin (preflights counted). 127.0.0.1 only.
+// `faults` makes it misbehave the ways real servers do: `failEveryOther` answers 500 to every
+// second request, `dropFirst` cuts the first n trace answers mid-body (the socket destroyed),
+// `hang` (trace ids) never answers, `malformed` (trace ids) sends JSON cut in the middle.
 import http from 'node:http';
 import fs from 'node:fs';
 
@@ -42,8 +45,10 @@ const unb64 = (c) => JSON.parse(Buffer.from(c, 'base64url').toString()).offset;
 
 export function startLangfuseReplay({
   fixtures, publicKey, secretKey, allowOrigin, rateLimitFirst = 0, generation = 'legacy', v3Scores = true, pageCap = 1000, delayMs = 0,
+  faults = {},
 }) {
-  const counts = { list: 0, limited: 0, options: 0, traceById: 0, v2Observations: 0, v3Scores: 0, v2Scores: 0, sessions: 0, paths: [] };
+  const counts = { list: 0, limited: 0, options: 0, traceById: 0, v2Observations: 0, v3Scores: 0, v2Scores: 0, sessions: 0, paths: [],
+    requests: 0, failed: 0, dropped: 0, hung: 0, malformed: 0 };
   const traces = fixtures.map((f) => {
     const doc = JSON.parse(fs.readFileSync(f, 'utf8'));
     const { observations: _ids, scores: _s, corrections: _c, ...trace } = doc.trace;
@@ -60,6 +65,11 @@ export function startLangfuseReplay({
     if (req.method === 'OPTIONS') { counts.options += 1; res.writeHead(204, cors); res.end(); return; }
     const send = (status, body) => { res.writeHead(status, { 'content-type': 'application/json', ...cors }); res.end(JSON.stringify(body)); };
     if (req.headers.authorization !== expected) return send(401, { message: 'Invalid credentials' });
+    counts.requests += 1;
+    if (faults.failEveryOther && counts.requests % 2 === 0) {
+      counts.failed += 1;
+      return send(500, { message: 'Internal Server Error' });
+    }
     const url = new URL(req.url, 'http://127.0.0.1');
     const q = url.searchParams;
     counts.paths.push(url.pathname + url.search);
@@ -75,9 +85,23 @@ export function startLangfuseReplay({
     const one = url.pathname.match(/^\/api\/public\/traces\/([^/]+)$/);
     if (one) {
       counts.traceById += 1;
-      const t = byTrace(decodeURIComponent(one[1]));
+      const id = decodeURIComponent(one[1]);
+      const t = byTrace(id);
       if (!t) return send(404, { message: 'Trace not found' });
-      return send(200, { ...t.trace, observations: t.observations, scores: t.scores });
+      const body = JSON.stringify({ ...t.trace, observations: t.observations, scores: t.scores });
+      if (faults.hang?.includes(id)) { counts.hung += 1; return; }
+      if (faults.malformed?.includes(id)) {
+        counts.malformed += 1;
+        res.writeHead(200, { 'content-type': 'application/json', ...cors });
+        return res.end(body.slice(0, body.length / 2));
+      }
+      if (counts.dropped < (faults.dropFirst ?? 0)) {
+        counts.dropped += 1;
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length), ...cors });
+        res.write(body.slice(0, body.length / 2));
+        return setTimeout(() => res.socket?.destroy(), 50);
+      }
+      return send(200, JSON.parse(body));
     }
     const session = url.pathname.match(/^\/api\/public\/sessions\/([^/]+)$/);
     if (session) {
@@ -132,5 +156,5 @@ export function startLangfuseReplay({
     }
     send(404, { message: 'Not found' });
   }
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, counts, stop: () => server.close() })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, counts, stop: () => { server.closeAllConnections?.(); server.close(); } })));
 }

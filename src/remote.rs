@@ -268,23 +268,31 @@ impl AppState {
                 match client.trace(&id, &counter).await {
                     Ok(bodies) => {
                         let bodies = bodies.into_iter().map(|(f, b)| (Some(f), b)).collect();
-                        job.merge(&format!("{label}/{id}"), metas.remove(&id), bodies);
-                        done += 1;
-                        failed_in_a_row = 0;
+                        // an answer that does not open has had its error said by `merge`
+                        let (_, opened) = job.merge(&format!("{label}/{id}"), metas.remove(&id), bodies);
+                        if opened.is_empty() {
+                            failed.push(id);
+                            failed_in_a_row += 1;
+                        } else {
+                            done += 1;
+                            failed_in_a_row = 0;
+                        }
                     }
                     // one trace failing (after the client's retries) does not lose the others
                     Err(e) => {
                         job.fail(&format!("trace {id}: "), e);
                         failed.push(id);
                         failed_in_a_row += 1;
-                        if failed_in_a_row >= GIVE_UP_AFTER {
-                            job.fail(
-                                "",
-                                format!("stopped after {GIVE_UP_AFTER} traces in a row failed; {done} of {total} loaded and kept"),
-                            );
-                            break;
-                        }
                     }
+                }
+                if failed_in_a_row >= GIVE_UP_AFTER {
+                    job.fail(
+                        "",
+                        format!(
+                            "stopped after {GIVE_UP_AFTER} traces in a row failed; {done} of {total} loaded and kept"
+                        ),
+                    );
+                    break;
                 }
                 source::yield_to_browser().await;
             }

@@ -338,3 +338,71 @@ function getComputedStyleDefault(got) {
   assert.notEqual(got, 'rgb(255, 0, 0)', 'inline style is refused');
   return got;
 }
+
+/** Files that break parsers, each with what the page must show for it. */
+function hostileFiles() {
+  const fixture = fs.readFileSync(path.join(SHARED, 'langfuse/beeai-2025-08-01.trace.json'), 'utf8');
+  // each span its own trace, so each file adds one
+  const span = (i, extra = '') => `{"traceId":"${(i + 1).toString(16).padStart(32, 'a')}","spanId":"${(i + 1).toString(16).padStart(16, '0')}","name":"s${i}","startTimeUnixNano":"1000","endTimeUnixNano":"2000"${extra}}`;
+  const otlp = (spans) => `{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}`;
+  const attrs = Array.from({ length: 1_000_000 }, (_, i) => `{"key":"k${i}","value":{"intValue":"${i}"}}`).join(',');
+  const utf16 = Buffer.from(`\ufeff${fixture}`, 'utf16le');
+  return [
+    { name: 'truncated.json', content: fixture.slice(0, fixture.length / 2), error: /truncated\.json: not valid JSON: line \d+, column \d+: EOF/ },
+    { name: 'empty.json', content: '', error: /empty\.json: the file is empty/ },
+    { name: 'binary.json', content: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24)), error: /binary\.json: / },
+    { name: 'archive.json', content: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]), error: /archive\.json: this is not a text file \(it looks like a zip archive\)/ },
+    { name: 'deep.json', content: '['.repeat(100_000) + ']'.repeat(100_000), error: /deep\.json: / },
+    { name: 'utf16.json', content: utf16, trace: /observations\s*29/ },
+    { name: 'latin1.json', content: Buffer.from('{"trace":{"id":"latin1","name":"caf\xe9"},"observations":[{"id":"a","name":"step"}]}', 'latin1'), trace: /caf\ufffd/ },
+    { name: 'huge-numbers.json', content: otlp([span(0, ',"attributes":[{"key":"llm.token_count.total","value":{"intValue":"18446744073709551616"}}]').replace('"1000"', '"99999999999999999999999"')]), trace: /s0/ },
+    { name: 'years.json', content: '{"trace":{"id":"years","timestamp":"9999-12-31T23:59:59Z"},"observations":[{"id":"a","name":"ancient","startTime":"0001-01-01T00:00:00Z","endTime":"9999-12-31T23:59:59Z"}]}', trace: /ancient/ },
+    { name: 'backwards.json', content: '{"trace":{"id":"back"},"observations":[{"id":"a","name":"backwards","startTime":"2025-01-01T00:00:10Z","endTime":"2025-01-01T00:00:00Z"}]}', trace: /end before they start/ },
+    { name: 'cycle.json', content: '{"trace":{"id":"cyc"},"observations":[{"id":"a","name":"a","parentObservationId":"b"},{"id":"b","name":"b","parentObservationId":"a"},{"id":"a","name":"a again"}]}', trace: /parent cycle|repeat an id/ },
+    { name: 'big-string.json', content: `{"trace":{"id":"big"},"observations":[{"id":"a","name":"big output","output":"${'x'.repeat(50 << 20)}"}]}`, trace: /big output/ },
+    { name: 'wide.json', content: otlp([span(1, `,"attributes":[${attrs}]`)]), trace: /s1/ },
+  ];
+}
+
+test('hostile files: each opens or is refused naming the file; the page stays responsive and keeps what was loaded', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await page.waitForSelector('.toolbar');
+  await dropFiles(page, [{ name: 'first.json', content: fs.readFileSync(path.join(ROOT, 'public/demo/agent-tools.json'), 'utf8') }]);
+  await page.waitForSelector('.tree-row');
+  for (const f of hostileFiles()) {
+    if (process.env.E2E_VERBOSE) console.log(`hostile: ${f.name}`);
+    const before = Number((await page.textContent('#nav-traces')).match(/\((\d+)\)/)[1]);
+    const banners = await page.locator('.error-banner').count();
+    const content = Buffer.isBuffer(f.content) ? [...f.content] : f.content;
+    const dt = await page.evaluateHandle(({ name, content }) => {
+      const dt = new DataTransfer();
+      const body = typeof content === 'string' ? content : new Uint8Array(content);
+      dt.items.add(new File([body], name, { type: 'application/json' }));
+      return dt;
+    }, { name: f.name, content });
+    await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
+    await page.waitForFunction(({ before, banners }) =>
+      document.querySelectorAll('.error-banner').length > banners
+        || Number(document.querySelector('#nav-traces')?.textContent.match(/\((\d+)\)/)?.[1]) > before,
+    { before, banners }, { timeout: 60000 });
+    // the page answers at once afterwards: it never hung
+    const t0 = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    assert.ok(Date.now() - t0 < 2000, `${f.name}: the page answers`);
+    if (f.error) {
+      const text = (await page.$$eval('.error-banner', (els) => els.map((e) => e.textContent))).join('\n');
+      assert.match(text, f.error, f.name);
+      assert.equal(Number((await page.textContent('#nav-traces')).match(/\((\d+)\)/)[1]), before, `${f.name}: what was loaded stays`);
+    } else {
+      await page.waitForSelector('.trace-header');
+      // warnings sit in a folded panel: read its text too
+      const shown = await page.evaluate(() => document.body.textContent);
+      assert.match(shown, f.trace, f.name);
+    }
+    assert.ok(await page.$('.toolbar'), `${f.name}: the page is not blank`);
+  }
+  assert.match(await page.textContent('.trace-list'), /travel-agent/, 'the first trace is still loaded');
+  assert.deepEqual(errors, []);
+});

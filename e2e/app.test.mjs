@@ -392,3 +392,40 @@ test('a URL on another origin that does not allow this page says CORS and what t
     other.stop();
   }
 });
+
+test('gzip files open as what they hold: dropped, by address, and a broken one is named', async () => {
+  const zlib = await import('node:zlib');
+  const http = await import('node:http');
+  const plain = fs.readFileSync(path.join(SHARED, 'langfuse/beeai-2025-08-01.trace.json'));
+  const gz = zlib.gzipSync(plain);
+  const { page, errors } = await open();
+  // dropped, named without .gz: the bytes tell
+  await page.evaluate(({ bytes }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'beeai.json', { type: 'application/octet-stream' }));
+    document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { bytes: [...gz] });
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /observations\s*29/);
+  // by address, served as application/gzip, from a host that allows this page
+  const host = http.createServer((req, res) => {
+    const body = req.url.includes('broken') ? gz.subarray(0, 200) : gz;
+    res.writeHead(200, { 'content-type': 'application/gzip', 'access-control-allow-origin': '*' });
+    res.end(body);
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  try {
+    const other = await open(`${server.url}?url=${encodeURIComponent(`http://127.0.0.1:${host.address().port}/beeai.json.gz`)}`);
+    await other.page.waitForSelector('.tree-row');
+    assert.match(await other.page.textContent('.trace-header'), /observations\s*29/);
+    await other.page.fill('#url-input', `http://127.0.0.1:${host.address().port}/broken.json.gz`);
+    await other.page.click('#open-url');
+    await other.page.waitForSelector('.error-banner');
+    assert.match(await other.page.textContent('.error-banner'), /broken\.json\.gz: .*not a valid gzip file/);
+    assert.match(await other.page.textContent('.trace-header'), /observations\s*29/, 'the trace before stays');
+    assert.deepEqual(other.errors, []);
+  } finally {
+    host.close();
+  }
+  assert.deepEqual(errors, []);
+});

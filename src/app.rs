@@ -229,10 +229,13 @@ impl AppState {
                 let name = f.name();
                 let size = f.size() as usize;
                 self.loading.set(Some(format!("Reading {name}…")));
-                let mut opening = Opening::new(self, &name, Some(size));
-                let read =
-                    source::read_file_pieces(&f, &mut |piece| opening.piece(piece), &|| self.cancel.get_untracked())
-                        .await;
+                // a compressed file's size says nothing of the bytes it holds
+                let gzip = source::is_gzip(&f).await;
+                let mut opening = Opening::new(self, &name, (!gzip).then_some(size));
+                let read = source::read_file_pieces(&f, gzip, &mut |piece| opening.piece(piece), &|| {
+                    self.cancel.get_untracked()
+                })
+                .await;
                 let done = match read {
                     Ok(()) => opening.finish().await,
                     Err(e) => {

@@ -44,12 +44,24 @@ const IDLE_TIMEOUT_S: u32 = 30;
 const FILE_PIECE: f64 = (4 << 20) as f64;
 
 /// Reads a file picked or dropped by the user slice by slice, handing each to `on_piece` (which
-/// returns false to stop), and lets the page paint and take input between slices.
+/// returns false to stop), and lets the page paint and take input between slices. A gzip file
+/// (`gzip` from [`is_gzip`]) is decompressed as it is read, by the browser's own
+/// `DecompressionStream`.
 pub async fn read_file_pieces(
     file: &web_sys::File,
+    gzip: bool,
     on_piece: &mut dyn FnMut(&[u8]) -> bool,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<(), SourceError> {
+    if gzip {
+        let stream = call0(file, "stream").and_then(|s| gunzip(&s)).ok_or_else(|| {
+            SourceError::Read("this browser cannot decompress gzip files; decompress it first".into())
+        })?;
+        return read_stream(&stream, &mut |piece| on_piece(piece), cancelled, &|| {}).await.map_err(|e| match e {
+            StreamError::Cancelled => SourceError::Cancelled,
+            StreamError::Failed(_, why) => SourceError::Read(format!("not a valid gzip file ({why})")),
+        });
+    }
     let size = file.size();
     let mut pacer = Pacer::new();
     let mut at = 0.0;
@@ -67,6 +79,77 @@ pub async fn read_file_pieces(
         pacer.breathe().await;
     }
     Ok(())
+}
+
+/// Whether a file starts as gzip does (its first two bytes), whatever its name.
+pub async fn is_gzip(file: &web_sys::File) -> bool {
+    let Ok(blob) = file.slice_with_f64_and_f64(0.0, 2.0) else { return false };
+    match JsFuture::from(blob.array_buffer()).await {
+        Ok(buf) => Uint8Array::new(&buf).to_vec() == [0x1F, 0x8B],
+        Err(_) => false,
+    }
+}
+
+/// `stream` decompressed from gzip by the browser (`stream.pipeThrough(new DecompressionStream("gzip"))`);
+/// `None` where the browser has no `DecompressionStream`.
+fn gunzip(stream: &wasm_bindgen::JsValue) -> Option<wasm_bindgen::JsValue> {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"DecompressionStream".into()).ok()?;
+    let ctor = ctor.dyn_into::<js_sys::Function>().ok()?;
+    let ds = js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(&"gzip".into())).ok()?;
+    let pipe = js_sys::Reflect::get(stream, &"pipeThrough".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    pipe.call1(stream, &ds).ok()
+}
+
+fn call0(target: &wasm_bindgen::JsValue, name: &str) -> Option<wasm_bindgen::JsValue> {
+    let f = js_sys::Reflect::get(target, &name.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    f.call0(target).ok()
+}
+
+/// Why reading a `ReadableStream` stopped early.
+enum StreamError {
+    Cancelled,
+    /// The stream broke after this many bytes, with the browser's reason.
+    Failed(usize, String),
+}
+
+/// Reads a `ReadableStream` of bytes to its end, handing each piece to `on_piece` (false stops
+/// the read) and giving the page a turn between pieces; `alive` hears each sign of life.
+async fn read_stream(
+    stream: &wasm_bindgen::JsValue,
+    on_piece: &mut dyn FnMut(&[u8]) -> bool,
+    cancelled: &dyn Fn() -> bool,
+    alive: &dyn Fn(),
+) -> Result<(), StreamError> {
+    let reader = call0(stream, "getReader").ok_or(StreamError::Failed(0, "no reader".into()))?;
+    let mut piece: Vec<u8> = Vec::new();
+    let mut received = 0usize;
+    let mut pacer = Pacer::new();
+    loop {
+        if cancelled() {
+            let _ = call0(&reader, "cancel");
+            return Err(StreamError::Cancelled);
+        }
+        let promise = call0(&reader, "read").and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+        let chunk = match promise {
+            Some(p) => JsFuture::from(p).await.map_err(|e| StreamError::Failed(received, js_text(&e)))?,
+            None => return Err(StreamError::Failed(received, "the stream cannot be read".into())),
+        };
+        alive();
+        if js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            return Ok(());
+        }
+        if let Ok(v) = js_sys::Reflect::get(&chunk, &"value".into()) {
+            let arr = Uint8Array::new(&v);
+            piece.resize(arr.length() as usize, 0);
+            arr.copy_to(&mut piece);
+            received += piece.len();
+            if !on_piece(&piece) {
+                let _ = call0(&reader, "cancel");
+                return Ok(());
+            }
+        }
+        pacer.breathe().await;
+    }
 }
 
 /// Fetches `url` (absolute, or relative to the page) with extra request headers (e.g.
@@ -110,7 +193,6 @@ pub async fn fetch_url_pieces(
             SourceError::Network(advice::for_network_failure(url, &origin))
         }
     };
-    let mut received = 0usize;
     let dropped = |watch: &IdleWatch, received: usize| {
         if watch.timed_out() {
             SourceError::Timeout(IDLE_TIMEOUT_S)
@@ -134,41 +216,24 @@ pub async fn fetch_url_pieces(
         on_piece(&bytes, total);
         return Ok(name_of_url(url));
     };
-    // piece by piece, so the page can say how far it got (and stop on Cancel)
-    let call = |target: &wasm_bindgen::JsValue, name: &str| -> Option<wasm_bindgen::JsValue> {
-        let f = js_sys::Reflect::get(target, &name.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-        f.call0(target).ok()
+    // a .gz file (not a gzip transfer encoding, which the browser undoes itself) is decompressed
+    // as it arrives; its length then says nothing about the bytes read
+    let content_type = resp.headers().get("content-type").unwrap_or_default().to_ascii_lowercase();
+    let gzip = content_type.contains("gzip") || name_of_url(url).to_ascii_lowercase().ends_with(".gz");
+    let (body, total) = match gzip {
+        true => (gunzip(&body).ok_or_else(|| failed(&watch))?, None),
+        false => (body.into(), total),
     };
-    let reader = call(&body, "getReader").ok_or_else(|| failed(&watch))?;
-    let mut piece: Vec<u8> = Vec::new();
-    let mut pacer = Pacer::new();
-    loop {
-        if cancelled() {
-            let _ = call(&reader, "cancel");
-            return Err(SourceError::Cancelled);
+    // piece by piece, so the page can say how far it got (and stop on Cancel)
+    let read = read_stream(&body, &mut |piece| on_piece(piece, total), cancelled, &|| watch.alive()).await;
+    match read {
+        Ok(()) => Ok(name_of_url(url)),
+        Err(StreamError::Cancelled) => Err(SourceError::Cancelled),
+        Err(StreamError::Failed(_, why)) if gzip && !watch.timed_out() => {
+            Err(SourceError::Read(format!("not a valid gzip file ({why})")))
         }
-        let promise = call(&reader, "read").and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-        let chunk = match promise {
-            Some(p) => JsFuture::from(p).await.map_err(|_| dropped(&watch, received))?,
-            None => return Err(dropped(&watch, received)),
-        };
-        watch.alive();
-        if js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
-            break;
-        }
-        if let Ok(v) = js_sys::Reflect::get(&chunk, &"value".into()) {
-            let arr = Uint8Array::new(&v);
-            piece.resize(arr.length() as usize, 0);
-            arr.copy_to(&mut piece);
-            received += piece.len();
-            if !on_piece(&piece, total) {
-                let _ = call(&reader, "cancel");
-                return Ok(name_of_url(url));
-            }
-        }
-        pacer.breathe().await;
+        Err(StreamError::Failed(received, _)) => Err(dropped(&watch, received)),
     }
-    Ok(name_of_url(url))
 }
 
 /// Aborts a fetch once nothing has arrived for `IDLE_TIMEOUT_S`: a check every second against

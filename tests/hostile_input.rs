@@ -73,12 +73,42 @@ fn fuzz_findings_stay_fixed() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
     let Ok(entries) = std::fs::read_dir(&dir) else { return };
     for e in entries {
-        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        let path = e.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
         let _ = load("finding.json", &bytes);
         for format in canopy::import::Format::ALL {
             let _ = canopy::import::load_as("finding.json", &bytes, format);
         }
+        // the `stream` target's inputs: a cut size, then bytes after a large OTLP start; read in
+        // pieces they must open exactly as whole
+        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("stream-")) {
+            let Some((&cut, tail)) = bytes.split_first() else { continue };
+            let body = [stream_prefix().as_slice(), tail].concat();
+            let shown = |r: Result<canopy::import::Loaded, canopy::import::LoadError>| match r {
+                Ok(l) => String::from_utf8(canopy_text(&l)).unwrap(),
+                Err(e) => e.to_string(),
+            };
+            let want = shown(load("f.json", &body));
+            let mut s = canopy::import::Stream::new("f.json");
+            let failed = body.chunks(1 + cut as usize * 37).find_map(|p| s.push(p).err());
+            let got = shown(failed.map_or_else(|| s.finish(), Err));
+            assert_eq!(got, want, "{}", path.display());
+        }
     }
+}
+
+/// The start the `stream` fuzz target puts before its input (fuzz/fuzz_targets/stream.rs).
+fn stream_prefix() -> Vec<u8> {
+    let mut p = String::from(
+        r#"{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"f"},"spans":["#,
+    );
+    for i in 0..2000 {
+        p.push_str(&format!(
+            r#"{{"traceId":"0a","spanId":"{i:x}","name":"span {i} with some padding text to be long enough","startTimeUnixNano":"{i}","attributes":[{{"key":"input.value","value":{{"stringValue":"{}"}}}}]}},"#,
+            "x".repeat(100)
+        ));
+    }
+    p.into_bytes()
 }
 
 #[test]
@@ -129,9 +159,9 @@ fn bytes_that_are_not_utf8_are_replaced_not_refused() {
     let l = load("latin1.json", body).unwrap();
     assert_eq!(l.set.traces[0].name.as_deref(), Some("caf\u{FFFD}"));
     assert!(l.set.warnings.iter().any(|w| w.message.contains("not UTF-8")), "{:?}", l.set.warnings);
-    // a file that is broken anyway says both
+    // a file that is broken anyway says where, in the text as it was read
     let e = load("both.json", b"{\"trace\":{\"id\":\"caf\xE9\"").unwrap_err();
-    assert!(e.to_string().contains("not UTF-8"), "{e}");
+    assert_eq!(e.to_string(), "both.json: not valid JSON: line 1, column 23: EOF while parsing an object");
 }
 
 #[test]
@@ -184,8 +214,9 @@ fn negative_durations_and_colliding_ids_are_shown_not_dropped() {
 }
 
 #[test]
-fn a_large_otlp_file_with_a_latin1_byte_says_so() {
-    // past the sniffing window the file is read span by span, never whole: the error names the encoding
+fn a_large_otlp_file_with_latin1_bytes_opens_the_same_in_pieces_and_whole() {
+    // past the sniffing window the file is read span by span, never whole: bytes that are not
+    // UTF-8 are replaced there too, whichever piece they fall in
     let span = r#"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"pad","startTimeUnixNano":"1","endTimeUnixNano":"2"}"#;
     let mut body = String::from(r#"{"resourceSpans":[{"scopeSpans":[{"spans":["#);
     while body.len() < 400 << 10 {
@@ -193,8 +224,19 @@ fn a_large_otlp_file_with_a_latin1_byte_says_so() {
         body.push(',');
     }
     let mut bytes = body.into_bytes();
-    bytes.extend_from_slice(b"{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"c7ad6b7169203331\",\"name\":\"caf\xE9\"}]}]}]}");
-    let mut s = canopy::import::Stream::new("big.json");
-    let e = s.push(&bytes).and_then(|_| s.finish().map(|_| ())).unwrap_err();
-    assert!(e.to_string().contains("not UTF-8"), "{e}");
+    bytes.extend_from_slice(b"{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"c7ad6b7169203331\",\"name\":\"caf\xE9 cr\xE8me \xE2\x82\"}]}]}]}");
+    let whole = load("big.json", &bytes).unwrap();
+    let names: Vec<&str> = whole.set.traces[0].observations.iter().map(|o| o.name.as_str()).collect();
+    assert!(names.contains(&"caf\u{FFFD} cr\u{FFFD}me \u{FFFD}"), "{:?}", &names[names.len() - 2..]);
+    assert!(whole.set.warnings.iter().any(|w| w.message.contains("not UTF-8")));
+    for piece in [1usize, 7, 4096, 65536] {
+        let mut s = canopy::import::Stream::new("big.json");
+        for p in bytes.chunks(piece) {
+            s.push(p).unwrap();
+        }
+        let streamed = s.finish().unwrap();
+        assert_eq!(canopy_text(&streamed), canopy_text(&whole), "pieces of {piece}");
+        let said = |l: &canopy::import::Loaded| l.set.warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>();
+        assert_eq!(said(&streamed), said(&whole));
+    }
 }

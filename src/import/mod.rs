@@ -146,19 +146,11 @@ fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, L
         return Ok(l);
     }
     match open(file, bytes, format) {
-        Err(LoadError { error: ImportError::Syntax { reason, .. }, .. }) if std::str::from_utf8(bytes).is_err() => {
+        // (the OTLP reader does this itself, also when the file arrives in pieces)
+        Err(LoadError { error: ImportError::Syntax { reason, .. }, .. }) if wire::is_not_utf8(&reason) => {
             let text = String::from_utf8_lossy(bytes);
-            let mut l = open(file, text.as_bytes(), format).map_err(|mut e| {
-                if let ImportError::Syntax { reason: r, .. } = &mut e.error {
-                    *r = format!("{r} (the file also has bytes that are not UTF-8: {reason})");
-                }
-                e
-            })?;
-            warn(
-                &mut l,
-                file,
-                "the file has bytes that are not UTF-8 (another encoding, such as Latin-1?); they are shown as \u{FFFD}",
-            );
+            let mut l = open(file, text.as_bytes(), format)?;
+            warn(&mut l, file, wire::NOT_UTF8);
             Ok(l)
         }
         other => other,

@@ -266,6 +266,8 @@ pub(super) struct Gather {
     dropped: i64,
     /// Spans read so far, for progress.
     pub(super) spans: usize,
+    /// Bytes that are not UTF-8 were replaced.
+    pub(super) not_utf8: bool,
 }
 
 impl Gather {
@@ -353,7 +355,14 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
 /// Builds the traces of everything gathered (ids restored, scores taken out, trees built).
 pub(super) fn finish(file: &str, gather: Gather) -> TraceSet {
     let mut set = TraceSet::default();
-    let Gather { traces, untimed, dropped, .. } = gather;
+    let Gather { traces, untimed, dropped, not_utf8, .. } = gather;
+    if not_utf8 {
+        set.warnings.push(crate::model::Warning {
+            source: file.to_string(),
+            trace_id: None,
+            message: super::wire::NOT_UTF8.to_string(),
+        });
+    }
     if untimed > 0 {
         set.warnings.push(crate::model::Warning {
             source: file.to_string(),

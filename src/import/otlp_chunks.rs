@@ -123,6 +123,9 @@ pub(super) struct Chunked {
     /// An incomplete value is not parsed again before `buf` reaches this length (so a value
     /// arriving in many pieces costs a few parses, not one per piece).
     retry_at: usize,
+    /// Bytes that are not UTF-8 were met: from there on every piece is read as
+    /// `String::from_utf8_lossy` would, keeping here an incomplete sequence at a piece's end.
+    lossy: Option<Vec<u8>>,
 }
 
 /// How one step of reading ended.
@@ -149,13 +152,17 @@ impl Chunked {
             frames: Vec::new(),
             done: false,
             retry_at: 0,
+            lossy: None,
         }
     }
 
     /// Reads `chunk`, converting every span it completes.
     pub(super) fn push(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
-        self.buf.extend_from_slice(chunk);
-        self.run(false)?;
+        match &mut self.lossy {
+            Some(carry) => wire::push_lossy(&mut self.buf, carry, chunk, false),
+            None => self.buf.extend_from_slice(chunk),
+        }
+        self.run_lossy(false)?;
         // keep only what is not read yet (a value still arriving is read again from its start)
         if self.pos > 0 && (self.pos == self.buf.len() || self.pos >= 1 << 20) {
             self.forget(self.pos);
@@ -166,7 +173,10 @@ impl Chunked {
     /// Reads the end of the file; after this the gathered spans are complete.
     pub(super) fn finish(&mut self) -> Result<(), ImportError> {
         self.retry_at = 0;
-        self.run(true)?;
+        if let Some(carry) = &mut self.lossy {
+            wire::push_lossy(&mut self.buf, carry, &[], true);
+        }
+        self.run_lossy(true)?;
         if let Some(f) = self.frames.last() {
             let what = match f.expect {
                 Expect::Value | Expect::Next => "a value",
@@ -260,6 +270,23 @@ impl Chunked {
             Some(Err(e)) => Err(self.serde_error(self.pos, &e)),
             None if last => Err(self.syntax(self.buf.len(), "EOF while parsing a value".into())),
             None => Ok(None),
+        }
+    }
+
+    /// Reads on; where serde meets bytes that are not UTF-8, the rest of the file is read with
+    /// them replaced (as the whole-file reader does), and the step is taken again.
+    fn run_lossy(&mut self, last: bool) -> Result<(), ImportError> {
+        match self.run(last) {
+            Err(ImportError::Syntax { reason, .. }) if self.lossy.is_none() && wire::is_not_utf8(&reason) => {
+                let tail = self.buf.split_off(self.pos);
+                let mut carry = Vec::new();
+                wire::push_lossy(&mut self.buf, &mut carry, &tail, last);
+                self.lossy = Some(carry);
+                self.gather.not_utf8 = true;
+                self.retry_at = 0;
+                self.run(last)
+            }
+            other => other,
         }
     }
 

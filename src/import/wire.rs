@@ -18,6 +18,54 @@ pub fn reason(e: &serde_json::Error) -> String {
     s
 }
 
+/// The warning of a file whose bytes that are not UTF-8 were replaced.
+pub const NOT_UTF8: &str =
+    "the file has bytes that are not UTF-8 (another encoding, such as Latin-1?); they are shown as \u{FFFD}";
+
+/// Whether serde stopped at bytes that are not UTF-8.
+pub fn is_not_utf8(reason: &str) -> bool {
+    reason.starts_with("invalid unicode code point")
+}
+
+/// Appends `bytes` to `out` as `String::from_utf8_lossy` would write them (each maximal invalid
+/// sequence becomes U+FFFD), a piece at a time: an incomplete sequence at the end of a piece is
+/// kept in `carry` for the next one, and replaced only at the `last` piece.
+pub fn push_lossy(out: &mut Vec<u8>, carry: &mut Vec<u8>, bytes: &[u8], last: bool) {
+    let joined;
+    let mut rest: &[u8] = if carry.is_empty() {
+        bytes
+    } else {
+        joined = [std::mem::take(carry).as_slice(), bytes].concat();
+        &joined
+    };
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                out.extend_from_slice(rest);
+                return;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.extend_from_slice(valid);
+                match e.error_len() {
+                    Some(n) => {
+                        out.extend_from_slice("\u{FFFD}".as_bytes());
+                        rest = &after[n..];
+                    }
+                    None if last => {
+                        out.extend_from_slice("\u{FFFD}".as_bytes());
+                        return;
+                    }
+                    None => {
+                        carry.extend_from_slice(after);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// An integer written as a JSON number or a string (OTLP writes 64-bit values as strings).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FlexInt(pub Option<i128>);
@@ -160,6 +208,23 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_in_pieces_is_lossy_whole() {
+        let samples: [&[u8]; 5] =
+            [b"caf\xE9 ok", "naïve ✓".as_bytes(), b"\xF0\x9F\x98", b"a\xE2\x82\xACb\xC3", b"\xFF\xFE\xED\xA0\x80z"];
+        for s in samples {
+            let want = String::from_utf8_lossy(s).into_owned();
+            for piece in 1..=s.len() {
+                let (mut out, mut carry) = (Vec::new(), Vec::new());
+                let chunks: Vec<&[u8]> = s.chunks(piece).collect();
+                for (i, c) in chunks.iter().enumerate() {
+                    push_lossy(&mut out, &mut carry, c, i + 1 == chunks.len());
+                }
+                assert_eq!(String::from_utf8(out).unwrap(), want, "{s:?} in pieces of {piece}");
+            }
+        }
+    }
 
     #[test]
     fn ids_from_hex_and_base64_agree() {

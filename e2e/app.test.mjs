@@ -400,11 +400,7 @@ test('gzip files open as what they hold: dropped, by address, and a broken one i
   const gz = zlib.gzipSync(plain);
   const { page, errors } = await open();
   // dropped, named without .gz: the bytes tell
-  await page.evaluate(({ bytes }) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([new Uint8Array(bytes)], 'beeai.json', { type: 'application/octet-stream' }));
-    document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { bytes: [...gz] });
+  await dropFiles(page, [{ name: 'beeai.json', content: gz }]);
   await page.waitForSelector('.tree-row');
   assert.match(await page.textContent('.trace-header'), /observations\s*29/);
   // by address, served as application/gzip, from a host that allows this page

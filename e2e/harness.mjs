@@ -51,13 +51,17 @@ export async function newPage(browser, errors, viewport = { width: 1280, height:
   return page;
 }
 
-/** Drops files (name + content) on the page the way a user's drag and drop does. */
+/** Drops files (name + content: text, or a Buffer of bytes) on the page the way a user's drag
+ *  and drop does. */
 export async function dropFiles(page, files) {
+  const sent = files.map((f) => (typeof f.content === 'string' ? f : { name: f.name, bytes: [...f.content] }));
   const dt = await page.evaluateHandle((files) => {
     const dt = new DataTransfer();
-    for (const f of files) dt.items.add(new File([f.content], f.name, { type: 'application/json' }));
+    for (const f of files) {
+      dt.items.add(new File([f.bytes ? new Uint8Array(f.bytes) : f.content], f.name, { type: 'application/json' }));
+    }
     return dt;
-  }, files);
+  }, sent);
   await page.dispatchEvent('.app', 'dragover', { dataTransfer: dt });
   await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
 }

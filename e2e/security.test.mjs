@@ -375,14 +375,7 @@ test('hostile files: each opens or is refused naming the file; the page stays re
     if (process.env.E2E_VERBOSE) console.log(`hostile: ${f.name}`);
     const before = Number((await page.textContent('#nav-traces')).match(/\((\d+)\)/)[1]);
     const banners = await page.locator('.error-banner').count();
-    const content = Buffer.isBuffer(f.content) ? [...f.content] : f.content;
-    const dt = await page.evaluateHandle(({ name, content }) => {
-      const dt = new DataTransfer();
-      const body = typeof content === 'string' ? content : new Uint8Array(content);
-      dt.items.add(new File([body], name, { type: 'application/json' }));
-      return dt;
-    }, { name: f.name, content });
-    await page.dispatchEvent('.app', 'drop', { dataTransfer: dt });
+    await dropFiles(page, [f]);
     await page.waitForFunction(({ before, banners }) =>
       document.querySelectorAll('.error-banner').length > banners
         || Number(document.querySelector('#nav-traces')?.textContent.match(/\((\d+)\)/)?.[1]) > before,

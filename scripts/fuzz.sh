@@ -15,7 +15,7 @@ fi
 export RUSTC_BOOTSTRAP=1
 mkdir -p tests/fixtures/fuzz
 summary=()
-for target in load importers tree stream; do
+for target in ${FUZZ_TARGETS:-load importers tree stream}; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   if [ "$target" != tree ]; then

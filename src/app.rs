@@ -305,8 +305,13 @@ impl AppState {
                 false
             }
         };
-        if loaded && headers.is_empty() {
+        let credential = source::advice::credential_in(&url);
+        if loaded && headers.is_empty() && credential.is_none() {
             self.remember_url(&url);
+        } else if let (true, Some(what)) = (loaded, credential) {
+            // a presigned or tokened address stays out of the page's address, its history and links
+            self.unlinkable
+                .update(|u| u.push(format!("{address} (its address carries {what}, which links never carry)")));
         } else if loaded {
             self.unlinkable.update(|u| u.push(format!("{address} (needs request headers, which links never carry)")));
         }

@@ -58,6 +58,75 @@ pub fn host_of(url: &str) -> String {
     }
 }
 
+/// The credential an address carries, if any: `user:password@`, or a query parameter whose name
+/// says it is one (`token`, `api_key`, `X-Amz-Signature`, `sig`…). Such an address is opened but
+/// never written into the page's address or a link.
+pub fn credential_in(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Some("a user name and password".into());
+    }
+    let query = rest.split_once('?')?.1.split('#').next().unwrap_or("");
+    let names = || query.split('&').map(|pair| pair.split('=').next().unwrap_or(""));
+    // a cloud signature's parameters all start alike; name the signature itself if it is there
+    let cloud = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        lower.starts_with("x-amz-") || lower.starts_with("x-goog-")
+    };
+    names().find(|name| credential_word(name)).or_else(|| names().find(|name| cloud(name))).map(str::to_string)
+}
+
+/// Whether a query parameter's name says it holds a credential: one of its words (split at
+/// punctuation and camelCase humps: `apiKey`, `access_token`, `api-key`) is a credential word.
+fn credential_word(name: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "token",
+        "key",
+        "secret",
+        "password",
+        "passwd",
+        "pwd",
+        "signature",
+        "sig",
+        "auth",
+        "authorization",
+        "credential",
+        "session",
+        "jwt",
+        "code",
+    ];
+    const COMPOUNDS: [&str; 10] = [
+        "apikey",
+        "accesstoken",
+        "authtoken",
+        "idtoken",
+        "refreshtoken",
+        "sessiontoken",
+        "clientsecret",
+        "privatekey",
+        "secretkey",
+        "accesskey",
+    ];
+    let mut words: Vec<String> = Vec::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.push(String::new());
+        } else {
+            if c.is_ascii_uppercase() && prev_lower || words.is_empty() {
+                words.push(String::new());
+            }
+            if let Some(w) = words.last_mut() {
+                w.push(c.to_ascii_lowercase());
+            }
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
+    let joined: String = words.concat();
+    words.iter().any(|w| WORDS.contains(&w.as_str())) || COMPOUNDS.contains(&joined.as_str())
+}
+
 /// An address safe to show: without `user:password@` and without the query (which may hold keys).
 pub fn redact_url(url: &str) -> String {
     let no_query = url.split(['?', '#']).next().unwrap_or(url);
@@ -102,6 +171,32 @@ mod tests {
             "the connection to h.example dropped after 512 bytes of the answer; try again"
         );
         assert!(for_dropped_connection("https://h.example/", 0).contains("began to answer"));
+    }
+
+    #[test]
+    fn credentials_in_addresses_are_found() {
+        let found = |u: &str| credential_in(u);
+        assert_eq!(found("https://h.example/run.json"), None);
+        assert_eq!(found("https://h.example/run.json?page=2&limit=50"), None);
+        assert_eq!(found("demo/run.json"), None);
+        assert_eq!(found("https://u:p@h.example/run.json").as_deref(), Some("a user name and password"));
+        assert_eq!(found("https://h.example/r.json?token=abc").as_deref(), Some("token"));
+        assert_eq!(found("https://h.example/r.json?a=1&access_token=abc").as_deref(), Some("access_token"));
+        assert_eq!(found("https://h.example/r.json?apiKey=abc").as_deref(), Some("apiKey"));
+        assert_eq!(found("https://h.example/r.json?api-key=abc").as_deref(), Some("api-key"));
+        assert_eq!(
+            found("https://b.s3.amazonaws.com/r.json?X-Amz-Signature=ab&X-Amz-Date=1").as_deref(),
+            Some("X-Amz-Signature")
+        );
+        assert_eq!(
+            found("https://storage.googleapis.com/b/r.json?X-Goog-Credential=x").as_deref(),
+            Some("X-Goog-Credential")
+        );
+        assert_eq!(found("https://h.example/r.json?sig=abc").as_deref(), Some("sig"));
+        // a word that only contains a credential word is not one
+        assert_eq!(found("https://h.example/r.json?monkey=1&keyboard=2"), None);
+        // the fragment is not the query
+        assert_eq!(found("https://h.example/r.json#token=abc"), None);
     }
 
     #[test]

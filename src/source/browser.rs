@@ -229,9 +229,10 @@ pub async fn fetch_url_pieces(
     match read {
         Ok(()) => Ok(name_of_url(url)),
         Err(StreamError::Cancelled) => Err(SourceError::Cancelled),
-        Err(StreamError::Failed(_, why)) if gzip && !watch.timed_out() => {
-            Err(SourceError::Read(format!("not a valid gzip file ({why})")))
-        }
+        // the decompressor reports a broken download and broken gzip alike
+        Err(StreamError::Failed(received, why)) if gzip && !watch.timed_out() => Err(SourceError::Read(format!(
+            "not a valid gzip file, or the download broke off after {received} bytes ({why})"
+        ))),
         Err(StreamError::Failed(received, _)) => Err(dropped(&watch, received)),
     }
 }

@@ -305,15 +305,19 @@ impl AppState {
                 false
             }
         };
-        let credential = source::advice::credential_in(&url);
-        if loaded && headers.is_empty() && credential.is_none() {
-            self.remember_url(&url);
-        } else if let (true, Some(what)) = (loaded, credential) {
+        if loaded {
             // a presigned or tokened address stays out of the page's address, its history and links
-            self.unlinkable
-                .update(|u| u.push(format!("{address} (its address carries {what}, which links never carry)")));
-        } else if loaded {
-            self.unlinkable.update(|u| u.push(format!("{address} (needs request headers, which links never carry)")));
+            let unlinkable = match source::advice::credential_in(&url) {
+                Some(what) => Some(format!("{address} (its address carries {what}, which links never carry)")),
+                None if !headers.is_empty() => {
+                    Some(format!("{address} (needs request headers, which links never carry)"))
+                }
+                None => None,
+            };
+            match unlinkable {
+                Some(why) => self.unlinkable.update(|u| u.push(why)),
+                None => self.remember_url(&url),
+            }
         }
         self.loading.set(None);
         self.reading.update(|n| *n = n.saturating_sub(1));
@@ -456,7 +460,7 @@ pub fn crash_report(what: &str) -> String {
 }
 
 /// Puts the crash notice over the page: the report in a selected text box (Ctrl+C copies it, no
-/// script needed) and a link that reloads the page.
+/// script needed) and a button that reloads the page.
 pub fn show_crash_report(report: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;

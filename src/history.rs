@@ -29,11 +29,10 @@ pub fn install(state: AppState) -> ViewFragment {
     view_only.kept.clear();
     let pending = StoredValue::new((view_only != ViewFragment::default()).then(|| initial.clone()));
     let last = StoredValue::new(hash.trim_start_matches('#').to_string());
-    let carries_credential = initial.urls.iter().any(|u| crate::source::advice::credential_in(u).is_some());
-    if !search.is_empty() || carries_credential {
-        // an address with a token or password is opened but never kept in the page's address
-        let mut shown = initial.clone();
-        shown.urls.retain(|u| crate::source::advice::credential_in(u).is_none());
+    // an address with a token or password is opened but never kept in the page's address
+    let mut shown = initial.clone();
+    shown.urls.retain(|u| crate::source::advice::credential_in(u).is_none());
+    if !search.is_empty() || shown.urls.len() != initial.urls.len() {
         let text = shown.write();
         replace_address(&text, false);
         last.set_value(text);

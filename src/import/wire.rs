@@ -7,15 +7,10 @@ use std::fmt;
 /// serde_json's message without its " at line L column C" tail (we print those ourselves).
 pub fn reason(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    let s = match s.rfind(" at line ") {
+    match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s,
-    };
-    // serde's wording for raw bytes that are not UTF-8
-    if s == "invalid unicode code point" {
-        return format!("{s} (bytes that are not UTF-8: is the file saved in another encoding, such as Latin-1?)");
     }
-    s
 }
 
 /// The warning of a file whose bytes that are not UTF-8 were replaced.

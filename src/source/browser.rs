@@ -244,7 +244,7 @@ struct IdleWatch {
     last: std::rc::Rc<std::cell::Cell<f64>>,
     fired: std::rc::Rc<std::cell::Cell<bool>>,
     interval: Option<i32>,
-    _tick: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
+    _tick: wasm_bindgen::closure::Closure<dyn FnMut()>,
 }
 
 impl IdleWatch {
@@ -264,7 +264,7 @@ impl IdleWatch {
         let interval = web_sys::window().and_then(|w| {
             w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000).ok()
         });
-        IdleWatch { controller, last, fired, interval, _tick: Some(tick) }
+        IdleWatch { controller, last, fired, interval, _tick: tick }
     }
 
     fn alive(&self) {

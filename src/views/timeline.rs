@@ -431,12 +431,12 @@ fn context(c: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> Option<web_sys::Ca
     if c.width() != pw || c.height() != ph {
         c.set_width(pw);
         c.set_height(ph);
+        // through the CSSOM: a `style` attribute written as text is inline style, which the
+        // page's Content-Security-Policy refuses; only when the size changes, not every frame
+        let style = web_sys::HtmlElement::style(c);
+        let _ = style.set_property("width", &format!("{w}px"));
+        let _ = style.set_property("height", &format!("{h}px"));
     }
-    // through the CSSOM: a `style` attribute written as text is inline style, which the page's
-    // Content-Security-Policy refuses
-    let style = web_sys::HtmlElement::style(c);
-    let _ = style.set_property("width", &format!("{w}px"));
-    let _ = style.set_property("height", &format!("{h}px"));
     let ctx = c.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     Some(ctx)

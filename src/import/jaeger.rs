@@ -85,7 +85,7 @@ struct Log {
 /// A tag's value read by its declared type; integers stay text so nothing beyond 2^53 is rounded.
 fn tag_value(t: &Tag) -> AttrValue {
     let raw = t.value.as_ref().map(|r| r.get().trim()).unwrap_or("null");
-    let text = || serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string());
+    let text = || serde_json::from_slice::<String>(raw.as_bytes()).unwrap_or_else(|_| raw.to_string());
     match t.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
         Some("bool") => match raw {
             "true" | "\"true\"" => AttrValue::Bool(true),

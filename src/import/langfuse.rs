@@ -266,7 +266,9 @@ fn add_trace(
     let observations = match observations {
         Some(list) => list,
         None => match trace.observations {
-            Some(raw) => serde_json::from_str::<ObsList>(raw.get()).map_err(|e| shape_error(format, &e))?.0,
+            Some(raw) => {
+                serde_json::from_slice::<ObsList>(raw.get().as_bytes()).map_err(|e| shape_error(format, &e))?.0
+            }
             None => Vec::new(),
         },
     };
@@ -424,7 +426,10 @@ fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
     let data_type = s.data_type.as_deref().unwrap_or("NUMERIC").to_ascii_uppercase();
     let raw = s.value.as_ref().map(|r| r.get().trim().to_string());
     let num = raw.as_deref().and_then(|r| r.parse::<f64>().ok());
-    let text = s.string_value.clone().or_else(|| raw.as_deref().and_then(|r| serde_json::from_str::<String>(r).ok()));
+    let text = s
+        .string_value
+        .clone()
+        .or_else(|| raw.as_deref().and_then(|r| serde_json::from_slice::<String>(r.as_bytes()).ok()));
     // v3 puts a typed value in `value` (bool, number or string by dataType); v2 splits numeric
     // `value` from `stringValue`, and corrections use `longStringValue`.
     let boolean = match raw.as_deref() {

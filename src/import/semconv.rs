@@ -115,7 +115,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
     if usage.is_empty() {
         if let Some(map) = text("langfuse.observation.usage_details")
-            .and_then(|s| serde_json::from_str::<BTreeMap<String, f64>>(&s).ok())
+            .and_then(|s| serde_json::from_slice::<BTreeMap<String, f64>>(s.as_bytes()).ok())
         {
             for (k, v) in map {
                 let n = v.max(0.0).round() as u64;
@@ -139,7 +139,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
     if cost.total.is_none() {
         if let Some(map) = text("langfuse.observation.cost_details")
-            .and_then(|s| serde_json::from_str::<BTreeMap<String, f64>>(&s).ok())
+            .and_then(|s| serde_json::from_slice::<BTreeMap<String, f64>>(s.as_bytes()).ok())
         {
             for (k, v) in map {
                 if k == "total" {
@@ -361,7 +361,7 @@ fn messages_from_events(events: &[crate::model::Event]) -> (Option<Payload>, Opt
 
 /// One message from an event's content, which may itself be JSON (`{"role":…, "content":…}`).
 fn event_message(role: &str, content: &str) -> Value {
-    match serde_json::from_str::<Value>(content) {
+    match serde_json::from_slice::<Value>(content.as_bytes()) {
         Ok(Value::Object(mut m)) => {
             m.entry("role").or_insert_with(|| Value::from(role));
             Value::Object(m)
@@ -409,7 +409,7 @@ fn exception_summary(o: &Observation) -> Option<String> {
 fn tags_of(v: &AttrValue) -> Vec<String> {
     match v {
         AttrValue::Array(items) => items.iter().map(AttrValue::display).collect(),
-        AttrValue::Str(s) => serde_json::from_str::<Vec<String>>(s).unwrap_or_else(|_| vec![s.clone()]),
+        AttrValue::Str(s) => serde_json::from_slice::<Vec<String>>(s.as_bytes()).unwrap_or_else(|_| vec![s.clone()]),
         other => vec![other.display()],
     }
 }
@@ -432,7 +432,7 @@ fn attr_json(v: &AttrValue) -> Value {
         AttrValue::Map(entries) => {
             Value::Object(entries.iter().map(|a| (a.key.to_string(), attr_json(&a.value))).collect())
         }
-        AttrValue::Json(p) => serde_json::from_str(p.raw()).unwrap_or(Value::Null),
+        AttrValue::Json(p) => serde_json::from_slice(p.raw().as_bytes()).unwrap_or(Value::Null),
     }
 }
 
@@ -549,55 +549,42 @@ impl<'a> Node<'a> {
     }
 
     /// The same JSON as `to_value` would serialize to, written directly (no tree of copies of the
-    /// message texts): this runs for every LLM span of a file.
+    /// message texts, and not parsed again to check it): this runs for every LLM span of a file.
     fn to_payload(&self) -> Payload {
-        let mut out = Vec::new();
-        self.write(&mut out);
-        match String::from_utf8(out).ok().and_then(|s| serde_json::value::RawValue::from_string(s).ok()) {
-            Some(raw) => Payload::from_raw(raw),
-            None => Payload::from_value(&self.to_value()),
-        }
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
-        match self {
-            Node::Leaf(AttrValue::Str(s)) => write_json(out, s.as_str()),
-            Node::Leaf(v) => write_json(out, &unwrap_wrappers(attr_json(v))),
-            Node::Obj(map) => match Self::as_list(map) {
-                Some(items) => {
-                    out.push(b'[');
-                    for (n, item) in items.into_iter().enumerate() {
-                        if n > 0 {
-                            out.push(b',');
-                        }
-                        item.write(out);
-                    }
-                    out.push(b']');
-                }
-                None => match map.iter().next() {
-                    Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.write(out),
-                    _ => {
-                        out.push(b'{');
-                        for (n, (k, v)) in map.iter().enumerate() {
-                            if n > 0 {
-                                out.push(b',');
-                            }
-                            write_json(out, *k);
-                            out.push(b':');
-                            v.write(out);
-                        }
-                        out.push(b'}');
-                    }
-                },
-            },
+        match serde_json::value::to_raw_value(self) {
+            Ok(raw) => Payload::from_raw(raw),
+            Err(_) => Payload::from_value(&self.to_value()),
         }
     }
 }
 
-/// Appends `v` as serde_json writes it (same escaping, same numbers).
-fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
-    if serde_json::to_writer(&mut *out, v).is_err() {
-        out.extend_from_slice(b"null");
+/// Written as `to_value` reads: lists in position order, wrappers left out.
+impl serde::Serialize for Node<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Leaf(AttrValue::Str(text)) => s.serialize_str(text),
+            Node::Leaf(v) => unwrap_wrappers(attr_json(v)).serialize(s),
+            Node::Obj(map) => match Self::as_list(map) {
+                Some(items) => {
+                    let mut seq = s.serialize_seq(Some(items.len()))?;
+                    for item in items {
+                        seq.serialize_element(item)?;
+                    }
+                    seq.end()
+                }
+                None => match map.iter().next() {
+                    Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.serialize(s),
+                    _ => {
+                        let mut m = s.serialize_map(Some(map.len()))?;
+                        for (k, v) in map {
+                            m.serialize_entry(k, v)?;
+                        }
+                        m.end()
+                    }
+                },
+            },
+        }
     }
 }
 

@@ -11,8 +11,26 @@ const MAX_SHARED_LEN: usize = 128;
 /// files with millions of unique keys do not grow the table without bound).
 const MAX_SHARED: usize = 100_000;
 
+/// Slots of the small cache in front of the shared set (a power of two).
+const RECENT: usize = 256;
+
 thread_local! {
     static SHARED: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    /// The keys last seen, by a cheap fingerprint: spans repeat the same few dozen keys, and a
+    /// hit here costs one comparison instead of hashing the key. A fixed-size cache cannot be
+    /// filled by hostile keys; a miss falls back to the set (whose hash is keyed).
+    static RECENT_KEYS: RefCell<Vec<Option<Arc<str>>>> = RefCell::new(vec![None; RECENT]);
+}
+
+/// A cheap fingerprint of the whole key, eight bytes at a time (message keys differ only in a
+/// position in the middle: `llm.input_messages.0.message.role`, `…1.message.role`).
+fn slot(s: &str) -> usize {
+    let mut h = s.len() as u64;
+    for part in s.as_bytes().chunks(8) {
+        let word = part.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+        h = (h ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(23);
+    }
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT
 }
 
 /// An attribute key. Reads like a `&str` (`key == "llm.model_name"`, `key.starts_with(…)`).
@@ -24,17 +42,24 @@ impl Key {
         if s.len() > MAX_SHARED_LEN {
             return Key(Arc::from(s));
         }
-        SHARED.with(|cell| {
+        let at = slot(s);
+        let recent = RECENT_KEYS.with(|cell| cell.borrow()[at].as_ref().filter(|k| &***k == s).cloned());
+        if let Some(k) = recent {
+            return Key(k);
+        }
+        let k = SHARED.with(|cell| {
             let mut set = cell.borrow_mut();
             if let Some(k) = set.get(s) {
-                return Key(k.clone());
+                return k.clone();
             }
             let k: Arc<str> = Arc::from(s);
             if set.len() < MAX_SHARED {
                 set.insert(k.clone());
             }
-            Key(k)
-        })
+            k
+        });
+        RECENT_KEYS.with(|cell| cell.borrow_mut()[at] = Some(k.clone()));
+        Key(k)
     }
 
     pub fn as_str(&self) -> &str {
@@ -146,5 +171,20 @@ mod tests {
         let long = "k".repeat(MAX_SHARED_LEN + 1);
         assert!(!Arc::ptr_eq(&Key::new(&long).0, &Key::new(&long).0), "long keys are not kept");
         assert_eq!(Key::new(&long), Key::new(&long));
+    }
+
+    #[test]
+    fn the_cache_in_front_returns_the_key_asked_for() {
+        // keys that share a slot replace each other there; each lookup still gets its own text
+        let keys: Vec<String> = (0..4 * RECENT).map(|i| format!("llm.input_messages.{i}.message.role")).collect();
+        for _ in 0..2 {
+            for k in &keys {
+                assert_eq!(Key::new(k).as_str(), k);
+            }
+        }
+        let a = Key::new("llm.input_messages.7.message.role");
+        assert!(Arc::ptr_eq(&a.0, &Key::new("llm.input_messages.7.message.role").0));
+        let spread: std::collections::HashSet<usize> = keys.iter().take(64).map(|k| slot(k)).collect();
+        assert!(spread.len() > 32, "message keys spread over the cache: {} slots for 64 keys", spread.len());
     }
 }

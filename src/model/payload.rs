@@ -29,16 +29,13 @@ impl Payload {
 
     /// Wraps text as a JSON string payload.
     pub fn from_text(text: &str) -> Self {
-        let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string());
-        Payload(RawValue::from_string(quoted).unwrap_or_else(|_| null_raw()))
+        // serde_json's own writing is valid JSON: kept as written, not parsed again to check it
+        Payload(serde_json::value::to_raw_value(text).unwrap_or_else(|_| null_raw()))
     }
 
     /// Wraps an already-built JSON value (used for values assembled at import, like flattened messages).
     pub fn from_value(value: &serde_json::Value) -> Self {
-        match serde_json::to_string(value).ok().and_then(|s| RawValue::from_string(s).ok()) {
-            Some(raw) => Payload(raw),
-            None => Payload(null_raw()),
-        }
+        Payload(serde_json::value::to_raw_value(value).unwrap_or_else(|_| null_raw()))
     }
 
     /// The payload as a raw JSON value (for writers that embed it unchanged).
@@ -72,7 +69,7 @@ impl Payload {
     /// Parses the payload for display. JSON held inside strings (Langfuse often double-encodes) is
     /// decoded at most two levels so a string that merely looks like JSON three levels down stays text.
     pub fn decode(&self) -> Decoded {
-        let value: serde_json::Value = match serde_json::from_str(self.0.get()) {
+        let value: serde_json::Value = match serde_json::from_slice(self.0.get().as_bytes()) {
             Ok(v) => v,
             Err(_) => return Decoded::Text(self.0.get().to_string()),
         };
@@ -94,7 +91,7 @@ impl Payload {
 
     /// The payload as plain text when it is a JSON string, else its raw JSON.
     pub fn as_text(&self) -> String {
-        match serde_json::from_str::<String>(self.0.get()) {
+        match serde_json::from_slice::<String>(self.0.get().as_bytes()) {
             Ok(s) => s,
             Err(_) => self.0.get().to_string(),
         }
@@ -107,7 +104,7 @@ fn parse_embedded_json(s: &str) -> Option<serde_json::Value> {
     if !(t.starts_with('{') || t.starts_with('[') || t.starts_with('"')) {
         return None;
     }
-    serde_json::from_str(t).ok()
+    serde_json::from_slice(t.as_bytes()).ok()
 }
 
 fn null_raw() -> Box<RawValue> {

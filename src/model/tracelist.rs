@@ -290,11 +290,9 @@ pub fn score_table(set: &TraceSet) -> HashMap<String, HashMap<String, ScoreValue
 /// tree rows and timeline frames do not scan every score. Same matching as
 /// `TraceSet::observation_scores`.
 pub fn observation_score_labels(set: &TraceSet, t: &Trace) -> HashMap<u32, Vec<String>> {
-    let mut by_id: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (i, o) in t.observations.iter().enumerate() {
-        by_id.entry(o.id.as_str()).or_default().push(i as u32);
-    }
-    let mut out: HashMap<u32, Vec<String>> = HashMap::new();
+    // labels by observation id first: most files have no observation scores, and a trace's
+    // observations are only looked up (100,000 ids hashed) when some score names one of them
+    let mut wanted: HashMap<&str, Vec<String>> = HashMap::new();
     for s in &set.scores {
         let Some(oid) = s.observation_id.as_deref() else { continue };
         if s.trace_id.as_deref().is_some_and(|tid| tid != t.id) {
@@ -304,8 +302,15 @@ pub fn observation_score_labels(set: &TraceSet, t: &Trace) -> HashMap<u32, Vec<S
             Some(c) => format!("{}: {} — {c}", s.name, s.value.display()),
             None => format!("{}: {}", s.name, s.value.display()),
         };
-        for &i in by_id.get(oid).into_iter().flatten() {
-            out.entry(i).or_default().push(label.clone());
+        wanted.entry(oid).or_default().push(label);
+    }
+    let mut out: HashMap<u32, Vec<String>> = HashMap::new();
+    if wanted.is_empty() {
+        return out;
+    }
+    for (i, o) in t.observations.iter().enumerate() {
+        if let Some(labels) = wanted.get(o.id.as_str()) {
+            out.insert(i as u32, labels.clone());
         }
     }
     out

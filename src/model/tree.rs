@@ -37,17 +37,22 @@ impl Tree {
         let mut index: HashMap<&str, u32> = HashMap::with_capacity(n);
         let mut duplicate_rank = HashMap::new();
         let mut seen_count: HashMap<&str, u32> = HashMap::new();
+        // one hash per id and one per parent: at 100,000 observations hashing is most of the build
         for (i, o) in obs.iter().enumerate() {
-            if index.contains_key(o.id.as_str()) {
-                let c = seen_count.entry(o.id.as_str()).or_insert(1);
-                *c += 1;
-                duplicate_rank.insert(i as u32, *c);
-            } else {
-                index.insert(o.id.as_str(), i as u32);
+            match index.entry(o.id.as_str()) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    let c = seen_count.entry(o.id.as_str()).or_insert(1);
+                    *c += 1;
+                    duplicate_rank.insert(i as u32, *c);
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i as u32);
+                }
             }
         }
 
         let mut orphans = 0usize;
+        let mut self_loops = 0usize;
         let mut parent: Vec<u32> = obs
             .iter()
             .enumerate()
@@ -55,7 +60,11 @@ impl Tree {
                 None => NO_PARENT,
                 Some(p) => match index.get(p) {
                     Some(&pi) if pi as usize != i => pi,
-                    Some(_) => NO_PARENT, // its own parent: a one-node cycle
+                    Some(_) => {
+                        // its own parent: a one-node cycle
+                        self_loops += 1;
+                        NO_PARENT
+                    }
                     None => {
                         orphans += 1;
                         NO_PARENT
@@ -63,11 +72,6 @@ impl Tree {
                 },
             })
             .collect();
-        let self_loops = obs
-            .iter()
-            .enumerate()
-            .filter(|(i, o)| o.parent_id.as_deref().and_then(|p| index.get(p)) == Some(&(*i as u32)))
-            .count();
         let cycles_broken = self_loops + break_cycles(&mut parent);
 
         // Children in compressed rows, then sorted by start time (ties keep file order).

@@ -139,7 +139,9 @@ async fn read_stream(
             return Ok(());
         }
         if let Ok(v) = js_sys::Reflect::get(&chunk, &"value".into()) {
-            let arr = Uint8Array::new(&v);
+            // a fetch or decompression stream yields `Uint8Array`s: taken as they are (`new
+            // Uint8Array(view)` would copy every piece once more before the copy into wasm memory)
+            let arr = v.dyn_into::<Uint8Array>().unwrap_or_else(|v| Uint8Array::new(&v));
             piece.resize(arr.length() as usize, 0);
             arr.copy_to(&mut piece);
             received += piece.len();

@@ -159,6 +159,10 @@ const results = [];
       longestTaskMs: median(app.map((a) => a.longestTask)),
       baselineParseMs: median(base.map((b) => b.parse)),
       baselineTotalMs: median(base.map((b) => b.total)),
+      // each app run against the baseline run right after it: this machine's speed drifts by
+      // ±20 % within minutes, which the ratio of two separate medians does not cancel
+      pairedRatio: median(app.map((a, i) => a.firstTree / base[i].total)),
+      pairs: app.map((a, i) => [Math.round(a.firstTree), Math.round(base[i].total)]),
       appPeakRss: median(app.map((a) => a.peakRss)),
       baselinePeakRss: median(base.map((b) => b.peakRss)),
       jsHeap: median(app.map((a) => a.jsHeap)),
@@ -416,9 +420,9 @@ const mb = (b) => (b / 1e6).toFixed(1);
 const lines = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} MB RAM; ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`,
   '',
-  '| observations | file MB | first tree ms (first byte, read+import, of which build) | longest task ms | JSON.parse ms (fetch+decode+parse) | ratio | peak renderer RSS MB (JSON.parse page) | JS heap MB | wasm memory MB | DOM nodes | tree rows |',
+  '| observations | file MB | first tree ms (first byte, read+import, of which build) | longest task ms | JSON.parse ms (fetch+decode+parse) | ratio (median of paired runs) | peak renderer RSS MB (JSON.parse page) | JS heap MB | wasm memory MB | DOM nodes | tree rows |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}, ${r.buildMs.toFixed(0)}) | ${r.longestTaskMs.toFixed(0)} | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
+  ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}, ${r.buildMs.toFixed(0)}) | ${r.longestTaskMs.toFixed(0)} | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} (${r.pairedRatio.toFixed(2)}) | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
 ];
 if (leanRows.length) {
   lines.push('', '| lean trace (no payloads) | file MB | first tree ms (first byte, read+import, of which build) | longest task ms | wasm memory MB | scroll to end, top, middle; click → painted ms | DOM nodes |', '|---|---:|---:|---:|---:|---|---:|');

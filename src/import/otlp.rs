@@ -219,10 +219,15 @@ fn attr_value(v: AnyValue) -> AttrValue {
 }
 
 fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
-    kvs.unwrap_or_default()
-        .into_iter()
-        .map(|kv| Attribute { key: kv.key, value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())) })
-        .collect()
+    let kvs = kvs.unwrap_or_default();
+    // room for the service and scope a span's context adds (grown afterwards, each span's list
+    // was copied once more); `semconv::apply` gives back what is not used
+    let mut out = Vec::with_capacity(kvs.len() + 3);
+    out.extend(kvs.into_iter().map(|kv| Attribute {
+        key: kv.key,
+        value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())),
+    }));
+    out
 }
 
 /// What the enclosing resource and scope add to each of their spans.
@@ -262,6 +267,8 @@ struct Pending {
 pub(super) struct Gather {
     slots: HashMap<String, usize>,
     traces: Vec<(String, Pending)>,
+    /// The trace id of the last span as written, and its trace's slot.
+    last: Option<(String, usize)>,
     untimed: usize,
     dropped: i64,
     /// Spans read so far, for progress.
@@ -273,10 +280,33 @@ pub(super) struct Gather {
 impl Gather {
     pub(super) fn span(&mut self, span: Span, ctx: &Context) {
         self.spans += 1;
-        let trace_id = ctx
-            .original_trace
-            .clone()
-            .unwrap_or_else(|| span.trace_id.as_deref().map(normalize_id).unwrap_or_default());
+        // spans of one trace mostly come one after another: the last trace's slot is reused
+        // without normalizing and hashing its id again
+        let same_as_last = ctx.original_trace.is_none()
+            && self.last.as_ref().is_some_and(|(raw, _)| Some(raw.as_str()) == span.trace_id.as_deref());
+        let known = if same_as_last { self.last.as_ref().map(|(_, slot)| *slot) } else { None };
+        let slot = match known {
+            Some(slot) => slot,
+            None => {
+                let trace_id = ctx
+                    .original_trace
+                    .clone()
+                    .unwrap_or_else(|| span.trace_id.as_deref().map(normalize_id).unwrap_or_default());
+                let slot = match self.slots.get(&trace_id) {
+                    Some(&i) => i,
+                    None => {
+                        self.slots.insert(trace_id.clone(), self.traces.len());
+                        self.traces.push((trace_id, Pending::default()));
+                        self.traces.len() - 1
+                    }
+                };
+                self.last = match (&ctx.original_trace, &span.trace_id) {
+                    (None, Some(raw)) => Some((raw.clone(), slot)),
+                    _ => None,
+                };
+                slot
+            }
+        };
         let mut ob = observation(span, &mut self.untimed, &mut self.dropped);
         if let Some(svc) = &ctx.service {
             ob.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
@@ -287,14 +317,6 @@ impl Gather {
                 ob.attributes.push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v.clone()) });
             }
         }
-        let slot = match self.slots.get(&trace_id) {
-            Some(&i) => i,
-            None => {
-                self.slots.insert(trace_id.clone(), self.traces.len());
-                self.traces.push((trace_id, Pending::default()));
-                self.traces.len() - 1
-            }
-        };
         // attributes that become fields (messages, usage…) are folded now, while the span is small
         let ids = semconv::apply(&mut ob);
         let pending = &mut self.traces[slot].1;

@@ -470,10 +470,17 @@ fn unflatten<'a>(attrs: &'a [Attribute], prefix: &str, consumed: &mut [bool]) ->
 }
 
 /// Finds an attribute by key (the first with it): a scan over the usual dozen, a map for spans
-/// that carry hundreds.
+/// that carry hundreds. `apply` asks for some sixty keys a span mostly does not have, so a mask
+/// of the keys' lengths and last bytes answers most of them without looking at one key.
 struct Index<'a> {
     attrs: &'a [Attribute],
     map: Option<HashMap<&'a str, usize>>,
+    present: u128,
+}
+
+fn mask_bit(key: &str) -> u128 {
+    let last = key.as_bytes().last().copied().unwrap_or(0);
+    1u128 << ((key.len().wrapping_mul(31) + usize::from(last)) % 128)
 }
 
 impl<'a> Index<'a> {
@@ -482,10 +489,14 @@ impl<'a> Index<'a> {
     fn new(attrs: &'a [Attribute]) -> Self {
         let map = (attrs.len() > Self::SCAN_UP_TO)
             .then(|| attrs.iter().enumerate().rev().map(|(i, a)| (a.key.as_str(), i)).collect());
-        Index { attrs, map }
+        let present = attrs.iter().fold(0, |m, a| m | mask_bit(&a.key));
+        Index { attrs, map, present }
     }
 
     fn get(&self, key: &str) -> Option<usize> {
+        if self.present & mask_bit(key) == 0 {
+            return None;
+        }
         match &self.map {
             Some(m) => m.get(key).copied(),
             None => self.attrs.iter().position(|a| a.key == key),
@@ -551,41 +562,150 @@ impl<'a> Node<'a> {
     /// The same JSON as `to_value` would serialize to, written directly (no tree of copies of the
     /// message texts, and not parsed again to check it): this runs for every LLM span of a file.
     fn to_payload(&self) -> Payload {
-        match serde_json::value::to_raw_value(self) {
-            Ok(raw) => Payload::from_raw(raw),
-            Err(_) => Payload::from_value(&self.to_value()),
+        // written into one buffer kept between spans: growing a fresh one per span was half the
+        // time of writing (a payload is copied out of it once, at its size)
+        let written = SCRATCH.with(|cell| {
+            let mut out = cell.take();
+            out.clear();
+            self.write(&mut out);
+            let raw = match std::str::from_utf8(&out) {
+                Ok(text) => match serde_json::value::to_raw_value(&Written(text)) {
+                    // the length tells serde_json took it as raw text, not as a struct to write out
+                    Ok(raw) if raw.get().len() == text.len() => Some(raw),
+                    _ => serde_json::value::RawValue::from_string(text.to_string()).ok(),
+                },
+                Err(_) => None,
+            };
+            if out.capacity() <= MAX_SCRATCH {
+                cell.replace(out);
+            }
+            raw
+        });
+        match written {
+            Some(raw) => Payload::from_raw(raw),
+            None => Payload::from_value(&self.to_value()),
         }
     }
-}
 
-/// Written as `to_value` reads: lists in position order, wrappers left out.
-impl serde::Serialize for Node<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
+    /// Written as `to_value` reads: lists in position order, wrappers left out. Depth is bounded
+    /// by `MAX_SEGMENTS`.
+    fn write(&self, out: &mut Vec<u8>) {
         match self {
-            Node::Leaf(AttrValue::Str(text)) => s.serialize_str(text),
-            Node::Leaf(v) => unwrap_wrappers(attr_json(v)).serialize(s),
+            Node::Leaf(AttrValue::Str(s)) => write_str(out, s),
+            Node::Leaf(v) => {
+                if serde_json::to_writer(&mut *out, &unwrap_wrappers(attr_json(v))).is_err() {
+                    out.extend_from_slice(b"null");
+                }
+            }
+            // positions of one digit (most lists) are already in order in the map
+            Node::Obj(map) if (1..=10).contains(&map.len()) && map.keys().all(|k| k.len() == 1 && k.as_bytes()[0].is_ascii_digit()) => {
+                out.push(b'[');
+                for (n, item) in map.values().enumerate() {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    item.write(out);
+                }
+                out.push(b']');
+            }
             Node::Obj(map) => match Self::as_list(map) {
                 Some(items) => {
-                    let mut seq = s.serialize_seq(Some(items.len()))?;
-                    for item in items {
-                        seq.serialize_element(item)?;
+                    out.push(b'[');
+                    for (n, item) in items.into_iter().enumerate() {
+                        if n > 0 {
+                            out.push(b',');
+                        }
+                        item.write(out);
                     }
-                    seq.end()
+                    out.push(b']');
                 }
                 None => match map.iter().next() {
-                    Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.serialize(s),
+                    Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.write(out),
                     _ => {
-                        let mut m = s.serialize_map(Some(map.len()))?;
-                        for (k, v) in map {
-                            m.serialize_entry(k, v)?;
+                        out.push(b'{');
+                        for (n, (k, v)) in map.iter().enumerate() {
+                            if n > 0 {
+                                out.push(b',');
+                            }
+                            write_str(out, k);
+                            out.push(b':');
+                            v.write(out);
                         }
-                        m.end()
+                        out.push(b'}');
                     }
                 },
             },
         }
     }
+}
+
+/// Payload writing's buffer is kept for the next span up to this capacity.
+const MAX_SCRATCH: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// JSON text written by this module, handed to serde_json as a raw value: serde_json serializes
+/// its `RawValue` as a struct of this name and copies the text as it is (checked by the caller,
+/// which falls back to parsing the text should that ever change).
+struct Written<'a>(&'a str);
+
+impl serde::Serialize for Written<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        const RAW: &str = "$serde_json::private::RawValue";
+        let mut st = s.serialize_struct(RAW, 1)?;
+        st.serialize_field(RAW, self.0)?;
+        st.end()
+    }
+}
+
+/// Appends `s` as a JSON string exactly as serde_json writes it (`\"`, `\\`, `\b`, `\f`, `\n`,
+/// `\r`, `\t`, other controls as `\u00xx`), eight bytes at a time where nothing needs escaping:
+/// message texts are most of an LLM file, and serde_json looks at them byte by byte.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let clean = |w: u64| !(w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 || has_zero(w ^ (ONES * 0x22)) || has_zero(w ^ (ONES * 0x5c)));
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            if clean(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        let short = match c {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            0x08 => Some(b'b'),
+            0x0c => Some(b'f'),
+            b'\n' => Some(b'n'),
+            b'\r' => Some(b'r'),
+            b'\t' => Some(b't'),
+            _ => None,
+        };
+        if short.is_some() || c < 0x20 {
+            out.extend_from_slice(&b[start..i]);
+            match short {
+                Some(e) => out.extend_from_slice(&[b'\\', e]),
+                None => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 15)]]);
+                }
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
 }
 
 fn unwrap_wrappers(v: Value) -> Value {
@@ -611,6 +731,35 @@ fn unwrap_wrappers(v: Value) -> Value {
 mod tests {
     use super::*;
     use crate::model::Decoded;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut texts: Vec<String> = ["", "plain", "a\"b\\c", "tab\tnew\nline\r", "é€𝄞 \u{7f}", "\u{0}\u{1f}\u{8}\u{c}"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        // every byte value below 0x80 at every position of an eight-byte word, and runs past it
+        for c in 0u8..0x80 {
+            for at in 0..17 {
+                let mut t = "x".repeat(at);
+                t.push(char::from(c));
+                t.push_str("yyyyyyyyy");
+                texts.push(t);
+            }
+        }
+        for t in texts {
+            let mut out = Vec::new();
+            write_str(&mut out, &t);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&t).unwrap(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn written_text_is_taken_as_raw_json() {
+        // serde_json would write `[1,2]` for a parsed value: the spaces show the text was kept
+        let raw = serde_json::value::to_raw_value(&Written("[1, 2]")).unwrap();
+        assert_eq!(raw.get(), "[1, 2]");
+    }
 
     fn attrs_from_flat_map(path: &str) -> Vec<Attribute> {
         let text = std::fs::read_to_string(path).unwrap();

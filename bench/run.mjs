@@ -135,7 +135,8 @@ async function measureBaseline(server, filePath) {
 }
 
 const root = await serve(ROOT);
-const server = { url: `${root.url}dist/`, stop: root.stop, dataUrl: (p) => `${root.url}bench/data/${path.basename(p)}` };
+// BENCH_DIST: another build of the app under the repository (to compare builds in one session)
+const server = { url: `${root.url}${process.env.BENCH_DIST ?? "dist"}/`, stop: root.stop, dataUrl: (p) => `${root.url}bench/data/${path.basename(p)}` };
 // one static server for every measurement, stopped however the run ends
 process.on('exit', () => root.stop());
 const results = [];

@@ -223,10 +223,12 @@ fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
     // room for the service and scope a span's context adds (grown afterwards, each span's list
     // was copied once more); `semconv::apply` gives back what is not used
     let mut out = Vec::with_capacity(kvs.len() + 3);
-    out.extend(kvs.into_iter().map(|kv| Attribute {
-        key: kv.key,
-        value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())),
-    }));
+    out.extend(
+        kvs.into_iter().map(|kv| Attribute {
+            key: kv.key,
+            value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())),
+        }),
+    );
     out
 }
 

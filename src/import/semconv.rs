@@ -598,7 +598,10 @@ impl<'a> Node<'a> {
                 }
             }
             // positions of one digit (most lists) are already in order in the map
-            Node::Obj(map) if (1..=10).contains(&map.len()) && map.keys().all(|k| k.len() == 1 && k.as_bytes()[0].is_ascii_digit()) => {
+            Node::Obj(map)
+                if (1..=10).contains(&map.len())
+                    && map.keys().all(|k| k.len() == 1 && k.as_bytes()[0].is_ascii_digit()) =>
+            {
                 out.push(b'[');
                 for (n, item) in map.values().enumerate() {
                     if n > 0 {
@@ -668,7 +671,9 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    let clean = |w: u64| !(w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 || has_zero(w ^ (ONES * 0x22)) || has_zero(w ^ (ONES * 0x5c)));
+    let clean = |w: u64| {
+        !(w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 || has_zero(w ^ (ONES * 0x22)) || has_zero(w ^ (ONES * 0x5c)))
+    };
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
@@ -697,7 +702,14 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
                 Some(e) => out.extend_from_slice(&[b'\\', e]),
                 None => {
                     const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 15)]]);
+                    out.extend_from_slice(&[
+                        b'\\',
+                        b'u',
+                        b'0',
+                        b'0',
+                        HEX[usize::from(c >> 4)],
+                        HEX[usize::from(c & 15)],
+                    ]);
                 }
             }
             start = i + 1;
@@ -734,10 +746,11 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_as_serde_json_escapes_them() {
-        let mut texts: Vec<String> = ["", "plain", "a\"b\\c", "tab\tnew\nline\r", "é€𝄞 \u{7f}", "\u{0}\u{1f}\u{8}\u{c}"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut texts: Vec<String> =
+            ["", "plain", "a\"b\\c", "tab\tnew\nline\r", "é€𝄞 \u{7f}", "\u{0}\u{1f}\u{8}\u{c}"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
         // every byte value below 0x80 at every position of an eight-byte word, and runs past it
         for c in 0u8..0x80 {
             for at in 0..17 {

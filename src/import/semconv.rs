@@ -587,6 +587,20 @@ impl<'a> Node<'a> {
         }
     }
 
+    fn write_list<'n>(out: &mut Vec<u8>, items: impl Iterator<Item = &'n Node<'a>>)
+    where
+        'a: 'n,
+    {
+        out.push(b'[');
+        for (n, item) in items.enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            item.write(out);
+        }
+        out.push(b']');
+    }
+
     /// Written as `to_value` reads: lists in position order, wrappers left out. Depth is bounded
     /// by `MAX_SEGMENTS`.
     fn write(&self, out: &mut Vec<u8>) {
@@ -602,26 +616,10 @@ impl<'a> Node<'a> {
                 if (1..=10).contains(&map.len())
                     && map.keys().all(|k| k.len() == 1 && k.as_bytes()[0].is_ascii_digit()) =>
             {
-                out.push(b'[');
-                for (n, item) in map.values().enumerate() {
-                    if n > 0 {
-                        out.push(b',');
-                    }
-                    item.write(out);
-                }
-                out.push(b']');
+                Self::write_list(out, map.values())
             }
             Node::Obj(map) => match Self::as_list(map) {
-                Some(items) => {
-                    out.push(b'[');
-                    for (n, item) in items.into_iter().enumerate() {
-                        if n > 0 {
-                            out.push(b',');
-                        }
-                        item.write(out);
-                    }
-                    out.push(b']');
-                }
+                Some(items) => Self::write_list(out, items.into_iter()),
                 None => match map.iter().next() {
                     Some((k, only)) if map.len() == 1 && is_wrapper(k) => only.write(out),
                     _ => {

@@ -1,0 +1,60 @@
+// Where the time of opening a file by address goes: a CPU profile (DevTools protocol, 200 µs
+// samples) of one load in headless Chromium, printed as self time and inclusive time per function.
+// Build `distprof/` first (scripts/profile-build.sh keeps the wasm's function names).
+// FILE=<name in bench/data> (default otlp-100000.json), DIST=<dir>, TOP=<rows>, UNDER=<name part>
+// adds the self time of everything called under the functions whose name contains it.
+import { serve, launch, ROOT } from '../e2e/harness.mjs';
+
+const root = await serve(ROOT);
+const browser = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${root.url}${process.env.DIST ?? 'distprof'}/`);
+  await page.waitForSelector('.toolbar');
+  await page.fill('#url-input', `${root.url}bench/data/${process.env.FILE ?? 'otlp-100000.json'}`);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const t0 = await page.evaluate(() => performance.now());
+  await page.click('#open-url');
+  await page.waitForSelector('.tree-row', { timeout: 300_000 });
+  console.log('first tree row after', Math.round((await page.evaluate(() => performance.now())) - t0), 'ms');
+  const { profile } = await cdp.send('Profiler.stop');
+
+  const node = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (id) => node.get(id).callFrame.functionName || `(${node.get(id).callFrame.url.split('/').pop()})`;
+  const self = new Map();
+  const inclusive = new Map();
+  const under = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i];
+    total += dt;
+    self.set(name(id), (self.get(name(id)) ?? 0) + dt);
+    const seen = new Set();
+    let inside = false;
+    for (let p = id; p; p = parent.get(p)) {
+      const k = name(p);
+      if (process.env.UNDER && p !== id && k.includes(process.env.UNDER)) inside = true;
+      if (!seen.has(k)) inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
+      seen.add(k);
+    }
+    if (inside) under.set(name(id), (under.get(name(id)) ?? 0) + dt);
+  });
+  const top = Number(process.env.TOP ?? 40);
+  const print = (title, m) => {
+    console.log(`--- ${title}`);
+    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      console.log((v / 1000).toFixed(1).padStart(8), `${((100 * v) / total).toFixed(1)}%`.padStart(6), k.slice(0, 150));
+    }
+  };
+  print('self ms', self);
+  print('inclusive ms (canopy)', new Map([...inclusive].filter(([k]) => k.includes('canopy::'))));
+  if (process.env.UNDER) print(`self ms under ${process.env.UNDER}`, under);
+} finally {
+  await browser.close();
+  root.stop();
+}

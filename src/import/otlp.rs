@@ -541,6 +541,24 @@ mod tests {
     use crate::model::Kind;
 
     #[test]
+    fn spans_of_interleaved_traces_each_find_their_trace() {
+        // the last trace's slot is reused while ids repeat: A, A, B, A, B (B also written in base64)
+        let span =
+            |t: &str, s: &str| format!(r#"{{"traceId":"{t}","spanId":"{s}","name":"{s}","startTimeUnixNano":"1"}}"#);
+        let (a, b, b64) = ("0a".repeat(16), "0b".repeat(16), "CwsLCwsLCwsLCwsLCwsLCw==");
+        let spans = [span(&a, "a1"), span(&a, "a2"), span(&b, "b1"), span(&a, "a3"), span(b64, "b2")].join(",");
+        let body = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#);
+        let set = import("x.json", body.as_bytes(), Format::Otlp).unwrap();
+        let names = |id: &str| {
+            let t = set.traces.iter().find(|t| t.id == id).unwrap();
+            t.observations.iter().map(|o| o.name.as_str()).collect::<Vec<_>>()
+        };
+        assert_eq!(set.traces.len(), 2);
+        assert_eq!(names(&a), ["a1", "a2", "a3"]);
+        assert_eq!(names(&b), ["b1", "b2"]);
+    }
+
+    #[test]
     fn snake_case_with_nulls_and_enum_names() {
         let body = br#"{"resource_spans":[{"resource":null,"scope_spans":[{"scope":null,"spans":[
             {"trace_id":"AAECAwQFBgcICQoLDA0ODw==","span_id":"AAECAwQFBgc=","parent_span_id":null,"name":"s",

@@ -1,6 +1,7 @@
 //! Span attribute conventions mapped onto the model: OpenInference, OpenTelemetry GenAI, Langfuse's
 //! own `langfuse.*`, Vercel AI SDK `ai.*`. Shared by every OTLP-shaped importer.
 
+use crate::model::payload::write_json_str;
 use crate::model::time::parse_rfc3339_ns;
 use crate::model::{AttrValue, Attribute, Cost, Document, Kind, Level, Observation, Payload, Usage};
 use serde_json::{Map, Value};
@@ -568,23 +569,13 @@ impl<'a> Node<'a> {
             let mut out = cell.take();
             out.clear();
             self.write(&mut out);
-            let raw = match std::str::from_utf8(&out) {
-                Ok(text) => match serde_json::value::to_raw_value(&Written(text)) {
-                    // the length tells serde_json took it as raw text, not as a struct to write out
-                    Ok(raw) if raw.get().len() == text.len() => Some(raw),
-                    _ => serde_json::value::RawValue::from_string(text.to_string()).ok(),
-                },
-                Err(_) => None,
-            };
+            let payload = std::str::from_utf8(&out).ok().and_then(Payload::from_json_text);
             if out.capacity() <= MAX_SCRATCH {
                 cell.replace(out);
             }
-            raw
+            payload
         });
-        match written {
-            Some(raw) => Payload::from_raw(raw),
-            None => Payload::from_value(&self.to_value()),
-        }
+        written.unwrap_or_else(|| Payload::from_value(&self.to_value()))
     }
 
     fn write_list<'n>(out: &mut Vec<u8>, items: impl Iterator<Item = &'n Node<'a>>)
@@ -605,7 +596,7 @@ impl<'a> Node<'a> {
     /// by `MAX_SEGMENTS`.
     fn write(&self, out: &mut Vec<u8>) {
         match self {
-            Node::Leaf(AttrValue::Str(s)) => write_str(out, s),
+            Node::Leaf(AttrValue::Str(s)) => write_json_str(out, s),
             Node::Leaf(v) => {
                 if serde_json::to_writer(&mut *out, &unwrap_wrappers(attr_json(v))).is_err() {
                     out.extend_from_slice(b"null");
@@ -628,7 +619,7 @@ impl<'a> Node<'a> {
                             if n > 0 {
                                 out.push(b',');
                             }
-                            write_str(out, k);
+                            write_json_str(out, k);
                             out.push(b':');
                             v.write(out);
                         }
@@ -645,77 +636,6 @@ const MAX_SCRATCH: usize = 1 << 20;
 
 thread_local! {
     static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// JSON text written by this module, handed to serde_json as a raw value: serde_json serializes
-/// its `RawValue` as a struct of this name and copies the text as it is (checked by the caller,
-/// which falls back to parsing the text should that ever change).
-struct Written<'a>(&'a str);
-
-impl serde::Serialize for Written<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        const RAW: &str = "$serde_json::private::RawValue";
-        let mut st = s.serialize_struct(RAW, 1)?;
-        st.serialize_field(RAW, self.0)?;
-        st.end()
-    }
-}
-
-/// Appends `s` as a JSON string exactly as serde_json writes it (`\"`, `\\`, `\b`, `\f`, `\n`,
-/// `\r`, `\t`, other controls as `\u00xx`), eight bytes at a time where nothing needs escaping:
-/// message texts are most of an LLM file, and serde_json looks at them byte by byte.
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    let clean = |w: u64| {
-        !(w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 || has_zero(w ^ (ONES * 0x22)) || has_zero(w ^ (ONES * 0x5c)))
-    };
-    let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push(b'"');
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-            if clean(u64::from_le_bytes(w)) {
-                i += 8;
-                continue;
-            }
-        }
-        let c = b[i];
-        let short = match c {
-            b'"' => Some(b'"'),
-            b'\\' => Some(b'\\'),
-            0x08 => Some(b'b'),
-            0x0c => Some(b'f'),
-            b'\n' => Some(b'n'),
-            b'\r' => Some(b'r'),
-            b'\t' => Some(b't'),
-            _ => None,
-        };
-        if short.is_some() || c < 0x20 {
-            out.extend_from_slice(&b[start..i]);
-            match short {
-                Some(e) => out.extend_from_slice(&[b'\\', e]),
-                None => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(&[
-                        b'\\',
-                        b'u',
-                        b'0',
-                        b'0',
-                        HEX[usize::from(c >> 4)],
-                        HEX[usize::from(c & 15)],
-                    ]);
-                }
-            }
-            start = i + 1;
-        }
-        i += 1;
-    }
-    out.extend_from_slice(&b[start..]);
-    out.push(b'"');
 }
 
 fn unwrap_wrappers(v: Value) -> Value {
@@ -741,36 +661,6 @@ fn unwrap_wrappers(v: Value) -> Value {
 mod tests {
     use super::*;
     use crate::model::Decoded;
-
-    #[test]
-    fn strings_are_escaped_as_serde_json_escapes_them() {
-        let mut texts: Vec<String> =
-            ["", "plain", "a\"b\\c", "tab\tnew\nline\r", "é€𝄞 \u{7f}", "\u{0}\u{1f}\u{8}\u{c}"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-        // every byte value below 0x80 at every position of an eight-byte word, and runs past it
-        for c in 0u8..0x80 {
-            for at in 0..17 {
-                let mut t = "x".repeat(at);
-                t.push(char::from(c));
-                t.push_str("yyyyyyyyy");
-                texts.push(t);
-            }
-        }
-        for t in texts {
-            let mut out = Vec::new();
-            write_str(&mut out, &t);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&t).unwrap(), "{t:?}");
-        }
-    }
-
-    #[test]
-    fn written_text_is_taken_as_raw_json() {
-        // serde_json would write `[1,2]` for a parsed value: the spaces show the text was kept
-        let raw = serde_json::value::to_raw_value(&Written("[1, 2]")).unwrap();
-        assert_eq!(raw.get(), "[1, 2]");
-    }
 
     fn attrs_from_flat_map(path: &str) -> Vec<Attribute> {
         let text = std::fs::read_to_string(path).unwrap();

@@ -29,8 +29,19 @@ impl Payload {
 
     /// Wraps text as a JSON string payload.
     pub fn from_text(text: &str) -> Self {
-        // serde_json's own writing is valid JSON: kept as written, not parsed again to check it
-        Payload(serde_json::value::to_raw_value(text).unwrap_or_else(|_| null_raw()))
+        let mut out = Vec::new();
+        write_json_str(&mut out, text);
+        std::str::from_utf8(&out).ok().and_then(Payload::from_json_text).unwrap_or_else(|| Payload(null_raw()))
+    }
+
+    /// JSON text written by Canopy itself (valid by construction), kept as it is without parsing
+    /// it again to check it; parsed after all should serde_json not take it as raw text.
+    pub fn from_json_text(text: &str) -> Option<Self> {
+        match serde_json::value::to_raw_value(&Written(text)) {
+            // the length tells serde_json took it as raw text, not as a struct to write out
+            Ok(raw) if raw.get().len() == text.len() => Some(Payload(raw)),
+            _ => RawValue::from_string(text.to_string()).ok().map(Payload),
+        }
     }
 
     /// Wraps an already-built JSON value (used for values assembled at import, like flattened messages).
@@ -107,6 +118,77 @@ fn parse_embedded_json(s: &str) -> Option<serde_json::Value> {
     serde_json::from_slice(t.as_bytes()).ok()
 }
 
+/// JSON text we wrote ourselves, handed to serde_json as a raw value: serde_json serializes its
+/// `RawValue` as a struct of this name and copies the text as it is (checked by
+/// `Payload::from_json_text`, which falls back to parsing the text should that ever change).
+struct Written<'a>(&'a str);
+
+impl serde::Serialize for Written<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        const RAW: &str = "$serde_json::private::RawValue";
+        let mut st = s.serialize_struct(RAW, 1)?;
+        st.serialize_field(RAW, self.0)?;
+        st.end()
+    }
+}
+
+/// Appends `s` as a JSON string exactly as serde_json writes it (`\"`, `\\`, `\b`, `\f`, `\n`,
+/// `\r`, `\t`, other controls as `\u00xx`), eight bytes at a time where nothing needs escaping:
+/// message texts are most of an LLM file, and serde_json looks at them byte by byte.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let clean = |w: u64| {
+        !(w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 || has_zero(w ^ (ONES * 0x22)) || has_zero(w ^ (ONES * 0x5c)))
+    };
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            if clean(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        let short = match c {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            0x08 => Some(b'b'),
+            0x0c => Some(b'f'),
+            b'\n' => Some(b'n'),
+            b'\r' => Some(b'r'),
+            b'\t' => Some(b't'),
+            _ => None,
+        };
+        if short.is_some() || c < 0x20 {
+            out.extend_from_slice(&b[start..i]);
+            match short {
+                Some(e) => out.extend_from_slice(&[b'\\', e]),
+                None => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(&[
+                        b'\\',
+                        b'u',
+                        b'0',
+                        b'0',
+                        HEX[usize::from(c >> 4)],
+                        HEX[usize::from(c & 15)],
+                    ]);
+                }
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
 fn null_raw() -> Box<RawValue> {
     // "null" is valid JSON, so this cannot fail; the fallback keeps the no-expect rule.
     RawValue::from_string("null".to_string()).unwrap_or_else(|_| Box::<RawValue>::default())
@@ -127,6 +209,45 @@ impl fmt::Debug for Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut texts: Vec<String> =
+            ["", "plain", "a\"b\\c", "tab\tnew\nline\r", "é€𝄞 \u{7f}", "\u{0}\u{1f}\u{8}\u{c}"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        // every byte value below 0x80 at every position of an eight-byte word, and runs past it
+        for c in 0u8..0x80 {
+            for at in 0..17 {
+                let mut t = "x".repeat(at);
+                t.push(char::from(c));
+                t.push_str("yyyyyyyyy");
+                texts.push(t);
+            }
+        }
+        for t in texts {
+            let mut out = Vec::new();
+            write_json_str(&mut out, &t);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&t).unwrap(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn written_text_is_taken_as_raw_json() {
+        // serde_json would write `[1,2]` for a parsed value: the spaces show the text was kept
+        let raw = serde_json::value::to_raw_value(&Written("[1, 2]")).unwrap();
+        assert_eq!(raw.get(), "[1, 2]");
+    }
+
+    #[test]
+    fn text_payloads_are_json_strings() {
+        for t in ["", "plain", "line\nbreak \"quoted\" \u{1}", "é€𝄞"] {
+            let p = Payload::from_text(t);
+            assert_eq!(p.raw(), serde_json::to_string(t).unwrap());
+            assert_eq!(p.as_text(), t);
+        }
+    }
 
     fn raw(s: &str) -> Payload {
         Payload::from_raw(RawValue::from_string(s.to_string()).unwrap())

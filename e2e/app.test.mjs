@@ -1,29 +1,20 @@
 // End-to-end: the built dist/ served on 127.0.0.1, driven in Debian's Chromium like a user would.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, newPage, dropFiles, ROOT } from './harness.mjs';
+import { serve, newPage, dropFiles, ROOT, withAppAndBrowser } from './harness.mjs';
 import { otlpTrace } from '../bench/gen.mjs';
 
 const SHARED = path.resolve(ROOT, '../shared/fixtures');
-let server, browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const app = withAppAndBrowser();
 
 /** A fresh page; records every request so a test can check nothing left 127.0.0.1. */
-async function open(url = server.url) {
+async function open(url = app.server.url) {
   const errors = [];
   const requests = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(app.browser, errors);
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
   await page.waitForSelector('.toolbar');
@@ -54,7 +45,7 @@ test('drop a real Langfuse export: tree, header, and detail of a selected row', 
   assert.match(detail, /Usage \(tokens\)/i);
   assert.ok(await page.$('.tree-row.selected'), 'the clicked row is marked selected');
   assert.deepEqual(errors, []);
-  assert.ok(requests.every((u) => u.startsWith(server.url)), `requests left the page's server: ${requests}`);
+  assert.ok(requests.every((u) => u.startsWith(app.server.url)), `requests left the page's server: ${requests}`);
 });
 
 test('drop the OTLP protobuf-JSON RAG agent: retriever documents and LLM messages', async () => {
@@ -126,10 +117,10 @@ test('several files dropped together merge; the trace list switches traces', asy
 });
 
 test('?url= opens a file on load; a missing one says so', async () => {
-  const { page, errors } = await open(`${server.url}?url=demo/rag-chain.otlp.json`);
+  const { page, errors } = await open(`${app.server.url}?url=demo/rag-chain.otlp.json`);
   await page.waitForSelector('.tree-row');
   assert.match(await page.textContent('.trace-header'), /rag-query/);
-  const second = await open(`${server.url}?url=demo/no-such-file.json`);
+  const second = await open(`${app.server.url}?url=demo/no-such-file.json`);
   await second.page.waitForSelector('.error-banner');
   assert.match(await second.page.textContent('.error-banner'), /no-such-file\.json: the server answered 404 Not Found: check the address/);
   assert.deepEqual(errors, []);
@@ -137,7 +128,7 @@ test('?url= opens a file on load; a missing one says so', async () => {
 
 test('the open-URL field and every demo button load', async () => {
   const { page, errors } = await open();
-  await page.fill('#url-input', `${server.url}demo/failing-run.json`);
+  await page.fill('#url-input', `${app.server.url}demo/failing-run.json`);
   await page.click('#open-url');
   await page.waitForSelector('.tree-row');
   assert.match(await page.textContent('.trace-header'), /errors\s*3/);
@@ -152,7 +143,7 @@ test('the open-URL field and every demo button load', async () => {
 });
 
 test('keyboard: arrows move the selection, left/right collapse and expand', async () => {
-  const { page, errors } = await open(`${server.url}?url=demo/agent-tools.json`);
+  const { page, errors } = await open(`${app.server.url}?url=demo/agent-tools.json`);
   await page.waitForSelector('.tree-row');
   await page.click('.tree-row:has-text("travel-agent")');
   await page.keyboard.press('ArrowDown');
@@ -169,7 +160,7 @@ test('100,000 observations: the DOM stays bounded while scrolling to the end', a
   const { page, errors } = await open();
   const body = otlpTrace(100_000);
   await page.route('**/big-100k.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
-  await page.fill('#url-input', `${server.url}big-100k.json`);
+  await page.fill('#url-input', `${app.server.url}big-100k.json`);
   await page.click('#open-url');
   await page.waitForSelector('.tree-row', { timeout: 60_000 });
   assert.match(await page.textContent('.trace-header'), /observations\s*100000/);
@@ -245,7 +236,7 @@ test('a large OTLP file opens piece by piece: bytes and observations read show, 
 });
 
 test('a deep link reopens the trace and observation; kind panels and the JSON tree show', async () => {
-  const { page, errors } = await open(`${server.url}?url=demo/agent-tools.json#trace=demo-agent-trace&obs=gen-plan`);
+  const { page, errors } = await open(`${app.server.url}?url=demo/agent-tools.json#trace=demo-agent-trace&obs=gen-plan`);
   await page.waitForSelector('.detail .detail-title');
   assert.match(await page.textContent('.detail .detail-title'), /plan/);
   assert.match(await page.textContent('.detail'), /LLM call/);
@@ -268,7 +259,7 @@ test('a deep link reopens the trace and observation; kind panels and the JSON tr
 });
 
 test('timeline: zoom, reset, click to select, double-click to fit, shared collapse, idle gaps', async () => {
-  const { page, errors } = await open(`${server.url}?url=demo/agent-tools.json`);
+  const { page, errors } = await open(`${app.server.url}?url=demo/agent-tools.json`);
   await page.waitForSelector('.tree-row');
   await page.click('#tab-timeline');
   await page.waitForSelector('.timeline-canvas');
@@ -384,7 +375,7 @@ test('a URL on another origin that does not allow this page says CORS and what t
     await page.waitForSelector('.error-banner');
     const text = await page.textContent('.error-banner');
     assert.match(text, /CORS/);
-    assert.match(text, new RegExp(server.url.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(text, new RegExp(app.server.url.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     assert.match(text, /Access-Control-Allow-Origin|download the file and drop it here/);
     // the browser's own console error for the blocked request is expected; nothing else
     assert.ok(errors.every((e) => /CORS|Access-Control|Failed to load resource|net::ERR_FAILED/.test(e)), errors.join('\n'));
@@ -411,7 +402,7 @@ test('gzip files open as what they hold: dropped, by address, and a broken one i
   });
   await new Promise((r) => host.listen(0, '127.0.0.1', r));
   try {
-    const other = await open(`${server.url}?url=${encodeURIComponent(`http://127.0.0.1:${host.address().port}/beeai.json.gz`)}`);
+    const other = await open(`${app.server.url}?url=${encodeURIComponent(`http://127.0.0.1:${host.address().port}/beeai.json.gz`)}`);
     await other.page.waitForSelector('.tree-row');
     assert.match(await other.page.textContent('.trace-header'), /observations\s*29/);
     await other.page.fill('#url-input', `http://127.0.0.1:${host.address().port}/broken.json.gz`);

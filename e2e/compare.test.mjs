@@ -1,20 +1,12 @@
 // End-to-end: two traces compared — the demo agent run and a "later run" of it with a new model,
 // a changed answer, a renamed tool and a dropped retrieval; the view's state is in the link.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, newPage, addressMatching, dropFiles, ROOT } from './harness.mjs';
+import { newPage, addressMatching, dropFiles, ROOT, withAppAndBrowser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const app = withAppAndBrowser();
 
 /** The demo trace as a later run: other ids, a new model and answer, a renamed tool, no retrieval. */
 function laterRun() {
@@ -35,9 +27,9 @@ function laterRun() {
 
 async function openBoth(address = '?url=demo/agent-tools.json&url=later-run.json') {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(app.browser, errors);
   await page.route('**/later-run.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: laterRun() }));
-  await page.goto(`${server.url}${address}`);
+  await page.goto(`${app.server.url}${address}`);
   return { page, errors };
 }
 
@@ -85,8 +77,8 @@ test('compare two runs: summary, aligned steps, the answer diffed word by word, 
 
 test('two real traces from different frameworks compare: every step of each side is accounted for once', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(app.browser, errors);
+  await page.goto(app.server.url);
   await page.waitForSelector('.toolbar');
   const shared = path.resolve(ROOT, '../shared/fixtures/langfuse');
   const files = ['beeai-2025-08-01.trace.json', 'google-adk-2025-08-28.trace.json'].map((name) => ({ name, content: fs.readFileSync(path.join(shared, name), 'utf8') }));

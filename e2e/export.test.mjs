@@ -1,26 +1,17 @@
 // Export from the page and open the file again: every format reopens with the same header and
 // score badges; redaction of a fixture with planted secrets leaves none of them in any format.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, newPage, dropFiles, ROOT } from './harness.mjs';
+import { newPage, dropFiles, ROOT, withAppAndBrowser } from './harness.mjs';
 
 const PLANTED = ['maria.garcia@example.com', '4111 1111 1111 1111', '415-555-0132', '10.20.30.40',
   '2001:db8::8a2e:370:7334', 'eyJhbGciOiJIUzI1NiJ9', 'sk-proj-AbCdEf0123456789xyzSECRET', 'AKIAIOSFODNN7EXAMPLE'];
-let server, browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const app = withAppAndBrowser();
 
 async function open(page, name, content) {
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await dropFiles(page, [{ name, content }]);
   await page.waitForSelector('.tree-row');
 }
@@ -36,7 +27,7 @@ async function exportAs(page, format) {
 
 test('each export format reopens with the same header and scores', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(app.browser, errors);
   const original = fs.readFileSync(path.resolve(ROOT, '../shared/fixtures/langfuse/beeai-2025-08-01.trace.json'), 'utf8');
   await open(page, 'beeai.json', original);
   const header = await page.textContent('.trace-header');
@@ -45,7 +36,7 @@ test('each export format reopens with the same header and scores', async () => {
   for (const format of ['canopy', 'otlp', 'langfuse']) {
     const file = await exportAs(page, format);
     assert.match(file.name, new RegExp(`\\.${format}\\.json$`));
-    const other = await newPage(browser, errors);
+    const other = await newPage(app.browser, errors);
     await open(other, file.name, file.text);
     assert.equal(await other.textContent('.trace-header'), header, format);
     assert.equal(await other.textContent('#nav-scores'), scores, format);
@@ -56,7 +47,7 @@ test('each export format reopens with the same header and scores', async () => {
 
 test('redaction: preview counts, and no planted secret in any exported format', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(app.browser, errors);
   await open(page, 'planted.json', fs.readFileSync(path.join(ROOT, 'tests/fixtures/redaction/planted-secrets.json'), 'utf8'));
   await page.click('#open-export');
   for (const d of ['secret', 'email', 'card', 'phone', 'ip']) await page.check(`#redact-${d}`);
@@ -76,7 +67,7 @@ test('redaction: preview counts, and no planted secret in any exported format', 
 
 test("user patterns run on the browser's RegExp: a bad one is explained, matches land on the right characters in non-ASCII text", async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(app.browser, errors);
   const output = 'Café ☕ 𝄞 order ACME-42 by jose@example.com, then ACME-7.';
   const trace = {
     trace: { id: 'u1', name: 'unicode', timestamp: '2025-01-01T00:00:00.000Z' },

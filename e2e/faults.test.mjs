@@ -2,35 +2,26 @@
 // request, drops connections mid-answer, hangs, or sends broken JSON; a file host that drops the
 // connection mid-file. The page retries where it makes sense, keeps what it loaded, and says what
 // failed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serve, launch, newPage, dropFiles, ROOT } from './harness.mjs';
+import { newPage, dropFiles, ROOT, withAppAndBrowser } from './harness.mjs';
 import { startLangfuseReplay } from './langfuse-replay.mjs';
 
 const LF = path.resolve(ROOT, '../shared/fixtures/langfuse');
 const FILES = ['pydantic-ai-2025-06-06.trace.json', 'llamaindex-2025-06-05.trace.json', 'autogen-2025-06-06.trace.json',
   'beeai-2025-08-01.trace.json', 'google-adk-2025-08-28.trace.json'].map((f) => path.join(LF, f));
 const IDS = FILES.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')).trace.id);
-let server, browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const app = withAppAndBrowser();
 
 const replay = (faults) => startLangfuseReplay({
-  fixtures: FILES, publicKey: 'pk-lf-test', secretKey: 'sk-lf-test', allowOrigin: server.url.replace(/\/$/, ''), faults,
+  fixtures: FILES, publicKey: 'pk-lf-test', secretKey: 'sk-lf-test', allowOrigin: app.server.url.replace(/\/$/, ''), faults,
 });
 
 async function loadAll(page, lf) {
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await page.click('#open-connect');
   await page.selectOption('#connect-source', 'langfuse');
   await page.fill('#connect-host', lf.url);
@@ -47,7 +38,7 @@ test('a server failing every other request and dropping answers mid-body: retrie
   const lf = await replay({ failEveryOther: true, dropFirst: 1 });
   try {
     const errors = [];
-    const page = await newPage(browser, errors);
+    const page = await newPage(app.browser, errors);
     const notes = [];
     await page.exposeFunction('__note', (t) => notes.push(t));
     await page.addInitScript(() => {
@@ -76,7 +67,7 @@ test('a trace that hangs and one that is broken JSON: the others load, each fail
   const lf = await replay({ hang: [IDS[2]], malformed: [IDS[1]] });
   try {
     const errors = [];
-    const page = await newPage(browser, errors);
+    const page = await newPage(app.browser, errors);
     await loadAll(page, lf);
     // the hanging answer is cut after 30 s with nothing arriving
     await page.waitForFunction(() => !document.querySelector('#load-progress'), null, { timeout: 75000 });
@@ -105,8 +96,8 @@ test('a file host that drops the connection mid-file: the error says how far it 
   await new Promise((r) => host.listen(0, '127.0.0.1', r));
   try {
     const errors = [];
-    const page = await newPage(browser, errors);
-    await page.goto(server.url);
+    const page = await newPage(app.browser, errors);
+    await page.goto(app.server.url);
     await dropFiles(page, [{ name: 'spec.json', content: fs.readFileSync(path.resolve(ROOT, '../shared/fixtures/otlp/spec-example.json'), 'utf8') }]);
     await page.waitForSelector('.tree-row');
     const before = await page.textContent('.trace-header');

@@ -1,6 +1,7 @@
 // Shared set-up for end-to-end tests and benchmarks: a static server for dist/ on 127.0.0.1 and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,21 @@ export function serve(dir = DIST) {
 
 export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** For a test file: the static server for dist/ and Chromium, started before its tests and
+ *  stopped after them (`app.server.url`, `app.browser`). */
+export function withAppAndBrowser() {
+  const app = {};
+  before(async () => {
+    app.server = await serve();
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    app.server?.stop();
+  });
+  return app;
 }
 
 /** A page that fails the test on any uncaught page error or Content-Security-Policy violation. */

@@ -2,26 +2,17 @@
 // file we have stays text; opening, reading, searching and exporting send nothing anywhere;
 // keys never reach the address, storage, the console, messages or exports; the
 // Content-Security-Policy refuses inline script.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serve, launch, newPage, dropFiles, DIST, ROOT } from './harness.mjs';
+import { newPage, dropFiles, DIST, ROOT, withAppAndBrowser } from './harness.mjs';
 import { startLangfuseReplay } from './langfuse-replay.mjs';
 import { planted } from './plant.mjs';
 
 const SHARED = path.resolve(ROOT, '../shared/fixtures');
-let server, browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const app = withAppAndBrowser();
 
 /** Every trace file we have: the shared real ones, our edge cases, the demos. */
 function traceFiles() {
@@ -39,7 +30,7 @@ function traceFiles() {
 
 /** A page whose every request (the page's, workers', anything in its context) is recorded. */
 async function recordedPage(errors, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await app.browser.newContext({ viewport, acceptDownloads: true });
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
@@ -63,7 +54,7 @@ async function assertInert(page, where) {
   assert.deepEqual(found, { xss: undefined, handlers: [], frames: 0, jsLinks: 0, plantedImages: 0 }, where);
 }
 
-const ownServer = (requests) => requests.filter((u) => !u.startsWith(server.url) && !/^(blob|data):/.test(u));
+const ownServer = (requests) => requests.filter((u) => !u.startsWith(app.server.url) && !/^(blob|data):/.test(u));
 
 test('script planted in every field of every format stays text in every view', async () => {
   const files = traceFiles();
@@ -77,7 +68,7 @@ test('script planted in every field of every format stays text in every view', a
     const name = path.basename(file);
     let shown = false;
     if (process.env.E2E_VERBOSE) console.log(`planted: ${name}`);
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await page.waitForSelector('.toolbar');
     const t0 = await page.evaluate(() => performance.now());
     await dropFiles(page, [{ name, content: planted(file) }]);
@@ -123,7 +114,7 @@ test('opening, reading, searching, comparing and exporting send nothing anywhere
   const errors = [];
   // tall enough for every trace's row in the (virtualized) list
   const { context, page, requests } = await recordedPage(errors, { width: 1280, height: 1600 });
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await page.waitForSelector('.toolbar');
   const tracker = fs.readFileSync(path.join(ROOT, 'public/demo/agent-tools.json'), 'utf8')
     .replace('"What is the weather in Paris', '"See http://tracker.invalid/link and ![p](http://tracker.invalid/md.png). What is the weather in Paris');
@@ -202,7 +193,7 @@ test('opening, reading, searching, comparing and exporting send nothing anywhere
     await page.click('.modal-backdrop', { position: { x: 5, y: 5 } });
   }
   assert.deepEqual(ownServer(requests), [], 'nothing left the page');
-  const own = [...new Set(requests.filter((u) => u.startsWith(server.url)).map((u) => new URL(u).pathname))];
+  const own = [...new Set(requests.filter((u) => u.startsWith(app.server.url)).map((u) => new URL(u).pathname))];
   const dist = new Set(fs.readdirSync(DIST).map((f) => `/${f}`));
   assert.deepEqual(own.filter((p) => p !== '/' && !dist.has(p)), [], `only the app's own files were asked for: ${own}`);
   // an image in a message is fetched only when the user asks
@@ -222,7 +213,7 @@ test('opening, reading, searching, comparing and exporting send nothing anywhere
 test('keys and header tokens never reach the address, storage, the console, messages or exports', async () => {
   const PK = 'pk-lf-PUBLIC0123456789', SK = 'sk-lf-SECRET9876543210', TOKEN = 'Bearer tok-SECRET-abcdef';
   const fixture = path.join(SHARED, 'langfuse/beeai-2025-08-01.trace.json');
-  const lf = await startLangfuseReplay({ fixtures: [fixture], publicKey: PK, secretKey: SK, allowOrigin: server.url.replace(/\/$/, '') });
+  const lf = await startLangfuseReplay({ fixtures: [fixture], publicKey: PK, secretKey: SK, allowOrigin: app.server.url.replace(/\/$/, '') });
   try {
     const errors = [];
     const { context, page } = await recordedPage(errors);
@@ -235,7 +226,7 @@ test('keys and header tokens never reach the address, storage, the console, mess
         history[m] = (s, t, u) => { window.__addresses = [...(window.__addresses ?? []), String(u ?? '')]; return orig(s, t, u); };
       }
     });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     const connect = async (sk) => {
       await page.click('#open-connect');
       await page.selectOption('#connect-source', 'langfuse');
@@ -258,7 +249,7 @@ test('keys and header tokens never reach the address, storage, the console, mess
     const spec = fs.readFileSync(path.join(SHARED, 'otlp/spec-example.json'));
     let authorized = 0;
     const fileHost = http.createServer((req, res) => {
-      const cors = { 'access-control-allow-origin': server.url.replace(/\/$/, ''), 'access-control-allow-headers': 'authorization' };
+      const cors = { 'access-control-allow-origin': app.server.url.replace(/\/$/, ''), 'access-control-allow-headers': 'authorization' };
       if (req.method === 'OPTIONS') { res.writeHead(204, cors); return res.end(); }
       // a presigned address: the signature in the query is the credential
       if (req.url.startsWith('/signed/') && req.url.includes('X-Amz-Signature=tok-SECRET-abcdef')) {
@@ -292,7 +283,7 @@ test('keys and header tokens never reach the address, storage, the console, mess
       const other = await context.newPage();
       const otherAddresses = [];
       other.on('framenavigated', (f) => otherAddresses.push(f.url()));
-      await other.goto(`${server.url}?url=${encodeURIComponent(signed)}`);
+      await other.goto(`${app.server.url}?url=${encodeURIComponent(signed)}`);
       await other.waitForSelector('.tree-row');
       await other.waitForTimeout(500);
       assert.ok(!other.url().includes('SECRET'), other.url());
@@ -338,8 +329,8 @@ test('the Content-Security-Policy is in force: no inline script in the page, and
   const inline = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\bsrc=/.test(m[1]) || m[2].trim());
   assert.deepEqual(inline.map((m) => m[0]), [], 'every script is a file');
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(app.browser, errors);
+  await page.goto(app.server.url);
   await page.waitForSelector('.toolbar');
   const ran = await page.evaluate(async () => {
     const s = document.createElement('script');
@@ -388,8 +379,8 @@ function hostileFiles() {
 
 test('hostile files: each opens or is refused naming the file; the page stays responsive and keeps what was loaded', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(app.browser, errors);
+  await page.goto(app.server.url);
   await page.waitForSelector('.toolbar');
   await dropFiles(page, [{ name: 'first.json', content: fs.readFileSync(path.join(ROOT, 'public/demo/agent-tools.json'), 'utf8') }]);
   await page.waitForSelector('.tree-row');

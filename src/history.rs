@@ -3,6 +3,7 @@
 //! through pages, traces and views. No server is involved: it all stays after the `#`.
 
 use crate::app::{AppState, MainView, Page, Theme};
+use crate::model::order;
 use crate::model::tracelist::Column;
 use crate::source::fragment::{Collapsed, PageKey, ViewFragment, MAX_COLLAPSED_KEYS};
 use leptos::prelude::*;
@@ -210,7 +211,7 @@ fn current(state: AppState) -> ViewFragment {
                 return Collapsed::All;
             }
             let mut keys: Vec<String> = c.iter().map(|&i| t.tree.key(&t.observations, i)).collect();
-            keys.sort();
+            order::sort(&mut keys);
             keys.truncate(MAX_COLLAPSED_KEYS);
             Collapsed::Keys(keys)
         });

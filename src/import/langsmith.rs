@@ -3,6 +3,7 @@
 
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
+use crate::model::order;
 use crate::model::{
     AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
@@ -276,7 +277,7 @@ fn observation(r: Run) -> Observation {
                 .flatten()
                 .filter_map(|(k, v)| count(Some(*v)).map(|n| (format!("{prefix}_{k}"), n)))
                 .collect();
-            d.sort();
+            order::sort(&mut d);
             usage.details.extend(d);
         }
     } else if let Some(tu) = usage_out.as_ref().and_then(|u| u.llm_output.as_ref()).and_then(|l| l.token_usage.as_ref())
@@ -332,7 +333,7 @@ fn observation(r: Run) -> Observation {
         });
         o.model_parameters = extra.invocation_params.map(Payload::from_raw).filter(|p| !p.is_empty_value());
         let mut keys: Vec<_> = meta.into_iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        order::sort_by(&mut keys, |a, b| a.0.cmp(&b.0));
         for (k, v) in keys {
             o.attributes
                 .push(Attribute { key: format!("metadata.{k}").into(), value: AttrValue::Json(Payload::from_raw(v)) });

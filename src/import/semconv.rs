@@ -1,6 +1,7 @@
 //! Span attribute conventions mapped onto the model: OpenInference, OpenTelemetry GenAI, Langfuse's
 //! own `langfuse.*`, Vercel AI SDK `ai.*`. Shared by every OTLP-shaped importer.
 
+use crate::model::order;
 use crate::model::payload::write_json_str;
 use crate::model::time::parse_rfc3339_ns;
 use crate::model::{AttrValue, Attribute, Cost, Document, Kind, Level, Observation, Payload, Usage};
@@ -542,7 +543,7 @@ impl<'a> Node<'a> {
         for (k, v) in map {
             items.push((k.parse::<usize>().ok()?, v));
         }
-        items.sort_by_key(|(i, _)| *i);
+        order::sort_by_key(&mut items, |(i, _)| *i);
         Some(items.into_iter().map(|(_, v)| v).collect())
     }
 

@@ -12,6 +12,7 @@
 //! Matched pairs then have their children aligned the same way. Rows come out in B's order, a
 //! removed step just before the first B step that follows it in A.
 
+use super::order;
 use super::{Observation, Score, ScoreValue, Trace};
 use std::collections::{HashMap, VecDeque};
 
@@ -100,7 +101,7 @@ fn align_lists(a: &Trace, la: &[u32], b: &Trace, lb: &[u32], depth: u32) -> Vec<
                 }
             }
         }
-        candidates.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)).then(p.3.cmp(&q.3)));
+        order::sort_by(&mut candidates, |p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)).then(p.3.cmp(&q.3)));
         for (_, _, i, j) in candidates {
             if !taken[i] && partner[j].is_none() {
                 taken[i] = true;
@@ -141,7 +142,7 @@ pub fn similarity(x: &str, y: &str) -> f64 {
     let grams = |s: &str| -> Vec<(char, char)> {
         let c: Vec<char> = s.to_lowercase().chars().collect();
         let mut g: Vec<(char, char)> = c.windows(2).map(|w| (w[0], w[1])).collect();
-        g.sort_unstable();
+        order::sort(&mut g);
         g
     };
     if x.eq_ignore_ascii_case(y) {
@@ -292,7 +293,7 @@ pub fn summary(a: &Trace, b: &Trace, rows: &[Row], scores: &[Score]) -> Summary 
             (w > 0.0).then_some((w, k))
         })
         .collect();
-    ranked.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
+    order::sort_by(&mut ranked, |p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
     Summary {
         duration_ms: Change { before: dur(a), after: dur(b) },
         tokens: Change { before: a.totals.tokens as f64, after: b.totals.tokens as f64 },
@@ -314,7 +315,7 @@ fn score_changes(a: &Trace, b: &Trace, scores: &[Score]) -> Vec<ScoreChange> {
     };
     let (sa, sb) = (of(a), of(b));
     let mut names: Vec<&str> = sa.iter().chain(&sb).map(|s| s.name.as_str()).collect();
-    names.sort_unstable();
+    order::sort(&mut names);
     names.dedup();
     let mean = |list: &[&Score], name: &str| -> Option<f64> {
         let v: Vec<f64> = list

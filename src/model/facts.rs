@@ -1,6 +1,7 @@
 //! Facts the kind-specific detail panels show, read from wherever each SDK put them: model
 //! parameters, finish reason, tools offered to an LLM, embedding sizes, a summary of children.
 
+use super::order;
 use super::{AttrValue, Decoded, Kind, Observation, Payload, Trace};
 use serde_json::Value;
 
@@ -129,7 +130,7 @@ fn tools(o: &Observation, params: Option<&Value>, input: Option<&Value>) -> Vec<
             Some((n.parse().ok()?, v))
         })
         .collect();
-    oi.sort_by_key(|(n, _)| *n);
+    order::sort_by_key(&mut oi, |(n, _)| *n);
     if !oi.is_empty() {
         lists.push(Value::Array(oi.into_iter().map(|(_, v)| v).collect()));
     }
@@ -201,7 +202,7 @@ pub fn children(t: &Trace, i: u32) -> ChildSummary {
         *counts.entry(t.observations[d as usize].kind).or_insert(0) += 1;
     }
     let mut by_kind: Vec<(Kind, usize)> = counts.into_iter().collect();
-    by_kind.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    order::sort_by(&mut by_kind, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ChildSummary {
         direct_children: tree.children_of(i).len(),
         descendants: (end - start - 1) as usize,

@@ -8,6 +8,7 @@ pub mod key;
 pub mod layout;
 pub mod markdown;
 pub mod messages;
+pub mod order;
 pub mod payload;
 pub mod time;
 pub mod timeline;

@@ -1,6 +1,7 @@
 //! Timeline arithmetic: time ↔ pixels with optional idle-gap compression, zoom around a point,
 //! readable axis ticks from nanoseconds to hours, self time, and the critical path.
 
+use super::order;
 use super::Trace;
 
 /// Maps trace time (ns) to a continuous "display time" where long idle gaps are folded into
@@ -33,7 +34,7 @@ impl TimeMap {
         if iv.is_empty() {
             return TimeMap::identity(0, 1);
         }
-        iv.sort_unstable();
+        order::sort(&mut iv);
         let start = iv[0].0;
         // union of covered time
         let mut covered: Vec<(i64, i64)> = Vec::new();
@@ -209,7 +210,7 @@ pub fn critical_path(t: &Trace) -> Vec<bool> {
         on[node as usize] = true;
         let mut cursor = limit.min(end_of(node));
         let mut kids: Vec<u32> = t.tree.children_of(node).to_vec();
-        kids.sort_by_key(|&c| std::cmp::Reverse(end_of(c)));
+        order::sort_by_key(&mut kids, |&c| std::cmp::Reverse(end_of(c)));
         for c in kids {
             let ce = end_of(c);
             if ce <= cursor && ce > t.observations[node as usize].start_ns {

@@ -1,6 +1,7 @@
 //! The many-traces views' arithmetic: trace list filtering (text, level, tags, time, score
 //! conditions) and sorting, content search across every trace, session summaries, score statistics.
 
+use super::order;
 use super::{Level, Score, ScoreValue, Trace, TraceSet};
 use std::collections::HashMap;
 
@@ -253,7 +254,7 @@ fn key(t: &Trace, col: &Column, index: &ScoreIndex) -> Key {
 pub fn sort(set: &TraceSet, rows: &mut [usize], col: &Column, descending: bool) {
     let index = ScoreIndex::new(set);
     let mut keyed: Vec<(Key, usize)> = rows.iter().map(|&i| (key(&set.traces[i], col, &index), i)).collect();
-    keyed.sort_by(|(a, ai), (b, bi)| {
+    order::sort_by(&mut keyed, |(a, ai), (b, bi)| {
         let ord = match (a, b) {
             (Key::Missing, Key::Missing) => std::cmp::Ordering::Equal,
             (Key::Missing, _) => return std::cmp::Ordering::Greater,
@@ -433,7 +434,7 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
         .iter()
         .map(|s| {
             let mut traces = s.traces.clone();
-            traces.sort_by_key(|&i| (set.traces[i].start_ns, i));
+            order::sort_by_key(&mut traces, |&i| (set.traces[i].start_ns, i));
             let ts = || traces.iter().map(|&i| &set.traces[i]);
             SessionSummary {
                 id: s.id.clone(),
@@ -508,7 +509,7 @@ pub fn score_stats(set: &TraceSet, bins: usize) -> Vec<ScoreStats> {
             }
             nums.retain(|v| v.is_finite());
             if !nums.is_empty() {
-                nums.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                order::sort_by(&mut nums, |a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
                 let n = nums.len();
                 st.mean = Some(nums.iter().sum::<f64>() / n as f64);
                 st.median = Some(if n % 2 == 1 { nums[n / 2] } else { (nums[n / 2 - 1] + nums[n / 2]) / 2.0 });
@@ -529,7 +530,7 @@ pub fn score_stats(set: &TraceSet, bins: usize) -> Vec<ScoreStats> {
                     .collect();
             }
             let mut cats: Vec<(String, usize)> = cats.into_iter().collect();
-            cats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            order::sort_by(&mut cats, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             st.categories = cats;
             st
         })

@@ -1,5 +1,6 @@
 //! Tree building (O(n), iterative: orphans, duplicate ids, cycles) and roll-up of tokens, cost, errors.
 
+use super::order;
 use super::{Observation, Warning};
 use std::collections::HashMap;
 
@@ -96,9 +97,9 @@ impl Tree {
             }
         }
         let by_start = |a: &u32, b: &u32| obs[*a as usize].start_ns.cmp(&obs[*b as usize].start_ns).then(a.cmp(b));
-        roots.sort_by(by_start);
+        order::sort_by(&mut roots, by_start);
         for i in 0..n {
-            children[child_start[i] as usize..child_start[i + 1] as usize].sort_by(by_start);
+            order::sort_by(&mut children[child_start[i] as usize..child_start[i + 1] as usize], by_start);
         }
 
         // Depth-first order with an explicit stack: traces can be thousands of levels deep.

@@ -4,6 +4,7 @@
 
 use super::link::SourceKind;
 use super::SourceError;
+use crate::model::order;
 use serde::Deserialize;
 
 #[derive(Clone)]
@@ -93,7 +94,7 @@ impl TraceStore {
         let s: JaegerServices = serde_json::from_slice(&body)
             .map_err(|e| SourceError::Read(format!("the services list is not what Jaeger sends: {e}")))?;
         let mut list = s.data.unwrap_or_default();
-        list.sort();
+        order::sort(&mut list);
         Ok(list)
     }
 

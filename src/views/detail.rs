@@ -131,7 +131,7 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
                 .then(|| {
                     view! {
                         <div class="status" class:status-error=level == Level::Error class:status-warning=level == Level::Warning>
-                            <b>{level.label().to_uppercase()}</b>
+                            <b>{level.label().to_ascii_uppercase()}</b>
                             {status.map(|s| view! { <span class="status-message">{s}</span> })}
                         </div>
                     }

@@ -5,6 +5,7 @@
 use crate::app::AppState;
 use crate::export::redact::{redact, Detector, Pattern, Report, Rules};
 use crate::export::{self, ExportFormat};
+use crate::model::order;
 use crate::model::tracelist::{self, ListQuery};
 use crate::model::TraceSet;
 use leptos::prelude::*;
@@ -52,7 +53,7 @@ fn utf16_to_utf8(text: &str, ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)>
     }
     let mut bounds: Vec<usize> = ranges.iter().flat_map(|&(a, b)| [a, b]).collect();
     let mut map = std::collections::HashMap::new();
-    bounds.sort_unstable();
+    order::sort(&mut bounds);
     let (mut u16_at, mut next) = (0usize, 0usize);
     for (byte, ch) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
         while next < bounds.len() && bounds[next] <= u16_at {

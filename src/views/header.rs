@@ -1,6 +1,7 @@
 //! The trace header: name, id, start, duration, tokens, cost, counts, session and user.
 
 use crate::app::AppState;
+use crate::model::order;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::{format_cost, format_tokens};
 use leptos::prelude::*;
@@ -78,7 +79,7 @@ fn CompareWith() -> impl IntoView {
                 others.select_nth_unstable_by_key(COMPARE_CHOICES, rank);
                 others.truncate(COMPARE_CHOICES);
             }
-            others.sort_by_key(rank);
+            order::sort_by_key(&mut others, rank);
             others
                 .into_iter()
                 .take(COMPARE_CHOICES)

@@ -4,6 +4,7 @@
 use super::semconv;
 use super::wire::FlexInt;
 use super::{shape_error, Format, ImportError};
+use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -93,7 +94,7 @@ fn tag_value(t: &Tag) -> AttrValue {
             _ => AttrValue::Str(text()),
         },
         Some("int64") => AttrValue::Int(text()),
-        Some("float64") => text().parse::<f64>().map(AttrValue::Float).unwrap_or_else(|_| AttrValue::Str(text())),
+        Some("float64") => parse_f64(&text()).map(AttrValue::Float).unwrap_or_else(|| AttrValue::Str(text())),
         Some("binary") => AttrValue::Bytes(text()),
         _ => AttrValue::Str(text()),
     }

@@ -2,6 +2,7 @@
 
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
+use crate::model::units::parse_f64;
 use crate::model::{
     AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
@@ -377,8 +378,7 @@ fn usage(
     }
     if u.is_empty() {
         let legacy = legacy.unwrap_or_default();
-        let get =
-            |k: &str| legacy.get(k).and_then(|v| v.as_ref()).and_then(|r| r.get().parse::<f64>().ok()).and_then(count);
+        let get = |k: &str| legacy.get(k).and_then(|v| v.as_ref()).and_then(|r| parse_f64(r.get())).and_then(count);
         let unit_is_tokens = legacy
             .get("unit")
             .and_then(|v| v.as_ref())
@@ -425,7 +425,7 @@ fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
     let name = s.name?;
     let data_type = s.data_type.as_deref().unwrap_or("NUMERIC").to_ascii_uppercase();
     let raw = s.value.as_ref().map(|r| r.get().trim().to_string());
-    let num = raw.as_deref().and_then(|r| r.parse::<f64>().ok());
+    let num = raw.as_deref().and_then(parse_f64);
     let text = s
         .string_value
         .clone()

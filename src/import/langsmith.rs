@@ -4,6 +4,7 @@
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
 use crate::model::order;
+use crate::model::units::parse_f64;
 use crate::model::{
     AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
@@ -356,9 +357,9 @@ fn score(f: Feedback) -> Option<Score> {
     } else {
         match raw(&f.score) {
             Some(s) if s == "true" || s == "false" => ScoreValue::Boolean(s == "true"),
-            Some(s) => match s.parse::<f64>() {
-                Ok(n) => ScoreValue::Numeric(n),
-                Err(_) => ScoreValue::Categorical(serde_json::from_slice::<String>(s.as_bytes()).unwrap_or(s)),
+            Some(s) => match parse_f64(&s) {
+                Some(n) => ScoreValue::Numeric(n),
+                None => ScoreValue::Categorical(serde_json::from_slice::<String>(s.as_bytes()).unwrap_or(s)),
             },
             None => {
                 let v = raw(&f.value)?;

@@ -6,6 +6,7 @@ use super::otlp_chunks::{Chunked, Role};
 use super::semconv;
 use super::wire::{is_blank_id, normalize_id, FlexFloat, FlexInt};
 use super::{Format, ImportError};
+use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Score, ScoreValue, Trace, TraceSet};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -454,7 +455,7 @@ fn take_scores(obs: &mut [Observation], trace_id: &str) -> Vec<Score> {
             let value = match (text("score.data_type").as_deref(), get("score.value")) {
                 (Some("BOOLEAN"), Some(AttrValue::Bool(b))) => ScoreValue::Boolean(*b),
                 (Some("NUMERIC"), Some(AttrValue::Float(f))) => ScoreValue::Numeric(*f),
-                (Some("NUMERIC"), Some(AttrValue::Int(i))) => ScoreValue::Numeric(i.parse().unwrap_or(0.0)),
+                (Some("NUMERIC"), Some(AttrValue::Int(i))) => ScoreValue::Numeric(parse_f64(i).unwrap_or(0.0)),
                 (Some("TEXT"), Some(AttrValue::Str(t))) => ScoreValue::Text(t.clone()),
                 (_, Some(AttrValue::Str(t))) => ScoreValue::Categorical(t.clone()),
                 _ => continue,

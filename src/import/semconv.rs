@@ -443,7 +443,7 @@ fn document(v: &Value) -> Document {
     Document {
         id: s("id"),
         content: s("content"),
-        score: v.get("score").and_then(|x| x.as_f64().or_else(|| x.as_str().and_then(|t| t.parse().ok()))),
+        score: v.get("score").and_then(|x| x.as_f64().or_else(|| x.as_str().and_then(crate::model::units::parse_f64))),
         metadata: s("metadata"),
     }
 }

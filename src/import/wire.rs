@@ -1,6 +1,7 @@
 //! Wire helpers shared by importers: flexible numbers, ids, timestamps, error wording.
 
 use crate::model::time::parse_rfc3339_ns;
+use crate::model::units::parse_f64;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
@@ -127,7 +128,7 @@ impl<'de> serde::Deserialize<'de> for FlexFloat {
                 Ok(FlexFloat(Some(v)))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<FlexFloat, E> {
-                Ok(FlexFloat(v.trim().parse::<f64>().ok()))
+                Ok(FlexFloat(parse_f64(v)))
             }
             fn visit_bool<E: de::Error>(self, _: bool) -> Result<FlexFloat, E> {
                 Ok(FlexFloat(None))

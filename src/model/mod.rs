@@ -217,7 +217,7 @@ impl AttrValue {
 
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            AttrValue::Int(s) | AttrValue::Str(s) => s.trim().parse::<f64>().ok(),
+            AttrValue::Int(s) | AttrValue::Str(s) => units::parse_f64(s),
             AttrValue::Float(f) => Some(*f),
             _ => None,
         }

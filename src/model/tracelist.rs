@@ -168,7 +168,7 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
     let want = c.value.to_lowercase();
     match (
         num,
-        want.parse::<f64>().ok().or(match want.as_str() {
+        crate::model::units::parse_f64(&want).or(match want.as_str() {
             "true" => Some(1.0),
             "false" => Some(0.0),
             _ => None,

@@ -53,6 +53,41 @@ pub(crate) fn trim_zeros(s: String) -> String {
     }
 }
 
+/// A number written as text (`"0.25"`, `" 12 "`, `"+1e3"`, `".5"`, `"5."`), read by the same
+/// parser as the JSON numbers of every file (serde_json's), so a value means the same whether a
+/// file wrote it as a number or as a string. Not `str::parse`: core's exact parser brings a 10 KB
+/// table of powers of five into the wasm. `None` for anything else, infinities and NaN included.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (sign, t) = match t.as_bytes().first()? {
+        b'-' => ("-", &t[1..]),
+        b'+' => ("", &t[1..]),
+        _ => ("", t),
+    };
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    // JSON forbids "05", ".5" and "5."; people's strings do not
+    let int = int.trim_start_matches('0');
+    let mut json = String::with_capacity(t.len() + 3);
+    json.push_str(sign);
+    json.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        json.push('.');
+        json.push_str(frac);
+    }
+    if let Some(e) = exponent {
+        json.push('e');
+        json.push_str(e);
+    }
+    serde_json::from_slice::<f64>(json.as_bytes()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +114,39 @@ mod tests {
         assert_eq!(format_cost(0.0010375), "$0.001038");
         assert_eq!(format_cost(0.0104), "$0.0104");
         assert_eq!(format_cost(1.234), "$1.23");
+    }
+
+    #[test]
+    fn numbers_in_text_read_like_json_numbers() {
+        for (text, want) in [
+            ("0.25", Some(0.25)),
+            (" 12 ", Some(12.0)),
+            ("+1e3", Some(1000.0)),
+            ("-2.5E-3", Some(-0.0025)),
+            (".5", Some(0.5)),
+            ("5.", Some(5.0)),
+            ("-.5", Some(-0.5)),
+            ("007", Some(7.0)),
+            ("0", Some(0.0)),
+            ("-0", Some(-0.0)),
+            ("1e400", None),
+            ("inf", None),
+            ("NaN", None),
+            ("", None),
+            (".", None),
+            ("-", None),
+            ("1.2.3", None),
+            ("1e", None),
+            ("12abc", None),
+            ("0x10", None),
+            ("1_000", None),
+            ("--1", None),
+        ] {
+            assert_eq!(parse_f64(text), want, "{text:?}");
+        }
+        // the same value as the JSON number the text spells
+        for text in ["0.1", "123456.789", "1.7976931348623157e308", "5e-324", "3.141592653589793"] {
+            assert_eq!(parse_f64(text), serde_json::from_str::<f64>(text).ok(), "{text}");
+        }
     }
 }

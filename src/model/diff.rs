@@ -12,6 +12,7 @@
 //! Matched pairs then have their children aligned the same way. Rows come out in B's order, a
 //! removed step just before the first B step that follows it in A.
 
+use super::fold;
 use super::order;
 use super::{Observation, Score, ScoreValue, Trace};
 use std::collections::{HashMap, VecDeque};
@@ -140,7 +141,7 @@ fn align_lists(a: &Trace, la: &[u32], b: &Trace, lb: &[u32], depth: u32) -> Vec<
 /// Dice coefficient of the character bigrams of two names (case-insensitive), 0..=1.
 pub fn similarity(x: &str, y: &str) -> f64 {
     let grams = |s: &str| -> Vec<(char, char)> {
-        let c: Vec<char> = s.to_lowercase().chars().collect();
+        let c: Vec<char> = fold::lower(s).chars().collect();
         let mut g: Vec<(char, char)> = c.windows(2).map(|w| (w[0], w[1])).collect();
         order::sort(&mut g);
         g

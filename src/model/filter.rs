@@ -1,5 +1,6 @@
 //! Tree filtering (by name, kind, level; ancestors of matches kept) and the list of visible rows.
 
+use super::fold;
 use super::{Kind, Level, Trace};
 use std::collections::HashSet;
 
@@ -16,7 +17,7 @@ impl Query {
     pub fn parse(text: &str) -> Query {
         let mut q = Query::default();
         for token in text.split_whitespace() {
-            let lower = token.to_lowercase();
+            let lower = fold::lower(token);
             if let Some(k) = lower.strip_prefix("kind:") {
                 if let Some(kind) = Kind::from_name(k) {
                     q.kinds.push(kind);
@@ -97,7 +98,7 @@ impl TextIndex {
                         text.push_str(f);
                         text[at..].make_ascii_lowercase();
                     } else {
-                        text.push_str(&f.to_lowercase());
+                        text.push_str(&fold::lower(f));
                     }
                 }
                 // no typed word holds this, so no match runs from one field into the next

@@ -1,6 +1,7 @@
 //! A JSON value flattened into rows for a virtualized tree viewer: built iteratively, with paths,
 //! subtree ranges, search and exact re-serialisation of any subtree.
 
+use super::fold;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,11 +193,11 @@ impl JsonTree {
 
     /// Nodes whose key or scalar value contains `query` (case-insensitive), in document order.
     pub fn search(&self, query: &str) -> Vec<u32> {
-        let q = query.to_lowercase();
+        let q = fold::lower(query);
         if q.is_empty() {
             return Vec::new();
         }
-        let hit = |s: &str| s.to_lowercase().contains(&q);
+        let hit = |s: &str| fold::lower(s).contains(&q);
         (0..self.nodes.len() as u32)
             .filter(|&i| {
                 let n = &self.nodes[i as usize];

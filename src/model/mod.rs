@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod facts;
 pub mod filter;
+pub mod fold;
 pub mod json_tree;
 pub mod key;
 pub mod layout;

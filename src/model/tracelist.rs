@@ -1,6 +1,7 @@
 //! The many-traces views' arithmetic: trace list filtering (text, level, tags, time, score
 //! conditions) and sorting, content search across every trace, session summaries, score statistics.
 
+use super::fold;
 use super::order;
 use super::{Level, Score, ScoreValue, Trace, TraceSet};
 use std::collections::HashMap;
@@ -88,7 +89,7 @@ impl ListQuery {
     pub fn parse(text: &str) -> ListQuery {
         let mut q = ListQuery::default();
         for token in text.split_whitespace() {
-            let lower = token.to_lowercase();
+            let lower = fold::lower(token);
             if lower == "errors" || lower == "error" {
                 q.min_level = Some(Level::Error);
             } else if let Some(l) = lower.strip_prefix("level:").and_then(Level::from_name) {
@@ -164,8 +165,8 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
         ScoreValue::Boolean(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
     };
-    let text = v.display().to_lowercase();
-    let want = c.value.to_lowercase();
+    let text = fold::lower(&v.display());
+    let want = fold::lower(&c.value);
     match (
         num,
         crate::model::units::parse_f64(&want).or(match want.as_str() {
@@ -191,7 +192,7 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
 }
 
 fn contains_ci(hay: &str, lower: &str) -> bool {
-    hay.to_lowercase().contains(lower)
+    fold::lower(hay).contains(lower)
 }
 
 /// Indices of traces matching `q`, in load order.
@@ -231,20 +232,20 @@ enum Key {
 
 fn key(t: &Trace, col: &Column, index: &ScoreIndex) -> Key {
     match col {
-        Column::Name => Key::Text(t.display_name().to_lowercase()),
+        Column::Name => Key::Text(fold::lower(t.display_name())),
         Column::Start => Key::Num(t.start_ns as f64),
         Column::Duration => t.duration_ns().map(|d| Key::Num(d as f64)).unwrap_or(Key::Missing),
         Column::Observations => Key::Num(t.observations.len() as f64),
         Column::Tokens => Key::Num(t.totals.tokens as f64),
         Column::Cost => Key::Num(t.cost_usd()),
         Column::Errors => Key::Num(t.totals.errors as f64),
-        Column::Session => t.session_id.as_ref().map(|s| Key::Text(s.to_lowercase())).unwrap_or(Key::Missing),
-        Column::User => t.user_id.as_ref().map(|s| Key::Text(s.to_lowercase())).unwrap_or(Key::Missing),
-        Column::Tags => Key::Text(t.tags.join(",").to_lowercase()),
+        Column::Session => t.session_id.as_ref().map(|s| Key::Text(fold::lower(s))).unwrap_or(Key::Missing),
+        Column::User => t.user_id.as_ref().map(|s| Key::Text(fold::lower(s))).unwrap_or(Key::Missing),
+        Column::Tags => Key::Text(fold::lower(&t.tags.join(","))),
         Column::Score(name) => match index.value(&t.id, name) {
             Some(ScoreValue::Numeric(v)) => Key::Num(v),
             Some(ScoreValue::Boolean(b)) => Key::Num(if b { 1.0 } else { 0.0 }),
-            Some(other) => Key::Text(other.display().to_lowercase()),
+            Some(other) => Key::Text(fold::lower(&other.display())),
             None => Key::Missing,
         },
     }
@@ -342,7 +343,7 @@ pub struct Hit {
 /// Searches names, inputs, outputs and attributes of every observation of every trace (and the
 /// traces' own fields); returns at most `limit` hits and the total number of hits.
 pub fn search(set: &TraceSet, query: &str, limit: usize) -> (Vec<Hit>, usize) {
-    let q = query.trim().to_lowercase();
+    let q = fold::lower(query.trim());
     let mut hits = Vec::new();
     let mut total = 0usize;
     if q.len() < 2 {
@@ -390,7 +391,7 @@ fn snippet(text: &str, lower: &str) -> Option<(String, (usize, usize))> {
     let pos = if lower.is_ascii() {
         hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))?
     } else {
-        text.to_lowercase().find(lower).filter(|p| text.is_char_boundary(*p))?
+        fold::lower(text).find(lower).filter(|p| text.is_char_boundary(*p))?
     };
     let end = (pos + needle.len()).min(text.len());
     let mut a = pos.saturating_sub(60);

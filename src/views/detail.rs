@@ -44,13 +44,19 @@ fn trace_view(t: &Trace) -> impl IntoView {
     }
 }
 
-fn section(title: &'static str, body: impl IntoView + 'static) -> impl IntoView {
+/// A titled part of the pane. Takes and returns erased views: one copy of this code for all 16 callers.
+fn section(title: &'static str, body: impl IntoView + 'static) -> AnyView {
+    section_erased(title, body.into_any())
+}
+
+fn section_erased(title: &'static str, body: AnyView) -> AnyView {
     view! {
         <div class="detail-section">
             <h4>{title}</h4>
             {body}
         </div>
     }
+    .into_any()
 }
 
 fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl IntoView {

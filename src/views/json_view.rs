@@ -2,6 +2,7 @@
 //! copy path and value. Built from the value only when shown.
 
 use crate::app::AppState;
+use crate::model::fold;
 use crate::model::json_tree::{JsonTree, Label, Scalar};
 use crate::model::layout::visible_window;
 use crate::views::copy::copy_text;
@@ -183,8 +184,8 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
 /// Everything stays text nodes: trace content is never HTML.
 fn highlight(text: String, query: RwSignal<String>) -> impl IntoView {
     move || {
-        let q = query.get().to_lowercase();
-        let lower = text.to_lowercase();
+        let q = fold::lower(&query.get());
+        let lower = fold::lower(&text);
         if q.is_empty() || lower.len() != text.len() || !lower.contains(&q) {
             return vec![view! { <span>{text.clone()}</span> }.into_any()];
         }

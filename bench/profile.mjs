@@ -30,9 +30,20 @@ try {
   const inclusive = new Map();
   const under = new Map();
   let total = 0;
+  // TIMELINE=1: what the main thread did in each 100 ms of the load
+  const buckets = [];
+  const bucketOf = (id) => {
+    const n = name(id);
+    if (n === '(idle)' || n === '(program)' || n === '(garbage collector)') return n;
+    for (let p = id; p; p = parent.get(p)) if (name(p).includes('canopy::import')) return 'import';
+    return 'other';
+  };
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i];
     total += dt;
+    const b = Math.floor(total / 100_000);
+    buckets[b] ??= {};
+    buckets[b][bucketOf(id)] = (buckets[b][bucketOf(id)] ?? 0) + dt;
     self.set(name(id), (self.get(name(id)) ?? 0) + dt);
     const seen = new Set();
     let inside = false;
@@ -54,6 +65,13 @@ try {
   print('self ms', self);
   print('inclusive ms (canopy)', new Map([...inclusive].filter(([k]) => k.includes('canopy::'))));
   if (process.env.UNDER) print(`self ms under ${process.env.UNDER}`, under);
+  if (process.env.TIMELINE) {
+    console.log('--- per 100 ms: import / other / (program) / (idle) / (garbage collector), ms');
+    buckets.forEach((b, i) => {
+      const ms = (k) => ((b?.[k] ?? 0) / 1000).toFixed(0).padStart(4);
+      console.log(`${String(i * 100).padStart(6)} ${ms('import')} ${ms('other')} ${ms('(program)')} ${ms('(idle)')} ${ms('(garbage collector)')}`);
+    });
+  }
 } finally {
   await browser.close();
   root.stop();

@@ -38,7 +38,9 @@ export function serve(dir = DIST) {
 }
 
 export async function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // CHROMIUM_EXTRA: more flags for an experiment (e.g. `--js-flags=...` for V8)
+  const extra = (process.env.CHROMIUM_EXTRA ?? '').split(' ').filter(Boolean);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extra] });
 }
 
 /** For a test file: the static server for dist/ and Chromium, started before its tests and

@@ -15,7 +15,7 @@ use std::fmt;
 
 #[derive(Deserialize)]
 pub(super) struct Resource {
-    attributes: Option<Vec<KeyValue>>,
+    attributes: Option<Attrs<0>>,
 }
 
 #[derive(Deserialize)]
@@ -45,7 +45,7 @@ pub(super) struct Span {
     start_time_unix_nano: Option<FlexInt>,
     #[serde(alias = "endTimeUnixNano", alias = "end_time_unix_nano")]
     end_time_unix_nano: Option<FlexInt>,
-    attributes: Option<Vec<KeyValue>>,
+    attributes: Option<Attrs<SPAN_EXTRA>>,
     events: Option<Vec<SpanEvent>>,
     status: Option<Status>,
     links: Option<Vec<Link>>,
@@ -61,7 +61,7 @@ struct Link {
     trace_id: Option<String>,
     #[serde(alias = "spanId", alias = "span_id")]
     span_id: Option<String>,
-    attributes: Option<Vec<KeyValue>>,
+    attributes: Option<Attrs<0>>,
 }
 
 #[derive(Deserialize)]
@@ -69,7 +69,7 @@ struct SpanEvent {
     #[serde(alias = "timeUnixNano", alias = "time_unix_nano")]
     time_unix_nano: Option<FlexInt>,
     name: Option<String>,
-    attributes: Option<Vec<KeyValue>>,
+    attributes: Option<Attrs<0>>,
 }
 
 #[derive(Deserialize)]
@@ -109,7 +109,7 @@ struct ArrayValue {
 
 #[derive(Deserialize)]
 struct KvList {
-    values: Option<Vec<KeyValue>>,
+    values: Option<Attrs<0>>,
 }
 
 /// An integer kept as its decimal text, so values beyond 2^53 or i64 are not rounded.
@@ -219,18 +219,56 @@ fn attr_value(v: AnyValue) -> AttrValue {
     }
 }
 
-fn attributes(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
-    let kvs = kvs.unwrap_or_default();
-    // room for the service and scope a span's context adds (grown afterwards, each span's list
-    // was copied once more); `semconv::apply` gives back what is not used
-    let mut out = Vec::with_capacity(kvs.len() + 3);
-    out.extend(
-        kvs.into_iter().map(|kv| Attribute {
-            key: kv.key,
-            value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())),
-        }),
-    );
-    out
+fn attributes<const EXTRA: usize>(list: Option<Attrs<EXTRA>>) -> Vec<Attribute> {
+    list.map(|a| a.0).unwrap_or_else(|| Vec::with_capacity(EXTRA))
+}
+
+/// Room a span's attributes keep for what `observation` and its context add: the span kind,
+/// the service, the scope's name and version (`semconv::apply` gives back what is not used).
+const SPAN_EXTRA: usize = 4;
+
+/// A list of OTLP `KeyValue`s read straight into attributes with room for `EXTRA` more. They are
+/// gathered in a buffer kept between lists and then copied once into a list of the exact size:
+/// no list grows while it is read, and no second list is built from the first.
+struct Attrs<const EXTRA: usize>(Vec<Attribute>);
+
+thread_local! {
+    static ATTRS_BUFFER: std::cell::Cell<Vec<Attribute>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl<'de, const EXTRA: usize> Deserialize<'de> for Attrs<EXTRA> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const E: usize>;
+        impl<'de, const E: usize> Visitor<'de> for V<E> {
+            type Value = Attrs<E>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of attributes")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Attrs<E>, A::Error> {
+                // a list inside a value (kvlistValue) finds the buffer taken and starts its own
+                let mut buf = ATTRS_BUFFER.take();
+                buf.clear();
+                let read = loop {
+                    match seq.next_element::<KeyValue>() {
+                        Ok(Some(kv)) => buf.push(Attribute {
+                            key: kv.key,
+                            value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())),
+                        }),
+                        Ok(None) => break Ok(()),
+                        Err(e) => break Err(e),
+                    }
+                };
+                let mut out = Vec::with_capacity(buf.len() + E);
+                out.append(&mut buf);
+                // one span with thousands of attributes does not keep their room for the rest
+                if buf.capacity() <= 1024 {
+                    ATTRS_BUFFER.set(buf);
+                }
+                read.map(|()| Attrs(out))
+            }
+        }
+        d.deserialize_seq(V::<EXTRA>)
+    }
 }
 
 /// What the enclosing resource and scope add to each of their spans.
@@ -540,6 +578,31 @@ fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observatio
 mod tests {
     use super::*;
     use crate::model::Kind;
+
+    #[test]
+    fn attribute_lists_inside_values_keep_every_entry_in_order() {
+        // a kvlist inside a kvlist inside the span's list: each list reads while the outer one is open
+        let kv = |k: &str, v: &str| format!(r#"{{"key":"{k}","value":{v}}}"#);
+        let inner = kv("deep", r#"{"kvlistValue":{"values":[{"key":"x","value":{"intValue":"1"}}]}}"#);
+        let middle = format!(r#"{{"kvlistValue":{{"values":[{inner},{}]}}}}"#, kv("y", r#"{"boolValue":true}"#));
+        let attrs = [kv("a", r#"{"stringValue":"1"}"#), kv("m", &middle), kv("z", r#"{"stringValue":"2"}"#)].join(",");
+        let body = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{}","spanId":"01","name":"s","attributes":[{attrs}]}},{{"traceId":"{}","spanId":"02","name":"t","attributes":[{}]}}]}}]}}]}}"#,
+            "0a".repeat(16),
+            "0a".repeat(16),
+            kv("only", r#"{"stringValue":"3"}"#)
+        );
+        let set = import("x.json", body.as_bytes(), Format::Otlp).unwrap();
+        let obs = &set.traces[0].observations;
+        let keys = |o: &Observation| o.attributes.iter().map(|a| a.key.to_string()).collect::<Vec<_>>();
+        assert_eq!(keys(&obs[0])[..3], ["a", "m", "z"]);
+        let AttrValue::Map(m) = &obs[0].attributes[1].value else { panic!("m is a map") };
+        assert_eq!(m.iter().map(|a| a.key.to_string()).collect::<Vec<_>>(), ["deep", "y"]);
+        let AttrValue::Map(d) = &m[0].value else { panic!("deep is a map") };
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].value, AttrValue::Int("1".into()));
+        assert_eq!(keys(&obs[1])[0], "only");
+    }
 
     #[test]
     fn spans_of_interleaved_traces_each_find_their_trace() {

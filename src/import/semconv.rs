@@ -459,11 +459,21 @@ fn unflatten<'a>(attrs: &'a [Attribute], prefix: &str, consumed: &mut [bool]) ->
         let Some(rest) = a.key.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) else {
             continue;
         };
-        let segments: Vec<&str> = rest.split('.').collect();
-        if segments.len() > MAX_SEGMENTS || segments.iter().any(|s| s.is_empty()) {
+        // on the stack: this runs for every message attribute of every span
+        let mut segments = [""; MAX_SEGMENTS];
+        let mut n = 0;
+        for seg in rest.split('.') {
+            if n == MAX_SEGMENTS || seg.is_empty() {
+                n = MAX_SEGMENTS + 1;
+                break;
+            }
+            segments[n] = seg;
+            n += 1;
+        }
+        if n > MAX_SEGMENTS {
             continue;
         }
-        if root.insert(&segments, &a.value) {
+        if root.insert(&segments[..n], &a.value) {
             consumed[i] = true;
             any = true;
         }

@@ -72,19 +72,20 @@ impl Kind {
 
     /// Reads the names used by Langfuse (`GENERATION`), OpenInference (`LLM`) and others.
     pub fn from_name(name: &str) -> Option<Kind> {
-        let k = match name.trim().to_ascii_uppercase().as_str() {
-            "SPAN" | "UNKNOWN" | "INTERNAL" => Kind::Span,
-            "GENERATION" | "LLM" | "CHAT" => Kind::Generation,
-            "EVENT" => Kind::Event,
-            "AGENT" => Kind::Agent,
-            "TOOL" => Kind::Tool,
-            "CHAIN" => Kind::Chain,
-            "RETRIEVER" | "RETRIEVAL" => Kind::Retriever,
-            "EMBEDDING" => Kind::Embedding,
-            "EVALUATOR" => Kind::Evaluator,
-            "GUARDRAIL" => Kind::Guardrail,
-            "RERANKER" => Kind::Reranker,
-            "PROMPT" => Kind::Prompt,
+        let mut buf = [0; 16];
+        let k = match upper_ascii(name, &mut buf)? {
+            b"SPAN" | b"UNKNOWN" | b"INTERNAL" => Kind::Span,
+            b"GENERATION" | b"LLM" | b"CHAT" => Kind::Generation,
+            b"EVENT" => Kind::Event,
+            b"AGENT" => Kind::Agent,
+            b"TOOL" => Kind::Tool,
+            b"CHAIN" => Kind::Chain,
+            b"RETRIEVER" | b"RETRIEVAL" => Kind::Retriever,
+            b"EMBEDDING" => Kind::Embedding,
+            b"EVALUATOR" => Kind::Evaluator,
+            b"GUARDRAIL" => Kind::Guardrail,
+            b"RERANKER" => Kind::Reranker,
+            b"PROMPT" => Kind::Prompt,
             _ => return None,
         };
         Some(k)
@@ -94,6 +95,17 @@ impl Kind {
     pub fn is_model_call(self) -> bool {
         matches!(self, Kind::Generation | Kind::Embedding)
     }
+}
+
+/// `name` trimmed and upper-cased into `buf`, without an allocation (read for every span);
+/// `None` when longer than any name it is compared with.
+fn upper_ascii<'b>(name: &str, buf: &'b mut [u8; 16]) -> Option<&'b [u8]> {
+    let t = name.trim().as_bytes();
+    let out = buf.get_mut(..t.len())?;
+    for (o, b) in out.iter_mut().zip(t) {
+        *o = b.to_ascii_uppercase();
+    }
+    Some(out)
 }
 
 /// Severity, ordered so that `max` gives the worst.
@@ -117,11 +129,12 @@ impl Level {
     }
 
     pub fn from_name(name: &str) -> Option<Level> {
-        match name.trim().to_ascii_uppercase().as_str() {
-            "DEBUG" => Some(Level::Debug),
-            "DEFAULT" | "INFO" | "OK" | "UNSET" => Some(Level::Default),
-            "WARNING" | "WARN" => Some(Level::Warning),
-            "ERROR" => Some(Level::Error),
+        let mut buf = [0; 16];
+        match upper_ascii(name, &mut buf)? {
+            b"DEBUG" => Some(Level::Debug),
+            b"DEFAULT" | b"INFO" | b"OK" | b"UNSET" => Some(Level::Default),
+            b"WARNING" | b"WARN" => Some(Level::Warning),
+            b"ERROR" => Some(Level::Error),
             _ => None,
         }
     }

@@ -4,7 +4,7 @@
 
 use super::otlp_chunks::{Chunked, Role};
 use super::semconv;
-use super::wire::{is_blank_id, normalize_id, FlexFloat, FlexInt};
+use super::wire::{is_blank_id, normalize_id, normalize_id_owned, FlexFloat, FlexInt};
 use super::{Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Score, ScoreValue, Trace, TraceSet};
@@ -525,9 +525,9 @@ fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observatio
     if start.is_none() {
         *untimed += 1;
     }
-    let id = span.span_id.as_deref().map(normalize_id).unwrap_or_default();
+    let id = span.span_id.map(normalize_id_owned).unwrap_or_default();
     let mut ob = Observation::new(id, crate::model::Kind::Span, span.name.unwrap_or_default(), start.unwrap_or(0));
-    ob.parent_id = span.parent_span_id.filter(|p| !is_blank_id(p)).map(|p| normalize_id(&p));
+    ob.parent_id = span.parent_span_id.filter(|p| !is_blank_id(p)).map(normalize_id_owned);
     ob.end_ns = span.end_time_unix_nano.and_then(|t| t.to_i64()).filter(|&e| e != 0);
     ob.attributes = attributes(span.attributes);
     let links: Vec<AttrValue> = span

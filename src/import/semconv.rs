@@ -67,7 +67,16 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     let first_u64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_u64));
     let first_f64 = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(AttrValue::as_f64));
     // attributes whose content moves into fields, by position (no key copies, no hashing per span)
-    let mut consumed = vec![false; o.attributes.len()];
+    // (on the stack for the usual few dozen attributes: this runs for every span)
+    let mut on_stack = [false; 64];
+    let mut on_heap = Vec::new();
+    let consumed: &mut [bool] = match on_stack.get_mut(..o.attributes.len()) {
+        Some(flags) => flags,
+        None => {
+            on_heap.resize(o.attributes.len(), false);
+            &mut on_heap
+        }
+    };
 
     // Kind
     let kind = first_text(&["openinference.span.kind", "langfuse.observation.type"])
@@ -157,11 +166,11 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
 
     // Messages and payloads
-    let in_messages = unflatten(&o.attributes, "llm.input_messages", &mut consumed)
-        .or_else(|| unflatten(&o.attributes, "gen_ai.prompt", &mut consumed));
-    let out_messages = unflatten(&o.attributes, "llm.output_messages", &mut consumed)
-        .or_else(|| unflatten(&o.attributes, "gen_ai.completion", &mut consumed));
-    let pick = |keys: &[&str], consumed: &mut Vec<bool>| -> Option<Payload> {
+    let in_messages = unflatten(&o.attributes, "llm.input_messages", consumed)
+        .or_else(|| unflatten(&o.attributes, "gen_ai.prompt", consumed));
+    let out_messages = unflatten(&o.attributes, "llm.output_messages", consumed)
+        .or_else(|| unflatten(&o.attributes, "gen_ai.completion", consumed));
+    let pick = |keys: &[&str], consumed: &mut [bool]| -> Option<Payload> {
         keys.iter().find_map(|k| {
             let i = idx.get(k)?;
             consumed[i] = true;
@@ -183,7 +192,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
                 "reranker.query",
                 "gen_ai.prompt",
             ],
-            &mut consumed,
+            consumed,
         ),
     };
     let output = match out_messages {
@@ -198,14 +207,14 @@ pub fn apply(o: &mut Observation) -> TraceIds {
                 "ai.toolCall.result",
                 "gen_ai.completion",
             ],
-            &mut consumed,
+            consumed,
         ),
     };
     // Older GenAI instrumentations record messages as span events instead of attributes.
     let (event_in, event_out) = messages_from_events(&o.events);
     let input = input.or(event_in);
     let output = output.or(event_out);
-    let model_parameters = pick(&["llm.invocation_parameters", "langfuse.observation.model.parameters"], &mut consumed)
+    let model_parameters = pick(&["llm.invocation_parameters", "langfuse.observation.model.parameters"], consumed)
         .or_else(|| {
             let mut m = Map::new();
             for a in &o.attributes {
@@ -220,15 +229,15 @@ pub fn apply(o: &mut Observation) -> TraceIds {
 
     // Retrieved documents; for rerankers the output order (the ranking that mattered), with the
     // input order kept as an attribute.
-    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", &mut consumed)
-        .or_else(|| unflatten(&o.attributes, "reranker.output_documents", &mut consumed))
+    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", consumed)
+        .or_else(|| unflatten(&o.attributes, "reranker.output_documents", consumed))
         .map(|tree| tree.to_value())
     {
         Some(Value::Array(items)) => items.iter().map(document).collect(),
         _ => Vec::new(),
     };
-    let reranker_input = unflatten(&o.attributes, "reranker.input_documents", &mut consumed).map(|t| t.to_value());
-    let embeddings = unflatten(&o.attributes, "embedding.embeddings", &mut consumed).map(|t| t.to_value());
+    let reranker_input = unflatten(&o.attributes, "reranker.input_documents", consumed).map(|t| t.to_value());
+    let embeddings = unflatten(&o.attributes, "embedding.embeddings", consumed).map(|t| t.to_value());
     let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
     let level = text("langfuse.observation.level").and_then(|l| Level::from_name(&l));
     let status = text("langfuse.observation.status_message");
@@ -280,7 +289,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
     o.completion_start_ns = completion_start.or(o.completion_start_ns);
     if consumed.contains(&true) {
-        let mut flags = consumed.into_iter();
+        let mut flags = consumed.iter().copied();
         o.attributes.retain(|_| !flags.next().unwrap_or(false));
     }
     if let Some(v) = reranker_input {
@@ -549,6 +558,10 @@ impl<'a> Node<'a> {
         if map.is_empty() {
             return None;
         }
+        // checked before the list is made: most objects are not lists
+        if !map.keys().all(|k| k.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
         let mut items = Vec::with_capacity(map.len());
         for (k, v) in map {
             items.push((k.parse::<usize>().ok()?, v));
@@ -574,18 +587,7 @@ impl<'a> Node<'a> {
     /// The same JSON as `to_value` would serialize to, written directly (no tree of copies of the
     /// message texts, and not parsed again to check it): this runs for every LLM span of a file.
     fn to_payload(&self) -> Payload {
-        // written into one buffer kept between spans: growing a fresh one per span was half the
-        // time of writing (a payload is copied out of it once, at its size)
-        let written = SCRATCH.with(|cell| {
-            let mut out = cell.take();
-            out.clear();
-            self.write(&mut out);
-            let payload = std::str::from_utf8(&out).ok().and_then(Payload::from_json_text);
-            if out.capacity() <= MAX_SCRATCH {
-                cell.replace(out);
-            }
-            payload
-        });
+        let written = Payload::write_with(|out| self.write(out));
         written.unwrap_or_else(|| Payload::from_value(&self.to_value()))
     }
 
@@ -640,13 +642,6 @@ impl<'a> Node<'a> {
             },
         }
     }
-}
-
-/// Payload writing's buffer is kept for the next span up to this capacity.
-const MAX_SCRATCH: usize = 1 << 20;
-
-thread_local! {
-    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 fn unwrap_wrappers(v: Value) -> Value {

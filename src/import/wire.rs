@@ -170,6 +170,17 @@ pub fn normalize_id(raw: &str) -> String {
     s.to_string()
 }
 
+/// `normalize_id` for an id already owned: one in the usual form (lowercase hex of 16 or 32
+/// digits, nearly every OTLP id) is kept as it is instead of copied.
+pub fn normalize_id_owned(raw: String) -> String {
+    let usual = (raw.len() == 16 || raw.len() == 32) && raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if usual {
+        raw
+    } else {
+        normalize_id(&raw)
+    }
+}
+
 /// True for ids that carry no value: empty, or all zeros (OTLP's "no parent").
 pub fn is_blank_id(s: &str) -> bool {
     let t = s.trim();
@@ -228,6 +239,9 @@ mod tests {
         assert_eq!(normalize_id("tH12H+eb6IruQTQs3VJyaA=="), "b47d761fe79be88aee41342cdd527268");
         assert_eq!(normalize_id("ziprJqtLsl8="), "ce2a6b26ab4bb25f");
         assert_eq!(normalize_id("not an id"), "not an id");
+        for id in ["5B8EFFF798038103D269B633813FC60C", "5b8efff798038103d269b633813fc60c", "ziprJqtLsl8=", " 0a0b ", "x"] {
+            assert_eq!(normalize_id_owned(id.to_string()), normalize_id(id), "{id}");
+        }
         assert!(is_blank_id(""));
         assert!(is_blank_id("0000000000000000"));
         assert!(is_blank_id("AAAAAAAAAAA="));

@@ -29,16 +29,30 @@ impl Payload {
 
     /// Wraps text as a JSON string payload.
     pub fn from_text(text: &str) -> Self {
-        let mut out = Vec::new();
-        write_json_str(&mut out, text);
-        std::str::from_utf8(&out).ok().and_then(Payload::from_json_text).unwrap_or_else(|| Payload(null_raw()))
+        Payload::write_with(|out| write_json_str(out, text)).unwrap_or_else(|| Payload(null_raw()))
+    }
+
+    /// The JSON that `write` puts into a buffer kept between calls (growing a fresh one for each
+    /// span's payload was half the time of writing it), copied out once at its size. `write`
+    /// must write valid JSON; `None` if it wrote something that is not UTF-8 or JSON.
+    pub fn write_with(write: impl FnOnce(&mut Vec<u8>)) -> Option<Self> {
+        SCRATCH.with(|cell| {
+            let mut out = cell.take();
+            out.clear();
+            write(&mut out);
+            let payload = std::str::from_utf8(&out).ok().and_then(Payload::from_json_text);
+            if out.capacity() <= MAX_SCRATCH {
+                cell.replace(out);
+            }
+            payload
+        })
     }
 
     /// JSON text written by Canopy itself (valid by construction), kept as it is without parsing
     /// it again to check it; parsed after all should serde_json not take it as raw text.
     pub fn from_json_text(text: &str) -> Option<Self> {
-        match serde_json::value::to_raw_value(&Written(text)) {
-            // the length tells serde_json took it as raw text, not as a struct to write out
+        match <Box<RawValue> as serde::Deserialize>::deserialize(Handover(Some(text.to_string()))) {
+            // the length tells serde_json kept the text as it is
             Ok(raw) if raw.get().len() == text.len() => Some(Payload(raw)),
             _ => RawValue::from_string(text.to_string()).ok().map(Payload),
         }
@@ -118,18 +132,46 @@ fn parse_embedded_json(s: &str) -> Option<serde_json::Value> {
     serde_json::from_slice(t.as_bytes()).ok()
 }
 
-/// JSON text we wrote ourselves, handed to serde_json as a raw value: serde_json serializes its
-/// `RawValue` as a struct of this name and copies the text as it is (checked by
-/// `Payload::from_json_text`, which falls back to parsing the text should that ever change).
-struct Written<'a>(&'a str);
+/// Payload writing's buffer is kept for the next payload up to this capacity.
+const MAX_SCRATCH: usize = 1 << 20;
 
-impl serde::Serialize for Written<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        const RAW: &str = "$serde_json::private::RawValue";
-        let mut st = s.serialize_struct(RAW, 1)?;
-        st.serialize_field(RAW, self.0)?;
-        st.end()
+thread_local! {
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// JSON text we wrote ourselves, handed to serde_json as a raw value. `Box<RawValue>` reads
+/// itself as a map of one entry, serde_json's raw-value token to the text; given that text as a
+/// `String`, serde_json keeps it as it is: no parse, no copy. `Payload::from_json_text` checks the
+/// result and parses the text should serde_json ever stop doing so.
+struct Handover(Option<String>);
+
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+impl<'de> serde::Deserializer<'de> for Handover {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de> serde::de::MapAccess<'de> for Handover {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        match self.0 {
+            Some(_) => seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(RAW_TOKEN)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+        seed.deserialize(serde::de::value::StringDeserializer::new(self.0.take().unwrap_or_default()))
     }
 }
 
@@ -234,10 +276,12 @@ mod tests {
     }
 
     #[test]
-    fn written_text_is_taken_as_raw_json() {
-        // serde_json would write `[1,2]` for a parsed value: the spaces show the text was kept
-        let raw = serde_json::value::to_raw_value(&Written("[1, 2]")).unwrap();
-        assert_eq!(raw.get(), "[1, 2]");
+    fn written_text_is_handed_over_without_a_parse() {
+        // the hand-over itself (not the parsing fallback): it keeps even text that is not JSON
+        let raw = <Box<RawValue> as serde::Deserialize>::deserialize(Handover(Some("[1, ".into()))).unwrap();
+        assert_eq!(raw.get(), "[1, ");
+        assert_eq!(Payload::from_json_text("[1, 2]").unwrap().raw(), "[1, 2]");
+        assert_eq!(Payload::write_with(|out| out.extend_from_slice(b"{\"a\": 1}")).unwrap().raw(), "{\"a\": 1}");
     }
 
     #[test]

@@ -462,7 +462,7 @@ fn document(v: &Value) -> Document {
 /// adds (`message`, `tool_call`, `message_content`, `document`) are removed when it is written.
 /// Marks the keys used. The leaves stay borrowed: messages are written as JSON text directly.
 fn unflatten<'a>(attrs: &'a [Attribute], prefix: &str, consumed: &mut [bool]) -> Option<Node<'a>> {
-    let mut root = Node::Obj(BTreeMap::new());
+    let mut root = Node::Obj(Keyed::default());
     let mut any = false;
     for (i, a) in attrs.iter().enumerate() {
         let Some(rest) = a.key.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) else {
@@ -528,7 +528,53 @@ impl<'a> Index<'a> {
 /// Flattened attributes put back into their tree (keys borrowed from the attributes).
 enum Node<'a> {
     Leaf(&'a AttrValue),
-    Obj(BTreeMap<&'a str, Node<'a>>),
+    Obj(Keyed<'a>),
+}
+
+/// An object of the tree: its entries in key order (as a `BTreeMap` keeps them), in a plain list.
+/// Objects here have a handful of keys; a `BTreeMap` allocated a 544-byte node for each of them.
+#[derive(Default)]
+struct Keyed<'a>(Vec<(&'a str, Node<'a>)>);
+
+impl<'a> Keyed<'a> {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| (*k).cmp(key))
+    }
+    fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+    fn insert(&mut self, key: &'a str, value: Node<'a>) {
+        match self.find(key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+    /// The object under `key`, made empty if there is none.
+    fn child(&mut self, key: &'a str) -> &mut Node<'a> {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key, Node::Obj(Keyed::default())));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn iter(&self) -> impl Iterator<Item = (&&'a str, &Node<'a>)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    fn keys(&self) -> impl Iterator<Item = &&'a str> {
+        self.0.iter().map(|(k, _)| k)
+    }
+    fn values(&self) -> impl Iterator<Item = &Node<'a>> {
+        self.0.iter().map(|(_, v)| v)
+    }
 }
 
 /// One-key objects OpenInference wraps values in; they are left out.
@@ -548,13 +594,13 @@ impl<'a> Node<'a> {
                 map.insert(seg, Node::Leaf(value));
                 return true;
             }
-            cur = map.entry(seg).or_insert_with(|| Node::Obj(BTreeMap::new()));
+            cur = map.child(seg);
         }
         false
     }
 
     /// An object whose keys are all positions is a list, in position order.
-    fn as_list<'m>(map: &'m BTreeMap<&'a str, Node<'a>>) -> Option<Vec<&'m Node<'a>>> {
+    fn as_list<'m>(map: &'m Keyed<'a>) -> Option<Vec<&'m Node<'a>>> {
         if map.is_empty() {
             return None;
         }
@@ -563,7 +609,7 @@ impl<'a> Node<'a> {
             return None;
         }
         let mut items = Vec::with_capacity(map.len());
-        for (k, v) in map {
+        for (k, v) in map.iter() {
             items.push((k.parse::<usize>().ok()?, v));
         }
         order::sort_by_key(&mut items, |(i, _)| *i);

@@ -27,3 +27,9 @@ pub mod remote;
 pub mod source;
 #[cfg(target_arch = "wasm32")]
 pub mod views;
+
+/// The page's allocator (see Cargo.toml): faster than dlmalloc for the many small allocations of
+/// a load. The page is single-threaded, which is what this allocator's cell assumes.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

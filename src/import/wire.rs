@@ -239,7 +239,9 @@ mod tests {
         assert_eq!(normalize_id("tH12H+eb6IruQTQs3VJyaA=="), "b47d761fe79be88aee41342cdd527268");
         assert_eq!(normalize_id("ziprJqtLsl8="), "ce2a6b26ab4bb25f");
         assert_eq!(normalize_id("not an id"), "not an id");
-        for id in ["5B8EFFF798038103D269B633813FC60C", "5b8efff798038103d269b633813fc60c", "ziprJqtLsl8=", " 0a0b ", "x"] {
+        for id in
+            ["5B8EFFF798038103D269B633813FC60C", "5b8efff798038103d269b633813fc60c", "ziprJqtLsl8=", " 0a0b ", "x"]
+        {
             assert_eq!(normalize_id_owned(id.to_string()), normalize_id(id), "{id}");
         }
         assert!(is_blank_id(""));

@@ -334,11 +334,15 @@ struct Opening {
     /// The file's length, when known.
     total: Option<usize>,
     shown: usize,
+    /// When the progress bar last changed (ms, `performance.now`).
+    shown_at_ms: f64,
 }
 
 impl Opening {
+    const PROGRESS_EVERY_MS: f64 = 100.0;
+
     fn new(state: AppState, name: &str, total: Option<usize>) -> Opening {
-        Opening { state, name: name.to_string(), stream: None, failed: None, total, shown: 0 }
+        Opening { state, name: name.to_string(), stream: None, failed: None, total, shown: 0, shown_at_ms: f64::MIN }
     }
 
     /// Reads a piece; false once the file is known not to open (the error is kept for `finish`).
@@ -352,9 +356,15 @@ impl Opening {
             return false;
         }
         let read = stream.bytes();
-        // a few updates per MB are plenty; a compressed length is no total for the bytes read
-        if read - self.shown >= 256 << 10 || Some(read) == self.total {
+        // ten changes a second read as smooth; each change costs the page a frame (style, layout,
+        // paint), and one per piece was a tenth of a large file's load. A compressed length is no
+        // total for the bytes read.
+        let now = now_ms();
+        if (read - self.shown >= 256 << 10 && now - self.shown_at_ms >= Self::PROGRESS_EVERY_MS)
+            || Some(read) == self.total
+        {
             self.shown = read;
+            self.shown_at_ms = now;
             let observations = stream.observations();
             self.state.progress.set(Some(crate::remote::Progress {
                 what: format!("Opening {}", self.name),
@@ -407,6 +417,10 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// A User Timing mark, so benchmarks and the browser's profiler can split a load into phases.

@@ -25,10 +25,11 @@ try {
   const node = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (id) => node.get(id).callFrame.functionName || `(${node.get(id).callFrame.url.split('/').pop()})`;
+  const name = (id) => node.get(id).callFrame.functionName || `(${node.get(id).callFrame.url.split('/').pop()}:${node.get(id).callFrame.lineNumber + 1})`;
   const self = new Map();
   const inclusive = new Map();
   const under = new Map();
+  const callers = new Map();
   let total = 0;
   // TIMELINE=1: what the main thread did in each 100 ms of the load
   const buckets = [];
@@ -54,6 +55,11 @@ try {
       seen.add(k);
     }
     if (inside) under.set(name(id), (under.get(name(id)) ?? 0) + dt);
+    // CALLERS=<name part>: who calls the functions whose name contains it
+    if (process.env.CALLERS && name(id).includes(process.env.CALLERS) && parent.get(id)) {
+      const k = name(parent.get(id));
+      callers.set(k, (callers.get(k) ?? 0) + dt);
+    }
   });
   const top = Number(process.env.TOP ?? 40);
   const print = (title, m) => {
@@ -65,6 +71,7 @@ try {
   print('self ms', self);
   print('inclusive ms (canopy)', new Map([...inclusive].filter(([k]) => k.includes('canopy::'))));
   if (process.env.UNDER) print(`self ms under ${process.env.UNDER}`, under);
+  if (process.env.CALLERS) print(`callers of ${process.env.CALLERS} (self ms)`, callers);
   if (process.env.TIMELINE) {
     console.log('--- per 100 ms: import / other / (program) / (idle) / (garbage collector), ms');
     buckets.forEach((b, i) => {

@@ -359,7 +359,7 @@ impl Opening {
         // ten changes a second read as smooth; each change costs the page a frame (style, layout,
         // paint), and one per piece was a tenth of a large file's load. A compressed length is no
         // total for the bytes read.
-        let now = now_ms();
+        let now = source::now_ms();
         if (read - self.shown >= 256 << 10 && now - self.shown_at_ms >= Self::PROGRESS_EVERY_MS)
             || Some(read) == self.total
         {
@@ -417,10 +417,6 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// A User Timing mark, so benchmarks and the browser's profiler can split a load into phases.

@@ -540,13 +540,14 @@ impl<'a> Keyed<'a> {
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| (*k).cmp(key))
     }
-    fn contains_key(&self, key: &str) -> bool {
-        self.find(key).is_ok()
-    }
-    fn insert(&mut self, key: &'a str, value: Node<'a>) {
+    /// Adds `key` unless it is there already (then false: the first value of a key holds).
+    fn insert_new(&mut self, key: &'a str, value: Node<'a>) -> bool {
         match self.find(key) {
-            Ok(i) => self.0[i].1 = value,
-            Err(i) => self.0.insert(i, (key, value)),
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                true
+            }
         }
     }
     /// The object under `key`, made empty if there is none.
@@ -588,11 +589,7 @@ impl<'a> Node<'a> {
         for (i, seg) in path.iter().enumerate() {
             let Node::Obj(map) = cur else { return false };
             if i + 1 == path.len() {
-                if map.contains_key(seg) {
-                    return false;
-                }
-                map.insert(seg, Node::Leaf(value));
-                return true;
+                return map.insert_new(seg, Node::Leaf(value));
             }
             cur = map.child(seg);
         }

@@ -34,7 +34,7 @@ impl Payload {
 
     /// The JSON that `write` puts into a buffer kept between calls (growing a fresh one for each
     /// span's payload was half the time of writing it), copied out once at its size. `write`
-    /// must write valid JSON; `None` if it wrote something that is not UTF-8 or JSON.
+    /// must write valid JSON (it is not checked again); `None` if it wrote bytes that are not UTF-8.
     pub fn write_with(write: impl FnOnce(&mut Vec<u8>)) -> Option<Self> {
         SCRATCH.with(|cell| {
             let mut out = cell.take();

@@ -3,6 +3,7 @@
 // Build `distprof/` first (scripts/profile-build.sh keeps the wasm's function names).
 // FILE=<name in bench/data> (default otlp-100000.json), DIST=<dir>, TOP=<rows>, UNDER=<name part>
 // adds the self time of everything called under the functions whose name contains it.
+// ACTION=filter profiles filter keystrokes on the loaded tree instead of the load.
 import { serve, launch, ROOT } from '../e2e/harness.mjs';
 
 const root = await serve(ROOT);
@@ -15,11 +16,33 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
+  // ACTION=filter: profile the bench's filter keystrokes (three words typed and cleared, ROUNDS
+  // times) on the loaded tree instead of the load
+  const filtering = process.env.ACTION === 'filter';
+  if (!filtering) await cdp.send('Profiler.start');
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#open-url');
   await page.waitForSelector('.tree-row', { timeout: 300_000 });
   console.log('first tree row after', Math.round((await page.evaluate(() => performance.now())) - t0), 'ms');
+  if (filtering) {
+    await cdp.send('Profiler.start');
+    const ms = await page.evaluate(async (rounds) => {
+      const input = document.querySelector('.tree-filter');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const t = performance.now();
+      for (let i = 0; i < rounds; i++) {
+        for (const q of ['kind:tool', 'error', 'llm-4', '']) {
+          for (let k = Math.min(1, q.length); k <= q.length; k++) {
+            input.value = q.slice(0, k);
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            await frame();
+          }
+        }
+      }
+      return performance.now() - t;
+    }, Number(process.env.ROUNDS ?? 3));
+    console.log('keystrokes took', Math.round(ms), 'ms');
+  }
   const { profile } = await cdp.send('Profiler.stop');
 
   const node = new Map(profile.nodes.map((n) => [n.id, n]));

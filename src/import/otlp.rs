@@ -274,24 +274,38 @@ impl<'de, const EXTRA: usize> Deserialize<'de> for Attrs<EXTRA> {
 /// What the enclosing resource and scope add to each of their spans.
 #[derive(Clone, Default)]
 pub(super) struct Context {
-    service: Option<String>,
     /// Canopy's own OTLP export keeps trace ids that were not OTLP hex here.
     original_trace: Option<String>,
-    scope: Option<(String, Option<String>)>,
+    /// `service.name` from the resource.
+    service: Option<Attribute>,
+    /// `otel.scope.name` and `otel.scope.version`.
+    scope: Vec<Attribute>,
 }
 
 impl Context {
     pub(super) fn with_resource(mut self, r: Option<Resource>) -> Context {
         let resource = attributes(r.and_then(|r| r.attributes));
         let text = |k: &str| resource.iter().find(|a| a.key == k).and_then(|a| a.value.as_str()).map(str::to_string);
-        self.service = text("service.name");
+        self.service = text("service.name").map(|s| Attribute { key: "service.name".into(), value: AttrValue::Str(s) });
         self.original_trace = text("canopy.original_trace_id");
         self
     }
 
     pub(super) fn with_named_scope(mut self, scope: Option<(String, Option<String>)>) -> Context {
-        self.scope = scope;
+        self.scope.clear();
+        if let Some((name, version)) = scope {
+            self.scope.push(Attribute { key: "otel.scope.name".into(), value: AttrValue::Str(name) });
+            if let Some(v) = version {
+                self.scope.push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v) });
+            }
+        }
         self
+    }
+
+    /// What every span under this resource and scope carries, made once: a span copies the
+    /// values, and its keys are the same shared keys.
+    fn span_attributes(&self) -> impl Iterator<Item = &Attribute> {
+        self.service.iter().chain(&self.scope)
     }
 }
 
@@ -349,15 +363,7 @@ impl Gather {
             }
         };
         let mut ob = observation(span, &mut self.untimed, &mut self.dropped);
-        if let Some(svc) = &ctx.service {
-            ob.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
-        }
-        if let Some((name, version)) = &ctx.scope {
-            ob.attributes.push(Attribute { key: "otel.scope.name".into(), value: AttrValue::Str(name.clone()) });
-            if let Some(v) = version {
-                ob.attributes.push(Attribute { key: "otel.scope.version".into(), value: AttrValue::Str(v.clone()) });
-            }
-        }
+        ob.attributes.extend(ctx.span_attributes().cloned());
         // attributes that become fields (messages, usage…) are folded now, while the span is small
         let ids = semconv::apply(&mut ob);
         let pending = &mut self.traces[slot].1;

@@ -26,8 +26,14 @@ thread_local! {
 /// position in the middle: `llm.input_messages.0.message.role`, `…1.message.role`).
 fn slot(s: &str) -> usize {
     let mut h = s.len() as u64;
-    for part in s.as_bytes().chunks(8) {
-        let word = part.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+    let mut words = s.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(23);
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let word = rest.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
         h = (h ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(23);
     }
     (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod facts;
 pub mod filter;
 pub mod fold;
+pub mod hash;
 pub mod json_tree;
 pub mod key;
 pub mod layout;

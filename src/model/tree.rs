@@ -1,5 +1,6 @@
 //! Tree building (O(n), iterative: orphans, duplicate ids, cycles) and roll-up of tokens, cost, errors.
 
+use super::hash::{id_map, IdMap};
 use super::order;
 use super::{Observation, Warning};
 use std::collections::HashMap;
@@ -35,9 +36,9 @@ pub struct Tree {
 impl Tree {
     pub fn build(obs: &[Observation], trace_id: &str, source: &str, warnings: &mut Vec<Warning>) -> Tree {
         let n = obs.len();
-        let mut index: HashMap<&str, u32> = HashMap::with_capacity(n);
+        let mut index: IdMap<&str, u32> = id_map(n);
         let mut duplicate_rank = HashMap::new();
-        let mut seen_count: HashMap<&str, u32> = HashMap::new();
+        let mut seen_count: IdMap<&str, u32> = id_map(0);
         // one hash per id and one per parent: at 100,000 observations hashing is most of the build
         for (i, o) in obs.iter().enumerate() {
             match index.entry(o.id.as_str()) {

@@ -1,5 +1,9 @@
 // Generates OTLP JSON traces of any size: an 8-ary tree of CHAIN/LLM/TOOL/RETRIEVER spans with
-// OpenInference attributes. With `payloads`, LLM spans carry chat messages (~1.4 KB per span).
+// OpenInference attributes. With `payloads`, every span carries what its kind records (about 1.4 KB
+// per span on average, the issue's 140 MB for 100,000): LLM spans chat messages and invocation
+// parameters, chains their input and output, tools their parameters and result, retrievers the
+// query and three ranked documents. `payloads: 'llm'` gives only LLM spans their messages, others
+// a small input (about 0.9 KB per span: the file `make bench` measured until 2026-12-01).
 const KINDS = ['CHAIN', 'LLM', 'TOOL', 'RETRIEVER'];
 const LOREM = 'The quarterly report shows revenue growth driven by subscriptions, with churn stable and ' +
   'support volume down after the onboarding redesign. ';
@@ -29,8 +33,30 @@ export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269
         attrs.push({ key: 'llm.output_messages.0.message.role', value: { stringValue: 'assistant' } });
         attrs.push({ key: 'llm.output_messages.0.message.content', value: { stringValue: `Answer ${i}: ` + LOREM.repeat(3) } });
       }
+      if (payloads === true) {
+        attrs.push({ key: 'llm.invocation_parameters', value: { stringValue: '{"temperature": 0.2, "max_tokens": 1024, "top_p": 1}' } });
+      }
+    } else if (payloads === true && kind === 'RETRIEVER') {
+      attrs.push({ key: 'input.value', value: { stringValue: `Which accounts churned in quarter ${i % 4 + 1}?` } });
+      for (let d = 0; d < 3; d++) {
+        const doc = `retrieval.documents.${d}.document`;
+        attrs.push({ key: `${doc}.id`, value: { stringValue: `doc-${(i * 3 + d) % 5000}` } });
+        attrs.push({ key: `${doc}.score`, value: { doubleValue: 0.9 - d * 0.1 } });
+        attrs.push({ key: `${doc}.content`, value: { stringValue: `Report ${d}: ` + LOREM.repeat(d === 0 ? 2 : 1) } });
+      }
+    } else if (payloads === true && kind === 'TOOL') {
+      attrs.push({ key: 'tool.name', value: { stringValue: 'lookup_account' } });
+      attrs.push({ key: 'tool.parameters', value: { stringValue: '{"type": "object", "properties": {"account": {"type": "string"}}}' } });
+      attrs.push({ key: 'input.value', value: { stringValue: `{"account": "acct-${i}", "fields": ["plan", "seats", "renewal"]}` } });
+      attrs.push({ key: 'input.mime_type', value: { stringValue: 'application/json' } });
+      attrs.push({ key: 'output.value', value: { stringValue: `{"account": "acct-${i}", "plan": "team", "seats": ${i % 90 + 10}, "note": "${LOREM.slice(0, 110)}"}` } });
+      attrs.push({ key: 'output.mime_type', value: { stringValue: 'application/json' } });
     } else if (payloads) {
       attrs.push({ key: 'input.value', value: { stringValue: `{"step": ${i}, "query": "${LOREM.slice(0, 60)}"}` } });
+      if (payloads === true) {
+        attrs.push({ key: 'input.mime_type', value: { stringValue: 'application/json' } });
+        attrs.push({ key: 'output.value', value: { stringValue: `Step ${i} done. ` + LOREM.repeat(2) } });
+      }
     }
     const span = {
       traceId,

@@ -15,9 +15,10 @@ const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'bench/out');
 fs.mkdirSync(DATA, { recursive: true });
 fs.mkdirSync(OUT, { recursive: true });
 
-function file(n, { lean = false } = {}) {
-  const p = path.join(DATA, lean ? `otlp-lean-${n}.json` : `otlp-${n}.json`);
-  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: !lean }));
+// `light`: payloads on LLM spans only (see gen.mjs); `lean`: none
+function file(n, { lean = false, light = false } = {}) {
+  const p = path.join(DATA, lean ? `otlp-lean-${n}.json` : light ? `otlp-light-${n}.json` : `otlp-${n}.json`);
+  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: lean ? false : light ? 'llm' : true }));
   return p;
 }
 
@@ -141,8 +142,10 @@ const server = { url: `${root.url}${process.env.BENCH_DIST ?? "dist"}/`, stop: r
 process.on('exit', () => root.stop());
 const results = [];
 {
-  for (const n of SIZES) {
-    const p = file(n);
+  // BENCH_LIGHT_SIZES: the same trees with payloads on LLM spans only (more spans per byte)
+  const light = (process.env.BENCH_LIGHT_SIZES ?? '100000').split(',').filter(Boolean).map((n) => [Number(n), true]);
+  for (const [n, isLight] of [...SIZES.map((n) => [n, false]), ...light]) {
+    const p = file(n, { light: isLight });
     const bytes = fs.statSync(p).size;
     const app = [];
     const base = [];
@@ -152,6 +155,7 @@ const results = [];
     }
     const row = {
       observations: n,
+      light: isLight,
       fileBytes: bytes,
       firstTreeMs: median(app.map((a) => a.firstTree)),
       beforeImportMs: median(app.map((a) => a.beforeImportMs)),
@@ -423,7 +427,7 @@ const lines = [
   '',
   '| observations | file MB | first tree ms (first byte, read+import, of which build) | longest task ms | JSON.parse ms (fetch+decode+parse) | ratio (median of paired runs) | peak renderer RSS MB (JSON.parse page) | JS heap MB | wasm memory MB | DOM nodes | tree rows |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.observations} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}, ${r.buildMs.toFixed(0)}) | ${r.longestTaskMs.toFixed(0)} | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} (${r.pairedRatio.toFixed(2)}) | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
+  ...results.map((r) => `| ${r.observations}${r.light ? ' (LLM payloads only)' : ''} | ${mb(r.fileBytes)} | ${r.firstTreeMs.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}, ${r.buildMs.toFixed(0)}) | ${r.longestTaskMs.toFixed(0)} | ${r.baselineParseMs.toFixed(0)} (${r.baselineTotalMs.toFixed(0)}) | ${(r.firstTreeMs / r.baselineTotalMs).toFixed(2)} (${r.pairedRatio.toFixed(2)}) | ${mb(r.appPeakRss)} (${mb(r.baselinePeakRss)}) | ${mb(r.jsHeap)} | ${mb(r.wasmMemory)} | ${r.domNodes} | ${r.treeRows} |`),
 ];
 if (leanRows.length) {
   lines.push('', '| lean trace (no payloads) | file MB | first tree ms (first byte, read+import, of which build) | longest task ms | wasm memory MB | scroll to end, top, middle; click → painted ms | DOM nodes |', '|---|---:|---:|---:|---:|---|---:|');

@@ -66,7 +66,8 @@ mod host {
     const LOREM: &str = "The quarterly report shows revenue growth driven by subscriptions, with churn stable and \
                          support volume down after the onboarding redesign. ";
 
-    /// The same document `bench/gen.mjs` writes with `payloads: true`.
+    /// The same document `bench/gen.mjs` writes with `payloads: 'llm'` (the light file: messages on
+    /// LLM spans only), so the host numbers stay comparable with earlier runs.
     fn otlp(n: usize) -> String {
         let kinds = ["CHAIN", "LLM", "TOOL", "RETRIEVER"];
         let t0: u64 = 1_700_000_000_000_000_000;

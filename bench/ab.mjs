@@ -1,9 +1,12 @@
 // A/B of two or more builds on one file: this machine's speed drifts by ±20 % within minutes, too
 // much to see a 5 % change in `make bench`'s single loads. Each round opens every build in turn,
 // loads the file LOADS times in the same page and keeps the fastest (click to import-end mark);
-// builds alternate, so drift hits them alike. Prints each build's per-round bests and their median.
+// builds alternate, so drift hits them alike, and each round starts with the next build (the build
+// opened first in a round measured up to 10 % faster than the one after it, whichever it was).
+// Prints each build's per-round bests and their median.
 // DISTS=dist,distold (directories under the repository), FILE=<name in bench/data>, ROUNDS, LOADS.
-import { serve, launch, ROOT } from '../e2e/harness.mjs';
+import { launch, ROOT } from '../e2e/harness.mjs';
+import { serveFromMemory } from './serve.mjs';
 
 const dists = (process.env.DISTS ?? 'dist,distold').split(',');
 const file = process.env.FILE ?? 'otlp-100000.json';
@@ -11,11 +14,14 @@ const rounds = Number(process.env.ROUNDS ?? 3);
 const loads = Number(process.env.LOADS ?? 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const root = await serve(ROOT);
+const root = await serveFromMemory(ROOT);
+root.preload(`${ROOT}/bench/data/${file}`);
 const best = Object.fromEntries(dists.map((d) => [d, []]));
 try {
   for (let r = 0; r < rounds; r++) {
-    for (const dist of dists) {
+    for (const dist of dists.map((_, k) => dists[(k + r) % dists.length])) {
+      // let the browser before this one finish closing
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       const browser = await launch();
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -4,9 +4,11 @@
 // FILE=<name in bench/data> (default otlp-100000.json), DIST=<dir>, TOP=<rows>, UNDER=<name part>
 // adds the self time of everything called under the functions whose name contains it.
 // ACTION=filter profiles filter keystrokes on the loaded tree instead of the load.
-import { serve, launch, ROOT } from '../e2e/harness.mjs';
+import { launch, ROOT } from '../e2e/harness.mjs';
+import { serveFromMemory } from './serve.mjs';
 
-const root = await serve(ROOT);
+const root = await serveFromMemory(ROOT);
+root.preload(`${ROOT}/bench/data/${process.env.FILE ?? 'otlp-100000.json'}`);
 const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

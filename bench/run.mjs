@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, ROOT } from '../e2e/harness.mjs';
+import { launch, ROOT } from '../e2e/harness.mjs';
+import { serveFromMemory } from './serve.mjs';
 import { otlpTrace } from './gen.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -19,6 +20,7 @@ fs.mkdirSync(OUT, { recursive: true });
 function file(n, { lean = false, light = false } = {}) {
   const p = path.join(DATA, lean ? `otlp-lean-${n}.json` : light ? `otlp-light-${n}.json` : `otlp-${n}.json`);
   if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: lean ? false : light ? 'llm' : true }));
+  root.preload(p);
   return p;
 }
 
@@ -135,7 +137,7 @@ async function measureBaseline(server, filePath) {
   }
 }
 
-const root = await serve(ROOT);
+const root = await serveFromMemory(ROOT);
 // BENCH_DIST: another build of the app under the repository (to compare builds in one session)
 const server = { url: `${root.url}${process.env.BENCH_DIST ?? "dist"}/`, stop: root.stop, dataUrl: (p) => `${root.url}bench/data/${path.basename(p)}` };
 // one static server for every measurement, stopped however the run ends

@@ -229,13 +229,10 @@ pub fn apply(o: &mut Observation) -> TraceIds {
 
     // Retrieved documents; for rerankers the output order (the ranking that mattered), with the
     // input order kept as an attribute.
-    let documents: Vec<Document> = match unflatten(&o.attributes, "retrieval.documents", consumed)
+    let documents: Vec<Document> = unflatten(&o.attributes, "retrieval.documents", consumed)
         .or_else(|| unflatten(&o.attributes, "reranker.output_documents", consumed))
-        .map(|tree| tree.to_value())
-    {
-        Some(Value::Array(items)) => items.iter().map(document).collect(),
-        _ => Vec::new(),
-    };
+        .map(|tree| tree.to_documents())
+        .unwrap_or_default();
     let reranker_input = unflatten(&o.attributes, "reranker.input_documents", consumed).map(|t| t.to_value());
     let embeddings = unflatten(&o.attributes, "embedding.embeddings", consumed).map(|t| t.to_value());
     let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
@@ -447,6 +444,13 @@ fn attr_json(v: &AttrValue) -> Value {
     }
 }
 
+fn documents_of(v: &Value) -> Vec<Document> {
+    match v {
+        Value::Array(items) => items.iter().map(document).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn document(v: &Value) -> Document {
     let s = |k: &str| v.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()));
     Document {
@@ -627,6 +631,49 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The documents of a `retrieval.documents` tree: what `documents_of(&self.to_value())` gives,
+    /// read from the tree (no JSON value of each document, its texts copied twice, for every
+    /// retriever span). Shapes other than a list of flat documents go through the value.
+    fn to_documents(&self) -> Vec<Document> {
+        let Node::Obj(map) = self else { return documents_of(&self.to_value()) };
+        let Some(items) = Self::as_list(map) else { return documents_of(&self.to_value()) };
+        items.into_iter().map(|item| item.to_document().unwrap_or_else(|| document(&item.to_value()))).collect()
+    }
+
+    /// One document from its fields, or `None` for a shape `document` has to read from the value.
+    fn to_document(&self) -> Option<Document> {
+        let mut node = self;
+        let fields = loop {
+            let Node::Obj(map) = node else { return None };
+            if Self::as_list(map).is_some() {
+                return None;
+            }
+            match map.iter().next() {
+                Some((k, only)) if map.len() == 1 && is_wrapper(k) => node = only,
+                _ => break map,
+            }
+        };
+        let field = |k: &str| fields.find(k).ok().map(|i| &fields.0[i].1);
+        let text = |k: &str| {
+            field(k).map(|n| match n {
+                Node::Leaf(AttrValue::Str(s)) => s.clone(),
+                other => {
+                    let v = other.to_value();
+                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+                }
+            })
+        };
+        let score = field("score").and_then(|n| match n {
+            Node::Leaf(AttrValue::Float(f)) => f.is_finite().then_some(*f),
+            Node::Leaf(AttrValue::Str(s)) => crate::model::units::parse_f64(s),
+            other => {
+                let v = other.to_value();
+                v.as_f64().or_else(|| v.as_str().and_then(crate::model::units::parse_f64))
+            }
+        });
+        Some(Document { id: text("id"), content: text("content"), score, metadata: text("metadata") })
+    }
+
     /// The same JSON as `to_value` would serialize to, written directly (no tree of copies of the
     /// message texts, and not parsed again to check it): this runs for every LLM span of a file.
     fn to_payload(&self) -> Payload {
@@ -775,6 +822,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Documents read from the tree are the ones read from its JSON value, whatever the shape.
+    #[test]
+    fn documents_read_from_the_tree_equal_those_read_from_its_value() {
+        let s = |k: &str, v: &str| Attribute { key: k.into(), value: AttrValue::Str(v.into()) };
+        let other = |k: &str, value: AttrValue| Attribute { key: k.into(), value };
+        let shapes: Vec<Vec<Attribute>> = vec![
+            vec![
+                s("d.1.document.content", "second \"quoted\""),
+                s("d.0.document.content", "first"),
+                other("d.0.document.score", AttrValue::Float(0.9)),
+                s("d.1.document.score", "0.25"),
+                other("d.2.document.score", AttrValue::Int("3".into())),
+                other("d.3.document.score", AttrValue::Float(f64::NAN)),
+                other("d.0.document.id", AttrValue::Int("17".into())),
+                s("d.1.document.id", "doc-1"),
+                s("d.0.document.metadata", r#"{"source":"a.md"}"#),
+                s("d.1.document.metadata.source", "flattened"),
+                other("d.2.document.metadata", AttrValue::Map(vec![s("page", "4")])),
+                other("d.3.document.content", AttrValue::Array(vec![AttrValue::Str("a".into())])),
+            ],
+            // no wrapper, a wrapper around a wrapper, a list inside an item, and not a list at all
+            vec![s("d.0.content", "bare"), s("d.1.document.document.content", "twice"), s("d.2.0.content", "list")],
+            vec![s("d.a.content", "keyed, not a list")],
+            vec![s("d.document.0.content", "wrapped list")],
+            vec![other("d.0", AttrValue::Str("a string".into())), other("d.1", AttrValue::Float(1.5))],
+        ];
+        for attrs in shapes {
+            let mut consumed = vec![false; attrs.len()];
+            let tree = unflatten(&attrs, "d", &mut consumed).unwrap();
+            assert_eq!(tree.to_documents(), documents_of(&tree.to_value()), "{attrs:?}");
+        }
+        let mut consumed = vec![false; 3];
+        let attrs = vec![s("d.0.document.content", "x"), s("d.0.document.id", "i"), s("d.1.document.content", "y")];
+        let docs = unflatten(&attrs, "d", &mut consumed).unwrap().to_documents();
+        assert_eq!(docs.iter().map(|d| d.content.as_deref()).collect::<Vec<_>>(), [Some("x"), Some("y")]);
     }
 
     #[test]

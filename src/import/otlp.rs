@@ -84,22 +84,109 @@ struct KeyValue {
     value: Option<AnyValue>,
 }
 
-#[derive(Deserialize, Default)]
-struct AnyValue {
-    #[serde(alias = "stringValue", alias = "string_value")]
-    string_value: Option<String>,
-    #[serde(alias = "boolValue", alias = "bool_value")]
-    bool_value: Option<bool>,
-    #[serde(alias = "intValue", alias = "int_value")]
-    int_value: Option<IntText>,
-    #[serde(alias = "doubleValue", alias = "double_value")]
-    double_value: Option<FlexFloat>,
-    #[serde(alias = "bytesValue", alias = "bytes_value")]
-    bytes_value: Option<String>,
-    #[serde(alias = "arrayValue", alias = "array_value")]
-    array_value: Option<ArrayValue>,
-    #[serde(alias = "kvlistValue", alias = "kvlist_value")]
-    kvlist_value: Option<KvList>,
+/// An OTLP `AnyValue`, read straight into the attribute value it becomes: no struct of seven
+/// optional fields per attribute (a million and a half of them in a large file). When a writer
+/// gives several fields, the first of string, bool, int, double, bytes, array, kvlist holds.
+struct AnyValue(AttrValue);
+
+/// The fields of an `AnyValue`, in the order they take precedence.
+#[derive(Clone, Copy)]
+enum AnyField {
+    Str,
+    Bool,
+    Int,
+    Double,
+    Bytes,
+    Array,
+    KvList,
+    Other,
+}
+
+impl AnyField {
+    const NAMES: [&'static str; 7] =
+        ["stringValue", "boolValue", "intValue", "doubleValue", "bytesValue", "arrayValue", "kvlistValue"];
+
+    fn of(name: &str) -> AnyField {
+        match name {
+            "stringValue" | "string_value" => AnyField::Str,
+            "boolValue" | "bool_value" => AnyField::Bool,
+            "intValue" | "int_value" => AnyField::Int,
+            "doubleValue" | "double_value" => AnyField::Double,
+            "bytesValue" | "bytes_value" => AnyField::Bytes,
+            "arrayValue" | "array_value" => AnyField::Array,
+            "kvlistValue" | "kvlist_value" => AnyField::KvList,
+            _ => AnyField::Other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = AnyField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AnyField, E> {
+                Ok(AnyField::of(v))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnyValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an OTLP AnyValue object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<AnyValue, A::Error> {
+                let mut best: Option<(usize, AttrValue)> = None;
+                let mut seen = 0u8;
+                while let Some(field) = map.next_key::<AnyField>()? {
+                    let rank = field as usize;
+                    if let Some(&name) = AnyField::NAMES.get(rank) {
+                        // as strict as a derived struct: a field (or its snake_case alias) once
+                        if seen & (1 << rank) != 0 {
+                            return Err(de::Error::duplicate_field(name));
+                        }
+                        seen |= 1 << rank;
+                    }
+                    // `null` counts as absent
+                    let value = match field {
+                        AnyField::Str => map.next_value::<Option<String>>()?.map(AttrValue::Str),
+                        AnyField::Bool => map.next_value::<Option<bool>>()?.map(AttrValue::Bool),
+                        AnyField::Int => map.next_value::<Option<IntText>>()?.map(|i| AttrValue::Int(i.0)),
+                        AnyField::Double => {
+                            map.next_value::<Option<FlexFloat>>()?.map(|f| AttrValue::Float(f.0.unwrap_or(f64::NAN)))
+                        }
+                        AnyField::Bytes => map.next_value::<Option<String>>()?.map(AttrValue::Bytes),
+                        AnyField::Array => map
+                            .next_value::<Option<ArrayValue>>()?
+                            .map(|a| AttrValue::Array(a.values.unwrap_or_default().into_iter().map(|v| v.0).collect())),
+                        AnyField::KvList => {
+                            map.next_value::<Option<KvList>>()?.map(|kv| AttrValue::Map(attributes(kv.values)))
+                        }
+                        AnyField::Other => {
+                            map.next_value::<de::IgnoredAny>()?;
+                            None
+                        }
+                    };
+                    if let Some(v) = value {
+                        if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                            best = Some((rank, v));
+                        }
+                    }
+                }
+                Ok(AnyValue(best.map_or(AttrValue::Str(String::new()), |(_, v)| v)))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -199,26 +286,6 @@ impl EnumValue {
     }
 }
 
-fn attr_value(v: AnyValue) -> AttrValue {
-    if let Some(s) = v.string_value {
-        AttrValue::Str(s)
-    } else if let Some(b) = v.bool_value {
-        AttrValue::Bool(b)
-    } else if let Some(i) = v.int_value {
-        AttrValue::Int(i.0)
-    } else if let Some(f) = v.double_value {
-        AttrValue::Float(f.0.unwrap_or(f64::NAN))
-    } else if let Some(b) = v.bytes_value {
-        AttrValue::Bytes(b)
-    } else if let Some(a) = v.array_value {
-        AttrValue::Array(a.values.unwrap_or_default().into_iter().map(attr_value).collect())
-    } else if let Some(kv) = v.kvlist_value {
-        AttrValue::Map(attributes(kv.values))
-    } else {
-        AttrValue::Str(String::new())
-    }
-}
-
 fn attributes<const EXTRA: usize>(list: Option<Attrs<EXTRA>>) -> Vec<Attribute> {
     list.map(|a| a.0).unwrap_or_else(|| Vec::with_capacity(EXTRA))
 }
@@ -252,7 +319,7 @@ impl<'de, const EXTRA: usize> Deserialize<'de> for Attrs<EXTRA> {
                     match seq.next_element::<KeyValue>() {
                         Ok(Some(kv)) => buf.push(Attribute {
                             key: kv.key,
-                            value: kv.value.map(attr_value).unwrap_or(AttrValue::Str(String::new())),
+                            value: kv.value.map_or(AttrValue::Str(String::new()), |v| v.0),
                         }),
                         Ok(None) => break Ok(()),
                         Err(e) => break Err(e),
@@ -608,6 +675,41 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].value, AttrValue::Int("1".into()));
         assert_eq!(keys(&obs[1])[0], "only");
+    }
+
+    #[test]
+    fn any_values_read_every_type_and_the_first_type_holds_when_several_are_given() {
+        let value = |json: &str| serde_json::from_str::<AnyValue>(json).map(|v| v.0).map_err(|e| e.to_string());
+        assert_eq!(value(r#"{"stringValue":"s"}"#), Ok(AttrValue::Str("s".into())));
+        assert_eq!(value(r#"{"bool_value":true}"#), Ok(AttrValue::Bool(true)));
+        assert_eq!(value(r#"{"intValue":"99999999999999999999"}"#), Ok(AttrValue::Int("99999999999999999999".into())));
+        assert_eq!(value(r#"{"intValue":7}"#), Ok(AttrValue::Int("7".into())));
+        assert_eq!(value(r#"{"doubleValue":"NaN"}"#).map(|v| v.as_f64().is_some_and(f64::is_nan)), Ok(true));
+        assert_eq!(value(r#"{"doubleValue":0.5}"#), Ok(AttrValue::Float(0.5)));
+        assert_eq!(value(r#"{"bytesValue":"AAE="}"#), Ok(AttrValue::Bytes("AAE=".into())));
+        assert_eq!(
+            value(r#"{"arrayValue":{"values":[{"intValue":"1"},{"stringValue":"x"},{}]}}"#),
+            Ok(AttrValue::Array(vec![
+                AttrValue::Int("1".into()),
+                AttrValue::Str("x".into()),
+                AttrValue::Str(String::new())
+            ]))
+        );
+        assert_eq!(value(r#"{"arrayValue":{}}"#), Ok(AttrValue::Array(Vec::new())));
+        assert_eq!(
+            value(r#"{"kvlistValue":{"values":[{"key":"k","value":{"boolValue":false}}]}}"#),
+            Ok(AttrValue::Map(vec![Attribute { key: "k".into(), value: AttrValue::Bool(false) }]))
+        );
+        // several types: string, bool, int, double, bytes, array, kvlist, whatever their order
+        assert_eq!(value(r#"{"intValue":"1","stringValue":"s"}"#), Ok(AttrValue::Str("s".into())));
+        assert_eq!(value(r#"{"doubleValue":2.5,"boolValue":true}"#), Ok(AttrValue::Bool(true)));
+        // null is absent, unknown fields are skipped, nothing at all is an empty string
+        assert_eq!(value(r#"{"stringValue":null,"intValue":"3"}"#), Ok(AttrValue::Int("3".into())));
+        assert_eq!(value(r#"{"futureValue":{"a":[1]},"boolValue":true}"#), Ok(AttrValue::Bool(true)));
+        assert_eq!(value("{}"), Ok(AttrValue::Str(String::new())));
+        // a field twice, also through its snake_case alias, is an error as for any struct
+        assert!(value(r#"{"stringValue":"a","string_value":"b"}"#).is_err_and(|e| e.contains("duplicate field")));
+        assert!(value(r#""not an object""#).is_err());
     }
 
     #[test]

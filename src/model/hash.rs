@@ -1,7 +1,8 @@
 //! A fast hash for maps keyed by ids (span ids, trace ids): SipHash was most of tree building.
 //!
-//! Not keyed: on wasm32-unknown-unknown std's `RandomState` has no randomness to draw on and uses
-//! fixed keys anyway, so SipHash bought no protection against crafted ids here, only cost.
+//! Not keyed: on wasm32-unknown-unknown std's `RandomState` has no randomness to draw on and keys
+//! SipHash with the address of a stack and a heap byte, which repeat from run to run of a build.
+//! So SipHash bought no protection against crafted ids here, only cost.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -68,9 +68,11 @@ pub fn TreeView() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // the trace's searchable text, built on the first keystroke and kept while the same trace (and
-    // load) is shown, also when the box is cleared and typed in again
-    let filtering = Memo::new(move |_| filter_text.with(|t| !t.trim().is_empty()));
+    // the trace's searchable text, built when the box is focused (before the first keystroke: at
+    // 100,000 observations building it takes a few frames) or on the first keystroke, and kept
+    // while the same trace (and load) is shown, also when the box is cleared and typed in again
+    let focused = RwSignal::new(false);
+    let filtering = Memo::new(move |_| focused.get() || filter_text.with(|t| !t.trim().is_empty()));
     let index = Memo::new(move |prev: Option<&Option<SharedIndex>>| {
         let key = (state.trace.get()?, state.generation.get());
         if let Some(Some(kept)) = prev.filter(|p| p.as_ref().is_some_and(|k| k.key == key)) {
@@ -228,6 +230,8 @@ pub fn TreeView() -> impl IntoView {
                     placeholder="Filter: name, kind:tool, level:error"
                     prop:value=move || filter_text.get()
                     on:input=move |ev| filter_text.set(event_target_value(&ev))
+                    on:focus=move |_| focused.set(true)
+                    on:blur=move |_| focused.set(false)
                 />
                 <span class="match-info">{match_info}</span>
                 <button class="btn small" id="expand-all" title="Expand all" on:click=move |_| collapsed.set(HashSet::new())>

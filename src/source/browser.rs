@@ -105,6 +105,22 @@ fn call0(target: &wasm_bindgen::JsValue, name: &str) -> Option<wasm_bindgen::JsV
     f.call0(target).ok()
 }
 
+/// Bytes a BYOB read asks for at most.
+const BYOB_PIECE: u32 = 1 << 20;
+
+/// `stream.getReader({ mode: "byob" })`, or `None` where the stream is not a byte stream (or the
+/// browser has no such readers).
+fn byob_reader(stream: &wasm_bindgen::JsValue) -> Option<wasm_bindgen::JsValue> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"mode".into(), &"byob".into()).ok()?;
+    call1(stream, "getReader", &options)
+}
+
+fn call1(target: &wasm_bindgen::JsValue, name: &str, arg: &wasm_bindgen::JsValue) -> Option<wasm_bindgen::JsValue> {
+    let f = js_sys::Reflect::get(target, &name.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    f.call1(target, arg).ok()
+}
+
 /// Why reading a `ReadableStream` stopped early.
 enum StreamError {
     Cancelled,
@@ -120,7 +136,15 @@ async fn read_stream(
     cancelled: &dyn Fn() -> bool,
     alive: &dyn Fn(),
 ) -> Result<(), StreamError> {
-    let reader = call0(stream, "getReader").ok_or(StreamError::Failed(0, "no reader".into()))?;
+    // a byte stream (a download, a file) is read into one buffer handed back and forth, in pieces
+    // of up to BYOB_PIECE: no new buffer per piece, and a fraction of the reads. Others (the
+    // decompressor's output) give their own pieces.
+    let byob = byob_reader(stream);
+    let mut buffer = byob.as_ref().map(|_| js_sys::ArrayBuffer::new(BYOB_PIECE));
+    let reader = match byob {
+        Some(r) => r,
+        None => call0(stream, "getReader").ok_or(StreamError::Failed(0, "no reader".into()))?,
+    };
     let mut piece: Vec<u8> = Vec::new();
     let mut received = 0usize;
     let mut pacer = Pacer::new();
@@ -129,7 +153,11 @@ async fn read_stream(
             let _ = call0(&reader, "cancel");
             return Err(StreamError::Cancelled);
         }
-        let promise = call0(&reader, "read").and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+        let promise = match &buffer {
+            Some(b) => call1(&reader, "read", &Uint8Array::new(b)),
+            None => call0(&reader, "read"),
+        }
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
         let chunk = match promise {
             Some(p) => JsFuture::from(p).await.map_err(|e| StreamError::Failed(received, js_text(&e)))?,
             None => return Err(StreamError::Failed(received, "the stream cannot be read".into())),
@@ -142,6 +170,10 @@ async fn read_stream(
             // a fetch or decompression stream yields `Uint8Array`s: taken as they are (`new
             // Uint8Array(view)` would copy every piece once more before the copy into wasm memory)
             let arr = v.dyn_into::<Uint8Array>().unwrap_or_else(|v| Uint8Array::new(&v));
+            if buffer.is_some() {
+                // the buffer was handed to the stream and comes back as this piece's
+                buffer = Some(arr.buffer());
+            }
             piece.resize(arr.length() as usize, 0);
             arr.copy_to(&mut piece);
             received += piece.len();

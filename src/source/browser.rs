@@ -40,11 +40,11 @@ impl SourceError {
 /// that keeps arriving is never cut).
 const IDLE_TIMEOUT_S: u32 = 30;
 
-/// A file is read in slices of this size (a few milliseconds of import each).
+/// Where a browser has no `File.stream()`, a file is read in slices of this size.
 const FILE_PIECE: f64 = (4 << 20) as f64;
 
-/// Reads a file picked or dropped by the user slice by slice, handing each to `on_piece` (which
-/// returns false to stop), and lets the page paint and take input between slices. A gzip file
+/// Reads a file picked or dropped by the user piece by piece, handing each to `on_piece` (which
+/// returns false to stop), and lets the page paint and take input between pieces. A gzip file
 /// (`gzip` from [`is_gzip`]) is decompressed as it is read, by the browser's own
 /// `DecompressionStream`.
 pub async fn read_file_pieces(
@@ -60,6 +60,14 @@ pub async fn read_file_pieces(
         return read_stream(&stream, &mut |piece| on_piece(piece), cancelled, &|| {}).await.map_err(|e| match e {
             StreamError::Cancelled => SourceError::Cancelled,
             StreamError::Failed(_, why) => SourceError::Read(format!("not a valid gzip file ({why})")),
+        });
+    }
+    // as a stream, read like a download (one buffer handed back and forth); slices where a
+    // browser has no `File.stream()`
+    if let Some(stream) = call0(file, "stream") {
+        return read_stream(&stream, &mut |piece| on_piece(piece), cancelled, &|| {}).await.map_err(|e| match e {
+            StreamError::Cancelled => SourceError::Cancelled,
+            StreamError::Failed(_, why) => SourceError::Read(why),
         });
     }
     let size = file.size();

@@ -72,13 +72,13 @@ pub fn TreeView() -> impl IntoView {
     // 100,000 observations building it takes a few frames) or on the first keystroke, and kept
     // while the same trace (and load) is shown, also when the box is cleared and typed in again
     let focused = RwSignal::new(false);
-    let filtering = Memo::new(move |_| focused.get() || filter_text.with(|t| !t.trim().is_empty()));
+    let wants_index = Memo::new(move |_| focused.get() || filter_text.with(|t| !t.trim().is_empty()));
     let index = Memo::new(move |prev: Option<&Option<SharedIndex>>| {
         let key = (state.trace.get()?, state.generation.get());
         if let Some(Some(kept)) = prev.filter(|p| p.as_ref().is_some_and(|k| k.key == key)) {
             return Some(kept.clone());
         }
-        if !filtering.get() {
+        if !wants_index.get() {
             return None;
         }
         let built = state.data.with(|d| d.traces.get(key.0).map(filter::TextIndex::new))?;

@@ -111,7 +111,8 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         total: first_u64(&["llm.token_count.total", "gen_ai.usage.total_tokens"]),
         details: Vec::new(),
     };
-    for a in &o.attributes {
+    // (most keys start with neither prefix's first byte)
+    for a in o.attributes.iter().filter(|a| matches!(a.key.as_bytes().first(), Some(b'l' | b'g'))) {
         let detail = a.key.strip_prefix("llm.token_count.").filter(|k| k.contains("_details.")).or_else(|| {
             a.key.strip_prefix("gen_ai.usage.").filter(|k| {
                 !matches!(
@@ -166,10 +167,10 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
 
     // Messages and payloads
-    let in_messages = unflatten(&o.attributes, "llm.input_messages", consumed)
-        .or_else(|| unflatten(&o.attributes, "gen_ai.prompt", consumed));
-    let out_messages = unflatten(&o.attributes, "llm.output_messages", consumed)
-        .or_else(|| unflatten(&o.attributes, "gen_ai.completion", consumed));
+    let flat = Flattened::of(&o.attributes);
+    let unflatten = |tree: usize, consumed: &mut [bool]| flat.unflatten(&o.attributes, tree, consumed);
+    let in_messages = unflatten(LLM_INPUT, consumed).or_else(|| unflatten(GENAI_PROMPT, consumed));
+    let out_messages = unflatten(LLM_OUTPUT, consumed).or_else(|| unflatten(GENAI_COMPLETION, consumed));
     let pick = |keys: &[&str], consumed: &mut [bool]| -> Option<Payload> {
         keys.iter().find_map(|k| {
             let i = idx.get(k)?;
@@ -229,12 +230,12 @@ pub fn apply(o: &mut Observation) -> TraceIds {
 
     // Retrieved documents; for rerankers the output order (the ranking that mattered), with the
     // input order kept as an attribute.
-    let documents: Vec<Document> = unflatten(&o.attributes, "retrieval.documents", consumed)
-        .or_else(|| unflatten(&o.attributes, "reranker.output_documents", consumed))
+    let documents: Vec<Document> = unflatten(RETRIEVAL, consumed)
+        .or_else(|| unflatten(RERANKER_OUTPUT, consumed))
         .map(|tree| tree.to_documents())
         .unwrap_or_default();
-    let reranker_input = unflatten(&o.attributes, "reranker.input_documents", consumed).map(|t| t.to_value());
-    let embeddings = unflatten(&o.attributes, "embedding.embeddings", consumed).map(|t| t.to_value());
+    let reranker_input = unflatten(RERANKER_INPUT, consumed).map(|t| t.to_value());
+    let embeddings = unflatten(EMBEDDINGS, consumed).map(|t| t.to_value());
     let tool_name = first_text(&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"]);
     let level = text("langfuse.observation.level").and_then(|l| Level::from_name(&l));
     let status = text("langfuse.observation.status_message");
@@ -461,6 +462,63 @@ fn document(v: &Value) -> Document {
     }
 }
 
+/// The prefixes of the flattened trees `apply` rebuilds, by position in a `Flattened` mask.
+const FLATTENED: [&str; 8] = [
+    "llm.input_messages",
+    "gen_ai.prompt",
+    "llm.output_messages",
+    "gen_ai.completion",
+    "retrieval.documents",
+    "reranker.output_documents",
+    "reranker.input_documents",
+    "embedding.embeddings",
+];
+const LLM_INPUT: usize = 0;
+const GENAI_PROMPT: usize = 1;
+const LLM_OUTPUT: usize = 2;
+const GENAI_COMPLETION: usize = 3;
+const RETRIEVAL: usize = 4;
+const RERANKER_OUTPUT: usize = 5;
+const RERANKER_INPUT: usize = 6;
+const EMBEDDINGS: usize = 7;
+
+/// Which of the `FLATTENED` trees a span's attributes hold, found in one pass over their keys:
+/// most spans hold none, and each `unflatten` compares every key with its prefix.
+struct Flattened(u8);
+
+impl Flattened {
+    fn of(attrs: &[Attribute]) -> Self {
+        let mut found = 0u8;
+        for a in attrs {
+            // the first byte picks the few prefixes a key can start with
+            let candidates: &[usize] = match a.key.as_bytes().first() {
+                Some(b'l') => &[LLM_INPUT, LLM_OUTPUT],
+                Some(b'g') => &[GENAI_PROMPT, GENAI_COMPLETION],
+                Some(b'r') => &[RETRIEVAL, RERANKER_OUTPUT, RERANKER_INPUT],
+                Some(b'e') => &[EMBEDDINGS],
+                _ => &[],
+            };
+            for &t in candidates {
+                let prefix = FLATTENED[t];
+                if a.key.len() > prefix.len()
+                    && a.key.as_bytes()[prefix.len()] == b'.'
+                    && a.key.as_bytes().starts_with(prefix.as_bytes())
+                {
+                    found |= 1 << t;
+                }
+            }
+        }
+        Flattened(found)
+    }
+
+    fn unflatten<'a>(&self, attrs: &'a [Attribute], tree: usize, consumed: &mut [bool]) -> Option<Node<'a>> {
+        if self.0 & (1 << tree) == 0 {
+            return None;
+        }
+        unflatten(attrs, FLATTENED[tree], consumed)
+    }
+}
+
 /// Rebuilds flattened attributes (`prefix.0.message.role`, `prefix.0.message.tool_calls.1.tool_call.id`)
 /// into a tree: numeric segments become array positions, and the one-key wrappers OpenInference
 /// adds (`message`, `tool_call`, `message_content`, `document`) are removed when it is written.
@@ -500,12 +558,15 @@ fn unflatten<'a>(attrs: &'a [Attribute], prefix: &str, consumed: &mut [bool]) ->
 struct Index<'a> {
     attrs: &'a [Attribute],
     map: Option<HashMap<&'a str, usize>>,
-    present: u128,
+    present: [u64; 2],
 }
 
-fn mask_bit(key: &str) -> u128 {
+/// The word and bit of `key` in a 128-bit mask, kept as two `u64`s (a `u128` shift is a call
+/// into compiler-rt on wasm32).
+fn mask_bit(key: &str) -> (usize, u64) {
     let last = key.as_bytes().last().copied().unwrap_or(0);
-    1u128 << ((key.len().wrapping_mul(31) + usize::from(last)) % 128)
+    let bit = (key.len().wrapping_mul(31) + usize::from(last)) % 128;
+    (bit / 64, 1u64 << (bit % 64))
 }
 
 impl<'a> Index<'a> {
@@ -514,12 +575,17 @@ impl<'a> Index<'a> {
     fn new(attrs: &'a [Attribute]) -> Self {
         let map = (attrs.len() > Self::SCAN_UP_TO)
             .then(|| attrs.iter().enumerate().rev().map(|(i, a)| (a.key.as_str(), i)).collect());
-        let present = attrs.iter().fold(0, |m, a| m | mask_bit(&a.key));
+        let mut present = [0u64; 2];
+        for a in attrs {
+            let (word, bit) = mask_bit(&a.key);
+            present[word] |= bit;
+        }
         Index { attrs, map, present }
     }
 
     fn get(&self, key: &str) -> Option<usize> {
-        if self.present & mask_bit(key) == 0 {
+        let (word, bit) = mask_bit(key);
+        if self.present[word] & bit == 0 {
             return None;
         }
         match &self.map {
@@ -777,6 +843,46 @@ mod tests {
 
     fn fixture(name: &str) -> String {
         format!("{}/../shared/fixtures/openinference/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The one-pass mask finds a tree exactly when `unflatten` over every key would.
+    #[test]
+    fn flattened_mask_agrees_with_unflatten() {
+        let keys = [
+            "llm.input_messages.0.message.role",
+            "llm.input_messages",
+            "llm.input_messagesX.0",
+            "llm.output_messages.3.message.content",
+            "llm.model_name",
+            "gen_ai.prompt",
+            "gen_ai.prompt.0.content",
+            "gen_ai.completion.1.role",
+            "gen_ai.completion",
+            "retrieval.documents.0.document.id",
+            "reranker.output_documents.2.document.score",
+            "reranker.input_documents.0.document.id",
+            "reranker.query",
+            "embedding.embeddings.0.embedding.text",
+            "embedding.model_name",
+            "input.value",
+            "",
+        ];
+        // every key alone, and all together
+        let mut sets: Vec<Vec<&str>> = keys.iter().map(|k| vec![*k]).collect();
+        sets.push(keys.to_vec());
+        for set in sets {
+            let attrs: Vec<Attribute> =
+                set.iter().map(|k| Attribute { key: (*k).into(), value: AttrValue::Str("v".into()) }).collect();
+            let flat = Flattened::of(&attrs);
+            for (tree, prefix) in FLATTENED.iter().enumerate() {
+                let mut a = vec![false; attrs.len()];
+                let mut b = vec![false; attrs.len()];
+                let masked = flat.unflatten(&attrs, tree, &mut a).map(|t| t.to_payload());
+                let plain = unflatten(&attrs, prefix, &mut b).map(|t| t.to_payload());
+                assert_eq!(masked, plain, "{prefix} in {set:?}");
+                assert_eq!(a, b);
+            }
+        }
     }
 
     /// The messages' JSON written directly is byte for byte what serializing the value gives.

@@ -126,6 +126,34 @@ test('?url= opens a file on load; a missing one says so', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('the idle warm-up import runs after first paint and leaves nothing behind, also beside a file opened with the page', async () => {
+  const { page, errors, requests } = await open();
+  await page.waitForFunction(() => performance.getEntriesByName('canopy:warm-up-end').length > 0, null, { timeout: 10_000 });
+  const [fcp, start] = await page.evaluate(() => [
+    performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    performance.getEntriesByName('canopy:warm-up-start')[0]?.startTime,
+  ]);
+  assert.ok(fcp !== undefined && start > fcp, `warm-up started at ${start} ms, first contentful paint at ${fcp} ms`);
+  // the empty app, as it was: no trace, warning, error or address change
+  assert.equal(await page.locator('.tree-row, .trace-header, .error-banner, .warnings').count(), 0);
+  assert.equal(new URL(page.url()).search + new URL(page.url()).hash, '');
+  assert.doesNotMatch(await page.textContent('body'), /warm-up|canopy-warm-up/);
+  await page.fill('#url-input', `${app.server.url}demo/failing-run.json`);
+  await page.click('#open-url');
+  await page.waitForSelector('.tree-row');
+  assert.match(await page.textContent('.trace-header'), /errors\s*3/);
+  assert.doesNotMatch(await page.textContent('body'), /canopy-warm-up|lookup_ticket/);
+  assert.ok(requests.every((u) => u.startsWith(app.server.url)), `requests left the page's server: ${requests}`);
+  // a file opened with the page: the warm-up waits or stops, and the file's trace is the only one
+  const at_once = await open(`${app.server.url}?url=demo/rag-chain.otlp.json`);
+  await at_once.page.waitForSelector('.tree-row');
+  await at_once.page.waitForTimeout(1500);
+  assert.doesNotMatch(await at_once.page.textContent('body'), /canopy-warm-up|lookup_ticket/);
+  assert.ok((await at_once.page.locator('.trace-list-row').count()) <= 1, 'one trace only');
+  assert.match(await at_once.page.textContent('.trace-header'), /rag-query/);
+  assert.deepEqual([...errors, ...at_once.errors], []);
+});
+
 test('the open-URL field and every demo button load', async () => {
   const { page, errors } = await open();
   await page.fill('#url-input', `${app.server.url}demo/failing-run.json`);

@@ -445,7 +445,47 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let initial = crate::history::install(state);
     crate::embed::install(state, &initial);
+    warm_up(state);
     view! { <Shell/> }
+}
+
+/// Imports `import::warmup`'s made-up trace once, after the empty app is painted, a piece per
+/// frame, and drops it: the browser then runs the importer's optimized code from the first real
+/// file on (see `import::warmup` for why). Nothing of it is kept or shown. A file opened meanwhile
+/// stops it: that import warms the code up itself.
+fn warm_up(state: AppState) {
+    // a piece per frame: about ten frames, none of them a long task, and done well before a
+    // user has chosen a file (BENCHMARKS.md, 2026-12-02)
+    const PIECE: usize = 64 * 1024;
+    leptos::task::spawn_local(async move {
+        // the first paint with content comes first (a frame after mount may not paint yet)
+        for _ in 0..60 {
+            source::after_paint().await;
+            if painted() {
+                break;
+            }
+        }
+        mark("canopy:warm-up-start");
+        let doc = import::warmup::sample(import::warmup::SPANS);
+        let mut stream = import::Stream::new("warm-up");
+        for piece in doc.as_bytes().chunks(PIECE) {
+            source::after_paint().await;
+            if state.loading.get_untracked().is_some() || stream.push(piece).is_err() {
+                return;
+            }
+        }
+        if state.loading.get_untracked().is_none() {
+            let _ = stream.finish();
+            mark("canopy:warm-up-end");
+        }
+    });
+}
+
+/// Whether the page has had its first contentful paint.
+fn painted() -> bool {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .is_some_and(|p| p.get_entries_by_name("first-contentful-paint").length() > 0)
 }
 
 /// Entry point called by `main`: panic reporting, then mount.

@@ -10,6 +10,7 @@ mod otlp_chunks;
 mod phoenix;
 mod semconv;
 mod sniff;
+pub mod warmup;
 mod wire;
 
 use crate::model::{TraceSet, Warning};

@@ -3,9 +3,11 @@
 // (`rounds.mjs`), loads the file LOADS times in the same page and keeps the fastest (click to
 // import-end mark). Prints each build's per-round bests and their median.
 // DISTS=dist,distold (directories under the repository), FILE=<name in bench/data>, ROUNDS, LOADS.
+// SETTLE=1 opens the file once the page is settled (its warm-up import done, or 3 s), as a user
+// choosing a file would; otherwise right after the toolbar is drawn.
 import { ROOT } from '../e2e/harness.mjs';
 import { serveFromMemory } from './serve.mjs';
-import { eachBuildInTurn, median } from './rounds.mjs';
+import { eachBuildInTurn, median, settled } from './rounds.mjs';
 
 const dists = (process.env.DISTS ?? 'dist,distold').split(',');
 const file = process.env.FILE ?? 'otlp-100000.json';
@@ -16,6 +18,8 @@ const root = await serveFromMemory(ROOT);
 root.preload(`${ROOT}/bench/data/${file}`);
 try {
   const best = await eachBuildInTurn(dists, rounds, root.url, async (page, dist, r) => {
+    if (process.env.SETTLE) await settled(page);
+    if (process.env.WAIT_MS) await page.waitForTimeout(Number(process.env.WAIT_MS));
     const times = [];
     for (let i = 0; i < loads; i++) {
       await page.fill('#url-input', `${root.url}bench/data/${file}?${r}-${i}`);

@@ -7,6 +7,7 @@
 // second load of the file in the same page.
 import { launch, ROOT } from '../e2e/harness.mjs';
 import { serveFromMemory } from './serve.mjs';
+import { settled } from './rounds.mjs';
 
 const root = await serveFromMemory(ROOT);
 root.preload(`${ROOT}/bench/data/${process.env.FILE ?? 'otlp-100000.json'}`);
@@ -15,6 +16,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${root.url}${process.env.DIST ?? 'distprof'}/`);
   await page.waitForSelector('.toolbar');
+  // as `make bench` opens files: once the page has settled (its warm-up import done)
+  await settled(page);
   await page.fill('#url-input', `${root.url}bench/data/${process.env.FILE ?? 'otlp-100000.json'}`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');

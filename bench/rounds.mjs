@@ -27,3 +27,15 @@ export async function eachBuildInTurn(dists, rounds, appUrl, measure) {
   }
   return results;
 }
+
+/** Resolves once the page has settled, as a user finds it when they choose a file: the app's
+ *  idle warm-up import done (its `canopy:warm-up-end` mark; a build without one waits `ms`) and
+ *  `sinceStartMs` gone since navigation. A freshly launched Chromium is still starting for a second
+ *  or two (on 2 cores everything in that time runs slower, `JSON.parse` too); a user's browser is not. */
+export async function settled(page, { ms = 3000, sinceStartMs = 2000 } = {}) {
+  await page
+    .waitForFunction(() => performance.getEntriesByName('canopy:warm-up-end').length > 0, null, { timeout: ms, polling: 50 })
+    .catch(() => {});
+  const now = await page.evaluate(() => performance.now());
+  if (now < sinceStartMs) await page.waitForTimeout(sinceStartMs - now);
+}

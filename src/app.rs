@@ -449,14 +449,17 @@ pub fn App() -> impl IntoView {
     view! { <Shell/> }
 }
 
-/// Imports `import::warmup`'s made-up trace once, after the empty app is painted, a piece per
-/// frame, and drops it: the browser then runs the importer's optimized code from the first real
-/// file on (see `import::warmup` for why). Nothing of it is kept or shown. A file opened meanwhile
-/// stops it: that import warms the code up itself.
+/// Imports `import::warmup`'s made-up trace once, after the empty app is painted, a piece at a
+/// time when the browser is idle, and drops it: the browser then runs the importer's optimized
+/// code from the first real file on (see `import::warmup` for why). Nothing of it is kept or
+/// shown. A file opened meanwhile stops it: that import warms the code up itself.
 fn warm_up(state: AppState) {
-    // a piece per frame: about ten frames, none of them a long task, and done well before a
-    // user has chosen a file (BENCHMARKS.md, 2026-12-02)
-    const PIECE: usize = 64 * 1024;
+    // some forty pieces of a few ms, none of them a long task, done well before a user has chosen a file
+    // (BENCHMARKS.md, 2026-12-02)
+    const PIECE: usize = 16 * 1024;
+    // a piece starts only with this much of the idle period (at most 50 ms) left: each turn's
+    // work stays near 20 ms, so input that arrives meanwhile hardly waits
+    const LEFT_MS: f64 = 30.0;
     leptos::task::spawn_local(async move {
         // the first paint with content comes first (a frame after mount may not paint yet)
         for _ in 0..60 {
@@ -465,11 +468,16 @@ fn warm_up(state: AppState) {
                 break;
             }
         }
+        source::when_idle().await;
         mark("canopy:warm-up-start");
         let doc = import::warmup::sample(import::warmup::SPANS);
         let mut stream = import::Stream::new("warm-up");
+        let mut idle = source::when_idle().await;
         for piece in doc.as_bytes().chunks(PIECE) {
-            source::after_paint().await;
+            // pieces while the idle period lasts, then the next one
+            if idle.remaining_ms() < LEFT_MS {
+                idle = source::when_idle().await;
+            }
             if state.loading.get_untracked().is_some() || stream.push(piece).is_err() {
                 return;
             }

@@ -2,7 +2,8 @@
 //!
 //! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter,
 //!   comparison of two traces (`diff`).
-//! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches.
+//! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches;
+//!   `import::warmup`, the made-up trace the app imports once while idle.
 //! - `export`: pure model → bytes: Canopy, OTLP and Langfuse-export JSON, redaction first.
 //! - `source`: where bytes come from — file drop/picker, URLs and APIs (wasm only); failure advice
 //!   and the view kept in the URL fragment (pure).

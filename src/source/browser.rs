@@ -481,6 +481,36 @@ pub async fn after_paint() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Resolves when the browser next has idle time (`requestIdleCallback`: no frame, input or task
+/// waiting), for work nobody waits for; 100 ms later where the browser has no such call.
+pub async fn when_idle() -> IdlePeriod {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(w) = web_sys::window() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            return;
+        };
+        if w.request_idle_callback(&resolve).is_err() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        }
+    });
+    IdlePeriod(JsFuture::from(promise).await.unwrap_or(wasm_bindgen::JsValue::NULL))
+}
+
+/// One idle period of the browser (its `IdleDeadline`).
+pub struct IdlePeriod(wasm_bindgen::JsValue);
+
+impl IdlePeriod {
+    /// Milliseconds left of it; 0 once over, or where the browser gave none.
+    pub fn remaining_ms(&self) -> f64 {
+        js_sys::Reflect::get(&self.0, &"timeRemaining".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call0(&self.0).ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    }
+}
+
 /// One channel for the whole page; each message wakes the oldest waiting yield.
 struct Wake {
     channel: web_sys::MessageChannel,

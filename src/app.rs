@@ -454,21 +454,20 @@ pub fn App() -> impl IntoView {
 /// code from the first real file on (see `import::warmup` for why). Nothing of it is kept or
 /// shown. A file opened meanwhile stops it: that import warms the code up itself.
 fn warm_up(state: AppState) {
-    // some forty pieces of a few ms, none of them a long task, done well before a user has chosen a file
-    // (BENCHMARKS.md, 2026-12-02)
+    // some forty pieces of a few ms, none of them a long task, done well before a user has
+    // chosen a file (BENCHMARKS.md, 2026-12-02)
     const PIECE: usize = 16 * 1024;
     // a piece starts only with this much of the idle period (at most 50 ms) left: each turn's
     // work stays near 20 ms, so input that arrives meanwhile hardly waits
     const LEFT_MS: f64 = 30.0;
     leptos::task::spawn_local(async move {
-        // the first paint with content comes first (a frame after mount may not paint yet)
+        // the first paint with content comes first (the page may be idle before it)
         for _ in 0..60 {
-            source::after_paint().await;
+            source::when_idle().await;
             if painted() {
                 break;
             }
         }
-        source::when_idle().await;
         mark("canopy:warm-up-start");
         let doc = import::warmup::sample(import::warmup::SPANS);
         let mut stream = import::Stream::new("warm-up");

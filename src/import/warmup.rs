@@ -2,8 +2,9 @@
 //!
 //! Why: Chromium first runs wasm with its baseline compiler and compiles the hot functions again,
 //! optimized, only once they have run a while. A first file of 100,000 spans paid for that while
-//! it loaded (250–400 ms, BENCHMARKS.md). A few hundred spans of every common shape, imported
-//! after the empty app is painted, get that done while the user is still choosing a file.
+//! it loaded (about 150 ms of 1.4 s, BENCHMARKS.md 2026-12-02). A few hundred spans of every
+//! common shape, imported after the empty app is painted, get that done while the user is still
+//! choosing a file.
 
 use std::fmt::Write;
 
@@ -11,12 +12,146 @@ use std::fmt::Write;
 /// chains, LLM calls (OpenInference and GenAI conventions), tools and retrievers.
 pub const SPANS: usize = 600;
 
+/// One OTLP `KeyValue` of the given type, as JSON text.
+macro_rules! kv {
+    ($key:literal, string $v:expr) => {
+        concat!(r#"{"key":""#, $key, r#"","value":{"stringValue":""#, $v, r#""}}"#)
+    };
+    ($key:literal, int $v:literal) => {
+        concat!(r#"{"key":""#, $key, r#"","value":{"intValue":""#, $v, r#""}}"#)
+    };
+    ($key:literal, double $v:literal) => {
+        concat!(r#"{"key":""#, $key, r#"","value":{"doubleValue":"#, $v, "}}")
+    };
+    ($key:literal, bool $v:literal) => {
+        concat!(r#"{"key":""#, $key, r#"","value":{"boolValue":"#, $v, "}}")
+    };
+}
+
+/// One span as JSON text, with `$` markers `fill` replaces: `$s` its id, `$p` its parent's, `$i`
+/// its number, `$t`/`$e` its start and end.
+macro_rules! span {
+    ($kind:literal, $name:literal, [$first:expr $(, $attr:expr)*], $rest:literal) => {
+        concat!(
+            r#"{"traceId":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","spanId":"$s","parentSpanId":"$p","name":""#,
+            $name,
+            r#"-$i","kind":1,"startTimeUnixNano":"$t","endTimeUnixNano":"$e","attributes":["#,
+            kv!("openinference.span.kind", string $kind),
+            ",",
+            $first,
+            $(",", $attr,)*
+            "]",
+            $rest,
+            "}"
+        )
+    };
+}
+
 /// Texts with escapes and non-ASCII, so that the string paths with escapes get used too.
-const TEXTS: [&str; 3] = [
-    r#"Summarise the ticket below.\n\nTicket: \"login fails after reset\" — customer on plan Team, 12 seats."#,
-    r#"The user cannot sign in since the password reset; the token expired before the e-mail arrived. Suggested fix: resend."#,
-    r#"{\"ticket\": 4711, \"status\": \"open\", \"tags\": [\"auth\", \"é\"], \"priority\": 2}"#,
-];
+macro_rules! ticket {
+    () => {
+        r#"Summarise the ticket below.\n\nTicket $i: \"login fails after reset\" — customer on plan Team, 12 seats."#
+    };
+}
+macro_rules! answer {
+    () => {
+        r#"The user cannot sign in since the password reset; the token expired before the e-mail arrived. Suggested fix: resend."#
+    };
+}
+macro_rules! record {
+    () => {
+        r#"{\"ticket\": $i, \"status\": \"open\", \"tags\": [\"auth\", \"é\"], \"priority\": 2}"#
+    };
+}
+
+const CHAIN: &str = span!(
+    "CHAIN",
+    "chain",
+    [
+        kv!("input.value", string ticket!()),
+        kv!("output.value", string answer!()),
+        kv!("session.id", string "warm-up-session"),
+        kv!("canopy.warm_up", bool "true")
+    ],
+    r#","status":{}"#
+);
+const LLM: &str = span!(
+    "LLM",
+    "llm",
+    [
+        kv!("llm.model_name", string "gpt-4o-mini"),
+        kv!("llm.token_count.prompt", int "1$i"),
+        kv!("llm.token_count.completion", int "2$i"),
+        kv!("llm.token_count.total", int "3$i"),
+        kv!("llm.cost.total", double "0.0004"),
+        kv!("llm.input_messages.0.message.role", string "system"),
+        kv!("llm.input_messages.0.message.content", string answer!()),
+        kv!("llm.input_messages.1.message.role", string "user"),
+        kv!("llm.input_messages.1.message.content", string ticket!()),
+        kv!("llm.output_messages.0.message.role", string "assistant"),
+        kv!("llm.output_messages.0.message.content", string answer!()),
+        kv!("llm.output_messages.0.message.tool_calls.0.tool_call.function.name", string "lookup_ticket"),
+        kv!("llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments", string record!()),
+        kv!("llm.invocation_parameters", string r#"{\"temperature\": 0.2, \"max_tokens\": 512}"#)
+    ],
+    r#","status":{}"#
+);
+/// The same call in the GenAI conventions' names.
+const GENAI: &str = span!(
+    "LLM",
+    "chat",
+    [
+        kv!("gen_ai.operation.name", string "chat"),
+        kv!("gen_ai.request.model", string "claude-sonnet"),
+        kv!("gen_ai.usage.input_tokens", int "3$i"),
+        kv!("gen_ai.usage.output_tokens", int "4$i"),
+        kv!("gen_ai.prompt.0.role", string "user"),
+        kv!("gen_ai.prompt.0.content", string ticket!()),
+        kv!("gen_ai.completion.0.role", string "assistant"),
+        kv!("gen_ai.completion.0.content", string answer!()),
+        kv!("gen_ai.request.temperature", double "0.3")
+    ],
+    r#","status":{}"#
+);
+const TOOL: &str = span!(
+    "TOOL",
+    "tool",
+    [
+        kv!("tool.name", string "lookup_ticket"),
+        kv!("tool.parameters", string r#"{\"type\": \"object\", \"properties\": {\"ticket\": {\"type\": \"integer\"}}}"#),
+        kv!("input.value", string r#"{\"ticket\": $i}"#),
+        kv!("input.mime_type", string "application/json"),
+        kv!("output.value", string record!()),
+        kv!("output.mime_type", string "application/json")
+    ],
+    r#","status":{}"#
+);
+/// A tool call that failed: an exception event and an error status.
+const TOOL_FAILED: &str = span!(
+    "TOOL",
+    "tool",
+    [kv!("tool.name", string "lookup_ticket"), kv!("input.value", string r#"{\"ticket\": $i}"#)],
+    r#","events":[{"timeUnixNano":"$t","name":"exception","attributes":[{"key":"exception.type","value":{"stringValue":"TimeoutError"}},{"key":"exception.message","value":{"stringValue":"tool took too long"}}]}],"status":{"code":2,"message":"tool took too long"}"#
+);
+const RETRIEVER: &str = span!(
+    "RETRIEVER",
+    "retriever",
+    [
+        kv!("input.value", string "tickets about password resets"),
+        kv!("retrieval.documents.0.document.id", string "kb-$i"),
+        kv!("retrieval.documents.0.document.score", double "0.9"),
+        kv!("retrieval.documents.0.document.content", string ticket!()),
+        kv!("retrieval.documents.1.document.id", string "kb-1$i"),
+        kv!("retrieval.documents.1.document.score", double "0.7"),
+        kv!("retrieval.documents.1.document.content", string answer!()),
+        kv!("retrieval.documents.2.document.id", string "kb-2$i"),
+        kv!("retrieval.documents.2.document.score", double "0.5"),
+        kv!("retrieval.documents.2.document.content", string record!())
+    ],
+    r#","status":{}"#
+);
+/// The root (its `parentSpanId` is left empty: no parent).
+const AGENT: &str = span!("AGENT", "agent", [kv!("input.value", string ticket!())], r#","status":{}"#);
 
 /// The sample as OTLP JSON (one resource, one scope, `spans` spans of one trace).
 pub fn sample(spans: usize) -> String {
@@ -28,123 +163,39 @@ pub fn sample(spans: usize) -> String {
         if i > 0 {
             out.push(',');
         }
-        span(&mut out, i);
+        let template = match i % 10 {
+            _ if i == 0 => AGENT,
+            7 if i % 50 == 7 => TOOL_FAILED,
+            4 => GENAI,
+            1 | 6 | 9 => LLM,
+            2 | 7 => TOOL,
+            3 | 8 => RETRIEVER,
+            _ => CHAIN,
+        };
+        fill(&mut out, template, i);
     }
     out.push_str("]}]}]}");
     out
 }
 
-fn span(out: &mut String, i: usize) {
-    let kind = if i == 0 { "AGENT" } else { ["CHAIN", "LLM", "TOOL", "RETRIEVER", "LLM"][i % 5] };
-    let text = TEXTS[i % TEXTS.len()];
+/// Appends `template` with its `$` markers replaced for span `i` (a six-ary tree, 1 ms apart).
+fn fill(out: &mut String, template: &str, i: usize) {
     let start = 1_700_000_000_000_000_000u64 + i as u64 * 1_000_000;
-    let _ = write!(
-        out,
-        r#"{{"traceId":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","spanId":"{:016x}","name":"{}-{i}","kind":{},"startTimeUnixNano":"{start}","endTimeUnixNano":"{}","#,
-        i + 1,
-        kind.to_ascii_lowercase(),
-        1 + i % 3,
-        start + 3_000_000 + (i as u64 % 7) * 1_000_000,
-    );
-    if i > 0 {
-        let _ = write!(out, r#""parentSpanId":"{:016x}","#, (i - 1) / 6 + 1);
+    let mut rest = template;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let marker = rest.as_bytes().get(at + 1).copied();
+        let _ = match marker {
+            Some(b's') => write!(out, "{:016x}", i + 1),
+            Some(b'p') if i > 0 => write!(out, "{:016x}", (i - 1) / 6 + 1),
+            Some(b'i') => write!(out, "{i}"),
+            Some(b't') => write!(out, "{start}"),
+            Some(b'e') => write!(out, "{}", start + 3_000_000 + (i as u64 % 7) * 1_000_000),
+            _ => Ok(()),
+        };
+        rest = rest.get(at + 2..).unwrap_or("");
     }
-    out.push_str(r#""attributes":["#);
-    let mut attrs = Attrs { out, first: true };
-    attrs.string("openinference.span.kind", kind);
-    match kind {
-        "LLM" if i % 10 == 4 => {
-            // the GenAI conventions' names for the same call
-            attrs.string("gen_ai.operation.name", "chat");
-            attrs.string("gen_ai.request.model", "claude-sonnet");
-            attrs.int("gen_ai.usage.input_tokens", 300 + i % 200);
-            attrs.int("gen_ai.usage.output_tokens", 40 + i % 60);
-            attrs.string("gen_ai.prompt.0.role", "user");
-            attrs.string("gen_ai.prompt.0.content", text);
-            attrs.string("gen_ai.completion.0.role", "assistant");
-            attrs.string("gen_ai.completion.0.content", TEXTS[1]);
-            attrs.double("gen_ai.request.temperature", 0.3);
-        }
-        "LLM" => {
-            attrs.string("llm.model_name", "gpt-4o-mini");
-            attrs.int("llm.token_count.prompt", 120 + i % 800);
-            attrs.int("llm.token_count.completion", 20 + i % 80);
-            attrs.int("llm.token_count.total", 140 + i % 800 + i % 80);
-            attrs.double("llm.cost.total", 0.0004);
-            attrs.string("llm.input_messages.0.message.role", "system");
-            attrs.string("llm.input_messages.0.message.content", TEXTS[1]);
-            attrs.string("llm.input_messages.1.message.role", "user");
-            attrs.string("llm.input_messages.1.message.content", text);
-            attrs.string("llm.output_messages.0.message.role", "assistant");
-            attrs.string("llm.output_messages.0.message.content", TEXTS[(i + 1) % TEXTS.len()]);
-            attrs.string("llm.output_messages.0.message.tool_calls.0.tool_call.function.name", "lookup_ticket");
-            attrs.string("llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments", TEXTS[2]);
-            attrs.string("llm.invocation_parameters", r#"{\"temperature\": 0.2, \"max_tokens\": 512}"#);
-        }
-        "TOOL" => {
-            attrs.string("tool.name", "lookup_ticket");
-            attrs.string(
-                "tool.parameters",
-                r#"{\"type\": \"object\", \"properties\": {\"ticket\": {\"type\": \"integer\"}}}"#,
-            );
-            attrs.string("input.value", r#"{\"ticket\": 4711}"#);
-            attrs.string("input.mime_type", "application/json");
-            attrs.string("output.value", TEXTS[2]);
-            attrs.string("output.mime_type", "application/json");
-        }
-        "RETRIEVER" => {
-            attrs.string("input.value", "tickets about password resets");
-            for (d, content) in TEXTS.iter().enumerate() {
-                attrs.string(&format!("retrieval.documents.{d}.document.id"), &format!("kb-{}", i * 3 + d));
-                attrs.double(&format!("retrieval.documents.{d}.document.score"), 0.9 - d as f64 * 0.2);
-                attrs.string(&format!("retrieval.documents.{d}.document.content"), content);
-            }
-        }
-        _ => {
-            attrs.string("input.value", text);
-            attrs.string("output.value", TEXTS[1]);
-            attrs.string("session.id", "warm-up-session");
-            attrs.bool("canopy.warm_up", true);
-        }
-    }
-    out.push(']');
-    if i % 50 == 7 {
-        out.push_str(r#","events":[{"timeUnixNano":""#);
-        let _ = write!(out, "{}", start + 1_000_000);
-        out.push_str(
-            r#"","name":"exception","attributes":[{"key":"exception.type","value":{"stringValue":"TimeoutError"}},{"key":"exception.message","value":{"stringValue":"tool took too long"}}]}],"status":{"code":2,"message":"tool took too long"}}"#,
-        );
-    } else {
-        out.push_str(r#","status":{}}"#);
-    }
-}
-
-/// Writes `{"key":…,"value":{…}}` entries, commas between them.
-struct Attrs<'o> {
-    out: &'o mut String,
-    first: bool,
-}
-
-impl Attrs<'_> {
-    /// `value` is already JSON-escaped (the texts above are written that way).
-    fn string(&mut self, key: &str, value: &str) {
-        self.entry(key, "stringValue", &format!("\"{value}\""));
-    }
-    fn int(&mut self, key: &str, value: usize) {
-        self.entry(key, "intValue", &format!("\"{value}\""));
-    }
-    fn double(&mut self, key: &str, value: f64) {
-        self.entry(key, "doubleValue", &format!("{value}"));
-    }
-    fn bool(&mut self, key: &str, value: bool) {
-        self.entry(key, "boolValue", &format!("{value}"));
-    }
-    fn entry(&mut self, key: &str, field: &str, json: &str) {
-        if !std::mem::take(&mut self.first) {
-            self.out.push(',');
-        }
-        let _ = write!(self.out, r#"{{"key":"{key}","value":{{"{field}":{json}}}}}"#);
-    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -157,6 +208,7 @@ mod tests {
     #[test]
     fn the_sample_imports_as_a_trace_of_every_common_shape() {
         let doc = sample(SPANS);
+        assert!(!doc.contains('$'), "a marker left unreplaced");
         let mut stream = crate::import::Stream::new("warm-up");
         for piece in doc.as_bytes().chunks(64 * 1024) {
             stream.push(piece).unwrap();

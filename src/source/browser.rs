@@ -460,27 +460,6 @@ pub async fn yield_to_browser() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Resolves once the page has painted its next frame (a turn after `requestAnimationFrame`), for
-/// work that must not delay what the user sees first.
-pub async fn after_paint() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let Some(w) = web_sys::window() else {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-            return;
-        };
-        // the frame callback runs before that frame's paint; a timeout from it runs after
-        let after = wasm_bindgen::closure::Closure::once_into_js(move || {
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-            }
-        });
-        if w.request_animation_frame(after.unchecked_ref()).is_err() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(after.unchecked_ref(), 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// Resolves when the browser next has idle time (`requestIdleCallback`: no frame, input or task
 /// waiting), for work nobody waits for; 100 ms later where the browser has no such call.
 pub async fn when_idle() -> IdlePeriod {

@@ -3,8 +3,9 @@
 // (`rounds.mjs`), loads the file LOADS times in the same page and keeps the fastest (click to
 // import-end mark). Prints each build's per-round bests and their median.
 // DISTS=dist,distold (directories under the repository), FILE=<name in bench/data>, ROUNDS, LOADS.
-// SETTLE=1 opens the file once the page is settled (its warm-up import done, or 3 s), as a user
-// choosing a file would; otherwise right after the toolbar is drawn.
+// SETTLE=1 opens the file once the page has settled (`settled` in rounds.mjs: its warm-up import
+// done and 2 s since navigation), as when a user chooses a file; WAIT_MS=<ms> waits that long
+// after the toolbar instead; otherwise the file opens right after the toolbar is drawn.
 import { ROOT } from '../e2e/harness.mjs';
 import { serveFromMemory } from './serve.mjs';
 import { eachBuildInTurn, median, settled } from './rounds.mjs';

@@ -16,7 +16,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${root.url}${process.env.DIST ?? 'distprof'}/`);
   await page.waitForSelector('.toolbar');
-  // as `make bench` opens files: once the page has settled (its warm-up import done)
+  // as `make bench` opens files: once the page has settled (warm-up done, 2 s since navigation)
   await settled(page);
   await page.fill('#url-input', `${root.url}bench/data/${process.env.FILE ?? 'otlp-100000.json'}`);
   const cdp = await page.context().newCDPSession(page);

@@ -65,8 +65,8 @@ async function openByUrl(browser, server, filePath, ready = '.tree-row') {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One load of `filePath` by address in a fresh browser. The file is opened once the page has
- * settled (its idle warm-up import done), as when a user chooses a file; with `atOnce`, right
- * after the toolbar is drawn. */
+ * settled (`settled`: its idle warm-up import done and 2 s since navigation), as when a user
+ * chooses a file; with `atOnce`, right after the toolbar is drawn. */
 async function measureApp(server, n, filePath, after = null, { atOnce = false } = {}) {
   const browser = await launch();
   try {

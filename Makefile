@@ -29,8 +29,10 @@ lint:
 test-host:
 	cargo test
 
+# the test runner gives chromedriver 5 s to listen by default; on a fresh machine, with its files
+# not yet in the page cache, it can take longer ("driver failed to bind port during startup")
 test-browser:
-	cargo test $(WASM) --test web
+	WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 cargo test $(WASM) --test web
 
 test-e2e: dist
 	cd e2e && node --test --test-concurrency=1

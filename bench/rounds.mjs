@@ -1,7 +1,8 @@
 // Builds compared round by round (`ab.mjs`, `drop.mjs`): this machine's speed drifts by ±20 %
 // within minutes, so each round opens every build in turn, in a fresh Chromium. Each round starts
 // with the next build: the build opened first in a round measured up to 10 % faster than the one
-// after it, whichever it was.
+// after it, whichever it was. Also `settled`: the page as a user finds it when they choose a file
+// (`run.mjs`, `ab.mjs`, `profile.mjs` open files then).
 import { launch } from '../e2e/harness.mjs';
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

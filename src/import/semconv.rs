@@ -499,11 +499,8 @@ impl Flattened {
                 _ => &[],
             };
             for &t in candidates {
-                let prefix = FLATTENED[t];
-                if a.key.len() > prefix.len()
-                    && a.key.as_bytes()[prefix.len()] == b'.'
-                    && a.key.as_bytes().starts_with(prefix.as_bytes())
-                {
+                // as `unflatten` matches a key: the prefix, then a dot
+                if a.key.strip_prefix(FLATTENED[t]).is_some_and(|rest| rest.starts_with('.')) {
                     found |= 1 << t;
                 }
             }

@@ -481,12 +481,7 @@ pub struct IdlePeriod(wasm_bindgen::JsValue);
 impl IdlePeriod {
     /// Milliseconds left of it; 0 once over, or where the browser gave none.
     pub fn remaining_ms(&self) -> f64 {
-        js_sys::Reflect::get(&self.0, &"timeRemaining".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .and_then(|f| f.call0(&self.0).ok())
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
+        call0(&self.0, "timeRemaining").and_then(|v| v.as_f64()).unwrap_or(0.0)
     }
 }
 

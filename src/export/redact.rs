@@ -213,7 +213,7 @@ impl Masker {
     /// Masks the string values (not the keys) of a JSON payload, walking it without recursion.
     fn payload(&mut self, p: &mut Option<Payload>) {
         let Some(payload) = p else { return };
-        let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(payload.raw().as_bytes()) else { return };
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(payload.raw()) else { return };
         let mut changed = false;
         let mut stack: Vec<&mut serde_json::Value> = vec![&mut value];
         while let Some(v) = stack.pop() {

@@ -6,9 +6,9 @@ use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute, Kind, Observation, Trace, TraceSet, Warning};
 use serde_json::{Map, Value};
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     // one span's attributes: a small object, parsed as such (never a whole trace file)
-    let map: Map<String, Value> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+    let map: Map<String, Value> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
     let mut o = Observation::new("span", Kind::Span, "", 0);
     o.attributes = map
         .into_iter()

@@ -333,8 +333,8 @@ fn write_score(s: &Score) -> WScore {
     }
 }
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
-    let doc: Doc = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
+    let doc: Doc = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
     if doc.canopy > VERSION {
         return Err(ImportError::Unrecognized(format!(
             "this Canopy file is version {}, newer than this viewer understands ({VERSION}); open it with a newer Canopy",

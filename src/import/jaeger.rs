@@ -86,7 +86,7 @@ struct Log {
 /// A tag's value read by its declared type; integers stay text so nothing beyond 2^53 is rounded.
 fn tag_value(t: &Tag) -> AttrValue {
     let raw = t.value.as_ref().map(|r| r.get().trim()).unwrap_or("null");
-    let text = || serde_json::from_slice::<String>(raw.as_bytes()).unwrap_or_else(|_| raw.to_string());
+    let text = || serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string());
     match t.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
         Some("bool") => match raw {
             "true" | "\"true\"" => AttrValue::Bool(true),
@@ -104,37 +104,37 @@ fn attrs(tags: Option<Vec<Tag>>) -> Vec<Attribute> {
     tags.unwrap_or_default().iter().map(|t| Attribute { key: t.key.as_str().into(), value: tag_value(t) }).collect()
 }
 
-fn traces(body: &[u8], format: Format) -> Result<(Vec<WireTrace>, Vec<String>), ImportError> {
+fn traces(body: &str, format: Format) -> Result<(Vec<WireTrace>, Vec<String>), ImportError> {
     if format == Format::JaegerJsonLines {
         let mut out = Vec::new();
-        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
-            if line.iter().all(|b| b.is_ascii_whitespace()) {
+        for (n, line) in body.split('\n').enumerate() {
+            if line.bytes().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
             let t: WireTrace =
-                serde_json::from_slice(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
+                serde_json::from_str(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
             out.push(t);
         }
         return Ok((out, Vec::new()));
     }
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
     if first == Some(b'[') {
-        let list: Vec<WireTrace> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let list: Vec<WireTrace> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         return Ok((list, Vec::new()));
     }
     // `{data: [...]}` from the query API, or one trace object
-    let probe = super::sniff::shape(body);
+    let probe = super::sniff::shape(body.as_bytes());
     if probe.has("data") {
-        let r: Response = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let r: Response = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         let errors = r.errors.unwrap_or_default().into_iter().filter_map(|e| e.msg).collect();
         Ok((r.data.unwrap_or_default().into_iter().flatten().collect(), errors))
     } else {
-        let t: WireTrace = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let t: WireTrace = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         Ok((vec![t], Vec::new()))
     }
 }
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let (wire, errors) = traces(body, format)?;
     let mut set = TraceSet::default();
     for e in errors {

@@ -173,23 +173,23 @@ struct WireSession<'a> {
     traces: Option<Vec<WireTrace<'a>>>,
 }
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let parse_err = |e: serde_json::Error| shape_error(format, &e);
     let mut set = TraceSet::default();
     match format {
         Format::LangfuseApiTrace => {
-            let t: WireTrace = serde_json::from_slice(body).map_err(parse_err)?;
+            let t: WireTrace = serde_json::from_str(body).map_err(parse_err)?;
             add_trace(&mut set, file, t, None, format)?;
         }
         Format::LangfuseTraces => {
-            let page: Page<WireTrace> = serde_json::from_slice(body).map_err(parse_err)?;
+            let page: Page<WireTrace> = serde_json::from_str(body).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
             for t in page.data.unwrap_or_default() {
                 add_trace(&mut set, file, t, None, format)?;
             }
         }
         Format::LangfuseSession => {
-            let s: WireSession = serde_json::from_slice(body).map_err(parse_err)?;
+            let s: WireSession = serde_json::from_str(body).map_err(parse_err)?;
             for mut t in s.traces.unwrap_or_default() {
                 t.session_id = t.session_id.or_else(|| s.id.clone());
                 add_trace(&mut set, file, t, None, format)?;
@@ -197,7 +197,7 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
         }
         Format::LangfuseObservations => {
             // observations of any number of traces; the traces' own fields are not in this response
-            let page: Page<WireObs> = serde_json::from_slice(body).map_err(parse_err)?;
+            let page: Page<WireObs> = serde_json::from_str(body).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
             let mut order: Vec<String> = Vec::new();
             let mut groups: std::collections::HashMap<String, Vec<WireObs>> = std::collections::HashMap::new();
@@ -223,12 +223,12 @@ pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, Impor
             }
         }
         Format::LangfuseScores => {
-            let page: Page<WireScore> = serde_json::from_slice(body).map_err(parse_err)?;
+            let page: Page<WireScore> = serde_json::from_str(body).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
             set.scores = page.data.unwrap_or_default().into_iter().filter_map(|s| score(s, None)).collect();
         }
         _ => {
-            let e: Export = serde_json::from_slice(body).map_err(parse_err)?;
+            let e: Export = serde_json::from_str(body).map_err(parse_err)?;
             match e.trace {
                 Some(t) => add_trace(&mut set, file, t, e.observations.map(|l| l.0), format)?,
                 None => return Err(ImportError::NoTraces(format.label())),
@@ -267,9 +267,7 @@ fn add_trace(
     let observations = match observations {
         Some(list) => list,
         None => match trace.observations {
-            Some(raw) => {
-                serde_json::from_slice::<ObsList>(raw.get().as_bytes()).map_err(|e| shape_error(format, &e))?.0
-            }
+            Some(raw) => serde_json::from_str::<ObsList>(raw.get()).map_err(|e| shape_error(format, &e))?.0,
             None => Vec::new(),
         },
     };
@@ -426,10 +424,7 @@ fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
     let data_type = s.data_type.as_deref().unwrap_or("NUMERIC").to_ascii_uppercase();
     let raw = s.value.as_ref().map(|r| r.get().trim().to_string());
     let num = raw.as_deref().and_then(parse_f64);
-    let text = s
-        .string_value
-        .clone()
-        .or_else(|| raw.as_deref().and_then(|r| serde_json::from_slice::<String>(r.as_bytes()).ok()));
+    let text = s.string_value.clone().or_else(|| raw.as_deref().and_then(|r| serde_json::from_str::<String>(r).ok()));
     // v3 puts a typed value in `value` (bool, number or string by dataType); v2 splits numeric
     // `value` from `stringValue`, and corrections use `longStringValue`.
     let boolean = match raw.as_deref() {
@@ -472,7 +467,7 @@ mod tests {
     #[test]
     fn v2_observation_field_groups_fill_model_user_and_session() {
         // `fields=core,basic,model,...` of GET /api/public/v2/observations
-        let body = br#"{"data":[{"id":"o1","traceId":"t1","type":"GENERATION","startTime":"2025-01-01T00:00:00Z",
+        let body = r#"{"data":[{"id":"o1","traceId":"t1","type":"GENERATION","startTime":"2025-01-01T00:00:00Z",
             "endTime":null,"projectId":"p","parentObservationId":null,"name":"llm","userId":"u-7","sessionId":"s-9",
             "providedModelName":"gpt-4o","internalModelId":"m1","modelParameters":{"temperature":0}}],"meta":{}}"#;
         let set = import("f.json", body, Format::LangfuseObservations).unwrap();
@@ -484,7 +479,7 @@ mod tests {
 
     #[test]
     fn api_trace_with_id_only_observations_and_object_payloads() {
-        let body = br#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","name":"api","input":{"q":"hi"},
+        let body = r#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","name":"api","input":{"q":"hi"},
             "observations":["o1"],"scores":[{"id":"s","name":"ok","value":1,"dataType":"BOOLEAN"}]}"#;
         let set = import("f.json", body, Format::LangfuseApiTrace).unwrap();
         assert_eq!(set.traces.len(), 1);
@@ -495,8 +490,7 @@ mod tests {
 
     #[test]
     fn legacy_usage_fields_are_read() {
-        let body =
-            br#"{"trace":{"id":"t"},"observations":[{"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z",
+        let body = r#"{"trace":{"id":"t"},"observations":[{"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z",
             "usage":{"input":3,"output":4,"total":7,"unit":"TOKENS"},"calculatedTotalCost":0.5}]}"#;
         let set = import("f.json", body, Format::LangfuseExport).unwrap();
         let o = &set.traces[0].observations[0];
@@ -507,7 +501,7 @@ mod tests {
 
     #[test]
     fn categorical_scores_keep_their_label() {
-        let body = br#"{"trace":{"id":"t","scores":[{"name":"helpfulness","value":null,"stringValue":"unhelpful","dataType":"CATEGORICAL","observationId":"o"}]},"observations":[]}"#;
+        let body = r#"{"trace":{"id":"t","scores":[{"name":"helpfulness","value":null,"stringValue":"unhelpful","dataType":"CATEGORICAL","observationId":"o"}]},"observations":[]}"#;
         let set = import("f.json", body, Format::LangfuseExport).unwrap();
         assert_eq!(set.scores[0].value, ScoreValue::Categorical("unhelpful".into()));
         assert_eq!(set.scores[0].observation_id.as_deref(), Some("o"));
@@ -516,14 +510,14 @@ mod tests {
 
     #[test]
     fn the_platforms_total_cost_wins_and_a_difference_is_reported() {
-        let body = br#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.5,"observations":[
+        let body = r#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.5,"observations":[
             {"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z","endTime":"2024-01-01T00:00:01Z","costDetails":{"total":0.2}}]}"#;
         let set = import("api.json", body, Format::LangfuseApiTrace).unwrap();
         let t = &set.traces[0];
         assert_eq!(t.totals.cost_usd, 0.2);
         assert_eq!(t.cost_usd(), 0.5);
         assert!(set.warnings[0].message.contains("Langfuse reports a total cost of $0.5"), "{:?}", set.warnings);
-        let same = br#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.2,"observations":[
+        let same = r#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.2,"observations":[
             {"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z","costDetails":{"total":0.2}}]}"#;
         assert!(import("api.json", same, Format::LangfuseApiTrace).unwrap().warnings.is_empty());
     }

@@ -132,25 +132,25 @@ fn patch(into: &mut Run, p: Run) {
     );
 }
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
+    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
     let (runs, feedback) = if first == Some(b'[') {
         // a list of runs, or a list of feedback
-        let probe = super::sniff::shape(body);
+        let probe = super::sniff::shape(body.as_bytes());
         if probe.has("key") && (probe.has("run_id") || probe.has("score")) {
-            let f: Vec<Feedback> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            let f: Vec<Feedback> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
             (Vec::new(), f)
         } else {
-            let r: Vec<Run> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            let r: Vec<Run> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
             (r, Vec::new())
         }
     } else {
-        let probe = super::sniff::shape(body);
+        let probe = super::sniff::shape(body.as_bytes());
         if probe.has("run_type") {
-            let r: Run = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            let r: Run = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
             (vec![r], Vec::new())
         } else {
-            let b: Batch = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+            let b: Batch = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
             let mut runs = b.post.unwrap_or_default();
             runs.extend(b.runs.unwrap_or_default());
             let mut by_id: HashMap<String, usize> =
@@ -232,7 +232,7 @@ fn session_of(r: &Run) -> Option<String> {
     let meta = r.extra.as_ref()?.metadata.as_ref()?;
     ["session_id", "thread_id", "conversation_id"]
         .iter()
-        .find_map(|k| meta.get(*k).and_then(|v| serde_json::from_slice::<String>(v.get().as_bytes()).ok()))
+        .find_map(|k| meta.get(*k).and_then(|v| serde_json::from_str::<String>(v.get()).ok()))
 }
 
 fn count(v: Option<FlexFloat>) -> Option<u64> {
@@ -254,7 +254,7 @@ fn observation(r: Run) -> Observation {
     o.parent_id = r.parent_run_id.clone().filter(|p| !p.is_empty());
     o.end_ns = iso_ns(r.end_time.as_deref());
     o.input = r.inputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
-    let usage_out = r.outputs.as_ref().and_then(|raw| serde_json::from_slice::<OutputUsage>(raw.get().as_bytes()).ok());
+    let usage_out = r.outputs.as_ref().and_then(|raw| serde_json::from_str::<OutputUsage>(raw.get()).ok());
     o.output = r.outputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
     if let Some(e) = r.error.filter(|e| !e.is_empty()) {
         o.level = Level::Error;
@@ -320,16 +320,16 @@ fn observation(r: Run) -> Observation {
         .collect();
     if let Some(extra) = r.extra {
         let meta = extra.metadata.unwrap_or_default();
-        let text = |k: &str| meta.get(k).and_then(|v| serde_json::from_slice::<String>(v.get().as_bytes()).ok());
+        let text = |k: &str| meta.get(k).and_then(|v| serde_json::from_str::<String>(v.get()).ok());
         o.model = text("ls_model_name").or_else(|| {
             extra
                 .invocation_params
                 .as_ref()
-                .and_then(|p| serde_json::from_slice::<HashMap<String, Box<RawValue>>>(p.get().as_bytes()).ok())
+                .and_then(|p| serde_json::from_str::<HashMap<String, Box<RawValue>>>(p.get()).ok())
                 .and_then(|m| {
                     m.get("model")
                         .or_else(|| m.get("model_name"))
-                        .and_then(|v| serde_json::from_slice::<String>(v.get().as_bytes()).ok())
+                        .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
                 })
         });
         o.model_parameters = extra.invocation_params.map(Payload::from_raw).filter(|p| !p.is_empty_value());
@@ -353,17 +353,17 @@ fn score(f: Feedback) -> Option<Score> {
     let name = f.key?;
     let raw = |v: &Option<Box<RawValue>>| v.as_ref().map(|r| r.get().trim().to_string()).filter(|r| r != "null");
     let value = if let Some(c) = raw(&f.correction) {
-        ScoreValue::Text(serde_json::from_slice::<String>(c.as_bytes()).unwrap_or(c))
+        ScoreValue::Text(serde_json::from_str::<String>(&c).unwrap_or(c))
     } else {
         match raw(&f.score) {
             Some(s) if s == "true" || s == "false" => ScoreValue::Boolean(s == "true"),
             Some(s) => match parse_f64(&s) {
                 Some(n) => ScoreValue::Numeric(n),
-                None => ScoreValue::Categorical(serde_json::from_slice::<String>(s.as_bytes()).unwrap_or(s)),
+                None => ScoreValue::Categorical(serde_json::from_str::<String>(&s).unwrap_or(s)),
             },
             None => {
                 let v = raw(&f.value)?;
-                ScoreValue::Categorical(serde_json::from_slice::<String>(v.as_bytes()).unwrap_or(v))
+                ScoreValue::Categorical(serde_json::from_str::<String>(&v).unwrap_or(v))
             }
         }
     };

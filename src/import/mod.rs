@@ -12,6 +12,7 @@ mod semconv;
 mod sniff;
 pub mod warmup;
 mod wire;
+pub use wire::from_bytes as json_from_bytes;
 
 use crate::model::{TraceSet, Warning};
 use thiserror::Error;
@@ -142,32 +143,31 @@ fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, L
     let err = |error| LoadError { file: file.to_string(), error };
     if let Some(order) = sniff::utf16_of(bytes) {
         let text = sniff::utf16_to_utf8(bytes, order).ok_or(err(ImportError::Utf16))?;
-        let mut l = open(file, &text, format)?;
+        let mut l = open(file, &String::from_utf8_lossy(&text), format)?;
         warn(&mut l, file, "the file is UTF-16 encoded; it was read as its text (UTF-8 is smaller and faster)");
         return Ok(l);
     }
-    match open(file, bytes, format) {
-        // (the OTLP reader does this itself, also when the file arrives in pieces)
-        Err(LoadError { error: ImportError::Syntax { reason, .. }, .. }) if wire::is_not_utf8(&reason) => {
-            let text = String::from_utf8_lossy(bytes);
-            let mut l = open(file, text.as_bytes(), format)?;
-            warn(&mut l, file, wire::NOT_UTF8);
-            Ok(l)
-        }
-        other => other,
+    // checked as UTF-8 once here; the readers then read text (bytes that are not UTF-8 are
+    // replaced, as the OTLP reader also does when the file arrives in pieces)
+    let text = String::from_utf8_lossy(bytes);
+    let mut l = open(file, &text, format)?;
+    if let std::borrow::Cow::Owned(_) = text {
+        warn(&mut l, file, wire::NOT_UTF8);
     }
+    Ok(l)
 }
 
 fn warn(l: &mut Loaded, file: &str, message: &str) {
     l.set.warnings.insert(0, Warning { source: file.to_string(), message: message.to_string(), trace_id: None });
 }
 
-fn open(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, LoadError> {
+fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadError> {
     let err = |error| LoadError { file: file.to_string(), error };
-    let body = sniff::strip_bom(bytes).map_err(err)?;
+    sniff::strip_bom(text.as_bytes()).map_err(err)?;
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let format = match format {
         Some(f) => f,
-        None => sniff::detect(body).map_err(err)?,
+        None => sniff::detect(body.as_bytes()).map_err(err)?,
     };
     let set = match format {
         Format::LangfuseExport
@@ -176,7 +176,7 @@ fn open(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, Load
         | Format::LangfuseObservations
         | Format::LangfuseSession
         | Format::LangfuseScores => langfuse::import(file, body, format),
-        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
+        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body.as_bytes(), format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),

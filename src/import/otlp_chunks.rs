@@ -109,8 +109,10 @@ pub(super) struct Chunked {
     root: Role,
     /// For error messages.
     format: Format,
-    /// Bytes not yet consumed (plus, while a value is incomplete, its start).
-    buf: Vec<u8>,
+    /// Text not yet consumed (plus, while a value is incomplete, its start). Each piece is
+    /// checked as UTF-8 once as it arrives (bytes that are not are replaced, as
+    /// `String::from_utf8_lossy` would), so serde reads text and checks no string again.
+    buf: String,
     /// Next byte to read in `buf`.
     pos: usize,
     /// Offset in the file of `buf[0]`, and the line and line start there (for error positions).
@@ -123,9 +125,8 @@ pub(super) struct Chunked {
     /// An incomplete value is not parsed again before `buf` reaches this length (so a value
     /// arriving in many pieces costs a few parses, not one per piece).
     retry_at: usize,
-    /// Bytes that are not UTF-8 were met: from there on every piece is read as
-    /// `String::from_utf8_lossy` would, keeping here an incomplete sequence at a piece's end.
-    lossy: Option<Vec<u8>>,
+    /// An incomplete UTF-8 sequence at the end of the last piece, completed by the next.
+    carry: Vec<u8>,
 }
 
 /// How one step of reading ended.
@@ -144,7 +145,7 @@ impl Chunked {
             gather,
             root,
             format,
-            buf: Vec::new(),
+            buf: String::new(),
             pos: 0,
             base: 0,
             lines: 0,
@@ -152,17 +153,14 @@ impl Chunked {
             frames: Vec::new(),
             done: false,
             retry_at: 0,
-            lossy: None,
+            carry: Vec::new(),
         }
     }
 
     /// Reads `chunk`, converting every span it completes.
     pub(super) fn push(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
-        match &mut self.lossy {
-            Some(carry) => wire::push_lossy(&mut self.buf, carry, chunk, false),
-            None => self.buf.extend_from_slice(chunk),
-        }
-        self.run_lossy(false)?;
+        self.gather.not_utf8 |= wire::push_utf8(&mut self.buf, &mut self.carry, chunk, false);
+        self.run(false)?;
         // keep only what is not read yet (a value still arriving is read again from its start)
         if self.pos > 0 && (self.pos == self.buf.len() || self.pos >= 1 << 20) {
             self.forget(self.pos);
@@ -173,10 +171,8 @@ impl Chunked {
     /// Reads the end of the file; after this the gathered spans are complete.
     pub(super) fn finish(&mut self) -> Result<(), ImportError> {
         self.retry_at = 0;
-        if let Some(carry) = &mut self.lossy {
-            wire::push_lossy(&mut self.buf, carry, &[], true);
-        }
-        self.run_lossy(true)?;
+        self.gather.not_utf8 |= wire::push_utf8(&mut self.buf, &mut self.carry, &[], true);
+        self.run(true)?;
         if let Some(f) = self.frames.last() {
             let what = match f.expect {
                 Expect::Value | Expect::Next => "a value",
@@ -193,7 +189,11 @@ impl Chunked {
 
     /// Drops `buf[..n]`, remembering its lines.
     fn forget(&mut self, n: usize) {
-        let (count, last) = newlines(&self.buf[..n]);
+        // reading stops only between characters; should it not, the text is kept a while longer
+        if !self.buf.is_char_boundary(n) {
+            return;
+        }
+        let (count, last) = newlines(&self.buf.as_bytes()[..n]);
         self.lines += count;
         if let Some(last) = last {
             self.line_start = self.base + last + 1;
@@ -207,7 +207,7 @@ impl Chunked {
     /// Line and column where serde puts an error found with `buf[..index]` read: lines from 1,
     /// columns counting the bytes read on that line.
     fn position(&self, index: usize) -> (usize, usize) {
-        let (count, last) = newlines(&self.buf[..index]);
+        let (count, last) = newlines(&self.buf.as_bytes()[..index]);
         let line_start = last.map_or(self.line_start, |l| self.base + l + 1);
         (self.lines + count + 1, self.base + index - line_start)
     }
@@ -236,8 +236,9 @@ impl Chunked {
         if !last && self.buf.len() < self.retry_at {
             return Ok(None);
         }
-        let rest = &self.buf[self.pos..];
-        let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<T>();
+        let text = self.buf.get(self.pos..).unwrap_or_default();
+        let rest = text.as_bytes();
+        let mut values = serde_json::Deserializer::from_str(text).into_iter::<T>();
         match values.next() {
             Some(Ok(v)) => {
                 let end = values.byte_offset();
@@ -262,7 +263,8 @@ impl Chunked {
                     .iter()
                     .position(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'+' | b'-' | b'.'));
                 let end = end.unwrap_or(rest.len());
-                let v = serde_json::from_slice::<T>(&rest[..end]).map_err(|e| self.serde_error(self.pos, &e))?;
+                let v = serde_json::from_str::<T>(text.get(..end).unwrap_or(text))
+                    .map_err(|e| self.serde_error(self.pos, &e))?;
                 self.pos += end;
                 self.retry_at = 0;
                 Ok(Some(v))
@@ -273,26 +275,9 @@ impl Chunked {
         }
     }
 
-    /// Reads on; where serde meets bytes that are not UTF-8, the rest of the file is read with
-    /// them replaced (as the whole-file reader does), and the step is taken again.
-    fn run_lossy(&mut self, last: bool) -> Result<(), ImportError> {
-        match self.run(last) {
-            Err(ImportError::Syntax { reason, .. }) if self.lossy.is_none() && wire::is_not_utf8(&reason) => {
-                let tail = self.buf.split_off(self.pos);
-                let mut carry = Vec::new();
-                wire::push_lossy(&mut self.buf, &mut carry, &tail, last);
-                self.lossy = Some(carry);
-                self.gather.not_utf8 = true;
-                self.retry_at = 0;
-                self.run(last)
-            }
-            other => other,
-        }
-    }
-
     fn run(&mut self, last: bool) -> Result<(), ImportError> {
         loop {
-            while self.pos < self.buf.len() && matches!(self.buf[self.pos], b' ' | b'\n' | b'\r' | b'\t') {
+            while self.pos < self.buf.len() && matches!(self.buf.as_bytes()[self.pos], b' ' | b'\n' | b'\r' | b'\t') {
                 self.pos += 1;
             }
             if self.pos == self.buf.len() {
@@ -306,7 +291,7 @@ impl Chunked {
 
     /// Reads one token of the envelope, or one whole value inside it, at `pos` (not whitespace).
     fn step(&mut self, last: bool) -> Result<Step, ImportError> {
-        let b = self.buf[self.pos];
+        let b = self.buf.as_bytes()[self.pos];
         let Some(top) = self.frames.last() else {
             if self.done {
                 return Err(self.syntax(self.pos, "trailing characters".into()));
@@ -380,7 +365,7 @@ impl Chunked {
 
     /// Reads the value of a member (or a list element) whose purpose is `slot`.
     fn member(&mut self, slot: Slot, last: bool) -> Result<Step, ImportError> {
-        let b = self.buf[self.pos];
+        let b = self.buf.as_bytes()[self.pos];
         match slot {
             Slot::Enter(role) => {
                 let open = if role.is_list() { b'[' } else { b'{' };
@@ -391,10 +376,10 @@ impl Chunked {
                 }
                 // `null` is "none"; anything else is the wrong shape, worded by serde
                 if b != b'n' {
-                    let rest = &self.buf[self.pos..];
-                    let mut de = serde_json::Deserializer::from_slice(rest);
+                    let rest = self.buf.get(self.pos..).unwrap_or_default();
+                    let mut de = serde_json::Deserializer::from_str(rest);
                     return match serde::de::DeserializeSeed::deserialize(Refuse(role.what()), &mut de) {
-                        Err(e) if !last && (e.is_eof() || at_end(rest, &e)) => Ok(Step::More),
+                        Err(e) if !last && (e.is_eof() || at_end(rest.as_bytes(), &e)) => Ok(Step::More),
                         Err(e) => Err(self.serde_error(self.pos, &e)),
                         Ok(()) => Err(self.syntax(self.pos, format!("expected {}", role.what()))),
                     };
@@ -440,7 +425,7 @@ impl Chunked {
         let mut i = start + 1;
         let mut escaped = false;
         while i < self.buf.len() {
-            match self.buf[i] {
+            match self.buf.as_bytes()[i] {
                 b'\\' => {
                     escaped = true;
                     i += 1;
@@ -461,11 +446,11 @@ impl Chunked {
             }
             return Ok(None);
         }
-        let raw = &self.buf[start..=i];
-        let plain = if escaped { None } else { std::str::from_utf8(&raw[1..raw.len() - 1]).ok() };
+        let raw = self.buf.get(start..=i).unwrap_or_default();
+        let plain = if escaped { None } else { raw.get(1..raw.len() - 1) };
         let key = match plain {
             Some(k) => k.to_string(),
-            None => serde_json::from_slice::<String>(raw).map_err(|e| self.serde_error(start, &e))?,
+            None => serde_json::from_str::<String>(raw).map_err(|e| self.serde_error(start, &e))?,
         };
         self.pos = i + 1;
         Ok(Some(key))

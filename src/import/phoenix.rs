@@ -62,15 +62,15 @@ struct AnnotationResult {
     explanation: Option<String>,
 }
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let mut set = TraceSet::default();
     if format == Format::PhoenixAnnotations {
-        let page: Page<Annotation> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+        let page: Page<Annotation> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         note_more_pages(&mut set, file, page.next_cursor.as_deref());
         set.scores = page.data.unwrap_or_default().into_iter().filter_map(score).collect();
         return Ok(set);
     }
-    let page: Page<Span> = serde_json::from_slice(body).map_err(|e| shape_error(format, &e))?;
+    let page: Page<Span> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
     note_more_pages(&mut set, file, page.next_cursor.as_deref());
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Vec<Observation>> = HashMap::new();

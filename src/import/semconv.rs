@@ -127,7 +127,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
     if usage.is_empty() {
         if let Some(map) = text("langfuse.observation.usage_details")
-            .and_then(|s| serde_json::from_slice::<BTreeMap<String, f64>>(s.as_bytes()).ok())
+            .and_then(|s| serde_json::from_str::<BTreeMap<String, f64>>(&s).ok())
         {
             for (k, v) in map {
                 let n = v.max(0.0).round() as u64;
@@ -151,7 +151,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     }
     if cost.total.is_none() {
         if let Some(map) = text("langfuse.observation.cost_details")
-            .and_then(|s| serde_json::from_slice::<BTreeMap<String, f64>>(s.as_bytes()).ok())
+            .and_then(|s| serde_json::from_str::<BTreeMap<String, f64>>(&s).ok())
         {
             for (k, v) in map {
                 if k == "total" {
@@ -370,7 +370,7 @@ fn messages_from_events(events: &[crate::model::Event]) -> (Option<Payload>, Opt
 
 /// One message from an event's content, which may itself be JSON (`{"role":…, "content":…}`).
 fn event_message(role: &str, content: &str) -> Value {
-    match serde_json::from_slice::<Value>(content.as_bytes()) {
+    match serde_json::from_str::<Value>(content) {
         Ok(Value::Object(mut m)) => {
             m.entry("role").or_insert_with(|| Value::from(role));
             Value::Object(m)
@@ -418,7 +418,7 @@ fn exception_summary(o: &Observation) -> Option<String> {
 fn tags_of(v: &AttrValue) -> Vec<String> {
     match v {
         AttrValue::Array(items) => items.iter().map(AttrValue::display).collect(),
-        AttrValue::Str(s) => serde_json::from_slice::<Vec<String>>(s.as_bytes()).unwrap_or_else(|_| vec![s.clone()]),
+        AttrValue::Str(s) => serde_json::from_str::<Vec<String>>(s).unwrap_or_else(|_| vec![s.clone()]),
         other => vec![other.display()],
     }
 }
@@ -441,7 +441,7 @@ fn attr_json(v: &AttrValue) -> Value {
         AttrValue::Map(entries) => {
             Value::Object(entries.iter().map(|a| (a.key.to_string(), attr_json(&a.value))).collect())
         }
-        AttrValue::Json(p) => serde_json::from_slice(p.raw().as_bytes()).unwrap_or(Value::Null),
+        AttrValue::Json(p) => serde_json::from_str(p.raw()).unwrap_or(Value::Null),
     }
 }
 

@@ -102,14 +102,17 @@ impl Shape {
 }
 
 pub fn shape(body: &[u8]) -> Shape {
-    let prefix = &body[..body.len().min(SNIFF_BYTES)];
+    let window = &body[..body.len().min(SNIFF_BYTES)];
+    // read as text, as the readers read (a character cut at the window's end reads as U+FFFD,
+    // at the end, where the window's end is met anyway)
+    let prefix = String::from_utf8_lossy(window);
     let cell = RefCell::new(Shape::default());
-    let mut de = serde_json::Deserializer::from_slice(prefix);
+    let mut de = serde_json::Deserializer::from_str(&prefix);
     let result = Top { cell: &cell }.deserialize(&mut de);
     let complete = result.is_ok();
     let mut s = cell.into_inner();
     if let Err(e) = result {
-        if !(e.is_eof() && prefix.len() < body.len()) {
+        if !(e.is_eof() && window.len() < body.len()) {
             s.syntax_error =
                 Some(ImportError::Syntax { line: e.line(), column: e.column(), reason: super::wire::reason(&e) });
         }
@@ -124,7 +127,7 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     if !matches!(first, Some(b'{') | Some(b'[')) {
         // Let serde word the complaint with a position.
-        return Err(match serde_json::from_slice::<IgnoredAny>(body) {
+        return Err(match serde_json::from_str::<IgnoredAny>(&String::from_utf8_lossy(body)) {
             Err(e) => ImportError::Syntax { line: e.line(), column: e.column(), reason: super::wire::reason(&e) },
             Ok(_) => ImportError::Unrecognized("the file holds a single JSON value, not traces".into()),
         });

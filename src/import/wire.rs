@@ -14,52 +14,68 @@ pub fn reason(e: &serde_json::Error) -> String {
     }
 }
 
+/// JSON bytes read as text (bytes that are not UTF-8 replaced), as every reader reads: serde's
+/// reader of text is the only one in the app, rather than one for text and one for bytes (size).
+pub fn from_bytes<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_str(&String::from_utf8_lossy(body))
+}
+
 /// The warning of a file whose bytes that are not UTF-8 were replaced.
 pub const NOT_UTF8: &str =
     "the file has bytes that are not UTF-8 (another encoding, such as Latin-1?); they are shown as \u{FFFD}";
 
-/// Whether serde stopped at bytes that are not UTF-8.
-pub fn is_not_utf8(reason: &str) -> bool {
-    reason.starts_with("invalid unicode code point")
-}
-
 /// Appends `bytes` to `out` as `String::from_utf8_lossy` would write them (each maximal invalid
-/// sequence becomes U+FFFD), a piece at a time: an incomplete sequence at the end of a piece is
-/// kept in `carry` for the next one, and replaced only at the `last` piece.
-pub fn push_lossy(out: &mut Vec<u8>, carry: &mut Vec<u8>, bytes: &[u8], last: bool) {
+/// sequence becomes U+FFFD), a piece at a time: a character cut at the end of a piece waits in
+/// `carry` for the next one, and is replaced only at the `last` piece. True when something was
+/// replaced. Text that is all UTF-8 is checked once and copied once.
+pub fn push_utf8(out: &mut String, carry: &mut Vec<u8>, bytes: &[u8], last: bool) -> bool {
     let joined;
-    let mut rest: &[u8] = if carry.is_empty() {
+    let all: &[u8] = if carry.is_empty() {
         bytes
     } else {
         joined = [std::mem::take(carry).as_slice(), bytes].concat();
         &joined
     };
+    let (mut rest, later) = all.split_at(all.len() - if last { 0 } else { cut_char(all) });
+    carry.extend_from_slice(later);
+    let mut replaced = false;
     loop {
         match std::str::from_utf8(rest) {
-            Ok(_) => {
-                out.extend_from_slice(rest);
-                return;
+            Ok(text) => {
+                out.push_str(text);
+                return replaced;
             }
             Err(e) => {
                 let (valid, after) = rest.split_at(e.valid_up_to());
-                out.extend_from_slice(valid);
-                match e.error_len() {
-                    Some(n) => {
-                        out.extend_from_slice("\u{FFFD}".as_bytes());
-                        rest = &after[n..];
-                    }
-                    None if last => {
-                        out.extend_from_slice("\u{FFFD}".as_bytes());
-                        return;
-                    }
-                    None => {
-                        carry.extend_from_slice(after);
-                        return;
-                    }
-                }
+                // checked again, but only in text that is not UTF-8
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                out.push('\u{FFFD}');
+                replaced = true;
+                // `None`: cut short at the end of the file (a cut inside the file is in `carry`)
+                rest = e.error_len().and_then(|n| after.get(n..)).unwrap_or_default();
             }
         }
     }
+}
+
+/// How many bytes at the end of `bytes` begin a character that the next piece may complete:
+/// a lead byte in the last three, with fewer bytes after it than it announces. Bytes before a
+/// lead byte read the same whatever follows it, so the text can be split there.
+fn cut_char(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let b = bytes[bytes.len() - back];
+        if b & 0xC0 == 0x80 {
+            continue; // a continuation byte: the lead is further back
+        }
+        let wants = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if back < wants { back } else { 0 };
+    }
+    0
 }
 
 /// An integer written as a JSON number or a string (OTLP writes 64-bit values as strings).
@@ -218,17 +234,27 @@ mod tests {
 
     #[test]
     fn lossy_in_pieces_is_lossy_whole() {
-        let samples: [&[u8]; 5] =
-            [b"caf\xE9 ok", "naïve ✓".as_bytes(), b"\xF0\x9F\x98", b"a\xE2\x82\xACb\xC3", b"\xFF\xFE\xED\xA0\x80z"];
+        let samples: [&[u8]; 8] = [
+            b"caf\xE9 ok",
+            "naïve ✓ 😀".as_bytes(),
+            b"\xF0\x9F\x98",
+            b"a\xE2\x82\xACb\xC3",
+            b"\xFF\xFE\xED\xA0\x80z",
+            b"\xE0\x80 \xF4\x90\x80\x80 \xC0\xAF",
+            b"\xF0\x9F\x98\x80\xF0\x9F",
+            b"\x80\x80\x80\xE2\x82",
+        ];
         for s in samples {
             let want = String::from_utf8_lossy(s).into_owned();
             for piece in 1..=s.len() {
-                let (mut out, mut carry) = (Vec::new(), Vec::new());
+                let (mut out, mut carry) = (String::new(), Vec::new());
                 let chunks: Vec<&[u8]> = s.chunks(piece).collect();
+                let mut replaced = false;
                 for (i, c) in chunks.iter().enumerate() {
-                    push_lossy(&mut out, &mut carry, c, i + 1 == chunks.len());
+                    replaced |= push_utf8(&mut out, &mut carry, c, i + 1 == chunks.len());
                 }
-                assert_eq!(String::from_utf8(out).unwrap(), want, "{s:?} in pieces of {piece}");
+                assert_eq!(out, want, "{s:?} in pieces of {piece}");
+                assert_eq!(replaced, std::str::from_utf8(s).is_err(), "{s:?} in pieces of {piece}");
             }
         }
     }

@@ -603,8 +603,7 @@ fn tool_call_diff(a: Option<&super::messages::ToolCall>, b: Option<&super::messa
     let name = |c: Option<&super::messages::ToolCall>| c.map(|c| c.name.clone()).unwrap_or_default();
     let args = |c: Option<&super::messages::ToolCall>| c.map(|c| c.arguments.clone()).unwrap_or_default();
     let (ta, tb) = (args(a), args(b));
-    let parse =
-        |t: &str| if t.is_empty() { Some(serde_json::Value::Null) } else { serde_json::from_slice(t.as_bytes()).ok() };
+    let parse = |t: &str| if t.is_empty() { Some(serde_json::Value::Null) } else { serde_json::from_str(t).ok() };
     let (arguments, text) = match (parse(&ta), parse(&tb)) {
         (Some(x), Some(y)) => (json_changes(&x, &y), Vec::new()),
         _ => (Vec::new(), words_owned(&ta, &tb)),

@@ -41,7 +41,7 @@ fn scalar_text(v: &Value) -> Option<String> {
 fn attr_json(o: &Observation, key: &str) -> Option<Value> {
     match o.attribute(key)? {
         AttrValue::Json(p) => decoded(Some(p)),
-        AttrValue::Str(s) => serde_json::from_slice(s.as_bytes()).ok().or_else(|| Some(Value::String(s.clone()))),
+        AttrValue::Str(s) => serde_json::from_str(s).ok().or_else(|| Some(Value::String(s.clone()))),
         AttrValue::Array(items) => Some(Value::Array(items.iter().map(|i| Value::String(i.display())).collect())),
         other => Some(Value::String(other.display())),
     }
@@ -124,7 +124,7 @@ fn tools(o: &Observation, params: Option<&Value>, input: Option<&Value>) -> Vec<
             let (n, tail) = rest.split_once('.')?;
             (tail == "tool.json_schema").then_some(())?;
             let v = match &a.value {
-                AttrValue::Str(s) => serde_json::from_slice(s.as_bytes()).ok()?,
+                AttrValue::Str(s) => serde_json::from_str(s).ok()?,
                 _ => return None,
             };
             Some((n.parse().ok()?, v))

@@ -388,7 +388,7 @@ fn plain_text(v: &Value) -> String {
 fn args_text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => match serde_json::from_slice::<Value>(s.as_bytes()) {
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
             Ok(parsed @ (Value::Object(_) | Value::Array(_))) => {
                 serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.clone())
             }

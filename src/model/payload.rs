@@ -94,7 +94,7 @@ impl Payload {
     /// Parses the payload for display. JSON held inside strings (Langfuse often double-encodes) is
     /// decoded at most two levels so a string that merely looks like JSON three levels down stays text.
     pub fn decode(&self) -> Decoded {
-        let value: serde_json::Value = match serde_json::from_slice(self.0.get().as_bytes()) {
+        let value: serde_json::Value = match serde_json::from_str(self.0.get()) {
             Ok(v) => v,
             Err(_) => return Decoded::Text(self.0.get().to_string()),
         };
@@ -116,7 +116,7 @@ impl Payload {
 
     /// The payload as plain text when it is a JSON string, else its raw JSON.
     pub fn as_text(&self) -> String {
-        match serde_json::from_slice::<String>(self.0.get().as_bytes()) {
+        match serde_json::from_str::<String>(self.0.get()) {
             Ok(s) => s,
             Err(_) => self.0.get().to_string(),
         }
@@ -129,7 +129,7 @@ fn parse_embedded_json(s: &str) -> Option<serde_json::Value> {
     if !(t.starts_with('{') || t.starts_with('[') || t.starts_with('"')) {
         return None;
     }
-    serde_json::from_slice(t.as_bytes()).ok()
+    serde_json::from_str(t).ok()
 }
 
 /// Payload writing's buffer is kept for the next payload up to this capacity.

@@ -85,7 +85,7 @@ pub fn parse_f64(text: &str) -> Option<f64> {
         json.push('e');
         json.push_str(e);
     }
-    serde_json::from_slice::<f64>(json.as_bytes()).ok()
+    serde_json::from_str::<f64>(&json).ok()
 }
 
 #[cfg(test)]

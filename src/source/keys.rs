@@ -19,7 +19,7 @@ fn entry(host: &str) -> String {
 
 pub fn remembered(host: &str) -> Option<Keys> {
     let raw = storage()?.get_item(&entry(host)).ok()??;
-    let v: Vec<String> = serde_json::from_slice(raw.as_bytes()).ok()?;
+    let v: Vec<String> = serde_json::from_str(&raw).ok()?;
     Some(Keys { api_key: v.first()?.clone(), public_key: v.get(1)?.clone(), secret_key: v.get(2)?.clone() })
 }
 

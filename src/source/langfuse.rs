@@ -157,7 +157,7 @@ impl Langfuse {
             path.push_str(&format!("&tags={}", enc(tag)));
         }
         let body = self.get(&path).await?;
-        let p: Page = serde_json::from_slice(&body)
+        let p: Page = crate::import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the trace list is not what Langfuse sends: {e}")))?;
         Ok(ListPage {
             ids: p.data.into_iter().map(|t| t.id).collect(),
@@ -170,7 +170,7 @@ impl Langfuse {
     /// `GET /api/public/sessions/{id}`: the session with its traces' own fields, and their ids.
     pub async fn session(&self, id: &str) -> Result<(Vec<u8>, Vec<String>), SourceError> {
         let body = self.get(&format!("/api/public/sessions/{}", enc(id))).await?;
-        let s: SessionTraces = serde_json::from_slice(&body)
+        let s: SessionTraces = crate::import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the session is not what Langfuse sends: {e}")))?;
         let ids = s.traces.into_iter().map(|t| t.id).collect();
         Ok((body, ids))
@@ -211,7 +211,8 @@ impl Langfuse {
         out: &mut Vec<(Format, Vec<u8>)>,
         on_page: &dyn Fn(usize),
     ) -> Result<(), SourceError> {
-        let next_of = |body: &[u8]| serde_json::from_slice::<CursorPage>(body).ok().and_then(|p| p.meta?.cursor);
+        let next_of =
+            |body: &[u8]| crate::import::json_from_bytes::<CursorPage>(body).ok().and_then(|p| p.meta?.cursor);
         let pages = super::follow_cursor(base, |path| async move { self.get(&path).await }, next_of, on_page).await?;
         out.extend(pages.into_iter().map(|b| (format, b)));
         Ok(())
@@ -228,7 +229,7 @@ impl Langfuse {
         loop {
             let body = self.get(&format!("{base}&page={page}")).await?;
             on_page(body.len());
-            let total = serde_json::from_slice::<CursorPage>(&body)
+            let total = crate::import::json_from_bytes::<CursorPage>(&body)
                 .ok()
                 .and_then(|p| p.meta)
                 .map(|m| (m.page.unwrap_or(page as f64), m.total_pages.unwrap_or(1.0)));

@@ -85,7 +85,7 @@ impl Phoenix {
 
     pub async fn projects(&self) -> Result<Vec<Project>, SourceError> {
         let body = self.get("/v1/projects?limit=100").await?;
-        serde_json::from_slice::<Projects>(&body)
+        crate::import::json_from_bytes::<Projects>(&body)
             .map(|p| p.data)
             .map_err(|e| SourceError::Read(format!("the projects list is not what Phoenix sends: {e}")))
     }
@@ -113,14 +113,15 @@ impl Phoenix {
             path.push_str(&format!("&cursor={}", enc(c)));
         }
         let body = self.get(&path).await?;
-        let next = serde_json::from_slice::<Cursor>(&body).ok().and_then(|c| c.next_cursor).filter(|c| !c.is_empty());
+        let next =
+            crate::import::json_from_bytes::<Cursor>(&body).ok().and_then(|c| c.next_cursor).filter(|c| !c.is_empty());
         Ok((body, next))
     }
 
     /// `GET /v1/sessions/{id}`: the session's own id and its traces' ids.
     pub async fn session(&self, id: &str) -> Result<(String, Vec<String>), SourceError> {
         let body = self.get(&format!("/v1/sessions/{}", enc(id))).await?;
-        let s: Session = serde_json::from_slice(&body)
+        let s: Session = crate::import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the session is not what Phoenix sends: {e}")))?;
         Ok((s.data.session_id, s.data.traces.into_iter().map(|t| t.trace_id).collect()))
     }
@@ -144,7 +145,7 @@ impl Phoenix {
             for id in chunk {
                 base.push_str(&format!("&{param}={}", enc(id)));
             }
-            let next_of = |body: &[u8]| serde_json::from_slice::<Cursor>(body).ok().and_then(|c| c.next_cursor);
+            let next_of = |body: &[u8]| crate::import::json_from_bytes::<Cursor>(body).ok().and_then(|c| c.next_cursor);
             let pages = super::follow_cursor(&base, |path| async move { self.get(&path).await }, next_of, on_page);
             out.extend(pages.await?);
         }

@@ -83,7 +83,7 @@ impl TraceStore {
             (to / 1000.0).ceil() as i64
         );
         let body = self.get(&path).await?;
-        let hits: TempoSearch = serde_json::from_slice(&body)
+        let hits: TempoSearch = crate::import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the search answer is not what Tempo sends: {e}")))?;
         Ok(hits.traces.into_iter().map(|t| t.trace_id).collect())
     }
@@ -91,7 +91,7 @@ impl TraceStore {
     /// Jaeger `GET /api/services`.
     pub async fn jaeger_services(&self) -> Result<Vec<String>, SourceError> {
         let body = self.get("/api/services").await?;
-        let s: JaegerServices = serde_json::from_slice(&body)
+        let s: JaegerServices = crate::import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the services list is not what Jaeger sends: {e}")))?;
         let mut list = s.data.unwrap_or_default();
         order::sort(&mut list);

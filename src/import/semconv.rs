@@ -230,7 +230,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
 
     // Retrieved documents; for rerankers the output order (the ranking that mattered), with the
     // input order kept as an attribute.
-    let documents: Vec<Document> = unflatten(RETRIEVAL, consumed)
+    let documents: Vec<Draft> = unflatten(RETRIEVAL, consumed)
         .or_else(|| unflatten(RERANKER_OUTPUT, consumed))
         .map(|tree| tree.to_documents())
         .unwrap_or_default();
@@ -275,7 +275,8 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     o.output = output.or(o.output.take());
     o.model_parameters = model_parameters.or(o.model_parameters.take());
     if !documents.is_empty() {
-        o.documents = documents;
+        // the texts move out of their attributes, which are consumed (removed just below)
+        o.documents = documents.into_iter().map(|d| d.resolve(&mut o.attributes)).collect();
     }
     o.tool_name = tool_name;
     if let Some(l) = level {
@@ -541,7 +542,7 @@ fn unflatten<'a>(attrs: &'a [Attribute], prefix: &str, consumed: &mut [bool]) ->
         if n > MAX_SEGMENTS {
             continue;
         }
-        if root.insert(&segments[..n], &a.value) {
+        if root.insert(&segments[..n], &a.value, i) {
             consumed[i] = true;
             any = true;
         }
@@ -594,7 +595,8 @@ impl<'a> Index<'a> {
 
 /// Flattened attributes put back into their tree (keys borrowed from the attributes).
 enum Node<'a> {
-    Leaf(&'a AttrValue),
+    /// A value, and the position of its attribute.
+    Leaf(&'a AttrValue, usize),
     Obj(Keyed<'a>),
 }
 
@@ -651,12 +653,12 @@ fn is_wrapper(key: &str) -> bool {
 }
 
 impl<'a> Node<'a> {
-    fn insert(&mut self, path: &[&'a str], value: &'a AttrValue) -> bool {
+    fn insert(&mut self, path: &[&'a str], value: &'a AttrValue, at: usize) -> bool {
         let mut cur = self;
         for (i, seg) in path.iter().enumerate() {
             let Node::Obj(map) = cur else { return false };
             if i + 1 == path.len() {
-                return map.insert_new(seg, Node::Leaf(value));
+                return map.insert_new(seg, Node::Leaf(value, at));
             }
             cur = map.child(seg);
         }
@@ -683,7 +685,7 @@ impl<'a> Node<'a> {
     /// The tree as a JSON value, wrappers removed.
     fn to_value(&self) -> Value {
         match self {
-            Node::Leaf(v) => unwrap_wrappers(attr_json(v)),
+            Node::Leaf(v, _) => unwrap_wrappers(attr_json(v)),
             Node::Obj(map) => match Self::as_list(map) {
                 Some(items) => Value::Array(items.into_iter().map(Node::to_value).collect()),
                 None => match map.iter().next() {
@@ -697,14 +699,19 @@ impl<'a> Node<'a> {
     /// The documents of a `retrieval.documents` tree: what `documents_of(&self.to_value())` gives,
     /// read from the tree (no JSON value of each document, its texts copied twice, for every
     /// retriever span). Shapes other than a list of flat documents go through the value.
-    fn to_documents(&self) -> Vec<Document> {
-        let Node::Obj(map) = self else { return documents_of(&self.to_value()) };
-        let Some(items) = Self::as_list(map) else { return documents_of(&self.to_value()) };
-        items.into_iter().map(|item| item.to_document().unwrap_or_else(|| document(&item.to_value()))).collect()
+    fn to_documents(&self) -> Vec<Draft> {
+        let whole = || documents_of(&self.to_value()).into_iter().map(Draft::Done).collect();
+        let Node::Obj(map) = self else { return whole() };
+        let Some(items) = Self::as_list(map) else { return whole() };
+        items
+            .into_iter()
+            .map(|item| item.to_document().unwrap_or_else(|| Draft::Done(document(&item.to_value()))))
+            .collect()
     }
 
     /// One document from its fields, or `None` for a shape `document` has to read from the value.
-    fn to_document(&self) -> Option<Document> {
+    /// Texts that are whole attributes are taken from them later, not copied.
+    fn to_document(&self) -> Option<Draft> {
         let mut node = self;
         let fields = loop {
             let Node::Obj(map) = node else { return None };
@@ -717,24 +724,23 @@ impl<'a> Node<'a> {
             }
         };
         let field = |k: &str| fields.find(k).ok().map(|i| &fields.0[i].1);
-        let text = |k: &str| {
-            field(k).map(|n| match n {
-                Node::Leaf(AttrValue::Str(s)) => s.clone(),
-                other => {
-                    let v = other.to_value();
-                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
-                }
-            })
+        let text = |k: &str| match field(k) {
+            None => Text::None,
+            Some(Node::Leaf(AttrValue::Str(_), at)) => Text::Take(*at),
+            Some(other) => {
+                let v = other.to_value();
+                Text::Done(v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+            }
         };
         let score = field("score").and_then(|n| match n {
-            Node::Leaf(AttrValue::Float(f)) => f.is_finite().then_some(*f),
-            Node::Leaf(AttrValue::Str(s)) => crate::model::units::parse_f64(s),
+            Node::Leaf(AttrValue::Float(f), _) => f.is_finite().then_some(*f),
+            Node::Leaf(AttrValue::Str(s), _) => crate::model::units::parse_f64(s),
             other => {
                 let v = other.to_value();
                 v.as_f64().or_else(|| v.as_str().and_then(crate::model::units::parse_f64))
             }
         });
-        Some(Document { id: text("id"), content: text("content"), score, metadata: text("metadata") })
+        Some(Draft::Fields { id: text("id"), content: text("content"), score, metadata: text("metadata") })
     }
 
     /// The same JSON as `to_value` would serialize to, written directly (no tree of copies of the
@@ -762,8 +768,8 @@ impl<'a> Node<'a> {
     /// by `MAX_SEGMENTS`.
     fn write(&self, out: &mut Vec<u8>) {
         match self {
-            Node::Leaf(AttrValue::Str(s)) => write_json_str(out, s),
-            Node::Leaf(v) => {
+            Node::Leaf(AttrValue::Str(s), _) => write_json_str(out, s),
+            Node::Leaf(v, _) => {
                 if serde_json::to_writer(&mut *out, &unwrap_wrappers(attr_json(v))).is_err() {
                     out.extend_from_slice(b"null");
                 }
@@ -792,6 +798,49 @@ impl<'a> Node<'a> {
                         out.push(b'}');
                     }
                 },
+            },
+        }
+    }
+}
+
+/// A document read from a flattened tree, its texts still in their attributes while the tree
+/// borrows them.
+enum Draft {
+    Done(Document),
+    Fields { id: Text, content: Text, score: Option<f64>, metadata: Text },
+}
+
+/// One text of a `Draft`.
+enum Text {
+    None,
+    Done(String),
+    /// The string of the attribute at this position.
+    Take(usize),
+}
+
+impl Text {
+    fn resolve(self, attrs: &mut [Attribute]) -> Option<String> {
+        match self {
+            Text::None => None,
+            Text::Done(s) => Some(s),
+            Text::Take(at) => match attrs.get_mut(at).map(|a| &mut a.value) {
+                Some(AttrValue::Str(s)) => Some(std::mem::take(s)),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Draft {
+    /// The document, its texts moved out of `attrs` (the attributes the tree was read from).
+    fn resolve(self, attrs: &mut [Attribute]) -> Document {
+        match self {
+            Draft::Done(d) => d,
+            Draft::Fields { id, content, score, metadata } => Document {
+                id: id.resolve(attrs),
+                content: content.resolve(attrs),
+                score,
+                metadata: metadata.resolve(attrs),
             },
         }
     }
@@ -956,12 +1005,19 @@ mod tests {
         for attrs in shapes {
             let mut consumed = vec![false; attrs.len()];
             let tree = unflatten(&attrs, "d", &mut consumed).unwrap();
-            assert_eq!(tree.to_documents(), documents_of(&tree.to_value()), "{attrs:?}");
+            let (drafts, want) = (tree.to_documents(), documents_of(&tree.to_value()));
+            let mut taken = attrs.clone();
+            let docs: Vec<Document> = drafts.into_iter().map(|d| d.resolve(&mut taken)).collect();
+            assert_eq!(docs, want, "{attrs:?}");
         }
         let mut consumed = vec![false; 3];
-        let attrs = vec![s("d.0.document.content", "x"), s("d.0.document.id", "i"), s("d.1.document.content", "y")];
-        let docs = unflatten(&attrs, "d", &mut consumed).unwrap().to_documents();
+        let mut attrs = vec![s("d.0.document.content", "x"), s("d.0.document.id", "i"), s("d.1.document.content", "y")];
+        let drafts = unflatten(&attrs, "d", &mut consumed).unwrap().to_documents();
+        let docs: Vec<Document> = drafts.into_iter().map(|d| d.resolve(&mut attrs)).collect();
         assert_eq!(docs.iter().map(|d| d.content.as_deref()).collect::<Vec<_>>(), [Some("x"), Some("y")]);
+        assert_eq!(docs[0].id.as_deref(), Some("i"));
+        // moved out of the (consumed) attributes, not copied
+        assert!(attrs.iter().all(|a| a.value.as_str() == Some("")), "{attrs:?}");
     }
 
     #[test]

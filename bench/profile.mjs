@@ -3,8 +3,8 @@
 // Build `distprof/` first (scripts/profile-build.sh keeps the wasm's function names).
 // FILE=<name in bench/data> (default otlp-100000.json), DIST=<dir>, TOP=<rows>, UNDER=<name part>
 // adds the self time of everything called under the functions whose name contains it.
-// ACTION=filter profiles filter keystrokes on the loaded tree instead of the load; WARM=1 the
-// second load of the file in the same page.
+// ACTION=filter profiles filter keystrokes on the loaded tree instead of the load, ACTION=scroll
+// the bench's tree scroll steps; WARM=1 the second load of the file in the same page.
 import { launch, ROOT } from '../e2e/harness.mjs';
 import { serveFromMemory } from './serve.mjs';
 import { settled } from './rounds.mjs';
@@ -25,6 +25,7 @@ try {
   // ACTION=filter: profile the bench's filter keystrokes (three words typed and cleared, ROUNDS
   // times) on the loaded tree instead of the load
   const filtering = process.env.ACTION === 'filter';
+  const scrolling = process.env.ACTION === 'scroll';
   // WARM=1: load the file once first and profile the second load of the same page (memory already
   // grown and touched, code already compiled)
   if (process.env.WARM) {
@@ -32,7 +33,7 @@ try {
     await page.waitForFunction(() => performance.getEntriesByName('canopy:import-end').length > 0, null, { timeout: 300_000 });
     await page.fill('#url-input', `${root.url}bench/data/${process.env.FILE ?? 'otlp-100000.json'}?again`);
   }
-  if (!filtering) await cdp.send('Profiler.start');
+  if (!filtering && !scrolling) await cdp.send('Profiler.start');
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#open-url');
   if (process.env.WARM) {
@@ -59,6 +60,22 @@ try {
       return performance.now() - t;
     }, Number(process.env.ROUNDS ?? 3));
     console.log('keystrokes took', Math.round(ms), 'ms');
+  }
+  if (scrolling) {
+    await cdp.send('Profiler.start');
+    // as `make bench` scrolls: jumps of 900 to 12,900 px, each followed by a frame
+    const ms = await page.evaluate(async (rounds) => {
+      const el = document.querySelector('.tree-scroll');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const t = performance.now();
+      for (let i = 0; i < 60 * rounds; i++) {
+        el.scrollTop = i % 60 === 0 ? 0 : el.scrollTop + 900 + (i % 5) * 3000;
+        el.dispatchEvent(new Event('scroll'));
+        await frame();
+      }
+      return performance.now() - t;
+    }, Number(process.env.ROUNDS ?? 3));
+    console.log('scroll steps took', Math.round(ms), 'ms');
   }
   const { profile } = await cdp.send('Profiler.stop');
 

@@ -23,9 +23,10 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   // ACTION=filter: profile the bench's filter keystrokes (three words typed and cleared, ROUNDS
-  // times) on the loaded tree instead of the load
-  const filtering = process.env.ACTION === 'filter';
-  const scrolling = process.env.ACTION === 'scroll';
+  // times) on the loaded tree instead of the load; ACTION=scroll: its tree scroll steps (jumps of
+  // 900 to 12,900 px, 60 per round), each followed by a frame
+  const action = process.env.ACTION;
+  if (action && !['filter', 'scroll'].includes(action)) throw new Error(`ACTION=${action}: filter or scroll`);
   // WARM=1: load the file once first and profile the second load of the same page (memory already
   // grown and touched, code already compiled)
   if (process.env.WARM) {
@@ -33,7 +34,7 @@ try {
     await page.waitForFunction(() => performance.getEntriesByName('canopy:import-end').length > 0, null, { timeout: 300_000 });
     await page.fill('#url-input', `${root.url}bench/data/${process.env.FILE ?? 'otlp-100000.json'}?again`);
   }
-  if (!filtering && !scrolling) await cdp.send('Profiler.start');
+  if (!action) await cdp.send('Profiler.start');
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#open-url');
   if (process.env.WARM) {
@@ -42,13 +43,23 @@ try {
     await page.waitForSelector('.tree-row', { timeout: 300_000 });
   }
   console.log('first tree row after', Math.round((await page.evaluate(() => performance.now())) - t0), 'ms');
-  if (filtering) {
+  if (action) {
     await cdp.send('Profiler.start');
-    const ms = await page.evaluate(async (rounds) => {
-      const input = document.querySelector('.tree-filter');
+    const ms = await page.evaluate(async ([action, rounds]) => {
       const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const input = document.querySelector('.tree-filter');
+      const el = document.querySelector('.tree-scroll');
       const t = performance.now();
       for (let i = 0; i < rounds; i++) {
+        if (action === 'scroll') {
+          el.scrollTop = 0;
+          for (let s = 1; s < 60; s++) {
+            el.scrollTop += 900 + (s % 5) * 3000;
+            el.dispatchEvent(new Event('scroll'));
+            await frame();
+          }
+          continue;
+        }
         for (const q of ['kind:tool', 'error', 'llm-4', '']) {
           for (let k = Math.min(1, q.length); k <= q.length; k++) {
             input.value = q.slice(0, k);
@@ -58,24 +69,8 @@ try {
         }
       }
       return performance.now() - t;
-    }, Number(process.env.ROUNDS ?? 3));
-    console.log('keystrokes took', Math.round(ms), 'ms');
-  }
-  if (scrolling) {
-    await cdp.send('Profiler.start');
-    // as `make bench` scrolls: jumps of 900 to 12,900 px, each followed by a frame
-    const ms = await page.evaluate(async (rounds) => {
-      const el = document.querySelector('.tree-scroll');
-      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const t = performance.now();
-      for (let i = 0; i < 60 * rounds; i++) {
-        el.scrollTop = i % 60 === 0 ? 0 : el.scrollTop + 900 + (i % 5) * 3000;
-        el.dispatchEvent(new Event('scroll'));
-        await frame();
-      }
-      return performance.now() - t;
-    }, Number(process.env.ROUNDS ?? 3));
-    console.log('scroll steps took', Math.round(ms), 'ms');
+    }, [action, Number(process.env.ROUNDS ?? 3)]);
+    console.log(action === 'scroll' ? 'scroll steps' : 'keystrokes', 'took', Math.round(ms), 'ms');
   }
   const { profile } = await cdp.send('Profiler.stop');
 

@@ -12,7 +12,7 @@ mod semconv;
 mod sniff;
 pub mod warmup;
 mod wire;
-pub use wire::from_bytes as json_from_bytes;
+pub use wire::json_from_bytes;
 
 use crate::model::{TraceSet, Warning};
 use thiserror::Error;
@@ -176,7 +176,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         | Format::LangfuseObservations
         | Format::LangfuseSession
         | Format::LangfuseScores => langfuse::import(file, body, format),
-        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body.as_bytes(), format),
+        Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),

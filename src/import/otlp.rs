@@ -446,10 +446,10 @@ pub(super) const SCOPE_SPANS: [&str; 4] =
 pub(super) const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
 
 /// Reads one JSON value (an export request, a list of them, Tempo's `{trace: …}` or a page of
-/// spans) into `gather`, with the chunked reader given all the bytes at once.
-fn read_value(gather: Gather, body: &[u8], format: Format) -> Result<Gather, ImportError> {
-    let mut c = Chunked::new(root_of(body, format), format, gather);
-    c.push(body)?;
+/// spans) into `gather`, with the chunked reader given all the text at once.
+fn read_value(gather: Gather, body: &str, format: Format) -> Result<Gather, ImportError> {
+    let mut c = Chunked::new(root_of(body.as_bytes(), format), format, gather);
+    c.push_text(body)?;
     c.finish()?;
     Ok(c.gather)
 }
@@ -476,11 +476,11 @@ pub(super) fn read_line(gather: &mut Gather, line: &[u8], n: usize) -> Result<()
     read.map_err(|e| super::at_line(e, n))
 }
 
-pub fn import(file: &str, body: &[u8], format: Format) -> Result<TraceSet, ImportError> {
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let mut gather = Gather::default();
     if format == Format::OtlpJsonLines {
-        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
-            read_line(&mut gather, line, n + 1)?;
+        for (n, line) in body.split('\n').enumerate() {
+            read_line(&mut gather, line.as_bytes(), n + 1)?;
         }
     } else {
         gather = read_value(gather, body, format)?;
@@ -665,7 +665,7 @@ mod tests {
             "0a".repeat(16),
             kv("only", r#"{"stringValue":"3"}"#)
         );
-        let set = import("x.json", body.as_bytes(), Format::Otlp).unwrap();
+        let set = import("x.json", &body, Format::Otlp).unwrap();
         let obs = &set.traces[0].observations;
         let keys = |o: &Observation| o.attributes.iter().map(|a| a.key.to_string()).collect::<Vec<_>>();
         assert_eq!(keys(&obs[0])[..3], ["a", "m", "z"]);
@@ -720,7 +720,7 @@ mod tests {
         let (a, b, b64) = ("0a".repeat(16), "0b".repeat(16), "CwsLCwsLCwsLCwsLCwsLCw==");
         let spans = [span(&a, "a1"), span(&a, "a2"), span(&b, "b1"), span(&a, "a3"), span(b64, "b2")].join(",");
         let body = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#);
-        let set = import("x.json", body.as_bytes(), Format::Otlp).unwrap();
+        let set = import("x.json", &body, Format::Otlp).unwrap();
         let names = |id: &str| {
             let t = set.traces.iter().find(|t| t.id == id).unwrap();
             t.observations.iter().map(|o| o.name.as_str()).collect::<Vec<_>>()
@@ -732,7 +732,7 @@ mod tests {
 
     #[test]
     fn snake_case_with_nulls_and_enum_names() {
-        let body = br#"{"resource_spans":[{"resource":null,"scope_spans":[{"scope":null,"spans":[
+        let body = r#"{"resource_spans":[{"resource":null,"scope_spans":[{"scope":null,"spans":[
             {"trace_id":"AAECAwQFBgcICQoLDA0ODw==","span_id":"AAECAwQFBgc=","parent_span_id":null,"name":"s",
              "kind":"SPAN_KIND_CLIENT","start_time_unix_nano":1000,"end_time_unix_nano":"3000",
              "attributes":[{"key":"openinference.span.kind","value":{"string_value":"LLM"}}],
@@ -762,7 +762,7 @@ mod tests {
             r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":{spans},"scope":{scope}}}],"resource":{resource}}}]}}"#
         );
         let read = |body: &str| {
-            let set = import("x.json", body.as_bytes(), Format::Otlp).unwrap();
+            let set = import("x.json", body, Format::Otlp).unwrap();
             set.traces[0].observations.iter().map(|o| (o.name.clone(), o.attributes.clone())).collect::<Vec<_>>()
         };
         let a = read(&usual);
@@ -775,20 +775,20 @@ mod tests {
     /// (Wrong shapes are errors: `otlp_chunks::tests::wrong_shapes_are_errors`, whole and in pieces.)
     #[test]
     fn nulls_are_empty_not_errors() {
-        let set = import("x.json", br#"{"resourceSpans":[null,{"scopeSpans":null}]}"#, Format::Otlp).unwrap();
+        let set = import("x.json", r#"{"resourceSpans":[null,{"scopeSpans":null}]}"#, Format::Otlp).unwrap();
         assert!(set.traces.is_empty(), "nulls are empty, not errors");
     }
 
     #[test]
     fn json_lines_errors_name_the_line() {
-        let body = b"{\"resourceSpans\":[]}\n{\"resourceSpans\": [oops]}\n";
+        let body = "{\"resourceSpans\":[]}\n{\"resourceSpans\": [oops]}\n";
         let e = import("x.jsonl", body, Format::OtlpJsonLines).unwrap_err();
         assert!(matches!(e, ImportError::Syntax { line: 2, .. }), "{e:?}");
     }
 
     #[test]
     fn big_integers_are_not_rounded() {
-        let body = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n","startTimeUnixNano":"1",
+        let body = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n","startTimeUnixNano":"1",
             "attributes":[{"key":"big","value":{"intValue":"9223372036854775222"}},{"key":"huge","value":{"intValue":"99999999999999999999999"}}]}]}]}]}"#;
         let set = import("x.json", body, Format::Otlp).unwrap();
         let o = &set.traces[0].observations[0];

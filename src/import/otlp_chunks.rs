@@ -160,6 +160,16 @@ impl Chunked {
     /// Reads `chunk`, converting every span it completes.
     pub(super) fn push(&mut self, chunk: &[u8]) -> Result<(), ImportError> {
         self.gather.not_utf8 |= wire::push_utf8(&mut self.buf, &mut self.carry, chunk, false);
+        self.read_on()
+    }
+
+    /// `push` for text already checked as UTF-8 (a whole file `import::load` has read).
+    pub(super) fn push_text(&mut self, text: &str) -> Result<(), ImportError> {
+        self.buf.push_str(text);
+        self.read_on()
+    }
+
+    fn read_on(&mut self) -> Result<(), ImportError> {
         self.run(false)?;
         // keep only what is not read yet (a value still arriving is read again from its start)
         if self.pos > 0 && (self.pos == self.buf.len() || self.pos >= 1 << 20) {
@@ -612,7 +622,7 @@ mod tests {
     }
 
     fn whole(body: &[u8]) -> Result<String, ImportError> {
-        otlp::import("x.json", body, Format::Otlp).map(|s| format!("{s:?}"))
+        otlp::import("x.json", &String::from_utf8_lossy(body), Format::Otlp).map(|s| format!("{s:?}"))
     }
 
     /// The byte offset of serde's (line, column): `column` bytes after the start of `line`.

@@ -16,7 +16,7 @@ pub fn reason(e: &serde_json::Error) -> String {
 
 /// JSON bytes read as text (bytes that are not UTF-8 replaced), as every reader reads: serde's
 /// reader of text is the only one in the app, rather than one for text and one for bytes (size).
-pub fn from_bytes<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+pub fn json_from_bytes<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
     serde_json::from_str(&String::from_utf8_lossy(body))
 }
 

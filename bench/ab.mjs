@@ -8,7 +8,7 @@
 // after the toolbar instead; otherwise the file opens right after the toolbar is drawn.
 import { ROOT } from '../e2e/harness.mjs';
 import { serveFromMemory } from './serve.mjs';
-import { eachBuildInTurn, median, settled } from './rounds.mjs';
+import { clickAt, eachBuildInTurn, median, settled } from './rounds.mjs';
 
 const dists = (process.env.DISTS ?? 'dist,distold').split(',');
 const file = process.env.FILE ?? 'otlp-100000.json';
@@ -25,8 +25,7 @@ try {
     for (let i = 0; i < loads; i++) {
       await page.fill('#url-input', `${root.url}bench/data/${file}?${r}-${i}`);
       const before = await page.evaluate(() => performance.getEntriesByName('canopy:import-end').length);
-      const t0 = await page.evaluate(() => performance.now());
-      await page.click('#open-url');
+      const t0 = await clickAt(page, '#open-url');
       await page.waitForFunction((n) => performance.getEntriesByName('canopy:import-end').length > n, before, {
         timeout: 300_000,
         polling: 50,

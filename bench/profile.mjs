@@ -7,7 +7,7 @@
 // the bench's tree scroll steps; WARM=1 the second load of the file in the same page.
 import { launch, ROOT } from '../e2e/harness.mjs';
 import { serveFromMemory } from './serve.mjs';
-import { settled } from './rounds.mjs';
+import { clickAt, settled } from './rounds.mjs';
 
 const root = await serveFromMemory(ROOT);
 root.preload(`${ROOT}/bench/data/${process.env.FILE ?? 'otlp-100000.json'}`);
@@ -35,8 +35,7 @@ try {
     await page.fill('#url-input', `${root.url}bench/data/${process.env.FILE ?? 'otlp-100000.json'}?again`);
   }
   if (!action) await cdp.send('Profiler.start');
-  const t0 = await page.evaluate(() => performance.now());
-  await page.click('#open-url');
+  const t0 = await clickAt(page, '#open-url');
   if (process.env.WARM) {
     await page.waitForFunction(() => performance.getEntriesByName('canopy:import-end').length > 1, null, { timeout: 300_000 });
   } else {

@@ -40,3 +40,16 @@ export async function settled(page, { ms = 3000, sinceStartMs = 2000 } = {}) {
   const now = await page.evaluate(() => performance.now());
   if (now < sinceStartMs) await page.waitForTimeout(sinceStartMs - now);
 }
+
+/** Clicks `selector` and resolves to the click's time in the page (`event.timeStamp`, on the
+ *  clock of `performance.now()`): when the page got it. Playwright's own work before it (finding
+ *  the element, waiting for it to be stable, scrolling, hit-testing: 40–50 ms here) is the
+ *  harness's, not the app's, and `JSON.parse`'s baseline, timed inside the page, has none. */
+export async function clickAt(page, selector) {
+  await page.evaluate((sel) => {
+    window.__clickAt = null;
+    document.querySelector(sel).addEventListener('click', (e) => { window.__clickAt = e.timeStamp; }, { capture: true, once: true });
+  }, selector);
+  await page.click(selector);
+  return page.evaluate(() => window.__clickAt);
+}

@@ -51,5 +51,7 @@ export async function clickAt(page, selector) {
     document.querySelector(sel).addEventListener('click', (e) => { window.__clickAt = e.timeStamp; }, { capture: true, once: true });
   }, selector);
   await page.click(selector);
-  return page.evaluate(() => window.__clickAt);
+  const at = await page.evaluate(() => window.__clickAt);
+  if (typeof at !== 'number') throw new Error(`the click did not reach ${selector}`);
+  return at;
 }

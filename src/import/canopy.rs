@@ -2,6 +2,7 @@
 //! Schema in docs/format.md. The writer lives here too, so the two can never drift apart.
 
 use super::{shape_error, Format, ImportError};
+use crate::model::key::Key;
 use crate::model::{
     AttrValue, Attribute, Cost, Document, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet,
     Usage,
@@ -283,7 +284,7 @@ fn write_obs(o: &Observation) -> WObs {
         completion_start_ns: o.completion_start_ns,
         input: o.input.as_ref().map(Payload::to_raw),
         output: o.output.as_ref().map(Payload::to_raw),
-        model: o.model.clone(),
+        model: o.model.as_ref().map(|m| m.to_string()),
         model_parameters: o.model_parameters.as_ref().map(Payload::to_raw),
         usage: (!o.usage.is_empty()).then(|| WUsage {
             input: o.usage.input,
@@ -394,7 +395,7 @@ fn read_obs(w: WObs) -> Observation {
     o.completion_start_ns = w.completion_start_ns;
     o.input = w.input.map(Payload::from_raw);
     o.output = w.output.map(Payload::from_raw);
-    o.model = w.model;
+    o.model = w.model.as_deref().map(Key::new);
     o.model_parameters = w.model_parameters.map(Payload::from_raw);
     o.usage = w
         .usage

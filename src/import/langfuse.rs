@@ -2,6 +2,7 @@
 
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
+use crate::model::key::Key;
 use crate::model::units::parse_f64;
 use crate::model::{
     AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
@@ -330,7 +331,7 @@ fn observation(o: WireObs, index: usize) -> Observation {
     ob.status_message = o.status_message.filter(|m| !m.is_empty());
     ob.input = o.input.map(Payload::from_raw).filter(|p| !p.is_null());
     ob.output = o.output.map(Payload::from_raw).filter(|p| !p.is_null());
-    ob.model = o.model.filter(|m| !m.is_empty());
+    ob.model = o.model.filter(|m| !m.is_empty()).as_deref().map(Key::new);
     ob.model_parameters = o.model_parameters.map(Payload::from_raw).filter(|p| !p.is_empty_value());
     ob.usage = usage(o.usage_details, o.usage, o.prompt_tokens, o.completion_tokens, o.total_tokens);
     ob.cost = cost(o.cost_details, o.total_cost, o.calculated_total_cost);

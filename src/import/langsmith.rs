@@ -3,6 +3,7 @@
 
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
+use crate::model::key::Key;
 use crate::model::order;
 use crate::model::units::parse_f64;
 use crate::model::{
@@ -321,17 +322,20 @@ fn observation(r: Run) -> Observation {
     if let Some(extra) = r.extra {
         let meta = extra.metadata.unwrap_or_default();
         let text = |k: &str| meta.get(k).and_then(|v| serde_json::from_str::<String>(v.get()).ok());
-        o.model = text("ls_model_name").or_else(|| {
-            extra
-                .invocation_params
-                .as_ref()
-                .and_then(|p| serde_json::from_str::<HashMap<String, Box<RawValue>>>(p.get()).ok())
-                .and_then(|m| {
-                    m.get("model")
-                        .or_else(|| m.get("model_name"))
-                        .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
-                })
-        });
+        o.model = text("ls_model_name")
+            .or_else(|| {
+                extra
+                    .invocation_params
+                    .as_ref()
+                    .and_then(|p| serde_json::from_str::<HashMap<String, Box<RawValue>>>(p.get()).ok())
+                    .and_then(|m| {
+                        m.get("model")
+                            .or_else(|| m.get("model_name"))
+                            .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
+                    })
+            })
+            .as_deref()
+            .map(Key::new);
         o.model_parameters = extra.invocation_params.map(Payload::from_raw).filter(|p| !p.is_empty_value());
         let mut keys: Vec<_> = meta.into_iter().collect();
         order::sort_by(&mut keys, |a, b| a.0.cmp(&b.0));

@@ -786,6 +786,24 @@ mod tests {
         assert!(matches!(e, ImportError::Syntax { line: 2, .. }), "{e:?}");
     }
 
+    /// A model named on many spans is one shared text, not a copy per span.
+    #[test]
+    fn model_names_are_shared() {
+        let span = |id: &str, model: &str| {
+            format!(
+                r#"{{"traceId":"01","spanId":"{id}","name":"chat","startTimeUnixNano":"1","attributes":[{{"key":"gen_ai.request.model","value":{{"stringValue":"{model}"}}}}]}}"#
+            )
+        };
+        let spans = [span("02", "gpt-4o"), span("03", "gpt-4o"), span("04", "claude")].join(",");
+        let body = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#);
+        let set = import("x.json", &body, Format::Otlp).unwrap();
+        let obs = &set.traces[0].observations;
+        let model = |i: usize| obs[i].model.as_deref().unwrap();
+        assert_eq!([model(0), model(1), model(2)], ["gpt-4o", "gpt-4o", "claude"]);
+        assert_eq!(model(0).as_ptr(), model(1).as_ptr(), "the same model is one text");
+        assert_ne!(model(0).as_ptr(), model(2).as_ptr());
+    }
+
     #[test]
     fn big_integers_are_not_rounded() {
         let body = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n","startTimeUnixNano":"1",

@@ -1,6 +1,7 @@
 //! Span attribute conventions mapped onto the model: OpenInference, OpenTelemetry GenAI, Langfuse's
 //! own `langfuse.*`, Vercel AI SDK `ai.*`. Shared by every OTLP-shaped importer.
 
+use crate::model::key::Key;
 use crate::model::order;
 use crate::model::payload::write_json_str;
 use crate::model::time::parse_rfc3339_ns;
@@ -264,7 +265,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
     } else if o.kind == Kind::Span && model.is_some() && !usage.is_empty() {
         o.kind = Kind::Generation;
     }
-    o.model = model.or(o.model.take());
+    o.model = model.as_deref().map(Key::new).or(o.model.take());
     if !usage.is_empty() {
         o.usage = usage;
     }

@@ -219,8 +219,8 @@ pub fn step_delta(a: &Observation, b: &Observation) -> StepDelta {
         tokens: Change { before: a.usage.total_tokens() as f64, after: b.usage.total_tokens() as f64 },
         cost_usd: Change { before: a.cost.total.unwrap_or(0.0), after: b.cost.total.unwrap_or(0.0) },
         model: (a.model != b.model).then(|| Change {
-            before: a.model.clone().unwrap_or_default(),
-            after: b.model.clone().unwrap_or_default(),
+            before: a.model.as_deref().unwrap_or_default().to_string(),
+            after: b.model.as_deref().unwrap_or_default().to_string(),
         }),
         parameters_changed: raw(&a.model_parameters) != raw(&b.model_parameters),
         input_changed: raw(&a.input) != raw(&b.input),

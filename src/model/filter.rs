@@ -249,7 +249,7 @@ mod tests {
             .map(|i| {
                 let mut o =
                     Observation::new(format!("e{i:x}e"), Kind::Span, format!("eee-{}", "ab".repeat(i % 5)), i as i64);
-                o.model = (i % 3 == 0).then(|| "bab".to_string());
+                o.model = (i % 3 == 0).then(|| "bab".into());
                 o
             })
             .collect();
@@ -261,7 +261,12 @@ mod tests {
             let each: Vec<bool> = t
                 .observations
                 .iter()
-                .map(|o| [Some(&o.name), Some(&o.id), o.model.as_ref()].iter().flatten().any(|f| f.contains(word)))
+                .map(|o| {
+                    [Some(o.name.as_str()), Some(o.id.as_str()), o.model.as_deref()]
+                        .iter()
+                        .flatten()
+                        .any(|f| f.contains(word))
+                })
                 .collect();
             assert_eq!(hits, each, "{word}");
         }

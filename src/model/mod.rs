@@ -281,7 +281,7 @@ pub struct Observation {
     pub completion_start_ns: Option<i64>,
     pub input: Option<Payload>,
     pub output: Option<Payload>,
-    pub model: Option<String>,
+    pub model: Option<key::Key>,
     pub model_parameters: Option<Payload>,
     pub usage: Usage,
     pub cost: Cost,

@@ -82,7 +82,7 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
         facts.push(("time to first token", format_duration(cs.saturating_sub(o.start_ns))));
     }
     if let Some(m) = &o.model {
-        facts.push(("model", m.clone()));
+        facts.push(("model", m.to_string()));
     }
     if let Some(tn) = &o.tool_name {
         facts.push(("tool", tn.clone()));
@@ -381,7 +381,7 @@ fn kind_panel(t: &Trace, o: &Observation, idx: u32) -> Option<AnyView> {
             let dims = facts::embedding_dimensions(o);
             let mut rows = vec![];
             if let Some(m) = &o.model {
-                rows.push(("model".to_string(), m.clone()));
+                rows.push(("model".to_string(), m.to_string()));
             }
             if !dims.is_empty() {
                 rows.push(("vectors".into(), dims.len().to_string()));

@@ -309,7 +309,7 @@ fn TreeRow(
             t.totals.subtree_cost.get(idx as usize).copied().unwrap_or(0.0),
             o.level,
             t.totals.subtree_errors.get(idx as usize).copied().unwrap_or(0),
-            o.model.clone(),
+            o.model.as_ref().map(|m| m.to_string()),
         ))
     });
     let Some((name, kind, depth, has_children, duration, tokens, cost, level, sub_errors, model)) = row else {

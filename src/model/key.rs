@@ -1,4 +1,4 @@
-//! Attribute keys, shared: the same key on a million spans is one allocation, not a million.
+//! Attribute keys and model names, shared: the same key on a million spans is one allocation, not a million.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -39,7 +39,7 @@ fn slot(s: &str) -> usize {
     (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT
 }
 
-/// An attribute key. Reads like a `&str` (`key == "llm.model_name"`, `key.starts_with(…)`).
+/// An attribute key or a model name. Reads like a `&str` (`key == "llm.model_name"`, `key.starts_with(…)`).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key(Arc<str>);
 

@@ -95,7 +95,7 @@ struct WObs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     output: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    model: Option<String>,
+    model: Option<Key>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     model_parameters: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,7 +284,7 @@ fn write_obs(o: &Observation) -> WObs {
         completion_start_ns: o.completion_start_ns,
         input: o.input.as_ref().map(Payload::to_raw),
         output: o.output.as_ref().map(Payload::to_raw),
-        model: o.model.as_ref().map(|m| m.to_string()),
+        model: o.model.clone(),
         model_parameters: o.model_parameters.as_ref().map(Payload::to_raw),
         usage: (!o.usage.is_empty()).then(|| WUsage {
             input: o.usage.input,
@@ -395,7 +395,7 @@ fn read_obs(w: WObs) -> Observation {
     o.completion_start_ns = w.completion_start_ns;
     o.input = w.input.map(Payload::from_raw);
     o.output = w.output.map(Payload::from_raw);
-    o.model = w.model.as_deref().map(Key::new);
+    o.model = w.model;
     o.model_parameters = w.model_parameters.map(Payload::from_raw);
     o.usage = w
         .usage

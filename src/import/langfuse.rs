@@ -64,7 +64,7 @@ struct WireObs {
     metadata: Option<Box<RawValue>>,
     /// v2 observations name it `providedModelName` (the `model` field group).
     #[serde(alias = "providedModelName")]
-    model: Option<String>,
+    model: Option<Key>,
     model_parameters: Option<Box<RawValue>>,
     /// v2 observations carry their trace's user and session (the `basic` field group).
     user_id: Option<String>,
@@ -331,7 +331,7 @@ fn observation(o: WireObs, index: usize) -> Observation {
     ob.status_message = o.status_message.filter(|m| !m.is_empty());
     ob.input = o.input.map(Payload::from_raw).filter(|p| !p.is_null());
     ob.output = o.output.map(Payload::from_raw).filter(|p| !p.is_null());
-    ob.model = o.model.filter(|m| !m.is_empty()).as_deref().map(Key::new);
+    ob.model = o.model.filter(|m| !m.is_empty());
     ob.model_parameters = o.model_parameters.map(Payload::from_raw).filter(|p| !p.is_empty_value());
     ob.usage = usage(o.usage_details, o.usage, o.prompt_tokens, o.completion_tokens, o.total_tokens);
     ob.cost = cost(o.cost_details, o.total_cost, o.calculated_total_cost);

@@ -59,8 +59,8 @@ pub fn host_of(url: &str) -> String {
 }
 
 /// The credential an address carries, if any: `user:password@`, or a query parameter whose name
-/// says it is one (`token`, `api_key`, `X-Amz-Signature`, `sig`…). Such an address is opened but
-/// never written into the page's address or a link.
+/// says it is one (`token`, `api_key`, `X-Amz-Signature`, `sig`, `rlkey`…), read percent-decoded.
+/// Such an address is opened but never written into the page's address or a link.
 pub fn credential_in(url: &str) -> Option<String> {
     let rest = url.trim().split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -74,7 +74,23 @@ pub fn credential_in(url: &str) -> Option<String> {
         let lower = name.to_ascii_lowercase();
         lower.starts_with("x-amz-") || lower.starts_with("x-goog-")
     };
-    names().find(|name| credential_word(name)).or_else(|| names().find(|name| cloud(name))).map(str::to_string)
+    names()
+        .find(|name| credential_word(&decoded(name)))
+        .or_else(|| names().find(|name| cloud(&decoded(name))))
+        .map(str::to_string)
+}
+
+/// A parameter name as the server reads it: percent-decoded (`api%5Fkey` is `api_key`), again
+/// while that changes it (a proxy may decode a second time), a few rounds at most.
+fn decoded(name: &str) -> String {
+    let mut name = name.to_string();
+    for _ in 0..4 {
+        match super::link::decode(&name) {
+            Some(d) if d != name => name = d,
+            _ => break,
+        }
+    }
+    name
 }
 
 /// Whether a query parameter's name says it holds a credential: one of its words (split at
@@ -96,7 +112,10 @@ fn credential_word(name: &str) -> bool {
         "jwt",
         "code",
     ];
-    const COMPOUNDS: [&str; 10] = [
+    // `resourcekey` (Google Drive) and `rlkey` (Dropbox) open a shared file to whoever has them
+    const COMPOUNDS: [&str; 12] = [
+        "resourcekey",
+        "rlkey",
         "apikey",
         "accesstoken",
         "authtoken",
@@ -206,5 +225,29 @@ mod tests {
         assert!(!for_status(401, "https://pk:sk@host/x").contains("sk"));
         assert_eq!(origin_of("HTTPS://Host:8443/x"), Some("https://host:8443".into()));
         assert_eq!(origin_of("demo/x.json"), None);
+    }
+
+    #[test]
+    fn percent_encoded_parameter_names_are_read_as_the_server_reads_them() {
+        let found = |u: &str| credential_in(u);
+        // the server decodes the name before it reads it, so the check does too
+        assert_eq!(found("https://h.example/r.json?api%5Fkey=abc").as_deref(), Some("api%5Fkey"));
+        assert_eq!(found("https://h.example/r.json?%61pi_key=abc").as_deref(), Some("%61pi_key"));
+        assert_eq!(found("https://h.example/r.json?ap%69key=abc").as_deref(), Some("ap%69key"));
+        assert_eq!(found("https://h.example/r.json?%74%6F%6B%65%6E=abc").as_deref(), Some("%74%6F%6B%65%6E"));
+        assert_eq!(found("https://h.example/r.json?X%2DAmz%2DSignature=ab").as_deref(), Some("X%2DAmz%2DSignature"));
+        // encoded twice: decoded until it stops changing, so a proxy that decodes again is covered
+        assert_eq!(found("https://h.example/r.json?api%255Fkey=abc").as_deref(), Some("api%255Fkey"));
+        // encoded names that are not credentials stay harmless, and broken escapes do not panic
+        assert_eq!(found("https://h.example/r.json?p%61ge=2&%zz=1&%=2&%E2=3"), None);
+    }
+
+    #[test]
+    fn share_link_keys_of_drive_and_dropbox_are_credentials() {
+        let found = |u: &str| credential_in(u);
+        assert_eq!(found("https://drive.google.com/uc?id=1AbC&resourcekey=0-xyz").as_deref(), Some("resourcekey"));
+        assert_eq!(found("https://www.dropbox.com/scl/fi/abc/run.json?rlkey=q1w2e3&dl=1").as_deref(), Some("rlkey"));
+        assert_eq!(found("https://h.example/r.json?resourceKey=0-xyz").as_deref(), Some("resourceKey"));
+        assert_eq!(found("https://h.example/r.json?rl%6Bey=q").as_deref(), Some("rl%6Bey"));
     }
 }

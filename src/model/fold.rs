@@ -222,9 +222,86 @@ pub fn lower(s: &str) -> String {
     }
 }
 
+/// Every case-insensitive occurrence of `query` in `text`, left to right and not overlapping, as
+/// byte ranges of `text` itself: each starts and ends on one of its char boundaries, and `text[r]`
+/// lower-cases (as `lower`) to `lower(query)`. Lower-casing can change a char's length (`Ⱥ` 2 → 3
+/// bytes, `ẞ` 3 → 2), so offsets found in lower-cased text are mapped back char by char, never
+/// used on the original as they are. An empty query matches nothing. O(text + query).
+pub fn find_folded(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+    let q = lower(query);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    if text.is_ascii() {
+        // ASCII folds byte for byte: offsets in the folded text are offsets in `text`
+        let folded = text.to_ascii_lowercase();
+        return folded.match_indices(q.as_str()).map(|(at, m)| at..at + m.len()).collect();
+    }
+    // one char folds to one char: `origin[k]` is where, in `text`, the folded char at byte k began
+    let mut folded = String::with_capacity(text.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        folded.push(lower_char(c));
+        origin.resize(folded.len(), at);
+    }
+    origin.push(text.len());
+    // a match of valid UTF-8 starts and ends on char boundaries of `folded`, all of which `origin` maps
+    folded.match_indices(q.as_str()).filter_map(|(at, m)| Some(*origin.get(at)?..*origin.get(at + m.len())?)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The contract of `find_folded`, checked on one input.
+    fn check(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+        let found = find_folded(text, query);
+        let q = lower(query);
+        let mut last_end = 0;
+        for r in &found {
+            assert!(r.start >= last_end && r.start < r.end, "{text:?} {query:?}: {found:?}");
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "{text:?} {query:?}: {r:?}");
+            assert_eq!(lower(&text[r.clone()]), q, "{text:?} {query:?}: {r:?}");
+            last_end = r.end;
+        }
+        // and nothing is missed: as many as the folded text holds
+        let want = if q.is_empty() { 0 } else { lower(text).matches(q.as_str()).count() };
+        assert_eq!(found.len(), want, "{text:?} {query:?}");
+        found
+    }
+
+    #[test]
+    fn matches_are_ranges_of_the_original_text() {
+        // `Ⱥ` grows by a byte when lower-cased and `ẞ` shrinks by one: lengths agree, offsets do not
+        assert_eq!(check("Ⱥabcẞ", "abc"), vec![2..5]);
+        assert_eq!(check("Ⱥabcẞ", "ABCẞ"), vec![2..8]);
+        assert_eq!(check("ȺȺȺ", "ⱥ"), vec![0..2, 2..4, 4..6]);
+        // `İ` lower-cases to `i` (its first char), `ẞ` to `ß`; `ß` is not `ss` (no full folding)
+        assert_eq!(check("İstanbul", "is"), vec![0..3]);
+        assert_eq!(check("STRAẞE strasse Straße", "straße"), vec![0..8, 17..24]);
+        assert_eq!(check("Σίσυφος ΣΊΣΥΦΟΣ", "σίσυφο"), vec![0..12, 15..27]);
+        assert_eq!(check("aaaa", "aa"), vec![0..2, 2..4], "not overlapping");
+        assert_eq!(check("Hello", "LL"), vec![2..4]);
+        assert!(check("anything", "").is_empty());
+        assert!(check("", "x").is_empty());
+        assert!(check("Ⱥ", "ⱥⱥ").is_empty());
+    }
+
+    #[test]
+    fn every_range_is_on_char_boundaries_for_mixed_widths() {
+        // chars whose lower case is longer, shorter or the same length, in every arrangement
+        let alphabet = ['a', 'A', 'Ⱥ', 'ⱥ', 'ẞ', 'ß', 'İ', 'i', 'K', 'k', 'Σ', '𐐀', 'é'];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next(24)).map(|_| alphabet[next(alphabet.len())]).collect();
+            let query: String = (0..1 + next(3)).map(|_| alphabet[next(alphabet.len())]).collect();
+            check(&text, &query);
+        }
+    }
 
     #[test]
     fn every_char_lower_cases_as_core_does() {

@@ -184,21 +184,17 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
 /// Everything stays text nodes: trace content is never HTML.
 fn highlight(text: String, query: RwSignal<String>) -> impl IntoView {
     move || {
-        let q = fold::lower(&query.get());
-        let lower = fold::lower(&text);
-        if q.is_empty() || lower.len() != text.len() || !lower.contains(&q) {
-            return vec![view! { <span>{text.clone()}</span> }.into_any()];
-        }
+        // ranges of `text` itself, on its char boundaries (lower-casing can change a char's length)
+        let found = query.with(|q| fold::find_folded(&text, q));
+        let part = |r: std::ops::Range<usize>| text.get(r).unwrap_or_default().to_string();
         let mut out = Vec::new();
         let mut at = 0;
-        while let Some(found) = lower[at..].find(&q) {
-            let start = at + found;
-            let end = start + q.len();
-            out.push(view! { <span>{text[at..start].to_string()}</span> }.into_any());
-            out.push(view! { <mark>{text[start..end].to_string()}</mark> }.into_any());
-            at = end;
+        for r in found {
+            out.push(view! { <span>{part(at..r.start)}</span> }.into_any());
+            at = r.end;
+            out.push(view! { <mark>{part(r)}</mark> }.into_any());
         }
-        out.push(view! { <span>{text[at..].to_string()}</span> }.into_any());
+        out.push(view! { <span>{part(at..text.len())}</span> }.into_any());
         out
     }
 }

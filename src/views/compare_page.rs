@@ -3,9 +3,9 @@
 
 use crate::app::{AppState, Page};
 use crate::model::diff::{self, Change, ContentDiff, JsonChange, Owned, Pairing, Row};
-use crate::model::layout::visible_window;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Trace;
+use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
 const ROW_H: f64 = 26.0;
@@ -197,27 +197,13 @@ pub fn ComparePage(other: String) -> impl IntoView {
             }
         }
     };
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport_h = RwSignal::new(600.0f64);
-    let window = Memo::new(move |_| {
-        let n = rows.with(Vec::len);
-        visible_window(scroll_top.get(), viewport_h.get(), ROW_H, n).collect::<Vec<usize>>()
-    });
-    let scroller = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            viewport_h.set(crate::views::tree::viewport_height(&el));
-        }
-    });
+    let viewport = Viewport::new(ROW_H);
     // back on a trace page the selection means a step of that trace again
     on_cleanup(move || state.selected.set(None));
     let reveal = move |k: usize| {
         pick(k);
-        if let Some(el) = scroller.get_untracked() {
-            let top = (k as f64 * ROW_H - 2.0 * ROW_H).max(0.0);
-            el.set_scroll_top(top as i32);
-            scroll_top.set(top);
-        }
+        viewport.cursor.set(Some(k));
+        viewport.show_near_top(k, 2);
     };
 
     let summary = move || {
@@ -288,54 +274,54 @@ pub fn ComparePage(other: String) -> impl IntoView {
         <main class="compare-page">
             {summary}
             <div class="compare-split">
-                <div
+                <VirtualList
+                    viewport=viewport
+                    len=Signal::derive(move || rows.with(Vec::len))
+                    item=move |k| (state.trace.get(), b_index.get(), state.generation.get(), k)
                     class="compare-rows"
-                    node_ref=scroller
-                    on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
-                >
-                    <div class="spacer" style:height=move || format!("{}px", rows.with(Vec::len) as f64 * ROW_H)>
-                        <For
-                            each=move || window.get()
-                            key=|k| *k
-                            children=move |k| {
-                                let (a_name, b_name, class, depth, delta) = state.data.with_untracked(|d| {
-                                    let (Some(a), Some(b)) = (state.trace.get_untracked(), b_index.get_untracked()) else {
-                                        return Default::default();
-                                    };
-                                    let (ta, tb) = (&d.traces[a], &d.traces[b]);
-                                    rows.with_untracked(|r| {
-                                        let Some(row) = r.get(k) else { return Default::default() };
-                                        let n = |t: &Trace, i: Option<u32>| i.map(|i| t.observations[i as usize].name.clone()).unwrap_or_default();
-                                        let delta = match (row.a, row.b) {
-                                            (Some(x), Some(y)) => change(&diff::duration_ms(&ta.observations[x as usize], &tb.observations[y as usize]), ms),
-                                            _ => String::new(),
-                                        };
-                                        let class = match row.pairing {
-                                            Pairing::Same => "compare-row same",
-                                            Pairing::Renamed => "compare-row renamed",
-                                            Pairing::Added => "compare-row added",
-                                            Pairing::Removed => "compare-row removed",
-                                        };
-                                        (n(ta, row.a), n(tb, row.b), class, row.depth, delta)
-                                    })
-                                });
-                                let indent = format!("{}px", depth.min(60) as f64 * 12.0 + 6.0);
-                                view! {
-                                    <div
-                                        class=class
-                                        class:selected=move || selected.get() == Some(k)
-                                        style:top=format!("{}px", k as f64 * ROW_H)
-                                        on:click=move |_| pick(k)
-                                    >
-                                        <span class="compare-cell" style:padding-left=indent.clone()>{a_name}</span>
-                                        <span class="compare-cell" style:padding-left=indent>{b_name}</span>
-                                        <span class="compare-delta">{delta}</span>
-                                    </div>
+                    label="Steps of both traces"
+                    on_enter=Callback::new(pick)
+                    children=move |k, _| {
+                        let (a_name, b_name, class, depth, delta) = state.data.with_untracked(|d| {
+                            let (Some(a), Some(b)) = (state.trace.get_untracked(), b_index.get_untracked()) else {
+                                return Default::default();
+                            };
+                            let (ta, tb) = (&d.traces[a], &d.traces[b]);
+                            rows.with_untracked(|r| {
+                                let Some(row) = r.get(k) else { return Default::default() };
+                                let n = |t: &Trace, i: Option<u32>| i.map(|i| t.observations[i as usize].name.clone()).unwrap_or_default();
+                                let delta = match (row.a, row.b) {
+                                    (Some(x), Some(y)) => change(&diff::duration_ms(&ta.observations[x as usize], &tb.observations[y as usize]), ms),
+                                    _ => String::new(),
+                                };
+                                let class = match row.pairing {
+                                    Pairing::Same => "compare-row same",
+                                    Pairing::Renamed => "compare-row renamed",
+                                    Pairing::Added => "compare-row added",
+                                    Pairing::Removed => "compare-row removed",
+                                };
+                                (n(ta, row.a), n(tb, row.b), class, row.depth, delta)
+                            })
+                        });
+                        let indent = format!("{}px", depth.min(60) as f64 * 12.0 + 6.0);
+                        view! {
+                            <div
+                                class=class
+                                class:selected=move || selected.get() == Some(k)
+                                class:cursor=move || viewport.cursor.get() == Some(k)
+                                style:top=viewport.top(k)
+                                on:click=move |_| {
+                                    viewport.cursor.set(Some(k));
+                                    pick(k);
                                 }
-                            }
-                        />
-                    </div>
-                </div>
+                            >
+                                <span class="compare-cell" style:padding-left=indent.clone()>{a_name}</span>
+                                <span class="compare-cell" style:padding-left=indent>{b_name}</span>
+                                <span class="compare-delta">{delta}</span>
+                            </div>
+                        }
+                    }
+                />
                 <div class="compare-side">
                     {move || {
                         let k = selected.get()?;

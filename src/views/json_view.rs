@@ -4,8 +4,8 @@
 use crate::app::AppState;
 use crate::model::fold;
 use crate::model::json_tree::{JsonTree, Label, Scalar};
-use crate::model::layout::visible_window;
 use crate::views::copy::copy_text;
+use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -24,19 +24,12 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
     let collapsed = RwSignal::new(initial);
     let query = RwSignal::new(String::new());
     let current = RwSignal::new(0usize);
-    let scroll_top = RwSignal::new(0.0f64);
-    let scroller = NodeRef::<leptos::html::Div>::new();
+    let viewport = Viewport::new(ROW_H);
 
     let rows = Memo::new(move |_| collapsed.with(|c| tree.with_value(|t| t.visible(c))));
     let matches = Memo::new(move |_| {
         let q = query.get();
         tree.with_value(|t| t.search(&q))
-    });
-    let window = Memo::new(move |_| {
-        let h = scroller.get().map(|el| f64::from(el.client_height())).filter(|h| *h > 0.0).unwrap_or(420.0);
-        rows.with(|r| {
-            visible_window(scroll_top.get(), h.min(2000.0), ROW_H, r.len()).map(|p| (p, r[p])).collect::<Vec<_>>()
-        })
     });
 
     let go_to = move |step: isize| {
@@ -54,10 +47,21 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
             }
         });
         let pos = collapsed.with_untracked(|c| tree.with_value(|t| t.visible(c).iter().position(|&x| x == target)));
-        if let (Some(pos), Some(el)) = (pos, scroller.get_untracked()) {
-            let top = (pos as f64 * ROW_H - 3.0 * ROW_H).max(0.0);
-            el.set_scroll_top(top as i32);
-            scroll_top.set(top);
+        if let Some(pos) = pos {
+            viewport.cursor.set(Some(pos));
+            viewport.show_near_top(pos, 3);
+        }
+    };
+
+    // Enter on the keyboard cursor's row opens or closes it
+    let toggle_at = move |pos: usize| {
+        let Some(i) = rows.with_untracked(|r| r.get(pos).copied()) else { return };
+        if tree.with_value(|t| t.nodes.get(i as usize).is_some_and(|n| n.is_container())) {
+            collapsed.update(|c| {
+                if !c.remove(&i) {
+                    c.insert(i);
+                }
+            });
         }
     };
 
@@ -97,85 +101,83 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
                 <button class="btn tiny" title="Previous match" on:click=move |_| go_to(-1)>"↑"</button>
                 <button class="btn tiny" title="Next match" on:click=move |_| go_to(1)>"↓"</button>
             </div>
-            <div
+            <VirtualList
+                viewport=viewport
+                len=Signal::derive(move || rows.with(Vec::len))
+                item=move |pos| rows.with(|r| r.get(pos).copied().unwrap_or(u32::MAX))
                 class="json-scroll"
-                node_ref=scroller
-                on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
-            >
-                <div class="spacer" style:height=move || format!("{}px", rows.with(Vec::len) as f64 * ROW_H)>
-                    <For
-                        each=move || window.get()
-                        key=|k| *k
-                        children=move |(pos, i)| {
-                            let (label, value, depth, container, count_text) = tree.with_value(|t| {
-                                let n = &t.nodes[i as usize];
-                                let label = match &n.label {
-                                    Label::Root => String::new(),
-                                    Label::Key(k) => format!("{k}: "),
-                                    Label::Index(k) => format!("{k}: "),
-                                };
-                                let (value, count) = match &n.value {
-                                    Scalar::Str(s) => {
-                                        let cut: String = s.chars().take(ROW_CHARS).collect();
-                                        let more = if s.chars().count() > ROW_CHARS { "…" } else { "" };
-                                        (format!("{}{more}", serde_json::to_string(&cut).unwrap_or_default()), String::new())
-                                    }
-                                    Scalar::Num(t) => (t.clone(), String::new()),
-                                    Scalar::Bool(b) => (b.to_string(), String::new()),
-                                    Scalar::Null => ("null".into(), String::new()),
-                                    Scalar::Object(n) => (String::new(), format!("{{{n} key{}}}", if *n == 1 { "" } else { "s" })),
-                                    Scalar::Array(n) => (String::new(), format!("[{n} item{}]", if *n == 1 { "" } else { "s" })),
-                                };
-                                (label, value, n.depth, n.is_container(), count)
-                            });
-                            let is_match = move || matches.with(|m| m.binary_search(&i).is_ok());
-                            let is_current = move || matches.with(|m| m.get(current.get()) == Some(&i));
-                            let open = move || !collapsed.with(|c| c.contains(&i));
-                            view! {
-                                <div
-                                    class="json-row"
-                                    class:match=is_match
-                                    class:current=is_current
-                                    style:top=format!("{}px", pos as f64 * ROW_H)
-                                    style:padding-left=format!("{}px", depth.min(60) as f64 * 14.0 + 4.0)
-                                >
-                                    <span
-                                        class="toggle"
-                                        on:click=move |_| {
-                                            if container {
-                                                collapsed.update(|c| {
-                                                    if !c.remove(&i) {
-                                                        c.insert(i);
-                                                    }
-                                                });
-                                            }
-                                        }
-                                    >
-                                        {move || if !container { " " } else if open() { "▾" } else { "▸" }}
-                                    </span>
-                                    <span class="json-key">{highlight(label, query)}</span>
-                                    <span class="json-value">{highlight(value, query)}</span>
-                                    <span class="json-count">{count_text}</span>
-                                    <span class="json-row-actions">
-                                        <button
-                                            class="btn tiny"
-                                            on:click=move |_| copy_text(state, "path", tree.with_value(|t| t.path(i)))
-                                        >
-                                            "copy path"
-                                        </button>
-                                        <button
-                                            class="btn tiny"
-                                            on:click=move |_| copy_text(state, "value", tree.with_value(|t| t.subtree_json(i)))
-                                        >
-                                            "copy value"
-                                        </button>
-                                    </span>
-                                </div>
+                label="JSON"
+                role="tree"
+                on_enter=Callback::new(toggle_at)
+                children=move |pos, i| {
+                    let (label, value, depth, container, count_text) = tree.with_value(|t| {
+                        let n = &t.nodes[i as usize];
+                        let label = match &n.label {
+                            Label::Root => String::new(),
+                            Label::Key(k) => format!("{k}: "),
+                            Label::Index(k) => format!("{k}: "),
+                        };
+                        let (value, count) = match &n.value {
+                            Scalar::Str(s) => {
+                                let cut: String = s.chars().take(ROW_CHARS).collect();
+                                let more = if s.chars().count() > ROW_CHARS { "…" } else { "" };
+                                (format!("{}{more}", serde_json::to_string(&cut).unwrap_or_default()), String::new())
                             }
-                        }
-                    />
-                </div>
-            </div>
+                            Scalar::Num(t) => (t.clone(), String::new()),
+                            Scalar::Bool(b) => (b.to_string(), String::new()),
+                            Scalar::Null => ("null".into(), String::new()),
+                            Scalar::Object(n) => (String::new(), format!("{{{n} key{}}}", if *n == 1 { "" } else { "s" })),
+                            Scalar::Array(n) => (String::new(), format!("[{n} item{}]", if *n == 1 { "" } else { "s" })),
+                        };
+                        (label, value, n.depth, n.is_container(), count)
+                    });
+                    let is_match = move || matches.with(|m| m.binary_search(&i).is_ok());
+                    let is_current = move || matches.with(|m| m.get(current.get()) == Some(&i));
+                    let open = move || !collapsed.with(|c| c.contains(&i));
+                    view! {
+                        <div
+                            class="json-row"
+                            class:match=is_match
+                            class:current=is_current
+                            class:cursor=move || viewport.cursor.get() == Some(pos)
+                            style:top=viewport.top(pos)
+                            style:padding-left=format!("{}px", depth.min(60) as f64 * 14.0 + 4.0)
+                        >
+                            <span
+                                class="toggle"
+                                on:click=move |_| {
+                                    if container {
+                                        collapsed.update(|c| {
+                                            if !c.remove(&i) {
+                                                c.insert(i);
+                                            }
+                                        });
+                                    }
+                                }
+                            >
+                                {move || if !container { " " } else if open() { "▾" } else { "▸" }}
+                            </span>
+                            <span class="json-key">{highlight(label, query)}</span>
+                            <span class="json-value">{highlight(value, query)}</span>
+                            <span class="json-count">{count_text}</span>
+                            <span class="json-row-actions">
+                                <button
+                                    class="btn tiny"
+                                    on:click=move |_| copy_text(state, "path", tree.with_value(|t| t.path(i)))
+                                >
+                                    "copy path"
+                                </button>
+                                <button
+                                    class="btn tiny"
+                                    on:click=move |_| copy_text(state, "value", tree.with_value(|t| t.subtree_json(i)))
+                                >
+                                    "copy value"
+                                </button>
+                            </span>
+                        </div>
+                    }
+                }
+                />
         </div>
     }
 }

@@ -17,6 +17,7 @@ pub mod timeline;
 pub mod trace_list;
 pub mod traces_page;
 pub mod tree;
+pub mod virtual_list;
 
 /// CSS class for a kind, shared by the tree badge and the detail header.
 pub fn kind_class(kind: crate::model::Kind) -> String {

@@ -8,49 +8,78 @@ use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::{Decoded, Payload, TraceSet};
+use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
 const PREVIEW_CHARS: usize = 400;
+
+const ROW_H: f64 = 30.0;
+/// The sessions table's columns: session, user, traces, first, duration, tokens, cost, errors, scores.
+const COLUMNS: &str = "minmax(180px, 2fr) minmax(110px, 1fr) 70px 190px 90px 80px 90px 60px minmax(160px, 2fr)";
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let sessions = Memo::new(move |_| state.data.with(tracelist::sessions));
+    let viewport = Viewport::new(ROW_H);
+    let open = move |pos: usize| {
+        if let Some(id) = sessions.with_untracked(|s| s.get(pos).map(|s| s.id.clone())) {
+            state.page.set(Page::Session(id));
+        }
+    };
     view! {
         <section class="sessions-page">
             <Show when=move || sessions.with(Vec::is_empty)>
                 <p class="hint empty-note">"No sessions: none of the loaded traces carries a session id."</p>
             </Show>
-            <div class="plain-table sessions-table">
-                <div class="tr head">
-                    <span class="td">"Session"</span><span class="td">"User"</span><span class="td">"Traces"</span>
-                    <span class="td">"First"</span><span class="td">"Duration"</span><span class="td">"Tokens"</span>
-                    <span class="td">"Cost"</span><span class="td">"Errors"</span><span class="td">"Scores"</span>
-                </div>
-                {move || {
-                    sessions
-                        .get()
-                        .into_iter()
-                        .map(|s| {
-                            let id = s.id.clone();
-                            let scores = s.scores.iter().map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(", ");
-                            view! {
-                                <div class="tr session-row" class:has-errors={s.errors > 0} on:click=move |_| state.page.set(Page::Session(id.clone()))>
-                                    <span class="td">{s.id.clone()}</span>
-                                    <span class="td">{s.user.clone().unwrap_or_default()}</span>
-                                    <span class="td">{s.traces.len().to_string()}</span>
-                                    <span class="td">{format_utc(s.first_ns)}</span>
-                                    <span class="td">{format_duration(s.duration_ns())}</span>
-                                    <span class="td">{format_tokens(s.tokens)}</span>
-                                    <span class="td">{format_cost(s.cost_usd)}</span>
-                                    <span class="td">{s.errors.to_string()}</span>
-                                    <span class="td">{scores}</span>
-                                </div>
+            <VirtualList
+                viewport=viewport
+                len=Signal::derive(move || sessions.with(Vec::len))
+                item=move |pos| (state.generation.get(), sessions.with(|s| s.get(pos).map(|s| s.id.clone()).unwrap_or_default()))
+                class="table-scroll sessions-table"
+                label="Sessions"
+                role="grid"
+                header=move || view! {
+                    <div class="table-head" role="row" style:grid-template-columns=COLUMNS>
+                        <span class="th">"Session"</span><span class="th">"User"</span><span class="th">"Traces"</span>
+                        <span class="th">"First"</span><span class="th">"Duration"</span><span class="th">"Tokens"</span>
+                        <span class="th">"Cost"</span><span class="th">"Errors"</span><span class="th">"Scores"</span>
+                    </div>
+                }
+                on_enter=Callback::new(open)
+                children=move |pos, _| {
+                    let Some(s) = sessions.with_untracked(|s| s.get(pos).cloned()) else { return ().into_any() };
+                    let scores = s.scores.iter().map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(", ");
+                    let cells = [
+                        s.id.clone(),
+                        s.user.clone().unwrap_or_default(),
+                        s.traces.len().to_string(),
+                        format_utc(s.first_ns),
+                        format_duration(s.duration_ns()),
+                        format_tokens(s.tokens),
+                        format_cost(s.cost_usd),
+                        s.errors.to_string(),
+                        scores,
+                    ];
+                    view! {
+                        <div
+                            class="tr session-row"
+                            role="row"
+                            class:has-errors={s.errors > 0}
+                            class:cursor=move || viewport.cursor.get() == Some(pos)
+                            style:top=viewport.top(pos)
+                            style:grid-template-columns=COLUMNS
+                            on:click=move |_| {
+                                viewport.cursor.set(Some(pos));
+                                open(pos);
                             }
-                        })
-                        .collect_view()
-                }}
-            </div>
+                        >
+                            {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" role="gridcell" title=title>{c}</span> } }).collect_view()}
+                        </div>
+                    }
+                    .into_any()
+                }
+            />
         </section>
     }
 }

@@ -2,11 +2,13 @@
 //! per score name, and search across the content of every trace.
 
 use crate::app::AppState;
-use crate::model::layout::visible_window;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist::{self, Column, ListQuery};
 use crate::model::units::{format_cost, format_tokens};
+use crate::model::ScoreValue;
+use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 const ROW_H: f64 = 28.0;
 const SEARCH_LIMIT: usize = 200;
@@ -41,8 +43,7 @@ fn width(c: &Column) -> u32 {
 #[component]
 pub fn TracesPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let scroll_top = RwSignal::new(0.0f64);
-    let scroller = NodeRef::<leptos::html::Div>::new();
+    let viewport = Viewport::new(ROW_H);
     let columns = Memo::new(move |_| {
         let mut cols = vec![
             Column::Name,
@@ -68,17 +69,14 @@ pub fn TracesPage() -> impl IntoView {
             rows
         })
     });
-    let window = Memo::new(move |_| {
-        let h = scroller.get().map(|el| crate::views::tree::viewport_height(&el)).unwrap_or(600.0);
-        rows.with(|r| visible_window(scroll_top.get(), h, ROW_H, r.len()).map(|p| (p, r[p])).collect::<Vec<_>>())
-    });
     let score_cells = Memo::new(move |_| state.data.with(tracelist::score_table));
     let hits = Memo::new(move |_| {
         let q = state.search_text.get();
         state.data.with(|d| tracelist::search(d, &q, SEARCH_LIMIT))
     });
-    let template =
-        move || columns.with(|cols| cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" "));
+    let template = Memo::new(move |_| {
+        columns.with(|cols| cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" "))
+    });
 
     view! {
         <section class="traces-page">
@@ -90,7 +88,7 @@ pub fn TracesPage() -> impl IntoView {
                     prop:value=move || state.list_query.get()
                     on:input=move |ev| {
                         state.list_query.set(event_target_value(&ev));
-                        scroll_top.set(0.0);
+                        viewport.to_top();
                     }
                 />
                 <span class="hint list-count">
@@ -133,78 +131,134 @@ pub fn TracesPage() -> impl IntoView {
                     </ul>
                 </div>
             </Show>
-            <div class="table-scroll" node_ref=scroller on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))>
-                <div class="table-head" style:grid-template-columns=template>
-                    {move || {
-                        columns
-                            .get()
-                            .into_iter()
-                            .map(|c| {
-                                let col = c.clone();
-                                let label = header(&c);
-                                let arrow = move || {
-                                    let (sc, desc) = state.list_sort.get();
-                                    if sc == c { if desc { " ▼" } else { " ▲" } } else { "" }
-                                };
-                                view! {
-                                    <button
-                                        class="th"
-                                        title=format!("Sort by {label}")
-                                        on:click=move |_| {
-                                            state.list_sort.update(|(sc, desc)| {
-                                                if *sc == col {
-                                                    *desc = !*desc;
-                                                } else {
-                                                    *sc = col.clone();
-                                                    *desc = !matches!(col, Column::Name | Column::Session | Column::User | Column::Tags);
-                                                }
-                                            })
-                                        }
-                                    >
-                                        {label.clone()}{arrow}
-                                    </button>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </div>
-                <div class="spacer" style:height=move || format!("{}px", rows.with(Vec::len) as f64 * ROW_H)>
-                    <For
-                        each=move || window.get()
-                        key=|k| *k
-                        children=move |(pos, i)| {
-                            let cells = state.data.with_untracked(|d| {
-                                let t = &d.traces[i];
-                                columns.get_untracked().iter().map(|c| match c {
-                                    Column::Name => t.display_name().to_string(),
-                                    Column::Start => format_utc(t.start_ns),
-                                    Column::Duration => t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
-                                    Column::Observations => t.observations.len().to_string(),
-                                    Column::Tokens => if t.totals.tokens > 0 { format_tokens(t.totals.tokens) } else { String::new() },
-                                    Column::Cost => if t.has_cost() { format_cost(t.cost_usd()) } else { String::new() },
-                                    Column::Errors => if t.totals.errors > 0 { t.totals.errors.to_string() } else { String::new() },
-                                    Column::Session => t.session_id.clone().unwrap_or_default(),
-                                    Column::User => t.user_id.clone().unwrap_or_default(),
-                                    Column::Tags => t.tags.join(", "),
-                                    Column::Score(n) => score_cells.with_untracked(|sc| sc.get(&t.id).and_then(|m| m.get(n)).map(|v| v.display()).unwrap_or_default()),
-                                }).collect::<Vec<String>>()
-                            });
-                            let errors = state.data.with_untracked(|d| d.traces[i].totals.errors > 0);
-                            view! {
-                                <div
-                                    class="tr"
-                                    class:has-errors=errors
-                                    style:top=format!("{}px", pos as f64 * ROW_H)
-                                    style:grid-template-columns=template
-                                    on:click=move |_| state.open_trace(i, None)
-                                >
-                                    {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" title=title>{c}</span> } }).collect_view()}
-                                </div>
-                            }
-                        }
-                    />
-                </div>
-            </div>
+            <VirtualList
+                viewport=viewport
+                len=Signal::derive(move || rows.with(Vec::len))
+                item=move |pos| (state.generation.get(), rows.with(|r| r.get(pos).copied().unwrap_or(usize::MAX)))
+                class="table-scroll"
+                label="Traces"
+                role="grid"
+                header=move || view! { <TableHead columns=columns template=template /> }
+                on_enter=Callback::new(move |pos| {
+                    if let Some(i) = rows.with_untracked(|r| r.get(pos).copied()) {
+                        state.open_trace(i, None);
+                    }
+                })
+                children=move |pos, (_, i)| view! { <TraceRow pos=pos trace=i viewport=viewport columns=columns template=template score_cells=score_cells /> }
+            />
         </section>
+    }
+}
+
+/// The table's head: a button per column that sorts by it (again: the other way).
+#[component]
+fn TableHead(columns: Memo<Vec<Column>>, template: Memo<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <div class="table-head" role="row" style:grid-template-columns=move || template.get()>
+            {move || {
+                columns
+                    .get()
+                    .into_iter()
+                    .map(|c| {
+                        let col = c.clone();
+                        let label = header(&c);
+                        let arrow = move || {
+                            let (sc, desc) = state.list_sort.get();
+                            if sc == c { if desc { " ▼" } else { " ▲" } } else { "" }
+                        };
+                        view! {
+                            <button
+                                class="th"
+                                role="columnheader"
+                                title=format!("Sort by {label}")
+                                on:click=move |_| {
+                                    state.list_sort.update(|(sc, desc)| {
+                                        if *sc == col {
+                                            *desc = !*desc;
+                                        } else {
+                                            *sc = col.clone();
+                                            *desc = !matches!(col, Column::Name | Column::Session | Column::User | Column::Tags);
+                                        }
+                                    })
+                                }
+                            >
+                                {label.clone()}{arrow}
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+/// One trace's row: its cells in the columns' order.
+#[component]
+fn TraceRow(
+    pos: usize,
+    trace: usize,
+    viewport: Viewport,
+    columns: Memo<Vec<Column>>,
+    template: Memo<String>,
+    score_cells: Memo<HashMap<String, HashMap<String, ScoreValue>>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (cells, errors) = state.data.with_untracked(|d| {
+        let Some(t) = d.traces.get(trace) else { return (Vec::new(), false) };
+        let cells = columns.with_untracked(|cols| {
+            cols.iter()
+                .map(|c| match c {
+                    Column::Name => t.display_name().to_string(),
+                    Column::Start => format_utc(t.start_ns),
+                    Column::Duration => t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
+                    Column::Observations => t.observations.len().to_string(),
+                    Column::Tokens => {
+                        if t.totals.tokens > 0 {
+                            format_tokens(t.totals.tokens)
+                        } else {
+                            String::new()
+                        }
+                    }
+                    Column::Cost => {
+                        if t.has_cost() {
+                            format_cost(t.cost_usd())
+                        } else {
+                            String::new()
+                        }
+                    }
+                    Column::Errors => {
+                        if t.totals.errors > 0 {
+                            t.totals.errors.to_string()
+                        } else {
+                            String::new()
+                        }
+                    }
+                    Column::Session => t.session_id.clone().unwrap_or_default(),
+                    Column::User => t.user_id.clone().unwrap_or_default(),
+                    Column::Tags => t.tags.join(", "),
+                    Column::Score(n) => score_cells.with_untracked(|sc| {
+                        sc.get(&t.id).and_then(|m| m.get(n)).map(|v| v.display()).unwrap_or_default()
+                    }),
+                })
+                .collect::<Vec<String>>()
+        });
+        (cells, t.totals.errors > 0)
+    });
+    view! {
+        <div
+            class="tr"
+            role="row"
+            class:has-errors=errors
+            class:cursor=move || viewport.cursor.get() == Some(pos)
+            style:top=viewport.top(pos)
+            style:grid-template-columns=move || template.get()
+            on:click=move |_| {
+                viewport.cursor.set(Some(pos));
+                state.open_trace(trace, None);
+            }
+        >
+            {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" role="gridcell" title=title>{c}</span> } }).collect_view()}
+        </div>
     }
 }

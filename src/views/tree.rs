@@ -2,11 +2,11 @@
 
 use crate::app::AppState;
 use crate::model::filter::{self, Query};
-use crate::model::layout::{scroll_to_reveal, visible_window};
 use crate::model::time::format_duration;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Level;
 use crate::views::kind_class;
+use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -32,32 +32,16 @@ pub fn TreeView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let collapsed = state.collapsed;
     let filter_text = state.tree_filter;
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport_h = RwSignal::new(600.0f64);
-    let scroller = NodeRef::<leptos::html::Div>::new();
+    let viewport = Viewport::new(ROW_H);
 
     // A different trace starts at the top (`AppState::show_trace` expands it).
     Effect::new(move |prev: Option<Option<usize>>| {
         let t = state.trace.get();
         if prev.is_some_and(|p| p != t) {
-            if let Some(el) = scroller.get_untracked() {
-                el.set_scroll_top(0);
-            }
-            scroll_top.set(0.0);
+            viewport.to_top();
         }
         t
     });
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            viewport_h.set(viewport_height(&el));
-        }
-    });
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        if let Some(el) = scroller.get_untracked() {
-            viewport_h.set(viewport_height(&el));
-        }
-    });
-    on_cleanup(move || resize.remove());
 
     // which rows carry scores: once per trace and load, not per row
     let score_labels = Memo::new(move |_| {
@@ -99,25 +83,9 @@ pub fn TreeView() -> impl IntoView {
             collapsed.with(|c| filtered.with(|f| filter::visible_rows(t, c, f.as_ref())))
         })
     });
-    let window = Memo::new(move |_| {
-        let ti = state.trace.get().unwrap_or(0);
-        rows.with(|r| {
-            visible_window(scroll_top.get(), viewport_h.get(), ROW_H, r.len())
-                .map(|p| (ti, p, r[p]))
-                .collect::<Vec<_>>()
-        })
-    });
-
     let reveal = move |idx: u32| {
-        let Some(pos) = rows.with_untracked(|r| r.iter().position(|&x| x == idx)) else {
-            return;
-        };
-        if let Some(el) = scroller.get_untracked() {
-            let h = viewport_height(&el);
-            if let Some(top) = scroll_to_reveal(pos, f64::from(el.scroll_top()), h, ROW_H) {
-                el.set_scroll_top(top as i32);
-                scroll_top.set(top);
-            }
+        if let Some(pos) = rows.with_untracked(|r| r.iter().position(|&x| x == idx)) {
+            viewport.reveal(pos);
         }
     };
     // a selection made elsewhere (timeline, deep link) is scrolled into view here too
@@ -171,6 +139,14 @@ pub fn TreeView() -> impl IntoView {
             }
             "End" => {
                 select(list[list.len() - 1]);
+                true
+            }
+            "PageDown" => {
+                select(list[pos.map_or(0, |p| p.saturating_add(viewport.page_rows())).min(list.len() - 1)]);
+                true
+            }
+            "PageUp" => {
+                select(list[pos.map_or(0, |p| p.saturating_sub(viewport.page_rows()))]);
                 true
             }
             "ArrowLeft" | "h" => {
@@ -250,40 +226,25 @@ pub fn TreeView() -> impl IntoView {
                     "Collapse all"
                 </button>
             </div>
-            <div
+            <VirtualList
+                viewport=viewport
+                len=Signal::derive(move || rows.with(Vec::len))
+                item=move |pos| (state.trace.get().unwrap_or(0), rows.with(|r| r.get(pos).copied().unwrap_or(u32::MAX)))
                 class="tree-scroll"
-                tabindex="0"
+                label="Observations"
                 role="tree"
-                aria-label="Observations"
-                node_ref=scroller
-                on:scroll=move |ev| {
-                    let el = event_target::<web_sys::Element>(&ev);
-                    scroll_top.set(f64::from(el.scroll_top()));
+                on_keydown=Callback::new(on_key)
+                after=move || view! {
+                    <Show when=move || rows.with(|r| r.is_empty()) && filtered.with(|f| f.is_some())>
+                        <div class="empty-note">"No observation matches the filter."</div>
+                    </Show>
                 }
-                on:keydown=on_key
-            >
-                <div class="spacer" style:height=move || format!("{}px", rows.with(|r| r.len()) as f64 * ROW_H)>
-                    <For
-                        each=move || window.get()
-                        key=|k| *k
-                        children=move |(ti, pos, idx)| {
-                            view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle/> }
-                        }
-                    />
-                </div>
-                <Show when=move || rows.with(|r| r.is_empty()) && filtered.with(|f| f.is_some())>
-                    <div class="empty-note">"No observation matches the filter."</div>
-                </Show>
-            </div>
+                children=move |pos, (ti, idx)| {
+                    view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle/> }
+                }
+            />
         </section>
     }
-}
-
-/// The scroller's visible height, never more than the window's: if styles fail to constrain the
-/// scroller, rows drawn stay bounded by the screen instead of growing with the trace.
-pub fn viewport_height(el: &web_sys::Element) -> f64 {
-    let window_h = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(1080.0);
-    f64::from(el.client_height()).clamp(ROW_H, window_h.max(ROW_H))
 }
 
 #[component]

@@ -47,6 +47,46 @@ pub fn origin_of(url: &str) -> Option<String> {
     Some(format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
 }
 
+/// The host keys belong to: `scheme://host[:port]` of an http(s) address, lower-cased, without
+/// credentials, a default port (80, 443), a path, a query or a trailing dot; `None` for anything
+/// else. Two spellings of one server give the same text, and no other server does.
+pub fn canonical_host(raw: &str) -> Option<String> {
+    let (scheme, rest) = raw.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h).to_ascii_lowercase();
+    // `[v6]:port`, or `name:port`
+    let (name, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (inside, after) = v6.split_once(']')?;
+            if inside.is_empty() || !inside.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+                return None;
+            }
+            (format!("[{inside}]"), after.strip_prefix(':').or(after.is_empty().then_some(""))?)
+        }
+        None => {
+            let (name, port) = authority.split_once(':').unwrap_or((&authority, ""));
+            let name = name.trim_end_matches('.');
+            let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+            if name.is_empty() || !name.chars().all(fine) {
+                return None;
+            }
+            (name.to_string(), port)
+        }
+    };
+    let port = match port {
+        "" => default_port,
+        p if p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => p.parse::<u16>().ok()?,
+        _ => return None,
+    };
+    Some(if port == default_port { format!("{scheme}://{name}") } else { format!("{scheme}://{name}:{port}") })
+}
+
 /// The host of an address for messages (credentials and query stripped), or the address itself.
 pub fn host_of(url: &str) -> String {
     match url.trim().split_once("://") {
@@ -249,5 +289,51 @@ mod tests {
         assert_eq!(found("https://www.dropbox.com/scl/fi/abc/run.json?rlkey=q1w2e3&dl=1").as_deref(), Some("rlkey"));
         assert_eq!(found("https://h.example/r.json?resourceKey=0-xyz").as_deref(), Some("resourceKey"));
         assert_eq!(found("https://h.example/r.json?rl%6Bey=q").as_deref(), Some("rl%6Bey"));
+    }
+
+    #[test]
+    fn keys_belong_to_one_canonical_host() {
+        let c = |h: &str| canonical_host(h);
+        let cloud = Some("https://cloud.langfuse.com".to_string());
+        for same in [
+            "https://cloud.langfuse.com",
+            "https://cloud.langfuse.com/",
+            "  HTTPS://Cloud.Langfuse.COM:443/api/public?x=1#y ",
+            "https://cloud.langfuse.com.",
+            "https://pk:sk@cloud.langfuse.com/",
+        ] {
+            assert_eq!(c(same), cloud, "{same}");
+        }
+        assert_eq!(c("http://127.0.0.1:6006/"), Some("http://127.0.0.1:6006".into()));
+        assert_eq!(c("http://127.0.0.1:80"), Some("http://127.0.0.1".into()));
+        assert_eq!(c("http://127.0.0.1:06006"), Some("http://127.0.0.1:6006".into()));
+        assert_eq!(c("http://[::1]:6006/x"), Some("http://[::1]:6006".into()));
+        assert_eq!(c("http://[::1]"), Some("http://[::1]".into()));
+        // other servers are other hosts
+        for other in [
+            "http://cloud.langfuse.com",
+            "https://cloud.langfuse.com:8443",
+            "https://us.cloud.langfuse.com",
+            "https://cloud.langfuse.com.evil.example",
+            "https://cloud.langfuse.com@evil.example",
+            "https://evil.example\\@cloud.langfuse.com",
+        ] {
+            assert_ne!(c(other), cloud, "{other}");
+        }
+        // nothing that is not an http(s) host
+        for none in [
+            "cloud.langfuse.com",
+            "ftp://h.example",
+            "https://",
+            "https://:443",
+            "https://h:99999",
+            "https://h:8x",
+            "https://a b",
+            "javascript://h.example",
+            "https://[zz]:1",
+            "https://[::1",
+        ] {
+            assert_eq!(c(none), None, "{none}");
+        }
     }
 }

@@ -76,3 +76,87 @@ fn field_rules_drop_inputs_outputs_and_attributes() {
     assert_eq!(report.dropped_fields, 2 + 3 + 2);
     assert_eq!(t.totals, set.traces[0].totals, "numbers are not touched");
 }
+
+/// A one-trace Langfuse file whose trace input is `input` (raw JSON) and whose generation's output
+/// is the JSON string `text`.
+fn one_trace(input: &str, text: &str) -> canopy::model::TraceSet {
+    let file = format!(
+        r#"{{"trace":{{"id":"t-1","name":"n","timestamp":"2025-01-01T00:00:00.000Z","sessionId":"sess-42","userId":"user-7","input":{input}}},
+        "observations":[{{"id":"o-1","traceId":"t-1","type":"GENERATION","name":"gen","startTime":"2025-01-01T00:00:00.000Z",
+        "endTime":"2025-01-01T00:00:01.000Z","output":{}}}]}}"#,
+        serde_json::to_string(text).unwrap()
+    );
+    load("one.json", file.as_bytes()).unwrap().set
+}
+
+/// Every export format of `set` redacted by `rules`, and the report.
+fn exports(
+    set: &canopy::model::TraceSet,
+    rules: &Rules,
+) -> (Vec<(ExportFormat, String)>, canopy::export::redact::Report) {
+    let (clean, report) = redact(set, rules, lite).unwrap();
+    let files = ExportFormat::ALL.into_iter().map(|f| (f, export::write(&clean, f, Some(&rules.describe())))).collect();
+    (files, report)
+}
+
+fn all_detectors() -> Rules {
+    Rules { detectors: Detector::ALL.to_vec(), ..Default::default() }
+}
+
+#[test]
+fn payloads_deeper_than_serde_allows_are_redacted_not_passed_through() {
+    for depth in [129, 1_000, 100_000] {
+        let deep = format!(r#"{}"mail maria@example.com"{}"#, "[".repeat(depth), "]".repeat(depth));
+        let set = one_trace(&deep, "hello");
+        assert!(set.traces[0].input.as_ref().unwrap().raw().contains("maria@example.com"), "{depth}: loaded");
+        let (files, report) = exports(&set, &all_detectors());
+        assert_eq!(report.masked.get("email"), Some(&(1, 1)), "{depth}: the address is counted");
+        for (format, file) in files {
+            assert!(!file.contains("maria@example.com"), "{depth} levels, {format:?}: the address survived");
+            assert!(file.contains("<email-1>"), "{depth} levels, {format:?}");
+        }
+    }
+}
+
+#[test]
+fn detectors_run_most_specific_first_whatever_order_they_were_ticked() {
+    // a phone-like run at the end of an API key: masked as a phone first, the key's head stays
+    let text = "use sk-proj-AbCdEfGhIj415-555-0132 or call +1 415-555-0199, mail a.b@c.io, card 4111 1111 1111 1111";
+    let set = one_trace("null", text);
+    let mut orders = vec![Detector::ALL.to_vec()];
+    orders.push(Detector::ALL.iter().rev().copied().collect());
+    orders.push(vec![Detector::Phone, Detector::Card, Detector::Ip, Detector::Email, Detector::Secret]);
+    let outputs: Vec<String> = orders
+        .into_iter()
+        .map(|detectors| {
+            let (clean, _) = redact(&set, &Rules { detectors, ..Default::default() }, lite).unwrap();
+            clean.traces[0].observations[0].output.as_ref().unwrap().as_text()
+        })
+        .collect();
+    assert_eq!(outputs[0], "use <secret-1> or call <phone-1>, mail <email-1>, card <card-1>");
+    assert_eq!(outputs[1], outputs[0], "reversed ticks");
+    assert_eq!(outputs[2], outputs[0], "phone ticked first");
+}
+
+#[test]
+fn a_masked_payload_keeps_everything_else_as_written() {
+    // whitespace, key order, escapes and numbers beyond f64 stay as the file had them
+    let input = "{ \"z\" : 12345678901234567890,\n  \"a\": [1e400, 0.1000000000000000055511151231257827, -0.0],\n  \"s\": \"caf\\u00e9 \\\"q\\\"\", \"m\": \"mail maria@example.com now\" }";
+    let set = one_trace(input, "hello");
+    assert_eq!(set.traces[0].input.as_ref().unwrap().raw(), input, "the importer keeps the raw text");
+    let (clean, _) = redact(&set, &all_detectors(), lite).unwrap();
+    let want = input.replace("maria@example.com", "<email-1>");
+    assert_eq!(clean.traces[0].input.as_ref().unwrap().raw(), want);
+}
+
+#[test]
+fn a_payload_with_nothing_to_mask_comes_out_byte_identical() {
+    let input = "{ \"z\" : 12345678901234567890,\n  \"a\": [1e400, 0.1000000000000000055511151231257827],\t\"b\":{\"y\":null,\"x\":\"\\u00e9\\/\"} }";
+    let set = one_trace(input, "nothing here");
+    let (clean, report) = redact(&set, &all_detectors(), lite).unwrap();
+    assert!(report.masked.is_empty());
+    assert_eq!(clean.traces[0].input.as_ref().unwrap().raw(), input);
+    let files: Vec<String> = ExportFormat::ALL.into_iter().map(|f| export::write(&clean, f, None)).collect();
+    let plain: Vec<String> = ExportFormat::ALL.into_iter().map(|f| export::write(&set, f, None)).collect();
+    assert_eq!(files, plain, "the redacted export is the plain export");
+}

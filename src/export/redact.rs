@@ -1,7 +1,13 @@
-//! Redaction at export time: built-in detectors (emails, phone numbers, card numbers, API keys and
-//! bearer tokens, IP addresses), user patterns, and field rules (drop inputs, outputs, attributes
-//! by key). Every masked value gets a stable placeholder (`<email-1>` wherever that address
-//! appears), so the structure of the conversation stays readable.
+//! Redaction at export time: built-in detectors (API keys and tokens, emails, card numbers, IP
+//! addresses, phone numbers), user patterns, optional field masks (trace and observation ids,
+//! session ids, user ids, service names) and field rules (drop inputs, outputs, attributes by
+//! key). Every masked value gets a stable placeholder (`<email-1>` wherever that address
+//! appears), so the structure of the conversation stays readable. It never fails open: payloads
+//! of any depth are read (`json`), detectors run most specific first whatever order they were
+//! ticked in, and the built-in detectors are linear scanners (`detectors`), not regular expressions.
+
+mod detectors;
+mod json;
 
 use crate::model::{AttrValue, Attribute, Payload, Trace, TraceSet};
 use std::collections::{BTreeMap, HashMap};
@@ -17,6 +23,7 @@ pub enum Detector {
 }
 
 impl Detector {
+    /// In the order the dialog shows them; they run in `precedence` order.
     pub const ALL: [Detector; 5] = [Detector::Secret, Detector::Email, Detector::Card, Detector::Phone, Detector::Ip];
 
     /// The placeholder's word and the checkbox label.
@@ -30,26 +37,79 @@ impl Detector {
         }
     }
 
-    fn pattern(self) -> &'static str {
+    /// Lower runs first: the most specific detectors take their text before looser ones can
+    /// take part of it (a phone-like run inside an API key is the key's). User patterns run last.
+    pub fn precedence(self) -> u8 {
         match self {
-            Detector::Email => r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-            // international or grouped numbers: at least three groups with separators
-            Detector::Phone => r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .-]\d{3,4}[ .-]\d{3,5}\b",
-            Detector::Card => r"\b\d(?:[ -]?\d){12,18}\b",
-            Detector::Secret => concat!(
-                r"\b[Bb][Ee][Aa][Rr][Ee][Rr]\s+[A-Za-z0-9._~+/-]{8,}=*",
-                r"|\b(?:sk|pk|rk)-(?:lf-|proj-|ant-)?[A-Za-z0-9_-]{16,}",
-                r"|\bAKIA[0-9A-Z]{16}\b",
-                r"|\bgh[pousr]_[A-Za-z0-9]{30,}",
-                r"|\bxox[abprs]-[A-Za-z0-9-]{10,}",
-                r"|\bAIza[0-9A-Za-z_-]{35}",
-                r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-            ),
-            Detector::Ip => concat!(
-                r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
-                r"|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b",
-                r"|\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?\b",
-            ),
+            Detector::Secret => 0,
+            Detector::Email => 1,
+            Detector::Card => 2,
+            Detector::Ip => 3,
+            Detector::Phone => 4,
+        }
+    }
+
+    /// The byte ranges of `text` this detector masks, left to right, not overlapping.
+    pub fn find(self, text: &str) -> Vec<(usize, usize)> {
+        let t = text.as_bytes();
+        match self {
+            Detector::Email => detectors::emails(t),
+            Detector::Phone => detectors::phones(t),
+            Detector::Card => detectors::cards(t, luhn),
+            Detector::Secret => detectors::secrets(t),
+            Detector::Ip => detectors::ips(t),
+        }
+    }
+}
+
+/// Whole fields masked on request (off by default: they are what makes a trace findable again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    /// Trace, observation, score and document ids (the same id gets the same placeholder, so the
+    /// tree and the scores stay joined).
+    Ids,
+    /// Session ids: the trace's, scores', and `session.id`-like attributes.
+    Sessions,
+    /// User ids: the trace's and `user.id`-like attributes.
+    Users,
+    /// Where traces came from: the trace's source (OTLP's `service.name`) and `service.name` attributes.
+    Services,
+}
+
+impl Field {
+    pub const ALL: [Field; 4] = [Field::Ids, Field::Sessions, Field::Users, Field::Services];
+
+    /// The placeholder's word (`<session-1>`), also the checkbox's id.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Ids => "id",
+            Field::Sessions => "session",
+            Field::Users => "user",
+            Field::Services => "service",
+        }
+    }
+
+    /// The checkbox text.
+    pub fn title(self) -> &'static str {
+        match self {
+            Field::Ids => "trace and observation ids",
+            Field::Sessions => "session ids",
+            Field::Users => "user ids",
+            Field::Services => "service names",
+        }
+    }
+
+    /// Attribute keys that hold this field.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Field::Ids => {
+                &["trace.id", "trace_id", "span.id", "span_id", "langfuse.trace.id", "langfuse.observation.id"]
+            }
+            Field::Sessions => {
+                &["session.id", "session_id", "sessionId", "langfuse.session.id", "gen_ai.conversation.id", "thread_id"]
+            }
+            Field::Users => &["user.id", "user_id", "userId", "langfuse.user.id", "enduser.id"],
+            Field::Services => &["service.name", "service.namespace", "service.instance.id"],
         }
     }
 }
@@ -64,11 +124,19 @@ pub struct Rules {
     pub drop_outputs: bool,
     /// Attribute keys to drop (exact, or a prefix ending in `*`).
     pub drop_attributes: Vec<String>,
+    /// Whole fields to replace by placeholders.
+    pub fields: Vec<Field>,
+}
+
+/// "1 thing", "2 things".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Rules {
     pub fn is_empty(&self) -> bool {
         self.detectors.is_empty()
+            && self.fields.is_empty()
             && self.patterns.iter().all(|p| p.trim().is_empty())
             && !self.drop_inputs
             && !self.drop_outputs
@@ -78,9 +146,10 @@ impl Rules {
     /// One line saying how the file was redacted, written into the export.
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = self.detectors.iter().map(|d| format!("{}s", d.label())).collect();
+        parts.extend(self.fields.iter().map(|f| f.title().to_string()));
         let n = self.patterns.iter().filter(|p| !p.trim().is_empty()).count();
         if n > 0 {
-            parts.push(format!("{n} custom pattern(s)"));
+            parts.push(plural(n, "custom pattern", "custom patterns"));
         }
         if self.drop_inputs {
             parts.push("inputs dropped".into());
@@ -111,9 +180,9 @@ pub trait Pattern {
     fn find_all(&self, text: &str) -> Vec<(usize, usize)>;
 }
 
-/// Compiles a pattern, or says why it is not one. The page uses the browser's own `RegExp` (no
-/// regex engine in the bundle); host tests use `regex-lite`. The built-in detectors are written
-/// in the syntax both accept.
+/// Compiles a user pattern, or says why it is not one. The page uses the browser's own `RegExp`
+/// (no regex engine in the bundle); host tests use `regex-lite`. The built-in detectors do not
+/// use it (`Detector::find`).
 pub type Compile = fn(&str) -> Result<Box<dyn Pattern>, String>;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -122,62 +191,115 @@ pub enum RedactError {
     BadPattern { index: usize, reason: String },
 }
 
+enum Finder {
+    Builtin(Detector),
+    User(Box<dyn Pattern>),
+}
+
 struct Masker {
-    rules: Vec<(String, Box<dyn Pattern>)>,
+    /// (kind, finder), built-in detectors by precedence, then user patterns
+    rules: Vec<(String, Finder)>,
+    fields: Vec<Field>,
     /// (kind, original) → placeholder
     seen: HashMap<(String, String), String>,
     next: HashMap<String, usize>,
     report: Report,
 }
 
+/// The parts of `0..len` that `taken` (sorted, not overlapping) leaves.
+fn gaps(taken: &[(usize, usize, usize)], len: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(taken.len() + 1);
+    let mut at = 0;
+    for &(a, b, _) in taken {
+        if a > at {
+            out.push((at, a));
+        }
+        at = b;
+    }
+    if at < len {
+        out.push((at, len));
+    }
+    out
+}
+
 impl Masker {
     fn new(r: &Rules, compile: Compile) -> Result<Masker, RedactError> {
-        let mut rules = Vec::new();
-        for d in &r.detectors {
-            // the built-in patterns are constants covered by tests
-            if let Ok(re) = compile(d.pattern()) {
-                rules.push((d.label().to_string(), re));
-            }
-        }
+        let mut detectors = r.detectors.clone();
+        detectors.sort_by_key(|d| d.precedence());
+        detectors.dedup();
+        let mut rules: Vec<(String, Finder)> =
+            detectors.into_iter().map(|d| (d.label().to_string(), Finder::Builtin(d))).collect();
         for (i, p) in r.patterns.iter().enumerate().filter(|(_, p)| !p.trim().is_empty()) {
             let re = compile(p).map_err(|reason| RedactError::BadPattern { index: i + 1, reason })?;
-            rules.push(("redacted".to_string(), re));
+            rules.push(("redacted".to_string(), Finder::User(re)));
         }
-        Ok(Masker { rules, seen: HashMap::new(), next: HashMap::new(), report: Report::default() })
+        let mut fields = r.fields.clone();
+        fields.sort();
+        fields.dedup();
+        Ok(Masker { rules, fields, seen: HashMap::new(), next: HashMap::new(), report: Report::default() })
+    }
+
+    /// The ranges to mask and the rule of each: every rule in turn, each reading only the text
+    /// the rules before it left, so a looser rule never takes part of a stricter one's match.
+    fn spans(&self, text: &str, builtin_only: bool) -> Vec<(usize, usize, usize)> {
+        let mut taken: Vec<(usize, usize, usize)> = Vec::new();
+        for (ri, (_, finder)) in self.rules.iter().enumerate() {
+            if builtin_only && matches!(finder, Finder::User(_)) {
+                break;
+            }
+            let mut found = Vec::new();
+            for (ga, gb) in gaps(&taken, text.len()) {
+                let seg = &text[ga..gb];
+                let ranges = match finder {
+                    Finder::Builtin(d) => d.find(seg),
+                    Finder::User(p) => p.find_all(seg),
+                };
+                for (a, b) in ranges {
+                    // an engine's range that is empty or not on character boundaries is ignored
+                    if a < b && b <= seg.len() && seg.is_char_boundary(a) && seg.is_char_boundary(b) {
+                        found.push((ga + a, ga + b, ri));
+                    }
+                }
+            }
+            if !found.is_empty() {
+                taken.extend(found);
+                taken.sort_unstable_by_key(|s| s.0);
+                // a user engine's overlapping ranges: the first wins
+                let mut end = 0;
+                taken.retain(|&(a, b, _)| {
+                    let keep = a >= end;
+                    if keep {
+                        end = b;
+                    }
+                    keep
+                });
+            }
+        }
+        taken
+    }
+
+    /// `text` with what the rules find replaced, or `None` when they find nothing. Object keys
+    /// (`builtin_only`) are read by the built-in detectors only: a user pattern for a word would
+    /// otherwise rename the fields of every message.
+    fn mask_with(&mut self, text: &str, builtin_only: bool) -> Option<String> {
+        let spans = self.spans(text, builtin_only);
+        if spans.is_empty() {
+            return None;
+        }
+        let mut s = String::with_capacity(text.len());
+        let mut last = 0;
+        for (a, b, ri) in spans {
+            s.push_str(&text[last..a]);
+            let kind = self.rules[ri].0.clone();
+            s.push_str(&self.placeholder(&kind, &text[a..b]));
+            last = b;
+        }
+        s.push_str(&text[last..]);
+        Some(s)
     }
 
     fn mask(&mut self, text: &str) -> Option<String> {
-        let mut out: Option<String> = None;
-        for ri in 0..self.rules.len() {
-            let current = out.as_deref().unwrap_or(text);
-            let (kind, re) = &self.rules[ri];
-            let mut pieces: Vec<(usize, usize)> = Vec::new();
-            for (a, b) in re.find_all(current) {
-                let Some(found) = current.get(a..b).filter(|f| !f.is_empty()) else { continue };
-                if kind == "card" && !luhn(found) {
-                    continue;
-                }
-                // never re-mask a placeholder
-                if found.starts_with('<') && found.ends_with('>') {
-                    continue;
-                }
-                pieces.push((a, b));
-            }
-            if pieces.is_empty() {
-                continue;
-            }
-            let kind = kind.clone();
-            let mut s = String::with_capacity(current.len());
-            let mut last = 0;
-            for (a, b) in pieces {
-                s.push_str(&current[last..a]);
-                s.push_str(&self.placeholder(&kind, &current[a..b]));
-                last = b;
-            }
-            s.push_str(&current[last..]);
-            out = Some(s);
-        }
-        out
+        self.mask_with(text, false)
     }
 
     fn placeholder(&mut self, kind: &str, original: &str) -> String {
@@ -210,27 +332,48 @@ impl Masker {
         }
     }
 
-    /// Masks the string values (not the keys) of a JSON payload, walking it without recursion.
+    /// Replaces a whole field by its placeholder when `field` is asked for; else masks its text.
+    fn field(&mut self, field: Field, s: &mut String) {
+        if self.fields.contains(&field) {
+            if !s.is_empty() {
+                *s = self.placeholder(field.label(), s);
+            }
+        } else {
+            self.text(s);
+        }
+    }
+
+    fn opt_field(&mut self, field: Field, s: &mut Option<String>) {
+        if let Some(s) = s {
+            self.field(field, s);
+        }
+    }
+
+    /// An id: a placeholder when ids are masked, else left as it is (ids are not text).
+    fn id(&mut self, s: &mut String) {
+        if self.fields.contains(&Field::Ids) && !s.is_empty() {
+            *s = self.placeholder(Field::Ids.label(), s);
+        }
+    }
+
+    fn opt_id(&mut self, s: &mut Option<String>) {
+        if let Some(s) = s {
+            self.id(s);
+        }
+    }
+
+    /// Masks the strings of a JSON payload (values, and keys by the built-in detectors) in one
+    /// pass over its text, whatever its depth; what is not masked stays byte for byte.
     fn payload(&mut self, p: &mut Option<Payload>) {
         let Some(payload) = p else { return };
-        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(payload.raw()) else { return };
-        let mut changed = false;
-        let mut stack: Vec<&mut serde_json::Value> = vec![&mut value];
-        while let Some(v) = stack.pop() {
-            match v {
-                serde_json::Value::String(s) => {
-                    if let Some(m) = self.mask(s) {
-                        *s = m;
-                        changed = true;
-                    }
-                }
-                serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
-                serde_json::Value::Object(o) => stack.extend(o.values_mut()),
-                _ => {}
+        let Some(masked) = json::mask_strings(payload.raw(), |s, is_key| self.mask_with(s, is_key)) else { return };
+        match Payload::from_json_text(&masked) {
+            Some(n) => *payload = n,
+            // never reached with valid JSON in; if it were, the payload goes rather than stays unmasked
+            None => {
+                *p = None;
+                self.report.dropped_fields += 1;
             }
-        }
-        if changed {
-            *payload = Payload::from_value(&value);
         }
     }
 
@@ -238,19 +381,30 @@ impl Masker {
         let before = attrs.len();
         attrs.retain(|a| !drops(&a.key, drop));
         self.report.dropped_fields += before - attrs.len();
-        let mut stack: Vec<&mut AttrValue> = attrs.iter_mut().map(|a| &mut a.value).collect();
-        while let Some(v) = stack.pop() {
+        let field_of = |key: &str, fields: &[Field]| fields.iter().copied().find(|f| f.keys().contains(&key));
+        let mut stack: Vec<(Option<Field>, &mut AttrValue)> =
+            attrs.iter_mut().map(|a| (field_of(&a.key, &self.fields), &mut a.value)).collect();
+        while let Some((field, v)) = stack.pop() {
             match v {
+                AttrValue::Str(s) | AttrValue::Int(s) if field.is_some() => {
+                    if let Some(f) = field {
+                        self.field(f, s);
+                    }
+                }
                 AttrValue::Str(s) => self.text(s),
                 AttrValue::Json(p) => {
                     let mut o = Some(p.clone());
                     self.payload(&mut o);
-                    if let Some(n) = o {
-                        *p = n;
+                    match o {
+                        Some(n) => *p = n,
+                        None => *v = AttrValue::Str(String::new()),
                     }
                 }
-                AttrValue::Array(a) => stack.extend(a.iter_mut()),
-                AttrValue::Map(m) => stack.extend(m.iter_mut().map(|a| &mut a.value)),
+                AttrValue::Array(a) => stack.extend(a.iter_mut().map(|v| (field, v))),
+                AttrValue::Map(m) => {
+                    let fields = &self.fields;
+                    stack.extend(m.iter_mut().map(|a| (field_of(&a.key, fields).or(field), &mut a.value)))
+                }
                 AttrValue::Int(_) | AttrValue::Float(_) | AttrValue::Bool(_) | AttrValue::Bytes(_) => {}
             }
         }
@@ -265,8 +419,8 @@ fn drops(key: &str, rules: &[String]) -> bool {
 }
 
 /// The Luhn checksum of the digits in `s` (card numbers pass; most other digit runs do not).
-fn luhn(s: &str) -> bool {
-    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+fn luhn(s: &[u8]) -> bool {
+    let digits: Vec<u32> = s.iter().filter_map(|&c| char::from(c).to_digit(10)).collect();
     if digits.len() < 13 {
         return false;
     }
@@ -289,7 +443,8 @@ fn luhn(s: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// A redacted copy of `set` (ids, times, kinds, numbers and tree shape untouched) and what was done.
+/// A redacted copy of `set` (times, kinds, numbers and tree shape untouched; ids too unless
+/// `Field::Ids` is asked for) and what was done.
 pub fn redact(set: &TraceSet, rules: &Rules, compile: Compile) -> Result<(TraceSet, Report), RedactError> {
     let mut m = Masker::new(rules, compile)?;
     let mut out = set.clone();
@@ -301,6 +456,10 @@ pub fn redact(set: &TraceSet, rules: &Rules, compile: Compile) -> Result<(TraceS
         if let crate::model::ScoreValue::Text(v) | crate::model::ScoreValue::Categorical(v) = &mut s.value {
             m.text(v);
         }
+        m.id(&mut s.id);
+        m.opt_id(&mut s.trace_id);
+        m.opt_id(&mut s.observation_id);
+        m.opt_field(Field::Sessions, &mut s.session_id);
     }
     for w in &mut out.warnings {
         m.text(&mut w.message);
@@ -319,7 +478,10 @@ fn redact_trace(m: &mut Masker, t: &mut Trace, rules: &Rules) {
     m.payload(&mut t.input);
     m.payload(&mut t.output);
     m.opt(&mut t.name);
-    m.opt(&mut t.user_id);
+    m.id(&mut t.id);
+    m.opt_field(Field::Users, &mut t.user_id);
+    m.opt_field(Field::Sessions, &mut t.session_id);
+    m.field(Field::Services, &mut t.source);
     for tag in &mut t.tags {
         m.text(tag);
     }
@@ -334,17 +496,22 @@ fn redact_trace(m: &mut Masker, t: &mut Trace, rules: &Rules) {
         m.payload(&mut o.input);
         m.payload(&mut o.output);
         m.payload(&mut o.model_parameters);
+        m.id(&mut o.id);
+        m.opt_id(&mut o.parent_id);
         m.text(&mut o.name);
+        m.opt(&mut o.tool_name);
         m.opt(&mut o.status_message);
         m.attributes(&mut o.attributes, &rules.drop_attributes);
         for d in &mut o.documents {
             if rules.drop_outputs {
                 dropped += usize::from(d.content.take().is_some());
             }
+            m.opt_id(&mut d.id);
             m.opt(&mut d.content);
             m.opt(&mut d.metadata);
         }
         for e in &mut o.events {
+            m.text(&mut e.name);
             m.attributes(&mut e.attributes, &rules.drop_attributes);
         }
     }

@@ -3,7 +3,7 @@
 //! preview of what will be masked; the file is made in the page and downloaded, never sent.
 
 use crate::app::AppState;
-use crate::export::redact::{redact, Detector, Pattern, Report, Rules};
+use crate::export::redact::{plural, redact, Detector, Field, Pattern, Report, Rules};
 use crate::export::{self, ExportFormat};
 use crate::model::order;
 use crate::model::tracelist::{self, ListQuery};
@@ -11,7 +11,8 @@ use crate::model::TraceSet;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A pattern compiled by the browser's own `RegExp` (flags `gu`): no regex engine in the bundle.
+/// A user pattern compiled by the browser's own `RegExp` (flags `gu`): no regex engine in the
+/// bundle. The built-in detectors do not use it (they are linear scanners in `export::redact`).
 struct BrowserRegExp(js_sys::RegExp);
 
 fn browser_regexp(pattern: &str) -> Result<Box<dyn Pattern>, String> {
@@ -87,10 +88,15 @@ fn preview_text(r: &Report) -> String {
     if r.masked.is_empty() && r.dropped_fields == 0 {
         return "Nothing to mask was found.".into();
     }
-    let mut parts: Vec<String> =
-        r.masked.iter().map(|(k, (distinct, n))| format!("{n} {k} value(s) ({distinct} distinct)")).collect();
+    let mut parts: Vec<String> = r
+        .masked
+        .iter()
+        .map(|(k, (distinct, n))| {
+            format!("{} ({distinct} distinct)", plural(*n, &format!("{k} value"), &format!("{k} values")))
+        })
+        .collect();
     if r.dropped_fields > 0 {
-        parts.push(format!("{} field(s) dropped", r.dropped_fields));
+        parts.push(format!("{} dropped", plural(r.dropped_fields, "field", "fields")));
     }
     format!("Will mask: {}", parts.join(", "))
 }
@@ -100,7 +106,9 @@ pub fn ExportDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let format = RwSignal::new(ExportFormat::Canopy);
     let scope = RwSignal::new("trace".to_string());
+    // the order boxes are ticked in does not matter: `redact` runs detectors by precedence
     let detectors = RwSignal::new(Vec::<Detector>::new());
+    let fields = RwSignal::new(Vec::<Field>::new());
     let patterns = RwSignal::new(String::new());
     let drop_inputs = RwSignal::new(false);
     let drop_outputs = RwSignal::new(false);
@@ -112,6 +120,7 @@ pub fn ExportDialog() -> impl IntoView {
         drop_inputs: drop_inputs.get_untracked(),
         drop_outputs: drop_outputs.get_untracked(),
         drop_attributes: drop_attrs.get_untracked().split(',').map(str::to_string).collect(),
+        fields: fields.get_untracked(),
     };
     // "everything" is lent as it is (no copy of a large set); a choice is a new, smaller set
     let with_chosen = move |f: &mut dyn FnMut(&TraceSet)| {
@@ -170,6 +179,14 @@ pub fn ExportDialog() -> impl IntoView {
             }
         })
     };
+    let toggle_field = move |f: Field, on: bool| {
+        fields.update(|v| {
+            v.retain(|x| *x != f);
+            if on {
+                v.push(f);
+            }
+        })
+    };
     view! {
         <div class="modal-backdrop" on:click=move |_| state.export_open.set(false)>
             <div class="modal" role="dialog" aria-label="Export" on:click=|ev| ev.stop_propagation()>
@@ -195,6 +212,15 @@ pub fn ExportDialog() -> impl IntoView {
                             <label class="toggle-label">
                                 <input type="checkbox" id=format!("redact-{}", d.label()) on:change=move |ev| toggle(d, event_target_checked(&ev))/>
                                 {format!("{}s", d.label())}
+                            </label>
+                        }).collect_view()}
+                    </div>
+                    <div class="modal-row export-fields">
+                        "Also replace: "
+                        {Field::ALL.into_iter().map(|f| view! {
+                            <label class="toggle-label">
+                                <input type="checkbox" id=format!("redact-field-{}", f.label()) on:change=move |ev| toggle_field(f, event_target_checked(&ev))/>
+                                {f.title()}
                             </label>
                         }).collect_view()}
                     </div>

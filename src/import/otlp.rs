@@ -566,7 +566,9 @@ fn take_scores(obs: &mut [Observation], trace_id: &str) -> Vec<Score> {
             let value = match (text("score.data_type").as_deref(), get("score.value")) {
                 (Some("BOOLEAN"), Some(AttrValue::Bool(b))) => ScoreValue::Boolean(*b),
                 (Some("NUMERIC"), Some(AttrValue::Float(f))) => ScoreValue::Numeric(*f),
-                (Some("NUMERIC"), Some(AttrValue::Int(i))) => ScoreValue::Numeric(parse_f64(i).unwrap_or(0.0)),
+                // a value that is not a number is kept as NaN, not read as a number it is not (the
+                // lists show it as `NaN` and sort it after every number)
+                (Some("NUMERIC"), Some(AttrValue::Int(i))) => ScoreValue::Numeric(parse_f64(i).unwrap_or(f64::NAN)),
                 (Some("TEXT"), Some(AttrValue::Str(t))) => ScoreValue::Text(t.clone()),
                 (_, Some(AttrValue::Str(t))) => ScoreValue::Categorical(t.clone()),
                 _ => continue,

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod messages;
 pub mod order;
 pub mod payload;
+pub mod scores;
 pub mod time;
 pub mod timeline;
 pub mod tracelist;

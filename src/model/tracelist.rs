@@ -4,7 +4,10 @@
 use super::fold;
 use super::order;
 use super::{Level, Score, ScoreValue, Trace, TraceSet};
+use std::cmp::Ordering;
 use std::collections::HashMap;
+
+pub use super::scores::{observation_score_labels, score_names, score_stats, score_table, ScoreIndex, ScoreStats};
 
 /// Columns of the trace list; `Score` columns are one per score name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -127,38 +130,6 @@ fn condition(token: &str) -> Option<ScoreCondition> {
     None
 }
 
-/// Trace-level scores by trace id and name (observation scores count for their trace too).
-pub struct ScoreIndex<'a> {
-    by_trace: HashMap<&'a str, Vec<&'a Score>>,
-}
-
-impl<'a> ScoreIndex<'a> {
-    pub fn new(set: &'a TraceSet) -> Self {
-        let mut by_trace: HashMap<&'a str, Vec<&'a Score>> = HashMap::new();
-        for s in &set.scores {
-            if let Some(t) = s.trace_id.as_deref() {
-                by_trace.entry(t).or_default().push(s);
-            }
-        }
-        ScoreIndex { by_trace }
-    }
-
-    pub fn of(&self, trace_id: &str) -> &[&'a Score] {
-        self.by_trace.get(trace_id).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// The value shown in a trace's column for `name`: the mean of numeric scores, else the first.
-    pub fn value(&self, trace_id: &str, name: &str) -> Option<ScoreValue> {
-        let scores: Vec<&Score> = self.of(trace_id).iter().copied().filter(|s| s.name == name).collect();
-        let nums: Vec<f64> =
-            scores.iter().filter_map(|s| if let ScoreValue::Numeric(v) = s.value { Some(v) } else { None }).collect();
-        if !nums.is_empty() && nums.len() == scores.len() {
-            return Some(ScoreValue::Numeric(nums.iter().sum::<f64>() / nums.len() as f64));
-        }
-        scores.first().map(|s| s.value.clone())
-    }
-}
-
 fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
     let num = match v {
         ScoreValue::Numeric(n) => Some(*n),
@@ -181,7 +152,8 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
             Op::Gt => a > b,
             Op::Ge => a >= b,
             Op::Eq => (a - b).abs() < 1e-12,
-            Op::Ne => (a - b).abs() >= 1e-12,
+            // NaN is no number, so it is not this one
+            Op::Ne => (a - b).abs() >= 1e-12 || a.is_nan() || b.is_nan(),
         },
         _ => match c.op {
             Op::Eq => text == want,
@@ -223,110 +195,88 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
 }
 
 /// A sortable key for one trace and column.
-#[derive(Debug, Clone, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, PartialEq)]
 enum Key {
-    Missing,
+    Int(i128),
     Num(f64),
     Text(String),
+    /// A number that is not one (a NaN score or cost).
+    NotANumber,
+    Missing,
+}
+
+impl Key {
+    fn num(v: f64) -> Key {
+        if v.is_nan() {
+            Key::NotANumber
+        } else {
+            Key::Num(v)
+        }
+    }
+
+    /// Values first, then numbers that are not numbers, then no value: in either direction.
+    fn tail(&self) -> u8 {
+        match self {
+            Key::NotANumber => 1,
+            Key::Missing => 2,
+            _ => 0,
+        }
+    }
+
+    /// A total order over values. A column holds one kind, except scores, which may mix numbers
+    /// and text: numbers first.
+    fn cmp_value(&self, other: &Key) -> Ordering {
+        let rank = |k: &Key| match k {
+            Key::Int(_) => 0,
+            Key::Num(_) => 1,
+            Key::Text(_) => 2,
+            Key::NotANumber => 3,
+            Key::Missing => 4,
+        };
+        match (self, other) {
+            (Key::Int(a), Key::Int(b)) => a.cmp(b),
+            (Key::Num(a), Key::Num(b)) => a.total_cmp(b),
+            (Key::Text(a), Key::Text(b)) => a.cmp(b),
+            _ => rank(self).cmp(&rank(other)),
+        }
+    }
 }
 
 fn key(t: &Trace, col: &Column, index: &ScoreIndex) -> Key {
     match col {
         Column::Name => Key::Text(fold::lower(t.display_name())),
-        Column::Start => Key::Num(t.start_ns as f64),
-        Column::Duration => t.duration_ns().map(|d| Key::Num(d as f64)).unwrap_or(Key::Missing),
-        Column::Observations => Key::Num(t.observations.len() as f64),
-        Column::Tokens => Key::Num(t.totals.tokens as f64),
-        Column::Cost => Key::Num(t.cost_usd()),
-        Column::Errors => Key::Num(t.totals.errors as f64),
+        Column::Start => Key::Int(t.start_ns.into()),
+        Column::Duration => t.duration_ns().map(|d| Key::Int(d.into())).unwrap_or(Key::Missing),
+        Column::Observations => Key::Int(t.observations.len() as i128),
+        Column::Tokens => Key::Int(t.totals.tokens.into()),
+        Column::Cost => Key::num(t.cost_usd()),
+        Column::Errors => Key::Int(t.totals.errors as i128),
         Column::Session => t.session_id.as_ref().map(|s| Key::Text(fold::lower(s))).unwrap_or(Key::Missing),
         Column::User => t.user_id.as_ref().map(|s| Key::Text(fold::lower(s))).unwrap_or(Key::Missing),
         Column::Tags => Key::Text(fold::lower(&t.tags.join(","))),
         Column::Score(name) => match index.value(&t.id, name) {
-            Some(ScoreValue::Numeric(v)) => Key::Num(v),
-            Some(ScoreValue::Boolean(b)) => Key::Num(if b { 1.0 } else { 0.0 }),
+            Some(ScoreValue::Numeric(v)) => Key::num(v),
+            Some(ScoreValue::Boolean(b)) => Key::Int(b.into()),
             Some(other) => Key::Text(fold::lower(&other.display())),
             None => Key::Missing,
         },
     }
 }
 
-/// Sorts trace indices by a column; missing values always sort last; ties keep load order.
+/// Sorts trace indices by a column; ties keep load order. Whichever the direction, values that
+/// are not numbers (a NaN score) come after every value, and missing values after them: the
+/// comparison is a total order (`f64::total_cmp`), which the sort requires (it panics otherwise).
 pub fn sort(set: &TraceSet, rows: &mut [usize], col: &Column, descending: bool) {
     let index = ScoreIndex::new(set);
     let mut keyed: Vec<(Key, usize)> = rows.iter().map(|&i| (key(&set.traces[i], col, &index), i)).collect();
     order::sort_by(&mut keyed, |(a, ai), (b, bi)| {
-        let ord = match (a, b) {
-            (Key::Missing, Key::Missing) => std::cmp::Ordering::Equal,
-            (Key::Missing, _) => return std::cmp::Ordering::Greater,
-            (_, Key::Missing) => return std::cmp::Ordering::Less,
-            _ => a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal),
-        };
-        let ord = if descending { ord.reverse() } else { ord };
-        ord.then(ai.cmp(bi))
+        let by_value = a.cmp_value(b);
+        let by_value = if descending { by_value.reverse() } else { by_value };
+        a.tail().cmp(&b.tail()).then(by_value).then(ai.cmp(bi))
     });
     for (slot, (_, i)) in rows.iter_mut().zip(keyed) {
         *slot = i;
     }
-}
-
-/// Each trace's value per score name (as `ScoreIndex::value`), computed once for the whole set so
-/// a list can show score columns without rescanning scores per row.
-pub fn score_table(set: &TraceSet) -> HashMap<String, HashMap<String, ScoreValue>> {
-    let index = ScoreIndex::new(set);
-    let mut out: HashMap<String, HashMap<String, ScoreValue>> = HashMap::new();
-    for (trace_id, scores) in &index.by_trace {
-        let mut names: Vec<&str> = scores.iter().map(|s| s.name.as_str()).collect();
-        names.dedup();
-        let row = out.entry(trace_id.to_string()).or_default();
-        for n in names {
-            if let Some(v) = index.value(trace_id, n) {
-                row.insert(n.to_string(), v);
-            }
-        }
-    }
-    out
-}
-
-/// Score labels ("name: value — comment") per observation index of `t`, computed once per trace so
-/// tree rows and timeline frames do not scan every score. Same matching as
-/// `TraceSet::observation_scores`.
-pub fn observation_score_labels(set: &TraceSet, t: &Trace) -> HashMap<u32, Vec<String>> {
-    // labels by observation id first: most files have no observation scores, and a trace's
-    // observations are only looked up (100,000 ids hashed) when some score names one of them
-    let mut wanted: HashMap<&str, Vec<String>> = HashMap::new();
-    for s in &set.scores {
-        let Some(oid) = s.observation_id.as_deref() else { continue };
-        if s.trace_id.as_deref().is_some_and(|tid| tid != t.id) {
-            continue;
-        }
-        let label = match &s.comment {
-            Some(c) => format!("{}: {} — {c}", s.name, s.value.display()),
-            None => format!("{}: {}", s.name, s.value.display()),
-        };
-        wanted.entry(oid).or_default().push(label);
-    }
-    let mut out: HashMap<u32, Vec<String>> = HashMap::new();
-    if wanted.is_empty() {
-        return out;
-    }
-    for (i, o) in t.observations.iter().enumerate() {
-        if let Some(labels) = wanted.get(o.id.as_str()) {
-            out.insert(i as u32, labels.clone());
-        }
-    }
-    out
-}
-
-/// Every score name, in first-seen order.
-pub fn score_names(set: &TraceSet) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in &set.scores {
-        if !out.contains(&s.name) {
-            out.push(s.name.clone());
-        }
-    }
-    out
 }
 
 /// A content search hit.
@@ -388,12 +338,14 @@ fn snippet(text: &str, lower: &str) -> Option<(String, (usize, usize))> {
     // ASCII-case-insensitive search over bytes keeps offsets valid without lowercasing the text
     let hay = text.as_bytes();
     let needle = lower.as_bytes();
-    let pos = if lower.is_ascii() {
-        hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))?
+    let (pos, end) = if lower.is_ascii() {
+        let pos = hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))?;
+        (pos, pos + needle.len())
     } else {
-        fold::lower(text).find(lower).filter(|p| text.is_char_boundary(*p))?
+        // offsets in lower-cased text are not offsets in `text` (a char's length can change)
+        let r = fold::find_folded(text, lower).into_iter().next()?;
+        (r.start, r.end)
     };
-    let end = (pos + needle.len()).min(text.len());
     let mut a = pos.saturating_sub(60);
     while !text.is_char_boundary(a) {
         a -= 1;
@@ -431,6 +383,13 @@ impl SessionSummary {
 
 /// Session summaries, traces of each in time order.
 pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
+    // scores by session in one pass, not one pass over every score per session
+    let mut scores: HashMap<&str, Vec<&Score>> = HashMap::new();
+    for sc in &set.scores {
+        if let Some(sid) = sc.session_id.as_deref() {
+            scores.entry(sid).or_default().push(sc);
+        }
+    }
     set.sessions
         .iter()
         .map(|s| {
@@ -445,95 +404,9 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
                 tokens: ts().map(|t| t.totals.tokens).sum(),
                 cost_usd: ts().map(|t| t.cost_usd()).sum(),
                 errors: ts().map(|t| t.totals.errors).sum(),
-                scores: set
-                    .scores
-                    .iter()
-                    .filter(|sc| sc.session_id.as_deref() == Some(s.id.as_str()))
-                    .cloned()
-                    .collect(),
+                scores: scores.get(s.id.as_str()).map(|v| v.iter().map(|&sc| sc.clone()).collect()).unwrap_or_default(),
                 traces,
             }
-        })
-        .collect()
-}
-
-/// Distribution of one score name across everything loaded.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScoreStats {
-    pub name: String,
-    pub count: usize,
-    /// Data types seen: "numeric", "categorical", "boolean", "text".
-    pub types: Vec<&'static str>,
-    pub sources: Vec<String>,
-    pub mean: Option<f64>,
-    pub median: Option<f64>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    /// Numeric histogram: (low, high, count), `bins` equal-width bins over [min, max].
-    pub histogram: Vec<(f64, f64, usize)>,
-    /// Categorical and boolean counts, most frequent first.
-    pub categories: Vec<(String, usize)>,
-}
-
-pub fn score_stats(set: &TraceSet, bins: usize) -> Vec<ScoreStats> {
-    score_names(set)
-        .into_iter()
-        .map(|name| {
-            let scores: Vec<&Score> = set.scores.iter().filter(|s| s.name == name).collect();
-            let mut st = ScoreStats { name, count: scores.len(), ..Default::default() };
-            let mut nums: Vec<f64> = Vec::new();
-            let mut cats: HashMap<String, usize> = HashMap::new();
-            for s in &scores {
-                let ty = match &s.value {
-                    ScoreValue::Numeric(v) => {
-                        nums.push(*v);
-                        "numeric"
-                    }
-                    ScoreValue::Categorical(c) => {
-                        *cats.entry(c.clone()).or_insert(0) += 1;
-                        "categorical"
-                    }
-                    ScoreValue::Boolean(b) => {
-                        *cats.entry(b.to_string()).or_insert(0) += 1;
-                        "boolean"
-                    }
-                    ScoreValue::Text(_) => "text",
-                };
-                if !st.types.contains(&ty) {
-                    st.types.push(ty);
-                }
-                if let Some(src) = &s.source {
-                    if !st.sources.contains(src) {
-                        st.sources.push(src.clone());
-                    }
-                }
-            }
-            nums.retain(|v| v.is_finite());
-            if !nums.is_empty() {
-                order::sort_by(&mut nums, |a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-                let n = nums.len();
-                st.mean = Some(nums.iter().sum::<f64>() / n as f64);
-                st.median = Some(if n % 2 == 1 { nums[n / 2] } else { (nums[n / 2 - 1] + nums[n / 2]) / 2.0 });
-                let (lo, hi) = (nums[0], nums[n - 1]);
-                st.min = Some(lo);
-                st.max = Some(hi);
-                let bins = bins.max(1);
-                let width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
-                let mut counts = vec![0usize; if hi > lo { bins } else { 1 }];
-                for v in &nums {
-                    let b = if hi > lo { (((v - lo) / width) as usize).min(bins - 1) } else { 0 };
-                    counts[b] += 1;
-                }
-                st.histogram = counts
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, c)| (lo + i as f64 * width, lo + (i + 1) as f64 * width, c))
-                    .collect();
-            }
-            let mut cats: Vec<(String, usize)> = cats.into_iter().collect();
-            order::sort_by(&mut cats, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            st.categories = cats;
-            st
         })
         .collect()
 }
@@ -565,30 +438,25 @@ mod tests {
     }
 
     #[test]
-    fn score_table_matches_the_index() {
-        let mut set = TraceSet::default();
-        for (i, v) in [0.2, 0.4].iter().enumerate() {
-            set.scores.push(Score {
-                id: i.to_string(),
-                name: "q".into(),
-                value: ScoreValue::Numeric(*v),
-                source: None,
-                comment: None,
-                trace_id: Some("t".into()),
-                observation_id: None,
-                session_id: None,
-                time_ns: None,
-            });
-        }
-        let table = score_table(&set);
-        assert_eq!(table["t"]["q"], ScoreValue::Numeric((0.2 + 0.4) / 2.0));
-        assert_eq!(ScoreIndex::new(&set).value("t", "q"), Some(table["t"]["q"].clone()));
-    }
-
-    #[test]
     fn snippets_keep_offsets_valid() {
         let (s, (a, b)) = snippet("Ünïcode text then the NEEDLE and more", "needle").unwrap();
         assert_eq!(&s[a..b], "NEEDLE");
         assert!(snippet("nothing here", "needle").is_none());
+        // `Ⱥ` lower-cases to three bytes: the mark covers `Ⱥab` of the text, not `Ⱥabc`
+        let (s, (a, b)) = snippet("xȺabcẞy", "ⱥab").unwrap();
+        assert_eq!(&s[a..b], "Ⱥab");
+        let (s, (a, b)) = snippet("xȺabcẞy", "cß").unwrap();
+        assert_eq!(&s[a..b], "cẞ");
+    }
+
+    #[test]
+    fn score_conditions_on_values_that_are_not_numbers() {
+        let nan = ScoreValue::Numeric(f64::NAN);
+        let c = |t: &str| condition(t).unwrap();
+        assert!(satisfies(&nan, &c("q!=0.5")), "NaN is not 0.5");
+        for t in ["q=0.5", "q<0.5", "q>0.5", "q<=1", "q>=0"] {
+            assert!(!satisfies(&nan, &c(t)), "{t}");
+        }
+        assert!(satisfies(&ScoreValue::Numeric(0.4), &c("q<0.5")));
     }
 }

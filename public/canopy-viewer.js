@@ -22,8 +22,19 @@
       this._ready = false;
       this._onMessage = this._onMessage.bind(this);
       const root = this.attachShadow({ mode: 'open' });
-      root.innerHTML = '<style>:host{display:block;height:480px;border:1px solid #8884;border-radius:6px;overflow:hidden}'
-        + 'iframe{display:block;width:100%;height:100%;border:0}</style>';
+      const css = ':host{display:block;height:480px;border:1px solid #8884;border-radius:6px;overflow:hidden}'
+        + 'iframe{display:block;width:100%;height:100%;border:0}';
+      // a constructed sheet is no inline style: a host page whose Content-Security-Policy says
+      // `style-src 'self'` (as the example's does) still styles the element
+      if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        const style = document.createElement('style');
+        style.textContent = css;
+        root.append(style);
+      }
     }
 
     connectedCallback() {

@@ -32,3 +32,14 @@ html = re.sub(r"<script([^>]*)>(.*?)</script>", external, html, flags=re.S)
 if moved == 0:
     sys.exit("csp.py: no inline script found in index.html (did trunk change how it starts the app?)")
 open(index, "w", encoding="utf-8").write(html)
+
+# every other page shipped (the embed example) must carry a policy too, and nothing inline that
+# it would refuse: a page on Canopy's origin without one could run script as Canopy
+for name in sorted(os.listdir(staging)):
+    if not name.endswith(".html") or name == "index.html":
+        continue
+    page = open(os.path.join(staging, name), encoding="utf-8").read()
+    if "Content-Security-Policy" not in page:
+        sys.exit("csp.py: %s has no Content-Security-Policy" % name)
+    if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) or re.search(r"<style|\sstyle=|\son[a-z]+=", page, re.I):
+        sys.exit("csp.py: %s has inline script or style, which its policy refuses" % name)

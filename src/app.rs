@@ -25,8 +25,10 @@ pub struct AppState {
     pub selected: RwSignal<Option<u32>>,
     pub errors: RwSignal<Vec<Notice>>,
     pub loading: RwSignal<Option<String>>,
-    /// Remote images in messages load only after the user allows it (nothing leaves the tab unasked).
-    pub allow_remote: RwSignal<bool>,
+    /// Remote images in messages load only after the user allows it (nothing leaves the tab
+    /// unasked): the load generation it was allowed for. Each new load (a file dropped, merged or
+    /// replacing) asks again, so one trusted file's allowance never fetches another's images.
+    pub allow_remote: RwSignal<Option<u64>>,
     /// Collapsed observations of the shown trace: shared by the tree and the timeline.
     pub collapsed: RwSignal<std::collections::HashSet<u32>>,
     /// Which view the left pane shows.
@@ -65,6 +67,9 @@ pub struct AppState {
     pub share_open: RwSignal<bool>,
     /// Files and addresses being read right now (a link's view waits for all of them).
     pub reading: RwSignal<u32>,
+    /// The canonical host whose remembered keys a link reopened its data with (the page says so,
+    /// with a Forget button).
+    pub keys_remembered_for: RwSignal<Option<String>>,
 }
 
 /// Light, dark, or whatever the system prefers.
@@ -122,7 +127,7 @@ impl AppState {
             selected: RwSignal::new(None),
             errors: RwSignal::new(Vec::new()),
             loading: RwSignal::new(None),
-            allow_remote: RwSignal::new(false),
+            allow_remote: RwSignal::new(None),
             collapsed: RwSignal::new(std::collections::HashSet::new()),
             view: RwSignal::new(MainView::Tree),
             page: RwSignal::new(Page::Trace),
@@ -144,6 +149,7 @@ impl AppState {
             embed: StoredValue::new(None),
             share_open: RwSignal::new(false),
             reading: RwSignal::new(0),
+            keys_remembered_for: RwSignal::new(None),
         }
     }
 
@@ -185,6 +191,16 @@ impl AppState {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.errors.update(|e| e.push(Notice { id, text }));
+    }
+
+    /// Imports bytes and shows them instead of what was loaded, which goes only once they have
+    /// opened; on failure shows why and keeps what was loaded (an embedding page's `load`).
+    pub fn load_bytes_replacing(&self, name: &str, bytes: &[u8]) -> bool {
+        let result = import::load(name, bytes);
+        if result.is_ok() {
+            self.clear();
+        }
+        self.take(result)
     }
 
     /// Imports bytes and merges them in; on failure shows why and keeps what was loaded.
@@ -259,13 +275,20 @@ impl AppState {
     /// Fetches an address with request headers (kept in this call only) and loads it.
     pub fn load_url_with(self, url: String, headers: Vec<(String, String)>) {
         self.reading.update(|n| *n += 1);
-        leptos::task::spawn_local(self.fetch_and_load(url, headers));
+        leptos::task::spawn_local(self.fetch_and_load(url, headers, false));
     }
 
     /// Fetches an address and loads it.
     pub fn load_url(self, url: String) {
         self.reading.update(|n| *n += 1);
-        leptos::task::spawn_local(self.fetch_and_load(url, Vec::new()));
+        leptos::task::spawn_local(self.fetch_and_load(url, Vec::new(), false));
+    }
+
+    /// Fetches an address and shows it instead of what was loaded, which goes only once the new
+    /// file has opened (a failed fetch or import keeps it).
+    pub fn load_url_replacing(self, url: String) {
+        self.reading.update(|n| *n += 1);
+        leptos::task::spawn_local(self.fetch_and_load(url, Vec::new(), true));
     }
 
     /// An address that loaded, for the link (once).
@@ -278,13 +301,14 @@ impl AppState {
     /// Reads an address piece by piece, opening it as it arrives (a progress bar of the bytes and
     /// observations read, and Cancel); an address that needed headers cannot be put in a link, so
     /// it is said instead.
-    async fn fetch_and_load(self, url: String, headers: Vec<(String, String)>) {
+    async fn fetch_and_load(self, url: String, headers: Vec<(String, String)>, replace: bool) {
         let name = source::name_of_url(&url);
         mark("canopy:fetch-start");
         self.loading.set(Some(format!("Fetching {name}…")));
         self.cancel.set(false);
         source::yield_to_browser().await;
         let mut opening = Opening::new(self, &name, None);
+        opening.replace = replace;
         let cancelled = || self.cancel.get_untracked();
         let fetched = source::fetch_url_pieces(
             &url,
@@ -336,13 +360,24 @@ struct Opening {
     shown: usize,
     /// When the progress bar last changed (ms, `performance.now`).
     shown_at_ms: f64,
+    /// What was loaded goes once this file has opened (and stays if it does not).
+    replace: bool,
 }
 
 impl Opening {
     const PROGRESS_EVERY_MS: f64 = 100.0;
 
     fn new(state: AppState, name: &str, total: Option<usize>) -> Opening {
-        Opening { state, name: name.to_string(), stream: None, failed: None, total, shown: 0, shown_at_ms: f64::MIN }
+        Opening {
+            state,
+            name: name.to_string(),
+            stream: None,
+            failed: None,
+            total,
+            shown: 0,
+            shown_at_ms: f64::MIN,
+            replace: false,
+        }
     }
 
     /// Reads a piece; false once the file is known not to open (the error is kept for `finish`).
@@ -404,6 +439,9 @@ impl Opening {
         source::yield_to_browser().await;
         let result = stream.finish();
         mark("canopy:import-end");
+        if self.replace && result.is_ok() {
+            self.state.clear();
+        }
         self.state.take(result)
     }
 
@@ -509,11 +547,66 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
     show_crash_report(&report);
 }
 
-/// The text of a bug report: version, browser and what went wrong, nothing of the traces beyond
-/// what the panic message itself says (no file names, addresses or keys).
+/// The text of a bug report from a panic's text (`panicked at file:line:col:` and the message):
+/// version, browser, where it panicked and a fixed name for what kind of panic it was. Nothing of
+/// the message itself: it can quote trace text (a slicing panic quotes the string), and the
+/// report is meant to be pasted into a public bug tracker.
 pub fn crash_report(what: &str) -> String {
     let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
-    format!("Canopy {} crashed: {what}\nbrowser: {agent}", env!("CARGO_PKG_VERSION"))
+    let (place, message) = match panic_place(what) {
+        Some((place, message)) => (place, message),
+        None => ("an unknown place", ""),
+    };
+    let kind = panic_kind(message);
+    format!("Canopy {} crashed: panicked at {place}: {kind}\nbrowser: {agent}", env!("CARGO_PKG_VERSION"))
+}
+
+/// `file:line:col` right after `panicked at `, and the message after it; `None` when the text
+/// does not start that way. The place is our source code's, never input.
+fn panic_place(what: &str) -> Option<(&str, &str)> {
+    let rest = what.strip_prefix("panicked at ")?;
+    // the first `:line:col` that ends the place (followed by `:`, a line break or nothing)
+    let bytes = rest.as_bytes();
+    let digits = |from: usize| bytes.get(from..).map_or(0, |b| b.iter().take_while(|c| c.is_ascii_digit()).count());
+    for (i, _) in rest.match_indices(':') {
+        let line = digits(i + 1);
+        if line == 0 || bytes.get(i + 1 + line) != Some(&b':') {
+            continue;
+        }
+        let col = digits(i + 2 + line);
+        let end = i + 2 + line + col;
+        if col > 0 && matches!(bytes.get(end), None | Some(b':' | b'\n')) {
+            let place = &rest[..end];
+            let fine = !place[..i].is_empty()
+                && place.len() <= 300
+                && place.chars().all(|c| c.is_ascii_alphanumeric() || "/\\._-:+@~".contains(c));
+            return fine.then(|| (place, rest[end..].trim_start_matches(':').trim_start()));
+        }
+    }
+    None
+}
+
+/// The kind of a panic, as one of our own fixed texts, from the start of its message (the
+/// standard library's wording); whatever the message goes on to quote is dropped.
+fn panic_kind(message: &str) -> &'static str {
+    const KINDS: [(&str, &str); 15] = [
+        ("index out of bounds", "index out of bounds"),
+        ("byte index", "string sliced off a character boundary"),
+        ("begin <= end", "string sliced out of order"),
+        ("range start index", "slice range out of bounds"),
+        ("range end index", "slice range out of bounds"),
+        ("slice index starts", "slice range out of order"),
+        ("called `Option::unwrap()` on a `None` value", "Option::unwrap on None"),
+        ("called `Result::unwrap()` on an `Err` value", "Result::unwrap on an Err"),
+        ("attempt to divide by zero", "division by zero"),
+        ("attempt to calculate the remainder with a divisor of zero", "division by zero"),
+        ("attempt to ", "arithmetic overflow"),
+        ("already borrowed", "RefCell already borrowed"),
+        ("already mutably borrowed", "RefCell already borrowed"),
+        ("user-provided comparison function does not correctly implement a total order", "sort order not total"),
+        ("capacity overflow", "capacity overflow"),
+    ];
+    KINDS.iter().find(|(start, _)| message.starts_with(start)).map_or("panic", |(_, kind)| kind)
 }
 
 /// Puts the crash notice over the page: the report in a selected text box (Ctrl+C copies it, no

@@ -1,7 +1,8 @@
 //! Canopy inside another page: `?embed=1` options (parts to hide) and the postMessage API a host
 //! page drives it with (`load`, `select`, `setView`, `setTheme`; events `ready`, `loaded`,
-//! `selected`, `error`). Only origins the host lists in `origin=` (and Canopy's own) are obeyed;
-//! messages from anywhere else are ignored and logged to the console.
+//! `selected`, `error`). The API exists only in embed mode and inside a frame: only the parent
+//! window is heard and told anything, and only when its origin is listed in `origin=` (or is
+//! Canopy's own); other messages are ignored and logged to the console.
 
 use crate::app::{AppState, MainView, Page, Theme};
 use crate::source::fragment::ViewFragment;
@@ -58,8 +59,13 @@ fn allowed_origins(f: &ViewFragment) -> Vec<String> {
     out
 }
 
-/// Listens for the host's messages and tells it what happens.
+/// Listens for the host's messages and tells it what happens; only with `embed=1` and inside a
+/// frame. Without them a page (a link with `origin=` in it, a tab another site opened) takes no
+/// orders and tells nobody what it shows.
 pub fn install(state: AppState, initial: &ViewFragment) {
+    if !state.embedded() {
+        return;
+    }
     let Some(window) = web_sys::window() else { return };
     let origins = StoredValue::new(allowed_origins(initial));
     let Some(host) = host_window(&window) else {
@@ -80,6 +86,13 @@ pub fn install(state: AppState, initial: &ViewFragment) {
     };
 
     let on_message = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
+        // the frame's own parent, not any window that holds a reference to this one (a page it
+        // opened, a frame inside the host) even at an allowed origin
+        let from_host = ev.source().is_some_and(|s| host.with_value(|h| js_sys::Object::is(&s, h)));
+        if !from_host {
+            warn("Canopy: ignored a message that did not come from the page this view is framed in");
+            return;
+        }
         let origin = ev.origin();
         if !origins.with_value(|os| os.contains(&origin)) {
             warn(&format!("Canopy: ignored a message from {origin}, which is not in this page's origin= list"));
@@ -150,11 +163,14 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
         "canopy:load" => {
             let merge = field(data, "merge").as_bool().unwrap_or(false);
             let name = field(data, "name").as_string().unwrap_or_else(|| "message.json".into());
+            // without `merge`, what is shown is replaced only once the new data has opened: a
+            // load that fails leaves it as it was (and says why, `canopy:error`)
             if let Some(url) = field(data, "url").as_string() {
-                if !merge {
-                    state.clear();
+                if merge {
+                    state.load_url(url);
+                } else {
+                    state.load_url_replacing(url);
                 }
-                state.load_url(url);
                 return Ok(());
             }
             let body = field(data, "data");
@@ -165,10 +181,9 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
             } else {
                 return Err("load needs `data` (JSON text or an ArrayBuffer) or `url`".into());
             };
-            if !merge {
-                state.clear();
-            }
-            if state.load_bytes(&name, &bytes) {
+            let loaded =
+                if merge { state.load_bytes(&name, &bytes) } else { state.load_bytes_replacing(&name, &bytes) };
+            if loaded {
                 state.unlinkable.update(|u| u.push(format!("{name} (sent by the embedding page)")));
             }
             Ok(())
@@ -217,10 +232,10 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
     }
 }
 
-/// The parent frame, or the window that opened this one.
+/// The page this one is framed in; `None` for a top-level page. Not the opener: a page that
+/// opened Canopy in a tab is no host, and any site can open a tab.
 fn host_window(w: &web_sys::Window) -> Option<web_sys::Window> {
-    let parent = w.parent().ok().flatten().filter(|p| !js_sys::Object::is(p, w));
-    parent.or_else(|| w.opener().ok().and_then(|o| o.dyn_into::<web_sys::Window>().ok()))
+    w.parent().ok().flatten().filter(|p| !js_sys::Object::is(p, w))
 }
 
 fn ready_fields() -> Vec<(&'static str, JsValue)> {

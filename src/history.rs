@@ -5,7 +5,9 @@
 use crate::app::{AppState, MainView, Page, Theme};
 use crate::model::order;
 use crate::model::tracelist::Column;
-use crate::source::fragment::{Collapsed, PageKey, ViewFragment, MAX_COLLAPSED_KEYS};
+use crate::source::fragment::{
+    many_urls_question, Collapsed, PageKey, ViewFragment, MAX_COLLAPSED_KEYS, MAX_LINK_URLS,
+};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -29,6 +31,34 @@ pub fn install(state: AppState) -> ViewFragment {
     let mut view_only = initial.clone();
     view_only.kept.clear();
     let pending = StoredValue::new((view_only != ViewFragment::default()).then(|| initial.clone()));
+    // a link with more files than a link opens by itself waits for the user's answer
+    let waiting = RwSignal::new(None::<Vec<String>>);
+    let answer = Callback::new(move |choice: Answer| {
+        let Some(urls) = waiting.get_untracked() else { return };
+        waiting.set(None);
+        let take = match choice {
+            Answer::First => MAX_LINK_URLS,
+            Answer::All => urls.len(),
+            Answer::None => {
+                // nothing of the link loads, so the view it names never comes
+                pending.set_value(None);
+                0
+            }
+        };
+        for u in urls.into_iter().take(take) {
+            state.load_url(u);
+        }
+    });
+    provide_context(LinkFiles { waiting, answer });
+    let open_urls = move |urls: Vec<String>| {
+        if urls.len() > MAX_LINK_URLS {
+            waiting.set(Some(urls));
+        } else {
+            for u in urls {
+                state.load_url(u);
+            }
+        }
+    };
     let last = StoredValue::new(hash.trim_start_matches('#').to_string());
     // an address with a token or password is opened but never kept in the page's address
     let mut shown = initial.clone();
@@ -112,9 +142,7 @@ pub fn install(state: AppState) -> ViewFragment {
             return;
         }
         pending.set_value(Some(f.clone()));
-        for u in new_urls {
-            state.load_url(u);
-        }
+        open_urls(new_urls);
         if new_api.is_some() {
             if let Some(link) = f.api_to_load() {
                 state.reopen(link);
@@ -123,10 +151,7 @@ pub fn install(state: AppState) -> ViewFragment {
     });
     on_cleanup(move || pop.remove());
 
-    let urls = initial.urls.clone();
-    for u in urls {
-        state.load_url(u);
-    }
+    open_urls(initial.urls.clone());
     if let Some(link) = initial.api_to_load() {
         state.reopen(link);
     }
@@ -318,4 +343,42 @@ fn set_theme_attribute(theme: Theme) {
         Theme::System => root.remove_attribute("data-theme"),
         t => root.set_attribute("data-theme", t.key()),
     };
+}
+
+/// The user's answer to a link that opens more files than `MAX_LINK_URLS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    First,
+    All,
+    None,
+}
+
+/// A link's files waiting for the user's answer, and where the answer goes (given by `install`).
+#[derive(Clone, Copy)]
+pub struct LinkFiles {
+    waiting: RwSignal<Option<Vec<String>>>,
+    answer: Callback<Answer>,
+}
+
+/// Asks, inside the page, before a link opens more files than it opens by itself: the first ten,
+/// all of them, or none. Nothing is fetched until the user answers.
+#[component]
+pub fn LinkFilesPrompt() -> impl IntoView {
+    let Some(files) = use_context::<LinkFiles>() else { return ().into_any() };
+    let button = move |id: &'static str, label: String, choice: Answer| {
+        view! { <button class="btn small" id=id on:click=move |_| files.answer.run(choice)>{label}</button> }
+    };
+    (move || {
+        files.waiting.with(|w| w.as_ref().map(Vec::len)).map(|n| {
+            view! {
+                <div class="error-banner link-files" role="alertdialog" aria-label="Open the link's files">
+                    <span class="error-text">{many_urls_question(n)}</span>
+                    {button("link-files-first", format!("Open the first {MAX_LINK_URLS}"), Answer::First)}
+                    {button("link-files-all", format!("Open all {n}"), Answer::All)}
+                    {button("link-files-none", "Cancel".to_string(), Answer::None)}
+                </div>
+            }
+        })
+    })
+    .into_any()
 }

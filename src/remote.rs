@@ -515,7 +515,11 @@ impl AppState {
     /// Reopens what a link's fragment names from its API: loads it at once when no key is needed
     /// or the keys were remembered on this device; otherwise opens Connect filled in, asking for them.
     pub fn reopen(self, link: SourceLink) {
-        let keys = crate::source::keys::remembered(&link.host);
+        // only keys remembered for exactly this host, only those its kind sends; the page says so
+        let keys = crate::source::keys::for_link(link.kind, &link.host).map(|(host, k)| {
+            self.keys_remembered_for.set(Some(host));
+            k
+        });
         let what = match (&link.trace, &link.session) {
             (Some(t), _) => format!("trace {t}"),
             (None, Some(s)) => format!("session {s}"),

@@ -53,6 +53,15 @@ pub enum Collapsed {
 /// chat apps keep); the view then opens expanded.
 pub const MAX_COLLAPSED_KEYS: usize = 300;
 
+/// A link opens at most this many `url=` files by itself; one with more asks first (the first
+/// ten, all, or none): a crafted link must not make the browser fetch hundreds of addresses.
+pub const MAX_LINK_URLS: usize = 10;
+
+/// What the page asks before opening a link's `n` files (more than `MAX_LINK_URLS`).
+pub fn many_urls_question(n: usize) -> String {
+    format!("This link opens {n} files. Open the first {MAX_LINK_URLS}, all {n}, or none?")
+}
+
 /// Parameters set by an embedding page; kept as given when the fragment is rewritten.
 pub const KEPT: [&str; 4] = ["embed", "theme", "hide", "origin"];
 
@@ -92,13 +101,14 @@ impl ViewFragment {
         let mut f = ViewFragment::default();
         let (mut src, mut host, mut project) = (None, None, None);
         let mut page = None;
+        let mut seen_urls = std::collections::HashSet::new();
         for part in fragment.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
             let (k, v) = part.split_once('=').unwrap_or((part, ""));
             let Some(v) = decode(v) else { continue };
             let text = || Some(v.clone()).filter(|v| !v.trim().is_empty());
             match k {
                 // an address named twice (a query and a fragment that both carry it) loads once
-                "url" => f.urls.extend(text().filter(|u| !f.urls.contains(u))),
+                "url" => f.urls.extend(text().filter(|u| seen_urls.insert(u.clone()))),
                 "src" => src = SourceKind::from_key(&v),
                 "host" => host = text(),
                 "project" => project = text(),
@@ -349,5 +359,17 @@ mod tests {
         assert_eq!(a.place(), b.place());
         b.timeline = false;
         assert_ne!(a.place(), b.place());
+    }
+
+    #[test]
+    fn a_link_with_many_files_asks_before_opening_them() {
+        let many: String = (0..37).map(|i| format!("url=f{i}.json&")).collect();
+        let f = ViewFragment::parse(&many);
+        assert_eq!(f.urls.len(), 37);
+        assert!(f.urls.len() > MAX_LINK_URLS);
+        assert_eq!(many_urls_question(37), "This link opens 37 files. Open the first 10, all 37, or none?");
+        // repeats still count once, however many there are
+        let repeated: String = (0..5000).map(|i| format!("url=f{}.json&", i % 3)).collect();
+        assert_eq!(ViewFragment::parse(&repeated).urls, ["f0.json", "f1.json", "f2.json"]);
     }
 }

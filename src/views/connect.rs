@@ -1,9 +1,12 @@
 //! The Connect dialog: load traces straight from a trace store's API (Phoenix, Langfuse, Tempo,
 //! Jaeger, or any address with headers): one trace or session by id, or many by filters and time.
 //! Keys stay in memory for the load unless the user ticks "remember"; never in the URL or messages.
+//! Keys belong to the host they were typed for (`advice::canonical_host`): another host empties
+//! the fields, and only Phoenix and Langfuse keep keys, each only the ones it sends.
 
 use crate::app::AppState;
 use crate::remote::{LangfuseWhat, PhoenixWhat, StoreWhat};
+use crate::source::advice::canonical_host;
 use crate::source::keys::{self, Keys};
 use crate::source::langfuse::{Langfuse, TraceFilter};
 use crate::source::link::SourceKind;
@@ -80,25 +83,48 @@ pub fn ConnectDialog() -> impl IntoView {
     let headers = RwSignal::new(String::new());
     let keep = RwSignal::new(false);
     let is_remembered = RwSignal::new(false);
-    // a host with remembered keys fills them in
-    Effect::new(move |_| match keys::remembered(&host.get()) {
-        Some(k) => {
+    // the canonical host the keys in the fields were typed for (or filled in from)
+    let keys_host = RwSignal::new(None::<String>);
+    // another host empties the key fields (keys typed for one server are never sent to, or kept
+    // for, another); a host with remembered keys fills them in
+    Effect::new(move |_| {
+        let now = canonical_host(&host.get());
+        if untrack(|| keys_host.get()) == now && now.is_some() {
+            return; // the same server, spelled another way
+        }
+        key.set(String::new());
+        public_key.set(String::new());
+        secret_key.set(String::new());
+        keep.set(false);
+        is_remembered.set(false);
+        if let Some(k) = now.as_deref().and_then(keys::remembered) {
             key.set(k.api_key);
             public_key.set(k.public_key);
             secret_key.set(k.secret_key);
             is_remembered.set(true);
             keep.set(true);
         }
-        None => is_remembered.set(false),
+        keys_host.set(now);
     });
+    // the keys to send to the host as it is now: none if the fields were typed for another
+    let keys_now = move || {
+        let fields = Keys {
+            api_key: key.get_untracked(),
+            public_key: public_key.get_untracked(),
+            secret_key: secret_key.get_untracked(),
+        };
+        let same = keys_host.get_untracked().is_some_and(|h| Some(h) == canonical_host(&host.get_untracked()));
+        if same {
+            fields
+        } else {
+            Keys::default()
+        }
+    };
+    let source_kind = move || SourceKind::from_key(&kind.get_untracked());
     let save_keys = move || {
-        if keep.get_untracked() {
-            let k = Keys {
-                api_key: key.get_untracked(),
-                public_key: public_key.get_untracked(),
-                secret_key: secret_key.get_untracked(),
-            };
-            keys::remember(&host.get_untracked(), &k);
+        let Some(kind) = source_kind().filter(|_| keep.get_untracked()) else { return };
+        if keys::remember(kind, &host.get_untracked(), &keys_now()).is_some() {
+            is_remembered.set(true);
         }
     };
     let close = move || state.connect_open.set(false);
@@ -113,16 +139,19 @@ pub fn ConnectDialog() -> impl IntoView {
             .filter(|(k, _)| !k.is_empty())
             .collect::<Vec<_>>()
     };
-    let langfuse = move || Langfuse {
-        host: host.get_untracked().trim().to_string(),
-        public_key: public_key.get_untracked(),
-        secret_key: secret_key.get_untracked(),
-        notify: state.notifier(),
-        generation: Default::default(),
+    let langfuse = move || {
+        let k = keys_now();
+        Langfuse {
+            host: host.get_untracked().trim().to_string(),
+            public_key: k.public_key,
+            secret_key: k.secret_key,
+            notify: state.notifier(),
+            generation: Default::default(),
+        }
     };
     let phoenix = move || Phoenix {
         host: host.get_untracked().trim().to_string(),
-        api_key: Some(key.get_untracked()).filter(|k| !k.is_empty()),
+        api_key: Some(keys_now().api_key).filter(|k| !k.is_empty()),
         notify: state.notifier(),
     };
     let store = move || TraceStore {
@@ -308,11 +337,17 @@ pub fn ConnectDialog() -> impl IntoView {
                             "Remember the keys on this device (otherwise kept in memory only)"
                         </label>
                         <Show when=move || is_remembered.get()>
+                            <span class="hint" id="connect-remembered">
+                                {move || format!("Using keys remembered for {}", keys_host.get().unwrap_or_default())}
+                            </span>
                             <button
                                 class="btn small"
                                 id="connect-forget"
                                 on:click=move |_| {
                                     keys::forget(&host.get_untracked());
+                                    if state.keys_remembered_for.get_untracked() == keys_host.get_untracked() {
+                                        state.keys_remembered_for.set(None);
+                                    }
                                     key.set(String::new());
                                     public_key.set(String::new());
                                     secret_key.set(String::new());
@@ -442,5 +477,32 @@ pub fn ConnectDialog() -> impl IntoView {
                 <p class="hint connect-status" role="status">{move || status.get()}</p>
             </div>
         </div>
+    }
+}
+
+/// Says that what a link reopened was loaded with keys remembered on this device, for which host,
+/// with a button that forgets them ("using keys remembered for X · Forget").
+#[component]
+pub fn KeysNotice() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.keys_remembered_for.get().map(|host| {
+            let shown = host.clone();
+            view! {
+                <div class="keys-notice" role="status" id="keys-notice">
+                    <span>{format!("Using keys remembered for {shown} · ")}</span>
+                    <button
+                        class="btn small"
+                        id="keys-notice-forget"
+                        on:click=move |_| {
+                            keys::forget(&host);
+                            state.keys_remembered_for.set(None);
+                        }
+                    >
+                        "Forget"
+                    </button>
+                </div>
+            }
+        })
     }
 }

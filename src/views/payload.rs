@@ -216,7 +216,8 @@ fn reveal_call(ev: &web_sys::MouseEvent, id: Option<&str>) {
 }
 
 /// An image from a message: inline raster data is shown; remote addresses only after the user
-/// allows remote content; anything else is shown as text.
+/// allows remote content for what is loaded now (a new load asks again); anything else is shown
+/// as text.
 #[component]
 fn ImagePart(url: String) -> impl IntoView {
     let state = expect_context::<crate::app::AppState>();
@@ -228,12 +229,12 @@ fn ImagePart(url: String) -> impl IntoView {
         return view! {
             <div class="remote-image">
                 <Show
-                    when=move || state.allow_remote.get()
+                    when=move || state.allow_remote.get().is_some_and(|g| g == state.generation.get())
                     fallback=move || {
                         let u = shown.clone();
                         view! {
                             <span class="hint">{format!("remote image: {u} ")}</span>
-                            <button class="btn small" on:click=move |_| state.allow_remote.set(true)>
+                            <button class="btn small" on:click=move |_| state.allow_remote.set(Some(state.generation.get_untracked()))>
                                 "Load remote images"
                             </button>
                         }

@@ -117,6 +117,8 @@ pub fn Shell() -> impl IntoView {
                 <SharePanel/>
             </Show>
             <ErrorBanner/>
+            <crate::views::connect::KeysNotice/>
+            <crate::history::LinkFilesPrompt/>
             <Show when=move || state.connect_open.get()>
                 <ConnectDialog/>
             </Show>

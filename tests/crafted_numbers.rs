@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use canopy::import::load;
+use canopy::model::timeline::{critical_path, self_times, TimeMap};
 use canopy::model::tracelist::{self, Column};
 use canopy::model::{Kind, Observation, Score, ScoreValue, Trace, TraceSet};
 use std::time::{Duration, Instant};
@@ -176,4 +177,69 @@ fn many_sessions_with_scores_take_linear_time() {
         assert_eq!(s.scores.iter().map(|s| s.value.clone()).collect::<Vec<_>>(), vec![ScoreValue::Numeric(i as f64)]);
     }
     assert_linear("sessions", &small, &large, |s| drop(tracelist::sessions(s)));
+}
+
+/// A Jaeger trace whose times saturate at both ends of i64 (microseconds × 1000 on import).
+fn jaeger_at_the_extremes(trace_id: &str) -> String {
+    let span = |id: &str, parent: Option<&str>, start: &str, duration: &str| {
+        let refs = parent
+            .map_or(String::new(), |p| format!(r#"{{"refType":"CHILD_OF","traceID":"{trace_id}","spanID":"{p}"}}"#));
+        format!(
+            r#"{{"traceID":"{trace_id}","spanID":"{id}","operationName":"{id}","references":[{refs}],
+            "startTime":{start},"duration":{duration},"tags":[],"logs":[],"processID":"p1"}}"#
+        )
+    };
+    // microseconds: -2^63 and 2^63 - 1 saturate when read as nanoseconds
+    let spans = [
+        span("root", None, "-9223372036854775808", "9223372036854775807"),
+        span("early", Some("root"), "-9223372036854775808", "0"),
+        span("late", Some("root"), "0", "9223372036854775807"),
+        span("last", Some("late"), "9223372036854775807", "0"),
+        span("mid", Some("late"), "1", "10"),
+    ];
+    format!(
+        r#"{{"data":[{{"traceID":"{trace_id}","spans":[{}],"processes":{{"p1":{{"serviceName":"svc","tags":[]}}}}}}]}}"#,
+        spans.join(",")
+    )
+}
+
+#[test]
+fn times_at_the_ends_of_i64_keep_every_observation_and_saturate() {
+    let (min, max) = (i64::MIN, i64::MAX);
+    let set = load("extremes.json", jaeger_at_the_extremes("abc").as_bytes()).unwrap().set;
+    let t = &set.traces[0];
+    let names: Vec<&str> = t.observations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["root", "early", "late", "last", "mid"]);
+    let times: Vec<(i64, Option<i64>)> = t.observations.iter().map(|o| (o.start_ns, o.end_ns)).collect();
+    let want = [(min, Some(-1)), (min, Some(min)), (0, Some(max)), (max, Some(max)), (1000, Some(11_000))];
+    assert_eq!(times, want);
+    assert_eq!(t.tree.preorder.len(), 5, "every observation is in the tree");
+    assert_eq!(t.duration_ns(), Some(max), "the trace spans all of i64: its duration saturates");
+    assert_eq!(self_times(t), vec![max, 0, max - 10_000, 0, 10_000]);
+    let on = critical_path(t);
+    assert!(on[0], "the root is on the critical path");
+
+    // the timeline places every observation inside the map, start before end, with or without
+    // idle gaps folded
+    let leaves: Vec<(i64, i64)> = t.observations.iter().map(|o| (o.start_ns, o.end_ns.unwrap_or(max))).collect();
+    for m in [TimeMap::identity(min, max), TimeMap::compressed(&leaves, 1_000_000, 0.02, 0.04)] {
+        assert!(m.total.is_finite() && m.total > 0.0, "{m:?}");
+        for o in &t.observations {
+            let (a, b) = (m.to_display(o.start_ns), m.to_display(o.end_ns.unwrap_or(max)));
+            assert!(
+                a.is_finite() && b.is_finite() && 0.0 <= a && a <= b && b <= m.total,
+                "{}: {a}..{b} of {}",
+                o.name,
+                m.total
+            );
+        }
+        assert_eq!((m.to_display(min), m.to_display(max)), (0.0, m.total));
+        assert_eq!((m.to_time(0.0), m.to_time(m.total)), (min, max), "back to the extremes, not wrapped");
+    }
+    // two runs only at the very ends: the idle middle folds into one break
+    let ends = TimeMap::compressed(&[(min, min + 10), (max - 10, max)], 1_000_000, 0.02, 0.04);
+    assert_eq!(ends.breaks.len(), 1);
+    assert!(ends.total < 100.0, "{ends:?}");
+    assert!(ends.to_display(min + 10) < ends.to_display(max - 10));
+    assert_eq!(TimeMap::identity(max, max).to_display(max), 0.0);
 }

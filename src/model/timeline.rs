@@ -16,14 +16,26 @@ pub struct TimeMap {
     pub total: f64,
 }
 
+/// `b - a` in display units. Exact in i128 before the one rounding to f64: times may be anywhere
+/// in i64 (a Jaeger time saturates at either end), so `b - a` itself can overflow.
+fn ns_between(a: i64, b: i64) -> f64 {
+    (i128::from(b) - i128::from(a)) as f64
+}
+
+/// `base + offset`, kept inside i64 (f64 → i128 saturates, and NaN becomes 0).
+fn ns_after(base: i64, offset: f64) -> i64 {
+    (i128::from(base) + offset as i128).clamp(i64::MIN.into(), i64::MAX.into()) as i64
+}
+
 impl TimeMap {
     pub fn identity(start_ns: i64, end_ns: i64) -> TimeMap {
-        let end = end_ns.max(start_ns + 1);
+        let end = end_ns.max(start_ns.saturating_add(1));
         TimeMap {
             segments: vec![(start_ns, end, 0.0)],
             breaks: Vec::new(),
             break_width: 0.0,
-            total: (end - start_ns) as f64,
+            // 1 at least: a trace starting at the last nanosecond of i64 has no room after it
+            total: ns_between(start_ns, end).max(1.0),
         }
     }
 
@@ -44,16 +56,17 @@ impl TimeMap {
                 _ => covered.push((s, e)),
             }
         }
-        let end = covered.last().map(|c| c.1).unwrap_or(start + 1);
-        let span = (end - start).max(1) as f64;
+        let end = covered.last().map(|c| c.1).unwrap_or(start.saturating_add(1));
+        let span = ns_between(start, end).max(1.0);
         let threshold = (min_gap_ns as f64).max(min_fraction * span);
         let gaps: Vec<(i64, i64)> =
-            covered.windows(2).map(|w| (w[0].1, w[1].0)).filter(|(a, b)| (b - a) as f64 > threshold).collect();
+            covered.windows(2).map(|w| (w[0].1, w[1].0)).filter(|&(a, b)| ns_between(a, b) > threshold).collect();
         if gaps.is_empty() {
             return TimeMap::identity(start, end);
         }
-        let folded: i64 = gaps.iter().map(|(a, b)| b - a).sum();
-        let kept = (span - folded as f64).max(1.0);
+        // in i128: the gaps of a trace spanning all of i64 add up to more than i64 holds
+        let folded: i128 = gaps.iter().map(|&(a, b)| i128::from(b) - i128::from(a)).sum();
+        let kept = ((i128::from(end) - i128::from(start) - folded) as f64).max(1.0);
         let break_width = (kept * break_fraction).max(1.0);
         let mut segments = Vec::new();
         let mut breaks = Vec::new();
@@ -61,13 +74,13 @@ impl TimeMap {
         let mut display = 0.0;
         for (a, b) in gaps {
             segments.push((cursor, a, display));
-            display += (a - cursor) as f64;
+            display += ns_between(cursor, a);
             breaks.push((a, b, display));
             display += break_width;
             cursor = b;
         }
         segments.push((cursor, end, display));
-        display += (end - cursor) as f64;
+        display += ns_between(cursor, end);
         TimeMap { segments, breaks, break_width, total: display }
     }
 
@@ -76,19 +89,19 @@ impl TimeMap {
         for &(a, b, d) in &self.breaks {
             if t > a && t < b {
                 // inside a break: spread proportionally over its width
-                return d + self.break_width * (t - a) as f64 / (b - a).max(1) as f64;
+                return d + self.break_width * ns_between(a, t) / ns_between(a, b).max(1.0);
             }
         }
         let idx = self.segments.partition_point(|&(s, _, _)| s <= t);
         let (s, _, d) = self.segments[idx.saturating_sub(1).min(self.segments.len() - 1)];
-        d + (t - s) as f64
+        d + ns_between(s, t)
     }
 
     /// Trace time at display position `x` (inverse of `to_display` outside breaks).
     pub fn to_time(&self, x: f64) -> i64 {
         for &(a, b, d) in &self.breaks {
             if x > d && x < d + self.break_width {
-                return a + ((x - d) / self.break_width * (b - a) as f64) as i64;
+                return ns_after(a, (x - d) / self.break_width * ns_between(a, b));
             }
         }
         let mut best = self.segments[0];
@@ -97,7 +110,7 @@ impl TimeMap {
                 best = seg;
             }
         }
-        best.0 + (x - best.2) as i64
+        ns_after(best.0, x - best.2)
     }
 }
 
@@ -160,14 +173,16 @@ pub fn self_times(t: &Trace) -> Vec<i64> {
     (0..t.observations.len() as u32).map(|i| self_time(t, i)).collect()
 }
 
-/// `self_times` for one observation: O(its children).
+/// `self_times` for one observation: O(its children). Saturates at `i64::MAX` (an observation
+/// from the first to the last nanosecond of i64 runs longer than i64 holds).
 pub fn self_time(t: &Trace, i: u32) -> i64 {
     let end_all = t.totals.end_ns.unwrap_or(t.start_ns);
     std::iter::once(i)
         .map(|i| {
             let o = &t.observations[i as usize];
             let (s, e) = (o.start_ns, o.end_ns.unwrap_or(end_all).max(o.start_ns));
-            let mut covered = 0i64;
+            // unsigned: the span of two i64 times always fits in u64
+            let mut covered = 0u64;
             let mut cur: Option<(i64, i64)> = None;
             for &c in t.tree.children_of(i) {
                 let co = &t.observations[c as usize];
@@ -178,16 +193,16 @@ pub fn self_time(t: &Trace, i: u32) -> i64 {
                 match cur {
                     Some((a, b)) if cs <= b => cur = Some((a, b.max(ce))),
                     Some((a, b)) => {
-                        covered += b - a;
+                        covered = covered.saturating_add(b.abs_diff(a));
                         cur = Some((cs, ce));
                     }
                     None => cur = Some((cs, ce)),
                 }
             }
             if let Some((a, b)) = cur {
-                covered += b - a;
+                covered = covered.saturating_add(b.abs_diff(a));
             }
-            (e - s - covered).max(0)
+            i64::try_from(e.abs_diff(s).saturating_sub(covered)).unwrap_or(i64::MAX)
         })
         .next()
         .unwrap_or(0)
@@ -290,6 +305,22 @@ mod tests {
         // children cover 10..60 and 80..100 (clipped): 70 of 100
         assert_eq!(st[0], 30);
         assert_eq!(st[1], 30);
+    }
+
+    #[test]
+    fn times_at_the_ends_of_i64_neither_overflow_nor_wrap() {
+        let (min, max) = (i64::MIN, i64::MAX);
+        let t = trace(&[("root", None, min, max), ("a", Some("root"), min, 0), ("b", Some("root"), 10, max)]);
+        // 2^64 - 1 ns of root, of which a and b cover all but 0..10
+        assert_eq!(self_times(&t), vec![10, max, max - 10]);
+        let m = TimeMap::identity(min, max);
+        assert_eq!((m.to_display(min), m.to_display(max), m.total), (0.0, 2f64.powi(64), 2f64.powi(64)));
+        assert_eq!((m.to_time(-1.0), m.to_time(0.0), m.to_time(m.total), m.to_time(f64::MAX)), (min, min, max, max));
+        let c = TimeMap::compressed(&[(min, min + 5), (0, 5), (max - 5, max)], 1, 0.01, 0.1);
+        assert_eq!(c.breaks.len(), 2);
+        assert_eq!((c.to_display(min + 5), c.to_display(0)), (5.0, 5.0 + c.break_width));
+        assert_eq!(c.to_time(c.to_display(max)), max);
+        assert!(c.to_display(max - 1) < c.to_display(max) && c.to_display(max) == c.total, "{c:?}");
     }
 
     #[test]

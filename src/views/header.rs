@@ -71,9 +71,8 @@ fn CompareWith() -> impl IntoView {
         state.data.with(|d| {
             let me = &d.traces[ti];
             let mut others: Vec<&crate::model::Trace> = d.traces.iter().filter(|t| t.id != me.id).collect();
-            let rank = |t: &&crate::model::Trace| {
-                (t.display_name() != me.display_name(), (t.start_ns - me.start_ns).unsigned_abs())
-            };
+            let rank =
+                |t: &&crate::model::Trace| (t.display_name() != me.display_name(), t.start_ns.abs_diff(me.start_ns));
             // only the first few are offered: no full sort of 100,000 traces on each switch
             if others.len() > COMPARE_CHOICES {
                 others.select_nth_unstable_by_key(COMPARE_CHOICES, rank);

@@ -128,7 +128,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
         let t = &d.traces[ti];
         let end = t.totals.end_ns.unwrap_or(t.start_ns);
         if let Some(pe) = prev_end {
-            let gap = t.start_ns - pe;
+            let gap = t.start_ns.saturating_sub(pe);
             if gap > 0 {
                 turns.push(
                     view! { <div class="turn-gap">{format!("⋯ {} later", format_duration(gap))}</div> }.into_any(),
@@ -136,8 +136,8 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
             }
         }
         prev_end = Some(prev_end.map_or(end, |p| p.max(end)));
-        let left = (t.start_ns - s.first_ns) as f64 / span * 100.0;
-        let width = ((end - t.start_ns) as f64 / span * 100.0).max(0.4);
+        let left = t.start_ns.saturating_sub(s.first_ns) as f64 / span * 100.0;
+        let width = (end.saturating_sub(t.start_ns) as f64 / span * 100.0).max(0.4);
         bars.push(view! {
             <div class="session-bar" class:has-errors={t.totals.errors > 0} style:left=format!("{left}%") style:width=format!("{width}%")
                 title=format!("turn {}: {} ({})", n + 1, t.display_name(), t.duration_ns().map(format_duration).unwrap_or_default())

@@ -56,7 +56,7 @@ pub fn TimelineView() -> impl IntoView {
         let on = compress.get();
         state.data.with(|d| {
             let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return TimeMap::identity(0, 1) };
-            let end_all = t.totals.end_ns.unwrap_or(t.start_ns + 1);
+            let end_all = t.totals.end_ns.unwrap_or(t.start_ns.saturating_add(1));
             let start = t.totals.start_ns.unwrap_or(t.start_ns).min(t.start_ns);
             if on {
                 // idle = no leaf running: parents span their children's waits, so they do not count
@@ -111,7 +111,9 @@ pub fn TimelineView() -> impl IntoView {
         let zoom = if vp.start <= 0.5 && vp.end >= total - 0.5 {
             None
         } else {
-            timemap.with_untracked(|m| Some((m.to_time(vp.start) - t0, m.to_time(vp.end) - t0)))
+            timemap.with_untracked(|m| {
+                Some((m.to_time(vp.start).saturating_sub(t0), m.to_time(vp.end).saturating_sub(t0)))
+            })
         };
         let same = match (zoom, state.zoom.get_untracked()) {
             (Some(a), Some(b)) => window_of(Some(a)) == window_of(Some(b)) || a == b,
@@ -547,7 +549,7 @@ fn draw(
             let label = format!(
                 "{}  {}",
                 o.name,
-                o.end_ns.map(|e| format_duration(e - o.start_ns)).unwrap_or_else(|| "running".into())
+                o.end_ns.map(|e| format_duration(e.saturating_sub(o.start_ns))).unwrap_or_else(|| "running".into())
             );
             ctx.set_fill_style_str(&text);
             let lx = if x1 + 4.0 < w - 60.0 { x1 + 4.0 } else { (x0 - 4.0).max(2.0) };

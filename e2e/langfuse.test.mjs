@@ -188,3 +188,89 @@ test('a long load shows items and bytes, leaves the page usable, and Cancel keep
   assert.ok(shown >= 1 && shown < 5, `${shown} traces kept`);
   assert.deepEqual(errors, []);
 });
+
+/** Every request to a replay that carried an Authorization header: [url, header]. */
+function recordAuth(page) {
+  const seen = [];
+  page.on('request', (r) => {
+    const h = r.headers().authorization;
+    if (h) seen.push([r.url(), h]);
+  });
+  return seen;
+}
+const BASIC = 'Basic ' + Buffer.from('pk-lf-test:sk-lf-test').toString('base64');
+const storedKeys = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('canopy.keys')).sort());
+
+test('keys belong to the host they were typed for: another host empties the fields, is sent none and stores none', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  const auth = recordAuth(page);
+  await dialog(page, legacy);
+  await page.check('#connect-remember');
+  await page.click('#connect-count');
+  await page.waitForFunction(() => /matching trace/.test(document.querySelector('.connect-status').textContent), null, { timeout: 15000 });
+  assert.deepEqual(await storedKeys(page), [`canopy.keys.${legacy.url}`], 'remembered under A');
+  // the host changes to B: the keys typed for A are gone from the fields
+  await page.fill('#connect-host', current.url);
+  await page.waitForFunction(() => document.querySelector('#connect-sk').value === '');
+  assert.equal(await page.inputValue('#connect-pk'), '');
+  assert.equal(await page.isChecked('#connect-remember'), false, '"remember" was for A');
+  await page.click('#connect-count');
+  await page.waitForFunction(() => /401|credentials/.test(document.querySelector('.connect-status').textContent), null, { timeout: 15000 });
+  assert.deepEqual(auth.filter(([u, h]) => u.startsWith(current.url) && h === BASIC), [], 'B was never sent A\'s keys');
+  assert.ok(auth.some(([u, h]) => u.startsWith(legacy.url) && h === BASIC), 'A was');
+  assert.deepEqual(await storedKeys(page), [`canopy.keys.${legacy.url}`], 'nothing stored for B');
+  // A spelled another way (upper case, a trailing slash and a path) is A: its keys come back
+  await page.fill('#connect-host', `${legacy.url.replace('http://', 'HTTP://')}/api/`);
+  await page.waitForFunction(() => document.querySelector('#connect-sk').value === 'sk-lf-test');
+  assert.match(await page.textContent('#connect-remembered'), new RegExp(`Using keys remembered for ${legacy.url}$`));
+  // a source without keys keeps none: Jaeger at A's address, "remember" ticked before the switch
+  await page.selectOption('#connect-source', 'jaeger');
+  await page.fill('#connect-host', `${legacy.url}/`);
+  await page.fill('#connect-trace-id', 'abc');
+  await page.click('#connect-open-trace');
+  await page.waitForTimeout(300);
+  assert.deepEqual(await storedKeys(page), [`canopy.keys.${legacy.url}`]);
+  assert.deepEqual(auth.filter(([u]) => !u.startsWith(legacy.url)), [], 'no key went anywhere but A');
+  assert.deepEqual(errors.filter((e) => !/status of (401|404|429)|Failed to load resource/.test(e)), []);
+});
+
+test('a link reopens with keys remembered for exactly its host, says so, and Forget works', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  const auth = recordAuth(page);
+  await dialog(page, legacy);
+  await page.check('#connect-remember');
+  await page.fill('#connect-trace-id', BEEAI);
+  await page.click('#connect-open-trace');
+  await page.waitForSelector('.tree-row');
+  const link = await addressMatching(page, /#src=langfuse&host=.*&trace=/);
+  assert.equal(await page.locator('#keys-notice').count(), 0, 'typed keys need no notice');
+  // the link to A reopens by itself, and the page says whose keys it used
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.waitForSelector('#keys-notice');
+  assert.equal((await page.textContent('#keys-notice')).replace(/\s+/g, ' ').trim(), `Using keys remembered for ${legacy.url} · Forget`);
+  await page.waitForSelector('.tree-row');
+  // the same trace at another host: A's keys are not used, Connect asks
+  const other = link.replace(encodeURIComponent(legacy.url), encodeURIComponent(current.url));
+  assert.notEqual(other, link);
+  await page.goto('about:blank');
+  await page.goto(other);
+  await page.waitForSelector('#connect-sk');
+  assert.match(await page.textContent('.connect-status'), /enter the keys/);
+  assert.equal(await page.inputValue('#connect-sk'), '');
+  assert.equal(await page.locator('#keys-notice').count(), 0);
+  assert.deepEqual(auth.filter(([u]) => u.startsWith(current.url)), [], 'B was asked nothing with a key');
+  // back to A; Forget removes the keys, and the next visit asks
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.click('#keys-notice-forget');
+  await page.waitForFunction(() => !document.querySelector('#keys-notice'));
+  assert.deepEqual(await storedKeys(page), []);
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.waitForSelector('#connect-sk');
+  assert.match(await page.textContent('.connect-status'), /enter the keys/);
+  assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+});

@@ -412,3 +412,47 @@ test('hostile files: each opens or is refused naming the file; the page stays re
   assert.match(await page.textContent('.trace-list'), /travel-agent/, 'the first trace is still loaded');
   assert.deepEqual(errors, []);
 });
+
+test('"Load remote images" holds for what was loaded when it was clicked: the next file asks again', async () => {
+  const errors = [];
+  const { context, page, requests } = await recordedPage(errors);
+  await page.goto(app.server.url);
+  await page.waitForSelector('.toolbar');
+  const withImage = (id, url) => ({
+    name: `${id}.json`,
+    content: JSON.stringify({
+      trace: { id, name: `trace ${id}` },
+      observations: [{ id: `${id}-g`, type: 'GENERATION', name: `look ${id}`, startTime: '2025-01-01T00:00:00Z',
+        input: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url } }] }] }],
+    }),
+  });
+  const show = async (id) => {
+    await page.click('#nav-traces');
+    await page.click(`.traces-page .tr:has-text("trace ${id}")`);
+    await page.click(`.tree-row:has-text("look ${id}")`);
+    await page.waitForSelector('.remote-image');
+  };
+  // file A, trusted: its image is allowed and fetched
+  await dropFiles(page, [withImage('a', 'http://tracker.invalid/a.png')]);
+  await page.waitForSelector('.tree-row');
+  await show('a');
+  await page.click('.remote-image button');
+  await page.waitForFunction(() => document.querySelector('img[src="http://tracker.invalid/a.png"]'));
+  await page.waitForTimeout(200);
+  assert.deepEqual(ownServer(requests), ['http://tracker.invalid/a.png']);
+  // file B, dropped after: its image is an address with the button again, and nothing is fetched
+  await dropFiles(page, [withImage('b', 'http://tracker.invalid/b.png')]);
+  await page.waitForFunction(() => /\(2\)/.test(document.querySelector('#nav-traces')?.textContent ?? ''));
+  await show('b');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('img[src="http://tracker.invalid/b.png"]').count(), 0, 'not shown unasked');
+  assert.equal(await page.locator('.remote-image button').count(), 1, 'the user is asked again');
+  assert.deepEqual(ownServer(requests), ['http://tracker.invalid/a.png'], 'B\'s image was not fetched');
+  // …until the user asks
+  await page.click('.remote-image button');
+  await page.waitForFunction(() => document.querySelector('img[src="http://tracker.invalid/b.png"]'));
+  await page.waitForTimeout(200);
+  assert.deepEqual(ownServer(requests), ['http://tracker.invalid/a.png', 'http://tracker.invalid/b.png']);
+  assert.deepEqual(errors.filter((e) => !/ERR_NAME_NOT_RESOLVED|Failed to load resource/.test(e)), []);
+  await context.close();
+});

@@ -254,3 +254,178 @@ test('a page on an origin not in origin= is ignored and logged', async () => {
   assert.deepEqual(await page.evaluate(() => window.got), [], 'and nothing is told to a page that is not allowed');
   assert.deepEqual(errors, []);
 });
+
+test('the embed example takes ?canopy= only from its own origin or a loopback address: javascript: and other sites do nothing', async () => {
+  const port = new URL(server.url).port;
+  const payloads = [
+    'javascript:window.top.__xss=1//',
+    'JavaScript:top.__xss=1;//',
+    'data:text/html,<script>top.__xss=1</script>',
+    'https://evil.example/',
+    'http://evil.example:8080/canopy/',
+    '//evil.example/',
+    'http://127.0.0.1.evil.example/',
+    'http://user:pw@127.0.0.1@evil.example/',
+  ];
+  for (const payload of payloads) {
+    const context = await browser.newContext();
+    const errors = [];
+    const requests = [];
+    context.on('request', (r) => requests.push(r.url()));
+    // "evil.example" answers with script that would mark the page if it ever ran
+    await context.route((u) => u.hostname.endsWith('evil.example'), (route) => route.fulfill({
+      status: 200,
+      contentType: route.request().url().endsWith('.js') ? 'text/javascript' : 'text/html',
+      body: route.request().url().endsWith('.js') ? 'window.__xss = 1;' : '<script>try { top.__xss = 1 } catch (e) {}</script>',
+    }));
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(`http://localhost:${port}/embed-example.html?canopy=${encodeURIComponent(payload)}`);
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(500);
+    const seen = await page.evaluate(() => ({
+      xss: window.__xss,
+      src: document.getElementById('canopy').getAttribute('src'),
+      refused: document.getElementById('refused').hidden ? '' : document.getElementById('refused').textContent,
+      viewerScript: [...document.scripts].some((s) => /canopy-viewer/.test(s.src)),
+    }));
+    assert.equal(seen.xss, undefined, `${payload}: no script of the payload ran`);
+    assert.equal(seen.src, null, `${payload}: the frame was not pointed anywhere`);
+    assert.match(seen.refused, /must be this page's origin or a loopback/, payload);
+    assert.equal(seen.viewerScript, false, payload);
+    assert.ok(page.frames().every((f) => !/^(javascript:|data:)|evil\.example/i.test(f.url())), `${payload}: ${page.frames().map((f) => f.url())}`);
+    assert.deepEqual(requests.filter((u) => /evil\.example/.test(u)), [], `${payload}: nothing asked of another site`);
+    assert.deepEqual(errors, [], payload);
+    await context.close();
+  }
+  // the page itself carries the app's policy: no inline script or style
+  const html = fs.readFileSync(path.join(ROOT, 'dist/embed-example.html'), 'utf8');
+  assert.match(html, /http-equiv="Content-Security-Policy"[^>]*script-src 'self'[^>]*style-src 'self'/);
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
+});
+
+/** A page on the foreign origin that frames `canopy` and runs `script` once the frame loaded;
+ *  what Canopy posts it is collected in `window.got`. */
+async function foreignHost(errors, logs, canopy, script, extra = '') {
+  const name = `host-${Math.random().toString(36).slice(2)}.html`;
+  fs.writeFileSync(path.join(foreignDir, name), `<!DOCTYPE html><link rel="icon" href="data:,">
+    <iframe id="c" src="${canopy}" style="width:900px;height:500px"></iframe>${extra}
+    <script>
+      const c = document.getElementById('c');
+      const target = new URL(c.src).origin;
+      window.got = [];
+      window.addEventListener('message', (e) => { if (e.source === c.contentWindow) window.got.push(e.data.type); });
+      c.addEventListener('load', () => setTimeout(() => { ${script}; window.sent = true; }, 500));
+    </script>`);
+  const page = await newPage(browser, errors);
+  page.on('console', (m) => logs.push(m.text()));
+  await page.goto(`${foreign.url}${name}`);
+  await page.waitForFunction(() => window.sent === true);
+  const frame = await waitForFrame(page, (f) => f.url().startsWith(server.url));
+  return { page, frame };
+}
+
+test('without embed=1 the message API is not there: a framing page on an origin= origin is neither obeyed nor told anything', async () => {
+  const errors = [];
+  const logs = [];
+  const allowed = foreign.url.replace(/\/$/, '');
+  const { page, frame } = await foreignHost(errors, logs, `${server.url}#origin=${encodeURIComponent(allowed)}`,
+    `c.contentWindow.postMessage({ type: 'canopy:hello' }, target);
+     c.contentWindow.postMessage({ type: 'canopy:load', url: '${server.url}demo/agent-tools.json' }, target);
+     c.contentWindow.postMessage({ type: 'canopy:setTheme', theme: 'dark' }, target);`);
+  await frame.waitForSelector('.welcome');
+  await page.waitForTimeout(1000);
+  assert.equal(await frame.locator('.tree-row').count(), 0, 'nothing was loaded');
+  assert.equal(await frame.evaluate(() => document.documentElement.dataset.theme ?? null), null);
+  assert.deepEqual(await page.evaluate(() => window.got), [], 'not even ready');
+  assert.deepEqual(errors, []);
+});
+
+test('with embed=1, only the parent frame is heard: another window at an allowed origin is ignored', async () => {
+  const errors = [];
+  const logs = [];
+  const allowed = foreign.url.replace(/\/$/, '');
+  fs.writeFileSync(path.join(foreignDir, 'sibling.html'), `<!DOCTYPE html><script>
+    setTimeout(() => parent.document.getElementById('c').contentWindow.postMessage(
+      { type: 'canopy:load', url: '${server.url}demo/agent-tools.json' }, '${server.url.replace(/\/$/, '')}'), 300);
+  </script>`);
+  const { page, frame } = await foreignHost(errors, logs, `${server.url}?embed=1&origin=${encodeURIComponent(allowed)}`,
+    'c.contentWindow.postMessage({ type: \'canopy:setTheme\', theme: \'dark\' }, target)',
+    '<iframe id="s" src="sibling.html"></iframe>');
+  // the parent's own message is obeyed…
+  await frame.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+  // …the sibling's, from the same allowed origin, is not
+  for (let i = 0; i < 50 && !logs.some((l) => /did not come from the page this view is framed in/.test(l)); i++) await page.waitForTimeout(100);
+  assert.ok(logs.some((l) => /did not come from the page this view is framed in/.test(l)), logs.join('\n'));
+  await page.waitForTimeout(500);
+  assert.equal(await frame.locator('.tree-row').count(), 0, 'nothing was loaded');
+  assert.ok(!(await page.evaluate(() => window.got)).includes('canopy:loaded'));
+  assert.deepEqual(errors, []);
+});
+
+test('a load that fails keeps what the frame showed (merge: false replaces only on success) and says why', async () => {
+  const errors = [];
+  const logs = [];
+  const { page, frame } = await openExample(errors, logs);
+  await lastEvent(page, 'canopy:ready');
+  await page.click('#load-text');
+  await lastEvent(page, 'canopy:loaded {"traces":1,"observations":7}');
+  await frame.waitForSelector('.tree-row');
+  const rows = await frame.locator('.tree-row').count();
+  const post = (msg) => page.evaluate((msg) => {
+    const f = document.getElementById('canopy');
+    f.contentWindow.postMessage(msg, new URL(f.src).origin);
+  }, msg);
+  const errorsSeen = () => page.evaluate(() => [...document.querySelectorAll('#events li')].filter((li) => li.textContent.startsWith('canopy:error')).length);
+  // an address that is not there
+  await post({ type: 'canopy:load', url: new URL('demo/no-such-file.json', server.url).href, merge: false });
+  await page.waitForFunction(() => [...document.querySelectorAll('#events li')].some((li) => /canopy:error .*no-such-file/.test(li.textContent)));
+  assert.equal(await frame.locator('.tree-row').count(), rows, 'the trace shown stays');
+  assert.match(await frame.textContent('.trace-name'), /travel-agent/);
+  // bytes that do not open
+  const before = await errorsSeen();
+  await post({ type: 'canopy:load', name: 'broken.json', data: '{"trace": {"id": "x", "name": ', merge: false });
+  await page.waitForFunction((n) => [...document.querySelectorAll('#events li')].filter((li) => li.textContent.startsWith('canopy:error')).length > n, before);
+  assert.equal(await frame.locator('.tree-row').count(), rows, 'still there');
+  assert.match(await frame.textContent('.trace-name'), /travel-agent/);
+  // and a load that works still replaces it
+  await page.click('#load-url');
+  await frame.waitForFunction(() => /order-assistant/.test(document.querySelector('.trace-name')?.textContent ?? ''));
+  assert.equal(await frame.locator('.tree-row:has-text("travel-agent")').count(), 0);
+  assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+});
+
+test('a link with more files than it opens by itself asks first: the first 10, all, or none', async () => {
+  const files = Array.from({ length: 12 }, (_, i) => `demo/agent-tools.json?copy=${i}`);
+  const link = `${server.url}#${files.map((f) => `url=${encodeURIComponent(f)}`).join('&')}`;
+  const fetched = (requests) => requests.filter((u) => u.includes('agent-tools.json')).length;
+  for (const [button, expected] of [['#link-files-first', 10], ['#link-files-all', 12], ['#link-files-none', 0]]) {
+    const errors = [];
+    const page = await newPage(browser, errors);
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(link);
+    await page.waitForSelector('.link-files');
+    assert.equal((await page.textContent('.link-files .error-text')), 'This link opens 12 files. Open the first 10, all 12, or none?');
+    await page.waitForTimeout(300);
+    assert.equal(fetched(requests), 0, 'nothing is fetched before the answer');
+    await page.click(button);
+    await page.waitForFunction(() => !document.querySelector('.link-files'));
+    if (expected) await page.waitForSelector('.tree-row, .traces-page .tr');
+    await page.waitForTimeout(500);
+    assert.equal(fetched(requests), expected, button);
+    if (!expected) assert.equal(await page.locator('.welcome').count(), 1, 'nothing opened');
+    assert.deepEqual(errors, [], button);
+  }
+  // ten or fewer open at once, as before
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}#${files.slice(0, 10).map((f) => `url=${encodeURIComponent(f)}`).join('&')}`);
+  await page.waitForSelector('.tree-row');
+  assert.equal(await page.locator('.link-files').count(), 0);
+  assert.deepEqual(errors, []);
+});

@@ -52,7 +52,7 @@ test('redaction: preview counts, and no planted secret in any exported format', 
   await page.click('#open-export');
   for (const d of ['secret', 'email', 'card', 'phone', 'ip']) await page.check(`#redact-${d}`);
   await page.click('#export-preview');
-  await page.waitForFunction(() => /5 email value\(s\) \(1 distinct\)/.test(document.querySelector('.export-status').textContent));
+  await page.waitForFunction(() => /5 email values \(1 distinct\)/.test(document.querySelector('.export-status').textContent));
   for (const format of ['canopy', 'otlp', 'langfuse']) {
     await page.selectOption('#export-format', format);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-save')]);

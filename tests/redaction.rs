@@ -160,3 +160,105 @@ fn a_payload_with_nothing_to_mask_comes_out_byte_identical() {
     let plain: Vec<String> = ExportFormat::ALL.into_iter().map(|f| export::write(&set, f, None)).collect();
     assert_eq!(files, plain, "the redacted export is the plain export");
 }
+
+#[test]
+fn basic_credentials_are_masked_in_every_format() {
+    let set =
+        one_trace(r#"{"headers":{"Authorization":"Basic dXNlcjpwYXNz"}}"#, "sent Authorization: Basic dXNlcjpwYXNz ok");
+    let rules = Rules { detectors: vec![Detector::Secret], ..Default::default() };
+    let (files, report) = exports(&set, &rules);
+    assert_eq!(report.masked["secret"], (1, 2));
+    for (format, file) in files {
+        assert!(!file.contains("dXNlcjpwYXNz"), "{format:?} still holds the Basic credential");
+        assert!(file.contains("<secret-1>"), "{format:?}");
+    }
+}
+
+const SPANS: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout-svc"}}]},
+  "scopeSpans":[{"spans":[
+  {"traceId":"5b8aa5a2d2c872e8321cf37308d69df2","spanId":"051581bf3cb55c13","name":"root","startTimeUnixNano":"1700000000000000000",
+   "endTimeUnixNano":"1700000001000000000","attributes":[{"key":"session.id","value":{"stringValue":"session-xyz"}},
+   {"key":"user.id","value":{"stringValue":"user-qwe"}}]},
+  {"traceId":"5b8aa5a2d2c872e8321cf37308d69df2","spanId":"1e2f3a4b5c6d7e8f","parentSpanId":"051581bf3cb55c13","name":"child",
+   "startTimeUnixNano":"1700000000100000000","endTimeUnixNano":"1700000000200000000"}]}]}]}"#;
+
+#[test]
+fn ids_sessions_users_and_services_are_masked_only_when_asked_in_every_format() {
+    use canopy::export::redact::Field;
+    let set = load("acme-prod.json", SPANS.as_bytes()).unwrap().set;
+    let cases: [(Field, &[&str]); 4] = [
+        (Field::Ids, &["5b8aa5a2d2c872e8321cf37308d69df2", "051581bf3cb55c13", "1e2f3a4b5c6d7e8f"]),
+        (Field::Sessions, &["session-xyz"]),
+        (Field::Users, &["user-qwe"]),
+        (Field::Services, &["acme-prod", "checkout-svc"]),
+    ];
+    // off by default: every format that writes the field still has it
+    let (plain, _) = exports(&set, &all_detectors());
+    for (field, originals) in cases {
+        let rules = Rules { fields: vec![field], ..Default::default() };
+        let (files, report) = exports(&set, &rules);
+        assert!(report.masked.contains_key(field.label()), "{field:?}: {report:?}");
+        for ((format, file), (_, before)) in files.iter().zip(&plain) {
+            for o in originals {
+                if *format == ExportFormat::Canopy {
+                    assert!(before.contains(o), "{format:?} without {field:?} keeps {o}");
+                }
+                assert!(!file.contains(o), "{format:?} with {field:?} still holds {o}");
+            }
+            let again = load(&format!("x.{}", format.extension()), file.as_bytes()).unwrap().set;
+            assert_eq!(again.traces[0].tree, set.traces[0].tree, "{format:?} with {field:?}: the same tree");
+        }
+    }
+}
+
+/// The best of three timings of `f`.
+fn best_of_3(mut f: impl FnMut()) -> std::time::Duration {
+    (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+#[test]
+fn crafted_texts_cost_linear_time() {
+    // each repeated piece defeats one of the old patterns on a backtracking engine: runs without
+    // `@`, JWT heads without dots, keys' prefixes, long digit and base64 runs, PEM headers without end
+    let pieces = [
+        "a",
+        "a.",
+        "eyJ-",
+        "eyJabcdefgh.",
+        "sk-",
+        "Bearer ",
+        "Basic ",
+        "1",
+        "1 ",
+        "1-",
+        "1.",
+        "1:",
+        "-----BEGIN PRIVATE KEY-----",
+        "QUJD",
+        "@a",
+        "a@",
+        "(12) ",
+        "+1",
+    ];
+    let rules = Rules { detectors: Detector::ALL.to_vec(), ..Default::default() };
+    for p in pieces {
+        let time = |bytes: usize| {
+            let text = p.repeat(bytes / p.len());
+            let set = one_trace("null", &text);
+            best_of_3(|| {
+                redact(&set, &rules, lite).unwrap();
+            })
+        };
+        let (small, large) = (time(100_000), time(800_000));
+        // linear work grows 8×; quadratic, 64×
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
+        assert!(ratio < 24.0, "{p:?}: 100 KB in {small:?}, 800 KB in {large:?} ({ratio:.1}×)");
+    }
+}

@@ -89,9 +89,10 @@ pub fn emails(t: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-/// `\b\d(?:[ -]?\d){12,18}\b` that passes `check` (the Luhn sum): the longest such run from each
-/// start; a run that fails leaves the next start free to match.
-pub fn cards(t: &[u8], check: impl Fn(&[u8]) -> bool) -> Vec<(usize, usize)> {
+/// `\b\d(?:[ -]?\d){12,18}\b` that passes the Luhn checksum (when `luhn`; card numbers pass, most
+/// other digit runs do not): the longest such run from each start; a run that fails leaves the
+/// next start free to match.
+pub fn cards(t: &[u8], luhn: bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
@@ -100,12 +101,23 @@ pub fn cards(t: &[u8], check: impl Fn(&[u8]) -> bool) -> Vec<(usize, usize)> {
             continue;
         }
         // where each of up to 19 digits ends, one optional separator between two digits
-        let mut ends = Vec::with_capacity(19);
+        let mut ends = [0usize; 19];
+        // Luhn sums of every prefix at once: a prefix of k digits doubles the digits whose place
+        // from the left differs in parity from k; `sums[p][k]` doubles those of parity p
+        let mut sums = [[0u32; 20]; 2];
+        let mut n = 0;
         let mut j = i;
         loop {
+            let d = u32::from(t[j] - b'0');
+            let doubled = if d * 2 > 9 { d * 2 - 9 } else { d * 2 };
+            // the digit's place from the left, from 1: odd places double in `sums[1]`
+            let place_odd = n % 2 == 0;
+            sums[1][n + 1] = sums[1][n] + if place_odd { doubled } else { d };
+            sums[0][n + 1] = sums[0][n] + if place_odd { d } else { doubled };
             j += 1;
-            ends.push(j);
-            if ends.len() == 19 {
+            ends[n] = j;
+            n += 1;
+            if n == 19 {
                 break;
             }
             if t.get(j).copied().is_some_and(digit) {
@@ -117,7 +129,9 @@ pub fn cards(t: &[u8], check: impl Fn(&[u8]) -> bool) -> Vec<(usize, usize)> {
             }
             break;
         }
-        let found = (13..=ends.len()).rev().map(|n| ends[n - 1]).find(|&e| boundary(t, e) && check(&t[i..e]));
+        // k even: odd places are doubled
+        let passes = |k: usize| !luhn || sums[usize::from(k.is_multiple_of(2))][k].is_multiple_of(10);
+        let found = (13..=n).rev().find(|&k| boundary(t, ends[k - 1]) && passes(k)).map(|k| ends[k - 1]);
         match found {
             Some(e) => {
                 out.push((i, e));
@@ -519,7 +533,30 @@ mod tests {
 
     #[test]
     fn cards_match_the_old_pattern_before_the_checksum() {
-        same_as(CARD, &["4", "41", "4111", "1111 ", " ", "-", "a", "_", "1234-", "é"], |t| cards(t, |_| true));
+        same_as(CARD, &["4", "41", "4111", "1111 ", " ", "-", "a", "_", "1234-", "é"], |t| cards(t, false));
+    }
+
+    #[test]
+    fn cards_pass_the_luhn_checksum() {
+        let luhn = |s: &str| {
+            let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+            let sum: u32 = d
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, &d)| if i % 2 == 1 { (d * 2) % 9 + 9 * u32::from(d == 9) } else { d })
+                .sum();
+            sum.is_multiple_of(10)
+        };
+        let mut passed = 0;
+        for (n, t) in texts(&["0", "1", "4", "5", "7", "9", " "], 20_000).into_iter().enumerate() {
+            let digits: String = t.chars().filter(char::is_ascii_digit).take(13 + n % 7).collect();
+            let want = digits.len() >= 13 && luhn(&digits);
+            passed += usize::from(want);
+            assert_eq!(cards(digits.as_bytes(), true) == [(0, digits.len())], want, "{digits}");
+        }
+        assert!(passed > 500, "{passed}");
+        assert_eq!(cards(b"card 4111 1111 1111 1111, 4111-1111-1111-1112", true), [(5, 24)]);
     }
 
     #[test]

@@ -114,9 +114,9 @@ fn many_score_names(n: usize) -> TraceSet {
     set
 }
 
-/// The shortest of three runs of `f`.
-fn best_of_three(mut f: impl FnMut()) -> Duration {
-    (0..3)
+/// The shortest of five runs of `f`: the least disturbed by whatever else the machine runs.
+fn best_of_five(mut f: impl FnMut()) -> Duration {
+    (0..5)
         .map(|_| {
             let t = Instant::now();
             f();
@@ -126,13 +126,17 @@ fn best_of_three(mut f: impl FnMut()) -> Duration {
         .unwrap_or_default()
 }
 
-/// Asserts that `f` on an input 8 times larger takes less than 20 times as long: linear work
-/// takes about 8 times, quadratic 64 (the margin is for a busy machine).
+/// Timed tests take turns, so that one's allocations do not slow another's runs.
+static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Asserts that `f` on an input 8 times larger takes less than 24 times as long: linear work
+/// takes about 8 to 12 times (bigger tables miss the cache more), quadratic work 64.
 fn assert_linear<T>(what: &str, small: &T, large: &T, f: impl Fn(&T)) {
-    let (a, b) = (best_of_three(|| f(small)), best_of_three(|| f(large)));
+    let _turn = TIMING.lock().unwrap_or_else(|e| e.into_inner());
+    let (a, b) = (best_of_five(|| f(small)), best_of_five(|| f(large)));
     let ratio = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
     println!("{what}: {a:?}, 8 times the input {b:?}, ratio {ratio:.1}");
-    assert!(ratio < 20.0, "{what}: {a:?}, then {b:?} for 8 times the input: ratio {ratio:.1}");
+    assert!(ratio < 24.0, "{what}: {a:?}, then {b:?} for 8 times the input: ratio {ratio:.1}");
 }
 
 #[test]
@@ -242,4 +246,47 @@ fn times_at_the_ends_of_i64_keep_every_observation_and_saturate() {
     assert!(ends.total < 100.0, "{ends:?}");
     assert!(ends.to_display(min + 10) < ends.to_display(max - 10));
     assert_eq!(TimeMap::identity(max, max).to_display(max), 0.0);
+}
+
+#[test]
+fn a_file_dropped_again_adds_nothing_and_a_crafted_one_cannot_hide_what_is_loaded() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otlp/two-traces-array-of-requests.json");
+    let bytes = std::fs::read(&path).unwrap();
+    let once = load("a.json", &bytes).unwrap().set;
+    let mut set = once.clone();
+    set.merge(load("a.json", &bytes).unwrap().set);
+    let counts = |s: &TraceSet| s.traces.iter().map(|t| t.observations.len()).collect::<Vec<_>>();
+    assert_eq!(counts(&set), counts(&once));
+    assert_eq!((set.scores.len(), set.warnings.clone()), (once.scores.len(), once.warnings.clone()));
+
+    // the same trace id from another file: spans that differ from loaded ones with their ids are
+    // kept besides them (one 1 µs later, one at the other end of time), new ones join, and it is said
+    let mut set = load("extremes.json", jaeger_at_the_extremes("abc").as_bytes()).unwrap().set;
+    let crafted = jaeger_at_the_extremes("abc")
+        .replace(r#""startTime":1,"#, r#""startTime":2,"#)
+        .replace(r#""spanID":"early","operationName":"early","references":[{"refType":"CHILD_OF","traceID":"abc","spanID":"root"}],
+            "startTime":-9223372036854775808"#, r#""spanID":"early","operationName":"early","references":[{"refType":"CHILD_OF","traceID":"abc","spanID":"root"}],
+            "startTime":9223372036854775807"#)
+        .replace(r#""spanID":"last","operationName":"last""#, r#""spanID":"extra","operationName":"extra""#);
+    set.merge(load("crafted.json", crafted.as_bytes()).unwrap().set);
+    let t = &set.traces[0];
+    let got: Vec<(&str, i64)> = t.observations.iter().map(|o| (o.id.as_str(), o.start_ns)).collect();
+    let (min, max) = (i64::MIN, i64::MAX);
+    assert_eq!(
+        got,
+        vec![
+            ("root", min),
+            ("early", min),
+            ("late", 0),
+            ("last", max),
+            ("mid", 1000),
+            ("early", max),
+            ("extra", max),
+            ("mid", 2000)
+        ]
+    );
+    let said = "trace abc: 2 observations have the ids of different ones already loaded from extremes.json; both are \
+                kept; 1 observation more joined the trace";
+    assert!(set.warnings.iter().any(|w| w.source == "crafted.json" && w.message == said), "{:?}", set.warnings);
 }

@@ -9,6 +9,7 @@ pub mod json_tree;
 pub mod key;
 pub mod layout;
 pub mod markdown;
+pub mod merge;
 pub mod messages;
 pub mod order;
 pub mod payload;
@@ -419,44 +420,6 @@ impl Trace {
         }
     }
 
-    /// Takes in another part of the same trace: its observations, and whatever it knows that this
-    /// part did not. The tree must be rebuilt afterwards (`TraceSet::merge` does).
-    fn absorb(&mut self, other: Trace) {
-        // The same span loaded twice (one file dropped again, or two API endpoints) is kept once:
-        // same id and name, starts within 1 ms (endpoints round times differently).
-        let mut seen: std::collections::HashMap<(&str, &str), Vec<i64>> = std::collections::HashMap::new();
-        for o in &self.observations {
-            seen.entry((o.id.as_str(), o.name.as_str())).or_default().push(o.start_ns);
-        }
-        let keep: Vec<bool> = other
-            .observations
-            .iter()
-            .map(|o| {
-                !seen
-                    .get(&(o.id.as_str(), o.name.as_str()))
-                    .is_some_and(|starts| starts.iter().any(|s| (s - o.start_ns).abs() <= 1_000_000))
-            })
-            .collect();
-        drop(seen);
-        self.observations.extend(other.observations.into_iter().zip(keep).filter(|(_, k)| *k).map(|(o, _)| o));
-        self.reported_cost_usd = self.reported_cost_usd.or(other.reported_cost_usd);
-        self.name = self.name.take().or(other.name);
-        self.session_id = self.session_id.take().or(other.session_id);
-        self.user_id = self.user_id.take().or(other.user_id);
-        self.input = self.input.take().or(other.input);
-        self.output = self.output.take().or(other.output);
-        for tag in other.tags {
-            if !self.tags.contains(&tag) {
-                self.tags.push(tag);
-            }
-        }
-        self.attributes.extend(other.attributes);
-        self.start_ns = self.start_ns.min(other.start_ns);
-        if !self.source.split(", ").any(|s| s == other.source) {
-            self.source = format!("{}, {}", self.source, other.source);
-        }
-    }
-
     /// Total cost: the platform's own figure where it reported one, else the roll-up.
     pub fn cost_usd(&self) -> f64 {
         self.reported_cost_usd.unwrap_or(self.totals.cost_usd)
@@ -528,49 +491,6 @@ pub struct TraceSet {
 }
 
 impl TraceSet {
-    /// Adds another load's content and returns the indices of the traces it touched, in its order.
-    /// Traces already present stay where they are; a trace whose id is already loaded (spans of one
-    /// trace split over files) gets the new observations and its tree and totals are rebuilt.
-    pub fn merge(&mut self, other: TraceSet) -> Vec<usize> {
-        let mut index: std::collections::HashMap<String, usize> =
-            self.traces.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
-        let mut touched = Vec::new();
-        let mut rebuilt = Vec::new();
-        for t in other.traces {
-            match index.get(&t.id) {
-                Some(&i) => {
-                    self.traces[i].absorb(t);
-                    rebuilt.push(i);
-                    touched.push(i);
-                }
-                None => {
-                    index.insert(t.id.clone(), self.traces.len());
-                    touched.push(self.traces.len());
-                    self.traces.push(t);
-                }
-            }
-        }
-        self.scores.extend(other.scores);
-        let rebuilt_ids: std::collections::HashSet<String> =
-            rebuilt.iter().map(|&i| self.traces[i].id.clone()).collect();
-        self.warnings.retain(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id)));
-        self.warnings.extend(
-            other.warnings.into_iter().filter(|w| w.trace_id.as_ref().is_none_or(|id| !rebuilt_ids.contains(id))),
-        );
-        for i in rebuilt {
-            let t = &mut self.traces[i];
-            let observations = std::mem::take(&mut t.observations);
-            let source = t.source.clone();
-            let rebuilt = Trace::build(t.id.clone(), observations, &source, &mut self.warnings);
-            t.observations = rebuilt.observations;
-            t.tree = rebuilt.tree;
-            t.totals = rebuilt.totals;
-        }
-        touched.dedup();
-        self.rebuild_sessions();
-        touched
-    }
-
     /// Groups traces by session id, in order of first appearance.
     pub fn rebuild_sessions(&mut self) {
         let mut sessions: Vec<Session> = Vec::new();

@@ -561,6 +561,15 @@ mod tests {
     }
 
     #[test]
+    fn object_keys_are_read_by_the_built_in_detectors_only() {
+        let r = Rules { detectors: vec![Detector::Email], patterns: vec!["role".into()], ..Default::default() };
+        let mut m = Masker::new(&r, lite).unwrap();
+        let mut p = Some(Payload::from_json_text(r#"{"a@b.io": {"role": "role"}}"#).unwrap());
+        m.payload(&mut p);
+        assert_eq!(p.unwrap().raw(), r#"{"<email-1>": {"role": "<redacted-1>"}}"#);
+    }
+
+    #[test]
     fn field_rules_drop_by_key_and_prefix() {
         assert!(drops("http.request.header.authorization", &["http.request.header.*".into()]));
         assert!(drops("user.email", &[" user.email ".into()]));

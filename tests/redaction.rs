@@ -127,12 +127,17 @@ fn detectors_run_most_specific_first_whatever_order_they_were_ticked() {
     orders.push(Detector::ALL.iter().rev().copied().collect());
     orders.push(vec![Detector::Phone, Detector::Card, Detector::Ip, Detector::Email, Detector::Secret]);
     let outputs: Vec<String> = orders
-        .into_iter()
+        .iter()
         .map(|detectors| {
-            let (clean, _) = redact(&set, &Rules { detectors, ..Default::default() }, lite).unwrap();
+            let (clean, _) = redact(&set, &Rules { detectors: detectors.clone(), ..Default::default() }, lite).unwrap();
             clean.traces[0].observations[0].output.as_ref().unwrap().as_text()
         })
         .collect();
+    // the whole file too, with its note saying how it was redacted
+    let files: Vec<Vec<(ExportFormat, String)>> =
+        orders.into_iter().map(|detectors| exports(&set, &Rules { detectors, ..Default::default() }).0).collect();
+    assert_eq!(files[1], files[0]);
+    assert_eq!(files[2], files[0]);
     assert_eq!(outputs[0], "use <secret-1> or call <phone-1>, mail <email-1>, card <card-1>");
     assert_eq!(outputs[1], outputs[0], "reversed ticks");
     assert_eq!(outputs[2], outputs[0], "phone ticked first");

@@ -145,8 +145,10 @@ impl Rules {
 
     /// One line saying how the file was redacted, written into the export.
     pub fn describe(&self) -> String {
-        let mut parts: Vec<String> = self.detectors.iter().map(|d| format!("{}s", d.label())).collect();
-        parts.extend(self.fields.iter().map(|f| f.title().to_string()));
+        // in a fixed order, whatever order the boxes were ticked in
+        let mut parts: Vec<String> =
+            Detector::ALL.iter().filter(|d| self.detectors.contains(d)).map(|d| format!("{}s", d.label())).collect();
+        parts.extend(Field::ALL.iter().filter(|f| self.fields.contains(f)).map(|f| f.title().to_string()));
         let n = self.patterns.iter().filter(|p| !p.trim().is_empty()).count();
         if n > 0 {
             parts.push(plural(n, "custom pattern", "custom patterns"));

@@ -536,6 +536,9 @@ fn painted() -> bool {
 /// Entry point called by `main`: panic reporting, then mount.
 pub fn start() {
     std::panic::set_hook(Box::new(report_panic));
+    // keys for the id maps (model::hash): wasm has no randomness of its own, the page does
+    let bits = || (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+    crate::model::hash::seed(bits() << 11 ^ bits());
     leptos::mount::mount_to_body(App);
 }
 

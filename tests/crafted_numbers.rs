@@ -114,33 +114,36 @@ fn many_score_names(n: usize) -> TraceSet {
     set
 }
 
-/// The shortest of five runs of `f`: the least disturbed by whatever else the machine runs.
-fn best_of_five(mut f: impl FnMut()) -> Duration {
-    (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 /// Timed tests take turns, so that one's allocations do not slow another's runs.
 static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Asserts that `f` on an input 8 times larger takes less than 24 times as long: linear work
-/// takes about 8 to 12 times (bigger tables miss the cache more), quadratic work 64.
-fn assert_linear<T>(what: &str, small: &T, large: &T, f: impl Fn(&T)) {
+/// Runs `f` on `large` and asserts it takes less than `budget`: work linear in the input takes a
+/// few hundredths of that in a debug build, quadratic work (what each of these passes did) takes
+/// minutes. Also prints `f`'s time on `small` (a quarter of the input) and on `large`, the shortest
+/// of five runs each, for the growth row in BENCHMARKS.md (not asserted: how much worse than 4
+/// times a bigger input does depends on the machine's caches, and on what else it runs).
+fn assert_fast<T>(what: &str, small: &T, large: &T, budget: Duration, f: impl Fn(&T)) {
     let _turn = TIMING.lock().unwrap_or_else(|e| e.into_inner());
-    let (a, b) = (best_of_five(|| f(small)), best_of_five(|| f(large)));
-    let ratio = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
-    println!("{what}: {a:?}, 8 times the input {b:?}, ratio {ratio:.1}");
-    assert!(ratio < 24.0, "{what}: {a:?}, then {b:?} for 8 times the input: ratio {ratio:.1}");
+    let t = Instant::now();
+    f(large);
+    let once = t.elapsed();
+    assert!(once < budget, "{what}: {once:?}, more than {budget:?}");
+    let best = |x: &T| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                f(x);
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let (a, b) = (best(small), best(large));
+    println!("{what}: n {a:?}, 4n {b:?}, ratio {:.1}", b.as_secs_f64() / a.as_secs_f64().max(1e-9));
 }
 
 #[test]
-fn many_distinct_score_names_take_linear_time() {
+fn many_distinct_score_names_are_read_in_linear_time() {
     let n = 100_000;
     let set = many_score_names(n);
     let names = tracelist::score_names(&set);
@@ -153,15 +156,16 @@ fn many_distinct_score_names_take_linear_time() {
     let table = tracelist::score_table(&set);
     assert_eq!(table["t"].len(), n);
     assert_eq!(table["t"][&want[9]], ScoreValue::Numeric(9.5));
-    let small = many_score_names(n / 8);
-    assert_linear("score_names", &small, &set, |s| drop(tracelist::score_names(s)));
-    assert_linear("score_stats", &small, &set, |s| drop(tracelist::score_stats(s, 10)));
-    assert_linear("score_table", &small, &set, |s| drop(tracelist::score_table(s)));
+    let small = many_score_names(n / 4);
+    let budget = Duration::from_secs(20);
+    assert_fast("score_names", &small, &set, budget, |s| drop(tracelist::score_names(s)));
+    assert_fast("score_stats", &small, &set, budget, |s| drop(tracelist::score_stats(s, 10)));
+    assert_fast("score_table", &small, &set, budget, |s| drop(tracelist::score_table(s)));
 }
 
 #[test]
-fn many_sessions_with_scores_take_linear_time() {
-    // every score names its own session: sessions × scores would be 10^10 at 100,000
+fn many_sessions_with_scores_are_read_in_linear_time() {
+    // every score names its own session: sessions × scores is 10^10 at 100,000
     let build = |n: usize| {
         let mut set = TraceSet::default();
         for i in 0..n {
@@ -174,13 +178,13 @@ fn many_sessions_with_scores_take_linear_time() {
         set.rebuild_sessions();
         set
     };
-    let (small, large) = (build(5_000), build(40_000));
+    let (small, large) = (build(25_000), build(100_000));
     let sessions = tracelist::sessions(&large);
-    assert_eq!(sessions.len(), 40_000);
+    assert_eq!(sessions.len(), 100_000);
     for (i, s) in sessions.iter().enumerate() {
         assert_eq!(s.scores.iter().map(|s| s.value.clone()).collect::<Vec<_>>(), vec![ScoreValue::Numeric(i as f64)]);
     }
-    assert_linear("sessions", &small, &large, |s| drop(tracelist::sessions(s)));
+    assert_fast("sessions", &small, &large, Duration::from_secs(20), |s| drop(tracelist::sessions(s)));
 }
 
 /// A Jaeger trace whose times saturate at both ends of i64 (microseconds × 1000 on import).

@@ -79,15 +79,16 @@ test('the order detectors are ticked in does not change the file; Basic credenti
     observations: [{ id: 'g', type: 'GENERATION', name: 'gen', startTime: '2025-01-01T00:00:00.000Z', endTime: '2025-01-01T00:00:01.000Z', output }],
   }));
   const files = [];
-  for (const order of [['phone', 'secret'], ['secret', 'phone'], [...DETECTORS].reverse()]) {
+  for (const order of [['phone', 'secret'], ['secret', 'phone'], [...DETECTORS].reverse(), DETECTORS]) {
     await page.click('#open-export');
     for (const d of order) await page.check(`#redact-${d}`);
     files.push(await download(page));
     await closeDialog(page);
   }
   assert.ok(files[0].includes('use <secret-1> or call <phone-1>, Authorization: <secret-2>'), files[0].slice(0, 3000));
-  assert.equal(files[1], files[0]);
-  assert.equal(files[2], files[0]);
+  assert.equal(files[1], files[0], 'phone then secret, or secret then phone');
+  assert.equal(files[3], files[2], 'all five, in either order');
+  assert.ok(files[2].includes('use <secret-1> or call <phone-1>, Authorization: <secret-2>'));
   assert.deepEqual(errors, []);
 });
 

@@ -5,6 +5,7 @@
 mod common;
 
 use canopy::import::load;
+use canopy::model::hash::IdState;
 use std::path::PathBuf;
 
 #[test]
@@ -39,20 +40,141 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn huge_numbers_and_out_of_range_times_do_not_wrap() {
+    // a number no double holds, written as a JSON number: no reader can represent it, so the file
+    // is refused, saying where
     let body = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n",
         "startTimeUnixNano":"99999999999999999999999","endTimeUnixNano":1e400,
         "attributes":[{"key":"llm.token_count.total","value":{"intValue":"18446744073709551616"}}]}]}]}]}"#;
-    match load("huge.json", body) {
-        Ok(l) => {
-            let o = &l.set.traces[0].observations[0];
-            assert_eq!(o.start_ns, 0, "an unreadable start is placed at 0, with a warning");
-            assert!(l.set.warnings.iter().any(|w| w.message.contains("no start time")));
-        }
-        Err(e) => assert!(e.to_string().starts_with("huge.json: ")),
-    }
+    let e = load("huge.json", body).unwrap_err();
+    assert_eq!(e.to_string(), "huge.json: not valid JSON: line 2, column 77: number out of range");
+    // out-of-range values as OTLP writes 64-bit numbers (strings) open, and none of them wraps
+    let body = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"n",
+        "startTimeUnixNano":"99999999999999999999999","endTimeUnixNano":"1e400",
+        "attributes":[{"key":"llm.token_count.total","value":{"intValue":"18446744073709551616"}},
+        {"key":"llm.token_count.prompt","value":{"intValue":"-3"}},
+        {"key":"llm.token_count.completion","value":{"doubleValue":1e300}}]}]}]}]}"#;
+    let l = load("huge.json", body).unwrap();
+    let o = &l.set.traces[0].observations[0];
+    assert_eq!((o.start_ns, o.end_ns), (0, None), "an unreadable start is placed at 0, an unreadable end is unknown");
+    assert!(l.set.warnings.iter().any(|w| w.message.contains("no start time")), "{:?}", l.set.warnings);
+    // a count past u64 or below 0 is no count (its attribute keeps the text); a huge float saturates
+    assert_eq!((o.usage.total, o.usage.input, o.usage.output), (None, None, Some(u64::MAX)));
+    let attr = |k: &str| o.attributes.iter().find(|a| a.key == k).map(|a| a.value.display());
+    assert_eq!(attr("llm.token_count.total").as_deref(), Some("18446744073709551616"));
+    assert_eq!(attr("llm.token_count.prompt").as_deref(), Some("-3"));
+    // Langfuse: years at the ends of the calendar, a total of 1e300
     let lf = br#"{"trace":{"id":"t","timestamp":"9999-12-31T23:59:59Z"},"observations":[{"id":"a","startTime":"0001-01-01T00:00:00Z","usageDetails":{"total":1e300}}]}"#;
     let l = load("years.json", lf).unwrap();
     assert_eq!(l.set.traces[0].observations.len(), 1);
+    assert_eq!(l.set.traces[0].observations[0].usage.total, Some(u64::MAX));
+}
+
+/// Seconds `small` and `large` take, each the best of three runs taken in turns (a busy moment
+/// of the machine slows one run of each, never all runs of one).
+fn growth<A, B>(mut small: impl FnMut() -> A, mut large: impl FnMut() -> B) -> (f64, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        f();
+        start.elapsed().as_secs_f64()
+    };
+    let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..3 {
+        a = a.min(time(&mut || drop(std::hint::black_box(small()))));
+        b = b.min(time(&mut || drop(std::hint::black_box(large()))));
+    }
+    (a, b)
+}
+
+/// The id hash as it was before it was keyed (b59faea): multiply-rotate from 0 over 8-byte words,
+/// then MurmurHash3's finalizer; a `str` is its bytes and a 0xFF.
+fn unkeyed_hash(s: &str) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = 0u64;
+    let mut words = s.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        h = step(h, u64::from_le_bytes(w.try_into().unwrap()));
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = step(h, u64::from_le_bytes(last) ^ (rest.len() as u64) << 59);
+    }
+    h = step(h, 0xff);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// `n` distinct ids of 16 ASCII bytes with one and the same unkeyed hash: the first 8 bytes count
+/// up, the last 8 undo them (`rotl(h1, 5) ^ w2` held at one value), kept when they come out ASCII
+/// (one in 256). What an attacker who read the source could write.
+fn colliding_ids(n: usize) -> Vec<String> {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const HELD: u64 = 0x4142_4344_4546_4748;
+    let mut ids = Vec::with_capacity(n);
+    let mut j = 0u64;
+    while ids.len() < n {
+        let w1: [u8; 8] = std::array::from_fn(|i| b'@' + ((j >> (5 * i)) & 31) as u8);
+        let h1 = u64::from_le_bytes(w1).wrapping_mul(K);
+        let w2 = HELD ^ h1.rotate_left(5);
+        if w2 & 0x8080_8080_8080_8080 == 0 {
+            ids.push(String::from_utf8([w1, w2.to_le_bytes()].concat()).unwrap());
+        }
+        j += 1;
+    }
+    ids
+}
+
+#[test]
+fn ids_crafted_to_collide_under_the_unkeyed_hash_spread_under_every_key() {
+    use std::hash::BuildHasher;
+    let ids = colliding_ids(100_000);
+    // the attack is real: 100,000 ids, one unkeyed hash
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), ids.len());
+    assert!(ids.iter().all(|id| unkeyed_hash(id) == unkeyed_hash(&ids[0])));
+    let keyed = [IdState::with_seed(1), IdState::with_seed(2), IdState::new()];
+    for state in keyed {
+        // spread over 2^17 buckets as random ids would be
+        let mut buckets = vec![0u32; 1 << 17];
+        for id in &ids {
+            buckets[(state.hash_one(id.as_str()) as usize) & ((1 << 17) - 1)] += 1;
+        }
+        let worst = buckets.iter().copied().max().unwrap_or(0);
+        assert!(worst <= 10, "{state:?}: a bucket got {worst} of the ids");
+    }
+}
+
+/// A trace of `ids`, each the child of the one at half its index (a tree of depth log n).
+fn trace_of(ids: &[String]) -> (canopy::model::Trace, Vec<canopy::model::Warning>) {
+    use canopy::model::{Kind, Observation, Trace};
+    let obs = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut o = Observation::new(id.clone(), Kind::Span, "n", i as i64);
+            o.parent_id = (i > 0).then(|| ids[(i - 1) / 2].clone());
+            o
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    (Trace::build("t".into(), obs, "crafted", &mut warnings), warnings)
+}
+
+#[test]
+fn a_tree_of_ids_crafted_to_collide_builds_in_linear_time() {
+    let ids = colliding_ids(100_000);
+    let (t, warnings) = trace_of(&ids);
+    // every parent found, every observation once
+    assert_eq!((t.tree.orphans, t.tree.max_depth), (0, 16), "{warnings:?}");
+    assert_eq!(t.tree.preorder.len(), ids.len());
+    assert_eq!(t.tree.parent[ids.len() - 1] as usize, (ids.len() - 2) / 2);
+    // 8 times the ids: 8 times the work if linear, 64 if every id lands in one bucket
+    let (a, b) = growth(|| trace_of(&ids[..12_500]), || trace_of(&ids));
+    assert!(b < 24.0 * a, "{a:.4} s for 12,500 ids, {b:.4} s for 100,000");
 }
 
 #[test]
@@ -190,6 +312,59 @@ fn a_million_attributes_on_one_span_open() {
     assert_eq!(o.name, "wide");
     assert_eq!(o.attributes.len(), 1_000_000);
     assert_eq!(o.attributes[999_999].value.display(), "999999");
+}
+
+/// One OTLP LLM span whose attributes are `keys` (string values), in the order given.
+fn span_with(keys: impl Iterator<Item = (String, String)>) -> String {
+    let mut body = String::from(
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"llm","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"openinference.span.kind","value":{"stringValue":"LLM"}}"#,
+    );
+    for (k, v) in keys {
+        body.push_str(&format!(r#",{{"key":"{k}","value":{{"stringValue":"{v}"}}}}"#));
+    }
+    body.push_str("]}]}]}]}");
+    body
+}
+
+/// The input payload of the one span of `body`, as JSON.
+fn input_of(body: &str) -> serde_json::Value {
+    let l = load("wide.json", body.as_bytes()).unwrap();
+    let input = l.set.traces[0].observations[0].input.as_ref().unwrap();
+    serde_json::from_str(input.raw()).unwrap()
+}
+
+#[test]
+fn two_hundred_thousand_flattened_keys_are_put_back_in_linear_time() {
+    // messages written last to first: each key sorted into the object was a shift of all the others
+    let messages = |n: usize| {
+        span_with((0..n).rev().map(|i| (format!("llm.input_messages.{i}.message.content"), format!("m{i}"))))
+    };
+    let body = messages(200_000);
+    let got = input_of(&body);
+    let got = got.as_array().unwrap();
+    assert_eq!(got.len(), 200_000);
+    assert!(got.iter().enumerate().all(|(i, m)| m["content"] == format!("m{i}").as_str()), "{:?}", &got[..3]);
+    // one message with 200,000 fields: an object in key order, the first value of a key kept
+    let fields = |n: usize| {
+        span_with(
+            (0..n)
+                .rev()
+                .map(|i| (format!("llm.input_messages.0.message.f{i}"), format!("v{i}")))
+                .chain([("llm.input_messages.0.message.f7".to_string(), "again".to_string())]),
+        )
+    };
+    let got = input_of(&fields(200_000));
+    let got = got[0].as_object().unwrap();
+    let mut want: Vec<String> = (0..200_000).map(|i| format!("f{i}")).collect();
+    want.sort();
+    assert!(got.keys().eq(want.iter()), "fields in key order");
+    assert_eq!(got["f7"], "v7");
+    // 8 times the keys: 8 times the work if linear, 64 if quadratic
+    for (what, make) in [("messages", &messages as &dyn Fn(usize) -> String), ("fields", &fields)] {
+        let (small, large) = (make(25_000), make(200_000));
+        let (a, b) = growth(|| load("wide.json", small.as_bytes()), || load("wide.json", large.as_bytes()));
+        assert!(b < 24.0 * a, "{what}: {a:.3} s for 25,000 keys, {b:.3} s for 200,000");
+    }
 }
 
 #[test]

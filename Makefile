@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: setup serve dist test test-host test-browser test-e2e bench-smoke lint bench fuzz screenshot demos clean
+.PHONY: setup serve dist test test-host test-browser test-e2e bench-smoke lint bench fuzz screenshot gallery demos clean
 
 setup:
 	@scripts/setup.sh
@@ -52,6 +52,10 @@ fuzz: setup
 
 screenshot: dist
 	node e2e/screenshot.mjs docs/screenshot.png
+
+## gallery: every page, wide and on a phone, from the shared fixtures, into target/gallery/
+gallery: dist
+	node e2e/gallery.mjs target/gallery
 
 demos:
 	python3 scripts/make_demos.py

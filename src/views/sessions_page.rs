@@ -15,7 +15,7 @@ const PREVIEW_CHARS: usize = 400;
 
 const ROW_H: f64 = 30.0;
 /// The sessions table's columns: session, user, traces, first, duration, tokens, cost, errors, scores.
-const COLUMNS: &str = "minmax(180px, 2fr) minmax(110px, 1fr) 70px 190px 90px 80px 90px 60px minmax(160px, 2fr)";
+const COLUMNS: &str = "280px 180px 70px 190px 90px 80px 100px 70px 260px";
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {

@@ -1,0 +1,93 @@
+// `make gallery`: a screenshot of every page, wide and on a phone, from real files (every shared
+// fixture dropped at once), into target/gallery/ — to look at what a change did, as a user would.
+import { serve, launch, newPage, dropFiles, ROOT } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const OUT = path.resolve(ROOT, process.argv[2] ?? 'target/gallery');
+const SHARED = path.resolve(ROOT, '../shared/fixtures');
+const SIZES = { wide: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } };
+
+function fixtures() {
+  const out = [];
+  for (const dir of fs.readdirSync(SHARED).sort()) {
+    const full = path.join(SHARED, dir);
+    if (!fs.statSync(full).isDirectory()) continue;
+    for (const f of fs.readdirSync(full).sort()) {
+      if (f.endsWith('.json')) out.push({ name: f, content: fs.readFileSync(path.join(full, f), 'utf8') });
+    }
+  }
+  return out;
+}
+
+/** The pages, each reached as a user would from the loaded set. */
+const PAGES = [
+  ['traces', async (page) => { await page.click('#nav-traces'); await page.waitForSelector('.traces-page .tr'); }],
+  ['sessions', async (page) => { await page.click('#nav-sessions'); await page.waitForSelector('.session-row'); }],
+  ['session', async (page) => { await page.click('#nav-sessions'); await page.click('.session-row >> nth=0'); await page.waitForSelector('.turn'); }],
+  ['scores', async (page) => { await page.click('#nav-scores'); await page.waitForSelector('.score-card'); }],
+  ['trace', async (page) => {
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr:has-text("beeai")');
+    await page.waitForSelector('.tree-row');
+    await page.click('.tree-row:has(.kind-generation) >> nth=0');
+    await page.waitForSelector('.detail .facts');
+  }],
+  ['json', async (page) => {
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr:has-text("beeai")');
+    await page.waitForSelector('.tree-row');
+    await page.click('.tree-row >> nth=0');
+    await page.waitForSelector('.detail .json-row');
+    await page.$eval('.detail .json-view', (el) => el.scrollIntoView({ block: 'start' }));
+  }],
+  ['timeline', async (page) => {
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr:has-text("beeai")');
+    await page.click('.view-tabs >> text=Timeline');
+    await page.waitForSelector('.timeline-canvas');
+  }],
+  ['compare', async (page) => {
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr >> nth=0');
+    await page.waitForSelector('.trace-list-row');
+    await page.click('.trace-list-row >> nth=1 >> .compare-this');
+    await page.waitForSelector('.compare-row');
+  }],
+];
+
+fs.mkdirSync(OUT, { recursive: true });
+const server = await serve();
+const browser = await launch();
+const files = fixtures();
+const failed = [];
+try {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const [name, go] of PAGES) {
+      const errors = [];
+      const page = await newPage(browser, errors, viewport);
+      try {
+        await page.goto(server.url);
+        await page.waitForSelector('.toolbar');
+        await dropFiles(page, files);
+        await page.waitForSelector('#nav-traces');
+        await go(page);
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(OUT, `${name}-${size}.png`) });
+        if (errors.length) failed.push(`${name}-${size}: ${errors.join('; ')}`);
+      } catch (e) {
+        failed.push(`${name}-${size}: ${e.message.split('\n')[0]}`);
+      } finally {
+        await page.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+console.log(`gallery: ${PAGES.length * Object.keys(SIZES).length - failed.length} screenshots in ${path.relative(ROOT, OUT)}/`);
+if (failed.length) {
+  console.error(failed.join('\n'));
+  process.exit(1);
+}

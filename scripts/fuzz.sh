@@ -15,13 +15,18 @@ fi
 export RUSTC_BOOTSTRAP=1
 mkdir -p tests/fixtures/fuzz
 summary=()
-for target in ${FUZZ_TARGETS:-load importers tree stream}; do
+for target in ${FUZZ_TARGETS:-load importers tree stream markdown json_search redaction}; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
+  # seeds, copied into the git-ignored corpus (never into the project): every fixture (traces are
+  # full of LLM text, which is also what the Markdown reader and the search see); Markdown files
+  # for the Markdown reader; `tree` reads bytes as parent links, so it starts from nothing
   if [ "$target" != tree ]; then
-    # seed with every fixture (copied into the git-ignored corpus, never into the project)
     find ../shared/fixtures tests/fixtures public/demo -type f \( -name '*.json' -o -name '*.jsonl' \) \
       -exec cp -n {} "$corpus/" \; 2>/dev/null || true
+  fi
+  if [ "$target" = markdown ]; then
+    find README.md docs tests/fixtures -type f -name '*.md' -exec cp -n {} "$corpus/" \; 2>/dev/null || true
   fi
   log="fuzz/$target.log"
   status=0
@@ -32,6 +37,7 @@ for target in ${FUZZ_TARGETS:-load importers tree stream}; do
   for f in $(find "fuzz/artifacts/$target" -type f 2>/dev/null); do
     cp "$f" "tests/fixtures/fuzz/$target-$(basename "$f")"
   done
-  summary+=("$target: ${execs:-?} executions in ${SECONDS_EACH}s, exit $status, $crashes finding(s)")
+  if [ "$crashes" = 1 ]; then found="1 finding"; else found="$crashes findings"; fi
+  summary+=("$target: ${execs:-?} executions in ${SECONDS_EACH}s, exit $status, $found")
 done
 printf 'fuzz: %s\n' "${summary[@]}"

@@ -37,8 +37,12 @@ const PAGES = [
     await page.click('#nav-traces');
     await page.click('.traces-page .tr:has-text("beeai")');
     await page.waitForSelector('.tree-row');
-    await page.click('.tree-row >> nth=0');
-    await page.waitForSelector('.detail .json-row');
+    // the first step whose detail holds JSON that is not messages
+    for (let i = 0; i < 29 && !(await page.$('.detail .json-row')); i++) {
+      await page.click(`.tree-row >> nth=${i}`);
+      await page.waitForTimeout(100);
+    }
+    await page.waitForSelector('.detail .json-row', { timeout: 1000 });
     await page.$eval('.detail .json-view', (el) => el.scrollIntoView({ block: 'start' }));
   }],
   ['timeline', async (page) => {
@@ -56,6 +60,17 @@ const PAGES = [
   }],
 ];
 
+/** Files dropped together open one after another (each shows as it comes): wait for the last. */
+async function settled(page) {
+  let last = '';
+  for (let same = 0; same < 4; ) {
+    await page.waitForTimeout(250);
+    const now = await page.textContent('#nav-traces');
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}
+
 fs.mkdirSync(OUT, { recursive: true });
 const server = await serve();
 const browser = await launch();
@@ -71,12 +86,14 @@ try {
         await page.waitForSelector('.toolbar');
         await dropFiles(page, files);
         await page.waitForSelector('#nav-traces');
+        await settled(page);
         await go(page);
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(OUT, `${name}-${size}.png`) });
         if (errors.length) failed.push(`${name}-${size}: ${errors.join('; ')}`);
       } catch (e) {
-        failed.push(`${name}-${size}: ${e.message.split('\n')[0]}`);
+        await page.screenshot({ path: path.join(OUT, `${name}-${size}.failed.png`) }).catch(() => {});
+        failed.push(`${name}-${size}: ${e.message.split('\n')[0]} ${errors.join('; ')}`);
       } finally {
         await page.close();
       }

@@ -5,7 +5,7 @@ use crate::app::{AppState, Page};
 use crate::model::diff::{self, Change, ContentDiff, JsonChange, Owned, Pairing, Row};
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Trace;
-use crate::views::virtual_list::{Viewport, VirtualList};
+use crate::views::virtual_list::{epoch, Viewport, VirtualList};
 use leptos::prelude::*;
 
 const ROW_H: f64 = 26.0;
@@ -277,11 +277,12 @@ pub fn ComparePage(other: String) -> impl IntoView {
                 <VirtualList
                     viewport=viewport
                     len=Signal::derive(move || rows.with(Vec::len))
-                    item=move |k| (state.trace.get(), b_index.get(), state.generation.get(), k)
+                    item=Callback::new(|k| k as u64)
+                    epoch=Signal::derive(move || epoch(state.trace.get(), state.generation.get()) ^ epoch(b_index.get(), 0).rotate_left(17))
                     class="compare-rows"
                     label="Steps of both traces"
                     on_enter=Callback::new(pick)
-                    children=move |k, _| {
+                    row=Callback::new(move |(k, _): (usize, u64)| {
                         let (a_name, b_name, class, depth, delta) = state.data.with_untracked(|d| {
                             let (Some(a), Some(b)) = (state.trace.get_untracked(), b_index.get_untracked()) else {
                                 return Default::default();
@@ -320,7 +321,7 @@ pub fn ComparePage(other: String) -> impl IntoView {
                                 <span class="compare-delta">{delta}</span>
                             </div>
                         }
-                    }
+                    }.into_any())
                 />
                 <div class="compare-side">
                     {move || {

@@ -104,12 +104,13 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
             <VirtualList
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
-                item=move |pos| rows.with(|r| r.get(pos).copied().unwrap_or(u32::MAX))
+                item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| u64::from(i))))
                 class="json-scroll"
                 label="JSON"
                 role="tree"
                 on_enter=Callback::new(toggle_at)
-                children=move |pos, i| {
+                row=Callback::new(move |(pos, i): (usize, u64)| {
+                    let i = i as u32;
                     let (label, value, depth, container, count_text) = tree.with_value(|t| {
                         let n = &t.nodes[i as usize];
                         let label = match &n.label {
@@ -176,7 +177,7 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
                             </span>
                         </div>
                     }
-                }
+                }.into_any())
                 />
         </div>
     }

@@ -35,7 +35,8 @@ pub fn SessionsPage() -> impl IntoView {
             <VirtualList
                 viewport=viewport
                 len=Signal::derive(move || sessions.with(Vec::len))
-                item=move |pos| (state.generation.get(), sessions.with(|s| s.get(pos).map(|s| s.id.clone()).unwrap_or_default()))
+                item=Callback::new(|pos| pos as u64)
+                epoch=state.generation
                 class="table-scroll sessions-table"
                 label="Sessions"
                 role="grid"
@@ -47,7 +48,7 @@ pub fn SessionsPage() -> impl IntoView {
                     </div>
                 }
                 on_enter=Callback::new(open)
-                children=move |pos, _| {
+                row=Callback::new(move |(pos, _): (usize, u64)| {
                     let Some(s) = sessions.with_untracked(|s| s.get(pos).cloned()) else { return ().into_any() };
                     let scores = s.scores.iter().map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(", ");
                     let cells = [
@@ -78,7 +79,7 @@ pub fn SessionsPage() -> impl IntoView {
                         </div>
                     }
                     .into_any()
-                }
+                })
             />
         </section>
     }

@@ -24,11 +24,12 @@ pub fn TraceList() -> impl IntoView {
                 <VirtualList
                     viewport=viewport
                     len=count
-                    item=move |i| (state.generation.get(), i)
+                    item=Callback::new(|i| i as u64)
+                    epoch=state.generation
                     class="trace-list-scroll"
                     label="Loaded traces"
                     on_enter=Callback::new(show)
-                    children=move |i, _| {
+                    row=Callback::new(move |(i, _): (usize, u64)| {
                         let (id, name, meta, errors) = state
                             .data
                             .with_untracked(|d| {
@@ -77,7 +78,7 @@ pub fn TraceList() -> impl IntoView {
                                 </div>
                             </div>
                         }
-                    }
+                    }.into_any())
                     />
             </nav>
         </Show>

@@ -134,7 +134,8 @@ pub fn TracesPage() -> impl IntoView {
             <VirtualList
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
-                item=move |pos| (state.generation.get(), rows.with(|r| r.get(pos).copied().unwrap_or(usize::MAX)))
+                item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| i as u64)))
+                epoch=state.generation
                 class="table-scroll"
                 label="Traces"
                 role="grid"
@@ -144,7 +145,7 @@ pub fn TracesPage() -> impl IntoView {
                         state.open_trace(i, None);
                     }
                 })
-                children=move |pos, (_, i)| view! { <TraceRow pos=pos trace=i viewport=viewport columns=columns template=template score_cells=score_cells /> }
+                row=Callback::new(move |(pos, i): (usize, u64)| view! { <TraceRow pos=pos trace=i as usize viewport=viewport columns=columns template=template score_cells=score_cells /> }.into_any())
             />
         </section>
     }

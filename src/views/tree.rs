@@ -6,7 +6,7 @@ use crate::model::time::format_duration;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Level;
 use crate::views::kind_class;
-use crate::views::virtual_list::{Viewport, VirtualList};
+use crate::views::virtual_list::{epoch, Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -229,7 +229,8 @@ pub fn TreeView() -> impl IntoView {
             <VirtualList
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
-                item=move |pos| (state.trace.get().unwrap_or(0), rows.with(|r| r.get(pos).copied().unwrap_or(u32::MAX)))
+                item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| u64::from(i))))
+                epoch=Signal::derive(move || epoch(state.trace.get(), state.generation.get()))
                 class="tree-scroll"
                 label="Observations"
                 role="tree"
@@ -239,9 +240,10 @@ pub fn TreeView() -> impl IntoView {
                         <div class="empty-note">"No observation matches the filter."</div>
                     </Show>
                 }
-                children=move |pos, (ti, idx)| {
+                row=Callback::new(move |(pos, idx): (usize, u64)| {
+                    let (ti, idx) = (state.trace.get_untracked().unwrap_or(0), idx as u32);
                     view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle/> }
-                }
+                }.into_any())
             />
         </section>
     }

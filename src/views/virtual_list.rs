@@ -10,7 +10,6 @@
 use crate::model::layout::{scroll_to_reveal, visible_window};
 use leptos::html::Div;
 use leptos::prelude::*;
-use std::hash::Hash;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -133,20 +132,33 @@ impl Viewport {
     }
 }
 
+/// An epoch from what a list shows (which trace, which load): changes when either does.
+pub fn epoch(shown: Option<usize>, generation: u64) -> u64 {
+    let shown = shown.map_or(0, |s| s as u64 + 1);
+    shown.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ generation
+}
+
 fn window_height() -> f64 {
     web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(1080.0)
 }
 
-/// A scroller of `len` fixed-height rows. `item(pos)` names the row at `pos` (the same name keeps
-/// its element while it stays on screen); `children(pos, item)` draws it, placed with
+/// A scroller of `len` fixed-height rows. `item(pos)` names what the row at `pos` shows (an index
+/// into the view's data; the row keeps its element while it stays on screen showing the same
+/// item in the same `epoch`), and `row((pos, item))` draws it, placed with
 /// `style:top=viewport.top(pos)`. Without `on_keydown`, the arrow keys, Page Up/Down, Home and End
 /// move `viewport.cursor` and Enter calls `on_enter` with it.
+///
+/// Not generic on purpose: one copy of it is in the wasm however many views use it (generic, its
+/// body was compiled once per view: +15 kB gzipped for six views).
 #[component]
-pub fn VirtualList<T, I, C, V>(
+pub fn VirtualList(
     viewport: Viewport,
     #[prop(into)] len: Signal<usize>,
-    item: I,
-    children: C,
+    item: Callback<usize, u64>,
+    /// Changes when the same item at the same position may be drawn differently (a new load).
+    #[prop(optional, into)]
+    epoch: Option<Signal<u64>>,
+    row: Callback<(usize, u64), AnyView>,
     /// The scroller's class; its CSS gives it a bounded height.
     class: &'static str,
     /// The list's accessible name.
@@ -162,16 +174,11 @@ pub fn VirtualList<T, I, C, V>(
     #[prop(optional)]
     on_keydown: Option<Callback<web_sys::KeyboardEvent>>,
     #[prop(optional)] on_enter: Option<Callback<usize>>,
-) -> impl IntoView
-where
-    T: Clone + PartialEq + Eq + Hash + Send + Sync + 'static,
-    I: Fn(usize) -> T + Send + Sync + 'static,
-    C: Fn(usize, T) -> V + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+) -> impl IntoView {
     let rows = Memo::new(move |_| {
         let n = len.get();
-        viewport.window(n).map(|pos| (pos, item(pos))).collect::<Vec<_>>()
+        let e = epoch.map_or(0, |e| e.get());
+        viewport.window(n).map(|pos| (pos, item.run(pos), e)).collect::<Vec<_>>()
     });
 
     // Measured once the scroller is in the page, whenever it changes size, and when the rows
@@ -205,10 +212,6 @@ where
             }
         })
     });
-
-    // `For` clones its row closure; the view's one is shared instead of required to be `Clone`
-    let children = std::sync::Arc::new(children);
-    let draw = move |pos: usize, it: T| children(pos, it);
 
     let on_key = move |ev: web_sys::KeyboardEvent| {
         if let Some(handler) = on_keydown {
@@ -244,7 +247,7 @@ where
         >
             {header.map(|h| h.run())}
             <div class="spacer" node_ref=viewport.spacer style:height=move || format!("{}px", len.get() as f64 * viewport.row_h)>
-                <For each=move || rows.get() key=|k| k.clone() children=move |(pos, it)| draw(pos, it) />
+                <For each=move || rows.get() key=|k| *k children=move |(pos, it, _)| row.run((pos, it)) />
             </div>
             {after.map(|a| a.run())}
         </div>

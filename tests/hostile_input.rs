@@ -190,19 +190,6 @@ fn binary_junk_is_refused_clearly() {
     );
 }
 
-/// Fuzz findings in code this test's owner does not own, reported and not fixed yet: each must
-/// still fail its check (so the list cannot go stale). Redaction keeps a planted secret that is
-/// glued to word characters ("…messagessk-proj-…", `\nsk-proj-…` inside double-encoded JSON text,
-/// "g10.20.30.40", "415-555-0132ut") although it masks the same value elsewhere in the trace
-/// (export/redact.rs and its detectors).
-const OPEN_FINDINGS: [&str; 5] = [
-    "redaction-crash-ac76a00ce0c3ffeccf765a6f039c2f3bf0862466",
-    "redaction-key-right-after-a-letter",
-    "redaction-key-after-an-escaped-newline",
-    "redaction-ip-right-after-a-letter",
-    "redaction-phone-right-before-letters",
-];
-
 #[test]
 fn fuzz_findings_stay_fixed() {
     // inputs the fuzzer once crashed on (`make fuzz` copies them here); each must load or be refused
@@ -224,13 +211,7 @@ fn fuzz_findings_stay_fixed() {
             _ => None,
         };
         if let Some(check) = check {
-            if OPEN_FINDINGS.contains(&name.as_str()) {
-                // still failing, as reported; when it passes, the finding is fixed: take it off the list
-                let failed = std::panic::catch_unwind(|| check(&bytes)).is_err();
-                assert!(failed, "{name} passes now: remove it from OPEN_FINDINGS");
-            } else {
-                check(&bytes);
-            }
+            check(&bytes);
             continue;
         }
         // the `stream` target's inputs: a cut size, then bytes after a large OTLP start; read in

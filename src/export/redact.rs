@@ -8,6 +8,7 @@
 
 mod detectors;
 mod json;
+mod known;
 
 use crate::model::{AttrValue, Attribute, Payload, Trace, TraceSet};
 use std::collections::{BTreeMap, HashMap};
@@ -206,6 +207,10 @@ struct Masker {
     seen: HashMap<(String, String), String>,
     next: HashMap<String, usize>,
     report: Report,
+    /// In the second pass: what the first pass's built-in detectors found, masked wherever it is.
+    known: Option<known::Known>,
+    /// The values counted in this pass (the report's distinct values)
+    counted: std::collections::HashSet<(String, String)>,
 }
 
 /// The parts of `0..len` that `taken` (sorted, not overlapping) leaves.
@@ -238,13 +243,22 @@ impl Masker {
         let mut fields = r.fields.clone();
         fields.sort();
         fields.dedup();
-        Ok(Masker { rules, fields, seen: HashMap::new(), next: HashMap::new(), report: Report::default() })
+        Ok(Masker {
+            rules,
+            fields,
+            seen: HashMap::new(),
+            next: HashMap::new(),
+            report: Report::default(),
+            known: None,
+            counted: Default::default(),
+        })
     }
 
     /// The ranges to mask and the rule of each: every rule in turn, each reading only the text
     /// the rules before it left, so a looser rule never takes part of a stricter one's match.
     fn spans(&self, text: &str, builtin_only: bool) -> Vec<(usize, usize, usize)> {
-        let mut taken: Vec<(usize, usize, usize)> = Vec::new();
+        // values found elsewhere come first: a detector may not see them where they stand
+        let mut taken: Vec<(usize, usize, usize)> = self.known.as_ref().map(|k| k.find(text)).unwrap_or_default();
         for (ri, (_, finder)) in self.rules.iter().enumerate() {
             if builtin_only && matches!(finder, Finder::User(_)) {
                 break;
@@ -308,10 +322,13 @@ impl Masker {
         let key = (kind.to_string(), original.to_string());
         let entry = self.report.masked.entry(kind.to_string()).or_default();
         entry.1 += 1;
+        if !self.counted.contains(&key) {
+            entry.0 += 1;
+            self.counted.insert(key.clone());
+        }
         if let Some(p) = self.seen.get(&key) {
             return p.clone();
         }
-        entry.0 += 1;
         let n = self.next.entry(kind.to_string()).or_insert(0);
         *n += 1;
         let p = format!("<{kind}-{n}>");
@@ -424,9 +441,30 @@ fn drops(key: &str, rules: &[String]) -> bool {
 /// `Field::Ids` is asked for) and what was done.
 pub fn redact(set: &TraceSet, rules: &Rules, compile: Compile) -> Result<(TraceSet, Report), RedactError> {
     let mut m = Masker::new(rules, compile)?;
+    let out = pass(&mut m, set, rules);
+    // A value a detector found anywhere is masked everywhere: again from the start, with the
+    // found values looked for first (placeholders stay as numbered; counts are the last pass's).
+    let builtin: HashMap<&str, usize> = m
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, f))| matches!(f, Finder::Builtin(_)))
+        .map(|(i, (kind, _))| (kind.as_str(), i))
+        .collect();
+    let Some(k) = known::from_seen(m.seen.keys(), &builtin) else { return Ok((out, m.report)) };
+    m.known = Some(k);
+    m.report.masked.clear();
+    m.report.dropped_fields = 0;
+    m.counted.clear();
+    let out = pass(&mut m, set, rules);
+    Ok((out, m.report))
+}
+
+/// One pass of the masker over a copy of `set`.
+fn pass(m: &mut Masker, set: &TraceSet, rules: &Rules) -> TraceSet {
     let mut out = set.clone();
     for t in &mut out.traces {
-        redact_trace(&mut m, t, rules);
+        redact_trace(m, t, rules);
     }
     for s in &mut out.scores {
         m.opt(&mut s.comment);
@@ -441,7 +479,7 @@ pub fn redact(set: &TraceSet, rules: &Rules, compile: Compile) -> Result<(TraceS
     for w in &mut out.warnings {
         m.text(&mut w.message);
     }
-    Ok((out, m.report))
+    out
 }
 
 fn redact_trace(m: &mut Masker, t: &mut Trace, rules: &Rules) {
@@ -496,85 +534,4 @@ fn redact_trace(m: &mut Masker, t: &mut Trace, rules: &Rules) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct Lite(regex_lite::Regex);
-
-    impl Pattern for Lite {
-        fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
-            self.0.find_iter(text).map(|m| (m.start(), m.end())).collect()
-        }
-    }
-
-    fn lite(p: &str) -> Result<Box<dyn Pattern>, String> {
-        regex_lite::Regex::new(p).map(|r| Box::new(Lite(r)) as Box<dyn Pattern>).map_err(|e| e.to_string())
-    }
-
-    fn all() -> Rules {
-        Rules { detectors: Detector::ALL.to_vec(), ..Default::default() }
-    }
-
-    fn masked(text: &str) -> String {
-        Masker::new(&all(), lite).unwrap().mask(text).unwrap_or_else(|| text.to_string())
-    }
-
-    #[test]
-    fn detectors_find_what_they_name_and_leave_the_rest() {
-        assert_eq!(masked("mail ana.lopez+x@example.co.uk now"), "mail <email-1> now");
-        assert_eq!(masked("call +1 415-555-0132 or (030) 1234 5678"), "call <phone-1> or <phone-2>");
-        assert_eq!(masked("card 4111 1111 1111 1111 ok"), "card <card-1> ok");
-        assert_eq!(masked("order 1234567890123 ok"), "order 1234567890123 ok", "fails Luhn: not a card");
-        assert_eq!(masked("Authorization: Bearer abc.DEF-123_xyz"), "Authorization: <secret-1>");
-        assert_eq!(masked("key sk-proj-AbCdEf0123456789xyz"), "key <secret-1>");
-        assert_eq!(masked("aws AKIAIOSFODNN7EXAMPLE"), "aws <secret-1>");
-        assert_eq!(masked("from 10.0.12.7 and 2001:db8::8a2e:370:7334"), "from <ip-1> and <ip-2>");
-        for clean in ["the year 2024 had 365 days", "version 1.2.3", "at 12:30:45", "score 0.93", "id 5ce76a3512e683ec"]
-        {
-            assert_eq!(masked(clean), clean);
-        }
-    }
-
-    #[test]
-    fn the_same_value_gets_the_same_placeholder_everywhere() {
-        let mut m = Masker::new(&all(), lite).unwrap();
-        assert_eq!(m.mask("a@b.io, c@d.io, a@b.io").unwrap(), "<email-1>, <email-2>, <email-1>");
-        assert_eq!(m.mask("again a@b.io").unwrap(), "again <email-1>");
-        assert_eq!(m.report.masked["email"], (2, 4));
-    }
-
-    #[test]
-    fn user_patterns_are_checked_and_applied() {
-        let r = Rules { patterns: vec!["ACME-\\d+".into()], ..Default::default() };
-        assert_eq!(Masker::new(&r, lite).unwrap().mask("ticket ACME-42").unwrap(), "ticket <redacted-1>");
-        let bad = Rules { patterns: vec!["ok".into(), "(unclosed".into()], ..Default::default() };
-        assert!(matches!(Masker::new(&bad, lite), Err(RedactError::BadPattern { index: 2, .. })));
-    }
-
-    #[test]
-    fn payload_strings_are_masked_and_json_stays_valid() {
-        let mut m = Masker::new(&all(), lite).unwrap();
-        let raw = r#"{"messages":[{"role":"user","content":"I am \"x\" <a@b.io>"}],"n":4111111111111111}"#;
-        let mut p = Some(Payload::from_value(&serde_json::from_str(raw).unwrap()));
-        m.payload(&mut p);
-        let v: serde_json::Value = serde_json::from_str(p.unwrap().raw()).unwrap();
-        assert_eq!(v["messages"][0]["content"], "I am \"x\" <<email-1>>");
-        assert_eq!(v["n"], 4111111111111111u64, "numbers are not text");
-    }
-
-    #[test]
-    fn object_keys_are_read_by_the_built_in_detectors_only() {
-        let r = Rules { detectors: vec![Detector::Email], patterns: vec!["role".into()], ..Default::default() };
-        let mut m = Masker::new(&r, lite).unwrap();
-        let mut p = Some(Payload::from_json_text(r#"{"a@b.io": {"role": "role"}}"#).unwrap());
-        m.payload(&mut p);
-        assert_eq!(p.unwrap().raw(), r#"{"<email-1>": {"role": "<redacted-1>"}}"#);
-    }
-
-    #[test]
-    fn field_rules_drop_by_key_and_prefix() {
-        assert!(drops("http.request.header.authorization", &["http.request.header.*".into()]));
-        assert!(drops("user.email", &[" user.email ".into()]));
-        assert!(!drops("user.emails", &["user.email".into()]));
-    }
-}
+mod tests;

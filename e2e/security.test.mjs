@@ -370,8 +370,8 @@ function hostileFiles() {
     { name: 'latin1.json', content: Buffer.from('{"trace":{"id":"latin1","name":"caf\xe9"},"observations":[{"id":"a","name":"step"}]}', 'latin1'), trace: /caf\ufffd/ },
     { name: 'huge-numbers.json', content: otlp([span(0, ',"attributes":[{"key":"llm.token_count.total","value":{"intValue":"18446744073709551616"}}]').replace('"1000"', '"99999999999999999999999"')]), trace: /s0/ },
     { name: 'years.json', content: '{"trace":{"id":"years","timestamp":"9999-12-31T23:59:59Z"},"observations":[{"id":"a","name":"ancient","startTime":"0001-01-01T00:00:00Z","endTime":"9999-12-31T23:59:59Z"}]}', trace: /ancient/ },
-    { name: 'backwards.json', content: '{"trace":{"id":"back"},"observations":[{"id":"a","name":"backwards","startTime":"2025-01-01T00:00:10Z","endTime":"2025-01-01T00:00:00Z"}]}', trace: /end before they start/ },
-    { name: 'cycle.json', content: '{"trace":{"id":"cyc"},"observations":[{"id":"a","name":"a","parentObservationId":"b"},{"id":"b","name":"b","parentObservationId":"a"},{"id":"a","name":"a again"}]}', trace: /parent cycle|repeat an id/ },
+    { name: 'backwards.json', content: '{"trace":{"id":"back"},"observations":[{"id":"a","name":"backwards","startTime":"2025-01-01T00:00:10Z","endTime":"2025-01-01T00:00:00Z"}]}', trace: /ends? before (it starts|they start)/ },
+    { name: 'cycle.json', content: '{"trace":{"id":"cyc"},"observations":[{"id":"a","name":"a","parentObservationId":"b"},{"id":"b","name":"b","parentObservationId":"a"},{"id":"a","name":"a again"}]}', trace: /parent cycle|an id already used/ },
     { name: 'big-string.json', content: `{"trace":{"id":"big"},"observations":[{"id":"a","name":"big output","output":"${'x'.repeat(50 << 20)}"}]}`, trace: /big output/ },
     { name: 'wide.json', content: otlp([span(1, `,"attributes":[${attrs}]`)]), trace: /s1/ },
   ];

@@ -413,8 +413,8 @@ fn negative_durations_and_colliding_ids_are_shown_not_dropped() {
     assert!(back.end_ns < Some(back.start_ns), "the times are kept as written");
     assert_eq!(back.duration_ns(), Some(0), "no negative duration reaches the views");
     let said: Vec<&str> = l.set.warnings.iter().map(|w| w.message.as_str()).collect();
-    assert!(said.iter().any(|m| m.contains("1 observation(s) end before they start")), "{said:?}");
-    assert!(said.iter().any(|m| m.contains("repeat an id")), "{said:?}");
+    assert!(said.iter().any(|m| m.contains("1 observation ends before it starts")), "{said:?}");
+    assert!(said.iter().any(|m| m.contains("an id already used")), "{said:?}");
 }
 
 #[test]

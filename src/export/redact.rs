@@ -129,10 +129,7 @@ pub struct Rules {
     pub fields: Vec<Field>,
 }
 
-/// "1 thing", "2 things".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use crate::model::units::plural;
 
 impl Rules {
     pub fn is_empty(&self) -> bool {

@@ -7,6 +7,7 @@ use super::semconv;
 use super::wire::{is_blank_id, normalize_id, normalize_id_owned, FlexFloat, FlexInt};
 use super::{Format, ImportError};
 use crate::model::units::parse_f64;
+use crate::model::units::plural;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Score, ScoreValue, Trace, TraceSet};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -503,7 +504,7 @@ pub(super) fn finish(file: &str, gather: Gather) -> TraceSet {
         set.warnings.push(crate::model::Warning {
             source: file.to_string(),
             trace_id: None,
-            message: format!("{untimed} span(s) have no start time; placed at time 0"),
+            message: format!("{} no start time; placed at time 0", plural(untimed, "span has", "spans have")),
         });
     }
     if dropped > 0 {
@@ -511,7 +512,8 @@ pub(super) fn finish(file: &str, gather: Gather) -> TraceSet {
             source: file.to_string(),
             trace_id: None,
             message: format!(
-                "the exporter dropped {dropped} attribute(s) or event(s) before writing this file (span limits); those values are not in it"
+                "the exporter dropped {} before writing this file (span limits); those values are not in it",
+                plural(dropped, "attribute or event", "attributes or events")
             ),
         });
     }

@@ -45,13 +45,9 @@ struct Absorbed {
     conflicts: usize,
 }
 
-/// `n observation(s)` with the right plural.
+/// "1 observation", "2 observations".
 fn observations(n: usize) -> String {
-    if n == 1 {
-        "1 observation".to_string()
-    } else {
-        format!("{n} observations")
-    }
+    super::units::plural(n, "observation", "observations")
 }
 
 impl Trace {

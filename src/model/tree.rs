@@ -2,6 +2,7 @@
 
 use super::hash::{id_map, IdMap};
 use super::order;
+use super::units::plural;
 use super::{Observation, Warning};
 use std::collections::HashMap;
 
@@ -134,7 +135,8 @@ impl Tree {
                 source: source.to_string(),
                 trace_id: Some(trace_id.to_string()),
                 message: format!(
-                    "trace {trace_id}: {orphans} observation(s) name a parent that is not in the file; shown as roots"
+                    "trace {trace_id}: {} a parent that is not in the file; shown as roots",
+                    plural(orphans, "observation names", "observations name")
                 ),
             });
         }
@@ -146,7 +148,8 @@ impl Tree {
                 source: source.to_string(),
                 trace_id: Some(trace_id.to_string()),
                 message: format!(
-                    "trace {trace_id}: {skewed} observation(s) start before their parent (clock skew between hosts?)"
+                    "trace {trace_id}: {} (clock skew between hosts?)",
+                    plural(skewed, "observation starts before its parent", "observations start before their parent")
                 ),
             });
         }
@@ -157,7 +160,8 @@ impl Tree {
                 source: source.to_string(),
                 trace_id: Some(trace_id.to_string()),
                 message: format!(
-                    "trace {trace_id}: {backwards} observation(s) end before they start; shown with no duration"
+                    "trace {trace_id}: {}; shown with no duration",
+                    plural(backwards, "observation ends before it starts", "observations end before they start")
                 ),
             });
         }
@@ -166,7 +170,10 @@ impl Tree {
             warnings.push(Warning {
                 source: source.to_string(),
                 trace_id: Some(trace_id.to_string()),
-                message: format!("trace {trace_id}: {dups} observation(s) repeat an id already used; all are kept"),
+                message: format!(
+                    "trace {trace_id}: {} an id already used; all are kept",
+                    plural(dups, "observation repeats", "observations repeat")
+                ),
             });
         }
         if cycles_broken > 0 {
@@ -174,7 +181,8 @@ impl Tree {
                 source: source.to_string(),
                 trace_id: Some(trace_id.to_string()),
                 message: format!(
-                    "trace {trace_id}: {cycles_broken} parent cycle(s) broken; the observation closing each cycle is shown as a root"
+                    "trace {trace_id}: {} broken; the observation closing each cycle is shown as a root",
+                    plural(cycles_broken, "parent cycle", "parent cycles")
                 ),
             });
         }
@@ -427,7 +435,7 @@ mod tests {
         assert_eq!(t.roots, vec![0, 1]);
         assert_eq!(t.orphans, 1);
         assert_eq!(w.len(), 1);
-        assert!(w[0].message.contains("1 observation(s) name a parent"));
+        assert!(w[0].message.contains("1 observation names a parent"));
     }
 
     #[test]
@@ -440,7 +448,7 @@ mod tests {
         assert_eq!(t.find_key(&obs, "a~2"), Some(1));
         assert_eq!(t.find_key(&obs, "a"), Some(0));
         assert_eq!(t.parent_of(2), Some(0), "children attach to the first of the duplicates");
-        assert!(w.iter().any(|w| w.message.contains("repeat an id")));
+        assert!(w.iter().any(|w| w.message.contains("an id already used")));
     }
 
     #[test]
@@ -512,7 +520,7 @@ mod tests {
         let (t, w) = build(&obs);
         assert_eq!(t.preorder.len(), 3, "nothing moved or dropped");
         assert_eq!(w.len(), 1);
-        assert!(w[0].message.contains("1 observation(s) start before their parent"), "{}", w[0].message);
+        assert!(w[0].message.contains("1 observation starts before its parent"), "{}", w[0].message);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! the fields, and only Phoenix and Langfuse keep keys, each only the ones it sends.
 
 use crate::app::AppState;
+use crate::model::units::plural;
 use crate::remote::{LangfuseWhat, PhoenixWhat, StoreWhat};
 use crate::source::advice::canonical_host;
 use crate::source::keys::{self, Keys};
@@ -221,7 +222,7 @@ pub fn ConnectDialog() -> impl IntoView {
         status.set("Asking Langfuse…".into());
         leptos::task::spawn_local(async move {
             match c.list(&f, 1, 1).await {
-                Ok(p) => status.set(format!("{} matching trace(s)", p.total_items)),
+                Ok(p) => status.set(format!("{} matching", plural(p.total_items, "trace", "traces"))),
                 Err(e) => status.set(e.to_string()),
             }
         });
@@ -238,7 +239,7 @@ pub fn ConnectDialog() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match c.projects().await {
                 Ok(list) => {
-                    status.set(format!("{} project(s)", list.len()));
+                    status.set(plural(list.len(), "project", "projects"));
                     if !list.iter().any(|p| p.id == project.get_untracked() || p.name == project.get_untracked()) {
                         project.set(list.first().map(|p| p.name.clone()).unwrap_or_default());
                     }
@@ -265,7 +266,7 @@ pub fn ConnectDialog() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match c.jaeger_services().await {
                 Ok(list) => {
-                    status.set(format!("{} service(s)", list.len()));
+                    status.set(plural(list.len(), "service", "services"));
                     service.set(list.first().cloned().unwrap_or_default());
                     services.set(list);
                 }

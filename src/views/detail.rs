@@ -2,6 +2,7 @@
 
 use crate::app::AppState;
 use crate::model::time::{format_duration, format_utc};
+use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::{facts, AttrValue, Attribute, Decoded, Kind, Level, Observation, Trace, TraceSet};
 use crate::views::copy::CopyButton;
@@ -331,7 +332,7 @@ fn kind_panel(t: &Trace, o: &Observation, idx: u32) -> Option<AnyView> {
                             .then(|| {
                                 view! {
                                     <div class="tools-offered">
-                                        <div class="hint">{format!("{} tool(s) offered", tools.len())}</div>
+                                        <div class="hint">{format!("{} offered", plural(tools.len(), "tool", "tools"))}</div>
                                         {tools
                                             .into_iter()
                                             .map(|t| {

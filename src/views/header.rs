@@ -3,6 +3,7 @@
 use crate::app::AppState;
 use crate::model::order;
 use crate::model::time::{format_duration, format_utc};
+use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
 use leptos::prelude::*;
 
@@ -128,7 +129,7 @@ fn Warnings() -> impl IntoView {
         (!w.is_empty()).then(|| {
             view! {
                 <details class="warnings">
-                    <summary>{format!("{} import warning(s)", w.len())}</summary>
+                    <summary>{plural(w.len(), "import warning", "import warnings")}</summary>
                     <ul>{w.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
                 </details>
             }

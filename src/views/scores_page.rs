@@ -4,6 +4,7 @@
 
 use crate::app::{AppState, Page};
 use crate::model::tracelist;
+use crate::model::units::plural;
 use leptos::prelude::*;
 
 fn num(v: f64) -> String {
@@ -37,7 +38,7 @@ pub fn ScoresPage() -> impl IntoView {
                             <div class="score-card">
                                 <div class="score-title">
                                     <b>{st.name.clone()}</b>
-                                    <span class="hint">{format!(" {} score(s) · {} · {}", st.count, st.types.join("/"), st.sources.join(", "))}</span>
+                                    <span class="hint">{format!(" {} · {} · {}", plural(st.count, "score", "scores"), st.types.join("/"), st.sources.join(", "))}</span>
                                     {st.mean.map(|m| view! { <span class="hint">{format!(" · mean {} · median {}", num(m), num(st.median.unwrap_or(m)))}</span> })}
                                 </div>
                                 <div class="histogram" class:empty=st.histogram.is_empty()>

@@ -6,6 +6,7 @@ use crate::app::{AppState, Page};
 use crate::model::messages;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist;
+use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::{Decoded, Payload, TraceSet};
 use crate::views::virtual_list::{Viewport, VirtualList};
@@ -169,7 +170,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
                     <span class="turn-metrics">
                         {t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into())}
                         {t.has_cost().then(|| format!(" · {}", format_cost(t.cost_usd())))}
-                        {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{format!("{} error(s)", t.totals.errors)}</span> })}
+                        {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{plural(t.totals.errors, "error", "errors")}</span> })}
                     </span>
                     <button class="btn tiny" on:click=move |_| state.open_trace(ti, None)>"open"</button>
                 </div>

@@ -135,8 +135,13 @@ pub fn redaction(data: &[u8]) {
         for (d, secret) in PLANTED {
             if on.contains(&d) {
                 if let Some(at) = out.match_indices(secret).map(|(at, _)| at).find(|&at| !inside_escape(&out, at)) {
-                    let from = out.floor_char_boundary(at.saturating_sub(80));
-                    let to = out.ceil_char_boundary((at + secret.len() + 40).min(out.len()));
+                    let (mut from, mut to) = (at.saturating_sub(80), (at + secret.len() + 40).min(out.len()));
+                    while !out.is_char_boundary(from) {
+                        from -= 1;
+                    }
+                    while !out.is_char_boundary(to) {
+                        to += 1;
+                    }
                     panic!("{format:?} export keeps {secret} with {d:?} on: …{}…", &out[from..to]);
                 }
             }

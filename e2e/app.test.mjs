@@ -269,7 +269,7 @@ test('a deep link reopens the trace and observation; kind panels and the JSON tr
   assert.match(await page.textContent('.detail .detail-title'), /plan/);
   assert.match(await page.textContent('.detail'), /LLM call/);
   assert.match(await page.textContent('.detail'), /temperature\s*0\.2/);
-  assert.match(await page.textContent('.detail .tools-offered'), /1 tool\(s\) offered\s*search_flights/);
+  assert.match(await page.textContent('.detail .tools-offered'), /1 tool offered\s*search_flights/);
   // the tool's result is JSON: a tree with search
   await page.click('.tree-row:has-text("search_flights")');
   await page.waitForSelector('.detail .json-row');

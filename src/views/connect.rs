@@ -222,7 +222,7 @@ pub fn ConnectDialog() -> impl IntoView {
         status.set("Asking Langfuse…".into());
         leptos::task::spawn_local(async move {
             match c.list(&f, 1, 1).await {
-                Ok(p) => status.set(format!("{} matching", plural(p.total_items, "trace", "traces"))),
+                Ok(p) => status.set(plural(p.total_items, "matching trace", "matching traces")),
                 Err(e) => status.set(e.to_string()),
             }
         });

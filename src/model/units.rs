@@ -88,7 +88,7 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     serde_json::from_str::<f64>(&json).ok()
 }
 
-/// "1 thing", "2 things": a count with its noun, never "thing(s)".
+/// "1 thing", "2 things": a count with its noun, never a bracketed plural.
 pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
     let word = if n == N::from(1) { one } else { many };
     format!("{n} {word}")

@@ -96,6 +96,15 @@ pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plurals_follow_the_count() {
+        assert_eq!(plural(1usize, "observation", "observations"), "1 observation");
+        assert_eq!(plural(0usize, "observation", "observations"), "0 observations");
+        assert_eq!(plural(2i64, "span has", "spans have"), "2 spans have");
+        assert_eq!(plural(-1i64, "span has", "spans have"), "-1 spans have");
+    }
+
     use super::*;
 
     #[test]

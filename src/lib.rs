@@ -7,11 +7,13 @@
 //! - `export`: pure model → bytes: Canopy, OTLP and Langfuse-export JSON, redaction first.
 //! - `source`: where bytes come from — file drop/picker, URLs and APIs (wasm only); failure advice
 //!   and the view kept in the URL fragment (pure).
+//! - `state` (wasm only): app state owned by concern (data, view, jobs, notices, links, dialogs,
+//!   credentials) and the loads that write it; never imports views.
 //! - `views` (wasm only): Leptos components, one per file.
-//! - `app` (wasm only): the root component, load state and panic reporting.
-//! - `history` (wasm only): the view in the address bar, links that reopen it, back/forward.
-//! - `embed` (wasm only): `?embed=1` and the postMessage API for host pages.
-//! - `remote` (wasm only): paged loads from live trace stores with progress, limits and Cancel.
+//! - `app` (wasm only): wiring only: the root component, the address bar (`history`), the host
+//!   page's API (`embed`), panic reporting (`crash`).
+//!
+//! Which folder may import which is checked by `tests/layering.rs` (docs/architecture.md).
 
 pub mod export;
 pub mod import;
@@ -20,14 +22,10 @@ pub mod model;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
-pub mod crash;
-#[cfg(target_arch = "wasm32")]
-pub mod embed;
-#[cfg(target_arch = "wasm32")]
-pub mod history;
-#[cfg(target_arch = "wasm32")]
 pub mod remote;
 pub mod source;
+#[cfg(target_arch = "wasm32")]
+pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod views;
 

@@ -2,7 +2,6 @@
 //! merged as it arrives, with a progress bar (items and bytes), a limit, Cancel, and a note of
 //! what was left on the server. A finished load records its source (never a key) for the fragment.
 
-use crate::app::{AppState, Page};
 use crate::import::{self, Format, ImportError};
 use crate::model::{Trace, TraceSet};
 use crate::source::langfuse::{Generation, Langfuse, TraceFilter};
@@ -10,21 +9,9 @@ use crate::source::link::{SourceKind, SourceLink};
 use crate::source::phoenix::{Annotated, Phoenix, SpanQuery};
 use crate::source::tracestore::{Search, TraceStore};
 use crate::source::{self, advice};
+use crate::state::{NoticeKind, Page, Progress, State};
 use leptos::prelude::*;
 use std::collections::HashMap;
-
-/// What the progress bar shows while a load runs.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Progress {
-    pub what: String,
-    pub done: usize,
-    /// Unknown until the server says (a cursor has no total).
-    pub total: Option<usize>,
-    pub unit: &'static str,
-    pub bytes: usize,
-    /// The step under way or a wait ("rate limited; retrying in 3 s").
-    pub note: String,
-}
 
 /// Which Langfuse traces to load.
 #[derive(Clone)]
@@ -50,7 +37,7 @@ pub enum StoreWhat {
 
 /// One running load: progress, cancel, merging, and how it ends.
 struct Job {
-    state: AppState,
+    state: State,
     label: String,
     first: Option<usize>,
     traces: usize,
@@ -60,18 +47,18 @@ struct Job {
 }
 
 impl Job {
-    fn start(state: AppState, label: String, what: &str, unit: &'static str) -> Job {
-        state.cancel.set(false);
-        state.progress.set(Some(Progress { what: what.to_string(), unit, ..Default::default() }));
+    fn start(state: State, label: String, what: &str, unit: &'static str) -> Job {
+        state.jobs.cancel.set(false);
+        state.jobs.progress.set(Some(Progress { what: what.to_string(), unit, ..Default::default() }));
         Job { state, label, first: None, traces: 0, source: None }
     }
 
     fn cancelled(&self) -> bool {
-        self.state.cancel.get_untracked()
+        self.state.jobs.cancel.get_untracked()
     }
 
     fn set(&self, f: impl FnOnce(&mut Progress)) {
-        self.state.progress.update(|p| {
+        self.state.jobs.progress.update(|p| {
             if let Some(p) = p {
                 f(p)
             }
@@ -80,7 +67,7 @@ impl Job {
 
     /// Counts response bytes into the progress bar; given to clients as their `on_page`.
     fn bytes_counter(&self) -> impl Fn(usize) + 'static {
-        let progress = self.state.progress;
+        let progress = self.state.jobs.progress;
         move |n| {
             progress.update(|p| {
                 if let Some(p) = p {
@@ -90,8 +77,13 @@ impl Job {
         }
     }
 
+    /// Says how a load ended when it did not end as asked (cancelled, at its limit, nothing found).
+    fn tell(&self, kind: NoticeKind, e: impl std::fmt::Display) {
+        self.state.notices.push(kind, format!("{}: {e}", self.label));
+    }
+
     fn fail(&self, what: &str, e: impl std::fmt::Display) {
-        self.state.push_error(format!("{}: {what}{e}", self.label));
+        self.state.notices.push(NoticeKind::StoreFailed, format!("{}: {what}{e}", self.label));
     }
 
     /// Imports `bodies` (with `meta`, the trace's own fields from a list, if any) as one unit and
@@ -119,7 +111,7 @@ impl Job {
                 }
                 // an empty page (no scores, no annotations) is not an error
                 Err(e) if matches!(e.error, ImportError::NoTraces(_)) => {}
-                Err(e) => self.state.push_error(e.to_string()),
+                Err(e) => self.state.notices.push(NoticeKind::StoreFailed, e.to_string()),
             }
         }
         if local.traces.is_empty() && local.scores.is_empty() {
@@ -127,18 +119,16 @@ impl Job {
         }
         let count = local.observation_count();
         let ids = local.traces.iter().map(|t| t.id.clone()).collect();
-        let mut touched = Vec::new();
-        self.state.data.update(|d| touched = d.merge(local));
-        self.state.generation.update(|g| *g += 1);
+        let touched = self.state.data.merge(local);
         if self.first.is_none() && !touched.is_empty() {
             if let Some(l) = &self.source {
-                self.state.source_link.set(Some(l.clone()));
+                self.state.links.source.set(Some(l.clone()));
             }
         }
         self.first = self.first.or(touched.first().copied());
         // something to read while the rest arrives
-        if self.state.trace.get_untracked().is_none() {
-            self.state.show_trace(self.first);
+        if self.state.view.trace.get_untracked().is_none() {
+            self.state.view.show_trace(self.first);
         }
         self.traces += touched.len();
         (count, ids)
@@ -147,30 +137,22 @@ impl Job {
     /// Ends the load: shows the first trace (or the list when several came), records the source.
     fn finish(self, link: Option<SourceLink>) {
         let s = self.state;
-        s.progress.set(None);
-        s.loading.set(None);
+        s.jobs.progress.set(None);
+        s.jobs.loading.set(None);
         if let Some(t) = self.first {
             if let Some(l) = link {
-                s.source_link.set(Some(l));
+                s.links.source.set(Some(l));
             }
             let several = s.data.with_untracked(|d| d.traces.len()) > 1 && self.traces > 1;
-            s.page.set(if several { Page::Traces } else { Page::Trace });
-            s.show_trace(Some(t));
+            s.view.page.set(if several { Page::Traces } else { Page::Trace });
+            s.view.show_trace(Some(t));
         }
     }
 }
 
-impl AppState {
-    /// Where a client's retry waits are told: the progress note (and the status line).
+impl State {
     pub fn notifier(self) -> std::rc::Rc<dyn Fn(String)> {
-        std::rc::Rc::new(move |m| {
-            self.progress.update(|p| {
-                if let Some(p) = p {
-                    p.note = m.clone()
-                }
-            });
-            self.loading.set(Some(m));
-        })
+        self.jobs.notifier()
     }
 
     /// Loads Langfuse traces (matching a filter, a session, or one by id) from whichever API
@@ -254,11 +236,17 @@ impl AppState {
                 }
                 let Some(id) = queue.pop_front() else { break };
                 if job.cancelled() {
-                    job.fail("", format!("cancelled after {done} of {total} traces; what was loaded stays"));
+                    job.tell(
+                        NoticeKind::Cancelled,
+                        format!("cancelled after {done} of {total} traces; what was loaded stays"),
+                    );
                     break;
                 }
                 if done >= max_traces {
-                    job.fail("", format!("stopped at the limit of {max_traces} traces; {total} match on the server"));
+                    job.tell(
+                        NoticeKind::LimitReached,
+                        format!("stopped at the limit of {max_traces} traces; {total} match on the server"),
+                    );
                     break;
                 }
                 job.set(|p| {
@@ -362,7 +350,10 @@ impl AppState {
                 let mut cursor: Option<String> = None;
                 loop {
                     if job.cancelled() {
-                        job.fail("", format!("cancelled after {spans} spans; what was loaded stays"));
+                        job.tell(
+                            NoticeKind::Cancelled,
+                            format!("cancelled after {spans} spans; what was loaded stays"),
+                        );
                         break 'batches;
                     }
                     job.set(|p| {
@@ -383,8 +374,8 @@ impl AppState {
                             match next {
                                 Some(c) if spans < max_spans => cursor = Some(c),
                                 Some(_) => {
-                                    job.fail(
-                                        "",
+                                    job.tell(
+                                        NoticeKind::LimitReached,
                                         format!("stopped at the limit of {max_spans} spans; more are on the server"),
                                     );
                                     break 'batches;
@@ -460,7 +451,7 @@ impl AppState {
                         Ok(body) => {
                             counter(body.len());
                             if job.merge(&format!("{label}/search"), None, vec![(None, body)]).0 == 0 {
-                                job.fail("", "the search found no traces in this time range");
+                                job.tell(NoticeKind::NothingFound, "the search found no traces in this time range");
                             }
                         }
                         Err(e) => job.fail("search: ", e),
@@ -471,7 +462,7 @@ impl AppState {
                     job.set(|p| p.note = "searching".into());
                     match store.tempo_search(s).await {
                         Ok(ids) if ids.is_empty() => {
-                            job.fail("", "the search found no traces in this time range");
+                            job.tell(NoticeKind::NothingFound, "the search found no traces in this time range");
                             return job.finish(None);
                         }
                         Ok(ids) => ids,
@@ -485,7 +476,10 @@ impl AppState {
             let total = ids.len();
             for (done, id) in ids.into_iter().enumerate() {
                 if job.cancelled() {
-                    job.fail("", format!("cancelled after {done} of {total} traces; what was loaded stays"));
+                    job.tell(
+                        NoticeKind::Cancelled,
+                        format!("cancelled after {done} of {total} traces; what was loaded stays"),
+                    );
                     break;
                 }
                 job.set(|p| {
@@ -511,13 +505,13 @@ impl AppState {
     }
 }
 
-impl AppState {
+impl State {
     /// Reopens what a link's fragment names from its API: loads it at once when no key is needed
     /// or the keys were remembered on this device; otherwise opens Connect filled in, asking for them.
     pub fn reopen(self, link: SourceLink) {
         // only keys remembered for exactly this host, only those its kind sends; the page says so
         let keys = crate::source::keys::for_link(link.kind, &link.host).map(|(host, k)| {
-            self.keys_remembered_for.set(Some(host));
+            self.credentials.remembered_for.set(Some(host));
             k
         });
         let what = match (&link.trace, &link.session) {
@@ -526,8 +520,8 @@ impl AppState {
             (None, None) => String::new(),
         };
         let ask = |why: String| {
-            self.connect_preset.set(Some((link.clone(), why)));
-            self.connect_open.set(true);
+            self.dialogs.connect_preset.set(Some((link.clone(), why)));
+            self.dialogs.connect.set(true);
         };
         if what.is_empty() {
             return ask(format!("This link was made from {}; choose what to load.", link.host));
@@ -575,4 +569,9 @@ impl AppState {
             }
         }
     }
+}
+
+/// Reloads what a link names from its live store.
+pub fn reopen(state: State, link: SourceLink) {
+    state.reopen(link)
 }

@@ -2,7 +2,7 @@
 //! selection and detail, hostile text, and errors that keep loaded traces.
 #![cfg(target_arch = "wasm32")]
 
-use canopy::app::AppState;
+use canopy::state::State;
 use canopy::views::shell::Shell;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,17 +33,17 @@ fn ensure_styles() {
 }
 
 /// Mounts the whole shell into a fixed-size box with the given files already loaded.
-fn mount(files: &[(&str, String)]) -> (AppState, web_sys::HtmlElement) {
+fn mount(files: &[(&str, String)]) -> (State, web_sys::HtmlElement) {
     ensure_styles();
     let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
     root.set_attribute("style", "width: 1200px; height: 700px; position: relative; overflow: hidden;").unwrap();
     doc().body().unwrap().append_child(&root).unwrap();
-    let state = AppState::new();
+    let state = State::new();
     for (name, body) in files {
-        state.load_bytes(name, body.as_bytes());
+        state.loader().load_bytes(name, body.as_bytes());
     }
     leptos::mount::mount_to(root.clone(), move || {
-        provide_context(state);
+        state.provide();
         view! { <Shell/> }
     })
     .forget();
@@ -130,7 +130,7 @@ const HOSTILE: &str = r#"{"trace":{"id":"t","name":"<img src=x onerror=\"window.
 async fn trace_content_is_text_never_html() {
     let (state, root) = mount(&[("hostile.json", HOSTILE.to_string())]);
     settle().await;
-    state.selected.set(Some(0));
+    state.view.selected.set(Some(0));
     settle().await;
     for tag in ["img", "script", "iframe", "svg", "a"] {
         let found = all(&root, &format!(".trace-header {tag}, .tree-scroll {tag}, .detail {tag}"));
@@ -174,13 +174,13 @@ async fn selecting_a_row_shows_its_detail_and_keys_move_selection() {
     };
     scroller.dispatch_event(&key("ArrowUp")).unwrap();
     settle().await;
-    let selected = state.selected.get_untracked().unwrap();
+    let selected = state.view.selected.get_untracked().unwrap();
     let name = state.data.with_untracked(|d| d.traces[0].observations[selected as usize].name.clone());
     assert_eq!(name, "embed-query");
     // ArrowLeft on a leaf goes to its parent; again collapses nothing (root has children, expanded → collapses)
     scroller.dispatch_event(&key("ArrowLeft")).unwrap();
     settle().await;
-    let selected = state.selected.get_untracked().unwrap();
+    let selected = state.view.selected.get_untracked().unwrap();
     let name = state.data.with_untracked(|d| d.traces[0].observations[selected as usize].name.clone());
     assert_eq!(name, "baggage-policy-search");
     scroller.dispatch_event(&key("ArrowLeft")).unwrap();
@@ -193,7 +193,7 @@ async fn selecting_a_row_shows_its_detail_and_keys_move_selection() {
 async fn a_broken_file_reports_and_keeps_what_was_loaded() {
     let (state, root) = mount(&[("agent.json", AGENT.to_string())]);
     settle().await;
-    state.load_bytes("broken.json", b"{\"trace\": {\"id\": ");
+    state.loader().load_bytes("broken.json", b"{\"trace\": {\"id\": ");
     settle().await;
     let banner = root.query_selector(".error-banner").unwrap().expect("an error banner").text_content().unwrap();
     assert!(banner.contains("broken.json: not valid JSON: line 1, column 17"), "{banner}");
@@ -233,10 +233,10 @@ async fn every_fixture_payload_renders_through_the_right_renderer() {
             for p in [&o.input, &o.output].into_iter().flatten() {
                 let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
                 doc().body().unwrap().append_child(&root).unwrap();
-                let state = AppState::new();
+                let state = State::new();
                 let payload = p.clone();
                 let handle = leptos::mount::mount_to(root.clone(), move || {
-                    provide_context(state);
+                    state.provide();
                     view! { <PayloadView payload=payload field="test"/> }
                 });
                 settle().await;
@@ -289,10 +289,10 @@ async fn hostile_markdown_links_and_images_stay_inert() {
     let text = "Click [me](javascript:alert(1)) or [ok](https://example.com) <img src=x onerror=alert(2)> ![pic](https://tracker.example/p.png)\n\n<script>alert(3)</script>";
     let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
     doc().body().unwrap().append_child(&root).unwrap();
-    let state = AppState::new();
+    let state = State::new();
     let payload = canopy::model::Payload::from_text(text);
     let _h = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(state);
+        state.provide();
         view! { <PayloadView payload=payload field="hostile"/> }
     });
     settle().await;
@@ -318,10 +318,10 @@ async fn tool_results_link_to_their_calls_and_long_histories_fold() {
     msgs.push(serde_json::json!({"role": "tool", "tool_call_id": "c9", "content": "found"}));
     let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
     doc().body().unwrap().append_child(&root).unwrap();
-    let state = AppState::new();
+    let state = State::new();
     let payload = canopy::model::Payload::from_value(&serde_json::Value::Array(msgs));
     let _h = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(state);
+        state.provide();
         view! { <PayloadView payload=payload field="history"/> }
     });
     settle().await;

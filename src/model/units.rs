@@ -94,6 +94,20 @@ pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many
     format!("{n} {word}")
 }
 
+/// "1.2 MB": a byte count for the status line and the progress bar.
+pub fn human_bytes(n: usize) -> String {
+    let f = n as f64;
+    if f >= 1e9 {
+        format!("{:.1} GB", f / 1e9)
+    } else if f >= 1e6 {
+        format!("{:.1} MB", f / 1e6)
+    } else if f >= 1e3 {
+        format!("{:.0} KB", f / 1e3)
+    } else {
+        format!("{n} B")
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -163,5 +177,13 @@ mod tests {
         for text in ["0.1", "123456.789", "1.7976931348623157e308", "5e-324", "3.141592653589793"] {
             assert_eq!(parse_f64(text), serde_json::from_str::<f64>(text).ok(), "{text}");
         }
+    }
+
+    #[test]
+    fn human_bytes_picks_the_unit() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_500), "2 KB");
+        assert_eq!(human_bytes(2_500_000), "2.5 MB");
+        assert_eq!(human_bytes(3_210_000_000), "3.2 GB");
     }
 }

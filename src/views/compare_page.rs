@@ -1,10 +1,10 @@
 //! Two traces side by side: a summary of what changed, the aligned steps (virtualized), and for
 //! the chosen step its deltas and its input and output diffed as messages, JSON or words.
 
-use crate::app::{AppState, Page};
 use crate::model::diff::{self, Change, ContentDiff, JsonChange, Owned, Pairing, Row};
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Trace;
+use crate::state::{Data, Page, ViewState};
 use crate::views::virtual_list::{epoch, Viewport, VirtualList};
 use leptos::prelude::*;
 
@@ -163,16 +163,17 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
 
 #[component]
 pub fn ComparePage(other: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
     let other_id = StoredValue::new(other);
     let b_index = Memo::new(move |_| {
-        state.generation.track();
-        state.data.with(|d| d.traces.iter().position(|t| other_id.with_value(|o| &t.id == o)))
+        data.generation();
+        data.with(|d| d.traces.iter().position(|t| other_id.with_value(|o| &t.id == o)))
     });
     let rows = Memo::new(move |_| {
-        state.generation.track();
-        let (Some(a), Some(b)) = (state.trace.get(), b_index.get()) else { return Vec::new() };
-        state.data.with(|d| diff::align(&d.traces[a], &d.traces[b]))
+        data.generation();
+        let (Some(a), Some(b)) = (view.trace.get(), b_index.get()) else { return Vec::new() };
+        data.with(|d| diff::align(&d.traces[a], &d.traces[b]))
     });
     // a row with a step of B is selected through the app's selection (so it is in the address);
     // a removed step (only in A) only here
@@ -181,7 +182,7 @@ pub fn ComparePage(other: String) -> impl IntoView {
         if let Some(k) = removed_pick.get() {
             return Some(k);
         }
-        let b = state.selected.get()?;
+        let b = view.selected.get()?;
         rows.with(|r| r.iter().position(|row| row.b == Some(b)))
     });
     let pick = move |k: usize| {
@@ -189,17 +190,17 @@ pub fn ComparePage(other: String) -> impl IntoView {
         match b {
             Some(b) => {
                 removed_pick.set(None);
-                state.selected.set(Some(b));
+                view.selected.set(Some(b));
             }
             None => {
-                state.selected.set(None);
+                view.selected.set(None);
                 removed_pick.set(Some(k));
             }
         }
     };
     let viewport = Viewport::new(ROW_H);
     // back on a trace page the selection means a step of that trace again
-    on_cleanup(move || state.selected.set(None));
+    on_cleanup(move || view.selected.set(None));
     let reveal = move |k: usize| {
         pick(k);
         viewport.cursor.set(Some(k));
@@ -207,10 +208,10 @@ pub fn ComparePage(other: String) -> impl IntoView {
     };
 
     let summary = move || {
-        let (Some(a), Some(b)) = (state.trace.get(), b_index.get()) else {
+        let (Some(a), Some(b)) = (view.trace.get(), b_index.get()) else {
             return view! { <p class="hint">"The trace to compare with is not loaded."</p> }.into_any();
         };
-        state.data.with(|d| {
+        data.with(|d| {
             let (ta, tb) = (&d.traces[a], &d.traces[b]);
             let s = rows.with(|r| diff::summary(ta, tb, r, &d.scores));
             let stat = |label: &'static str, value: String| {
@@ -257,12 +258,12 @@ pub fn ComparePage(other: String) -> impl IntoView {
                         <div class="compare-most"><span class="stat-label">"changed most"</span><ul>{most}</ul></div>
                     })}
                     <button class="btn small" id="compare-swap" on:click=move |_| {
-                        let (Some(a), Some(b)) = (state.trace.get_untracked(), b_index.get_untracked()) else { return };
-                        let a_id = state.data.with_untracked(|d| d.traces[a].id.clone());
-                        state.selected.set(None);
+                        let (Some(a), Some(b)) = (view.trace.get_untracked(), b_index.get_untracked()) else { return };
+                        let a_id = data.with_untracked(|d| d.traces[a].id.clone());
+                        view.selected.set(None);
                         removed_pick.set(None);
-                        state.show_trace(Some(b));
-                        state.page.set(Page::Compare(a_id));
+                        view.show_trace(Some(b));
+                        view.page.set(Page::Compare(a_id));
                     }>"Swap sides"</button>
                 </div>
             }
@@ -278,13 +279,13 @@ pub fn ComparePage(other: String) -> impl IntoView {
                     viewport=viewport
                     len=Signal::derive(move || rows.with(Vec::len))
                     item=Callback::new(|k| k as u64)
-                    epoch=Signal::derive(move || epoch(state.trace.get(), state.generation.get()) ^ epoch(b_index.get(), 0).rotate_left(17))
+                    epoch=Signal::derive(move || epoch(view.trace.get(), data.generation()) ^ epoch(b_index.get(), 0).rotate_left(17))
                     class="compare-rows"
                     label="Steps of both traces"
                     on_enter=Callback::new(pick)
                     row=Callback::new(move |(k, _): (usize, u64)| {
-                        let (a_name, b_name, class, depth, delta) = state.data.with_untracked(|d| {
-                            let (Some(a), Some(b)) = (state.trace.get_untracked(), b_index.get_untracked()) else {
+                        let (a_name, b_name, class, depth, delta) = data.with_untracked(|d| {
+                            let (Some(a), Some(b)) = (view.trace.get_untracked(), b_index.get_untracked()) else {
                                 return Default::default();
                             };
                             let (ta, tb) = (&d.traces[a], &d.traces[b]);
@@ -326,9 +327,9 @@ pub fn ComparePage(other: String) -> impl IntoView {
                 <div class="compare-side">
                     {move || {
                         let k = selected.get()?;
-                        let (a, b) = (state.trace.get()?, b_index.get()?);
+                        let (a, b) = (view.trace.get()?, b_index.get()?);
                         let row = rows.with(|r| r.get(k).cloned())?;
-                        Some(state.data.with(|d| step_detail(&d.traces[a], &d.traces[b], &row)))
+                        Some(data.with(|d| step_detail(&d.traces[a], &d.traces[b], &row)))
                     }}
                     {move || selected.get().is_none().then(|| view! { <p class="hint">"Choose a step to see what changed in it."</p> })}
                 </div>

@@ -4,7 +4,6 @@
 //! Keys belong to the host they were typed for (`advice::canonical_host`): another host empties
 //! the fields, and only Phoenix and Langfuse keep keys, each only the ones it sends.
 
-use crate::app::AppState;
 use crate::model::units::plural;
 use crate::remote::{LangfuseWhat, PhoenixWhat, StoreWhat};
 use crate::source::advice::canonical_host;
@@ -13,6 +12,7 @@ use crate::source::langfuse::{Langfuse, TraceFilter};
 use crate::source::link::SourceKind;
 use crate::source::phoenix::{Phoenix, Project, SpanQuery};
 use crate::source::tracestore::{Search, TraceStore};
+use crate::state::{Credentials, Dialogs, Jobs};
 use leptos::prelude::*;
 
 fn default_host(kind: &str) -> &'static str {
@@ -47,10 +47,14 @@ fn number(s: RwSignal<String>, default: usize) -> usize {
 
 #[component]
 pub fn ConnectDialog() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let jobs = expect_context::<Jobs>();
+    let dialogs = expect_context::<Dialogs>();
+    let credentials = expect_context::<Credentials>();
+    let loader = expect_context::<crate::state::load::Loader>();
+    let state = expect_context::<crate::state::State>();
     // a link that could not reopen by itself fills the dialog in and says what is missing
-    let preset = state.connect_preset.get_untracked();
-    state.connect_preset.set(None);
+    let preset = dialogs.connect_preset.get_untracked();
+    dialogs.connect_preset.set(None);
     let kind =
         RwSignal::new(preset.as_ref().map(|(l, _)| l.kind.key().to_string()).unwrap_or_else(|| "phoenix".into()));
     let host = RwSignal::new(
@@ -128,7 +132,7 @@ pub fn ConnectDialog() -> impl IntoView {
             is_remembered.set(true);
         }
     };
-    let close = move || state.connect_open.set(false);
+    let close = move || dialogs.connect.set(false);
     let is = move |k: &'static str| kind.with(|x| x == k);
 
     // "Name: value" per line; kept in memory for the request only
@@ -146,20 +150,20 @@ pub fn ConnectDialog() -> impl IntoView {
             host: host.get_untracked().trim().to_string(),
             public_key: k.public_key,
             secret_key: k.secret_key,
-            notify: state.notifier(),
+            notify: jobs.notifier(),
             generation: Default::default(),
         }
     };
     let phoenix = move || Phoenix {
         host: host.get_untracked().trim().to_string(),
         api_key: Some(keys_now().api_key).filter(|k| !k.is_empty()),
-        notify: state.notifier(),
+        notify: jobs.notifier(),
     };
     let store = move || TraceStore {
         kind: if is("jaeger") { SourceKind::Jaeger } else { SourceKind::Tempo },
         host: host.get_untracked().trim().to_string(),
         headers: parsed_headers(),
-        notify: state.notifier(),
+        notify: jobs.notifier(),
     };
     let search = move || Search {
         query: query.get_untracked(),
@@ -213,7 +217,7 @@ pub fn ConnectDialog() -> impl IntoView {
         close();
     };
     let load_address = move |_| {
-        state.load_url_with(host.get_untracked().trim().to_string(), parsed_headers());
+        loader.load_url_with(host.get_untracked().trim().to_string(), parsed_headers());
         close();
     };
     let count = move |_| {
@@ -346,8 +350,8 @@ pub fn ConnectDialog() -> impl IntoView {
                                 id="connect-forget"
                                 on:click=move |_| {
                                     keys::forget(&host.get_untracked());
-                                    if state.keys_remembered_for.get_untracked() == keys_host.get_untracked() {
-                                        state.keys_remembered_for.set(None);
+                                    if credentials.remembered_for.get_untracked() == keys_host.get_untracked() {
+                                        credentials.remembered_for.set(None);
                                     }
                                     key.set(String::new());
                                     public_key.set(String::new());
@@ -485,9 +489,9 @@ pub fn ConnectDialog() -> impl IntoView {
 /// with a button that forgets them ("using keys remembered for X · Forget").
 #[component]
 pub fn KeysNotice() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let credentials = expect_context::<Credentials>();
     move || {
-        state.keys_remembered_for.get().map(|host| {
+        credentials.remembered_for.get().map(|host| {
             let shown = host.clone();
             view! {
                 <div class="keys-notice" role="status" id="keys-notice">
@@ -497,7 +501,7 @@ pub fn KeysNotice() -> impl IntoView {
                         id="keys-notice-forget"
                         on:click=move |_| {
                             keys::forget(&host);
-                            state.keys_remembered_for.set(None);
+                            credentials.remembered_for.set(None);
                         }
                     >
                         "Forget"

@@ -1,10 +1,10 @@
 //! Copying to the clipboard, with a short confirmation in the status area.
 
-use crate::app::AppState;
+use crate::state::Jobs;
 use leptos::prelude::*;
 
 /// Copies `text`; says "Copied <what>" (or why it could not) in the toolbar's status line.
-pub fn copy_text(state: AppState, what: &str, text: String) {
+pub fn copy_text(jobs: Jobs, what: &str, text: String) {
     let what = what.to_string();
     leptos::task::spawn_local(async move {
         let Some(window) = web_sys::window() else { return };
@@ -13,11 +13,11 @@ pub fn copy_text(state: AppState, what: &str, text: String) {
             Ok(_) => format!("Copied {what}"),
             Err(_) => format!("Could not copy {what}: the browser refused clipboard access"),
         };
-        state.loading.set(Some(msg.clone()));
+        jobs.loading.set(Some(msg.clone()));
         set_timeout(
             move || {
-                if state.loading.get_untracked().as_deref() == Some(msg.as_str()) {
-                    state.loading.set(None);
+                if jobs.loading.get_untracked().as_deref() == Some(msg.as_str()) {
+                    jobs.loading.set(None);
                 }
             },
             std::time::Duration::from_millis(1500),
@@ -28,10 +28,10 @@ pub fn copy_text(state: AppState, what: &str, text: String) {
 /// A small "copy" button for one field.
 #[component]
 pub fn CopyButton(what: &'static str, text: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let jobs = expect_context::<Jobs>();
     let text = StoredValue::new(text);
     view! {
-        <button class="btn tiny copy" title=format!("Copy {what}") on:click=move |_| copy_text(state, what, text.get_value())>
+        <button class="btn tiny copy" title=format!("Copy {what}") on:click=move |_| copy_text(jobs, what, text.get_value())>
             "copy"
         </button>
     }

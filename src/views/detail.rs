@@ -1,10 +1,10 @@
 //! Detail pane of the selected observation: times, model, usage, cost, status, payloads, attributes, events.
 
-use crate::app::AppState;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::{facts, AttrValue, Attribute, Decoded, Kind, Level, Observation, Trace, TraceSet};
+use crate::state::{Data, ViewState};
 use crate::views::copy::CopyButton;
 use crate::views::kind_class;
 use crate::views::payload::{LongText, PayloadView};
@@ -12,13 +12,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Detail() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
     view! {
         <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail">
             {move || {
-                let ti = state.trace.get();
-                let sel = state.selected.get();
-                state.data.with(|d| {
+                let ti = view.trace.get();
+                let sel = view.selected.get();
+                data.with(|d| {
                     let t = ti.and_then(|i| d.traces.get(i));
                     match (t, sel) {
                         (Some(t), Some(i)) => match t.observations.get(i as usize) {
@@ -299,7 +300,7 @@ fn preview(text: &str) -> String {
 
 /// A link that reopens the view with this observation selected (never a key).
 fn deep_link(trace_id: &str, key: &str) -> String {
-    use_context::<AppState>().map(|s| crate::history::share_url(s, Some((trace_id, key)))).unwrap_or_default()
+    use_context::<crate::state::address::Address>().map(|a| a.share_url(Some((trace_id, key)))).unwrap_or_default()
 }
 
 /// The panel only some kinds have: LLM facts and offered tools, reranker order, embedding sizes,

@@ -2,12 +2,12 @@
 //! OTLP or Langfuse-export JSON, optionally redacted (detectors, patterns, field rules) with a
 //! preview of what will be masked; the file is made in the page and downloaded, never sent.
 
-use crate::app::AppState;
 use crate::export::redact::{plural, redact, Detector, Field, Pattern, Report, Rules};
 use crate::export::{self, ExportFormat};
 use crate::model::order;
 use crate::model::tracelist::{self, ListQuery};
 use crate::model::TraceSet;
+use crate::state::{Data, Dialogs, ViewState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -103,7 +103,9 @@ fn preview_text(r: &Report) -> String {
 
 #[component]
 pub fn ExportDialog() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let dialogs = expect_context::<Dialogs>();
     let format = RwSignal::new(ExportFormat::Canopy);
     let scope = RwSignal::new("trace".to_string());
     // the order boxes are ticked in does not matter: `redact` runs detectors by precedence
@@ -124,12 +126,10 @@ pub fn ExportDialog() -> impl IntoView {
     };
     // "everything" is lent as it is (no copy of a large set); a choice is a new, smaller set
     let with_chosen = move |f: &mut dyn FnMut(&TraceSet)| {
-        state.data.with_untracked(|d| match scope.get_untracked().as_str() {
+        data.with_untracked(|d| match scope.get_untracked().as_str() {
             "all" => f(d),
-            "list" => {
-                f(&export::select(d, &tracelist::filter(d, &ListQuery::parse(&state.list_query.get_untracked()))))
-            }
-            _ => f(&export::select(d, &state.trace.get_untracked().into_iter().collect::<Vec<_>>())),
+            "list" => f(&export::select(d, &tracelist::filter(d, &ListQuery::parse(&view.list_query.get_untracked())))),
+            _ => f(&export::select(d, &view.trace.get_untracked().into_iter().collect::<Vec<_>>())),
         })
     };
     let preview = move |_| {
@@ -166,7 +166,7 @@ pub fn ExportDialog() -> impl IntoView {
                 if set.traces.len() == 1 { set.traces[0].id.clone() } else { format!("{}-traces", set.traces.len()) };
             let name = format!("{}.{}", stem.replace(['/', '\\', ':'], "_"), f.extension());
             match download(&name, &text) {
-                Ok(()) => status.set(format!("Saved {name} ({}).", crate::app::human_bytes(text.len()))),
+                Ok(()) => status.set(format!("Saved {name} ({}).", crate::model::units::human_bytes(text.len()))),
                 Err(e) => status.set(e.to_string()),
             }
         });
@@ -188,7 +188,7 @@ pub fn ExportDialog() -> impl IntoView {
         })
     };
     view! {
-        <div class="modal-backdrop" on:click=move |_| state.export_open.set(false)>
+        <div class="modal-backdrop" on:click=move |_| dialogs.export.set(false)>
             <div class="modal" role="dialog" aria-label="Export" on:click=|ev| ev.stop_propagation()>
                 <h3>"Export"</h3>
                 <div class="filters">

@@ -1,20 +1,21 @@
 //! The trace header: name, id, start, duration, tokens, cost, counts, session and user.
 
-use crate::app::AppState;
 use crate::model::order;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
+use crate::state::{Data, Notices, ViewState};
 use leptos::prelude::*;
 
 #[component]
 pub fn TraceHeader() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
     move || {
-        let Some(ti) = state.trace.get() else {
+        let Some(ti) = view.trace.get() else {
             return ().into_any();
         };
-        state.data.with(|d| {
+        data.with(|d| {
             let Some(t) = d.traces.get(ti) else { return ().into_any() };
             let stat = |label: &'static str, value: String| {
                 view! {
@@ -65,11 +66,13 @@ const COMPARE_CHOICES: usize = 100;
 /// Picks another loaded trace (by id, with suggestions) to compare the shown one with.
 #[component]
 fn CompareWith() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let notices = expect_context::<Notices>();
     let text = RwSignal::new(String::new());
     let choices = Memo::new(move |_| {
-        let Some(ti) = state.trace.get() else { return Vec::new() };
-        state.data.with(|d| {
+        let Some(ti) = view.trace.get() else { return Vec::new() };
+        data.with(|d| {
             let me = &d.traces[ti];
             let mut others: Vec<&crate::model::Trace> = d.traces.iter().filter(|t| t.id != me.id).collect();
             let rank =
@@ -89,13 +92,13 @@ fn CompareWith() -> impl IntoView {
     });
     let go = move || {
         let id = text.get_untracked().trim().to_string();
-        let found = state.data.with_untracked(|d| d.traces.iter().any(|t| t.id == id));
+        let found = data.with_untracked(|d| d.traces.iter().any(|t| t.id == id));
         if found {
             // the selection of the compare page is a step of the other trace
-            state.selected.set(None);
-            state.page.set(crate::app::Page::Compare(id));
+            view.selected.set(None);
+            view.page.set(crate::state::Page::Compare(id));
         } else if !id.is_empty() {
-            state.push_error(format!("No loaded trace has the id {id}"));
+            notices.push(crate::state::NoticeKind::LoadFailed, format!("No loaded trace has the id {id}"));
         }
     };
     view! {
@@ -120,9 +123,9 @@ fn CompareWith() -> impl IntoView {
 
 #[component]
 fn Warnings() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
     let warnings = Memo::new(move |_| {
-        state.data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
+        data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
     });
     move || {
         let w = warnings.get();

@@ -1,7 +1,6 @@
 //! JSON as a tree: rows virtualized, expand/collapse per node and all, search with highlighting,
 //! copy path and value. Built from the value only when shown.
 
-use crate::app::AppState;
 use crate::model::fold;
 use crate::model::json_tree::{JsonTree, Label, Scalar};
 use crate::views::copy::copy_text;
@@ -17,7 +16,7 @@ const EXPAND_ALL_UP_TO: usize = 300;
 
 #[component]
 pub fn JsonView(value: serde_json::Value) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let jobs = expect_context::<crate::state::Jobs>();
     let tree = JsonTree::build(value);
     let initial = if tree.nodes.len() <= EXPAND_ALL_UP_TO { HashSet::new() } else { tree.collapsed_below(2) };
     let tree = StoredValue::new(tree);
@@ -164,13 +163,13 @@ pub fn JsonView(value: serde_json::Value) -> impl IntoView {
                             <span class="json-row-actions">
                                 <button
                                     class="btn tiny"
-                                    on:click=move |_| copy_text(state, "path", tree.with_value(|t| t.path(i)))
+                                    on:click=move |_| copy_text(jobs, "path", tree.with_value(|t| t.path(i)))
                                 >
                                     "copy path"
                                 </button>
                                 <button
                                     class="btn tiny"
-                                    on:click=move |_| copy_text(state, "value", tree.with_value(|t| t.subtree_json(i)))
+                                    on:click=move |_| copy_text(jobs, "value", tree.with_value(|t| t.subtree_json(i)))
                                 >
                                     "copy value"
                                 </button>

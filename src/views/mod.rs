@@ -7,6 +7,7 @@ pub mod detail;
 pub mod export;
 pub mod header;
 pub mod json_view;
+pub mod link_files;
 pub mod markdown;
 pub mod payload;
 pub mod progress;

@@ -220,7 +220,7 @@ fn reveal_call(ev: &web_sys::MouseEvent, id: Option<&str>) {
 /// as text.
 #[component]
 fn ImagePart(url: String) -> impl IntoView {
-    let state = expect_context::<crate::app::AppState>();
+    let (data, view) = (expect_context::<crate::state::Data>(), expect_context::<crate::state::ViewState>());
     if messages::is_inline_image(&url) {
         return view! { <img class="message-image" src=url alt="image from the message"/> }.into_any();
     }
@@ -229,12 +229,12 @@ fn ImagePart(url: String) -> impl IntoView {
         return view! {
             <div class="remote-image">
                 <Show
-                    when=move || state.allow_remote.get().is_some_and(|g| g == state.generation.get())
+                    when=move || view.allow_remote.get().is_some_and(|g| g == data.generation())
                     fallback=move || {
                         let u = shown.clone();
                         view! {
                             <span class="hint">{format!("remote image: {u} ")}</span>
-                            <button class="btn small" on:click=move |_| state.allow_remote.set(Some(state.generation.get_untracked()))>
+                            <button class="btn small" on:click=move |_| view.allow_remote.set(Some(data.generation_untracked()))>
                                 "Load remote images"
                             </button>
                         }

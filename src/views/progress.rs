@@ -1,8 +1,8 @@
 //! The progress bar of a load: bytes (and observations) read of a file, or items and bytes of an
 //! API load; the step under way; Cancel.
 
-use crate::app::{human_bytes, AppState};
-use crate::remote::Progress;
+use crate::model::units::human_bytes;
+use crate::state::{Jobs, Progress};
 use leptos::prelude::*;
 
 fn text(p: &Progress) -> String {
@@ -31,8 +31,8 @@ fn text(p: &Progress) -> String {
 
 #[component]
 pub fn ProgressBar() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let p = move || state.progress.get().unwrap_or_default();
+    let jobs = expect_context::<Jobs>();
+    let p = move || jobs.progress.get().unwrap_or_default();
     view! {
         <span class="progress" role="status" id="load-progress">
             <progress
@@ -40,7 +40,7 @@ pub fn ProgressBar() -> impl IntoView {
                 value=move || p().total.map(|_| p().done)
             ></progress>
             <span class="progress-text">{move || text(&p())}</span>
-            <button class="btn small" id="cancel-load" on:click=move |_| state.cancel.set(true)>"Cancel"</button>
+            <button class="btn small" id="cancel-load" on:click=move |_| jobs.cancel.set(true)>"Cancel"</button>
         </span>
     }
 }

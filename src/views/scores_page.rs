@@ -2,9 +2,9 @@
 //! with mean and median for numbers, counts for categories and booleans). Clicking a bar or a
 //! category filters the trace list to those traces.
 
-use crate::app::{AppState, Page};
 use crate::model::tracelist;
 use crate::model::units::plural;
+use crate::state::{Data, Page, ViewState};
 use leptos::prelude::*;
 
 fn num(v: f64) -> String {
@@ -14,11 +14,12 @@ fn num(v: f64) -> String {
 
 #[component]
 pub fn ScoresPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let stats = Memo::new(move |_| state.data.with(|d| tracelist::score_stats(d, 10)));
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let stats = Memo::new(move |_| data.with(|d| tracelist::score_stats(d, 10)));
     let filter_to = move |q: String| {
-        state.list_query.set(q);
-        state.page.set(Page::Traces);
+        view.list_query.set(q);
+        view.page.set(Page::Traces);
     };
     view! {
         <section class="scores-page">

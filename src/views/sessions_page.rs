@@ -2,13 +2,13 @@
 //! each trace a turn with the user's input and the final output, gaps between turns, its tree on
 //! demand, and a timeline of the whole session.
 
-use crate::app::{AppState, Page};
 use crate::model::messages;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist;
 use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::{Decoded, Payload, TraceSet};
+use crate::state::{Data, Page, ViewState};
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
@@ -20,12 +20,13 @@ const COLUMNS: &str = "280px 180px 70px 190px 90px 80px 100px 70px 260px";
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let sessions = Memo::new(move |_| state.data.with(tracelist::sessions));
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let sessions = Memo::new(move |_| data.with(tracelist::sessions));
     let viewport = Viewport::new(ROW_H);
     let open = move |pos: usize| {
         if let Some(id) = sessions.with_untracked(|s| s.get(pos).map(|s| s.id.clone())) {
-            state.page.set(Page::Session(id));
+            view.page.set(Page::Session(id));
         }
     };
     view! {
@@ -37,7 +38,7 @@ pub fn SessionsPage() -> impl IntoView {
                 viewport=viewport
                 len=Signal::derive(move || sessions.with(Vec::len))
                 item=Callback::new(|pos| pos as u64)
-                epoch=state.generation
+                epoch=data.generation_signal()
                 class="table-scroll sessions-table"
                 label="Sessions"
                 role="grid"
@@ -109,17 +110,18 @@ fn preview(p: Option<&Payload>, role: &str) -> String {
 
 #[component]
 pub fn SessionPage(id: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let summary = Memo::new(move |_| state.data.with(|d| tracelist::sessions(d).into_iter().find(|s| s.id == id)));
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let summary = Memo::new(move |_| data.with(|d| tracelist::sessions(d).into_iter().find(|s| s.id == id)));
     move || {
         let Some(s) = summary.get() else {
             return view! { <p class="hint">"This session is not loaded."</p> }.into_any();
         };
-        state.data.with(|d| session_view(d, s, state)).into_any()
+        data.with(|d| session_view(d, s, view)).into_any()
     }
 }
 
-fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> impl IntoView {
+fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> impl IntoView {
     let span = s.duration_ns().max(1) as f64;
     let scores =
         s.scores.iter().map(|sc| (sc.name.clone(), sc.value.display(), sc.comment.clone())).collect::<Vec<_>>();
@@ -143,7 +145,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
         bars.push(view! {
             <div class="session-bar" class:has-errors={t.totals.errors > 0} style:left=format!("{left}%") style:width=format!("{width}%")
                 title=format!("turn {}: {} ({})", n + 1, t.display_name(), t.duration_ns().map(format_duration).unwrap_or_default())
-                on:click=move |_| state.open_trace(ti, None)></div>
+                on:click=move |_| view.open_trace(ti, None)></div>
         }.into_any());
         let turn_scores =
             d.trace_scores(t).map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(" · ");
@@ -172,7 +174,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
                         {t.has_cost().then(|| format!(" · {}", format_cost(t.cost_usd())))}
                         {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{plural(t.totals.errors, "error", "errors")}</span> })}
                     </span>
-                    <button class="btn tiny" on:click=move |_| state.open_trace(ti, None)>"open"</button>
+                    <button class="btn tiny" on:click=move |_| view.open_trace(ti, None)>"open"</button>
                 </div>
                 <div class="turn-user"><span class="message-role">"user"</span>{preview(t.input_payload(), "user")}</div>
                 <div class="turn-answer"><span class="message-role">"answer"</span>{preview(t.output_payload(), "assistant")}</div>
@@ -183,7 +185,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
                         {steps
                             .into_iter()
                             .map(|(i, depth, kind, name)| view! {
-                                <li style:padding-left=format!("{}px", depth.min(30) * 14) on:click=move |_| state.open_trace(ti, Some(i))>
+                                <li style:padding-left=format!("{}px", depth.min(30) * 14) on:click=move |_| view.open_trace(ti, Some(i))>
                                     <span class=format!("kind kind-{kind}")>{kind.clone()}</span>" "{name}
                                 </li>
                             })
@@ -196,7 +198,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, state: AppState) -> 
     view! {
         <section class="session-page">
             <div class="trace-header">
-                <button class="btn small" on:click=move |_| state.page.set(Page::Sessions)>"← Sessions"</button>
+                <button class="btn small" on:click=move |_| view.page.set(Page::Sessions)>"← Sessions"</button>
                 <h2 class="trace-name">{format!(" Session {}", s.id)}</h2>
                 <div class="stats">
                     <span class="stat"><span class="stat-label">"user"</span>{s.user.clone().unwrap_or_default()}</span>

@@ -1,7 +1,8 @@
 //! The page frame: toolbar (open file, open URL, demos), drop zone, error banner, warnings, layout.
 
-use crate::app::{AppState, MainView, Page, Theme};
 use crate::source;
+use crate::state::address::Address;
+use crate::state::{Data, Dialogs, Jobs, Links, MainView, Notices, Page, Theme, ViewState};
 use crate::views::connect::ConnectDialog;
 use crate::views::detail::Detail;
 use crate::views::header::TraceHeader;
@@ -23,13 +24,19 @@ pub const DEMOS: &[(&str, &str)] = &[
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let dialogs = expect_context::<Dialogs>();
+    let loader = expect_context::<crate::state::load::Loader>();
+    let embed = expect_context::<crate::state::EmbedMode>();
+    let address = expect_context::<Address>();
+    let jobs = expect_context::<Jobs>();
     let dragging = RwSignal::new(false);
     let url_text = RwSignal::new(String::new());
     let file_input = NodeRef::<leptos::html::Input>::new();
-    let has_traces = move || state.data.with(|d| !d.traces.is_empty());
+    let has_traces = move || data.with(|d| !d.traces.is_empty());
 
-    let embedded = state.embedded();
+    let embedded = embed.embedded();
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
@@ -37,25 +44,25 @@ pub fn Shell() -> impl IntoView {
             return; // the host page decides what is shown
         }
         let files = source::files_of(ev.data_transfer().and_then(|dt| dt.files()));
-        state.load_files(files);
+        loader.load_files(files);
     };
     let on_pick = move |ev: web_sys::Event| {
         let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
         if let Some(input) = input {
-            state.load_files(source::files_of(input.files()));
+            loader.load_files(source::files_of(input.files()));
             input.set_value(""); // picking the same file again must load it again
         }
     };
     let open_url = move || {
         let u = url_text.get_untracked();
         if !u.trim().is_empty() {
-            state.load_url(u.trim().to_string());
+            loader.load_url(u.trim().to_string());
         }
     };
 
     view! {
         <div
-            class=format!("app {}", state.embed.with_value(|e| e.as_ref().map(|e| e.classes()).unwrap_or_default()))
+            class=format!("app {}", embed.classes())
             class:dragging=move || dragging.get()
             on:dragover=move |ev: web_sys::DragEvent| {
                 ev.prevent_default();
@@ -101,33 +108,33 @@ pub fn Shell() -> impl IntoView {
                     />
                     <button class="btn" id="open-url" type="submit">"Open URL"</button>
                 </form>
-                <button class="btn" id="open-connect" on:click=move |_| state.connect_open.set(true)>"Connect…"</button>
+                <button class="btn" id="open-connect" on:click=move |_| dialogs.connect.set(true)>"Connect…"</button>
                 <Show when=has_traces>
-                    <button class="btn" id="open-export" on:click=move |_| state.export_open.set(true)>"Export…"</button>
+                    <button class="btn" id="open-export" on:click=move |_| dialogs.export.set(true)>"Export…"</button>
                 </Show>
                 <Show when=has_traces>
-                    <button class="btn" id="copy-link" title="Copy a link that reopens this view" on:click=move |_| share(state)>"Copy link"</button>
+                    <button class="btn" id="copy-link" title="Copy a link that reopens this view" on:click=move |_| share(address, jobs, dialogs)>"Copy link"</button>
                 </Show>
                 <span class="toolbar-demos">"Demos: " <DemoButtons class="btn demo-button"/></span>
                 <Status/>
                 <ThemePicker/>
             </header>
             </Show>
-            <Show when=move || state.share_open.get()>
+            <Show when=move || dialogs.share.get()>
                 <SharePanel/>
             </Show>
             <ErrorBanner/>
             <crate::views::connect::KeysNotice/>
-            <crate::history::LinkFilesPrompt/>
-            <Show when=move || state.connect_open.get()>
+            <crate::views::link_files::LinkFilesPrompt/>
+            <Show when=move || dialogs.connect.get()>
                 <ConnectDialog/>
             </Show>
-            <Show when=move || state.export_open.get()>
+            <Show when=move || dialogs.export.get()>
                 <crate::views::export::ExportDialog/>
             </Show>
             <Show when=has_traces fallback=move || if embedded { view! { <EmbedWaiting/> }.into_any() } else { view! { <Welcome/> }.into_any() }>
                 <Nav/>
-                {move || match state.page.get() {
+                {move || match view.page.get() {
                     Page::Traces => view! { <TracesPage/> }.into_any(),
                     Page::Sessions => view! { <SessionsPage/> }.into_any(),
                     Page::Session(id) => view! { <SessionPage id=id/> }.into_any(),
@@ -143,8 +150,8 @@ pub fn Shell() -> impl IntoView {
                                     class="tab"
                                     id="tab-tree"
                                     role="tab"
-                                    class:active=move || state.view.get() == MainView::Tree
-                                    on:click=move |_| state.view.set(MainView::Tree)
+                                    class:active=move || view.main.get() == MainView::Tree
+                                    on:click=move |_| view.main.set(MainView::Tree)
                                 >
                                     "Tree"
                                 </button>
@@ -152,14 +159,14 @@ pub fn Shell() -> impl IntoView {
                                     class="tab"
                                     id="tab-timeline"
                                     role="tab"
-                                    class:active=move || state.view.get() == MainView::Timeline
-                                    on:click=move |_| state.view.set(MainView::Timeline)
+                                    class:active=move || view.main.get() == MainView::Timeline
+                                    on:click=move |_| view.main.set(MainView::Timeline)
                                 >
                                     "Timeline"
                                 </button>
                             </div>
                             <div class="split">
-                                {move || match state.view.get() {
+                                {move || match view.main.get() {
                                     MainView::Tree => view! { <TreeView/> }.into_any(),
                                     MainView::Timeline => view! { <TimelineView/> }.into_any(),
                                 }}
@@ -178,13 +185,13 @@ pub fn Shell() -> impl IntoView {
 /// The loading line, or the progress bar of an API load.
 #[component]
 fn Status() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let jobs = expect_context::<Jobs>();
     view! {
         <Show
-            when=move || state.progress.with(Option::is_none)
+            when=move || jobs.progress.with(Option::is_none)
             fallback=|| view! { <crate::views::progress::ProgressBar/> }
         >
-            <span class="loading" role="status">{move || state.loading.get().unwrap_or_default()}</span>
+            <span class="loading" role="status">{move || jobs.loading.get().unwrap_or_default()}</span>
         </Show>
     }
 }
@@ -192,9 +199,9 @@ fn Status() -> impl IntoView {
 /// Embedded: one slim line with the status and a way out to the full app.
 #[component]
 fn CompactHeader() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let address = expect_context::<crate::state::address::Address>();
     let open_full = move |_| {
-        let url = crate::history::share_url(state, None);
+        let url = address.share_url(None);
         if let Some(w) = web_sys::window() {
             let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
         }
@@ -220,17 +227,17 @@ fn EmbedWaiting() -> impl IntoView {
 /// Light, dark or the system's choice; remembered on this device.
 #[component]
 fn ThemePicker() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let view = expect_context::<ViewState>();
     view! {
         <label class="theme-picker" title="Theme">
             <select
                 id="theme"
                 aria-label="Theme"
-                prop:value=move || state.theme.get().key()
+                prop:value=move || view.theme.get().key()
                 on:change=move |ev| {
                     if let Some(t) = Theme::from_key(&event_target_value(&ev)) {
-                        state.theme.set(t);
-                        crate::history::store_theme(t);
+                        view.theme.set(t);
+                        t.store();
                     }
                 }
             >
@@ -243,18 +250,20 @@ fn ThemePicker() -> impl IntoView {
 }
 
 /// Copies the link to this view and says what it cannot carry.
-fn share(state: AppState) {
-    let url = crate::history::share_url(state, None);
-    crate::views::copy::copy_text(state, "link", url);
-    state.share_open.set(true);
+fn share(address: Address, jobs: Jobs, dialogs: Dialogs) {
+    let url = address.share_url(None);
+    crate::views::copy::copy_text(jobs, "link", url);
+    dialogs.share.set(true);
 }
 
 /// The link just copied, selectable by hand too, and why it may not reopen everything.
 #[component]
 fn SharePanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let url = move || crate::history::share_url(state, None);
-    let missing = move || state.unlinkable.get();
+    let links = expect_context::<Links>();
+    let dialogs = expect_context::<Dialogs>();
+    let address = expect_context::<crate::state::address::Address>();
+    let url = move || address.share_url(None);
+    let missing = move || links.unlinkable.get();
     view! {
         <div class="share-panel" id="share-panel" role="dialog" aria-label="Link to this view">
             <div class="share-row">
@@ -263,7 +272,7 @@ fn SharePanel() -> impl IntoView {
                         i.select();
                     }
                 }/>
-                <button class="btn small" id="close-share" on:click=move |_| state.share_open.set(false)>"Close"</button>
+                <button class="btn small" id="close-share" on:click=move |_| dialogs.share.set(false)>"Close"</button>
             </div>
             <p class="hint">
                 "The link reopens this view: the trace, the selection, the tree or timeline with its zoom, the filters "
@@ -287,16 +296,17 @@ fn SharePanel() -> impl IntoView {
 /// Where you are among the loaded data: the trace list, sessions, scores, or one trace.
 #[component]
 fn Nav() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let count = move |f: fn(&crate::model::TraceSet) -> usize| state.data.with(f);
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let count = move |f: fn(&crate::model::TraceSet) -> usize| data.with(f);
     let tab = move |page: Page, id: &'static str, label: String| {
         let p = page.clone();
-        let is = move || match (&state.page.get(), &p) {
+        let is = move || match (&view.page.get(), &p) {
             (Page::Session(_), Page::Sessions) => true,
             (a, b) => a == b,
         };
         view! {
-            <button class="tab" id=id class:active=is on:click=move |_| state.page.set(page.clone())>{label}</button>
+            <button class="tab" id=id class:active=is on:click=move |_| view.page.set(page.clone())>{label}</button>
         }
     };
     view! {
@@ -305,10 +315,10 @@ fn Nav() -> impl IntoView {
             {move || tab(Page::Sessions, "nav-sessions", format!("Sessions ({})", count(|d| d.sessions.len())))}
             {move || tab(Page::Scores, "nav-scores", format!("Scores ({})", count(|d| crate::model::tracelist::score_names(d).len())))}
             {move || {
-                let name = state.data.with(|d| state.trace.get().and_then(|i| d.traces.get(i)).map(|t| t.display_name().to_string()));
+                let name = data.with(|d| view.trace.get().and_then(|i| d.traces.get(i)).map(|t| t.display_name().to_string()));
                 name.map(|n| tab(Page::Trace, "nav-trace", format!("Trace: {n}")))
             }}
-            {move || match state.page.get() {
+            {move || match view.page.get() {
                 Page::Compare(other) => Some(tab(Page::Compare(other), "nav-compare", "Compare".to_string())),
                 _ => None,
             }}
@@ -318,11 +328,11 @@ fn Nav() -> impl IntoView {
 
 #[component]
 fn ErrorBanner() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let notices = expect_context::<Notices>();
     view! {
         <div class="banners">
             <For
-                each=move || state.errors.get()
+                each=move || notices.get()
                 key=|n| n.id
                 children=move |n| {
                     let id = n.id;
@@ -332,7 +342,7 @@ fn ErrorBanner() -> impl IntoView {
                             <button
                                 class="dismiss"
                                 title="Dismiss"
-                                on:click=move |_| state.errors.update(|e| e.retain(|x| x.id != id))
+                                on:click=move |_| notices.dismiss(id)
                             >
                                 "×"
                             </button>
@@ -347,13 +357,13 @@ fn ErrorBanner() -> impl IntoView {
 /// One button per built-in demo trace; a click loads it.
 #[component]
 fn DemoButtons(class: &'static str) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let loader = expect_context::<crate::state::load::Loader>();
     DEMOS
         .iter()
         .map(|(label, path)| {
             let path = path.to_string();
             view! {
-                <button class=class on:click=move |_| state.load_url(path.clone())>
+                <button class=class on:click=move |_| loader.load_url(path.clone())>
                     {*label}
                 </button>
             }

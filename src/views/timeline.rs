@@ -3,12 +3,12 @@
 //! time to first token and events, critical path and idle-gap compression on demand. Each frame
 //! draws only the rows and bars in view.
 
-use crate::app::AppState;
 use crate::model::filter::visible_rows;
 use crate::model::layout::{scroll_to_reveal, visible_window};
 use crate::model::time::format_duration;
 use crate::model::timeline::{critical_path, tick_step, TimeMap, Viewport};
 use crate::model::{Kind, Level};
+use crate::state::{Data, ViewState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -34,27 +34,28 @@ fn kind_color(k: Kind) -> &'static str {
 
 #[component]
 pub fn TimelineView() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let overview = NodeRef::<leptos::html::Canvas>::new();
     let size = RwSignal::new((800.0f64, 500.0f64));
     let scroll_top = RwSignal::new(0.0f64);
-    let compress = state.compress;
+    let compress = view.compress;
     let show_critical = RwSignal::new(false);
     let drag = StoredValue::new(None::<(f64, f64, Viewport, f64)>);
     let axis_drag = RwSignal::new(None::<(f64, f64)>);
 
     let rows = Memo::new(move |_| {
-        let ti = state.trace.get();
-        state.data.with(|d| {
+        let ti = view.trace.get();
+        data.with(|d| {
             let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return Vec::new() };
-            state.collapsed.with(|c| visible_rows(t, c, None))
+            view.collapsed.with(|c| visible_rows(t, c, None))
         })
     });
     let timemap = Memo::new(move |_| {
-        let ti = state.trace.get();
+        let ti = view.trace.get();
         let on = compress.get();
-        state.data.with(|d| {
+        data.with(|d| {
             let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return TimeMap::identity(0, 1) };
             let end_all = t.totals.end_ns.unwrap_or(t.start_ns.saturating_add(1));
             let start = t.totals.start_ns.unwrap_or(t.start_ns).min(t.start_ns);
@@ -76,9 +77,8 @@ pub fn TimelineView() -> impl IntoView {
     let viewport = RwSignal::new(Viewport { start: 0.0, end: 1.0 });
     // the window is kept in the app state (and so in the link) as nanoseconds from the trace's
     // start, which survive folding idle gaps on and off
-    let trace_start = move || {
-        state.data.with_untracked(|d| state.trace.get_untracked().and_then(|i| d.traces.get(i)).map(|t| t.start_ns))
-    };
+    let trace_start =
+        move || data.with_untracked(|d| view.trace.get_untracked().and_then(|i| d.traces.get(i)).map(|t| t.start_ns));
     let window_of = move |zoom: Option<(i64, i64)>| {
         let total = timemap.with_untracked(|m| m.total);
         match (zoom, trace_start()) {
@@ -92,12 +92,12 @@ pub fn TimelineView() -> impl IntoView {
     // a new trace or mapping shows the window the state names (all of it unless zoomed)
     Effect::new(move |_| {
         timemap.track();
-        viewport.set(window_of(state.zoom.get_untracked()));
+        viewport.set(window_of(view.zoom.get_untracked()));
         scroll_top.set(0.0);
     });
     // a window set from outside (back/forward, a link) moves the view
     Effect::new(move |_| {
-        let want = window_of(state.zoom.get());
+        let want = window_of(view.zoom.get());
         let vp = viewport.get_untracked();
         if (want.start - vp.start).abs() > 0.5 || (want.end - vp.end).abs() > 0.5 {
             viewport.set(want);
@@ -115,18 +115,18 @@ pub fn TimelineView() -> impl IntoView {
                 Some((m.to_time(vp.start).saturating_sub(t0), m.to_time(vp.end).saturating_sub(t0)))
             })
         };
-        let same = match (zoom, state.zoom.get_untracked()) {
+        let same = match (zoom, view.zoom.get_untracked()) {
             (Some(a), Some(b)) => window_of(Some(a)) == window_of(Some(b)) || a == b,
             (a, b) => a == b,
         };
         if !same {
-            state.zoom.set(zoom);
+            view.zoom.set(zoom);
         }
     });
     // which observations carry scores: once per trace and load, not per frame
     let scored = Memo::new(move |_| {
-        let ti = state.trace.get();
-        state.data.with(|d| {
+        let ti = view.trace.get();
+        data.with(|d| {
             ti.and_then(|i| d.traces.get(i))
                 .map(|t| {
                     crate::model::tracelist::observation_score_labels(d, t)
@@ -140,8 +140,8 @@ pub fn TimelineView() -> impl IntoView {
         if !show_critical.get() {
             return Vec::new();
         }
-        let ti = state.trace.get();
-        state.data.with(|d| ti.and_then(|i| d.traces.get(i)).map(critical_path).unwrap_or_default())
+        let ti = view.trace.get();
+        data.with(|d| ti.and_then(|i| d.traces.get(i)).map(critical_path).unwrap_or_default())
     });
 
     let measure = move || {
@@ -166,17 +166,17 @@ pub fn TimelineView() -> impl IntoView {
     // Draw whenever anything shown changes. Work is bounded by the rows and bars in view.
     Effect::new(move |_| {
         let (w, h) = size.get();
-        state.theme.track(); // colours come from the theme's CSS variables
+        view.theme.track(); // colours come from the theme's CSS variables
         let vp = viewport.get();
         let top = scroll_top.get();
-        let selected = state.selected.get();
-        let ti = state.trace.get();
+        let selected = view.selected.get();
+        let ti = view.trace.get();
         let Some(c) = canvas.get() else { return };
         let started = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
         rows.with(|rows| {
             timemap.with(|map| {
                 critical.with(|crit| {
-                    state.data.with(|d| {
+                    data.with(|d| {
                         let Some(t) = ti.and_then(|i| d.traces.get(i)) else { return };
                         scored.with(|sc| draw(&c, w, h, vp, top, rows, map, crit, selected, t, sc));
                     })
@@ -190,12 +190,12 @@ pub fn TimelineView() -> impl IntoView {
     // The overview strip is drawn once per trace/collapse/mapping, not per frame.
     Effect::new(move |_| {
         let (w, _) = size.get();
-        state.theme.track();
-        let ti = state.trace.get();
+        view.theme.track();
+        let ti = view.trace.get();
         let Some(c) = overview.get() else { return };
         rows.with(|rows| {
             timemap.with(|map| {
-                state.data.with(|d| {
+                data.with(|d| {
                     if let Some(t) = ti.and_then(|i| d.traces.get(i)) {
                         draw_overview(&c, w, rows, map, t);
                     }
@@ -206,14 +206,14 @@ pub fn TimelineView() -> impl IntoView {
 
     // selection from the tree (or keys) scrolls into view here too
     Effect::new(move |_| {
-        let Some(sel) = state.selected.get() else { return };
+        let Some(sel) = view.selected.get() else { return };
         let (_, h) = size.get_untracked();
         let Some(pos) = rows.with_untracked(|r| r.iter().position(|&x| x == sel)) else { return };
         if let Some(top) = scroll_to_reveal(pos, scroll_top.get_untracked(), h - AXIS_H, ROW_H) {
             scroll_top.set(top);
         }
-        let span = state.data.with_untracked(|d| {
-            let t = state.trace.get_untracked().and_then(|i| d.traces.get(i))?;
+        let span = data.with_untracked(|d| {
+            let t = view.trace.get_untracked().and_then(|i| d.traces.get(i))?;
             let o = t.observations.get(sel as usize)?;
             Some((o.start_ns, o.end_ns.unwrap_or(o.start_ns)))
         });
@@ -261,8 +261,8 @@ pub fn TimelineView() -> impl IntoView {
         viewport.update(|v| *v = v.pan(center - (v.start + v.end) / 2.0, total));
     };
     let fit = move |idx: u32| {
-        let span = state.data.with_untracked(|d| {
-            let t = state.trace.get_untracked().and_then(|i| d.traces.get(i))?;
+        let span = data.with_untracked(|d| {
+            let t = view.trace.get_untracked().and_then(|i| d.traces.get(i))?;
             let o = t.observations.get(idx as usize)?;
             Some((o.start_ns, o.end_ns.unwrap_or(o.start_ns)))
         });
@@ -374,7 +374,7 @@ pub fn TimelineView() -> impl IntoView {
                         drag.set_value(None);
                         if !moved {
                             if let Some(i) = hit(x, y) {
-                                state.selected.set(Some(i));
+                                view.selected.set(Some(i));
                             }
                         }
                     }
@@ -397,14 +397,14 @@ pub fn TimelineView() -> impl IntoView {
                             "ArrowRight" | "d" | "D" => { pan_by(0.2); true }
                             "ArrowDown" | "ArrowUp" => {
                                 let list = rows.get_untracked();
-                                let pos = state.selected.get_untracked().and_then(|s| list.iter().position(|&x| x == s));
+                                let pos = view.selected.get_untracked().and_then(|s| list.iter().position(|&x| x == s));
                                 let next = match (ev.key().as_str(), pos) {
                                     ("ArrowDown", Some(p)) => (p + 1).min(list.len().saturating_sub(1)),
                                     ("ArrowUp", Some(p)) => p.saturating_sub(1),
                                     _ => 0,
                                 };
                                 if let Some(&i) = list.get(next) {
-                                    state.selected.set(Some(i));
+                                    view.selected.set(Some(i));
                                 }
                                 true
                             }

@@ -1,7 +1,7 @@
 //! Sidebar list of loaded traces (virtualized); choosing one shows it in the tree and detail panes.
 
-use crate::app::AppState;
 use crate::model::time::format_duration;
+use crate::state::{Data, ViewState};
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
@@ -9,12 +9,13 @@ const ROW_H: f64 = 46.0;
 
 #[component]
 pub fn TraceList() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
     let viewport = Viewport::new(ROW_H);
-    let count = Memo::new(move |_| state.data.with(|d| d.traces.len()));
+    let count = Memo::new(move |_| data.with(|d| d.traces.len()));
     let show = move |i: usize| {
-        state.show_trace(Some(i));
-        state.selected.set(None);
+        view.show_trace(Some(i));
+        view.selected.set(None);
     };
 
     view! {
@@ -25,14 +26,12 @@ pub fn TraceList() -> impl IntoView {
                     viewport=viewport
                     len=count
                     item=Callback::new(|i| i as u64)
-                    epoch=state.generation
+                    epoch=data.generation_signal()
                     class="trace-list-scroll"
                     label="Loaded traces"
                     on_enter=Callback::new(show)
                     row=Callback::new(move |(i, _): (usize, u64)| {
-                        let (id, name, meta, errors) = state
-                            .data
-                            .with_untracked(|d| {
+                        let (id, name, meta, errors) = data.with_untracked(|d| {
                                 d.traces
                                     .get(i)
                                     .map(|t| {
@@ -52,7 +51,7 @@ pub fn TraceList() -> impl IntoView {
                         view! {
                             <div
                                 class="trace-list-row"
-                                class:selected=move || state.trace.get() == Some(i)
+                                class:selected=move || view.trace.get() == Some(i)
                                 class:cursor=move || viewport.cursor.get() == Some(i)
                                 style:top=viewport.top(i)
                                 on:click=move |_| {
@@ -65,11 +64,11 @@ pub fn TraceList() -> impl IntoView {
                                     class="compare-this"
                                     title="Compare the shown trace with this one"
                                     aria-label="Compare with the shown trace"
-                                    hidden=move || state.trace.get().is_none_or(|t| t == i)
+                                    hidden=move || view.trace.get().is_none_or(|t| t == i)
                                     on:click=move |ev| {
                                         ev.stop_propagation();
-                                        state.selected.set(None);
-                                        state.page.set(crate::app::Page::Compare(id.clone()));
+                                        view.selected.set(None);
+                                        view.page.set(crate::state::Page::Compare(id.clone()));
                                     }
                                 >"⇄"</button>
                                 <div class="trace-list-meta">

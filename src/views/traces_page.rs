@@ -1,11 +1,11 @@
 //! The trace list: every loaded trace as a sortable, filterable, virtualized table with a column
 //! per score name, and search across the content of every trace.
 
-use crate::app::AppState;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist::{self, Column, ListQuery};
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::ScoreValue;
+use crate::state::{Data, ViewState};
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -42,7 +42,8 @@ fn width(c: &Column) -> u32 {
 
 #[component]
 pub fn TracesPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
     let viewport = Viewport::new(ROW_H);
     let columns = Memo::new(move |_| {
         let mut cols = vec![
@@ -57,22 +58,22 @@ pub fn TracesPage() -> impl IntoView {
             Column::User,
             Column::Tags,
         ];
-        cols.extend(state.data.with(tracelist::score_names).into_iter().map(Column::Score));
+        cols.extend(data.with(tracelist::score_names).into_iter().map(Column::Score));
         cols
     });
     let rows = Memo::new(move |_| {
-        let q = ListQuery::parse(&state.list_query.get());
-        let (col, desc) = state.list_sort.get();
-        state.data.with(|d| {
+        let q = ListQuery::parse(&view.list_query.get());
+        let (col, desc) = view.list_sort.get();
+        data.with(|d| {
             let mut rows = tracelist::filter(d, &q);
             tracelist::sort(d, &mut rows, &col, desc);
             rows
         })
     });
-    let score_cells = Memo::new(move |_| state.data.with(tracelist::score_table));
+    let score_cells = Memo::new(move |_| data.with(tracelist::score_table));
     let hits = Memo::new(move |_| {
-        let q = state.search_text.get();
-        state.data.with(|d| tracelist::search(d, &q, SEARCH_LIMIT))
+        let q = view.search_text.get();
+        data.with(|d| tracelist::search(d, &q, SEARCH_LIMIT))
     });
     let template = Memo::new(move |_| {
         columns.with(|cols| cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" "))
@@ -85,24 +86,24 @@ pub fn TracesPage() -> impl IntoView {
                     class="list-filter"
                     type="search"
                     placeholder="Filter: words, faithfulness<0.5, helpfulness=unhelpful, tag:prod, level:error, kind:tool, after:2025-01-01"
-                    prop:value=move || state.list_query.get()
+                    prop:value=move || view.list_query.get()
                     on:input=move |ev| {
-                        state.list_query.set(event_target_value(&ev));
+                        view.list_query.set(event_target_value(&ev));
                         viewport.to_top();
                     }
                 />
                 <span class="hint list-count">
-                    {move || format!("{} of {} traces", rows.with(Vec::len), state.data.with(|d| d.traces.len()))}
+                    {move || format!("{} of {} traces", rows.with(Vec::len), data.with(|d| d.traces.len()))}
                 </span>
                 <input
                     class="content-search"
                     type="search"
                     placeholder="Search inside every trace (inputs, outputs, attributes)"
-                    prop:value=move || state.search_text.get()
-                    on:input=move |ev| state.search_text.set(event_target_value(&ev))
+                    prop:value=move || view.search_text.get()
+                    on:input=move |ev| view.search_text.set(event_target_value(&ev))
                 />
             </div>
-            <Show when=move || state.search_text.with(|s| s.trim().len() >= 2)>
+            <Show when=move || view.search_text.with(|s| s.trim().len() >= 2)>
                 <div class="search-hits">
                     <div class="hint">
                         {move || hits.with(|(h, total)| if *total > h.len() { format!("{total} hits, first {} shown", h.len()) } else { format!("{total} hits") })}
@@ -110,7 +111,7 @@ pub fn TracesPage() -> impl IntoView {
                     <ul>
                         {move || {
                             let (list, _) = hits.get();
-                            state.data.with_untracked(|d| {
+                            data.with_untracked(|d| {
                                 list.into_iter()
                                     .map(|h| {
                                         let tname = d.traces.get(h.trace).map(|t| t.display_name().to_string()).unwrap_or_default();
@@ -119,7 +120,7 @@ pub fn TracesPage() -> impl IntoView {
                                         let (pre, mid, post) = (h.snippet[..a].to_string(), h.snippet[a..b].to_string(), h.snippet[b..].to_string());
                                         let (t, o) = (h.trace, h.observation);
                                         view! {
-                                            <li class="search-hit" on:click=move |_| state.open_trace(t, o)>
+                                            <li class="search-hit" on:click=move |_| view.open_trace(t, o)>
                                                 <span class="hit-where">{format!("{tname}{} · {}", oname.map(|n| format!(" › {n}")).unwrap_or_default(), h.field)}</span>
                                                 <span class="hit-snippet">{pre}<mark>{mid}</mark>{post}</span>
                                             </li>
@@ -135,14 +136,14 @@ pub fn TracesPage() -> impl IntoView {
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
                 item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| i as u64)))
-                epoch=state.generation
+                epoch=data.generation_signal()
                 class="table-scroll"
                 label="Traces"
                 role="grid"
                 header=move || view! { <TableHead columns=columns template=template /> }
                 on_enter=Callback::new(move |pos| {
                     if let Some(i) = rows.with_untracked(|r| r.get(pos).copied()) {
-                        state.open_trace(i, None);
+                        view.open_trace(i, None);
                     }
                 })
                 row=Callback::new(move |(pos, i): (usize, u64)| view! { <TraceRow pos=pos trace=i as usize viewport=viewport columns=columns template=template score_cells=score_cells /> }.into_any())
@@ -154,7 +155,7 @@ pub fn TracesPage() -> impl IntoView {
 /// The table's head: a button per column that sorts by it (again: the other way).
 #[component]
 fn TableHead(columns: Memo<Vec<Column>>, template: Memo<String>) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let view = expect_context::<ViewState>();
     view! {
         <div class="table-head" role="row" style:grid-template-columns=move || template.get()>
             {move || {
@@ -165,7 +166,7 @@ fn TableHead(columns: Memo<Vec<Column>>, template: Memo<String>) -> impl IntoVie
                         let col = c.clone();
                         let label = header(&c);
                         let arrow = move || {
-                            let (sc, desc) = state.list_sort.get();
+                            let (sc, desc) = view.list_sort.get();
                             if sc == c { if desc { " ▼" } else { " ▲" } } else { "" }
                         };
                         view! {
@@ -174,7 +175,7 @@ fn TableHead(columns: Memo<Vec<Column>>, template: Memo<String>) -> impl IntoVie
                                 role="columnheader"
                                 title=format!("Sort by {label}")
                                 on:click=move |_| {
-                                    state.list_sort.update(|(sc, desc)| {
+                                    view.list_sort.update(|(sc, desc)| {
                                         if *sc == col {
                                             *desc = !*desc;
                                         } else {
@@ -204,8 +205,9 @@ fn TraceRow(
     template: Memo<String>,
     score_cells: Memo<HashMap<String, HashMap<String, ScoreValue>>>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let (cells, errors) = state.data.with_untracked(|d| {
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let (cells, errors) = data.with_untracked(|d| {
         let Some(t) = d.traces.get(trace) else { return (Vec::new(), false) };
         let cells = columns.with_untracked(|cols| {
             cols.iter()
@@ -256,7 +258,7 @@ fn TraceRow(
             style:grid-template-columns=move || template.get()
             on:click=move |_| {
                 viewport.cursor.set(Some(pos));
-                state.open_trace(trace, None);
+                view.open_trace(trace, None);
             }
         >
             {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" role="gridcell" title=title>{c}</span> } }).collect_view()}

@@ -1,10 +1,10 @@
 //! The observation tree: virtualized rows, collapse/expand, filter keeping ancestors, keyboard moves.
 
-use crate::app::AppState;
 use crate::model::filter::{self, Query};
 use crate::model::time::format_duration;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Level;
+use crate::state::{Data, ViewState};
 use crate::views::kind_class;
 use crate::views::virtual_list::{epoch, Viewport, VirtualList};
 use leptos::prelude::*;
@@ -29,14 +29,15 @@ impl PartialEq for SharedIndex {
 
 #[component]
 pub fn TreeView() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let collapsed = state.collapsed;
-    let filter_text = state.tree_filter;
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let collapsed = view.collapsed;
+    let filter_text = view.tree_filter;
     let viewport = Viewport::new(ROW_H);
 
     // A different trace starts at the top (`AppState::show_trace` expands it).
     Effect::new(move |prev: Option<Option<usize>>| {
-        let t = state.trace.get();
+        let t = view.trace.get();
         if prev.is_some_and(|p| p != t) {
             viewport.to_top();
         }
@@ -45,8 +46,8 @@ pub fn TreeView() -> impl IntoView {
 
     // which rows carry scores: once per trace and load, not per row
     let score_labels = Memo::new(move |_| {
-        let ti = state.trace.get();
-        state.data.with(|d| {
+        let ti = view.trace.get();
+        data.with(|d| {
             ti.and_then(|i| d.traces.get(i))
                 .map(|t| crate::model::tracelist::observation_score_labels(d, t))
                 .unwrap_or_default()
@@ -58,25 +59,25 @@ pub fn TreeView() -> impl IntoView {
     let focused = RwSignal::new(false);
     let wants_index = Memo::new(move |_| focused.get() || filter_text.with(|t| !t.trim().is_empty()));
     let index = Memo::new(move |prev: Option<&Option<SharedIndex>>| {
-        let key = (state.trace.get()?, state.generation.get());
+        let key = (view.trace.get()?, data.generation());
         if let Some(Some(kept)) = prev.filter(|p| p.as_ref().is_some_and(|k| k.key == key)) {
             return Some(kept.clone());
         }
         if !wants_index.get() {
             return None;
         }
-        let built = state.data.with(|d| d.traces.get(key.0).map(filter::TextIndex::new))?;
+        let built = data.with(|d| d.traces.get(key.0).map(filter::TextIndex::new))?;
         Some(SharedIndex { key, index: std::sync::Arc::new(built) })
     });
     let filtered = Memo::new(move |_| {
         let q = Query::parse(&filter_text.get());
-        let ti = state.trace.get();
+        let ti = view.trace.get();
         let shared = index.get()?;
-        state.data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply_with(t, &q, &shared.index)))
+        data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply_with(t, &q, &shared.index)))
     });
     let rows = Memo::new(move |_| {
-        let ti = state.trace.get();
-        state.data.with(|d| {
+        let ti = view.trace.get();
+        data.with(|d| {
             let Some(t) = ti.and_then(|i| d.traces.get(i)) else {
                 return Vec::new();
             };
@@ -90,14 +91,14 @@ pub fn TreeView() -> impl IntoView {
     };
     // a selection made elsewhere (timeline, deep link) is scrolled into view here too
     Effect::new(move |_| {
-        if let Some(idx) = state.selected.get() {
+        if let Some(idx) = view.selected.get() {
             if rows.with(|r| r.contains(&idx)) {
                 reveal(idx);
             }
         }
     });
     let select = move |idx: u32| {
-        state.selected.set(Some(idx));
+        view.selected.set(Some(idx));
         reveal(idx);
     };
     let toggle = move |idx: u32| {
@@ -114,14 +115,13 @@ pub fn TreeView() -> impl IntoView {
         if list.is_empty() {
             return;
         }
-        let cur = state.selected.get_untracked();
+        let cur = view.selected.get_untracked();
         let pos = cur.and_then(|c| list.iter().position(|&x| x == c));
-        let ti = state.trace.get_untracked();
-        let has_children = |i: u32| {
-            state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).is_some_and(|t| t.tree.has_children(i)))
-        };
+        let ti = view.trace.get_untracked();
+        let has_children =
+            |i: u32| data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).is_some_and(|t| t.tree.has_children(i)));
         let parent_of =
-            |i: u32| state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).and_then(|t| t.tree.parent_of(i)));
+            |i: u32| data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).and_then(|t| t.tree.parent_of(i)));
         let handled = match key.as_str() {
             "ArrowDown" | "j" => {
                 let next = pos.map(|p| (p + 1).min(list.len() - 1)).unwrap_or(0);
@@ -218,8 +218,8 @@ pub fn TreeView() -> impl IntoView {
                     id="collapse-all"
                     title="Collapse all"
                     on:click=move |_| {
-                        let ti = state.trace.get_untracked();
-                        let all = state.data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).map(filter::all_parents));
+                        let ti = view.trace.get_untracked();
+                        let all = data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).map(filter::all_parents));
                         collapsed.set(all.unwrap_or_default());
                     }
                 >
@@ -230,7 +230,7 @@ pub fn TreeView() -> impl IntoView {
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
                 item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| u64::from(i))))
-                epoch=Signal::derive(move || epoch(state.trace.get(), state.generation.get()))
+                epoch=Signal::derive(move || epoch(view.trace.get(), data.generation()))
                 class="tree-scroll"
                 label="Observations"
                 role="tree"
@@ -241,7 +241,7 @@ pub fn TreeView() -> impl IntoView {
                     </Show>
                 }
                 row=Callback::new(move |(pos, idx): (usize, u64)| {
-                    let (ti, idx) = (state.trace.get_untracked().unwrap_or(0), idx as u32);
+                    let (ti, idx) = (view.trace.get_untracked().unwrap_or(0), idx as u32);
                     view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle/> }
                 }.into_any())
             />
@@ -258,8 +258,9 @@ fn TreeRow(
     score_labels: Memo<std::collections::HashMap<u32, Vec<String>>>,
     on_toggle: impl Fn(u32) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let row = state.data.with_untracked(|d| {
+    let data = expect_context::<Data>();
+    let view = expect_context::<ViewState>();
+    let row = data.with_untracked(|d| {
         let t = d.traces.get(trace)?;
         let o = t.observations.get(idx as usize)?;
         Some((
@@ -296,7 +297,7 @@ fn TreeRow(
         <div
             class="tree-row"
             role="treeitem"
-            class:selected=move || state.selected.get() == Some(idx)
+            class:selected=move || view.selected.get() == Some(idx)
             class:error=level == Level::Error
             class:warning=level == Level::Warning
             class:debug=level == Level::Debug
@@ -304,7 +305,7 @@ fn TreeRow(
             data-idx=idx.to_string()
             data-pos=pos.to_string()
             style:top=format!("{}px", pos as f64 * ROW_H)
-            on:click=move |_| state.selected.set(Some(idx))
+            on:click=move |_| view.selected.set(Some(idx))
         >
             <span class="indent" style:width=format!("{indent}px")></span>
             {deep}

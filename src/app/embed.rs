@@ -4,47 +4,11 @@
 //! window is heard and told anything, and only when its origin is listed in `origin=` (or is
 //! Canopy's own); other messages are ignored and logged to the console.
 
-use crate::app::{AppState, MainView, Page, Theme};
 use crate::source::fragment::ViewFragment;
+use crate::state::{MainView, Page, State, Theme};
 use js_sys::Reflect;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-
-/// What `?embed=1&hide=…` asked for.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Embed {
-    /// Parts left out: `nav`, `list`, `header`, `tabs`, `detail`.
-    pub hide: Vec<String>,
-}
-
-/// The parts `hide=` can name; each becomes a `hide-<part>` class on the app.
-pub const PARTS: [&str; 5] = ["nav", "list", "header", "tabs", "detail"];
-
-impl Embed {
-    /// `Some` when the page was opened embedded (`embed`, `embed=1`; not `embed=0`).
-    pub fn from_view(f: &ViewFragment) -> Option<Embed> {
-        let on = f.kept("embed").is_some_and(|v| !matches!(v, "0" | "false" | "no"));
-        on.then(|| Embed {
-            hide: f
-                .kept("hide")
-                .unwrap_or("")
-                .split(',')
-                .map(|p| p.trim().to_ascii_lowercase())
-                .filter(|p| PARTS.contains(&p.as_str()))
-                .collect(),
-        })
-    }
-
-    /// Classes for the app's root element.
-    pub fn classes(&self) -> String {
-        let mut c = String::from("embed");
-        for p in &self.hide {
-            c.push_str(" hide-");
-            c.push_str(p);
-        }
-        c
-    }
-}
 
 /// Origins allowed to drive this page: those in `origin=` (comma-separated, `scheme://host[:port]`)
 /// and the page's own. `*` is refused: a page anyone can drive could be fed anything.
@@ -62,7 +26,7 @@ fn allowed_origins(f: &ViewFragment) -> Vec<String> {
 /// Listens for the host's messages and tells it what happens; only with `embed=1` and inside a
 /// frame. Without them a page (a link with `origin=` in it, a tab another site opened) takes no
 /// orders and tells nobody what it shows.
-pub fn install(state: AppState, initial: &ViewFragment) {
+pub fn install(state: State, initial: &ViewFragment) {
     if !state.embedded() {
         return;
     }
@@ -110,7 +74,7 @@ pub fn install(state: AppState, initial: &ViewFragment) {
     on_cleanup(move || on_message.remove());
 
     Effect::new(move |prev: Option<u64>| {
-        let g = state.generation.get();
+        let g = state.data.generation();
         if prev.is_some() {
             let (traces, observations) = state.data.with_untracked(|d| (d.traces.len(), d.observation_count()));
             send("canopy:loaded", &[("traces", traces.into()), ("observations", observations.into())]);
@@ -118,7 +82,7 @@ pub fn install(state: AppState, initial: &ViewFragment) {
         g
     });
     Effect::new(move |prev: Option<Option<(String, Option<String>)>>| {
-        let (ti, sel) = (state.trace.get(), state.selected.get());
+        let (ti, sel) = (state.view.trace.get(), state.view.selected.get());
         let now = state.data.with_untracked(|d| {
             let t = d.traces.get(ti?)?;
             Some((t.id.clone(), sel.map(|i| t.tree.key(&t.observations, i))))
@@ -145,7 +109,7 @@ pub fn install(state: AppState, initial: &ViewFragment) {
     // notices are numbered for good, so "new" is "numbered at or past the last one sent"
     let next = StoredValue::new(0u64);
     Effect::new(move |_| {
-        state.errors.with(|errors| {
+        state.notices.with(|errors| {
             for n in errors.iter().filter(|n| n.id >= next.get_value()) {
                 send("canopy:error", &[("message", n.text.as_str().into())]);
                 next.set_value(n.id + 1);
@@ -157,7 +121,7 @@ pub fn install(state: AppState, initial: &ViewFragment) {
 }
 
 /// What a `canopy:*` message asks, done; `Err` says why it could not be.
-fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
+fn handle(state: State, kind: &str, data: &JsValue) -> Result<(), String> {
     match kind {
         "canopy:hello" => Ok(()),
         "canopy:load" => {
@@ -167,9 +131,9 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
             // load that fails leaves it as it was (and says why, `canopy:error`)
             if let Some(url) = field(data, "url").as_string() {
                 if merge {
-                    state.load_url(url);
+                    state.loader().load_url(url);
                 } else {
-                    state.load_url_replacing(url);
+                    state.loader().load_url_replacing(url);
                 }
                 return Ok(());
             }
@@ -181,10 +145,13 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
             } else {
                 return Err("load needs `data` (JSON text or an ArrayBuffer) or `url`".into());
             };
-            let loaded =
-                if merge { state.load_bytes(&name, &bytes) } else { state.load_bytes_replacing(&name, &bytes) };
+            let loaded = if merge {
+                state.loader().load_bytes(&name, &bytes)
+            } else {
+                state.loader().load_bytes_replacing(&name, &bytes)
+            };
             if loaded {
-                state.unlinkable.update(|u| u.push(format!("{name} (sent by the embedding page)")));
+                state.links.unlinkable.update(|u| u.push(format!("{name} (sent by the embedding page)")));
             }
             Ok(())
         }
@@ -200,7 +167,7 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
                 None => Err(format!("no loaded trace has the id {trace}")),
                 Some((_, Some(None))) => Err(format!("trace {trace} has no observation {}", obs.unwrap_or_default())),
                 Some((ti, o)) => {
-                    state.open_trace(ti, o.flatten());
+                    state.view.open_trace(ti, o.flatten());
                     Ok(())
                 }
             }
@@ -209,14 +176,14 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
             let view = field(data, "view").as_string().unwrap_or_default();
             match view.as_str() {
                 "tree" | "timeline" => {
-                    state.view.set(if view == "tree" { MainView::Tree } else { MainView::Timeline });
-                    if state.trace.get_untracked().is_some() {
-                        state.page.set(Page::Trace);
+                    state.view.main.set(if view == "tree" { MainView::Tree } else { MainView::Timeline });
+                    if state.view.trace.get_untracked().is_some() {
+                        state.view.page.set(Page::Trace);
                     }
                 }
-                "traces" => state.page.set(Page::Traces),
-                "sessions" => state.page.set(Page::Sessions),
-                "scores" => state.page.set(Page::Scores),
+                "traces" => state.view.page.set(Page::Traces),
+                "sessions" => state.view.page.set(Page::Sessions),
+                "scores" => state.view.page.set(Page::Scores),
                 _ => return Err(format!("setView takes tree, timeline, traces, sessions or scores, not {view:?}")),
             }
             Ok(())
@@ -224,6 +191,7 @@ fn handle(state: AppState, kind: &str, data: &JsValue) -> Result<(), String> {
         "canopy:setTheme" => {
             let theme = field(data, "theme").as_string().unwrap_or_default();
             state
+                .view
                 .theme
                 .set(Theme::from_key(&theme).ok_or(format!("setTheme takes light, dark or system, not {theme:?}"))?);
             Ok(())

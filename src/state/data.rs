@@ -1,0 +1,116 @@
+//! The loaded data: one `TraceSet` that each load merges into, with a version per trace, so what
+//! shows one trace reruns when that trace changes and not on every merge.
+
+use crate::model::{Trace, TraceSet};
+use leptos::prelude::*;
+
+/// One trace as it is now: its place among the loaded traces (stable: a merge only adds traces
+/// or grows them, and only `clear` forgets them) and the version it is at. Two refs are equal
+/// while the trace is unchanged, so a memo of one re-runs only when that trace did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TraceRef {
+    pub index: usize,
+    pub version: u64,
+}
+
+/// Everything loaded. The set is written only by `merge` and `clear`, which keep the versions
+/// in step; views read it.
+#[derive(Clone, Copy)]
+pub struct Data {
+    set: RwSignal<TraceSet>,
+    /// Per trace, the load that last changed it.
+    versions: RwSignal<Vec<u64>>,
+    /// Bumped by every load and by `clear`: per-load UI state (a list's rows, a search index)
+    /// starts again when it changes.
+    generation: RwSignal<u64>,
+}
+
+impl Data {
+    pub fn new() -> Data {
+        Data::from_set(TraceSet::default())
+    }
+
+    /// Data already loaded (component tests mount a view over it).
+    pub fn from_set(set: TraceSet) -> Data {
+        let versions = vec![0; set.traces.len()];
+        Data { set: RwSignal::new(set), versions: RwSignal::new(versions), generation: RwSignal::new(0) }
+    }
+
+    /// Reads everything, tracked: re-runs on every load.
+    pub fn with<R>(&self, f: impl FnOnce(&TraceSet) -> R) -> R {
+        self.set.with(f)
+    }
+
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&TraceSet) -> R) -> R {
+        self.set.with_untracked(f)
+    }
+
+    /// The load count (tracked).
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    pub fn generation_untracked(&self) -> u64 {
+        self.generation.get_untracked()
+    }
+
+    /// The load count as a signal (a list's epoch).
+    pub fn generation_signal(&self) -> Signal<u64> {
+        self.generation.into()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.versions.with(Vec::is_empty)
+    }
+
+    pub fn trace_count(&self) -> usize {
+        self.versions.with(Vec::len)
+    }
+
+    /// The trace at `index` as it is now, tracking only the versions.
+    pub fn trace_ref(&self, index: usize) -> Option<TraceRef> {
+        self.versions.with(|v| v.get(index).map(|&version| TraceRef { index, version }))
+    }
+
+    /// Reads one trace. Untracked: call it where `r` is tracked (a memo of the current trace), as
+    /// the ref changes whenever the trace does.
+    pub fn with_trace<R>(&self, r: TraceRef, f: impl FnOnce(&Trace) -> R) -> Option<R> {
+        self.set.with_untracked(|d| d.traces.get(r.index).map(f))
+    }
+
+    /// The position of the trace with this id, untracked.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.set.with_untracked(|d| d.traces.iter().position(|t| t.id == id))
+    }
+
+    /// Merges a load in; returns the positions of the traces it added or changed.
+    pub fn merge(&self, loaded: TraceSet) -> Vec<usize> {
+        let mut touched = Vec::new();
+        self.set.update(|d| touched = d.merge(loaded));
+        let generation = self.generation.get_untracked() + 1;
+        let count = self.set.with_untracked(|d| d.traces.len());
+        self.versions.update(|v| {
+            v.resize(count, generation);
+            for &i in &touched {
+                if let Some(slot) = v.get_mut(i) {
+                    *slot = generation;
+                }
+            }
+        });
+        self.generation.set(generation);
+        touched
+    }
+
+    /// Forgets everything loaded.
+    pub fn clear(&self) {
+        self.set.set(TraceSet::default());
+        self.versions.set(Vec::new());
+        self.generation.update(|g| *g += 1);
+    }
+}
+
+impl Default for Data {
+    fn default() -> Self {
+        Data::new()
+    }
+}

@@ -8,7 +8,7 @@
 // file address, resolved against this page), theme (light|dark|system), view (tree|timeline|
 // traces|sessions|scores), hide (nav,list,header,tabs,detail), base. Methods: load(source, opts),
 // select(trace, observation), setView(view), setTheme(theme). Events (detail = Canopy's message):
-// canopy-ready, canopy-loaded, canopy-selected, canopy-error. See docs/embedding.md.
+// canopy-ready, canopy-loaded, canopy-selected, canopy-error, canopy-notice. See docs/embedding.md.
 (() => {
   if (customElements.get('canopy-viewer')) return;
   const scriptUrl = document.currentScript ? document.currentScript.src : location.href;

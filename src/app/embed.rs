@@ -5,7 +5,7 @@
 //! Canopy's own); other messages are ignored and logged to the console.
 
 use crate::source::fragment::ViewFragment;
-use crate::state::{MainView, Page, State, Theme};
+use crate::state::{Level, MainView, Page, State, Theme};
 use js_sys::Reflect;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -111,7 +111,9 @@ pub fn install(state: State, initial: &ViewFragment) {
     Effect::new(move |_| {
         state.notices.with(|errors| {
             for n in errors.iter().filter(|n| n.id >= next.get_value()) {
-                send("canopy:error", &[("message", n.text.as_str().into())]);
+                // a cancel or a load stopped at its limit is no error: the host hears it as a notice
+                let kind = if n.level() == Level::Error { "canopy:error" } else { "canopy:notice" };
+                send(kind, &[("message", n.text.as_str().into()), ("level", n.level().key().into())]);
                 next.set_value(n.id + 1);
             }
         })

@@ -2,7 +2,7 @@
 
 use crate::source;
 use crate::state::address::Address;
-use crate::state::{Data, Dialogs, Jobs, Links, MainView, Notices, Page, Theme, ViewState};
+use crate::state::{Data, Dialogs, Jobs, Level, Links, MainView, Notices, Page, Theme, ViewState};
 use crate::views::connect::ConnectDialog;
 use crate::views::detail::Detail;
 use crate::views::header::TraceHeader;
@@ -335,9 +335,9 @@ fn ErrorBanner() -> impl IntoView {
                 each=move || notices.get()
                 key=|n| n.id
                 children=move |n| {
-                    let id = n.id;
+                    let (id, level) = (n.id, n.level());
                     view! {
-                        <div class="error-banner" role="alert">
+                        <div class=format!("{}-banner", level.key()) role=if level == Level::Error { "alert" } else { "status" }>
                             <span class="error-text">{n.text}</span>
                             <button
                                 class="dismiss"

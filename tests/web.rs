@@ -44,7 +44,7 @@ fn mount(files: &[(&str, String)]) -> (State, web_sys::HtmlElement) {
     }
     leptos::mount::mount_to(root.clone(), move || {
         state.provide();
-        view! { <Shell/> }
+        view! { <Shell state=state/> }
     })
     .forget();
     (state, root)

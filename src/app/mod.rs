@@ -20,7 +20,7 @@ pub fn App() -> impl IntoView {
     let initial = history::install(state);
     embed::install(state, &initial);
     warm_up(state);
-    view! { <Shell/> }
+    view! { <Shell state=state/> }
 }
 
 /// Imports `import::warmup`'s made-up trace once, after the empty app is painted, a piece at a

@@ -162,9 +162,7 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
 }
 
 #[component]
-pub fn ComparePage(other: String) -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView {
     let other_id = StoredValue::new(other);
     let b_index = Memo::new(move |_| {
         data.generation();

@@ -11,9 +11,7 @@ use crate::views::payload::{LongText, PayloadView};
 use leptos::prelude::*;
 
 #[component]
-pub fn Detail() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn Detail(data: Data, view: ViewState) -> impl IntoView {
     view! {
         <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail">
             {move || {

@@ -102,10 +102,7 @@ fn preview_text(r: &Report) -> String {
 }
 
 #[component]
-pub fn ExportDialog() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
-    let dialogs = expect_context::<Dialogs>();
+pub fn ExportDialog(data: Data, view: ViewState, dialogs: Dialogs) -> impl IntoView {
     let format = RwSignal::new(ExportFormat::Canopy);
     let scope = RwSignal::new("trace".to_string());
     // the order boxes are ticked in does not matter: `redact` runs detectors by precedence

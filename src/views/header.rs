@@ -8,9 +8,7 @@ use crate::state::{Data, Notices, ViewState};
 use leptos::prelude::*;
 
 #[component]
-pub fn TraceHeader() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
     move || {
         let Some(ti) = view.trace.get() else {
             return ().into_any();
@@ -51,8 +49,8 @@ pub fn TraceHeader() -> impl IntoView {
                         {(!t.tags.is_empty()).then(|| stat("tags", t.tags.join(", ")))}
                         {(!scores.is_empty()).then(|| stat("scores", scores.join(" · ")))}
                     </div>
-                    {(d.traces.len() > 1).then(|| view! { <CompareWith/> })}
-                    <Warnings/>
+                    {(d.traces.len() > 1).then(|| view! { <CompareWith data=data view=view notices=notices/> })}
+                    <Warnings data=data/>
                 </div>
             }
             .into_any()
@@ -65,10 +63,7 @@ const COMPARE_CHOICES: usize = 100;
 
 /// Picks another loaded trace (by id, with suggestions) to compare the shown one with.
 #[component]
-fn CompareWith() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
-    let notices = expect_context::<Notices>();
+fn CompareWith(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let choices = Memo::new(move |_| {
         let Some(ti) = view.trace.get() else { return Vec::new() };
@@ -122,8 +117,7 @@ fn CompareWith() -> impl IntoView {
 }
 
 #[component]
-fn Warnings() -> impl IntoView {
-    let data = expect_context::<Data>();
+fn Warnings(data: Data) -> impl IntoView {
     let warnings = Memo::new(move |_| {
         data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
     });

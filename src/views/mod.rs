@@ -4,21 +4,27 @@ pub mod compare_page;
 pub mod connect;
 pub mod copy;
 pub mod detail;
+pub mod embed_header;
 pub mod export;
 pub mod header;
 pub mod json_view;
 pub mod link_files;
 pub mod markdown;
+pub mod nav;
+pub mod notice_banner;
 pub mod payload;
 pub mod progress;
 pub mod scores_page;
 pub mod sessions_page;
+pub mod share_panel;
 pub mod shell;
+pub mod theme_picker;
 pub mod timeline;
 pub mod trace_list;
 pub mod traces_page;
 pub mod tree;
 pub mod virtual_list;
+pub mod welcome;
 
 /// CSS class for a kind, shared by the tree badge and the detail header.
 pub fn kind_class(kind: crate::model::Kind) -> String {

@@ -1,4 +1,4 @@
-//! The progress bar of a load: bytes (and observations) read of a file, or items and bytes of an
+//! The status line and the progress bar of a load: bytes (and observations) read of a file, or items and bytes of an
 //! API load; the step under way; Cancel.
 
 use crate::model::units::human_bytes;
@@ -30,8 +30,7 @@ fn text(p: &Progress) -> String {
 }
 
 #[component]
-pub fn ProgressBar() -> impl IntoView {
-    let jobs = expect_context::<Jobs>();
+pub fn ProgressBar(jobs: Jobs) -> impl IntoView {
     let p = move || jobs.progress.get().unwrap_or_default();
     view! {
         <span class="progress" role="status" id="load-progress">
@@ -42,5 +41,18 @@ pub fn ProgressBar() -> impl IntoView {
             <span class="progress-text">{move || text(&p())}</span>
             <button class="btn small" id="cancel-load" on:click=move |_| jobs.cancel.set(true)>"Cancel"</button>
         </span>
+    }
+}
+
+/// The loading line, or the progress bar of an API load.
+#[component]
+pub fn StatusLine(jobs: Jobs) -> impl IntoView {
+    view! {
+        <Show
+            when=move || jobs.progress.with(Option::is_none)
+            fallback=move || view! { <ProgressBar jobs=jobs/> }
+        >
+            <span class="loading" role="status">{move || jobs.loading.get().unwrap_or_default()}</span>
+        </Show>
     }
 }

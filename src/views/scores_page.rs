@@ -13,9 +13,7 @@ fn num(v: f64) -> String {
 }
 
 #[component]
-pub fn ScoresPage() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn ScoresPage(data: Data, view: ViewState) -> impl IntoView {
     let stats = Memo::new(move |_| data.with(|d| tracelist::score_stats(d, 10)));
     let filter_to = move |q: String| {
         view.list_query.set(q);

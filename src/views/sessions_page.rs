@@ -19,9 +19,7 @@ const ROW_H: f64 = 30.0;
 const COLUMNS: &str = "280px 180px 70px 190px 90px 80px 100px 70px 260px";
 
 #[component]
-pub fn SessionsPage() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
     let sessions = Memo::new(move |_| data.with(tracelist::sessions));
     let viewport = Viewport::new(ROW_H);
     let open = move |pos: usize| {
@@ -109,9 +107,7 @@ fn preview(p: Option<&Payload>, role: &str) -> String {
 }
 
 #[component]
-pub fn SessionPage(id: String) -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn SessionPage(data: Data, view: ViewState, id: String) -> impl IntoView {
     let summary = Memo::new(move |_| data.with(|d| tracelist::sessions(d).into_iter().find(|s| s.id == id)));
     move || {
         let Some(s) = summary.get() else {

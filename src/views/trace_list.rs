@@ -8,9 +8,7 @@ use leptos::prelude::*;
 const ROW_H: f64 = 46.0;
 
 #[component]
-pub fn TraceList() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn TraceList(data: Data, view: ViewState) -> impl IntoView {
     let viewport = Viewport::new(ROW_H);
     let count = Memo::new(move |_| data.with(|d| d.traces.len()));
     let show = move |i: usize| {

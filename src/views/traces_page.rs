@@ -41,9 +41,7 @@ fn width(c: &Column) -> u32 {
 }
 
 #[component]
-pub fn TracesPage() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
     let viewport = Viewport::new(ROW_H);
     let columns = Memo::new(move |_| {
         let mut cols = vec![
@@ -140,13 +138,13 @@ pub fn TracesPage() -> impl IntoView {
                 class="table-scroll"
                 label="Traces"
                 role="grid"
-                header=move || view! { <TableHead columns=columns template=template /> }
+                header=move || view! { <TableHead view=view columns=columns template=template /> }
                 on_enter=Callback::new(move |pos| {
                     if let Some(i) = rows.with_untracked(|r| r.get(pos).copied()) {
                         view.open_trace(i, None);
                     }
                 })
-                row=Callback::new(move |(pos, i): (usize, u64)| view! { <TraceRow pos=pos trace=i as usize viewport=viewport columns=columns template=template score_cells=score_cells /> }.into_any())
+                row=Callback::new(move |(pos, i): (usize, u64)| view! { <TraceRow pos=pos trace=i as usize viewport=viewport columns=columns template=template score_cells=score_cells data=data view=view /> }.into_any())
             />
         </section>
     }
@@ -154,8 +152,7 @@ pub fn TracesPage() -> impl IntoView {
 
 /// The table's head: a button per column that sorts by it (again: the other way).
 #[component]
-fn TableHead(columns: Memo<Vec<Column>>, template: Memo<String>) -> impl IntoView {
-    let view = expect_context::<ViewState>();
+fn TableHead(view: ViewState, columns: Memo<Vec<Column>>, template: Memo<String>) -> impl IntoView {
     view! {
         <div class="table-head" role="row" style:grid-template-columns=move || template.get()>
             {move || {
@@ -204,9 +201,9 @@ fn TraceRow(
     columns: Memo<Vec<Column>>,
     template: Memo<String>,
     score_cells: Memo<HashMap<String, HashMap<String, ScoreValue>>>,
+    data: Data,
+    view: ViewState,
 ) -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
     let (cells, errors) = data.with_untracked(|d| {
         let Some(t) = d.traces.get(trace) else { return (Vec::new(), false) };
         let cells = columns.with_untracked(|cols| {

@@ -4,7 +4,7 @@ use crate::model::filter::{self, Query};
 use crate::model::time::format_duration;
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Level;
-use crate::state::{Data, ViewState};
+use crate::state::{Data, TraceRef, ViewState};
 use crate::views::kind_class;
 use crate::views::virtual_list::{epoch, Viewport, VirtualList};
 use leptos::prelude::*;
@@ -14,10 +14,10 @@ pub const ROW_H: f64 = 26.0;
 /// Deeper rows stop indenting further (traces can be thousands of levels deep); the depth is shown.
 const MAX_INDENT_LEVELS: u32 = 40;
 
-/// A trace's filter index with the (trace, load) it was built for; equal when it is the same one.
+/// A trace's filter index with the trace (as it was) it was built for; equal when it is the same one.
 #[derive(Clone)]
 struct SharedIndex {
-    key: (usize, u64),
+    key: TraceRef,
     index: std::sync::Arc<filter::TextIndex>,
 }
 
@@ -28,14 +28,12 @@ impl PartialEq for SharedIndex {
 }
 
 #[component]
-pub fn TreeView() -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
+pub fn TreeView(data: Data, view: ViewState) -> impl IntoView {
     let collapsed = view.collapsed;
     let filter_text = view.tree_filter;
     let viewport = Viewport::new(ROW_H);
 
-    // A different trace starts at the top (`AppState::show_trace` expands it).
+    // A different trace starts at the top (`ViewState::show_trace` expands it).
     Effect::new(move |prev: Option<Option<usize>>| {
         let t = view.trace.get();
         if prev.is_some_and(|p| p != t) {
@@ -55,34 +53,30 @@ pub fn TreeView() -> impl IntoView {
     });
     // the trace's searchable text, built when the box is focused (before the first keystroke: at
     // 100,000 observations building it takes a few frames) or on the first keystroke, and kept
-    // while the same trace (and load) is shown, also when the box is cleared and typed in again
+    // while the same trace is shown unchanged (another load merging other traces keeps it), also
+    // when the box is cleared and typed in again
     let focused = RwSignal::new(false);
     let wants_index = Memo::new(move |_| focused.get() || filter_text.with(|t| !t.trim().is_empty()));
     let index = Memo::new(move |prev: Option<&Option<SharedIndex>>| {
-        let key = (view.trace.get()?, data.generation());
+        let key = view.current.get()?;
         if let Some(Some(kept)) = prev.filter(|p| p.as_ref().is_some_and(|k| k.key == key)) {
             return Some(kept.clone());
         }
         if !wants_index.get() {
             return None;
         }
-        let built = data.with(|d| d.traces.get(key.0).map(filter::TextIndex::new))?;
+        let built = data.with_trace(key, filter::TextIndex::new)?;
         Some(SharedIndex { key, index: std::sync::Arc::new(built) })
     });
     let filtered = Memo::new(move |_| {
         let q = Query::parse(&filter_text.get());
-        let ti = view.trace.get();
         let shared = index.get()?;
-        data.with(|d| ti.and_then(|i| d.traces.get(i)).and_then(|t| filter::apply_with(t, &q, &shared.index)))
+        data.with_trace(shared.key, |t| filter::apply_with(t, &q, &shared.index)).flatten()
     });
     let rows = Memo::new(move |_| {
-        let ti = view.trace.get();
-        data.with(|d| {
-            let Some(t) = ti.and_then(|i| d.traces.get(i)) else {
-                return Vec::new();
-            };
-            collapsed.with(|c| filtered.with(|f| filter::visible_rows(t, c, f.as_ref())))
-        })
+        let Some(shown) = view.current.get() else { return Vec::new() };
+        data.with_trace(shown, |t| collapsed.with(|c| filtered.with(|f| filter::visible_rows(t, c, f.as_ref()))))
+            .unwrap_or_default()
     });
     let reveal = move |idx: u32| {
         if let Some(pos) = rows.with_untracked(|r| r.iter().position(|&x| x == idx)) {
@@ -230,7 +224,10 @@ pub fn TreeView() -> impl IntoView {
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
                 item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| u64::from(i))))
-                epoch=Signal::derive(move || epoch(view.trace.get(), data.generation()))
+                epoch=Signal::derive(move || {
+                    let shown = view.current.get();
+                    epoch(shown.map(|r| r.index), shown.map_or(0, |r| r.version))
+                })
                 class="tree-scroll"
                 label="Observations"
                 role="tree"
@@ -242,7 +239,7 @@ pub fn TreeView() -> impl IntoView {
                 }
                 row=Callback::new(move |(pos, idx): (usize, u64)| {
                     let (ti, idx) = (view.trace.get_untracked().unwrap_or(0), idx as u32);
-                    view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle/> }
+                    view! { <TreeRow trace=ti pos=pos idx=idx collapsed=collapsed score_labels=score_labels on_toggle=toggle data=data view=view/> }
                 }.into_any())
             />
         </section>
@@ -257,9 +254,9 @@ fn TreeRow(
     collapsed: RwSignal<HashSet<u32>>,
     score_labels: Memo<std::collections::HashMap<u32, Vec<String>>>,
     on_toggle: impl Fn(u32) + Copy + Send + Sync + 'static,
+    data: Data,
+    view: ViewState,
 ) -> impl IntoView {
-    let data = expect_context::<Data>();
-    let view = expect_context::<ViewState>();
     let row = data.with_untracked(|d| {
         let t = d.traces.get(trace)?;
         let o = t.observations.get(idx as usize)?;

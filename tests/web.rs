@@ -387,3 +387,5 @@ fn a_crash_report_says_where_it_panicked_and_quotes_no_trace_text() {
         assert!(report.contains("\nbrowser: "), "{report}");
     }
 }
+#[path = "web/components.rs"]
+mod components;

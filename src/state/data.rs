@@ -78,6 +78,13 @@ impl Data {
         self.set.with_untracked(|d| d.traces.get(r.index).map(f))
     }
 
+    /// Reads the shown trace with the set it is in (its scores, the other traces), tracked: for
+    /// what shows facts of the whole set about one trace.
+    pub fn with_shown<R>(&self, shown: Option<TraceRef>, f: impl FnOnce(&TraceSet, &Trace) -> R) -> Option<R> {
+        let r = shown?;
+        self.set.with(|d| d.traces.get(r.index).map(|t| f(d, t)))
+    }
+
     /// The position of the trace with this id, untracked.
     pub fn find(&self, id: &str) -> Option<usize> {
         self.set.with_untracked(|d| d.traces.iter().position(|t| t.id == id))

@@ -15,18 +15,11 @@ pub fn Detail(data: Data, view: ViewState) -> impl IntoView {
     view! {
         <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail">
             {move || {
-                let ti = view.trace.get();
-                let sel = view.selected.get();
-                data.with(|d| {
-                    let t = ti.and_then(|i| d.traces.get(i));
-                    match (t, sel) {
-                        (Some(t), Some(i)) => match t.observations.get(i as usize) {
-                            Some(o) => observation_view(d, t, o, i).into_any(),
-                            None => view! { <p class="hint">"Select an observation."</p> }.into_any(),
-                        },
-                        (Some(t), None) => trace_view(t).into_any(),
-                        _ => ().into_any(),
-                    }
+                let (shown, sel) = (view.current.get(), view.selected.get());
+                data.with_shown(shown, |d, t| match sel.map(|i| (i, t.observations.get(i as usize))) {
+                    Some((i, Some(o))) => observation_view(d, t, o, i).into_any(),
+                    Some((_, None)) => view! { <p class="hint">"Select an observation."</p> }.into_any(),
+                    None => trace_view(t).into_any(),
                 })
             }}
         </section>

@@ -10,11 +10,8 @@ use leptos::prelude::*;
 #[component]
 pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
     move || {
-        let Some(ti) = view.trace.get() else {
-            return ().into_any();
-        };
-        data.with(|d| {
-            let Some(t) = d.traces.get(ti) else { return ().into_any() };
+        let shown = view.current.get();
+        data.with_shown(shown, |d, t| {
             let stat = |label: &'static str, value: String| {
                 view! {
                     <span class="stat">
@@ -66,9 +63,8 @@ const COMPARE_CHOICES: usize = 100;
 fn CompareWith(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let choices = Memo::new(move |_| {
-        let Some(ti) = view.trace.get() else { return Vec::new() };
-        data.with(|d| {
-            let me = &d.traces[ti];
+        let shown = view.current.get();
+        data.with_shown(shown, |d, me| {
             let mut others: Vec<&crate::model::Trace> = d.traces.iter().filter(|t| t.id != me.id).collect();
             let rank =
                 |t: &&crate::model::Trace| (t.display_name() != me.display_name(), t.start_ns.abs_diff(me.start_ns));
@@ -84,6 +80,7 @@ fn CompareWith(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
                 .map(|t| (t.id.clone(), format!("{} · {}", t.display_name(), format_utc(t.start_ns))))
                 .collect::<Vec<_>>()
         })
+        .unwrap_or_default()
     });
     let go = move || {
         let id = text.get_untracked().trim().to_string();
@@ -93,7 +90,7 @@ fn CompareWith(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
             view.selected.set(None);
             view.page.set(crate::state::Page::Compare(id));
         } else if !id.is_empty() {
-            notices.push(crate::state::NoticeKind::LoadFailed, format!("No loaded trace has the id {id}"));
+            notices.push(crate::state::NoticeKind::NotLoaded, format!("No loaded trace has the id {id}"));
         }
     };
     view! {

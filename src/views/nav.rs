@@ -23,7 +23,7 @@ pub fn Nav(data: Data, view: ViewState) -> impl IntoView {
             {move || tab(Page::Sessions, "nav-sessions", format!("Sessions ({})", count(|d| d.sessions.len())))}
             {move || tab(Page::Scores, "nav-scores", format!("Scores ({})", count(|d| crate::model::tracelist::score_names(d).len())))}
             {move || {
-                let name = data.with(|d| view.trace.get().and_then(|i| d.traces.get(i)).map(|t| t.display_name().to_string()));
+                let name = view.current.get().and_then(|r| data.with_trace(r, |t| t.display_name().to_string()));
                 name.map(|n| tab(Page::Trace, "nav-trace", format!("Trace: {n}")))
             }}
             {move || match view.page.get() {

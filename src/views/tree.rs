@@ -44,12 +44,7 @@ pub fn TreeView(data: Data, view: ViewState) -> impl IntoView {
 
     // which rows carry scores: once per trace and load, not per row
     let score_labels = Memo::new(move |_| {
-        let ti = view.trace.get();
-        data.with(|d| {
-            ti.and_then(|i| d.traces.get(i))
-                .map(|t| crate::model::tracelist::observation_score_labels(d, t))
-                .unwrap_or_default()
-        })
+        data.with_shown(view.current.get(), crate::model::tracelist::observation_score_labels).unwrap_or_default()
     });
     // the trace's searchable text, built when the box is focused (before the first keystroke: at
     // 100,000 observations building it takes a few frames) or on the first keystroke, and kept
@@ -111,11 +106,9 @@ pub fn TreeView(data: Data, view: ViewState) -> impl IntoView {
         }
         let cur = view.selected.get_untracked();
         let pos = cur.and_then(|c| list.iter().position(|&x| x == c));
-        let ti = view.trace.get_untracked();
-        let has_children =
-            |i: u32| data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).is_some_and(|t| t.tree.has_children(i)));
-        let parent_of =
-            |i: u32| data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).and_then(|t| t.tree.parent_of(i)));
+        let shown = view.current.get_untracked();
+        let has_children = |i: u32| shown.and_then(|r| data.with_trace(r, |t| t.tree.has_children(i))).unwrap_or(false);
+        let parent_of = |i: u32| shown.and_then(|r| data.with_trace(r, |t| t.tree.parent_of(i))).flatten();
         let handled = match key.as_str() {
             "ArrowDown" | "j" => {
                 let next = pos.map(|p| (p + 1).min(list.len() - 1)).unwrap_or(0);
@@ -212,8 +205,7 @@ pub fn TreeView(data: Data, view: ViewState) -> impl IntoView {
                     id="collapse-all"
                     title="Collapse all"
                     on:click=move |_| {
-                        let ti = view.trace.get_untracked();
-                        let all = data.with_untracked(|d| ti.and_then(|t| d.traces.get(t)).map(filter::all_parents));
+                        let all = view.current.get_untracked().and_then(|r| data.with_trace(r, filter::all_parents));
                         collapsed.set(all.unwrap_or_default());
                     }
                 >

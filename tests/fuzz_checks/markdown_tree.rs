@@ -3,7 +3,7 @@
 //! are compared"). Shared by tests/markdown_spec.rs and the `markdown` fuzz check.
 
 use canopy::model::markdown::{events, Event, Tag};
-use pulldown_cmark::{Event as PEvent, Options, Parser, Tag as PTag, TagEnd};
+use pulldown_cmark::{Event as PEvent, LinkType, Options, Parser, Tag as PTag, TagEnd};
 use std::fmt;
 
 /// One node: an element with a label (`p`, `h2`, `ol 3`, `a URL`…) and children, or text.
@@ -209,6 +209,8 @@ pub fn reference(text: &str, gfm: bool) -> Vec<Node> {
                 PTag::Emphasis => b.start("em".into()),
                 PTag::Strong => b.start("strong".into()),
                 PTag::Strikethrough => b.start("del".into()),
+                // an e-mail autolink's address is a `mailto:` link (as pulldown-cmark writes it in HTML)
+                PTag::Link { link_type: LinkType::Email, dest_url, .. } => b.start(format!("a mailto:{dest_url}")),
                 PTag::Link { dest_url, .. } => b.start(format!("a {dest_url}")),
                 PTag::Image { dest_url, .. } => b.start(format!("img {dest_url}")),
                 PTag::Table(_) => b.start("table".into()),

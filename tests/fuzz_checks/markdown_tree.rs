@@ -136,17 +136,35 @@ fn wrap_inline(children: Vec<Node>) -> Vec<Node> {
     out
 }
 
-/// The text of nodes, markup dropped (as an image's alternative text is).
+fn task(done: bool) -> Node {
+    Node::El(format!("task {}", if done { "x" } else { "_" }), Vec::new())
+}
+
+/// The text of nodes, markup dropped and a break a newline (as in an image's alternative text).
 fn plain(nodes: &[Node]) -> String {
     let mut s = String::new();
     let mut stack: Vec<&Node> = nodes.iter().rev().collect();
     while let Some(n) = stack.pop() {
         match n {
             Node::Text(t) => s.push_str(t),
+            Node::El(label, _) if label == "br" => s.push('\n'),
             Node::El(_, c) => stack.extend(c.iter().rev()),
         }
     }
     s
+}
+
+/// How deep elements nest in `nodes` (the tree's, so a table head counts two: head and row).
+pub fn depth(nodes: &[Node]) -> usize {
+    let mut most = 0;
+    let mut stack: Vec<(&Node, usize)> = nodes.iter().map(|n| (n, 1)).collect();
+    while let Some((n, d)) = stack.pop() {
+        if let Node::El(_, children) = n {
+            most = most.max(d);
+            stack.extend(children.iter().map(|c| (c, d + 1)));
+        }
+    }
+    most
 }
 
 /// Canopy's reading of `text`.
@@ -178,6 +196,7 @@ pub fn canopy(text: &str) -> Vec<Node> {
             Event::SoftBreak => b.text("\n"),
             Event::HardBreak => b.leaf(Node::El("br".into(), Vec::new())),
             Event::Rule => b.leaf(Node::El("hr".into(), Vec::new())),
+            Event::TaskMarker(done) => b.leaf(task(done)),
         }
     }
     b.finish()
@@ -250,13 +269,6 @@ pub fn reference(text: &str, gfm: bool) -> Vec<Node> {
         }
     }
     b.finish()
-}
-
-/// pulldown-cmark's HTML for `text` (to check the reference itself against the spec's HTML).
-pub fn reference_html(text: &str, gfm: bool) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(text, options(gfm)));
-    html
 }
 
 /// A tree written on one line, for failure messages and the docs: `p("a " em("b"))`.

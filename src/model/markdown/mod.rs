@@ -90,7 +90,7 @@ impl Writer {
                     self.end();
                 }
                 MdEvent::Text(t) | MdEvent::Code(t) | MdEvent::Html(t) | MdEvent::InlineHtml(t) => alt.push_str(&t),
-                MdEvent::SoftBreak | MdEvent::HardBreak => alt.push(' '),
+                MdEvent::SoftBreak | MdEvent::HardBreak => alt.push('\n'),
                 _ => {}
             }
             return;

@@ -1,6 +1,7 @@
 //! Markdown rendered safely: read by `model::markdown` into events, built as DOM nodes from a
-//! whitelist of tags, text only as text nodes; raw HTML in the source shows as text; links open in
-//! a new tab with `rel=noopener noreferrer` and only for http(s) and mailto; images are not fetched.
+//! whitelist of tags (a task's checkbox is a disabled input), text only as text nodes; raw HTML
+//! in the source shows as text; links open in a new tab with `rel=noopener noreferrer` and only
+//! for http(s) and mailto; images are not fetched.
 
 use crate::model::markdown::{events, Event, Tag};
 use leptos::prelude::*;
@@ -112,6 +113,18 @@ fn render(doc: &web_sys::Document, root: &web_sys::Element, text: &str) {
             Event::Rule => {
                 if let Ok(hr) = doc.create_element("hr") {
                     let _ = top.append_child(&hr);
+                }
+            }
+            // a task list item's box, shown and never editable
+            Event::TaskMarker(done) => {
+                if let Ok(input) = doc.create_element("input") {
+                    let _ = input.set_attribute("type", "checkbox");
+                    let _ = input.set_attribute("disabled", "");
+                    if done {
+                        let _ = input.set_attribute("checked", "");
+                    }
+                    let _ = top.append_child(&input);
+                    append_text(&top, " ");
                 }
             }
         }

@@ -159,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn maps_at_the_ends_of_i64_neither_overflow_nor_wrap() {
+    fn times_at_the_ends_of_i64_neither_overflow_nor_wrap() {
         let (min, max) = (i64::MIN, i64::MAX);
         let m = TimeMap::identity(min, max);
         assert_eq!((m.to_display(min), m.to_display(max), m.total), (0.0, 2f64.powi(64), 2f64.powi(64)));

@@ -1,7 +1,7 @@
 //! Canopy: an LLM trace viewer that runs in the browser.
 //!
 //! - `model`: pure trace model (TraceSet, Trace, Observation, Score, Session), tree, totals, filter,
-//!   comparison of two traces (`diff`).
+//!   comparison of two traces (`compare`).
 //! - `import`: pure bytes → model; one file per format, `import::load` sniffs and dispatches;
 //!   `import::warmup`, the made-up trace the app imports once while idle.
 //! - `export`: pure model → bytes: Canopy, OTLP and Langfuse-export JSON, redaction first.

@@ -1,9 +1,9 @@
-//! Comparing traces (`model::diff`) on every real fixture and on shapes too deep for recursion.
+//! Comparing traces (`model::compare`) on every real fixture and on shapes too deep for recursion.
 
 mod common;
 
 use canopy::import;
-use canopy::model::diff::{align, summary, Pairing};
+use canopy::model::compare::{align, summary, Pairing};
 use canopy::model::{Kind, Observation, Trace};
 
 #[test]

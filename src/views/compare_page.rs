@@ -1,7 +1,7 @@
 //! Two traces side by side: a summary of what changed, the aligned steps (virtualized), and for
 //! the chosen step its deltas and its input and output diffed as messages, JSON or words.
 
-use crate::model::diff::{self, Change, ContentDiff, JsonChange, Owned, Pairing, Row};
+use crate::model::compare::{self, Change, ContentDiff, JsonChange, Owned, Pairing, Row};
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::Trace;
 use crate::state::{Data, Page, ViewState};
@@ -121,7 +121,7 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
     match (row.a, row.b) {
         (Some(x), Some(y)) => {
             let (oa, ob) = (&a.observations[x as usize], &b.observations[y as usize]);
-            let d = diff::step_delta(oa, ob);
+            let d = compare::step_delta(oa, ob);
             let title = if oa.name == ob.name { ob.name.clone() } else { format!("{} → {}", oa.name, ob.name) };
             let flag = |on: bool, text: &'static str| on.then(|| view! { <span class="diff-flag">{text}</span> });
             view! {
@@ -138,9 +138,9 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
                     <div class="diff-flags">
                         {flag(d.error.before != d.error.after, if d.error.after { "now fails" } else { "no longer fails" })}
                     </div>
-                    {d.parameters_changed.then(|| content("Parameters", diff::content_diff(oa.model_parameters.as_ref(), ob.model_parameters.as_ref())))}
-                    {content("Input", diff::content_diff(oa.input.as_ref(), ob.input.as_ref()))}
-                    {content("Output", diff::content_diff(oa.output.as_ref(), ob.output.as_ref()))}
+                    {d.parameters_changed.then(|| content("Parameters", compare::content_diff(oa.model_parameters.as_ref(), ob.model_parameters.as_ref())))}
+                    {content("Input", compare::content_diff(oa.input.as_ref(), ob.input.as_ref()))}
+                    {content("Output", compare::content_diff(oa.output.as_ref(), ob.output.as_ref()))}
                 </div>
             }
             .into_any()
@@ -171,7 +171,7 @@ pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView 
     let rows = Memo::new(move |_| {
         data.generation();
         let (Some(a), Some(b)) = (view.trace.get(), b_index.get()) else { return Vec::new() };
-        data.with(|d| diff::align(&d.traces[a], &d.traces[b]))
+        data.with(|d| compare::align(&d.traces[a], &d.traces[b]))
     });
     // a row with a step of B is selected through the app's selection (so it is in the address);
     // a removed step (only in A) only here
@@ -211,7 +211,7 @@ pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView 
         };
         data.with(|d| {
             let (ta, tb) = (&d.traces[a], &d.traces[b]);
-            let s = rows.with(|r| diff::summary(ta, tb, r, &d.scores));
+            let s = rows.with(|r| compare::summary(ta, tb, r, &d.scores));
             let stat = |label: &'static str, value: String| {
                 view! { <span class="stat"><span class="stat-label">{label}</span><span class="stat-value">{value}</span></span> }
             };
@@ -291,7 +291,7 @@ pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView 
                                 let Some(row) = r.get(k) else { return Default::default() };
                                 let n = |t: &Trace, i: Option<u32>| i.map(|i| t.observations[i as usize].name.clone()).unwrap_or_default();
                                 let delta = match (row.a, row.b) {
-                                    (Some(x), Some(y)) => change(&diff::duration_ms(&ta.observations[x as usize], &tb.observations[y as usize]), ms),
+                                    (Some(x), Some(y)) => change(&compare::duration_ms(&ta.observations[x as usize], &tb.observations[y as usize]), ms),
                                     _ => String::new(),
                                 };
                                 let class = match row.pairing {

@@ -162,7 +162,7 @@ pub fn Shell(state: State) -> impl IntoView {
                             <div class="split">
                                 {move || match view.main.get() {
                                     MainView::Tree => view! { <TreeView data=data view=view/> }.into_any(),
-                                    MainView::Timeline => view! { <TimelineView/> }.into_any(),
+                                    MainView::Timeline => view! { <TimelineView data=data view=view/> }.into_any(),
                                 }}
                                 <Detail data=data view=view/>
                             </div>

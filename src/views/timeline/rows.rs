@@ -1,0 +1,203 @@
+//! The timeline's rows under their time axis, on a canvas: a bar per observation in view. Wheel,
+//! drag and keys zoom, pan and scroll; a click selects, a double-click fits the step, a drag along
+//! the axis zooms to that range.
+
+use super::paint::{record_frame, Frame, Painter};
+use super::{local, ShownTrace};
+use crate::model::timeline::{
+    key_action, max_scroll, row_at, step_selection, wheel_action, Drag, KeyAction, TimeMap, Viewport, WheelAction,
+    AXIS_H,
+};
+use leptos::prelude::*;
+use std::collections::HashSet;
+
+#[component]
+pub fn TimelineRows(
+    shown: ShownTrace,
+    /// The rows (observations) in display order.
+    rows: Memo<Vec<u32>>,
+    timemap: Memo<TimeMap>,
+    /// A flag per observation: on the critical path (empty when not shown).
+    critical: Memo<Vec<bool>>,
+    /// The observations that carry scores.
+    scored: Memo<HashSet<u32>>,
+    /// The window shown.
+    viewport: RwSignal<Viewport>,
+    scroll_top: RwSignal<f64>,
+    /// The canvas's size in CSS pixels, measured here.
+    size: RwSignal<(f64, f64)>,
+    /// The selected observation.
+    selected: RwSignal<Option<u32>>,
+    /// Changes when the page's colours do.
+    restyle: Signal<()>,
+) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let drag = StoredValue::new(None::<Drag>);
+    let axis_drag = RwSignal::new(None::<(f64, f64)>);
+
+    let measure = move || {
+        if let Some(c) = canvas.get_untracked() {
+            let parent = c.parent_element();
+            let w = parent.as_ref().map(|p| f64::from(p.client_width())).unwrap_or(800.0).max(200.0);
+            let h = parent.as_ref().map(|p| f64::from(p.client_height())).unwrap_or(500.0).max(120.0);
+            size.set((
+                w,
+                h.min(web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|v| v.as_f64()).unwrap_or(h)),
+            ));
+        }
+    };
+    Effect::new(move |_| {
+        if canvas.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    // Draw whenever anything shown changes. Work is bounded by the rows and bars in view.
+    Effect::new(move |_| {
+        let size = size.get();
+        restyle.track();
+        let vp = viewport.get();
+        let top = scroll_top.get();
+        let selected = selected.get();
+        let Some(c) = canvas.get() else { return };
+        let started = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
+        rows.with(|rows| {
+            timemap.with(|map| {
+                critical.with(|critical| {
+                    shown.with(|trace| {
+                        scored.with(|scored| {
+                            let frame =
+                                Frame { viewport: vp, scroll_top: top, rows, map, trace, critical, scored, selected };
+                            if let Some(p) = Painter::on(&c, size.0, size.1) {
+                                p.frame(&frame);
+                            }
+                        })
+                    })
+                })
+            })
+        });
+        if let (Some(s), Some(p)) = (started, web_sys::window().and_then(|w| w.performance())) {
+            record_frame(p.now() - s);
+        }
+    });
+
+    let total = move || timemap.with_untracked(|m| m.total);
+    let max_top = move || max_scroll(rows.with_untracked(Vec::len), size.get_untracked().1);
+    let hit = move |y: f64| -> Option<u32> {
+        let pos = row_at(y, scroll_top.get_untracked())?;
+        rows.with_untracked(|r| r.get(pos).copied())
+    };
+    let zoom_at = move |factor: f64, anchor: f64| {
+        let total = total();
+        viewport.update(|v| *v = v.zoom(factor, anchor, total));
+    };
+    let pan_by = move |fraction: f64| {
+        let total = total();
+        viewport.update(|v| *v = v.pan(v.width() * fraction, total));
+    };
+    let fit = move |idx: u32| {
+        if let Some((s, e)) = shown.span_untracked(idx) {
+            let (a, b, total) = timemap.with_untracked(|m| (m.to_display(s), m.to_display(e), m.total));
+            viewport.set(Viewport::around(a, b, total));
+        }
+    };
+
+    view! {
+        <div class="timeline-canvas-wrap">
+            <canvas
+                node_ref=canvas
+                class="timeline-canvas"
+                data-rows=move || rows.with(Vec::len).to_string()
+                data-folded=move || timemap.with(|m| m.breaks.len()).to_string()
+                tabindex="0"
+                on:wheel=move |ev: web_sys::WheelEvent| {
+                    ev.prevent_default();
+                    let (w, _) = size.get_untracked();
+                    let (x, _) = local(&ev);
+                    match wheel_action(ev.delta_x(), ev.delta_y(), ev.ctrl_key() || ev.meta_key(), ev.shift_key(), x, w) {
+                        WheelAction::Zoom { factor, anchor } => zoom_at(factor, anchor),
+                        WheelAction::Pan(fraction) => pan_by(fraction),
+                        WheelAction::Scroll { pan, by } => {
+                            if let Some(fraction) = pan {
+                                pan_by(fraction);
+                            }
+                            scroll_top.update(|s| *s = (*s + by).clamp(0.0, max_top()));
+                        }
+                    }
+                }
+                on:mousedown=move |ev: web_sys::MouseEvent| {
+                    let (x, y) = local(&ev);
+                    if y < AXIS_H {
+                        axis_drag.set(Some((x, x)));
+                    } else {
+                        drag.set_value(Some(Drag { x, y, viewport: viewport.get_untracked(), scroll_top: scroll_top.get_untracked() }));
+                    }
+                }
+                on:mousemove=move |ev: web_sys::MouseEvent| {
+                    let at = local(&ev);
+                    if let Some((x0, _)) = axis_drag.get_untracked() {
+                        axis_drag.set(Some((x0, at.0)));
+                        return;
+                    }
+                    if let Some(d) = drag.get_value() {
+                        let (vp, top) = d.to(at, size.get_untracked(), rows.with_untracked(Vec::len), total());
+                        viewport.set(vp);
+                        scroll_top.set(top);
+                    }
+                }
+                on:mouseup=move |ev: web_sys::MouseEvent| {
+                    let (x, y) = local(&ev);
+                    if let Some((x0, x1)) = axis_drag.get_untracked() {
+                        axis_drag.set(None);
+                        let (w, _) = size.get_untracked();
+                        if let Some(vp) = viewport.get_untracked().between_px(x0, x1, w) {
+                            viewport.set(vp);
+                        }
+                        return;
+                    }
+                    let moved = drag.get_value().is_some_and(|d| d.moved(x, y));
+                    drag.set_value(None);
+                    if !moved {
+                        if let Some(i) = hit(y) {
+                            selected.set(Some(i));
+                        }
+                    }
+                }
+                on:mouseleave=move |_| {
+                    drag.set_value(None);
+                    axis_drag.set(None);
+                }
+                on:dblclick=move |ev: web_sys::MouseEvent| {
+                    let (_, y) = local(&ev);
+                    if let Some(i) = hit(y) {
+                        fit(i);
+                    }
+                }
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    let Some(action) = key_action(&ev.key()) else { return };
+                    match action {
+                        KeyAction::Zoom(factor) => zoom_at(factor, 0.5),
+                        KeyAction::ShowAll => viewport.set(Viewport::all(total())),
+                        KeyAction::Pan(fraction) => pan_by(fraction),
+                        KeyAction::Step { down } => {
+                            let next = rows.with_untracked(|r| step_selection(r, selected.get_untracked(), down));
+                            if let Some(i) = next {
+                                selected.set(Some(i));
+                            }
+                        }
+                    }
+                    ev.prevent_default();
+                }
+            ></canvas>
+            <Show when=move || axis_drag.get().is_some()>
+                <div
+                    class="axis-selection"
+                    style:left=move || format!("{}px", axis_drag.get().map(|(a, b)| a.min(b)).unwrap_or(0.0))
+                    style:width=move || format!("{}px", axis_drag.get().map(|(a, b)| (a - b).abs()).unwrap_or(0.0))
+                ></div>
+            </Show>
+        </div>
+    }
+}

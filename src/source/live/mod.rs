@@ -40,23 +40,13 @@ pub struct Capabilities {
 }
 
 impl SourceKind {
-    /// What this store can do; each store file declares its own.
+    /// What this store can do (one table a store, below).
     pub fn can(self) -> Capabilities {
         match self {
             SourceKind::Phoenix => PHOENIX,
             SourceKind::Langfuse => LANGFUSE,
             SourceKind::Tempo => TEMPO,
             SourceKind::Jaeger => JAEGER,
-        }
-    }
-
-    /// The store's name in the progress bar.
-    pub fn title(self) -> &'static str {
-        match self {
-            SourceKind::Phoenix => "Phoenix",
-            SourceKind::Langfuse => "Langfuse",
-            SourceKind::Tempo => "Tempo",
-            SourceKind::Jaeger => "Jaeger",
         }
     }
 }
@@ -224,7 +214,6 @@ mod tests {
         assert_eq!(services, [SourceKind::Jaeger]);
         assert!(SourceKind::ALL.into_iter().all(|k| k.can().trace && k.can().search));
         assert!(SourceKind::ALL.into_iter().all(|k| !k.can().write_scores), "no store writes scores yet");
-        assert_eq!(SourceKind::Jaeger.title(), "Jaeger");
     }
 
     #[test]

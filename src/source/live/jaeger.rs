@@ -123,12 +123,7 @@ impl Query {
         sink.begin("Jaeger".into(), "traces", link.clone());
         let mut walker = Walker { store: &self.store, search: None, label: &label };
         let seed = match &self.what {
-            What::Trace(id) => {
-                if let Some(l) = link.as_mut() {
-                    l.trace = Some(id.clone());
-                }
-                vec![Entry::Trace { id: id.clone(), meta: None }]
-            }
+            What::Trace(id) => super::one_trace(&mut link, id),
             What::Search(s) => {
                 pager::note(sink, format!("searching {}", s.service));
                 walker.search = Some(s);
@@ -143,8 +138,6 @@ impl Query {
 
 /// The load a link names: its trace.
 pub fn reopen(link: &SourceLink, notify: Rc<dyn Fn(String)>) -> Result<Query, String> {
-    let Some(t) = link.trace.clone() else {
-        return Err(format!("This link was made from {}; choose what to load.", link.host));
-    };
+    let t = link.trace.clone().ok_or_else(|| super::choose_what(link))?;
     Ok(Query { store: Jaeger::new(&link.host, Vec::new(), notify), what: What::Trace(t) })
 }

@@ -291,12 +291,7 @@ impl Query {
         pager::note(sink, generation.describe());
         let mut walker = Walker { store: &self.store, filter: None, generation, label: &label };
         let seed: Vec<Entry> = match &self.what {
-            What::Trace(id) => {
-                if let Some(l) = link.as_mut() {
-                    l.trace = Some(id.clone());
-                }
-                vec![Entry::Trace { id: id.clone(), meta: None }]
-            }
+            What::Trace(id) => super::one_trace(&mut link, id),
             What::Session(id) => match self.store.session(id).await {
                 Ok((body, ids)) => {
                     sink.progress(|p| p.bytes += body.len());

@@ -157,6 +157,20 @@ pub trait Sink {
     fn end(&mut self, link: Option<SourceLink>);
 }
 
+/// The load of one trace by id: recorded in the link (so the address reopens it) and given to
+/// the pager as its only entry.
+pub fn one_trace(link: &mut Option<SourceLink>, id: &str) -> Vec<pager::Entry> {
+    if let Some(l) = link.as_mut() {
+        l.trace = Some(id.to_string());
+    }
+    vec![pager::Entry::Trace { id: id.to_string(), meta: None }]
+}
+
+/// What Connect says when a link does not name what to load.
+pub fn choose_what(link: &SourceLink) -> String {
+    format!("This link was made from {}; choose what to load.", link.host)
+}
+
 /// One load from a live store: the registry of stores for the app (one line each).
 #[cfg(target_arch = "wasm32")]
 pub enum Query {
@@ -188,7 +202,7 @@ impl Query {
         let what = match (&link.trace, &link.session) {
             (Some(t), _) => format!("trace {t}"),
             (None, Some(s)) => format!("session {s}"),
-            (None, None) => return Err(format!("This link was made from {}; choose what to load.", link.host)),
+            (None, None) => return Err(choose_what(link)),
         };
         let keys = keys.unwrap_or_default();
         match link.kind {
@@ -229,6 +243,16 @@ mod tests {
                 assert!(!shown.contains(secret), "{shown}");
             }
         }
+    }
+
+    #[test]
+    fn one_trace_is_named_in_the_link() {
+        let mut link = SourceLink::new(SourceKind::Tempo, "http://127.0.0.1:3200/");
+        let seed = one_trace(&mut link, "abc");
+        assert!(matches!(seed.as_slice(), [pager::Entry::Trace { id, meta: None }] if id == "abc"));
+        let link = link.unwrap();
+        assert_eq!(link.trace.as_deref(), Some("abc"));
+        assert_eq!(choose_what(&link), "This link was made from http://127.0.0.1:3200; choose what to load.");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The Jaeger form: request headers, a trace by id, or a search of one service (listed or
 //! typed) by time, operation and tags.
 
-use super::parts::{input, local_ms, number, HeadersField, ManyFieldset, OneFieldset};
+use super::parts::{ask, input, local_ms, number, HeadersField, ManyFieldset, OneFieldset};
 use super::Common;
 use crate::model::units::plural;
 use crate::source::live::jaeger::{Jaeger, Query, Search, What};
@@ -26,16 +26,10 @@ pub fn JaegerForm(c: Common) -> impl IntoView {
     });
     let list_services = move |_| {
         let store = store();
-        c.status.set("Asking for services…".into());
-        leptos::task::spawn_local(async move {
-            match store.services().await {
-                Ok(list) => {
-                    c.status.set(plural(list.len(), "service", "services"));
-                    service.set(list.first().cloned().unwrap_or_default());
-                    services.set(list);
-                }
-                Err(e) => c.status.set(e.to_string()),
-            }
+        ask(c, "Asking for services…", async move { store.services().await }, move |list| {
+            c.status.set(plural(list.len(), "service", "services"));
+            service.set(list.first().cloned().unwrap_or_default());
+            services.set(list);
         });
     };
     let run_search = move |_| {

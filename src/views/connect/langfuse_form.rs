@@ -2,7 +2,7 @@
 //! by time and server-side filters (counted first if wished).
 
 use super::keys::RememberRow;
-use super::parts::{input, local_iso, number, ManyFieldset, OneFieldset};
+use super::parts::{ask, input, local_iso, number, ManyFieldset, OneFieldset};
 use super::Common;
 use crate::model::units::plural;
 use crate::source::link::SourceKind;
@@ -50,12 +50,8 @@ pub fn LangfuseForm(c: Common) -> impl IntoView {
     });
     let count = move |_| {
         let (store, f) = (store(), filter());
-        c.status.set("Asking Langfuse…".into());
-        leptos::task::spawn_local(async move {
-            match store.list(&f, 1, 1).await {
-                Ok(p) => c.status.set(plural(p.total_items, "matching trace", "matching traces")),
-                Err(e) => c.status.set(e.to_string()),
-            }
+        ask(c, "Asking Langfuse…", async move { store.list(&f, 1, 1).await }, move |p| {
+            c.status.set(plural(p.total_items, "matching trace", "matching traces"))
         });
     };
     let load_traces = move |_| load(What::Matching(filter()), number(max_traces, 200));

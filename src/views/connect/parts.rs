@@ -25,6 +25,23 @@ pub fn number(s: RwSignal<String>, default: usize) -> usize {
     s.get_untracked().trim().parse::<usize>().unwrap_or(default).max(1)
 }
 
+/// Asks the store something in the background (a list, a count), saying so in the status line;
+/// `answered` takes the answer, and a failure is said instead.
+pub fn ask<T: 'static>(
+    c: Common,
+    asking: &str,
+    request: impl std::future::Future<Output = Result<T, crate::source::SourceError>> + 'static,
+    answered: impl FnOnce(T) + 'static,
+) {
+    c.status.set(asking.to_string());
+    leptos::task::spawn_local(async move {
+        match request.await {
+            Ok(v) => answered(v),
+            Err(e) => c.status.set(e.to_string()),
+        }
+    });
+}
+
 /// A plain text field bound to `sig`.
 pub fn input(id: &'static str, sig: RwSignal<String>) -> impl IntoView {
     view! { <input id=id prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))/> }

@@ -2,7 +2,7 @@
 //! or spans by time, in Phoenix's span JSON or OTLP.
 
 use super::keys::RememberRow;
-use super::parts::{input, local_iso, number, ManyFieldset, OneFieldset};
+use super::parts::{ask, input, local_iso, number, ManyFieldset, OneFieldset};
 use super::Common;
 use crate::model::units::plural;
 use crate::source::link::SourceKind;
@@ -51,18 +51,12 @@ pub fn PhoenixForm(c: Common) -> impl IntoView {
     };
     let list_projects = move |_| {
         let store = store();
-        c.status.set("Asking for projects…".into());
-        leptos::task::spawn_local(async move {
-            match store.projects().await {
-                Ok(list) => {
-                    c.status.set(plural(list.len(), "project", "projects"));
-                    if !list.iter().any(|p| p.id == project.get_untracked() || p.name == project.get_untracked()) {
-                        project.set(list.first().map(|p| p.name.clone()).unwrap_or_default());
-                    }
-                    projects.set(list);
-                }
-                Err(e) => c.status.set(e.to_string()),
+        ask(c, "Asking for projects…", async move { store.projects().await }, move |list| {
+            c.status.set(plural(list.len(), "project", "projects"));
+            if !list.iter().any(|p| p.id == project.get_untracked() || p.name == project.get_untracked()) {
+                project.set(list.first().map(|p| p.name.clone()).unwrap_or_default());
             }
+            projects.set(list);
         });
     };
     view! {

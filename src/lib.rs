@@ -21,8 +21,6 @@ pub mod model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-#[cfg(target_arch = "wasm32")]
-pub mod remote;
 pub mod source;
 #[cfg(target_arch = "wasm32")]
 pub mod state;

@@ -145,7 +145,7 @@ pub fn install(state: State) -> ViewFragment {
         open_urls(new_urls);
         if new_api.is_some() {
             if let Some(link) = f.api_to_load() {
-                crate::remote::reopen(state, link);
+                state.live().reopen(link);
             }
         }
     });
@@ -153,7 +153,7 @@ pub fn install(state: State) -> ViewFragment {
 
     open_urls(initial.urls.clone());
     if let Some(link) = initial.api_to_load() {
-        crate::remote::reopen(state, link);
+        state.live().reopen(link);
     }
     initial
 }

@@ -3,18 +3,8 @@
 
 use leptos::prelude::*;
 
-/// What the progress bar shows while a load runs.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Progress {
-    pub what: String,
-    pub done: usize,
-    /// Unknown until the server says (a cursor has no total).
-    pub total: Option<usize>,
-    pub unit: &'static str,
-    pub bytes: usize,
-    /// The step under way or a wait ("rate limited; retrying in 3 s").
-    pub note: String,
-}
+/// What the progress bar shows: the live pager fills it in as well as a file being read.
+pub use crate::source::live::Progress;
 
 #[derive(Clone, Copy)]
 pub struct Jobs {

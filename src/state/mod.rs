@@ -9,6 +9,7 @@ pub mod data;
 pub mod dialogs;
 pub mod jobs;
 pub mod links;
+pub mod live;
 pub mod load;
 pub mod notices;
 pub mod view;
@@ -54,6 +55,19 @@ impl State {
         }
     }
 
+    /// What live loads need, for Connect and the address bar.
+    pub fn live(&self) -> live::Live {
+        live::Live {
+            data: self.data,
+            view: self.view,
+            jobs: self.jobs,
+            notices: self.notices,
+            links: self.links,
+            dialogs: self.dialogs,
+            credentials: self.credentials,
+        }
+    }
+
     /// The address of what is shown.
     pub fn address(&self) -> address::Address {
         address::Address { data: self.data, view: self.view, links: self.links }
@@ -71,6 +85,7 @@ impl State {
         provide_context(self.credentials);
         provide_context(self.loader());
         provide_context(self.address());
+        provide_context(self.live());
         provide_context(EmbedMode(self.embed));
     }
 

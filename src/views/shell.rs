@@ -118,10 +118,10 @@ pub fn Shell(state: State) -> impl IntoView {
                 <SharePanel links=links dialogs=dialogs address=address/>
             </Show>
             <NoticeBanner notices=notices/>
-            <crate::views::connect::KeysNotice/>
+            <crate::views::connect::KeysNotice credentials=state.credentials/>
             <crate::views::link_files::LinkFilesPrompt/>
             <Show when=move || dialogs.connect.get()>
-                <ConnectDialog/>
+                <ConnectDialog live=state.live() loader=loader/>
             </Show>
             <Show when=move || dialogs.export.get()>
                 <crate::views::export::ExportDialog data=data view=view dialogs=dialogs/>

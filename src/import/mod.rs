@@ -6,7 +6,6 @@ mod jaeger;
 mod langfuse;
 mod langsmith;
 mod otlp;
-mod otlp_chunks;
 mod phoenix;
 mod semconv;
 mod sniff;
@@ -211,7 +210,7 @@ enum Streaming {
     Sniffing(Vec<u8>),
     /// A format read in one piece at the end.
     Whole(Vec<u8>),
-    Otlp(otlp_chunks::Chunked, Format),
+    Otlp(otlp::Chunked, Format),
     /// OTLP JSON Lines: the bytes after the last complete line, and that line's number.
     Lines(otlp::Gather, Vec<u8>, usize),
 }
@@ -274,8 +273,7 @@ impl Stream {
         let skip = buf.len() - body.len();
         match format {
             Format::Otlp | Format::OtlpSpans => {
-                let root = otlp::root_of(body, format);
-                let mut c = otlp_chunks::Chunked::new(root, format, otlp::Gather::default());
+                let mut c = otlp::reader(body, format);
                 c.push(&buf[skip..])?;
                 Ok(Streaming::Otlp(c, format))
             }

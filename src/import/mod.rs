@@ -13,7 +13,7 @@ pub mod warmup;
 mod wire;
 pub use wire::json_from_bytes;
 
-use crate::model::{TraceSet, Warning};
+use crate::model::{TraceSet, Warning, WarningKind};
 use thiserror::Error;
 
 /// Formats Canopy recognises.
@@ -143,7 +143,7 @@ fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, L
     if let Some(order) = sniff::utf16_of(bytes) {
         let text = sniff::utf16_to_utf8(bytes, order).ok_or(err(ImportError::Utf16))?;
         let mut l = open(file, &String::from_utf8_lossy(&text), format)?;
-        warn(&mut l, file, "the file is UTF-16 encoded; it was read as its text (UTF-8 is smaller and faster)");
+        warn(&mut l, file, WarningKind::Utf16);
         return Ok(l);
     }
     // checked as UTF-8 once here; the readers then read text (bytes that are not UTF-8 are
@@ -151,13 +151,13 @@ fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, L
     let text = String::from_utf8_lossy(bytes);
     let mut l = open(file, &text, format)?;
     if let std::borrow::Cow::Owned(_) = text {
-        warn(&mut l, file, wire::NOT_UTF8);
+        warn(&mut l, file, WarningKind::NotUtf8);
     }
     Ok(l)
 }
 
-fn warn(l: &mut Loaded, file: &str, message: &str) {
-    l.set.warnings.insert(0, Warning { source: file.to_string(), message: message.to_string(), trace_id: None });
+fn warn(l: &mut Loaded, file: &str, kind: WarningKind) {
+    l.set.warnings.insert(0, Warning::new(file, kind));
 }
 
 fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadError> {

@@ -122,7 +122,7 @@ fn CompareWith() -> impl IntoView {
 fn Warnings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let warnings = Memo::new(move |_| {
-        state.data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
+        state.data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.kind)).collect::<Vec<_>>())
     });
     move || {
         let w = warnings.get();

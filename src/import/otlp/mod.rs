@@ -18,8 +18,7 @@ use envelope::Role;
 
 use super::{Format, ImportError};
 use crate::model::units::parse_f64;
-use crate::model::units::plural;
-use crate::model::{AttrValue, Event, Observation, Score, ScoreValue, Trace, TraceSet};
+use crate::model::{AttrValue, Event, Observation, Score, ScoreValue, Trace, TraceSet, Warning, WarningKind};
 use std::collections::HashMap;
 
 /// The chunked reader of an OTLP document of `format` that starts with `start`.
@@ -75,28 +74,13 @@ pub(in crate::import) fn finish(file: &str, gather: Gather) -> TraceSet {
     let mut set = TraceSet::default();
     let Gather { traces, untimed, dropped, not_utf8, .. } = gather;
     if not_utf8 {
-        set.warnings.push(crate::model::Warning {
-            source: file.to_string(),
-            trace_id: None,
-            message: super::wire::NOT_UTF8.to_string(),
-        });
+        set.warnings.push(Warning::new(file, WarningKind::NotUtf8));
     }
     if untimed > 0 {
-        set.warnings.push(crate::model::Warning {
-            source: file.to_string(),
-            trace_id: None,
-            message: format!("{} no start time; placed at time 0", plural(untimed, "span has", "spans have")),
-        });
+        set.warnings.push(Warning::new(file, WarningKind::Untimed { spans: untimed }));
     }
     if dropped > 0 {
-        set.warnings.push(crate::model::Warning {
-            source: file.to_string(),
-            trace_id: None,
-            message: format!(
-                "the exporter dropped {} before writing this file (span limits); those values are not in it",
-                plural(dropped, "attribute or event", "attributes or events")
-            ),
-        });
+        set.warnings.push(Warning::new(file, WarningKind::Dropped { count: dropped }));
     }
     for (id, Pending { mut obs, ids }) in traces {
         restore_ids(&mut obs);

@@ -155,10 +155,13 @@ pub(super) enum Tags {
     Langfuse,
 }
 
+/// A convention's table of operations to kinds.
+pub(super) type KindOf = fn(&str) -> Option<Kind>;
+
 /// The field an attribute read whole is offered to, at its rank.
 pub(super) enum Field {
     KindName(KindName),
-    KindOperation(KindOperation, fn(&str) -> Option<Kind>),
+    KindOperation(KindOperation, KindOf),
     Model(Model),
     InputTokens(Tokens),
     OutputTokens(Tokens),
@@ -243,7 +246,7 @@ impl Consumed {
 /// What the conventions found on one span.
 pub(super) struct Found {
     pub(super) kind_name: Ranked<usize, 2>,
-    pub(super) kind_operation: Ranked<(usize, fn(&str) -> Option<Kind>), 2>,
+    pub(super) kind_operation: Ranked<(usize, KindOf), 2>,
     pub(super) model: Ranked<usize, 7>,
     pub(super) input_tokens: Ranked<usize, 4>,
     pub(super) output_tokens: Ranked<usize, 4>,

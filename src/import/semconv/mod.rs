@@ -69,6 +69,10 @@ mod tests {
         }
     }
 
+    type ReadText = fn(&Observation, &TraceIds) -> Option<String>;
+    type ReadCount = fn(&Observation) -> Option<u64>;
+    type ReadPayload = fn(&Observation) -> Option<&Payload>;
+
     fn marked(i: usize) -> AttrValue {
         AttrValue::Str(format!("<{i}>"))
     }
@@ -77,7 +81,7 @@ mod tests {
     /// removed the next. An input or output that loses is not consumed: it stays an attribute.
     #[test]
     fn precedence_between_conventions_holds_key_by_key() {
-        let text_chains: [(&[&str], fn(&Observation, &TraceIds) -> Option<String>); 4] = [
+        let text_chains: [(&[&str], ReadText); 4] = [
             (
                 &[
                     "embedding.model_name",
@@ -100,7 +104,7 @@ mod tests {
             });
         }
         let int = |i: usize| AttrValue::Int((100 + i).to_string());
-        let token_chains: [(&[&str], fn(&Observation) -> Option<u64>); 3] = [
+        let token_chains: [(&[&str], ReadCount); 3] = [
             (
                 &[
                     "llm.token_count.prompt",
@@ -128,7 +132,7 @@ mod tests {
         each_first(&["llm.cost.total", "gen_ai.usage.cost"], &float, &mut |first, o, _| {
             assert_eq!(o.cost.total, Some(1.0 + first as f64));
         });
-        let payloads: [(&[&str], fn(&Observation) -> Option<&Payload>); 3] = [
+        let payloads: [(&[&str], ReadPayload); 3] = [
             (
                 &[
                     "llm.input_messages.0.message.content",

@@ -1,6 +1,6 @@
 //! OpenInference (Arize Phoenix and its instrumentations): checked against the
 //! [OpenInference semantic conventions](https://arize-ai.github.io/openinference/spec/semantic_conventions.html)
-//! as published with `openinference-semantic-conventions` 0.1.46 (Python).
+//! as published with `openinference-semantic-conventions` 0.1.29 (Python).
 //!
 //! | key | becomes |
 //! |---|---|

@@ -1,7 +1,7 @@
 //! Vercel AI SDK `ai.*` telemetry: checked against
 //! [AI SDK 4 telemetry](https://ai-sdk.dev/v4/docs/ai-sdk-core/telemetry) (the names 3.3 to 4 write:
-//! `ai.usage.promptTokens`, `ai.toolCall.args`); AI SDK 5 and later also write the GenAI keys,
-//! which `genai` reads.
+//! `ai.usage.promptTokens`, `ai.toolCall.args`); AI SDK 6 also writes the GenAI keys, which
+//! `genai` reads.
 //!
 //! | key | becomes |
 //! |---|---|

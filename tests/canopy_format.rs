@@ -65,7 +65,7 @@ fn versions_and_notes() {
     .set;
     let text = canopy_format::write(&set, Some("redacted: emails"));
     let back = load("noted.json", text.as_bytes()).unwrap().set;
-    assert!(back.warnings.iter().any(|w| w.message == "note in the file: redacted: emails"));
+    assert!(back.warnings.iter().any(|w| w.to_string() == "note in the file: redacted: emails"));
     // times are strings, so JavaScript readers keep every nanosecond
     assert!(text.contains(r#""start_ns":"1763000000000000000""#));
 }

@@ -292,5 +292,5 @@ fn a_file_dropped_again_adds_nothing_and_a_crafted_one_cannot_hide_what_is_loade
     );
     let said = "trace abc: 2 observations have the ids of different ones already loaded from extremes.json; both are \
                 kept; 1 observation more joined the trace";
-    assert!(set.warnings.iter().any(|w| w.source == "crafted.json" && w.message == said), "{:?}", set.warnings);
+    assert!(set.warnings.iter().any(|w| w.source == "crafted.json" && w.to_string() == said), "{:?}", set.warnings);
 }

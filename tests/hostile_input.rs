@@ -57,7 +57,7 @@ fn huge_numbers_and_out_of_range_times_do_not_wrap() {
     let l = load("huge.json", body).unwrap();
     let o = &l.set.traces[0].observations[0];
     assert_eq!((o.start_ns, o.end_ns), (0, None), "an unreadable start is placed at 0, an unreadable end is unknown");
-    assert!(l.set.warnings.iter().any(|w| w.message.contains("no start time")), "{:?}", l.set.warnings);
+    assert!(l.set.warnings.iter().any(|w| w.to_string().contains("no start time")), "{:?}", l.set.warnings);
     // a count past u64 or below 0 is no count (its attribute keeps the text); a huge float saturates
     assert_eq!((o.usage.total, o.usage.input, o.usage.output), (None, None, Some(u64::MAX)));
     let attr = |k: &str| o.attributes.iter().find(|a| a.key == k).map(|a| a.value.display());
@@ -293,7 +293,7 @@ fn utf16_files_open_as_their_text() {
         for (what, body) in [("le", &le), ("be", &be), ("le+bom", &le_bom), ("be+bom", &be_bom)] {
             let got = load("f.json", body).unwrap_or_else(|e| panic!("{} {what}: {e}", path.display()));
             assert_eq!(canopy_text(&got), canopy_text(&want), "{} {what}", path.display());
-            assert!(got.set.warnings[0].message.contains("UTF-16"));
+            assert!(got.set.warnings[0].to_string().contains("UTF-16"));
         }
     }
     // half a character, or a lone surrogate, is refused with the reason
@@ -309,7 +309,7 @@ fn bytes_that_are_not_utf8_are_replaced_not_refused() {
     let body = b"{\"trace\":{\"id\":\"t\",\"name\":\"caf\xE9\"},\"observations\":[{\"id\":\"a\",\"name\":\"step\"}]}";
     let l = load("latin1.json", body).unwrap();
     assert_eq!(l.set.traces[0].name.as_deref(), Some("caf\u{FFFD}"));
-    assert!(l.set.warnings.iter().any(|w| w.message.contains("not UTF-8")), "{:?}", l.set.warnings);
+    assert!(l.set.warnings.iter().any(|w| w.to_string().contains("not UTF-8")), "{:?}", l.set.warnings);
     // a file that is broken anyway says where, in the text as it was read
     let e = load("both.json", b"{\"trace\":{\"id\":\"caf\xE9\"").unwrap_err();
     assert_eq!(e.to_string(), "both.json: not valid JSON: line 1, column 23: EOF while parsing an object");
@@ -412,7 +412,7 @@ fn negative_durations_and_colliding_ids_are_shown_not_dropped() {
     let back = t.observations.iter().find(|o| o.name == "backwards").unwrap();
     assert!(back.end_ns < Some(back.start_ns), "the times are kept as written");
     assert_eq!(back.duration_ns(), Some(0), "no negative duration reaches the views");
-    let said: Vec<&str> = l.set.warnings.iter().map(|w| w.message.as_str()).collect();
+    let said: Vec<String> = l.set.warnings.iter().map(|w| w.to_string()).collect();
     assert!(said.iter().any(|m| m.contains("1 observation ends before it starts")), "{said:?}");
     assert!(said.iter().any(|m| m.contains("an id already used")), "{said:?}");
 }
@@ -432,7 +432,7 @@ fn a_large_otlp_file_with_latin1_bytes_opens_the_same_in_pieces_and_whole() {
     let whole = load("big.json", &bytes).unwrap();
     let names: Vec<&str> = whole.set.traces[0].observations.iter().map(|o| o.name.as_str()).collect();
     assert!(names.contains(&"caf\u{FFFD} cr\u{FFFD}me \u{FFFD}"), "{:?}", &names[names.len() - 2..]);
-    assert!(whole.set.warnings.iter().any(|w| w.message.contains("not UTF-8")));
+    assert!(whole.set.warnings.iter().any(|w| w.to_string().contains("not UTF-8")));
     for piece in [1usize, 7, 4096, 65536] {
         let mut s = canopy::import::Stream::new("big.json");
         for p in bytes.chunks(piece) {
@@ -440,7 +440,7 @@ fn a_large_otlp_file_with_latin1_bytes_opens_the_same_in_pieces_and_whole() {
         }
         let streamed = s.finish().unwrap();
         assert_eq!(canopy_text(&streamed), canopy_text(&whole), "pieces of {piece}");
-        let said = |l: &canopy::import::Loaded| l.set.warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>();
+        let said = |l: &canopy::import::Loaded| l.set.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         assert_eq!(said(&streamed), said(&whole));
     }
 }

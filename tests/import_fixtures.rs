@@ -261,8 +261,8 @@ fn jaeger_ui_fixture() {
     let first = &t.observations[0];
     let events: Vec<&str> = first.events.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(events, vec!["some-event", "log"]);
-    assert!(set.warnings.iter().any(|w| w.message.contains("some trace warning")));
-    assert!(set.warnings.iter().any(|w| w.message.contains("an id already used")));
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("some trace warning")));
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("an id already used")));
 }
 
 #[test]
@@ -331,7 +331,7 @@ fn single_span_attribute_maps_open_as_one_observation() {
     let Decoded::Json(input) = o.input.as_ref().unwrap().decode() else { panic!() };
     assert_eq!(input.as_array().map(Vec::len), Some(3));
     assert_eq!(input[1]["tool_calls"][0]["function"]["name"], "get_weather");
-    assert!(set.warnings.iter().any(|w| w.message.contains("single span's attributes")));
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("single span's attributes")));
     // the same call in GenAI attributes: input 97 + output 52, response model, messages with parts
     let (format, set) = open(shared("openinference/otel_genai_client_span_tool_calls.json"));
     assert_eq!(format, Format::AttributeMap);
@@ -416,7 +416,7 @@ fn otlp_cycles_are_broken() {
     let t = &set.traces[0];
     assert_eq!(t.tree.cycles_broken, 1);
     assert_eq!(t.tree.preorder.len(), 3);
-    assert!(set.warnings.iter().any(|w| w.message.contains("cycle")));
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("cycle")));
 }
 
 #[test]
@@ -500,7 +500,7 @@ fn phoenix_spans_page_with_nested_and_flat_attributes() {
     let tool = &t.observations[2];
     assert_eq!(tool.tool_name.as_deref(), Some("web_search"));
     assert_eq!(tool.status_message.as_deref(), Some("TimeoutError: search took 2s"));
-    assert!(set.warnings.iter().any(|w| w.message.contains("next_cursor")), "a partial page says so");
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("next_cursor")), "a partial page says so");
 }
 
 #[test]
@@ -538,7 +538,7 @@ fn langfuse_api_pages_join_traces_observations_and_scores() {
     let (format, obs) = open(own("langfuse/v2-observations-page-raw-string-io.json"));
     assert_eq!(format, Format::LangfuseObservations);
     assert_eq!(obs.traces.len(), 2);
-    assert!(obs.warnings.iter().any(|w| w.message.contains("one page")), "cursor set: partial");
+    assert!(obs.warnings.iter().any(|w| w.to_string().contains("one page")), "cursor set: partial");
     let (format, list) = open(own("langfuse/trace-list-page.json"));
     assert_eq!(format, Format::LangfuseTraces);
     assert!(list.warnings.is_empty(), "page 1 of 1 is complete");
@@ -567,7 +567,7 @@ fn langfuse_api_pages_join_traces_observations_and_scores() {
     let (format, v3) = open(own("langfuse/v3-scores-typed-values.json"));
     assert_eq!(format, Format::LangfuseScores);
     let (_, v2) = open(own("langfuse/v2-scores-split-values.json"));
-    assert!(v2.warnings.iter().any(|w| w.message.contains("one page")), "page 1 of 2");
+    assert!(v2.warnings.iter().any(|w| w.to_string().contains("one page")), "page 1 of 2");
     set.merge(v3);
     set.merge(v2);
     let got: Vec<String> = set.scores.iter().map(|s| format!("{}={}", s.name, s.value.display())).collect();
@@ -622,7 +622,11 @@ fn otlp_dropped_values_and_langfuse_trace_names() {
         "links":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","attributes":[{"key":"reason","value":{"stringValue":"retry"}}]}],
         "attributes":[{"key":"langfuse.trace.name","value":{"stringValue":"checkout-bot"}}]}]}]}]}"#;
     let set = load("d.json", body).unwrap().set;
-    assert!(set.warnings.iter().any(|w| w.message.contains("dropped 4 attributes or events")), "{:?}", set.warnings);
+    assert!(
+        set.warnings.iter().any(|w| w.to_string().contains("dropped 4 attributes or events")),
+        "{:?}",
+        set.warnings
+    );
     assert_eq!(set.traces[0].display_name(), "checkout-bot");
     let links = set.traces[0].observations[0].attribute("otel.links").unwrap().display();
     assert!(links.contains("span_id: b7ad6b7169203331") && links.contains("reason: retry"), "{links}");
@@ -656,7 +660,7 @@ fn real_phoenix_responses_from_both_endpoints_are_both_kept_and_said() {
     assert_eq!(set.traces[0].observations.len(), 6, "nothing that differs is dropped");
     let said = "trace 5a154b2930a3a913741a90c3abc63280: 3 observations have the ids of different ones already \
                 loaded from real-phoenix-20.26-spans-page.json; both are kept";
-    assert!(set.warnings.iter().any(|w| w.message == said), "{:?}", set.warnings);
+    assert!(set.warnings.iter().any(|w| w.to_string() == said), "{:?}", set.warnings);
     // the same response again adds nothing
     set.merge(open(own("otlp/real-phoenix-20.26-otlpv1-page.json")).1);
     assert_eq!(set.traces[0].observations.len(), 6);

@@ -474,7 +474,7 @@ fn pass(m: &mut Masker, set: &TraceSet, rules: &Rules) -> TraceSet {
         m.opt_field(Field::Sessions, &mut s.session_id);
     }
     for w in &mut out.warnings {
-        m.text(&mut w.message);
+        w.kind.texts_mut().into_iter().for_each(|t| m.text(t));
     }
     out
 }

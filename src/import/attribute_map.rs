@@ -3,7 +3,7 @@
 
 use super::semconv;
 use super::{shape_error, Format, ImportError};
-use crate::model::{AttrValue, Attribute, Kind, Observation, Trace, TraceSet, Warning};
+use crate::model::{AttrValue, Attribute, Kind, Observation, Trace, TraceSet, Warning, WarningKind};
 use serde_json::{Map, Value};
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
@@ -26,11 +26,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     let ids = semconv::apply(&mut o);
     o.name = o.model.clone().map(|m| format!("{} {m}", o.kind.label())).unwrap_or_else(|| o.kind.label().to_string());
     let mut set = TraceSet::default();
-    set.warnings.push(Warning {
-        source: file.to_string(),
-        message: "a single span's attributes, without ids or times: shown as one observation at time 0".into(),
-        trace_id: None,
-    });
+    set.warnings.push(Warning::new(file, WarningKind::AttributeMap));
     let mut t = Trace::build(file.to_string(), vec![o], file, &mut set.warnings);
     t.session_id = ids.session_id;
     t.user_id = ids.user_id;

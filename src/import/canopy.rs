@@ -7,6 +7,7 @@ use crate::model::{
     AttrValue, Attribute, Cost, Document, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet,
     Usage,
 };
+use crate::model::{Warning, WarningKind};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -344,11 +345,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     }
     let mut set = TraceSet::default();
     if let Some(note) = doc.note {
-        set.warnings.push(crate::model::Warning {
-            source: file.to_string(),
-            message: format!("note in the file: {note}"),
-            trace_id: None,
-        });
+        set.warnings.push(Warning::new(file, WarningKind::FileNote { note }));
     }
     for wt in doc.traces {
         let obs = wt.observations.into_iter().map(read_obs).collect();

@@ -5,7 +5,7 @@ use super::semconv;
 use super::wire::FlexInt;
 use super::{shape_error, Format, ImportError};
 use crate::model::units::parse_f64;
-use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning};
+use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning, WarningKind};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
@@ -138,22 +138,15 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     let (wire, errors) = traces(body, format)?;
     let mut set = TraceSet::default();
     for e in errors {
-        set.warnings.push(Warning {
-            source: file.to_string(),
-            message: format!("the server reported: {e}"),
-            trace_id: None,
-        });
+        set.warnings.push(Warning::new(file, WarningKind::ServerError { message: e }));
     }
     for wt in wire {
         let processes = wt.processes.unwrap_or_default();
         let spans = wt.spans.unwrap_or_default();
         let trace_id = wt.trace_id.or_else(|| spans.first().and_then(|s| s.trace_id.clone())).unwrap_or_default();
         for w in wt.warnings.unwrap_or_default() {
-            set.warnings.push(Warning {
-                source: file.to_string(),
-                message: format!("trace {trace_id}: {w}"),
-                trace_id: None,
-            });
+            let kind = WarningKind::ServerTraceWarning { trace_id: trace_id.clone(), message: w };
+            set.warnings.push(Warning::new(file, kind));
         }
         let mut obs = Vec::with_capacity(spans.len());
         for s in spans {

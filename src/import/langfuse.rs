@@ -4,9 +4,11 @@ use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
 use crate::model::key::Key;
 use crate::model::units::parse_f64;
+use crate::model::warning::PagedService;
 use crate::model::{
     AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
+use crate::model::{Warning, WarningKind};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -249,11 +251,7 @@ fn note_more_pages(set: &mut TraceSet, file: &str, meta: Option<&PageMeta>) {
     let more = m.cursor.as_deref().is_some_and(|c| !c.is_empty())
         || matches!((m.page, m.total_pages), (Some(p), Some(t)) if p < t);
     if more {
-        set.warnings.push(crate::model::Warning {
-            source: file.to_string(),
-            message: "this is one page of a longer Langfuse result; later pages are not in the file".into(),
-            trace_id: None,
-        });
+        set.warnings.push(Warning::new(file, WarningKind::OnePage { of: PagedService::Langfuse }));
     }
 }
 
@@ -280,13 +278,8 @@ fn add_trace(
         if (reported - computed).abs() > 1e-9 * reported.abs().max(computed.abs()).max(1e-12)
             && !obs_empty_or_unpriced(&t)
         {
-            set.warnings.push(crate::model::Warning {
-                source: file.to_string(),
-                trace_id: None,
-                message: format!(
-                    "trace {trace_id}: Langfuse reports a total cost of ${reported}; the observations in the file add up to ${computed} (Langfuse's figure is shown)"
-                ),
-            });
+            let kind = WarningKind::CostMismatch { trace_id: trace_id.clone(), reported, computed };
+            set.warnings.push(Warning::new(file, kind));
         }
         t.reported_cost_usd = Some(reported);
     }
@@ -465,6 +458,19 @@ fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {
 mod tests {
     use super::*;
 
+    /// A page that says more follow gives the paging notice as its own kind, worded as before.
+    #[test]
+    fn a_page_of_more_is_a_paging_notice() {
+        let notes = |body: &str| import("p.json", body, Format::LangfuseScores).unwrap().warnings;
+        for more in [r#"{"cursor":"c2"}"#, r#"{"page":1,"totalPages":2}"#] {
+            let w = notes(&format!(r#"{{"data":[],"meta":{more}}}"#));
+            assert_eq!(w.len(), 1, "{more}");
+            assert!(matches!(w[0].kind, WarningKind::OnePage { of: PagedService::Langfuse }), "{w:?}");
+            assert!(w[0].to_string().contains("one page of"));
+        }
+        assert!(notes(r#"{"data":[],"meta":{"page":2,"totalPages":2}}"#).is_empty());
+    }
+
     #[test]
     fn v2_observation_field_groups_fill_model_user_and_session() {
         // `fields=core,basic,model,...` of GET /api/public/v2/observations
@@ -517,7 +523,7 @@ mod tests {
         let t = &set.traces[0];
         assert_eq!(t.totals.cost_usd, 0.2);
         assert_eq!(t.cost_usd(), 0.5);
-        assert!(set.warnings[0].message.contains("Langfuse reports a total cost of $0.5"), "{:?}", set.warnings);
+        assert!(set.warnings[0].to_string().contains("Langfuse reports a total cost of $0.5"), "{:?}", set.warnings);
         let same = r#"{"id":"t1","timestamp":"2024-01-01T00:00:00Z","totalCost":0.2,"observations":[
             {"id":"g","type":"GENERATION","startTime":"2024-01-01T00:00:00Z","costDetails":{"total":0.2}}]}"#;
         assert!(import("api.json", same, Format::LangfuseApiTrace).unwrap().warnings.is_empty());

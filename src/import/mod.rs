@@ -6,7 +6,6 @@ mod jaeger;
 mod langfuse;
 mod langsmith;
 mod otlp;
-mod otlp_chunks;
 mod phoenix;
 mod semconv;
 mod sniff;
@@ -14,7 +13,7 @@ pub mod warmup;
 mod wire;
 pub use wire::json_from_bytes;
 
-use crate::model::{TraceSet, Warning};
+use crate::model::{TraceSet, Warning, WarningKind};
 use thiserror::Error;
 
 /// Formats Canopy recognises.
@@ -144,7 +143,7 @@ fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, L
     if let Some(order) = sniff::utf16_of(bytes) {
         let text = sniff::utf16_to_utf8(bytes, order).ok_or(err(ImportError::Utf16))?;
         let mut l = open(file, &String::from_utf8_lossy(&text), format)?;
-        warn(&mut l, file, "the file is UTF-16 encoded; it was read as its text (UTF-8 is smaller and faster)");
+        warn(&mut l, file, WarningKind::Utf16);
         return Ok(l);
     }
     // checked as UTF-8 once here; the readers then read text (bytes that are not UTF-8 are
@@ -152,13 +151,13 @@ fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, L
     let text = String::from_utf8_lossy(bytes);
     let mut l = open(file, &text, format)?;
     if let std::borrow::Cow::Owned(_) = text {
-        warn(&mut l, file, wire::NOT_UTF8);
+        warn(&mut l, file, WarningKind::NotUtf8);
     }
     Ok(l)
 }
 
-fn warn(l: &mut Loaded, file: &str, message: &str) {
-    l.set.warnings.insert(0, Warning { source: file.to_string(), message: message.to_string(), trace_id: None });
+fn warn(l: &mut Loaded, file: &str, kind: WarningKind) {
+    l.set.warnings.insert(0, Warning::new(file, kind));
 }
 
 fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadError> {
@@ -211,7 +210,7 @@ enum Streaming {
     Sniffing(Vec<u8>),
     /// A format read in one piece at the end.
     Whole(Vec<u8>),
-    Otlp(otlp_chunks::Chunked, Format),
+    Otlp(otlp::Chunked, Format),
     /// OTLP JSON Lines: the bytes after the last complete line, and that line's number.
     Lines(otlp::Gather, Vec<u8>, usize),
 }
@@ -274,8 +273,7 @@ impl Stream {
         let skip = buf.len() - body.len();
         match format {
             Format::Otlp | Format::OtlpSpans => {
-                let root = otlp::root_of(body, format);
-                let mut c = otlp_chunks::Chunked::new(root, format, otlp::Gather::default());
+                let mut c = otlp::reader(body, format);
                 c.push(&buf[skip..])?;
                 Ok(Streaming::Otlp(c, format))
             }

@@ -4,7 +4,9 @@
 use super::semconv;
 use super::wire::iso_ns;
 use super::{shape_error, Format, ImportError};
+use crate::model::warning::PagedService;
 use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, Score, ScoreValue, Trace, TraceSet};
+use crate::model::{Warning, WarningKind};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -100,13 +102,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
 /// A page that says more follow is only part of the data: say so instead of implying completeness.
 fn note_more_pages(set: &mut TraceSet, file: &str, cursor: Option<&str>) {
     if cursor.is_some_and(|c| !c.is_empty()) {
-        set.warnings.push(crate::model::Warning {
-            source: file.to_string(),
-            message:
-                "this is one page of a longer Phoenix result (next_cursor is set); later pages are not in the file"
-                    .into(),
-            trace_id: None,
-        });
+        set.warnings.push(Warning::new(file, WarningKind::OnePage { of: PagedService::Phoenix }));
     }
 }
 
@@ -199,6 +195,21 @@ fn score(a: Annotation) -> Option<Score> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page that says more follow gives the paging notice as its own kind (callers that fetch
+    /// every page drop it by kind), worded as before.
+    #[test]
+    fn a_page_with_a_cursor_is_a_paging_notice() {
+        let notes = |body: &str, format| import("p.json", body, format).unwrap().warnings;
+        for format in [Format::PhoenixSpans, Format::PhoenixAnnotations] {
+            let w = notes(r#"{"data":[],"next_cursor":"abc"}"#, format);
+            assert_eq!(w.len(), 1);
+            assert!(matches!(w[0].kind, WarningKind::OnePage { of: PagedService::Phoenix }), "{w:?}");
+            assert!(w[0].to_string().contains("one page of") && w[0].to_string().contains("next_cursor"));
+            assert_eq!(w[0].level(), crate::model::WarningLevel::Notice);
+            assert!(notes(r#"{"data":[],"next_cursor":null}"#, format).is_empty());
+        }
+    }
 
     #[test]
     fn nested_and_flat_attributes_flatten_alike() {

@@ -20,10 +20,6 @@ pub fn json_from_bytes<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_jso
     serde_json::from_str(&String::from_utf8_lossy(body))
 }
 
-/// The warning of a file whose bytes that are not UTF-8 were replaced.
-pub const NOT_UTF8: &str =
-    "the file has bytes that are not UTF-8 (another encoding, such as Latin-1?); they are shown as \u{FFFD}";
-
 /// Appends `bytes` to `out` as `String::from_utf8_lossy` would write them (each maximal invalid
 /// sequence becomes U+FFFD), a piece at a time: a character cut at the end of a piece waits in
 /// `carry` for the next one, and is replaced only at the `last` piece. True when something was

@@ -15,7 +15,7 @@
 //! (the first load's name, session, user, input and output); attributes, tags and scores identical
 //! to loaded ones are kept once.
 
-use super::{Attribute, Observation, Score, Trace, TraceSet, Warning};
+use super::{Attribute, Observation, Score, Trace, TraceSet, Warning, WarningKind};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher, RandomState};
 
@@ -46,10 +46,6 @@ struct Absorbed {
 }
 
 /// "1 observation", "2 observations".
-fn observations(n: usize) -> String {
-    super::units::plural(n, "observation", "observations")
-}
-
 impl Trace {
     /// Takes in another part of the same trace, by the rule in this module's header. The tree must
     /// be rebuilt afterwards (`TraceSet::merge` does).
@@ -119,21 +115,15 @@ impl TraceSet {
                     let (id, from, before) = (t.id.clone(), t.source.clone(), self.traces[i].source.clone());
                     let done = self.traces[i].absorb(t);
                     if done.conflicts > 0 {
-                        let (n, have) = match done.conflicts {
-                            1 => (observations(1), "has the id of a different one"),
-                            n => (observations(n), "have the ids of different ones"),
-                        };
-                        let joined = match done.joined {
-                            0 => String::new(),
-                            n => format!("; {} more joined the trace", observations(n)),
-                        };
-                        notes.push(Warning {
-                            source: from,
-                            message: format!(
-                                "trace {id}: {n} {have} already loaded from {before}; both are kept{joined}"
-                            ),
-                            trace_id: None,
-                        });
+                        notes.push(Warning::new(
+                            &from,
+                            WarningKind::MergeConflict {
+                                trace_id: id,
+                                conflicts: done.conflicts,
+                                joined: done.joined,
+                                loaded_from: before,
+                            },
+                        ));
                     }
                     rebuilt.push(i);
                     touched.push(i);
@@ -230,7 +220,7 @@ mod tests {
         let t = &set.traces[0];
         let starts: Vec<(&str, i64)> = t.observations.iter().map(|o| (o.id.as_str(), o.start_ns)).collect();
         assert_eq!(starts, vec![("r", 0), ("c", 5), ("c", 1_005), ("d", 7)]);
-        let notes: Vec<String> = set.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect();
+        let notes: Vec<String> = set.warnings.iter().map(|w| format!("{}: {}", w.source, w.kind)).collect();
         let want = "b.json: trace t: 1 observation has the id of a different one already loaded from a.json; \
                     both are kept; 1 observation more joined the trace";
         assert!(notes.iter().any(|n| n == want), "{notes:?}");

@@ -19,9 +19,11 @@ pub mod timeline;
 pub mod tracelist;
 pub mod tree;
 pub mod units;
+pub mod warning;
 
 pub use payload::{Decoded, Payload};
 pub use tree::{Totals, Tree};
+pub use warning::{Warning, WarningKind, WarningLevel};
 
 /// What an observation is. Mapped from every source's own vocabulary at import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -470,15 +472,6 @@ pub struct Session {
     pub user_id: Option<String>,
     /// Indices into `TraceSet::traces`.
     pub traces: Vec<usize>,
-}
-
-/// Something odd in the input that did not stop the import.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Warning {
-    pub source: String,
-    pub message: String,
-    /// The trace a structural warning is about; replaced when that trace is rebuilt by a merge.
-    pub trace_id: Option<String>,
 }
 
 /// Everything loaded: the root of the model, built once per load and read-only after.

@@ -2,8 +2,8 @@
 
 use super::hash::{id_map, IdMap};
 use super::order;
-use super::units::plural;
-use super::{Observation, Warning};
+use super::warning::TreeProblem;
+use super::{Observation, Warning, WarningKind};
 use std::collections::HashMap;
 
 /// Marks "no parent" in `Tree::parent`.
@@ -130,60 +130,23 @@ impl Tree {
         let subtree_end = (0..n).map(|i| pos[i] + size[i]).collect();
         let max_depth = depth.iter().copied().max().unwrap_or(0);
 
-        if orphans > 0 {
-            warnings.push(Warning {
-                source: source.to_string(),
-                trace_id: Some(trace_id.to_string()),
-                message: format!(
-                    "trace {trace_id}: {} a parent that is not in the file; shown as roots",
-                    plural(orphans, "observation names", "observations name")
-                ),
-            });
-        }
         // A child starting before its parent means the two clocks disagree (different hosts).
         let skewed =
             (0..n).filter(|&i| parent[i] != NO_PARENT && obs[i].start_ns < obs[parent[i] as usize].start_ns).count();
-        if skewed > 0 {
-            warnings.push(Warning {
-                source: source.to_string(),
-                trace_id: Some(trace_id.to_string()),
-                message: format!(
-                    "trace {trace_id}: {} (clock skew between hosts?)",
-                    plural(skewed, "observation starts before its parent", "observations start before their parent")
-                ),
-            });
-        }
         // kept as written (never altered); durations and bars treat them as instants
         let backwards = obs.iter().filter(|o| o.end_ns.is_some_and(|e| e < o.start_ns)).count();
-        if backwards > 0 {
+        let problems = [
+            (TreeProblem::MissingParent, orphans),
+            (TreeProblem::ClockSkew, skewed),
+            (TreeProblem::EndsBeforeStart, backwards),
+            (TreeProblem::RepeatedId, duplicate_rank.len()),
+            (TreeProblem::ParentCycle, cycles_broken),
+        ];
+        for (problem, count) in problems.into_iter().filter(|(_, count)| *count > 0) {
             warnings.push(Warning {
                 source: source.to_string(),
                 trace_id: Some(trace_id.to_string()),
-                message: format!(
-                    "trace {trace_id}: {}; shown with no duration",
-                    plural(backwards, "observation ends before it starts", "observations end before they start")
-                ),
-            });
-        }
-        let dups = duplicate_rank.len();
-        if dups > 0 {
-            warnings.push(Warning {
-                source: source.to_string(),
-                trace_id: Some(trace_id.to_string()),
-                message: format!(
-                    "trace {trace_id}: {} an id already used; all are kept",
-                    plural(dups, "observation repeats", "observations repeat")
-                ),
-            });
-        }
-        if cycles_broken > 0 {
-            warnings.push(Warning {
-                source: source.to_string(),
-                trace_id: Some(trace_id.to_string()),
-                message: format!(
-                    "trace {trace_id}: {} broken; the observation closing each cycle is shown as a root",
-                    plural(cycles_broken, "parent cycle", "parent cycles")
-                ),
+                kind: WarningKind::Tree { trace_id: trace_id.to_string(), problem, count },
             });
         }
 
@@ -435,7 +398,7 @@ mod tests {
         assert_eq!(t.roots, vec![0, 1]);
         assert_eq!(t.orphans, 1);
         assert_eq!(w.len(), 1);
-        assert!(w[0].message.contains("1 observation names a parent"));
+        assert!(w[0].kind.to_string().contains("1 observation names a parent"));
     }
 
     #[test]
@@ -448,7 +411,7 @@ mod tests {
         assert_eq!(t.find_key(&obs, "a~2"), Some(1));
         assert_eq!(t.find_key(&obs, "a"), Some(0));
         assert_eq!(t.parent_of(2), Some(0), "children attach to the first of the duplicates");
-        assert!(w.iter().any(|w| w.message.contains("an id already used")));
+        assert!(w.iter().any(|w| w.kind.to_string().contains("an id already used")));
     }
 
     #[test]
@@ -466,7 +429,7 @@ mod tests {
         let mut seen = t.preorder.clone();
         seen.sort();
         assert_eq!(seen, vec![0, 1, 2, 3, 4]);
-        assert!(w.iter().any(|w| w.message.contains("cycle")));
+        assert!(w.iter().any(|w| w.kind.to_string().contains("cycle")));
     }
 
     #[test]
@@ -520,7 +483,7 @@ mod tests {
         let (t, w) = build(&obs);
         assert_eq!(t.preorder.len(), 3, "nothing moved or dropped");
         assert_eq!(w.len(), 1);
-        assert!(w[0].message.contains("1 observation starts before its parent"), "{}", w[0].message);
+        assert!(w[0].kind.to_string().contains("1 observation starts before its parent"), "{}", w[0].kind.to_string());
     }
 
     #[test]

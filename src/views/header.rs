@@ -4,6 +4,7 @@ use crate::model::order;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
+use crate::model::WarningLevel;
 use crate::state::{Data, Notices, ViewState};
 use leptos::prelude::*;
 
@@ -116,7 +117,7 @@ fn CompareWith(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
 #[component]
 fn Warnings(data: Data) -> impl IntoView {
     let warnings = Memo::new(move |_| {
-        data.with(|d| d.warnings.iter().map(|w| format!("{}: {}", w.source, w.message)).collect::<Vec<_>>())
+        data.with(|d| d.warnings.iter().map(|w| (w.level(), format!("{}: {}", w.source, w.kind))).collect::<Vec<_>>())
     });
     move || {
         let w = warnings.get();
@@ -124,9 +125,19 @@ fn Warnings(data: Data) -> impl IntoView {
             view! {
                 <details class="warnings">
                     <summary>{plural(w.len(), "import warning", "import warnings")}</summary>
-                    <ul>{w.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    <ul>{w.into_iter().map(|(level, m)| view! { <li class=level_class(level)>{m}</li> }).collect_view()}</ul>
                 </details>
             }
         })
+    }
+}
+
+/// Each level of an import warning in its own style: an error the source reported stands out, a
+/// notice (one page of a longer result, a note the file carries) does not.
+fn level_class(level: WarningLevel) -> &'static str {
+    match level {
+        WarningLevel::Error => "import-error",
+        WarningLevel::Warning => "import-warning",
+        WarningLevel::Notice => "import-notice",
     }
 }

@@ -249,7 +249,7 @@ pub fn merge_unit<S: Sink>(
         };
         match loaded {
             Ok(mut l) => {
-                l.set.warnings.retain(|w| !w.message.contains("one page of") && !w.message.contains("next_cursor"));
+                l.set.warnings.retain(|w| !matches!(w.kind, crate::model::WarningKind::OnePage { .. }));
                 local.merge(l.set);
             }
             // an empty page (no scores, no annotations) is not an error

@@ -34,3 +34,30 @@ pub fn every_fixture() -> Vec<PathBuf> {
     files.extend(json_files(&root.join("public/demo")));
     files
 }
+
+/// A file in `../shared/fixtures`.
+pub fn shared(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(rel)
+}
+
+/// One of our own edge-case files.
+pub fn own(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// Imports a file whole, panicking with its error.
+pub fn open(path: PathBuf) -> (canopy::import::Format, canopy::model::TraceSet) {
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let loaded = canopy::import::load(&name, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    (loaded.format, loaded.set)
+}
+
+/// How many observations of each kind.
+pub fn kinds(set: &canopy::model::TraceSet) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for o in set.traces.iter().flat_map(|t| &t.observations) {
+        *m.entry(o.kind.label()).or_insert(0) += 1;
+    }
+    m
+}

@@ -176,14 +176,16 @@ pub(super) enum Field {
     Tags(Tags),
 }
 
-/// Where an input, output or parameters may come from.
+/// Where an input, output or parameters may come from (a small copy, nothing to drop: there are
+/// some thirty of them per span).
+#[derive(Clone, Copy)]
 pub(super) enum Source {
     /// The attribute at this position, whole (consumed if it wins).
     Attr(usize),
     /// The flattened tree `tree::FLATTENED[i]` (its attributes consumed if it wins).
     Tree(usize),
-    /// A value made already.
-    Made(Payload),
+    /// A value made already, kept in `Found::made` at this position.
+    Made(usize),
     /// A value made only when no better source gives one.
     Lazy(fn(&Span) -> Option<Payload>),
 }
@@ -191,14 +193,12 @@ pub(super) enum Source {
 /// One field's sources, by rank.
 pub(super) struct Ranked<T, const N: usize>([Option<T>; N]);
 
-impl<T, const N: usize> Default for Ranked<T, N> {
-    fn default() -> Self {
-        Ranked(std::array::from_fn(|_| None))
-    }
-}
-
 impl<T, const N: usize> Ranked<T, N> {
+    // (a constant: `Default` and `array::from_fn` are calls per field and slot, and this is per span)
+    const EMPTY: Self = Ranked([const { None }; N]);
+
     /// Offers `source` at `rank`; `None` offers nothing.
+    #[inline(always)]
     pub(super) fn offer(&mut self, rank: usize, source: Option<T>) {
         if let (Some(s), Some(slot)) = (source, self.0.get_mut(rank)) {
             *slot = Some(s);
@@ -212,6 +212,7 @@ impl<T, const N: usize> Ranked<T, N> {
 
 impl<const N: usize> Ranked<usize, N> {
     /// The first attribute offered whose text is not empty.
+    #[inline]
     fn text(&self, s: &Span) -> Option<String> {
         self.iter().find_map(|&i| s.text_at(i))
     }
@@ -262,6 +263,8 @@ pub(super) struct Found {
     pub(super) input: Ranked<Source, 13>,
     pub(super) output: Ranked<Source, 10>,
     pub(super) parameters: Ranked<Source, 3>,
+    /// The values of `Source::Made`.
+    pub(super) made: [Option<Payload>; 2],
     pub(super) documents: Vec<Draft>,
     /// Attributes added once the consumed ones are gone (summaries of what they held).
     pub(super) added: Vec<Attribute>,
@@ -279,30 +282,31 @@ pub(super) struct Found {
 impl Found {
     pub(super) fn new(attributes: usize) -> Found {
         Found {
-            kind_name: Ranked::default(),
-            kind_operation: Ranked::default(),
-            model: Ranked::default(),
-            input_tokens: Ranked::default(),
-            output_tokens: Ranked::default(),
-            total_tokens: Ranked::default(),
+            kind_name: Ranked::EMPTY,
+            kind_operation: Ranked::EMPTY,
+            model: Ranked::EMPTY,
+            input_tokens: Ranked::EMPTY,
+            output_tokens: Ranked::EMPTY,
+            total_tokens: Ranked::EMPTY,
             usage_details: Vec::new(),
             usage_fallback: None,
-            cost_total: Ranked::default(),
+            cost_total: Ranked::EMPTY,
             cost_details: Vec::new(),
             cost_fallback: None,
-            input: Ranked::default(),
-            output: Ranked::default(),
-            parameters: Ranked::default(),
+            input: Ranked::EMPTY,
+            output: Ranked::EMPTY,
+            parameters: Ranked::EMPTY,
+            made: [None, None],
             documents: Vec::new(),
             added: Vec::new(),
-            tool_name: Ranked::default(),
+            tool_name: Ranked::EMPTY,
             level: None,
             status: None,
             completion_start_ns: None,
             trace_name: None,
-            session_id: Ranked::default(),
-            user_id: Ranked::default(),
-            tags: Ranked::default(),
+            session_id: Ranked::EMPTY,
+            user_id: Ranked::EMPTY,
+            tags: Ranked::EMPTY,
             consumed: Consumed::new(attributes),
         }
     }
@@ -332,18 +336,20 @@ impl Found {
     }
 
     /// The observation's fields, each from its best source; what moves into them is consumed.
-    pub(super) fn resolve(mut self, s: &Span) -> Fields {
+    /// (Taken from `self`, not moved with it: `Found` is large, and this runs per span.)
+    pub(super) fn resolve(&mut self, s: &Span) -> Fields {
         let kind =
             self.kind_name.text(s).and_then(|k| Kind::from_name(&k)).or_else(|| {
                 self.kind_operation.iter().find_map(|&(i, kind_of)| s.text_at(i).and_then(|op| kind_of(&op)))
             });
         // in the span's order, whichever convention named them
         crate::model::order::sort_by_key(&mut self.usage_details, |d| d.0);
+        let details = std::mem::take(&mut self.usage_details);
         let mut usage = Usage {
             input: self.input_tokens.count(s),
             output: self.output_tokens.count(s),
             total: self.total_tokens.count(s),
-            details: self.usage_details.into_iter().map(|(_, k, n)| (k, n)).collect(),
+            details: details.into_iter().map(|(_, k, n)| (k, n)).collect(),
         };
         if let (true, Some(fallback)) = (usage.is_empty(), self.usage_fallback) {
             usage = fallback(s);
@@ -352,14 +358,15 @@ impl Found {
             usage = Usage::default();
         }
         let total = self.cost_total.iter().find_map(|&i| s.attrs[i].value.as_f64());
-        let mut cost = Cost { total, details: self.cost_details };
+        let mut cost = Cost { total, details: std::mem::take(&mut self.cost_details) };
         if let (None, Some(fallback)) = (cost.total, self.cost_fallback) {
             fallback(s, &mut cost);
         }
         let consumed = self.consumed.flags();
-        let input = payload(s, self.input, consumed);
-        let output = payload(s, self.output, consumed);
-        let model_parameters = payload(s, self.parameters, consumed);
+        let made = &mut self.made;
+        let input = payload(s, &self.input, consumed, made);
+        let output = payload(s, &self.output, consumed, made);
+        let model_parameters = payload(s, &self.parameters, consumed, made);
         Fields {
             kind,
             model: self.model.text(s),
@@ -368,32 +375,36 @@ impl Found {
             input,
             output,
             model_parameters,
-            documents: self.documents,
-            added: self.added,
+            documents: std::mem::take(&mut self.documents),
+            added: std::mem::take(&mut self.added),
             tool_name: self.tool_name.text(s),
             level: self.level,
-            status: self.status,
+            status: self.status.take(),
             completion_start_ns: self.completion_start_ns.or_else(|| first_token_ns(s)),
             ids: TraceIds {
-                name: self.trace_name,
+                name: self.trace_name.take(),
                 session_id: self.session_id.text(s),
                 user_id: self.user_id.text(s),
                 tags: self.tags.iter().flat_map(|&i| tags_of(&s.attrs[i].value)).collect(),
             },
-            consumed: self.consumed,
         }
     }
 }
 
 /// The value of the first source that gives one, marking what it took as consumed.
-fn payload<const N: usize>(s: &Span, sources: Ranked<Source, N>, consumed: &mut [bool]) -> Option<Payload> {
-    sources.0.into_iter().flatten().find_map(|source| match source {
+fn payload<const N: usize>(
+    s: &Span,
+    sources: &Ranked<Source, N>,
+    consumed: &mut [bool],
+    made: &mut [Option<Payload>],
+) -> Option<Payload> {
+    sources.iter().find_map(|&source| match source {
         Source::Attr(i) => {
             consumed[i] = true;
             Some(payload_of(&s.attrs[i].value))
         }
         Source::Tree(tree) => s.flat.unflatten(s.attrs, tree, consumed).map(|t| t.to_payload()),
-        Source::Made(p) => Some(p),
+        Source::Made(k) => made.get_mut(k).and_then(Option::take),
         Source::Lazy(make) => make(s),
     })
 }
@@ -423,13 +434,13 @@ pub(super) struct Fields {
     status: Option<String>,
     completion_start_ns: Option<i64>,
     ids: TraceIds,
-    consumed: Consumed,
 }
 
 impl Fields {
     /// Sets the fields on `o` (what a field gives replaces what the importer set, what it does not
     /// keeps it), and removes the attributes whose content moved into them.
-    pub(super) fn write_to(mut self, o: &mut Observation) -> TraceIds {
+    /// (`consumed`: the attributes `Found::resolve` marked.)
+    pub(super) fn write_to(mut self, o: &mut Observation, consumed: &mut Consumed) -> TraceIds {
         if let Some(k) = self.kind {
             o.kind = k;
         } else if o.kind == Kind::Span && self.model.is_some() && !self.usage.is_empty() {
@@ -458,7 +469,7 @@ impl Fields {
             o.status_message = self.status.or_else(|| exception_summary(o));
         }
         o.completion_start_ns = self.completion_start_ns.or(o.completion_start_ns);
-        let consumed = self.consumed.flags();
+        let consumed = consumed.flags();
         if consumed.contains(&true) {
             let mut flags = consumed.iter().copied();
             o.attributes.retain(|_| !flags.next().unwrap_or(false));

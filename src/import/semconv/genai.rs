@@ -26,7 +26,7 @@ use super::found::{
     CostTotal, Field, Found, Input, KindOperation, Model, Output, Parameters, SessionId, Source, Tokens, ToolName,
     UserId,
 };
-use super::span::Span;
+use super::span::{Span, GEN_AI};
 use super::tree::{GENAI_COMPLETION, GENAI_PROMPT};
 use super::values::attr_json;
 use crate::model::{Event, Kind, Payload};
@@ -58,14 +58,17 @@ const USAGE_FIELDS: [&str; 6] =
     ["input_tokens", "output_tokens", "prompt_tokens", "completion_tokens", "total_tokens", "cost"];
 
 pub(super) fn read(s: &Span, f: &mut Found) {
-    f.offer_keys(s, &KEYS);
+    if s.has_prefix(GEN_AI) {
+        f.offer_keys(s, &KEYS);
+    }
     f.user_id.offer(UserId::EndUser as usize, s.find("enduser.id"));
     f.input.offer(Input::GenAiPromptList as usize, Some(Source::Tree(GENAI_PROMPT)));
     f.output.offer(Output::GenAiCompletionList as usize, Some(Source::Tree(GENAI_COMPLETION)));
     // Older GenAI instrumentations record messages as span events instead of attributes.
     let (input, output) = messages_from_events(s.events);
-    f.input.offer(Input::GenAiEvents as usize, input.map(Source::Made));
-    f.output.offer(Output::GenAiEvents as usize, output.map(Source::Made));
+    f.input.offer(Input::GenAiEvents as usize, input.is_some().then_some(Source::Made(0)));
+    f.output.offer(Output::GenAiEvents as usize, output.is_some().then_some(Source::Made(1)));
+    f.made = [input, output];
     f.parameters.offer(Parameters::GenAi as usize, Some(Source::Lazy(request_parameters)));
     // (most keys do not start with the prefix's first byte)
     for (i, a) in s.attrs.iter().enumerate().filter(|(_, a)| a.key.as_bytes().first() == Some(&b'g')) {

@@ -17,7 +17,7 @@
 //! | `langfuse.trace.name`, `langfuse.session.id`, `langfuse.user.id`, `langfuse.trace.tags` | the trace's name, session, user, tags |
 
 use super::found::{Field, Found, Input, KindName, Model, Output, Parameters, SessionId, Tags, UserId};
-use super::span::Span;
+use super::span::{Span, LANGFUSE};
 use crate::model::time::parse_rfc3339_ns;
 use crate::model::{Cost, Level, Usage};
 use std::collections::BTreeMap;
@@ -35,6 +35,9 @@ const KEYS: [(&str, Field); 8] = [
 ];
 
 pub(super) fn read(s: &Span, f: &mut Found) {
+    if !s.has_prefix(LANGFUSE) {
+        return;
+    }
     f.offer_keys(s, &KEYS);
     f.usage_fallback = Some(usage);
     f.cost_fallback = Some(add_cost);

@@ -35,16 +35,16 @@ pub fn apply_all(obs: &mut [Observation]) -> TraceIds {
 /// Fills kind, model, usage, cost, input/output, tool, documents, level from `o.attributes`, and
 /// removes the attributes whose content moved into those fields (all others stay, shown as-is).
 pub fn apply(o: &mut Observation) -> TraceIds {
+    let mut found = Found::new(o.attributes.len());
     let fields = {
         let span = Span::new(&o.attributes, &o.events);
-        let mut found = Found::new(o.attributes.len());
         openinference::read(&span, &mut found);
         genai::read(&span, &mut found);
         langfuse::read(&span, &mut found);
         vercel::read(&span, &mut found);
         found.resolve(&span)
     };
-    fields.write_to(o)
+    fields.write_to(o, &mut found.consumed)
 }
 
 #[cfg(test)]

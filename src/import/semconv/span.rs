@@ -12,14 +12,42 @@ pub(super) struct Span<'a> {
     /// Which flattened trees the attributes hold.
     pub(super) flat: Flattened,
     index: Index<'a>,
+    /// Which of `PREFIXES` some key starts with.
+    prefixes: u8,
 }
+
+/// Prefixes that all keys of a convention share: a span with none of one convention's keys skips
+/// its look-ups (most spans follow one convention).
+pub(super) const GEN_AI: usize = 0;
+pub(super) const LANGFUSE: usize = 1;
+pub(super) const VERCEL: usize = 2;
+const PREFIXES: [&str; 3] = ["gen_ai.", "langfuse.", "ai."];
 
 impl<'a> Span<'a> {
     pub(super) fn new(attrs: &'a [Attribute], events: &'a [Event]) -> Span<'a> {
-        Span { attrs, events, flat: Flattened::of(attrs), index: Index::new(attrs) }
+        let mut prefixes = 0;
+        for a in attrs {
+            // the first byte tells which one prefix a key may start with
+            let i = match a.key.as_bytes().first() {
+                Some(b'g') => GEN_AI,
+                Some(b'l') => LANGFUSE,
+                Some(b'a') => VERCEL,
+                _ => continue,
+            };
+            if a.key.starts_with(PREFIXES[i]) {
+                prefixes |= 1 << i;
+            }
+        }
+        Span { attrs, events, flat: Flattened::of(attrs), index: Index::new(attrs), prefixes }
+    }
+
+    /// Whether some key starts with `PREFIXES[prefix]`.
+    pub(super) fn has_prefix(&self, prefix: usize) -> bool {
+        self.prefixes & (1 << prefix) != 0
     }
 
     /// The position of the first attribute with `key`.
+    #[inline]
     pub(super) fn find(&self, key: &str) -> Option<usize> {
         self.index.get(key)
     }
@@ -53,6 +81,8 @@ struct Index<'a> {
 
 /// The word and bit of `key` in a 128-bit mask, kept as two `u64`s (a `u128` shift is a call
 /// into compiler-rt on wasm32).
+// (always inlined: it runs some fifty times per span, and the release build optimizes for size)
+#[inline(always)]
 fn mask_bit(key: &str) -> (usize, u64) {
     let last = key.as_bytes().last().copied().unwrap_or(0);
     let bit = (key.len().wrapping_mul(31) + usize::from(last)) % 128;

@@ -14,7 +14,7 @@
 //! | `ai.toolCall.name` | tool name |
 
 use super::found::{Field, Found, Input, KindOperation, Model, Output, Tokens, ToolName};
-use super::span::Span;
+use super::span::{Span, VERCEL};
 use crate::model::Kind;
 
 /// The attributes read whole, and the field each is offered to.
@@ -32,7 +32,9 @@ const KEYS: [(&str, Field); 10] = [
 ];
 
 pub(super) fn read(s: &Span, f: &mut Found) {
-    f.offer_keys(s, &KEYS);
+    if s.has_prefix(VERCEL) {
+        f.offer_keys(s, &KEYS);
+    }
 }
 
 /// The kind of an `ai.operationId`.

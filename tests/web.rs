@@ -389,3 +389,5 @@ fn a_crash_report_says_where_it_panicked_and_quotes_no_trace_text() {
 }
 #[path = "web/components.rs"]
 mod components;
+#[path = "web/dialogs.rs"]
+mod dialogs;

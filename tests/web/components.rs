@@ -16,7 +16,7 @@ use canopy::views::traces_page::TracesPage;
 use canopy::views::tree::TreeView;
 
 /// A fixed-size box on the page, for one view.
-fn boxed() -> web_sys::HtmlElement {
+pub(super) fn boxed() -> web_sys::HtmlElement {
     ensure_styles();
     let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
     root.set_attribute("style", "width: 1000px; height: 600px; position: relative; overflow: hidden;").unwrap();

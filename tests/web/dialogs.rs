@@ -1,5 +1,6 @@
 //! More views alone, each with its props: the timeline, the dialogs and panels, the welcome page.
 
+use super::components::boxed;
 use super::*;
 use canopy::state::address::Address;
 use canopy::state::live::Live;
@@ -11,14 +12,6 @@ use canopy::views::share_panel::SharePanel;
 use canopy::views::theme_picker::ThemePicker;
 use canopy::views::timeline::TimelineView;
 use canopy::views::welcome::Welcome;
-
-fn boxed() -> web_sys::HtmlElement {
-    ensure_styles();
-    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
-    root.set_attribute("style", "width: 1000px; height: 600px; position: relative; overflow: hidden;").unwrap();
-    doc().body().unwrap().append_child(&root).unwrap();
-    root
-}
 
 fn agent() -> (Data, ViewState) {
     let data = Data::new();

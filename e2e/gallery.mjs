@@ -51,6 +51,15 @@ const PAGES = [
     await page.click('.view-tabs >> text=Timeline');
     await page.waitForSelector('.timeline-canvas');
   }],
+  ['notices', async (page) => {
+    // a file that does not open (an error banner) over a trace whose import warnings are open
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr:has-text("beeai")');
+    await page.waitForSelector('.tree-row');
+    await dropFiles(page, [{ name: 'half.json', content: '{"resourceSpans": [' }]);
+    await page.waitForSelector('.error-banner');
+    await page.$eval('.warnings', (d) => { d.open = true; });
+  }],
   ['compare', async (page) => {
     await page.click('#nav-traces');
     await page.click('.traces-page .tr >> nth=0');

@@ -257,7 +257,13 @@ impl Chunked {
         let b = self.buf.as_bytes()[self.pos];
         let Some(top) = self.frames.last() else {
             if self.done {
-                return Err(self.syntax(self.pos, "trailing characters".into()));
+                // requests one after another: OTLP JSON Lines whose first line is longer than the
+                // sniffing window (a collector batch with LLM content), or a collector's file
+                // exporter; each is read as the first was
+                if !(b == b'{' && self.root == Role::Request) {
+                    return Err(self.syntax(self.pos, "trailing characters".into()));
+                }
+                self.done = false;
             }
             let role = match b {
                 b'{' => self.root,

@@ -145,7 +145,10 @@ fn wrong_shapes_are_errors() {
         r#"{"resourceSpans":[[1]]}"#,
         r#"{"resourceSpans":[{"scopeSpans":[{"spans":[5]}]}]}"#,
         "[1]",
-        "{} {}",
+        // a request may follow a request (JSON Lines read as one document), nothing else may
+        "{} [1]",
+        "{} 5",
+        r#"{} "x""#,
     ] {
         assert!(chunked(body.as_bytes(), 3).is_err(), "{body}");
         assert!(whole(body.as_bytes()).is_err(), "{body}");

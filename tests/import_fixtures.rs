@@ -460,3 +460,47 @@ fn scores_in_one_file_attach_to_traces_in_another() {
     assert_eq!(names, vec!["politeness"]);
     assert_eq!(set.traces[0].observations.len(), 2, "an empty part adds nothing");
 }
+
+/// The LangSmith JS SDK 0.3.87's ingest batches, captured from a loopback stand-in
+/// (`scripts/realdata/langsmith_js.mjs`): the runs posted as they start, then a batch posting a
+/// finished tool run and patching the others, with `end_time` as epoch milliseconds.
+#[test]
+fn langsmith_js_sdk_batches_with_epoch_millisecond_times() {
+    let path = own("langsmith/js-sdk-0.3.87-run-batches.json");
+    // read with serde_json alone: every run by id, a patch completing its post
+    let batches: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut runs: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+    for b in batches.as_array().unwrap() {
+        for key in ["post", "patch"] {
+            for r in b[key].as_array().into_iter().flatten() {
+                let id = r["id"].as_str().unwrap().to_string();
+                runs.entry(id).or_default().extend(r.as_object().unwrap().clone());
+            }
+        }
+    }
+    let errors = runs.values().filter(|r| r.get("error").is_some_and(|e| !e.is_null())).count();
+    let field = |r: &serde_json::Map<String, serde_json::Value>, at: &str| {
+        serde_json::Value::Object(r.clone()).pointer(at).cloned().unwrap_or_default()
+    };
+    let tokens: u64 =
+        runs.values().filter_map(|r| field(r, "/outputs/llm_output/token_usage/total_tokens").as_u64()).sum();
+    assert_eq!((runs.len(), errors, tokens), (3, 1, 13));
+
+    let (format, set) = open(path);
+    assert_eq!(format, Format::LangSmith);
+    assert_eq!(set.traces.len(), 1);
+    let t = &set.traces[0];
+    assert_eq!(t.observations.len(), runs.len(), "each run once, its patch merged in");
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(t.totals.errors, errors);
+    assert_eq!(t.totals.tokens, tokens);
+    // each end in the millisecond the SDK wrote, and never before its start (the JS SDK's start
+    // carries microseconds its `Date.now()` end does not)
+    for o in &t.observations {
+        let end = o.end_ns.expect("every run ended");
+        let written = field(&runs[&o.id], "/end_time").as_i64().unwrap();
+        assert_eq!(end.div_euclid(1_000_000), written, "{}", o.name);
+        assert!(end >= o.start_ns, "{} ends before it starts", o.name);
+    }
+    assert!(set.warnings.is_empty(), "{:?}", set.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>());
+}

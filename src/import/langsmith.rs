@@ -26,8 +26,8 @@ struct Run {
     id: Option<String>,
     name: Option<String>,
     run_type: Option<String>,
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<RunTime>,
+    end_time: Option<RunTime>,
     parent_run_id: Option<String>,
     trace_id: Option<String>,
     dotted_order: Option<String>,
@@ -45,7 +45,36 @@ struct Run {
     total_cost: Option<FlexFloat>,
     prompt_cost: Option<FlexFloat>,
     completion_cost: Option<FlexFloat>,
-    first_token_time: Option<String>,
+    first_token_time: Option<RunTime>,
+}
+
+/// A run's time as the SDKs write it: RFC 3339 text (Python, the API), or Unix epoch
+/// milliseconds (the JS SDK's `end_time: Date.now()`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RunTime {
+    Text(String),
+    Millis(f64),
+}
+
+impl RunTime {
+    fn ns(&self) -> Option<i64> {
+        match self {
+            RunTime::Text(t) => iso_ns(Some(t)),
+            // milliseconds after the epoch: the whole ones exactly (a product in f64 would round
+            // today's 1.8e18 ns to a multiple of 256), the fraction to the nearest nanosecond
+            RunTime::Millis(ms) if ms.is_finite() && ms.abs() < 9.2e12 => {
+                let whole = ms.trunc();
+                (whole as i64).checked_mul(1_000_000)?.checked_add(((ms - whole) * 1e6).round() as i64)
+            }
+            RunTime::Millis(_) => None,
+        }
+    }
+}
+
+/// The nanoseconds of an optional run time.
+fn time_ns(t: &Option<RunTime>) -> Option<i64> {
+    t.as_ref().and_then(RunTime::ns)
 }
 
 #[derive(Deserialize, Default)]
@@ -133,6 +162,32 @@ fn patch(into: &mut Run, p: Run) {
     );
 }
 
+/// The runs of ingest batches: every posted run, then each patch completing the run of its id
+/// (a patch of a run no batch posted is a run of its own), and their feedback.
+fn merged(batches: Vec<Batch>) -> (Vec<Run>, Vec<Feedback>) {
+    let (mut runs, mut patches, mut feedback) = (Vec::new(), Vec::new(), Vec::new());
+    for b in batches {
+        runs.extend(b.post.unwrap_or_default());
+        runs.extend(b.runs.unwrap_or_default());
+        patches.extend(b.patch.unwrap_or_default());
+        feedback.extend(b.feedback.unwrap_or_default());
+    }
+    let mut by_id: HashMap<String, usize> =
+        runs.iter().enumerate().filter_map(|(i, r)| r.id.clone().map(|id| (id, i))).collect();
+    for p in patches {
+        match p.id.as_ref().and_then(|id| by_id.get(id)) {
+            Some(&i) => patch(&mut runs[i], p),
+            None => {
+                if let Some(id) = p.id.clone() {
+                    by_id.insert(id, runs.len());
+                }
+                runs.push(p);
+            }
+        }
+    }
+    (runs, feedback)
+}
+
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let first = body.bytes().find(|b| !b.is_ascii_whitespace());
     let (runs, feedback) = if first == Some(b'[') {
@@ -141,6 +196,10 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         if probe.has("key") && (probe.has("run_id") || probe.has("score")) {
             let f: Vec<Feedback> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
             (Vec::new(), f)
+        } else if probe.has("post") || probe.has("patch") {
+            // ingest batches saved one after another (`[{post}, {post, patch}]`): one set of runs
+            let b: Vec<Batch> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+            merged(b)
         } else {
             let r: Vec<Run> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
             (r, Vec::new())
@@ -152,22 +211,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
             (vec![r], Vec::new())
         } else {
             let b: Batch = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-            let mut runs = b.post.unwrap_or_default();
-            runs.extend(b.runs.unwrap_or_default());
-            let mut by_id: HashMap<String, usize> =
-                runs.iter().enumerate().filter_map(|(i, r)| r.id.clone().map(|id| (id, i))).collect();
-            for p in b.patch.unwrap_or_default() {
-                match p.id.as_ref().and_then(|id| by_id.get(id)) {
-                    Some(&i) => patch(&mut runs[i], p),
-                    None => {
-                        if let Some(id) = p.id.clone() {
-                            by_id.insert(id, runs.len());
-                        }
-                        runs.push(p);
-                    }
-                }
-            }
-            (runs, b.feedback.unwrap_or_default())
+            merged(vec![b])
         }
     };
     let mut set = TraceSet::default();
@@ -250,10 +294,18 @@ fn observation(r: Run) -> Observation {
         "prompt" => Kind::Prompt,
         _ => Kind::Span,
     };
-    let start_ns = iso_ns(r.start_time.as_deref()).unwrap_or(0);
+    let start_ns = time_ns(&r.start_time).unwrap_or(0);
     let mut o = Observation::new(r.id.clone().unwrap_or_default(), kind, r.name.clone().unwrap_or_default(), start_ns);
     o.parent_id = r.parent_run_id.clone().filter(|p| !p.is_empty());
-    o.end_ns = iso_ns(r.end_time.as_deref());
+    o.end_ns = time_ns(&r.end_time);
+    // the JS SDK writes the start in microseconds (a counter added for ordering) and the end as
+    // `Date.now()` milliseconds: an end within the start's millisecond is that instant, not a
+    // run ending before it started
+    if let (Some(RunTime::Millis(_)), Some(end)) = (&r.end_time, o.end_ns) {
+        if end < start_ns && start_ns - end < 1_000_000 {
+            o.end_ns = Some(start_ns);
+        }
+    }
     o.input = r.inputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
     let usage_out = r.outputs.as_ref().and_then(|raw| serde_json::from_str::<OutputUsage>(raw.get()).ok());
     o.output = r.outputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
@@ -301,7 +353,7 @@ fn observation(r: Run) -> Observation {
         o.cost = cost;
     }
     let events = r.events.unwrap_or_default();
-    o.completion_start_ns = iso_ns(r.first_token_time.as_deref()).or_else(|| {
+    o.completion_start_ns = time_ns(&r.first_token_time).or_else(|| {
         events.iter().filter(|e| e.name.as_deref() == Some("new_token")).filter_map(|e| iso_ns(e.time.as_deref())).min()
     });
     // streamed tokens are summarised (their text is in the outputs); other events are kept

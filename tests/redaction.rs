@@ -2,22 +2,13 @@
 //! detectors, keeps none of them, keeps the trees, totals and scores, and says it was redacted.
 #![cfg(not(target_arch = "wasm32"))]
 
-use canopy::export::redact::{redact, Detector, Pattern, Rules};
+use canopy::export::redact::{redact, Detector, Rules};
 use canopy::export::{self, ExportFormat};
 use canopy::import::load;
 
-struct Lite(regex_lite::Regex);
-
-impl Pattern for Lite {
-    fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
-        self.0.find_iter(text).map(|m| (m.start(), m.end())).collect()
-    }
-}
-
-/// The host's engine; the page uses the browser's `RegExp` (checked end to end in e2e/export).
-fn lite(p: &str) -> Result<Box<dyn Pattern>, String> {
-    regex_lite::Regex::new(p).map(|r| Box::new(Lite(r)) as Box<dyn Pattern>).map_err(|e| e.to_string())
-}
+#[allow(dead_code)] // only its regex adapter is used here
+mod fuzz_checks;
+use fuzz_checks::lite;
 
 const PLANTED: [&str; 9] = [
     "maria.garcia@example.com",

@@ -97,7 +97,9 @@ impl Pattern for Lite {
     }
 }
 
-fn lite(p: &str) -> Result<Box<dyn Pattern>, String> {
+/// The host's regular-expression engine for user patterns (the page uses the browser's
+/// `RegExp`, checked end to end in e2e/export); tests/redaction.rs uses it too.
+pub fn lite(p: &str) -> Result<Box<dyn Pattern>, String> {
     regex_lite::Regex::new(p).map(|r| Box::new(Lite(r)) as Box<dyn Pattern>).map_err(|e| e.to_string())
 }
 

@@ -132,6 +132,8 @@ pub(in crate::import) struct Gather {
     pub(in crate::import) spans: usize,
     /// Bytes that are not UTF-8 were replaced.
     pub(super) not_utf8: bool,
+    /// Log records, joined to their spans when the traces are built (`logs`).
+    pub(super) logs: Vec<super::logs::LogRecord>,
 }
 
 impl Gather {

@@ -9,12 +9,14 @@ mod chunked;
 #[cfg(test)]
 mod chunked_tests;
 mod envelope;
+mod logs;
 mod values;
 
 pub(in crate::import) use chunked::Chunked;
 pub(in crate::import) use envelope::Gather;
 use envelope::Pending;
 use envelope::Role;
+pub(in crate::import) use logs::LogRecord;
 
 use super::{Format, ImportError};
 use crate::model::units::parse_f64;
@@ -72,7 +74,11 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
 /// Builds the traces of everything gathered (ids restored, scores taken out, trees built).
 pub(in crate::import) fn finish(file: &str, gather: Gather) -> TraceSet {
     let mut set = TraceSet::default();
-    let Gather { traces, untimed, dropped, not_utf8, .. } = gather;
+    let Gather { traces, untimed, dropped, not_utf8, logs, .. } = gather;
+    let mut logs_by_trace: HashMap<String, Vec<LogRecord>> = HashMap::new();
+    for r in logs {
+        logs_by_trace.entry(r.trace_id.clone().unwrap_or_default()).or_default().push(r);
+    }
     if not_utf8 {
         set.warnings.push(Warning::new(file, WarningKind::NotUtf8));
     }
@@ -84,6 +90,10 @@ pub(in crate::import) fn finish(file: &str, gather: Gather) -> TraceSet {
     }
     for (id, Pending { mut obs, ids }) in traces {
         restore_ids(&mut obs);
+        if let Some(records) = logs_by_trace.remove(&id) {
+            // records whose span is not in this file are dropped for now
+            let _ = logs::attach(&mut obs, records);
+        }
         set.scores.extend(take_scores(&mut obs, &id));
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
         ids.apply_to(&mut t);

@@ -9,9 +9,10 @@ OpenAI stand-in (``--openai-port``; base URL ``http://127.0.0.1:PORT/v1``):
 What it answers is scripted by markers in the LAST user message (so every library runs the
 same scenario without knowing about the stand-in):
   FAIL500 / FAIL400      answer HTTP 500 / 400 with an OpenAI error body
-  call=a,b               if no tool result follows that user message: one response with a tool
-                         call for each named tool (parallel calls); arguments are made from the
-                         tool's JSON schema (strings "x", numbers 1, booleans true)
+  call=a,b               one response with a tool call for each named tool that the request
+                         offers and that no assistant message after that user message called yet
+                         (parallel calls; a handoff tool first, the next agent's tools after);
+                         arguments are made from the tool's JSON schema (strings "x", numbers 1)
   loop=N:tool            keep calling `tool` once per response until N-1 tool results follow the
                          user message, then answer (an agent loop of N model calls); when the
                          last tool result is a number k, k results are taken as done (a loop's
@@ -102,9 +103,11 @@ def plan(body):
         # a loop's tool answers its step number, so a caller may send a window of the history
         results = max(results, int(str(after[-1]["content"]).strip().strip('"')))
     names = {(t.get("function") or {}).get("name") for t in body.get("tools") or []}
+    called = {(c.get("function") or {}).get("name") for m in messages[i + 1 :] if m.get("role") == "assistant"
+              for c in m.get("tool_calls") or []}
     for word in text.split():
-        if word.startswith("call=") and results == 0:
-            want = [w for w in word[5:].split(",") if w in names]
+        if word.startswith("call="):
+            want = [w for w in word[5:].split(",") if w in names and w not in called]
             if want:
                 return ("tools", want)
         if word.startswith("loop="):

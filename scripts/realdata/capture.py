@@ -40,7 +40,8 @@ LIBRARIES = {
                                     ["openinference-instrumentation-openai-agents", "openai-agents", "openai",
                                      "opentelemetry-sdk"]),
     "vercel-ai": ("vercel-ai", "scenario_vercel_ai.mjs",
-                  ["ai", "@ai-sdk/openai", "@opentelemetry/sdk-node", "@opentelemetry/exporter-trace-otlp-proto"]),
+                  ["ai", "@ai-sdk/openai", "@ai-sdk/otel", "@opentelemetry/sdk-node",
+                   "@opentelemetry/exporter-trace-otlp-proto", "@opentelemetry/sdk-trace"]),
 }
 
 
@@ -86,9 +87,10 @@ def main():
             "DO_NOT_TRACK": "1", "CREWAI_DISABLE_TELEMETRY": "true", "OPENAI_AGENTS_DISABLE_TRACING": "0",
         })
         if runtime == "vercel-ai":
-            cmd = ["node", os.path.join(HERE, scenario)]
-            env["NODE_PATH"] = os.path.join(VENVS, runtime, "node_modules")
+            # ES modules resolve packages beside the script, so run a copy in the npm folder
             cwd = os.path.join(VENVS, runtime)
+            shutil.copy(os.path.join(HERE, scenario), cwd)
+            cmd = ["node", os.path.join(cwd, scenario)]
         else:
             cmd = [os.path.join(VENVS, runtime, "bin", "python"), os.path.join(HERE, scenario)]
             cwd = raw

@@ -39,6 +39,21 @@ LOCK = threading.Lock()
 STATE = {"n": 0, "saved": 0}
 
 
+def read_body(handler):
+    """The request body, by Content-Length or chunked transfer encoding (node's http client)."""
+    if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
+        out = b""
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return out
+            out += handler.rfile.read(size)
+            handler.rfile.readline()
+    return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+
+
 def next_id():
     with LOCK:
         STATE["n"] += 1
@@ -149,8 +164,7 @@ class OpenAI(BaseHTTPRequestHandler):
         self.send_json(404, {"error": {"message": "not found"}})
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}")
+        body = json.loads(read_body(self) or b"{}")
         if self.path.rstrip("/").endswith("/embeddings"):
             return self.embeddings(body)
         if self.path.rstrip("/").endswith("/chat/completions"):
@@ -257,8 +271,7 @@ class Receiver(BaseHTTPRequestHandler):
         self.answer(200, "application/json", b"{}")
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+        raw = read_body(self)
         ctype = self.headers.get("Content-Type", "")
         enc = self.headers.get("Content-Encoding", "")
         ext = ".pb" if "protobuf" in ctype else ".json" if "json" in ctype else ".bin"

@@ -39,6 +39,8 @@ LIBRARIES = {
     "openinference-openai-agents": ("oi-agents", "scenario_oi_agents.py",
                                     ["openinference-instrumentation-openai-agents", "openai-agents", "openai",
                                      "opentelemetry-sdk"]),
+    "openinference-smolagents": ("oi-smolagents", "scenario_oi_smolagents.py",
+                                ["openinference-instrumentation-smolagents", "smolagents", "openai", "opentelemetry-sdk"]),
     "vercel-ai": ("vercel-ai", "scenario_vercel_ai.mjs",
                   ["ai", "@ai-sdk/openai", "@ai-sdk/otel", "@opentelemetry/sdk-node",
                    "@opentelemetry/exporter-trace-otlp-proto", "@opentelemetry/sdk-trace"]),

@@ -45,6 +45,7 @@ LIBRARIES = {
                                   ["openinference-instrumentation-llama-index", "llama-index-core",
                                    "llama-index-llms-openai", "llama-index-embeddings-openai", "openai",
                                    "opentelemetry-sdk"]),
+    "google-adk": ("google-adk", "scenario_google_adk.py", ["google-adk", "litellm", "opentelemetry-sdk"]),
     "vercel-ai": ("vercel-ai", "scenario_vercel_ai.mjs",
                   ["ai", "@ai-sdk/openai", "@ai-sdk/otel", "@opentelemetry/sdk-node",
                    "@opentelemetry/exporter-trace-otlp-proto", "@opentelemetry/sdk-trace"]),

@@ -212,6 +212,9 @@ class OpenAI(BaseHTTPRequestHandler):
         )
 
     def chat(self, body):
+        if os.environ.get("STANDIN_CHATLOG"):  # debugging: every chat request, one per line
+            with LOCK, open(os.environ["STANDIN_CHATLOG"], "a") as f:
+                f.write(json.dumps(body) + "\n")
         n = next_id()
         model = body.get("model", "gpt-4o-mini")
         what, arg = plan(body)

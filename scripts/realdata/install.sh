@@ -38,6 +38,9 @@ install() {
     "${OTLP[@]}" ;;
   oi-llama-index) venv oi-llama-index openinference-instrumentation-llama-index==4.6.1 llama-index-core==0.14.25 \
     llama-index-llms-openai==0.8.3 llama-index-embeddings-openai==0.7.0 "${OTLP[@]}" ;;
+  # CrewAI's own instrumentation has no model-call spans: OpenInference pairs it with -openai
+  oi-crewai) venv oi-crewai openinference-instrumentation-crewai==1.1.21 openinference-instrumentation-openai==0.1.66 \
+    crewai==1.15.30 "${OTLP[@]}" ;;
   google-adk) venv google-adk google-adk==2.13.0 litellm==1.110.2 opentelemetry-exporter-otlp-proto-http ;;
   vercel-ai)
     mkdir -p vercel-ai
@@ -54,7 +57,7 @@ install() {
 }
 
 if [ $# -eq 0 ]; then
-  set -- expect langfuse traceloop logfire oi-openai oi-langchain oi-agents oi-smolagents oi-llama-index google-adk vercel-ai
+  set -- expect langfuse traceloop logfire oi-openai oi-langchain oi-agents oi-smolagents oi-llama-index oi-crewai google-adk vercel-ai
 fi
 for n in "$@"; do
   echo "== $n"

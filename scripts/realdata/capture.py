@@ -2,7 +2,7 @@
 """Usage: python3 scripts/realdata/capture.py LIBRARY
 
 LIBRARY is a row of LIBRARIES below. The library's virtualenv (or node folder) must exist
-under .realdata/ (see scripts/realdata/README.md for the pinned install commands). Steps:
+under .realdata/ (scripts/realdata/install.sh makes them, pinned). Steps:
 start standin.py on free loopback ports, run the scenario with the library pointed at them
 (timeout 600 s), stop the stand-in, then write tests/fixtures/realdata/LIBRARY/:
   NNN.pb / .pb.gz / .json   the request bodies as received (never edited)

@@ -33,6 +33,8 @@ pub enum Format {
     OtlpJsonLines,
     Jaeger,
     JaegerJsonLines,
+    /// Jaeger's domain model as protobuf JSON (`model.Trace` / `model.Span`).
+    JaegerModel,
     LangSmith,
     /// OTLP spans without their resource envelope, paged: `{data: [span], next_cursor}` (Phoenix otlpv1).
     OtlpSpans,
@@ -57,6 +59,7 @@ impl Format {
             Format::OtlpJsonLines => "OTLP JSON Lines",
             Format::Jaeger => "Jaeger JSON",
             Format::JaegerJsonLines => "Jaeger JSON Lines",
+            Format::JaegerModel => "Jaeger domain-model JSON",
             Format::LangSmith => "LangSmith runs",
             Format::OtlpSpans => "OTLP span list",
             Format::PhoenixSpans => "Phoenix spans",
@@ -105,7 +108,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 16] = [
+    pub const ALL: [Format; 17] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -117,6 +120,7 @@ impl Format {
         Format::OtlpSpans,
         Format::Jaeger,
         Format::JaegerJsonLines,
+        Format::JaegerModel,
         Format::LangSmith,
         Format::PhoenixSpans,
         Format::PhoenixAnnotations,
@@ -180,6 +184,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
+        Format::JaegerModel => jaeger::domain::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
     }
     .map_err(err)?;

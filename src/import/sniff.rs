@@ -181,6 +181,11 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
+    // Jaeger's domain model (protobuf JSON): camel-case `spanId`, where the UI's JSON has `spanID`
+    let model_span = |has: &dyn Fn(&str) -> bool| has("spanId") && (has("operationName") || has("startTime") && has("duration"));
+    if model_span(&|k| s.sub_has("spans", k)) || model_span(&|k| s.has(k)) {
+        return Some(Ok(Format::JaegerModel));
+    }
     if s.has("data") {
         if data("context") && data("span_kind") {
             return Some(Ok(Format::PhoenixSpans));

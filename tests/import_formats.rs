@@ -94,3 +94,56 @@ fn jaeger_domain_model_single_span_and_self_reference() {
     assert!(t.observations.iter().all(|o| o.duration_ns() == Some(22_938_000)));
     assert_eq!(t.tree.roots.len(), 2, "the self-reference is cut, not followed");
 }
+
+#[test]
+fn python_console_exporter_dump() {
+    // python: json.JSONDecoder().raw_decode over the file, object after object → 5 spans, one
+    // trace 0x213052eb…215b; "stream answer" 0x0109f69e53c77fa5 twice (dumped running, end_time
+    // None, then again when it ended); root "invoke_agent weather" (parent_id None); the tool span
+    // status ERROR "tool failed" with an "exception" event; chat: kind SpanKind.CLIENT,
+    // gen_ai.usage.input_tokens 21 + output 9, model gpt-4o-mini-2024-07-18.
+    let (format, set) = open(own("python-sdk/console-exporter-1.45.2.json"));
+    assert_eq!(format, Format::PythonSpans);
+    assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 5, 1));
+    let t = &set.traces[0];
+    assert_eq!(t.id, "213052eb3b85d96f2107412ed7ec215b");
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(t.totals.in_progress, 1, "the dump of the running span");
+    assert_eq!(t.totals.tokens, 30);
+    let chat = t.observations.iter().find(|o| o.name == "chat gpt-4o-mini").unwrap();
+    assert_eq!(chat.kind, canopy::model::Kind::Generation);
+    assert_eq!(chat.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
+    assert_eq!(chat.parent_id.as_deref(), Some("7c55252ee7e5a186"));
+    assert_eq!(chat.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())));
+    // 04:24:34.226590Z → .226632Z
+    assert_eq!(chat.duration_ns(), Some(42_000));
+    let tool = t.observations.iter().find(|o| o.level == Level::Error).unwrap();
+    assert_eq!(tool.status_message.as_deref(), Some("tool failed"));
+    assert_eq!(tool.events.iter().filter(|e| e.is_exception()).count(), 1);
+    assert_eq!(tool.attribute("service.name").map(|v| v.display()), Some("weather-agent".into()));
+}
+
+#[test]
+fn any_agent_traces() {
+    // python: d=json.load(f); spans=d["spans"]; {s["context"]["trace_id"]} one decimal id;
+    // roots = parent None or parent.span_id None; sum(attributes["gen_ai.usage.input_tokens"]),
+    // output likewise; status_code "ok"/"unset", no exception events.
+    for (file, n, input, output) in [("OPENAI_trace.json", 6, 1020, 76), ("LANGCHAIN_trace.json", 7, 1262, 125)] {
+        let (format, set) = open(own(&format!("any-agent/{file}")));
+        assert_eq!(format, Format::AnyAgent, "{file}");
+        assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, n, 0), "{file}");
+        let t = &set.traces[0];
+        assert_eq!(t.tree.roots.len(), 1, "{file}");
+        assert_eq!((t.totals.input_tokens, t.totals.output_tokens), (input, output), "{file}");
+        assert!(t.output.is_some(), "final_output is the trace's output");
+    }
+    let (_, set) = open(own("any-agent/OPENAI_trace.json"));
+    // 100927429609276267646756448943279827607 in hex; 12324293800750531911 = ab08afea3548c547
+    let t = &set.traces[0];
+    assert_eq!(t.id, "4bedea77bb33b9c5f280371eae21ea97");
+    let root = &t.observations[t.tree.roots[0] as usize];
+    assert_eq!((root.id.as_str(), root.kind), ("ab08afea3548c547", canopy::model::Kind::Agent));
+    let kinds = common::kinds(&set);
+    assert_eq!(kinds.get("generation"), Some(&3), "call_llm ×3");
+    assert_eq!(kinds.get("tool"), Some(&2), "execute_tool ×2");
+}

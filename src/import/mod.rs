@@ -7,6 +7,7 @@ mod langfuse;
 mod langsmith;
 mod otlp;
 mod phoenix;
+mod sdk;
 mod semconv;
 mod sniff;
 pub mod warmup;
@@ -40,6 +41,10 @@ pub enum Format {
     OtlpSpans,
     PhoenixSpans,
     PhoenixAnnotations,
+    /// OpenTelemetry Python's `ReadableSpan.to_json()`: `ConsoleSpanExporter` output.
+    PythonSpans,
+    /// any-agent's saved `AgentTrace` (`{spans, final_output}`).
+    AnyAgent,
     /// Canopy's own document (docs/format.md).
     Canopy,
     /// One span's attributes as a flat object.
@@ -64,6 +69,8 @@ impl Format {
             Format::OtlpSpans => "OTLP span list",
             Format::PhoenixSpans => "Phoenix spans",
             Format::PhoenixAnnotations => "Phoenix annotations",
+            Format::PythonSpans => "OpenTelemetry Python span dump",
+            Format::AnyAgent => "any-agent trace",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
         }
@@ -108,7 +115,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 17] = [
+    pub const ALL: [Format; 19] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -124,6 +131,8 @@ impl Format {
         Format::LangSmith,
         Format::PhoenixSpans,
         Format::PhoenixAnnotations,
+        Format::PythonSpans,
+        Format::AnyAgent,
         Format::Canopy,
         Format::AttributeMap,
     ];
@@ -181,6 +190,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         | Format::LangfuseScores => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
+        Format::PythonSpans | Format::AnyAgent => sdk::python::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),

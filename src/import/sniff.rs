@@ -186,6 +186,17 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if model_span(&|k| s.sub_has("spans", k)) || model_span(&|k| s.has(k)) {
         return Some(Ok(Format::JaegerModel));
     }
+    // OpenTelemetry Python's `to_json()` (`kind` where Phoenix writes `span_kind`), alone or in
+    // any-agent's `{spans, final_output}`
+    let python_span = |has: &dyn Fn(&str) -> bool, ctx: &dyn Fn(&str) -> bool| {
+        ctx("span_id") && has("start_time") && (has("kind") || has("parent_id") || has("parent"))
+    };
+    if python_span(&|k| s.has(k), &|k| s.sub_has("context", k)) {
+        return Some(Ok(Format::PythonSpans));
+    }
+    if s.has("spans") && s.sub_has("spans", "context") && s.sub_has("spans", "start_time") {
+        return Some(Ok(Format::AnyAgent));
+    }
     if s.has("data") {
         if data("context") && data("span_kind") {
             return Some(Ok(Format::PhoenixSpans));

@@ -147,3 +147,96 @@ fn any_agent_traces() {
     assert_eq!(kinds.get("generation"), Some(&3), "call_llm ×3");
     assert_eq!(kinds.get("tool"), Some(&2), "execute_tool ×2");
 }
+
+/// Expected counts of a Zipkin file, from Python over the JSON: len(spans); traceIds; spans
+/// with an `error` tag or otel.status_code ERROR; sum(len(annotations)); (traceId, id) pairs
+/// with both a shared and an unshared half.
+struct Zipkin {
+    file: &'static str,
+    spans: usize,
+    errors: usize,
+    annotations: usize,
+    shared_rpcs: usize,
+}
+
+#[test]
+fn zipkin_v2_files() {
+    let files = [
+        Zipkin { file: "otel-py-1.45.1.json", spans: 4, errors: 1, annotations: 2, shared_rpcs: 0 },
+        Zipkin { file: "zipkin-lens-skew.json", spans: 4, errors: 0, annotations: 0, shared_rpcs: 1 },
+        Zipkin { file: "zipkin-lens-yelp.json", spans: 16, errors: 0, annotations: 1, shared_rpcs: 3 },
+        Zipkin { file: "zipkin-lens-messaging-kafka.json", spans: 28, errors: 3, annotations: 0, shared_rpcs: 0 },
+        Zipkin { file: "zipkin-lens-ascend.json", spans: 8, errors: 0, annotations: 0, shared_rpcs: 2 },
+        Zipkin {
+            file: "zipkin-lens-smartthings-oauth-authorization.json",
+            spans: 175,
+            errors: 2,
+            annotations: 9,
+            shared_rpcs: 41,
+        },
+    ];
+    for z in files {
+        let (format, set) = open(own(&format!("zipkin/{}", z.file)));
+        assert_eq!(format, Format::Zipkin, "{}", z.file);
+        assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, z.spans, z.errors), "{}", z.file);
+        let t = &set.traces[0];
+        let events: usize = t.observations.iter().map(|o| o.events.len()).sum();
+        assert_eq!(events, z.annotations, "{}", z.file);
+        // each shared RPC: the client half keeps the id, the server half hangs under it
+        let servers: Vec<_> = t.observations.iter().filter(|o| o.id.ends_with(":server")).collect();
+        let mut rpcs: Vec<&str> = servers.iter().map(|o| o.parent_id.as_deref().unwrap()).collect();
+        rpcs.sort_unstable();
+        rpcs.dedup();
+        assert_eq!(rpcs.len(), z.shared_rpcs, "{}", z.file);
+        for s in servers {
+            let client = t.observations.iter().find(|o| Some(o.id.as_str()) == s.parent_id.as_deref()).unwrap();
+            assert_eq!(client.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())), "{}", z.file);
+            assert_eq!(s.attribute("otel.span_kind"), Some(&AttrValue::Str("server".into())), "{}", z.file);
+            assert_eq!(s.attribute("zipkin.id").map(|v| v.display()).as_deref(), s.parent_id.as_deref());
+        }
+        assert_eq!(t.tree.roots.len(), 1, "{}: one root (python: spans without parentId)", z.file);
+    }
+}
+
+#[test]
+fn zipkin_shared_rpc_skew_is_marked_not_corrected() {
+    // skew.json: client half 74280ae0c10d8062 (servicea) starts at 1470150004074202 µs, its
+    // shared server half (serviceb) at 1470150004008761, 65441 µs earlier; "async"
+    // 43210ae0c10d1234 names 74280ae0c10d8062 as parent and was written by serviceb.
+    let (_, set) = open(own("zipkin/zipkin-lens-skew.json"));
+    let t = &set.traces[0];
+    let server = t.observations.iter().find(|o| o.id == "74280ae0c10d8062:server").unwrap();
+    assert_eq!(server.parent_id.as_deref(), Some("74280ae0c10d8062"));
+    assert_eq!(server.start_ns, 1_470_150_004_008_761_000, "times are kept as written");
+    let skew = server.attribute("zipkin.clock_skew").unwrap().display();
+    assert!(skew.starts_with("starts 65.4") && skew.contains("before its parent"), "{skew}");
+    assert_eq!(server.attribute("zipkin.localEndpoint.serviceName").unwrap().display(), "serviceb");
+    let client = t.observations.iter().find(|o| o.id == "74280ae0c10d8062").unwrap();
+    assert_eq!(client.attribute("zipkin.localEndpoint.serviceName").unwrap().display(), "servicea");
+    let async_span = t.observations.iter().find(|o| o.id == "43210ae0c10d1234").unwrap();
+    assert_eq!(async_span.parent_id.as_deref(), Some("74280ae0c10d8062:server"), "server-side work under the server");
+    assert!(set.warnings.iter().any(|w| w.to_string().contains("clock skew")), "{:?}", set.warnings);
+    // smartthings: five shared server halves of 9d2d35b746db84f3 (service pusher) and its one
+    // client half (bouncer): all six kept, none merged
+    let (_, set) = open(own("zipkin/zipkin-lens-smartthings-oauth-authorization.json"));
+    let halves = set.traces[0].observations.iter().filter(|o| o.id.starts_with("9d2d35b746db84f3")).count();
+    assert_eq!(halves, 6);
+}
+
+#[test]
+fn zipkin_from_opentelemetry_python() {
+    // otel-py-1.45.1.json: chat span tags gen_ai.usage.input_tokens "21" / output "9", kind
+    // CLIENT, one annotation '{"gen_ai.content.prompt": {"gen_ai.prompt": "Weather in Paris?"}}';
+    // the tool span tags error "tool failed" + otel.status_code ERROR, annotation "exception".
+    let (_, set) = open(own("zipkin/otel-py-1.45.1.json"));
+    let t = &set.traces[0];
+    assert_eq!(t.totals.tokens, 30);
+    let chat = t.observations.iter().find(|o| o.name == "chat gpt-4o-mini").unwrap();
+    assert_eq!(chat.kind, canopy::model::Kind::Generation);
+    assert_eq!(chat.events[0].name, "gen_ai.content.prompt");
+    assert_eq!(chat.duration_ns(), Some(42_000), "duration 42 µs");
+    let tool = t.observations.iter().find(|o| o.level == Level::Error).unwrap();
+    assert_eq!(tool.status_message.as_deref(), Some("tool failed"));
+    assert_eq!(tool.events[0].name, "exception");
+    assert!(tool.events[0].attributes.iter().any(|a| a.key == "exception.type"));
+}

@@ -12,6 +12,7 @@ mod semconv;
 mod sniff;
 pub mod warmup;
 mod wire;
+mod zipkin;
 pub use wire::json_from_bytes;
 
 use crate::model::{TraceSet, Warning, WarningKind};
@@ -41,6 +42,8 @@ pub enum Format {
     OtlpSpans,
     PhoenixSpans,
     PhoenixAnnotations,
+    /// Zipkin v2 JSON: a list of spans (or of lists of spans).
+    Zipkin,
     /// OpenTelemetry Python's `ReadableSpan.to_json()`: `ConsoleSpanExporter` output.
     PythonSpans,
     /// any-agent's saved `AgentTrace` (`{spans, final_output}`).
@@ -69,6 +72,7 @@ impl Format {
             Format::OtlpSpans => "OTLP span list",
             Format::PhoenixSpans => "Phoenix spans",
             Format::PhoenixAnnotations => "Phoenix annotations",
+            Format::Zipkin => "Zipkin v2 JSON",
             Format::PythonSpans => "OpenTelemetry Python span dump",
             Format::AnyAgent => "any-agent trace",
             Format::Canopy => "Canopy file",
@@ -115,7 +119,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 19] = [
+    pub const ALL: [Format; 20] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -131,6 +135,7 @@ impl Format {
         Format::LangSmith,
         Format::PhoenixSpans,
         Format::PhoenixAnnotations,
+        Format::Zipkin,
         Format::PythonSpans,
         Format::AnyAgent,
         Format::Canopy,
@@ -190,6 +195,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         | Format::LangfuseScores => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
+        Format::Zipkin => zipkin::import(file, body, format),
         Format::PythonSpans | Format::AnyAgent => sdk::python::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),

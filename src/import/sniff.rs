@@ -186,6 +186,12 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if model_span(&|k| s.sub_has("spans", k)) || model_span(&|k| s.has(k)) {
         return Some(Ok(Format::JaegerModel));
     }
+    // Zipkin v2: `traceId` + `id` (+ microsecond `timestamp`, endpoints, …); a list, or a list of lists
+    let zipkin_keys = ["timestamp", "duration", "localEndpoint", "remoteEndpoint", "annotations", "shared", "parentId"];
+    let langfuse_keys = ["spanId", "projectId", "observationId", "dataType", "startTime"];
+    if s.has("traceId") && s.has("id") && zipkin_keys.iter().any(|k| s.has(k)) && !langfuse_keys.iter().any(|k| s.has(k)) {
+        return Some(Ok(Format::Zipkin));
+    }
     // OpenTelemetry Python's `to_json()` (`kind` where Phoenix writes `span_kind`), alone or in
     // any-agent's `{spans, final_output}`
     let python_span = |has: &dyn Fn(&str) -> bool, ctx: &dyn Fn(&str) -> bool| {

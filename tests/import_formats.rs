@@ -240,3 +240,35 @@ fn zipkin_from_opentelemetry_python() {
     assert_eq!(tool.events[0].name, "exception");
     assert!(tool.events[0].attributes.iter().any(|a| a.key == "exception.type"));
 }
+
+#[test]
+fn js_sdk_readable_spans_and_console_objects() {
+    // python over both files (the same run): 3 spans, trace d96546eeffb8387e24fe9c04b9bc0ac5, one
+    // root (no parentSpanContext), status.code 2 on "execute_tool get_weather" ("tool failed", an
+    // "exception" event); chat: kind 2 (CLIENT), tokens 21 + 9; durations from HrTime
+    // end − start: chat 24494725 ns (the console's duration 24494.725 µs), root 36731015 ns.
+    for (file, format) in [
+        ("js-sdk/in-memory-exporter-2.12.1.json", Format::JsSpans),
+        ("js-sdk/console-exporter-2.12.1.jsonl", Format::JsSpans),
+    ] {
+        let (got, set) = open(own(file));
+        assert_eq!(got, format, "{file}");
+        assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 3, 1), "{file}");
+        let t = &set.traces[0];
+        assert_eq!(t.id, "d96546eeffb8387e24fe9c04b9bc0ac5");
+        assert_eq!(t.tree.roots.len(), 1, "{file}");
+        assert_eq!(t.totals.tokens, 30, "{file}");
+        let chat = t.observations.iter().find(|o| o.name == "chat gpt-4o-mini").unwrap();
+        assert_eq!(chat.duration_ns(), Some(24_494_725), "{file}");
+        assert_eq!(chat.kind, canopy::model::Kind::Generation, "{file}");
+        assert_eq!(chat.parent_id.as_deref(), Some("b78009bc19e38bad"), "{file}");
+        assert_eq!(chat.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())), "{file}");
+        assert_eq!(chat.attribute("otel.scope.name"), Some(&AttrValue::Str("realdata.agent.js".into())), "{file}");
+        assert_eq!(chat.attribute("service.name"), Some(&AttrValue::Str("unknown_service:node".into())), "{file}");
+        let tool = t.observations.iter().find(|o| o.level == Level::Error).unwrap();
+        assert_eq!(tool.status_message.as_deref(), Some("tool failed"));
+        assert!(tool.events.iter().any(|e| e.is_exception()));
+        let root = t.observations.iter().find(|o| o.name == "invoke_agent weather").unwrap();
+        assert_eq!(root.duration_ns(), Some(36_731_015), "{file}");
+    }
+}

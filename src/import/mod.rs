@@ -46,6 +46,8 @@ pub enum Format {
     Zipkin,
     /// OpenTelemetry Python's `ReadableSpan.to_json()`: `ConsoleSpanExporter` output.
     PythonSpans,
+    /// OpenTelemetry JS `ReadableSpan`s as JSON, or what its `ConsoleSpanExporter` prints.
+    JsSpans,
     /// any-agent's saved `AgentTrace` (`{spans, final_output}`).
     AnyAgent,
     /// Canopy's own document (docs/format.md).
@@ -74,6 +76,7 @@ impl Format {
             Format::PhoenixAnnotations => "Phoenix annotations",
             Format::Zipkin => "Zipkin v2 JSON",
             Format::PythonSpans => "OpenTelemetry Python span dump",
+            Format::JsSpans => "OpenTelemetry JS spans",
             Format::AnyAgent => "any-agent trace",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
@@ -119,7 +122,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 20] = [
+    pub const ALL: [Format; 21] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -137,6 +140,7 @@ impl Format {
         Format::PhoenixAnnotations,
         Format::Zipkin,
         Format::PythonSpans,
+        Format::JsSpans,
         Format::AnyAgent,
         Format::Canopy,
         Format::AttributeMap,
@@ -197,6 +201,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Zipkin => zipkin::import(file, body, format),
         Format::PythonSpans | Format::AnyAgent => sdk::python::import(file, body, format),
+        Format::JsSpans => sdk::js::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),

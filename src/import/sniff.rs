@@ -186,6 +186,14 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if model_span(&|k| s.sub_has("spans", k)) || model_span(&|k| s.has(k)) {
         return Some(Ok(Format::JaegerModel));
     }
+    // OpenTelemetry JS: a stringified ReadableSpan, or the console exporter's object (which has
+    // Zipkin's `traceId`, `id`, `timestamp` and `duration` too, so it is told apart first)
+    let js_scope = s.has("instrumentationScope") || s.has("instrumentationLibrary");
+    let js_console = s.has("traceId") && s.has("id") && (js_scope || s.has("parentSpanContext") || s.has("traceState"));
+    let js_span = (s.has("_spanContext") || s.has("spanContext")) && (s.has("startTime") || s.has("endTime") || js_scope);
+    if js_span || js_console {
+        return Some(Ok(Format::JsSpans));
+    }
     // Zipkin v2: `traceId` + `id` (+ microsecond `timestamp`, endpoints, …); a list, or a list of lists
     let zipkin_keys = ["timestamp", "duration", "localEndpoint", "remoteEndpoint", "annotations", "shared", "parentId"];
     let langfuse_keys = ["spanId", "projectId", "observationId", "dataType", "startTime"];

@@ -2,7 +2,7 @@
 //! Python's `ConsoleSpanExporter` and any-agent's `AgentTrace` (`python`), JS `ReadableSpan`s
 //! (`js`), and single spans `{scopeName, spanName, attributes}` (`scope_span`). Shared here: the
 //! attribute maps they all write, ids, and spans grouped into traces.
-
+pub(super) mod js;
 pub(super) mod python;
 
 use super::semconv;

@@ -272,3 +272,21 @@ fn js_sdk_readable_spans_and_console_objects() {
         assert_eq!(root.duration_ns(), Some(36_731_015), "{file}");
     }
 }
+
+#[test]
+fn valid_json_of_no_known_shape_names_its_keys() {
+    // pretty-printed objects back to back (as console exporters write), JSON Lines, a list of
+    // lists, and one object longer than the sniffing window: all valid JSON, none a trace
+    let long = format!("{{\"hello\": [{}0]}}", "1, ".repeat(200_000));
+    let cases: [(&str, &str); 4] = [
+        ("{\n  \"name\": \"x\",\n  \"size\": 1\n}\n{\n  \"name\": \"y\"\n}\n", "name, size"),
+        ("{\"level\":\"info\",\"msg\":\"a\"}\n{\"level\":\"info\",\"msg\":\"b\"}\n", "level, msg"),
+        ("[[{\"x\": 1}], [{\"x\": 2}]]", "x"),
+        (&long, "hello"),
+    ];
+    for (body, keys) in cases {
+        let e = load("odd.json", body.as_bytes()).unwrap_err().to_string();
+        let want = format!("odd.json: no traces found: the file's keys ({keys}) match no supported format");
+        assert_eq!(e, want, "{}", &body[..body.len().min(40)]);
+    }
+}

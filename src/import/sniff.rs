@@ -147,10 +147,7 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
         } else {
             let mut keys = s.keys.clone();
             keys.truncate(6);
-            ImportError::Unrecognized(format!(
-                "the file's keys ({}) match no supported format (Langfuse export or API trace, OTLP JSON)",
-                keys.join(", ")
-            ))
+            ImportError::Unrecognized(format!("the file's keys ({}) match no supported format", keys.join(", ")))
         }
     })
 }

@@ -290,3 +290,28 @@ fn valid_json_of_no_known_shape_names_its_keys() {
         assert_eq!(e, want, "{}", &body[..body.len().min(40)]);
     }
 }
+
+#[test]
+fn trulens_event_records() {
+    // python: d=json.load(f) → 6 records; trace ids {3828…2435 (5 records), "" (the eval root,
+    // a trace of its own by its span id)}; span_type record_root 1, retrieval 1, generation 1,
+    // eval_root 1, eval 2; cost.num_tokens 429 (generation: prompt 336 + completion 93, model
+    // gpt-4o-mini-2024-07-18) and 101 (retrieval); len(retrieved_contexts) 4; no status ERROR.
+    let (format, set) = open(own("trulens/test-otel-spans-rag.json"));
+    assert_eq!(format, Format::TruLens);
+    assert_eq!((set.traces.len(), spans(&set), errors(&set)), (2, 6, 0));
+    let t = set.traces.iter().find(|t| t.observations.len() == 5).unwrap();
+    assert_eq!(t.id, format!("{:032x}", 38285552113882235753580066402372722435u128));
+    assert_eq!(t.tree.roots.len(), 1);
+    assert_eq!(t.totals.tokens, 530);
+    let k = common::kinds(&set);
+    let want = [("chain", 1), ("evaluator", 3), ("generation", 1), ("retriever", 1)];
+    assert_eq!(k.into_iter().collect::<Vec<_>>(), want);
+    let generation = t.observations.iter().find(|o| o.kind == canopy::model::Kind::Generation).unwrap();
+    assert_eq!(generation.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
+    assert_eq!((generation.usage.input, generation.usage.output), (Some(336), Some(93)));
+    assert!(generation.output.is_some());
+    let retrieval = t.observations.iter().find(|o| o.kind == canopy::model::Kind::Retriever).unwrap();
+    assert_eq!(retrieval.documents.len(), 4);
+    assert!(retrieval.input.is_some(), "the query text");
+}

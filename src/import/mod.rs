@@ -10,6 +10,7 @@ mod phoenix;
 mod sdk;
 mod semconv;
 mod sniff;
+mod trulens;
 pub mod warmup;
 mod wire;
 mod zipkin;
@@ -50,6 +51,8 @@ pub enum Format {
     JsSpans,
     /// any-agent's saved `AgentTrace` (`{spans, final_output}`).
     AnyAgent,
+    /// TruLens / Snowflake AI Observability event records (`record`, `record_attributes`, `trace`).
+    TruLens,
     /// Canopy's own document (docs/format.md).
     Canopy,
     /// One span's attributes as a flat object.
@@ -78,6 +81,7 @@ impl Format {
             Format::PythonSpans => "OpenTelemetry Python span dump",
             Format::JsSpans => "OpenTelemetry JS spans",
             Format::AnyAgent => "any-agent trace",
+            Format::TruLens => "TruLens event records",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
         }
@@ -122,7 +126,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 21] = [
+    pub const ALL: [Format; 22] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -142,6 +146,7 @@ impl Format {
         Format::PythonSpans,
         Format::JsSpans,
         Format::AnyAgent,
+        Format::TruLens,
         Format::Canopy,
         Format::AttributeMap,
     ];
@@ -202,6 +207,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::Zipkin => zipkin::import(file, body, format),
         Format::PythonSpans | Format::AnyAgent => sdk::python::import(file, body, format),
         Format::JsSpans => sdk::js::import(file, body, format),
+        Format::TruLens => trulens::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),

@@ -197,6 +197,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.has("traceId") && s.has("id") && zipkin_keys.iter().any(|k| s.has(k)) && !langfuse_keys.iter().any(|k| s.has(k)) {
         return Some(Ok(Format::Zipkin));
     }
+    // TruLens / Snowflake AI Observability event records
+    if s.has("record_attributes") || (s.has("record") && s.has("trace") && s.sub_has("trace", "span_id")) {
+        return Some(Ok(Format::TruLens));
+    }
     // OpenTelemetry Python's `to_json()` (`kind` where Phoenix writes `span_kind`), alone or in
     // any-agent's `{spans, final_output}`
     let python_span = |has: &dyn Fn(&str) -> bool, ctx: &dyn Fn(&str) -> bool| {

@@ -376,6 +376,46 @@ mod tests {
         assert_eq!(detect(br#"{"post":[],"patch":[]}"#), Ok(Format::LangSmith));
     }
 
+    /// Each format of issue 26 by its keys in any order, and from a text cut short (a file longer
+    /// than the sniffing window: only the keys before the cut are seen).
+    #[test]
+    fn other_trace_formats_by_their_keys_in_any_order() {
+        let cases: [(&str, Format); 9] = [
+            (r#"{"data":{"traceID":"1","spans":[]}}"#, Format::Jaeger),
+            (
+                r#"{"spans":[{"startTime":"2017-01-26T16:46:31Z","spanId":"AAI=","operationName":"x"#,
+                Format::JaegerModel,
+            ),
+            (r#"{"operationName":"x","traceId":"AQ==","spanId":"AAI=","#, Format::JaegerModel),
+            (r#"[{"id":"2","traceId":"1","timestamp":1,"name":"x"#, Format::Zipkin),
+            (r#"[[{"localEndpoint":{},"traceId":"1","id":"2"#, Format::Zipkin),
+            (
+                r#"{"parent_id":null,"start_time":"2026-01-01T00:00:00Z","context":{"span_id":"0x1"},"name":"#,
+                Format::PythonSpans,
+            ),
+            (
+                r#"{"final_output":null,"spans":[{"start_time":1,"context":{"span_id":1},"attributes":{"#,
+                Format::AnyAgent,
+            ),
+            (r#"[{"startTime":[1,0],"_spanContext":{"traceId":"a"},"name":"x"#, Format::JsSpans),
+            (
+                r#"{"resource":{},"instrumentationScope":{},"traceId":"a","id":"b","timestamp":1,"duration":"#,
+                Format::JsSpans,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text.as_bytes()), Ok(want), "{text}");
+        }
+        let trulens = r#"{"trace":{"span_id":"1","trace_id":"2"},"record":{"name":"x"},"start_timestamp":"#;
+        assert_eq!(detect(trulens.as_bytes()), Ok(Format::TruLens));
+        // Langfuse's observations and scores carry `traceId` and `id` too, but are no Zipkin spans
+        assert_ne!(detect(br#"[{"id":"a","traceId":"t","startTime":"2024","type":"SPAN"}]"#), Ok(Format::Zipkin));
+        assert_ne!(
+            detect(br#"[{"id":"a","traceId":"t","timestamp":"2024","dataType":"NUMERIC"}]"#),
+            Ok(Format::Zipkin)
+        );
+    }
+
     #[test]
     fn syntax_errors_have_positions() {
         let e = detect(b"hello").unwrap_err();

@@ -194,7 +194,8 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     // Zipkin v2: `traceId` + `id` (+ microsecond `timestamp`, endpoints, …); a list, or a list of lists
     let zipkin_keys = ["timestamp", "duration", "localEndpoint", "remoteEndpoint", "annotations", "shared", "parentId"];
     let langfuse_keys = ["spanId", "projectId", "observationId", "dataType", "startTime"];
-    if s.has("traceId") && s.has("id") && zipkin_keys.iter().any(|k| s.has(k)) && !langfuse_keys.iter().any(|k| s.has(k)) {
+    let zipkin_v1 = s.has("binaryAnnotations") || s.sub_has("annotations", "endpoint");
+    if s.has("traceId") && s.has("id") && zipkin_keys.iter().any(|k| s.has(k)) && !langfuse_keys.iter().any(|k| s.has(k)) && !zipkin_v1 {
         return Some(Ok(Format::Zipkin));
     }
     // TruLens / Snowflake AI Observability event records
@@ -250,6 +251,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
 fn unsupported(s: &Shape) -> Option<ImportError> {
     if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
         return Some(ImportError::Unsupported("a Chrome/Perfetto trace-event file"));
+    }
+    // v1 puts endpoints on each annotation and tags in `binaryAnnotations`
+    if s.has("traceId") && s.has("id") && (s.has("binaryAnnotations") || s.sub_has("annotations", "endpoint")) {
+        return Some(ImportError::Unsupported("a Zipkin v1 JSON file (Zipkin v2 JSON opens)"));
     }
     None
 }
@@ -408,6 +413,9 @@ mod tests {
         }
         let trulens = r#"{"trace":{"span_id":"1","trace_id":"2"},"record":{"name":"x"},"start_timestamp":"#;
         assert_eq!(detect(trulens.as_bytes()), Ok(Format::TruLens));
+        let v1 =
+            br#"[{"traceId":"1","id":"2","name":"get","annotations":[{"timestamp":1,"value":"sr","endpoint":{}}]}]"#;
+        assert_eq!(detect(v1), Err(ImportError::Unsupported("a Zipkin v1 JSON file (Zipkin v2 JSON opens)")));
         // Langfuse's observations and scores carry `traceId` and `id` too, but are no Zipkin spans
         assert_ne!(detect(br#"[{"id":"a","traceId":"t","startTime":"2024","type":"SPAN"}]"#), Ok(Format::Zipkin));
         assert_ne!(

@@ -5,7 +5,7 @@
 //! each test's comment), never by running Canopy.
 
 use canopy::import::{load, Format};
-use canopy::model::{AttrValue, Level, TraceSet};
+use canopy::model::{AttrValue, Decoded, Level, TraceSet};
 use common::{open, own, shared};
 
 mod common;
@@ -117,6 +117,9 @@ fn python_console_exporter_dump() {
     assert_eq!(chat.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())));
     // 04:24:34.226590Z → .226632Z
     assert_eq!(chat.duration_ns(), Some(42_000));
+    // the prompt event (gen_ai.content.prompt, gen_ai.prompt "Weather in Paris?") is the input
+    let input = chat.input.as_ref().map(|p| p.as_text()).unwrap_or_default();
+    assert!(input.contains("Weather in Paris?"), "{input}");
     let tool = t.observations.iter().find(|o| o.level == Level::Error).unwrap();
     assert_eq!(tool.status_message.as_deref(), Some("tool failed"));
     assert_eq!(tool.events.iter().filter(|e| e.is_exception()).count(), 1);
@@ -146,6 +149,23 @@ fn any_agent_traces() {
     let kinds = common::kinds(&set);
     assert_eq!(kinds.get("generation"), Some(&3), "call_llm ×3");
     assert_eq!(kinds.get("tool"), Some(&2), "execute_tool ×2");
+    // the first call_llm: gen_ai.input.messages, a JSON list of 2 messages (system, user) in a string
+    let llm = t.observations.iter().find(|o| o.name == "call_llm mistral/mistral-small-latest").unwrap();
+    let input = llm.input.as_ref().expect("messages as input").decode();
+    let Decoded::Json(serde_json::Value::Array(messages)) = input else { panic!("{input:?}") };
+    assert_eq!(messages.len(), 2);
+    assert_eq!(llm.model.as_deref(), Some("mistral/mistral-small-latest"));
+}
+
+#[test]
+fn zipkin_list_of_traces() {
+    // GET /api/v2/traces answers a list of traces, each a list of spans: skew.json (4 spans) and
+    // yelp.json (16) put in one list; traceIds 1e223ff1f80f1c69 and the yelp one
+    let a = std::fs::read_to_string(own("zipkin/zipkin-lens-skew.json")).unwrap();
+    let b = std::fs::read_to_string(own("zipkin/zipkin-lens-yelp.json")).unwrap();
+    let l = load("traces.json", format!("[{a},{b}]").as_bytes()).unwrap();
+    assert_eq!(l.format, Format::Zipkin);
+    assert_eq!((l.set.traces.len(), spans(&l.set)), (2, 20));
 }
 
 /// Expected counts of a Zipkin file, from Python over the JSON: len(spans); traceIds; spans

@@ -205,7 +205,7 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     // OpenTelemetry Python's `to_json()` (`kind` where Phoenix writes `span_kind`), alone or in
     // any-agent's `{spans, final_output}`
     let python_span = |has: &dyn Fn(&str) -> bool, ctx: &dyn Fn(&str) -> bool| {
-        ctx("span_id") && has("start_time") && (has("kind") || has("parent_id") || has("parent"))
+        ctx("span_id") && has("start_time") && (has("kind") || has("parent_id") || has("parent")) && !has("span_kind")
     };
     if python_span(&|k| s.has(k), &|k| s.sub_has("context", k)) {
         return Some(Ok(Format::PythonSpans));
@@ -416,6 +416,10 @@ mod tests {
         let v1 =
             br#"[{"traceId":"1","id":"2","name":"get","annotations":[{"timestamp":1,"value":"sr","endpoint":{}}]}]"#;
         assert_eq!(detect(v1), Err(ImportError::Unsupported("a Zipkin v1 JSON file (Zipkin v2 JSON opens)")));
+        // a bare list of Phoenix spans (`span_kind`) is not Python's `to_json()` (`kind`)
+        let phoenix =
+            br#"[{"name":"x","context":{"span_id":"1"},"span_kind":"LLM","parent_id":null,"start_time":"2024"}]"#;
+        assert_ne!(detect(phoenix), Ok(Format::PythonSpans));
         // Langfuse's observations and scores carry `traceId` and `id` too, but are no Zipkin spans
         assert_ne!(detect(br#"[{"id":"a","traceId":"t","startTime":"2024","type":"SPAN"}]"#), Ok(Format::Zipkin));
         assert_ne!(

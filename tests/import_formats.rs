@@ -261,35 +261,64 @@ fn zipkin_from_opentelemetry_python() {
     assert!(tool.events[0].attributes.iter().any(|a| a.key == "exception.type"));
 }
 
+/// One run of `scripts/realdata/otel_js_spans.mjs` under one SDK version, both of its files.
+struct JsRun {
+    version: &'static str,
+    trace: &'static str,
+    root: &'static str,
+    chat_ns: i64,
+    root_ns: i64,
+}
+
 #[test]
 fn js_sdk_readable_spans_and_console_objects() {
-    // python over both files (the same run): 3 spans, trace d96546eeffb8387e24fe9c04b9bc0ac5, one
-    // root (no parentSpanContext), status.code 2 on "execute_tool get_weather" ("tool failed", an
-    // "exception" event); chat: kind 2 (CLIENT), tokens 21 + 9; durations from HrTime
-    // end − start: chat 24494725 ns (the console's duration 24494.725 µs), root 36731015 ns.
-    for (file, format) in [
-        ("js-sdk/in-memory-exporter-2.12.1.json", Format::JsSpans),
-        ("js-sdk/console-exporter-2.12.1.jsonl", Format::JsSpans),
-    ] {
-        let (got, set) = open(own(file));
-        assert_eq!(got, format, "{file}");
-        assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 3, 1), "{file}");
-        let t = &set.traces[0];
-        assert_eq!(t.id, "d96546eeffb8387e24fe9c04b9bc0ac5");
-        assert_eq!(t.tree.roots.len(), 1, "{file}");
-        assert_eq!(t.totals.tokens, 30, "{file}");
-        let chat = t.observations.iter().find(|o| o.name == "chat gpt-4o-mini").unwrap();
-        assert_eq!(chat.duration_ns(), Some(24_494_725), "{file}");
-        assert_eq!(chat.kind, canopy::model::Kind::Generation, "{file}");
-        assert_eq!(chat.parent_id.as_deref(), Some("b78009bc19e38bad"), "{file}");
-        assert_eq!(chat.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())), "{file}");
-        assert_eq!(chat.attribute("otel.scope.name"), Some(&AttrValue::Str("realdata.agent.js".into())), "{file}");
-        assert_eq!(chat.attribute("service.name"), Some(&AttrValue::Str("unknown_service:node".into())), "{file}");
-        let tool = t.observations.iter().find(|o| o.level == Level::Error).unwrap();
-        assert_eq!(tool.status_message.as_deref(), Some("tool failed"));
-        assert!(tool.events.iter().any(|e| e.is_exception()));
-        let root = t.observations.iter().find(|o| o.name == "invoke_agent weather").unwrap();
-        assert_eq!(root.duration_ns(), Some(36_731_015), "{file}");
+    // python over each file: 3 spans, one trace id, one root (no parentSpanContext (SDK 2) /
+    // parentSpanId (SDK 1) / parentId (console)), status.code 2 on "execute_tool get_weather"
+    // ("tool failed", an "exception" event); chat: kind 2 (CLIENT), tokens 21 + 9; durations from
+    // HrTime endTime − startTime (the console's `duration` in µs is the same number).
+    let runs = [
+        JsRun {
+            version: "2.12.1",
+            trace: "d96546eeffb8387e24fe9c04b9bc0ac5",
+            root: "b78009bc19e38bad",
+            chat_ns: 24_494_725,
+            root_ns: 36_731_015,
+        },
+        JsRun {
+            version: "1.30.1",
+            trace: "0918f84f4e1c47bb1d84f0b5e8f88376",
+            root: "b46324489afbe806",
+            chat_ns: 17_539_586,
+            root_ns: 21_934_989,
+        },
+    ];
+    for run in runs {
+        for file in [
+            format!("js-sdk/in-memory-exporter-{}.json", run.version),
+            format!("js-sdk/console-exporter-{}.jsonl", run.version),
+        ] {
+            let (got, set) = open(own(&file));
+            assert_eq!(got, Format::JsSpans, "{file}");
+            assert_eq!((set.traces.len(), spans(&set), errors(&set)), (1, 3, 1), "{file}");
+            let t = &set.traces[0];
+            assert_eq!(t.id, run.trace, "{file}");
+            assert_eq!(t.tree.roots.len(), 1, "{file}");
+            assert_eq!(t.totals.tokens, 30, "{file}");
+            let chat = t.observations.iter().find(|o| o.name == "chat gpt-4o-mini").unwrap();
+            assert_eq!(chat.duration_ns(), Some(run.chat_ns), "{file}");
+            assert_eq!(chat.kind, canopy::model::Kind::Generation, "{file}");
+            assert_eq!(chat.parent_id.as_deref(), Some(run.root), "{file}");
+            assert_eq!(chat.attribute("otel.span_kind"), Some(&AttrValue::Str("client".into())), "{file}");
+            let scope = chat.attribute("otel.scope.name");
+            assert_eq!(scope, Some(&AttrValue::Str("realdata.agent.js".into())), "{file}");
+            let service = chat.attribute("service.name");
+            assert_eq!(service, Some(&AttrValue::Str("unknown_service:node".into())), "{file}");
+            let tool = t.observations.iter().find(|o| o.level == Level::Error).unwrap();
+            assert_eq!(tool.status_message.as_deref(), Some("tool failed"), "{file}");
+            assert!(tool.events.iter().any(|e| e.is_exception()), "{file}");
+            let root = t.observations.iter().find(|o| o.name == "invoke_agent weather").unwrap();
+            assert_eq!(root.duration_ns(), Some(run.root_ns), "{file}");
+        }
     }
 }
 

@@ -78,9 +78,10 @@ struct Link {
 
 #[derive(Deserialize)]
 struct Resource {
-    /// The console's map.
+    /// The console's map, or a stringified SDK 1 `Resource`'s `_attributes`.
+    #[serde(alias = "_attributes")]
     attributes: Option<Attrs>,
-    /// A stringified `Resource` object: `[[key, value], …]`.
+    /// A stringified SDK 2 `Resource`: `[[key, value], …]`.
     #[serde(rename = "_rawAttributes")]
     raw_attributes: Option<Vec<(String, Box<RawValue>)>>,
 }

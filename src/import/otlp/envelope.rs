@@ -137,6 +137,12 @@ pub(in crate::import) struct Gather {
 }
 
 impl Gather {
+    /// Keeps a log record until the spans are built (`logs::attach` joins it to its span).
+    #[allow(dead_code)] // the JSON and protobuf log readers call it
+    pub(in crate::import) fn log(&mut self, record: super::logs::LogRecord) {
+        self.logs.push(record);
+    }
+
     pub(super) fn span(&mut self, span: Span, ctx: &Context) {
         self.spans += 1;
         // spans of one trace mostly come one after another: the last trace's slot is reused

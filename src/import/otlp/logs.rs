@@ -2,9 +2,8 @@
 //! built and then joined to their span by trace and span id.
 //!
 //! This is the seam between the wire readers and what a log record means: a reader turns each
-//! record into a [`LogRecord`] and hands it to [`Gather::log`]; `attach` decides what it becomes.
+//! record into a [`LogRecord`] and hands it to `Gather::log` (in `envelope`, beside the spans); `attach` decides what it becomes.
 
-use super::envelope::Gather;
 use crate::model::{AttrValue, Attribute, Event, Observation};
 
 /// One log record as every wire gives it: ids normalized to lowercase hex, times in nanoseconds.
@@ -21,14 +20,6 @@ pub(in crate::import) struct LogRecord {
     pub body: Option<AttrValue>,
     /// The record's attributes, then its resource's `service.name` and scope name and version.
     pub attributes: Vec<Attribute>,
-}
-
-impl Gather {
-    /// Keeps a log record until the spans are built.
-    #[allow(dead_code)] // the JSON and protobuf log readers call it
-    pub(in crate::import) fn log(&mut self, record: LogRecord) {
-        self.logs.push(record);
-    }
 }
 
 /// Joins each record to the span it names, as an event on that span. Returns the records whose

@@ -51,3 +51,26 @@ fn langfuse_python_sdk_3_usage_details_count_as_langfuse_counts_them() {
     let root = by_name("answer");
     assert!(root.attribute("langfuse.trace.metadata.team").is_none(), "moved to the trace");
 }
+
+/// Scores the SDKs send beside their spans open as scores. Python: the 3.15.0 batch has
+/// `[e['body']['name'] for e in batch if e['type'] == 'score-create']` = accuracy (0.9, NUMERIC,
+/// comment "good"), label ("ok", CATEGORICAL), both on trace 64d18fe3…; the 5.0.4 capture's
+/// `/api/public/scores` body is a list of one: helpfulness 0.9 on trace de1e370f….
+#[test]
+fn score_bodies_and_ingestion_batches_open_as_scores() {
+    use canopy::model::ScoreValue;
+    let (format, set) = open(own("langfuse/py-sdk-3.15.0-ingestion-scores.json"));
+    assert_eq!(format, canopy::import::Format::LangfuseScores);
+    let s: Vec<_> = set.scores.iter().map(|s| (s.name.as_str(), s.value.clone(), s.trace_id.as_deref())).collect();
+    let trace = Some("64d18fe39186198877322be149696fac");
+    assert_eq!(
+        s,
+        [("accuracy", ScoreValue::Numeric(0.9), trace), ("label", ScoreValue::Categorical("ok".into()), trace)]
+    );
+    assert_eq!(set.scores[0].comment.as_deref(), Some("good"));
+    assert!(set.scores[0].time_ns.is_some(), "the event's timestamp");
+    let (_, set) = open(own("realdata/langfuse/002.json"));
+    assert_eq!(set.scores.len(), 1);
+    assert_eq!((set.scores[0].name.as_str(), &set.scores[0].value), ("helpfulness", &ScoreValue::Numeric(0.9)));
+    assert_eq!(set.scores[0].trace_id.as_deref(), Some("de1e370f8b5e0cc149c28b53fb21e714"));
+}

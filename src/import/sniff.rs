@@ -197,6 +197,13 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
         if data("name") && (data("dataType") || data("value")) && (data("traceId") || data("observationId") || data("sessionId") || data("source")) {
             return Some(Ok(Format::LangfuseScores));
         }
+    }
+    // what the Langfuse SDKs send beside their spans: an ingestion batch, or score bodies
+    let score_body = s.has("name") && s.has("value") && (s.has("traceId") || s.has("observationId") || s.has("sessionId"));
+    if (s.sub_has("batch", "type") && s.sub_has("batch", "body")) || score_body {
+        return Some(Ok(Format::LangfuseScores));
+    }
+    if s.has("data") {
         if data("timestamp") && (data("observations") || data("projectId") || data("sessionId") || data("name")) {
             return Some(Ok(Format::LangfuseTraces));
         }

@@ -165,9 +165,14 @@ mod tests {
         let chat = of(r#"{"completion_tokens":28,"prompt_tokens":43014,"total_tokens":43042,
             "completion_tokens_details":{"reasoning_tokens":8},"prompt_tokens_details":{"cached_tokens":40960,"audio_tokens":null}}"#);
         assert_eq!((chat.input, chat.output, chat.total), (Some(2054), Some(20), Some(43042)));
-        assert_eq!(chat.details, [("output_reasoning_tokens".to_string(), 8), ("input_cached_tokens".to_string(), 40960)]);
+        assert_eq!(
+            chat.details,
+            [("output_reasoning_tokens".to_string(), 8), ("input_cached_tokens".to_string(), 40960)]
+        );
         // OpenAI Responses usage
-        let responses = of(r#"{"input_tokens":100,"output_tokens":5,"total_tokens":105,"input_tokens_details":{"cached_tokens":60}}"#);
+        let responses = of(
+            r#"{"input_tokens":100,"output_tokens":5,"total_tokens":105,"input_tokens_details":{"cached_tokens":60}}"#,
+        );
         assert_eq!((responses.input, responses.output, responses.total_tokens()), (Some(40), Some(5), 105));
         // Langfuse's own keys with another usage type and no total: the sum of all, as Langfuse
         let own = of(r#"{"input":0,"output":28,"input_cache_read":43014}"#);

@@ -72,15 +72,17 @@ fn add_tags(to: &mut Vec<String>, tags: Vec<String>) {
 pub(super) enum KindName {
     OpenInference,
     Langfuse,
-    /// OpenLLMetry's `traceloop.span.kind`.
-    Traceloop,
 }
 
 /// An operation a kind is told from when no name decided it, each by its convention's table.
 #[derive(Clone, Copy)]
 pub(super) enum KindOperation {
+    /// OpenLLMetry's `traceloop.span.kind` (`workflow`, `task`…).
+    TraceloopSpan,
     GenAi,
     Vercel,
+    /// OpenLLMetry's `llm.request.type`.
+    TraceloopRequest,
 }
 
 #[derive(Clone, Copy)]
@@ -279,8 +281,8 @@ impl Consumed {
 
 /// What the conventions found on one span.
 pub(super) struct Found {
-    pub(super) kind_name: Ranked<usize, 3>,
-    pub(super) kind_operation: Ranked<(usize, KindOf), 2>,
+    pub(super) kind_name: Ranked<usize, 2>,
+    pub(super) kind_operation: Ranked<(usize, KindOf), 4>,
     pub(super) model: Ranked<usize, 7>,
     pub(super) input_tokens: Ranked<usize, 5>,
     pub(super) output_tokens: Ranked<usize, 5>,

@@ -74,3 +74,34 @@ fn score_bodies_and_ingestion_batches_open_as_scores() {
     assert_eq!((set.scores[0].name.as_str(), &set.scores[0].value), ("helpfulness", &ScoreValue::Numeric(0.9)));
     assert_eq!(set.scores[0].trace_id.as_deref(), Some("de1e370f8b5e0cc149c28b53fb21e714"));
 }
+
+/// Pydantic AI 2.68.0 (`scripts/realdata/pydantic_ai.py`): two chat spans, a tool, the agent run.
+/// Python: sum of `gen_ai.usage.input_tokens` + `output_tokens` over all spans = 43102 (50 + 10,
+/// 43014 + 28); the run's `gen_ai.aggregated_usage.*` say the same 43064 + 38 = 43102 and must
+/// not count again; sum of `operation.cost` = 0.05684.
+#[test]
+fn pydantic_ai_agent_run_counts_its_chat_spans_once() {
+    let (_, set) = open(own("otlp/pydantic-ai-2.68.0-chat-tool.otlp.jsonl"));
+    let t = &set.traces[0];
+    assert_eq!(t.totals.tokens, 43_102);
+    assert!((t.totals.cost_usd - 0.05684).abs() < 1e-9, "{}", t.totals.cost_usd);
+    let kinds: Vec<(Kind, &str)> = t.observations.iter().map(|o| (o.kind, o.name.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Kind::Generation, "chat gpt-4o"),
+            (Kind::Tool, "running tool: capital"),
+            (Kind::Generation, "chat gpt-4o"),
+            (Kind::Agent, "qa_agent run"),
+        ]
+    );
+    let run = &t.observations[3];
+    let Some(Decoded::Json(all)) = run.input.as_ref().map(|p| p.decode()) else { panic!("all_messages") };
+    assert_eq!(all[0]["parts"][0]["content"], "Capital of France?");
+    assert_eq!(run.output.as_ref().map(|p| p.as_text()), Some("Paris.".into()));
+    assert!(run.attribute("gen_ai.aggregated_usage.input_tokens").is_some(), "kept, not counted");
+    assert_eq!(t.session_id.as_deref(), Some("01a24ecb-0d07-75d4-9436-d3fc92e3da20"));
+    // typed by logfire.json_schema as an array, read as JSON where it stays an attribute
+    let sys = t.observations[0].attribute("gen_ai.system_instructions").unwrap();
+    assert!(matches!(sys, canopy::model::AttrValue::Json(_)), "{sys:?}");
+}

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # loopback stand-in: OpenAI chat/embeddings answers, Langfuse OTLP + ingestion capture
 import json, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,12 @@ class H(BaseHTTPRequestHandler):
         elif "/api/public/" in p:
             with open(OUT + "/ingestion.jsonl", "a") as f: f.write(json.dumps({"path": p, "body": json.loads(body)}) + "\n")
             resp = json.dumps({"successes": [], "errors": []}).encode(); ctype = "application/json"
+        elif p.endswith("/chat/completions") and b'"tool_calls"' not in body and b'"tools"' in body:
+            resp = json.dumps({"id":"chatcmpl-0","object":"chat.completion","created":1,"model":"gpt-4o-2024-08-06",
+              "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":None,
+                "tool_calls":[{"id":"call_1","type":"function","function":{"name":"capital","arguments":json.dumps({"country":"France"})}}]}}],
+              "usage":{"prompt_tokens":50,"completion_tokens":10,"total_tokens":60}}).encode()
+            ctype = "application/json"
         elif p.endswith("/chat/completions"):
             resp = json.dumps({"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-2024-08-06",
               "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Paris."}}],

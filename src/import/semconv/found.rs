@@ -6,7 +6,7 @@
 use super::span::Span;
 use super::values::{payload_of, tags_of, Draft};
 use crate::model::key::Key;
-use crate::model::{Attribute, Cost, Kind, Level, Observation, Payload, Usage};
+use crate::model::{AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Usage};
 
 /// Trace-level facts found on a span.
 #[derive(Debug, Default)]
@@ -112,6 +112,8 @@ pub(super) enum Tokens {
 pub(super) enum CostTotal {
     OpenInference,
     GenAi,
+    /// Pydantic AI's `operation.cost`.
+    PydanticAi,
 }
 
 #[derive(Clone, Copy)]
@@ -291,7 +293,7 @@ pub(super) struct Found {
     pub(super) usage_details: Vec<(usize, String, u64)>,
     /// The usage of a span for which no convention gave any.
     pub(super) usage_fallback: Option<fn(&Span) -> Usage>,
-    pub(super) cost_total: Ranked<usize, 2>,
+    pub(super) cost_total: Ranked<usize, 3>,
     pub(super) cost_details: Vec<(String, f64)>,
     /// Adds to the cost of a span for which no convention gave a total.
     pub(super) cost_fallback: Option<fn(&Span, &mut Cost)>,
@@ -315,6 +317,10 @@ pub(super) struct Found {
     pub(super) trace_attributes: Vec<usize>,
     /// The display name a convention gives the span (Logfire's `logfire.msg`…).
     pub(super) name: Option<String>,
+    /// The kind when no kind name or operation gave one (Logfire's `log` spans).
+    pub(super) kind_fallback: Option<Kind>,
+    /// Attributes holding JSON text to be read as JSON where they stay attributes, by position.
+    pub(super) json_attributes: Vec<usize>,
     pub(super) session_id: Ranked<usize, 5>,
     pub(super) user_id: Ranked<usize, 4>,
     pub(super) tags: Ranked<usize, 2>,
@@ -350,6 +356,8 @@ impl Found {
             trace_output: None,
             trace_attributes: Vec::new(),
             name: None,
+            kind_fallback: None,
+            json_attributes: Vec::new(),
             session_id: Ranked::EMPTY,
             user_id: Ranked::EMPTY,
             tags: Ranked::EMPTY,
@@ -388,6 +396,7 @@ impl Found {
             self.kind_name.text(s).and_then(|k| Kind::from_name(&k)).or_else(|| {
                 self.kind_operation.iter().find_map(|&(i, kind_of)| s.text_at(i).and_then(|op| kind_of(&op)))
             });
+        let kind = kind.or(self.kind_fallback);
         // in the span's order, whichever convention named them
         crate::model::order::sort_by_key(&mut self.usage_details, |d| d.0);
         let details = std::mem::take(&mut self.usage_details);
@@ -419,6 +428,13 @@ impl Found {
             Some(payload_of(&s.attrs[i].value))
         };
         let (trace_input, trace_output) = (trace_payload(self.trace_input), trace_payload(self.trace_output));
+        for &i in &self.json_attributes {
+            let json = s.attrs[i].value.as_str().and_then(Payload::from_json_text).filter(|_| !consumed[i]);
+            if let Some(p) = json {
+                consumed[i] = true;
+                self.added.push(Attribute { key: s.attrs[i].key.clone(), value: AttrValue::Json(p) });
+            }
+        }
         let mut trace_attributes = Vec::with_capacity(self.trace_attributes.len());
         for &i in &self.trace_attributes {
             consumed[i] = true;
@@ -460,6 +476,7 @@ fn payload<const N: usize>(
     made: &mut [Option<Payload>],
 ) -> Option<Payload> {
     sources.iter().find_map(|&source| match source {
+        Source::Attr(i) if is_scrubbed(&s.attrs[i].value) => None,
         Source::Attr(i) => {
             consumed[i] = true;
             Some(payload_of(&s.attrs[i].value))
@@ -468,6 +485,12 @@ fn payload<const N: usize>(
         Source::Made(k) => made.get_mut(k).and_then(Option::take),
         Source::Lazy(make) => make(s),
     })
+}
+
+/// A value Logfire scrubbed (`[Scrubbed due to 'password']`): it stays an attribute, shown as
+/// what it is, never as a message or an output.
+fn is_scrubbed(v: &AttrValue) -> bool {
+    v.as_str().is_some_and(|t| t.starts_with("[Scrubbed due to "))
 }
 
 /// The earliest event named for a first token (any convention's wording).

@@ -1,17 +1,20 @@
 //! Span attribute conventions mapped onto the model, one file each: OpenInference
 //! (`openinference`), OpenTelemetry GenAI (`genai`), Langfuse's own `langfuse.*` (`langfuse`),
-//! Vercel AI SDK `ai.*` (`vercel`), OpenLLMetry `traceloop.*` (`traceloop`). Shared by every OTLP-shaped importer.
+//! Vercel AI SDK `ai.*` (`vercel`), OpenLLMetry `traceloop.*` (`traceloop`), Pydantic AI and Logfire (`pydantic`), Google ADK
+//! `gcp.vertex.agent.*` (`adk`). Shared by every OTLP-shaped importer.
 //!
 //! Each convention offers what it finds on a span to the model's fields (`found`); where several
 //! give the same field, the precedence written there decides, field by field. Flattened lists
 //! (`llm.input_messages.0.message.role`…) are rebuilt by `tree`.
 
+mod adk;
 #[cfg(test)]
 mod fixtures;
 mod found;
 mod genai;
 mod langfuse;
 mod openinference;
+mod pydantic;
 mod span;
 mod traceloop;
 mod tree;
@@ -44,6 +47,8 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         langfuse::read(&span, &mut found);
         vercel::read(&span, &mut found);
         traceloop::read(&span, &mut found);
+        pydantic::read(&span, &mut found);
+        adk::read(&span, &mut found);
         found.resolve(&span)
     };
     fields.write_to(o, &mut found.consumed)

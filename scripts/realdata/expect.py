@@ -29,7 +29,8 @@ into base64), then counts:
   langfuse.observation.type=embedding, llm.request.type=embedding) go to `embedding_input_tokens`
   (their input side) and not to `input_tokens`/`output_tokens`;
 - models: the set of the first of gen_ai.response.model, llm.model_name, gen_ai.request.model,
-  langfuse.observation.model.name, ai.response.model, ai.model.id found on each span.
+  langfuse.observation.model.name, ai.response.model, ai.model.id, embedding.model_name found on
+  each span.
 - requests: number of request bodies per path (informational).
 """
 
@@ -149,7 +150,7 @@ def is_embedding(attrs):
 
 
 MODEL_KEYS = ["gen_ai.response.model", "llm.model_name", "gen_ai.request.model", "langfuse.observation.model.name",
-              "ai.response.model", "ai.model.id"]
+              "ai.response.model", "ai.model.id", "embedding.model_name"]
 
 
 def expect(folder):

@@ -105,3 +105,27 @@ fn pydantic_ai_agent_run_counts_its_chat_spans_once() {
     let sys = t.observations[0].attribute("gen_ai.system_instructions").unwrap();
     assert!(matches!(sys, canopy::model::AttrValue::Json(_)), "{sys:?}");
 }
+
+/// OpenLLMetry (traceloop-sdk 0.62.4, made by h-corpus: `tests/fixtures/realdata/traceloop/`).
+/// Python over its spans: `Counter(attrs['traceloop.span.kind'])` = tool 51, workflow 3, task 1,
+/// agent 1; `traceloop.entity.name` of the tools: `step` 49 times; `traceloop.workflow.name` one of
+/// agent-loop, rag-turn, tools-turn per trace; every span's session `sess-1`, user `user-1`.
+#[test]
+fn traceloop_spans_are_named_and_kinded_by_their_entity() {
+    let (_, set) = open(own("realdata/traceloop/traces.otlp.jsonl"));
+    let all = || set.traces.iter().flat_map(|t| &t.observations);
+    let with_kind = |k: &str| {
+        all().filter(|o| o.attributes.iter().any(|a| a.key == "traceloop.span.kind") && o.kind.label() == k).count()
+    };
+    assert_eq!((with_kind("tool"), with_kind("chain"), with_kind("agent")), (51, 3 + 1, 1));
+    assert_eq!(all().filter(|o| o.name == "step" && o.kind == Kind::Tool).count(), 49);
+    let mut names: Vec<_> = set.traces.iter().filter_map(|t| t.name.as_deref()).collect();
+    names.sort();
+    assert_eq!(names, ["agent-loop", "rag-turn", "tools-turn"]);
+    assert!(set
+        .traces
+        .iter()
+        .all(|t| t.session_id.as_deref() == Some("sess-1") && t.user_id.as_deref() == Some("user-1")));
+    let retrieve = all().find(|o| o.name == "retrieve").unwrap();
+    assert!(retrieve.output.as_ref().unwrap().raw().contains("doc-0"), "entity output");
+}

@@ -24,9 +24,9 @@ use super::span::Span;
 use crate::model::{AttrValue, Kind, Level};
 
 pub(super) fn read(s: &Span, f: &mut Found) {
-    let logfire = s.find("logfire.msg").or_else(|| s.find("logfire.span_type")).is_some();
-    let agent = s.find("pydantic_ai.all_messages").or_else(|| s.find("gen_ai.agent.name")).is_some();
-    if !logfire && !agent && s.find("agent_name").is_none() {
+    // Logfire's own keys, or Pydantic AI's (`gen_ai.agent.name` alone is any GenAI agent's)
+    let ours = ["logfire.msg", "logfire.span_type", "logfire.json_schema", "pydantic_ai.all_messages", "agent_name"];
+    if !ours.iter().any(|k| s.find(k).is_some()) {
         return;
     }
     let first = |keys: &[&str]| keys.iter().find_map(|k| s.find(k)).map(Source::Attr);
@@ -34,7 +34,7 @@ pub(super) fn read(s: &Span, f: &mut Found) {
     f.input.offer(Input::PydanticAi as usize, input);
     f.output.offer(Output::PydanticAi as usize, first(&["final_result", "tool_response"]));
     f.cost_total.offer(CostTotal::PydanticAi as usize, s.find("operation.cost"));
-    f.name = s.text("logfire.msg");
+    f.name = s.text("logfire.msg").or(f.name.take());
     if s.text("logfire.span_type").as_deref() == Some("log") {
         f.kind_fallback = Some(Kind::Event);
     }

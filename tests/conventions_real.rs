@@ -129,3 +129,33 @@ fn traceloop_spans_are_named_and_kinded_by_their_entity() {
     let retrieve = all().find(|o| o.name == "retrieve").unwrap();
     assert!(retrieve.output.as_ref().unwrap().raw().contains("doc-0"), "entity output");
 }
+
+/// openai-agents 0.24.0, one run (triage agent with an input guardrail hands off to a
+/// specialist that calls a tool), traced at once by the SDK's own exporter (its
+/// `/v1/traces/ingest` body) and by openinference-instrumentation-openai-agents 2.6.0 (OTLP):
+/// `scripts/realdata/openai_agents.py`. Python: the generations' `span_data.usage` sum to
+/// 43094 in + 43 out, as the SDK's own `task` span says (`total_tokens` 43137), and the OTLP
+/// spans' `llm.token_count.prompt`/`completion` sum to the same.
+#[test]
+fn openai_agents_sdk_export_and_openinference_agree() {
+    let (format, sdk) = open(own("openai_agents/sdk-0.24.0-ingest.json"));
+    assert_eq!(format, canopy::import::Format::OpenAiAgents);
+    let (_, oi) = open(own("otlp/openai-agents-0.24.0-openinference-2.6.0.otlp.jsonl"));
+    for set in [&sdk, &oi] {
+        let t = &set.traces[0];
+        assert_eq!((t.totals.input_tokens, t.totals.output_tokens, t.totals.tokens), (43_094, 43, 43_137));
+        let one = |k: Kind, name: &str| t.observations.iter().filter(|o| o.kind == k && o.name == name).count();
+        assert_eq!(one(Kind::Guardrail, "no_secrets"), 1);
+        assert_eq!(one(Kind::Tool, "handoff to specialist"), 1);
+        assert_eq!(one(Kind::Tool, "capital"), 1);
+        assert_eq!(one(Kind::Agent, "specialist"), 1);
+        assert_eq!(t.observations.iter().filter(|o| o.kind == Kind::Generation).count(), 3);
+    }
+    let t = &sdk.traces[0];
+    assert_eq!(t.name.as_deref(), Some("Agent workflow"));
+    let handoff = t.observations.iter().find(|o| o.name == "handoff to specialist").unwrap();
+    assert_eq!(handoff.input.as_ref().map(|p| p.as_text()), Some("triage".into()));
+    let capital = t.observations.iter().find(|o| o.name == "capital").unwrap();
+    assert_eq!(capital.tool_name.as_deref(), Some("capital"));
+    assert_eq!(capital.output.as_ref().map(|p| p.as_text()), Some("Paris".into()));
+}

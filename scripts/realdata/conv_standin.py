@@ -19,7 +19,13 @@ class H(BaseHTTPRequestHandler):
         elif "/api/public/" in p:
             with open(OUT + "/ingestion.jsonl", "a") as f: f.write(json.dumps({"path": p, "body": json.loads(body)}) + "\n")
             resp = json.dumps({"successes": [], "errors": []}).encode(); ctype = "application/json"
-        elif p.endswith("/chat/completions") and b'"tool_calls"' not in body and b'"tools"' in body:
+        elif p.endswith("/chat/completions") and b'transfer_to_specialist' in body and b'"tool_call_id"' not in body:
+            resp = json.dumps({"id":"chatcmpl-h","object":"chat.completion","created":1,"model":"gpt-4o-2024-08-06",
+              "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":None,
+                "tool_calls":[{"id":"call_h","type":"function","function":{"name":"transfer_to_specialist","arguments":"{}"}}]}}],
+              "usage":{"prompt_tokens":30,"completion_tokens":5,"total_tokens":35}}).encode()
+            ctype = "application/json"
+        elif p.endswith("/chat/completions") and b'"tool_calls"' not in body.split(b'transfer_to_specialist')[-1] and b'"capital"' in body:
             resp = json.dumps({"id":"chatcmpl-0","object":"chat.completion","created":1,"model":"gpt-4o-2024-08-06",
               "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":None,
                 "tool_calls":[{"id":"call_1","type":"function","function":{"name":"capital","arguments":json.dumps({"country":"France"})}}]}}],
@@ -36,6 +42,7 @@ class H(BaseHTTPRequestHandler):
             resp = json.dumps({"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2,0.3]}],
               "usage":{"prompt_tokens":7,"total_tokens":7}}).encode(); ctype = "application/json"
         else:
+            with open(OUT + "/other.jsonl", "a") as f: f.write(json.dumps({"path": p, "body": json.loads(body or b"null")}) + "\n")
             resp = b"{}"; ctype = "application/json"
         self.send_response(200); self.send_header("content-type", ctype); self.send_header("content-length", str(len(resp))); self.end_headers(); self.wfile.write(resp)
 srv = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[2])), H)

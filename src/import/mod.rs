@@ -5,6 +5,7 @@ pub mod canopy;
 mod jaeger;
 mod langfuse;
 mod langsmith;
+mod openai_agents;
 mod otlp;
 mod phoenix;
 mod semconv;
@@ -42,6 +43,8 @@ pub enum Format {
     Canopy,
     /// One span's attributes as a flat object.
     AttributeMap,
+    /// The OpenAI Agents SDK's own export (`/v1/traces/ingest` bodies).
+    OpenAiAgents,
 }
 
 impl Format {
@@ -63,6 +66,7 @@ impl Format {
             Format::PhoenixAnnotations => "Phoenix annotations",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
+            Format::OpenAiAgents => "OpenAI Agents SDK traces",
         }
     }
 }
@@ -105,7 +109,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 16] = [
+    pub const ALL: [Format; 17] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -122,6 +126,7 @@ impl Format {
         Format::PhoenixAnnotations,
         Format::Canopy,
         Format::AttributeMap,
+        Format::OpenAiAgents,
     ];
 }
 
@@ -181,6 +186,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
+        Format::OpenAiAgents => openai_agents::import(file, body, format),
     }
     .map_err(err)?;
     loaded(file, format, set)

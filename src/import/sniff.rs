@@ -191,22 +191,23 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
         if (data("span_id") || data("spanId")) && (data("start_time_unix_nano") || data("startTimeUnixNano")) {
             return Some(Ok(Format::OtlpSpans));
         }
+        if data("object") && (data("span_data") || data("workflow_name")) {
+            return Some(Ok(Format::OpenAiAgents));
+        }
         if data("traceId") && data("startTime") && (data("type") || data("parentObservationId")) {
             return Some(Ok(Format::LangfuseObservations));
         }
         if data("name") && (data("dataType") || data("value")) && (data("traceId") || data("observationId") || data("sessionId") || data("source")) {
             return Some(Ok(Format::LangfuseScores));
         }
+        if data("timestamp") && (data("observations") || data("projectId") || data("sessionId") || data("name")) {
+            return Some(Ok(Format::LangfuseTraces));
+        }
     }
     // what the Langfuse SDKs send beside their spans: an ingestion batch, or score bodies
     let score_body = s.has("name") && s.has("value") && (s.has("traceId") || s.has("observationId") || s.has("sessionId"));
     if (s.sub_has("batch", "type") && s.sub_has("batch", "body")) || score_body {
         return Some(Ok(Format::LangfuseScores));
-    }
-    if s.has("data") {
-        if data("timestamp") && (data("observations") || data("projectId") || data("sessionId") || data("name")) {
-            return Some(Ok(Format::LangfuseTraces));
-        }
     }
     let runs = |k: &str| s.sub_has("runs", k);
     if s.has("post") || s.has("patch") || (s.has("run_type") && (s.has("id") || s.has("dotted_order"))) || (s.has("runs") && runs("run_type")) {

@@ -2,7 +2,7 @@
 """Usage: python3 scripts/realdata/capture.py LIBRARY
 
 LIBRARY is a row of LIBRARIES below. The library's virtualenv (or node folder) must exist
-under .realdata/ (see scripts/realdata/README.md for the pinned install commands). Steps:
+under .realdata/ (scripts/realdata/install.sh makes them, pinned). Steps:
 start standin.py on free loopback ports, run the scenario with the library pointed at them
 (timeout 600 s), stop the stand-in, then write tests/fixtures/realdata/LIBRARY/:
   NNN.pb / .pb.gz / .json   the request bodies as received (never edited)
@@ -39,8 +39,19 @@ LIBRARIES = {
     "openinference-openai-agents": ("oi-agents", "scenario_oi_agents.py",
                                     ["openinference-instrumentation-openai-agents", "openai-agents", "openai",
                                      "opentelemetry-sdk"]),
+    "openinference-smolagents": ("oi-smolagents", "scenario_oi_smolagents.py",
+                                ["openinference-instrumentation-smolagents", "smolagents", "openai", "opentelemetry-sdk"]),
+    "openinference-llama-index": ("oi-llama-index", "scenario_oi_llama_index.py",
+                                  ["openinference-instrumentation-llama-index", "llama-index-core",
+                                   "llama-index-llms-openai", "llama-index-embeddings-openai", "openai",
+                                   "opentelemetry-sdk"]),
+    "openinference-crewai": ("oi-crewai", "scenario_oi_crewai.py",
+                             ["openinference-instrumentation-crewai", "openinference-instrumentation-openai", "crewai",
+                              "openai", "opentelemetry-sdk"]),
+    "google-adk": ("google-adk", "scenario_google_adk.py", ["google-adk", "litellm", "opentelemetry-sdk"]),
     "vercel-ai": ("vercel-ai", "scenario_vercel_ai.mjs",
-                  ["ai", "@ai-sdk/openai", "@opentelemetry/sdk-node", "@opentelemetry/exporter-trace-otlp-proto"]),
+                  ["ai", "@ai-sdk/openai", "@ai-sdk/otel", "@opentelemetry/sdk-node",
+                   "@opentelemetry/exporter-trace-otlp-proto", "@opentelemetry/sdk-trace"]),
 }
 
 
@@ -86,9 +97,10 @@ def main():
             "DO_NOT_TRACK": "1", "CREWAI_DISABLE_TELEMETRY": "true", "OPENAI_AGENTS_DISABLE_TRACING": "0",
         })
         if runtime == "vercel-ai":
-            cmd = ["node", os.path.join(HERE, scenario)]
-            env["NODE_PATH"] = os.path.join(VENVS, runtime, "node_modules")
+            # ES modules resolve packages beside the script, so run a copy in the npm folder
             cwd = os.path.join(VENVS, runtime)
+            shutil.copy(os.path.join(HERE, scenario), cwd)
+            cmd = ["node", os.path.join(cwd, scenario)]
         else:
             cmd = [os.path.join(VENVS, runtime, "bin", "python"), os.path.join(HERE, scenario)]
             cwd = raw

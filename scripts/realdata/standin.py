@@ -6,17 +6,23 @@ OpenAI stand-in (``--openai-port``; base URL ``http://127.0.0.1:PORT/v1``):
   POST /v1/embeddings
   GET  /v1/models
 
-What it answers is scripted by markers in the LAST user message (so every library runs the
-same scenario without knowing about the stand-in):
+What it answers is scripted by markers in the last user message that has one (so every library
+runs the same scenario without knowing about the stand-in; "after it" below means the messages
+that follow it):
   FAIL500 / FAIL400      answer HTTP 500 / 400 with an OpenAI error body
-  call=a,b               if no tool result follows that user message: one response with a tool
-                         call for each named tool (parallel calls); arguments are made from the
-                         tool's JSON schema (strings "x", numbers 1, booleans true)
+  call=a,b               one response with a tool call for each named tool that the request
+                         offers and that no assistant message after that user message called
+                         (or named, in its text) yet
+                         (parallel calls; a handoff tool first, the next agent's tools after);
+                         arguments are made from the tool's JSON schema (strings "x", numbers 1)
   loop=N:tool            keep calling `tool` once per response until N-1 tool results follow the
                          user message, then answer (an agent loop of N model calls); when the
-                         last tool result is a number k, k results are taken as done (a loop's
-                         tool returns its step number, so callers may send only a window)
-  otherwise              a short text answer ("ok <n>"), streamed as SSE when "stream": true
+                         last message (a tool result, or a user message carrying one) ends in a
+                         number k, k results are taken as done (a loop's tool returns its step
+                         number, so callers may send only a window)
+  otherwise              a short text answer ("ok <n>"), streamed as SSE when "stream": true;
+                         when the request offers a `final_answer` tool, that answer is a
+                         final_answer call instead
                          (usage in a last chunk when stream_options.include_usage is set)
 Usage: prompt_tokens = 10 + number of words in all messages, completion_tokens = words of
 the answer (+ 5 per tool call). Ids and times come from a counter, never the clock.
@@ -31,11 +37,27 @@ GETs are answered 200 ``{}`` and logged in the index without a body.
 import argparse
 import json
 import os
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
 STATE = {"n": 0, "saved": 0}
+
+
+def read_body(handler):
+    """The request body, by Content-Length or chunked transfer encoding (node's http client)."""
+    if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
+        out = b""
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return out
+            out += handler.rfile.read(size)
+            handler.rfile.readline()
+    return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
 
 
 def next_id():
@@ -57,15 +79,23 @@ def words(messages):
     return n
 
 
-def last_user(messages):
-    for i in range(len(messages) - 1, -1, -1):
-        m = messages[i]
-        if m.get("role") == "user":
-            c = m.get("content")
-            if isinstance(c, list):
-                c = " ".join(p.get("text", "") for p in c if isinstance(p, dict))
-            return i, c or ""
-    return -1, ""
+MARKERS = ("call=", "loop=", "FAIL500", "FAIL400")
+
+
+def text_of(m):
+    c = m.get("content")
+    if isinstance(c, list):
+        c = " ".join(p.get("text", "") for p in c if isinstance(p, dict))
+    return c if isinstance(c, str) else ""
+
+
+def scripted_user(messages):
+    """The last user message with a marker (agents such as smolagents send tool results as user
+    messages after it), else the last user message."""
+    users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    marked = [i for i in users if any(k in text_of(messages[i]) for k in MARKERS)]
+    i = (marked or users or [-1])[-1]
+    return i, text_of(messages[i]) if i >= 0 else ""
 
 
 def args_for(tool):
@@ -89,28 +119,35 @@ def args_for(tool):
 
 
 def plan(body):
-    """What to answer: ('error', status) | ('tools', [names]) | ('text', str)."""
+    """What to answer: ('error', status) | ('tools', [names]) | ('final' | 'text', str)."""
     messages = body.get("messages") or []
-    i, text = last_user(messages)
+    i, text = scripted_user(messages)
     if "FAIL500" in text:
         return ("error", 500)
     if "FAIL400" in text:
         return ("error", 400)
-    after = [m for m in messages[i + 1 :] if m.get("role") == "tool"]
-    results = len(after)
-    if after and str(after[-1].get("content", "")).strip().strip('"').isdigit():
+    later = messages[i + 1 :]
+    results = sum(1 for m in later if m.get("role") == "tool")
+    if later and later[-1].get("role") in ("tool", "user"):
         # a loop's tool answers its step number, so a caller may send a window of the history
-        results = max(results, int(str(after[-1]["content"]).strip().strip('"')))
+        digits = re.search(r"(\d+)\W*$", text_of(later[-1]))
+        if digits:
+            results = max(results, int(digits.group(1)))
     names = {(t.get("function") or {}).get("name") for t in body.get("tools") or []}
+    called = {(c.get("function") or {}).get("name") for m in later if m.get("role") == "assistant"
+              for c in m.get("tool_calls") or []}
+    called |= {n for m in later if m.get("role") == "assistant" for n in names if n and n in text_of(m)}
     for word in text.split():
-        if word.startswith("call=") and results == 0:
-            want = [w for w in word[5:].split(",") if w in names]
+        if word.startswith("call="):
+            want = [w for w in word[5:].split(",") if w in names and w not in called]
             if want:
                 return ("tools", want)
         if word.startswith("loop="):
             n, _, tool = word[5:].partition(":")
             if tool in names and results < int(n) - 1:
                 return ("tools", [tool])
+    if "final_answer" in names:  # agents that answer through a tool (smolagents)
+        return ("final", "ok %d" % (results + 1))
     return ("text", "ok %d" % (results + 1))
 
 
@@ -146,8 +183,7 @@ class OpenAI(BaseHTTPRequestHandler):
         self.send_json(404, {"error": {"message": "not found"}})
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}")
+        body = json.loads(read_body(self) or b"{}")
         if self.path.rstrip("/").endswith("/embeddings"):
             return self.embeddings(body)
         if self.path.rstrip("/").endswith("/chat/completions"):
@@ -176,6 +212,9 @@ class OpenAI(BaseHTTPRequestHandler):
         )
 
     def chat(self, body):
+        if os.environ.get("STANDIN_CHATLOG"):  # debugging: every chat request, one per line
+            with LOCK, open(os.environ["STANDIN_CHATLOG"], "a") as f:
+                f.write(json.dumps(body) + "\n")
         n = next_id()
         model = body.get("model", "gpt-4o-mini")
         what, arg = plan(body)
@@ -184,7 +223,12 @@ class OpenAI(BaseHTTPRequestHandler):
             msg = "scripted failure %d" % arg
             return self.send_json(arg, {"error": {"message": msg, "type": kind, "param": None, "code": None}})
         prompt = 10 + words(body.get("messages") or [])
-        if what == "tools":
+        if what == "final":
+            calls = [{"id": "call_%d_0" % n, "type": "function",
+                      "function": {"name": "final_answer", "arguments": json.dumps({"answer": arg})}}]
+            message = {"role": "assistant", "content": None, "tool_calls": calls}
+            completion, finish = 5, "tool_calls"
+        elif what == "tools":
             calls = tool_calls(body, arg, n)
             message = {"role": "assistant", "content": None, "tool_calls": calls}
             completion, finish = 5 * len(calls), "tool_calls"
@@ -254,8 +298,7 @@ class Receiver(BaseHTTPRequestHandler):
         self.answer(200, "application/json", b"{}")
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+        raw = read_body(self)
         ctype = self.headers.get("Content-Type", "")
         enc = self.headers.get("Content-Encoding", "")
         ext = ".pb" if "protobuf" in ctype else ".json" if "json" in ctype else ".bin"

@@ -126,6 +126,7 @@ pub(super) enum Input {
     Traceloop,
     Adk,
     PydanticAi,
+    CrewAi,
     VercelMessages,
     VercelPrompt,
     GenAiToolArguments,
@@ -297,7 +298,7 @@ pub(super) struct Found {
     pub(super) cost_details: Vec<(String, f64)>,
     /// Adds to the cost of a span for which no convention gave a total.
     pub(super) cost_fallback: Option<fn(&Span, &mut Cost)>,
-    pub(super) input: Ranked<Source, 16>,
+    pub(super) input: Ranked<Source, 17>,
     pub(super) output: Ranked<Source, 13>,
     pub(super) parameters: Ranked<Source, 3>,
     /// The values of `Source::Made`.

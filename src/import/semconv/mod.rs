@@ -1,13 +1,14 @@
 //! Span attribute conventions mapped onto the model, one file each: OpenInference
 //! (`openinference`), OpenTelemetry GenAI (`genai`), Langfuse's own `langfuse.*` (`langfuse`),
 //! Vercel AI SDK `ai.*` (`vercel`), OpenLLMetry `traceloop.*` (`traceloop`), Pydantic AI and Logfire (`pydantic`), Google ADK
-//! `gcp.vertex.agent.*` (`adk`). Shared by every OTLP-shaped importer.
+//! `gcp.vertex.agent.*` (`adk`), CrewAI's crews (`crewai`). Shared by every OTLP-shaped importer.
 //!
 //! Each convention offers what it finds on a span to the model's fields (`found`); where several
 //! give the same field, the precedence written there decides, field by field. Flattened lists
 //! (`llm.input_messages.0.message.role`…) are rebuilt by `tree`.
 
 mod adk;
+mod crewai;
 #[cfg(test)]
 mod fixtures;
 mod found;
@@ -49,6 +50,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         traceloop::read(&span, &mut found);
         pydantic::read(&span, &mut found);
         adk::read(&span, &mut found);
+        crewai::read(&span, &mut found);
         found.resolve(&span)
     };
     fields.write_to(o, &mut found.consumed)

@@ -118,5 +118,10 @@ mod tests {
         assert_eq!((tool.kind, tool.tool_name.as_deref()), (Kind::Tool, Some("say_hello")));
         assert_eq!(tool.input.as_ref().unwrap().raw(), r#""{}""#);
         assert!(tool.output.as_ref().unwrap().raw().contains("Hello"));
+        // ADK 2.13's run of a workflow (h-corpus's google-adk fixture) is a chain
+        let mut run = Observation::new("w", Kind::Span, "invoke_workflow rag", 0);
+        run.attributes = vec![a("gen_ai.operation.name", "invoke_workflow"), a("gen_ai.workflow.name", "rag")];
+        apply(&mut run);
+        assert_eq!(run.kind, Kind::Chain);
     }
 }

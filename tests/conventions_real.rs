@@ -206,3 +206,25 @@ fn crewai_kickoffs_show_their_tasks() {
     let agents = crews[0].attribute("crew_agents").unwrap();
     assert!(matches!(agents, canopy::model::AttrValue::Json(_)), "read as JSON");
 }
+
+/// smolagents 1.26.0 through OpenInference (h-corpus's `openinference-smolagents`). Python:
+/// spans with `llm.token_count.*` by `openinference.span.kind`: LLM 57, AGENT 3 (each run repeats
+/// its model calls' sum). Tokens count once, on the model calls; the runs' repeats are not counted.
+#[test]
+fn smolagents_runs_repeating_their_model_calls_count_once() {
+    let (_, set) = open(own("realdata/openinference-smolagents/traces.otlp.jsonl"));
+    let (mut counted, mut repeated) = (Vec::new(), Vec::new());
+    for t in &set.traces {
+        for (o, &c) in t.observations.iter().zip(&t.totals.usage_counted) {
+            if !o.usage.is_empty() {
+                if c {
+                    counted.push(o.kind)
+                } else {
+                    repeated.push(o.kind)
+                }
+            }
+        }
+    }
+    assert_eq!((counted.len(), repeated.len()), (57, 3));
+    assert!(counted.iter().all(|k| *k == Kind::Generation) && repeated.iter().all(|k| *k == Kind::Agent));
+}

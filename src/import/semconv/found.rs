@@ -551,6 +551,11 @@ impl Fields {
             // an error status stays an error; otherwise the stated level (DEBUG included) holds
             o.level = if o.level == Level::Default { l } else { o.level.max(l) };
         }
+        // an exception recorded on the span is an error even when the status was left unset
+        // (instrumentations that catch and re-raise record the event; some never set the status)
+        if o.events.iter().any(|e| e.is_exception()) {
+            o.level = o.level.max(Level::Error);
+        }
         if o.status_message.is_none() {
             o.status_message = self.status.or_else(|| exception_summary(o));
         }

@@ -78,6 +78,27 @@ mod tests {
         }
     }
 
+    /// Errors are status ERROR, level ERROR, or an exception event (issue 26): a span whose
+    /// only sign of failure is its exception event counts as an error.
+    #[test]
+    fn an_exception_event_makes_an_error() {
+        use crate::model::{Event, Level};
+        let event = |name: &str| Event {
+            name: name.into(),
+            time_ns: 1,
+            attributes: vec![Attribute { key: "exception.type".into(), value: AttrValue::Str("ValueError".into()) }],
+        };
+        let mut o = Observation::new("s", Kind::Span, "x", 0);
+        o.events.push(event("exception"));
+        apply(&mut o);
+        assert_eq!(o.level, Level::Error);
+        assert_eq!(o.status_message.as_deref(), Some("ValueError"));
+        let mut quiet = Observation::new("s", Kind::Span, "x", 0);
+        quiet.events.push(event("retry"));
+        apply(&mut quiet);
+        assert_eq!(quiet.level, Level::Default, "another event is not an error");
+    }
+
     type ReadText = fn(&Observation, &TraceIds) -> Option<String>;
     type ReadCount = fn(&Observation) -> Option<u64>;
     type ReadPayload = fn(&Observation) -> Option<&Payload>;

@@ -40,11 +40,28 @@ function plant(value, key = '') {
   return value;
 }
 
+/** The JSON values of a text holding one or several, one after another (JSON Lines, or the
+ *  pretty-printed objects SDK console exporters print back to back). */
+function values(text) {
+  const out = [];
+  let depth = 0, inString = false, escaped = false, start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') { if (depth++ === 0) start = i; }
+    else if ((c === '}' || c === ']') && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return out;
+}
+
 export function planted(file) {
   const text = fs.readFileSync(file, 'utf8');
-  if (file.endsWith('.jsonl')) {
-    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.stringify(plant(JSON.parse(l)))).join('\n');
-  }
+  const all = values(text);
+  if (file.endsWith('.jsonl') || all.length > 1) return all.map((v) => JSON.stringify(plant(v))).join('\n');
   return JSON.stringify(plant(JSON.parse(text)));
 }
 

@@ -69,3 +69,15 @@ fn versions_and_notes() {
     // times are strings, so JavaScript readers keep every nanosecond
     assert!(text.contains(r#""start_ns":"1763000000000000000""#));
 }
+
+/// A sum like 2e-6 + 3e-6 = 4.9999999999999996e-6 is written with all its digits and must read
+/// back as the same number (serde_json's fast float parser was off by one unit in the last place
+/// without `float_roundtrip`: the Langfuse corpus fixture's cost changed on a round trip).
+#[test]
+fn floats_read_back_bit_for_bit() {
+    for x in [2e-6_f64 + 3e-6, 0.1 + 0.2, 1.0 / 3.0, 5e-324, 1.7976931348623157e308] {
+        let text = serde_json::to_string(&x).unwrap();
+        let back: f64 = canopy::import::json_from_bytes(text.as_bytes()).unwrap();
+        assert_eq!(back.to_bits(), x.to_bits(), "{text}");
+    }
+}

@@ -8,10 +8,13 @@ mod langsmith;
 mod openai_agents;
 mod otlp;
 mod phoenix;
+mod sdk;
 mod semconv;
 mod sniff;
+mod trulens;
 pub mod warmup;
 mod wire;
+mod zipkin;
 pub use wire::json_from_bytes;
 
 use crate::model::{TraceSet, Warning, WarningKind};
@@ -34,11 +37,23 @@ pub enum Format {
     OtlpJsonLines,
     Jaeger,
     JaegerJsonLines,
+    /// Jaeger's domain model as protobuf JSON (`model.Trace` / `model.Span`).
+    JaegerModel,
     LangSmith,
     /// OTLP spans without their resource envelope, paged: `{data: [span], next_cursor}` (Phoenix otlpv1).
     OtlpSpans,
     PhoenixSpans,
     PhoenixAnnotations,
+    /// Zipkin v2 JSON: a list of spans (or of lists of spans).
+    Zipkin,
+    /// OpenTelemetry Python's `ReadableSpan.to_json()`: `ConsoleSpanExporter` output.
+    PythonSpans,
+    /// OpenTelemetry JS `ReadableSpan`s as JSON, or what its `ConsoleSpanExporter` prints.
+    JsSpans,
+    /// any-agent's saved `AgentTrace` (`{spans, final_output}`).
+    AnyAgent,
+    /// TruLens / Snowflake AI Observability event records (`record`, `record_attributes`, `trace`).
+    TruLens,
     /// Canopy's own document (docs/format.md).
     Canopy,
     /// One span's attributes as a flat object.
@@ -60,10 +75,16 @@ impl Format {
             Format::OtlpJsonLines => "OTLP JSON Lines",
             Format::Jaeger => "Jaeger JSON",
             Format::JaegerJsonLines => "Jaeger JSON Lines",
+            Format::JaegerModel => "Jaeger domain-model JSON",
             Format::LangSmith => "LangSmith runs",
             Format::OtlpSpans => "OTLP span list",
             Format::PhoenixSpans => "Phoenix spans",
             Format::PhoenixAnnotations => "Phoenix annotations",
+            Format::Zipkin => "Zipkin v2 JSON",
+            Format::PythonSpans => "OpenTelemetry Python span dump",
+            Format::JsSpans => "OpenTelemetry JS spans",
+            Format::AnyAgent => "any-agent trace",
+            Format::TruLens => "TruLens event records",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
             Format::OpenAiAgents => "OpenAI Agents SDK traces",
@@ -109,7 +130,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 17] = [
+    pub const ALL: [Format; 23] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -121,9 +142,15 @@ impl Format {
         Format::OtlpSpans,
         Format::Jaeger,
         Format::JaegerJsonLines,
+        Format::JaegerModel,
         Format::LangSmith,
         Format::PhoenixSpans,
         Format::PhoenixAnnotations,
+        Format::Zipkin,
+        Format::PythonSpans,
+        Format::JsSpans,
+        Format::AnyAgent,
+        Format::TruLens,
         Format::Canopy,
         Format::AttributeMap,
         Format::OpenAiAgents,
@@ -182,9 +209,14 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         | Format::LangfuseScores => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
+        Format::Zipkin => zipkin::import(file, body, format),
+        Format::PythonSpans | Format::AnyAgent => sdk::python::import(file, body, format),
+        Format::JsSpans => sdk::js::import(file, body, format),
+        Format::TruLens => trulens::import(file, body, format),
         Format::Canopy => canopy::import(file, body, format),
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
+        Format::JaegerModel => jaeger::domain::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
         Format::OpenAiAgents => openai_agents::import(file, body, format),
     }

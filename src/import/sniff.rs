@@ -147,10 +147,7 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
         } else {
             let mut keys = s.keys.clone();
             keys.truncate(6);
-            ImportError::Unrecognized(format!(
-                "the file's keys ({}) match no supported format (Langfuse export or API trace, OTLP JSON)",
-                keys.join(", ")
-            ))
+            ImportError::Unrecognized(format!("the file's keys ({}) match no supported format", keys.join(", ")))
         }
     })
 }
@@ -181,6 +178,47 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
+    // what the Langfuse SDKs send beside their spans: an ingestion batch, or score bodies
+    // (before Zipkin: a score body has its `traceId`, `id` and `timestamp`, and a `value`)
+    let score_body = s.has("name") && s.has("value") && (s.has("traceId") || s.has("observationId") || s.has("sessionId"));
+    if (s.sub_has("batch", "type") && s.sub_has("batch", "body")) || score_body {
+        return Some(Ok(Format::LangfuseScores));
+    }
+    // Jaeger's domain model (protobuf JSON): camel-case `spanId`, where the UI's JSON has `spanID`
+    let model_span = |has: &dyn Fn(&str) -> bool| has("spanId") && (has("operationName") || has("startTime") && has("duration"));
+    if model_span(&|k| s.sub_has("spans", k)) || model_span(&|k| s.has(k)) {
+        return Some(Ok(Format::JaegerModel));
+    }
+    // OpenTelemetry JS: a stringified ReadableSpan, or the console exporter's object (which has
+    // Zipkin's `traceId`, `id`, `timestamp` and `duration` too, so it is told apart first)
+    let js_scope = s.has("instrumentationScope") || s.has("instrumentationLibrary");
+    let js_console = s.has("traceId") && s.has("id") && (js_scope || s.has("parentSpanContext") || s.has("traceState"));
+    let js_span = (s.has("_spanContext") || s.has("spanContext")) && (s.has("startTime") || s.has("endTime") || js_scope);
+    if js_span || js_console {
+        return Some(Ok(Format::JsSpans));
+    }
+    // Zipkin v2: `traceId` + `id` (+ microsecond `timestamp`, endpoints, …); a list, or a list of lists
+    let zipkin_keys = ["timestamp", "duration", "localEndpoint", "remoteEndpoint", "annotations", "shared", "parentId"];
+    let langfuse_keys = ["spanId", "projectId", "observationId", "dataType", "startTime"];
+    let zipkin_v1 = s.has("binaryAnnotations") || s.sub_has("annotations", "endpoint");
+    if s.has("traceId") && s.has("id") && zipkin_keys.iter().any(|k| s.has(k)) && !langfuse_keys.iter().any(|k| s.has(k)) && !zipkin_v1 {
+        return Some(Ok(Format::Zipkin));
+    }
+    // TruLens / Snowflake AI Observability event records
+    if s.has("record_attributes") || (s.has("record") && s.has("trace") && s.sub_has("trace", "span_id")) {
+        return Some(Ok(Format::TruLens));
+    }
+    // OpenTelemetry Python's `to_json()` (`kind` where Phoenix writes `span_kind`), alone or in
+    // any-agent's `{spans, final_output}`
+    let python_span = |has: &dyn Fn(&str) -> bool, ctx: &dyn Fn(&str) -> bool| {
+        ctx("span_id") && has("start_time") && (has("kind") || has("parent_id") || has("parent")) && !has("span_kind")
+    };
+    if python_span(&|k| s.has(k), &|k| s.sub_has("context", k)) {
+        return Some(Ok(Format::PythonSpans));
+    }
+    if s.has("spans") && s.sub_has("spans", "context") && s.sub_has("spans", "start_time") {
+        return Some(Ok(Format::AnyAgent));
+    }
     if s.has("data") {
         if data("context") && data("span_kind") {
             return Some(Ok(Format::PhoenixSpans));
@@ -204,11 +242,6 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
             return Some(Ok(Format::LangfuseTraces));
         }
     }
-    // what the Langfuse SDKs send beside their spans: an ingestion batch, or score bodies
-    let score_body = s.has("name") && s.has("value") && (s.has("traceId") || s.has("observationId") || s.has("sessionId"));
-    if (s.sub_has("batch", "type") && s.sub_has("batch", "body")) || score_body {
-        return Some(Ok(Format::LangfuseScores));
-    }
     let runs = |k: &str| s.sub_has("runs", k);
     if s.has("post") || s.has("patch") || (s.has("run_type") && (s.has("id") || s.has("dotted_order"))) || (s.has("runs") && runs("run_type")) {
         return Some(Ok(Format::LangSmith));
@@ -227,6 +260,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
 fn unsupported(s: &Shape) -> Option<ImportError> {
     if s.has("traceEvents") || (s.top_array && s.has("ph") && s.has("ts")) {
         return Some(ImportError::Unsupported("a Chrome/Perfetto trace-event file"));
+    }
+    // v1 puts endpoints on each annotation and tags in `binaryAnnotations`
+    if s.has("traceId") && s.has("id") && (s.has("binaryAnnotations") || s.sub_has("annotations", "endpoint")) {
+        return Some(ImportError::Unsupported("a Zipkin v1 JSON file (Zipkin v2 JSON opens)"));
     }
     None
 }
@@ -351,6 +388,53 @@ mod tests {
     fn names_formats_not_supported_yet() {
         assert_eq!(detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#), Ok(Format::Jaeger));
         assert_eq!(detect(br#"{"post":[],"patch":[]}"#), Ok(Format::LangSmith));
+    }
+
+    /// Each format of issue 26 by its keys in any order, and from a text cut short (a file longer
+    /// than the sniffing window: only the keys before the cut are seen).
+    #[test]
+    fn other_trace_formats_by_their_keys_in_any_order() {
+        let cases: [(&str, Format); 9] = [
+            (r#"{"data":{"traceID":"1","spans":[]}}"#, Format::Jaeger),
+            (
+                r#"{"spans":[{"startTime":"2017-01-26T16:46:31Z","spanId":"AAI=","operationName":"x"#,
+                Format::JaegerModel,
+            ),
+            (r#"{"operationName":"x","traceId":"AQ==","spanId":"AAI=","#, Format::JaegerModel),
+            (r#"[{"id":"2","traceId":"1","timestamp":1,"name":"x"#, Format::Zipkin),
+            (r#"[[{"localEndpoint":{},"traceId":"1","id":"2"#, Format::Zipkin),
+            (
+                r#"{"parent_id":null,"start_time":"2026-01-01T00:00:00Z","context":{"span_id":"0x1"},"name":"#,
+                Format::PythonSpans,
+            ),
+            (
+                r#"{"final_output":null,"spans":[{"start_time":1,"context":{"span_id":1},"attributes":{"#,
+                Format::AnyAgent,
+            ),
+            (r#"[{"startTime":[1,0],"_spanContext":{"traceId":"a"},"name":"x"#, Format::JsSpans),
+            (
+                r#"{"resource":{},"instrumentationScope":{},"traceId":"a","id":"b","timestamp":1,"duration":"#,
+                Format::JsSpans,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text.as_bytes()), Ok(want), "{text}");
+        }
+        let trulens = r#"{"trace":{"span_id":"1","trace_id":"2"},"record":{"name":"x"},"start_timestamp":"#;
+        assert_eq!(detect(trulens.as_bytes()), Ok(Format::TruLens));
+        let v1 =
+            br#"[{"traceId":"1","id":"2","name":"get","annotations":[{"timestamp":1,"value":"sr","endpoint":{}}]}]"#;
+        assert_eq!(detect(v1), Err(ImportError::Unsupported("a Zipkin v1 JSON file (Zipkin v2 JSON opens)")));
+        // a bare list of Phoenix spans (`span_kind`) is not Python's `to_json()` (`kind`)
+        let phoenix =
+            br#"[{"name":"x","context":{"span_id":"1"},"span_kind":"LLM","parent_id":null,"start_time":"2024"}]"#;
+        assert_ne!(detect(phoenix), Ok(Format::PythonSpans));
+        // Langfuse's observations and scores carry `traceId` and `id` too, but are no Zipkin spans
+        assert_ne!(detect(br#"[{"id":"a","traceId":"t","startTime":"2024","type":"SPAN"}]"#), Ok(Format::Zipkin));
+        assert_ne!(
+            detect(br#"[{"id":"a","traceId":"t","timestamp":"2024","dataType":"NUMERIC"}]"#),
+            Ok(Format::Zipkin)
+        );
     }
 
     #[test]

@@ -74,6 +74,43 @@ fn cut_char(bytes: &[u8]) -> usize {
     0
 }
 
+/// Every item of a document that is one item, a list of them, or several such values one after
+/// another (JSON Lines, or pretty-printed objects written back to back, as SDK console exporters
+/// print them). Errors carry their line and column in the whole text.
+pub fn items<T: serde::de::DeserializeOwned>(body: &str) -> serde_json::Result<Vec<T>> {
+    let mut out = Vec::new();
+    for value in serde_json::Deserializer::from_str(body).into_iter::<OneOrMany<T>>() {
+        out.extend(value?.0);
+    }
+    Ok(out)
+}
+
+/// One item, or a list of them (nulls in the list skipped).
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object or a list of objects")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<Option<T>>()? {
+                    out.extend(item);
+                }
+                Ok(OneOrMany(out))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<OneOrMany<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| OneOrMany(vec![t]))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
 /// An integer written as a JSON number or a string (OTLP writes 64-bit values as strings).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FlexInt(pub Option<i128>);
@@ -157,6 +194,34 @@ impl<'de> serde::Deserialize<'de> for FlexFloat {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A protobuf-JSON duration in nanoseconds: `"22938000ns"` (Jaeger's), `"0.022938s"` (the
+/// standard form), or with `us`/`µs`/`ms`/`m`/`h`; exact for any number of fraction digits.
+pub fn duration_ns(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))?;
+    let (number, unit) = t.split_at(split);
+    let per: i128 = match unit {
+        "ns" => 1,
+        "us" | "µs" => 1_000,
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        _ => return None,
+    };
+    let (neg, number) = number.strip_prefix('-').map_or((false, number), |n| (true, n));
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 18 {
+        return None;
+    }
+    let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac_value: i128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let scale = 10i128.checked_pow(u32::try_from(frac.len()).ok()?)?;
+    let ns = whole.checked_mul(per)?.checked_add(frac_value.checked_mul(per)? / scale)?;
+    i64::try_from(if neg { -ns } else { ns }).ok()
 }
 
 /// An ISO timestamp field, or null.
@@ -270,6 +335,19 @@ mod tests {
         assert!(is_blank_id("0000000000000000"));
         assert!(is_blank_id("AAAAAAAAAAA="));
         assert!(!is_blank_id("ziprJqtLsl8="));
+    }
+
+    #[test]
+    fn durations_in_every_unit_are_exact() {
+        assert_eq!(duration_ns("22938000ns"), Some(22_938_000));
+        assert_eq!(duration_ns("0.022938s"), Some(22_938_000));
+        assert_eq!(duration_ns("1.000000001s"), Some(1_000_000_001));
+        assert_eq!(duration_ns("5us"), Some(5_000));
+        assert_eq!(duration_ns("1.5ms"), Some(1_500_000));
+        assert_eq!(duration_ns("-2s"), Some(-2_000_000_000));
+        for bad in ["", "ns", "12", "1.2.3s", "1e3ns", "5 parsecs", "99999999999999999999s"] {
+            assert_eq!(duration_ns(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,19 +1,52 @@
-//! Jaeger JSON: the query API's `{data: [trace…]}`, a single trace `{traceID, spans, processes}`,
+//! Jaeger JSON: the query API's `{data: [trace…]}` (or `{data: trace}`), a single trace `{traceID, spans, processes}`,
 //! or JSON Lines of traces. Times are microseconds; tags keep their declared types.
+
+pub(super) mod domain;
 
 use super::semconv;
 use super::wire::FlexInt;
 use super::{shape_error, Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning, WarningKind};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
+use std::fmt;
 
 #[derive(Deserialize)]
 struct Response {
-    data: Option<Vec<Option<WireTrace>>>,
+    data: Option<Traces>,
     errors: Option<Vec<WireError>>,
+}
+
+/// `data` as the query API writes it (a list, nulls skipped) or as one trace object.
+struct Traces(Vec<WireTrace>);
+
+impl<'de> Deserialize<'de> for Traces {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Traces;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of traces or one trace")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Traces, A::Error> {
+                let mut out = Vec::new();
+                while let Some(t) = seq.next_element::<Option<WireTrace>>()? {
+                    out.extend(t);
+                }
+                Ok(Traces(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Traces, A::Error> {
+                WireTrace::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Traces(vec![t]))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Traces, E> {
+                Ok(Traces(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -54,12 +87,12 @@ struct WireSpan {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Reference {
-    ref_type: Option<String>,
+pub(super) struct Reference {
+    pub(super) ref_type: Option<String>,
     #[serde(rename = "traceID")]
-    trace_id: Option<String>,
+    pub(super) trace_id: Option<String>,
     #[serde(rename = "spanID")]
-    span_id: Option<String>,
+    pub(super) span_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -127,7 +160,7 @@ fn traces(body: &str, format: Format) -> Result<(Vec<WireTrace>, Vec<String>), I
     if probe.has("data") {
         let r: Response = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         let errors = r.errors.unwrap_or_default().into_iter().filter_map(|e| e.msg).collect();
-        Ok((r.data.unwrap_or_default().into_iter().flatten().collect(), errors))
+        Ok((r.data.map(|d| d.0).unwrap_or_default(), errors))
     } else {
         let t: WireTrace = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         Ok((vec![t], Vec::new()))
@@ -160,18 +193,10 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     Ok(set)
 }
 
-fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>) -> Observation {
-    let start_us = s.start_time.and_then(|t| t.to_i64()).unwrap_or(0);
-    let start_ns = start_us.saturating_mul(1000);
-    let mut o = Observation::new(
-        s.span_id.unwrap_or_default(),
-        crate::model::Kind::Span,
-        s.operation_name.unwrap_or_default(),
-        start_ns,
-    );
-    o.end_ns = s.duration.and_then(|d| d.to_i64()).map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
-    // Parent: the first CHILD_OF within this trace, else the first FOLLOWS_FROM within it (as Jaeger UI does).
-    let refs = s.references.unwrap_or_default();
+/// Sets the parent from `refs`: the first CHILD_OF within this trace, else the first FOLLOWS_FROM
+/// within it (as Jaeger UI does), else `legacy` (`parentSpanID`); every other reference (other
+/// traces, extra parents, FOLLOWS_FROM links) stays visible as `jaeger.references`.
+pub(super) fn link(o: &mut Observation, refs: &[Reference], legacy: Option<String>, trace_id: &str) {
     let in_trace = |r: &Reference| r.trace_id.as_deref().is_none_or(|t| t == trace_id);
     let kind_is = |r: &Reference, k: &str| r.ref_type.as_deref().unwrap_or("CHILD_OF").eq_ignore_ascii_case(k);
     let parent_ref = refs
@@ -180,40 +205,32 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
         .or_else(|| refs.iter().position(|r| in_trace(r) && kind_is(r, "FOLLOWS_FROM")));
     o.parent_id = parent_ref
         .and_then(|i| refs[i].span_id.clone())
-        .or(s.parent_span_id.filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')));
-    // every other reference (other traces, extra parents, FOLLOWS_FROM links) stays visible
-    let others: Vec<String> = refs
+        .or(legacy.filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')));
+    let others: Vec<AttrValue> = refs
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != parent_ref)
         .map(|(_, r)| {
-            format!(
+            AttrValue::Str(format!(
                 "{} {}/{}",
                 r.ref_type.as_deref().unwrap_or("REF"),
                 r.trace_id.as_deref().unwrap_or("?"),
                 r.span_id.as_deref().unwrap_or("?")
-            )
+            ))
         })
         .collect();
-    o.attributes = attrs(s.tags);
     if !others.is_empty() {
-        o.attributes.push(Attribute {
-            key: "jaeger.references".into(),
-            value: AttrValue::Array(others.into_iter().map(AttrValue::Str).collect()),
-        });
+        o.attributes.push(Attribute { key: "jaeger.references".into(), value: AttrValue::Array(others) });
     }
-    if let Some(p) = s.process_id.as_ref().and_then(|id| processes.get(id)) {
-        if let Some(svc) = &p.service_name {
-            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
-        }
-        for t in p.tags.iter().flatten() {
-            o.attributes.push(Attribute { key: format!("process.{}", t.key).into(), value: tag_value(t) });
-        }
-    }
-    if let Some(w) = s.warnings.filter(|w| !w.is_empty()) {
+}
+
+/// The span's own warnings as `jaeger.warnings`; `error=true` or `otel.status_code=ERROR` → level
+/// error, with `otel.status_description` as the status message.
+pub(super) fn span_facts(o: &mut Observation, warnings: Vec<String>) {
+    if !warnings.is_empty() {
         o.attributes.push(Attribute {
             key: "jaeger.warnings".into(),
-            value: AttrValue::Array(w.into_iter().map(AttrValue::Str).collect()),
+            value: AttrValue::Array(warnings.into_iter().map(AttrValue::Str).collect()),
         });
     }
     let error_tag =
@@ -224,17 +241,46 @@ fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>
         o.level = Level::Error;
     }
     o.status_message = o.attribute("otel.status_description").map(AttrValue::display);
+}
+
+/// The name of a log: its `event` (or `event.name`) field, else "log".
+pub(super) fn log_name(attributes: &[Attribute]) -> String {
+    attributes
+        .iter()
+        .find(|a| a.key == "event" || a.key == "event.name")
+        .map(|a| a.value.display())
+        .unwrap_or_else(|| "log".to_string())
+}
+
+fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>) -> Observation {
+    let start_us = s.start_time.and_then(|t| t.to_i64()).unwrap_or(0);
+    let start_ns = start_us.saturating_mul(1000);
+    let mut o = Observation::new(
+        s.span_id.unwrap_or_default(),
+        crate::model::Kind::Span,
+        s.operation_name.unwrap_or_default(),
+        start_ns,
+    );
+    o.end_ns = s.duration.and_then(|d| d.to_i64()).map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
+    o.attributes = attrs(s.tags);
+    let refs = s.references.unwrap_or_default();
+    link(&mut o, &refs, s.parent_span_id, trace_id);
+    if let Some(p) = s.process_id.as_ref().and_then(|id| processes.get(id)) {
+        if let Some(svc) = &p.service_name {
+            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
+        }
+        for t in p.tags.iter().flatten() {
+            o.attributes.push(Attribute { key: format!("process.{}", t.key).into(), value: tag_value(t) });
+        }
+    }
+    span_facts(&mut o, s.warnings.unwrap_or_default());
     o.events = s
         .logs
         .unwrap_or_default()
         .into_iter()
         .map(|l| {
             let attributes = attrs(l.fields);
-            let name = attributes
-                .iter()
-                .find(|a| a.key == "event" || a.key == "event.name")
-                .map(|a| a.value.display())
-                .unwrap_or_else(|| "log".to_string());
+            let name = log_name(&attributes);
             Event {
                 name,
                 time_ns: l.timestamp.and_then(|t| t.to_i64()).map(|t| t.saturating_mul(1000)).unwrap_or(start_ns),

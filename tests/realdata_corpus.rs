@@ -12,12 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// Libraries whose fixture Canopy does not read as expect.py does yet, and why. Remove a row
 /// when its fix lands: the test fails while a listed library matches.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "langfuse",
-    "langfuse.openai generations write langfuse.observation.usage_details with OpenAI's keys \
-     ({\"prompt_tokens\", \"completion_tokens\", \"total_tokens\", \"*_details\": null}); Canopy reads only \
-     input/output there, so only the manual generation's 12/3 tokens count (expected 713/264)",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// One compared quantity: its name, expected, got (as text, for the table).
 struct Row {

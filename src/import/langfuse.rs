@@ -226,9 +226,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
             }
         }
         Format::LangfuseScores => {
-            let page: Page<WireScore> = serde_json::from_str(body).map_err(parse_err)?;
-            note_more_pages(&mut set, file, page.meta.as_ref());
-            set.scores = page.data.unwrap_or_default().into_iter().filter_map(|s| score(s, None)).collect();
+            set.scores = scores(file, body, &mut set.warnings).map_err(parse_err)?;
         }
         _ => {
             let e: Export = serde_json::from_str(body).map_err(parse_err)?;
@@ -411,6 +409,50 @@ fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, 
         }
     }
     c
+}
+
+/// One event of an ingestion batch (`POST /api/public/ingestion`).
+#[derive(Deserialize)]
+struct IngestionEvent {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    timestamp: Option<String>,
+    body: Option<Box<RawValue>>,
+}
+
+/// A page of scores or an ingestion batch (its `score-create` events); other events are not scores.
+#[derive(Deserialize)]
+struct ScoresPage {
+    data: Option<Vec<WireScore>>,
+    meta: Option<PageMeta>,
+    batch: Option<Vec<IngestionEvent>>,
+}
+
+/// Scores as the API lists them (`{data, meta}`) and as the SDKs send them: score bodies
+/// (`POST /api/public/scores`, one or a list) and ingestion batches (`score-create` events).
+fn scores(file: &str, body: &str, warnings: &mut Vec<Warning>) -> Result<Vec<Score>, serde_json::Error> {
+    let wire: Vec<WireScore> = if body.trim_start().starts_with('[') {
+        serde_json::from_str(body)?
+    } else {
+        let page: ScoresPage = serde_json::from_str(body)?;
+        if let Some(batch) = page.batch {
+            let events = batch.into_iter().filter(|e| e.kind.as_deref() == Some("score-create"));
+            let bodies = events.filter_map(|e| {
+                let mut s = serde_json::from_str::<WireScore>(e.body?.get()).ok()?;
+                s.timestamp = s.timestamp.or(e.timestamp);
+                Some(s)
+            });
+            bodies.collect()
+        } else if page.data.is_some() || page.meta.is_some() {
+            let mut none = TraceSet::default();
+            note_more_pages(&mut none, file, page.meta.as_ref());
+            warnings.append(&mut none.warnings);
+            page.data.unwrap_or_default()
+        } else {
+            vec![serde_json::from_str(body)?]
+        }
+    };
+    Ok(wire.into_iter().filter_map(|s| score(s, None)).collect())
 }
 
 fn score(s: WireScore, trace_id: Option<&str>) -> Option<Score> {

@@ -5,6 +5,7 @@ pub mod canopy;
 mod jaeger;
 mod langfuse;
 mod langsmith;
+mod openai_agents;
 mod otlp;
 mod phoenix;
 mod sdk;
@@ -57,6 +58,8 @@ pub enum Format {
     Canopy,
     /// One span's attributes as a flat object.
     AttributeMap,
+    /// The OpenAI Agents SDK's own export (`/v1/traces/ingest` bodies).
+    OpenAiAgents,
 }
 
 impl Format {
@@ -84,6 +87,7 @@ impl Format {
             Format::TruLens => "TruLens event records",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
+            Format::OpenAiAgents => "OpenAI Agents SDK traces",
         }
     }
 }
@@ -126,7 +130,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 22] = [
+    pub const ALL: [Format; 23] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -149,6 +153,7 @@ impl Format {
         Format::TruLens,
         Format::Canopy,
         Format::AttributeMap,
+        Format::OpenAiAgents,
     ];
 }
 
@@ -213,6 +218,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
         Format::JaegerModel => jaeger::domain::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
+        Format::OpenAiAgents => openai_agents::import(file, body, format),
     }
     .map_err(err)?;
     loaded(file, format, set)

@@ -178,6 +178,12 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
+    // what the Langfuse SDKs send beside their spans: an ingestion batch, or score bodies
+    // (before Zipkin: a score body has its `traceId`, `id` and `timestamp`, and a `value`)
+    let score_body = s.has("name") && s.has("value") && (s.has("traceId") || s.has("observationId") || s.has("sessionId"));
+    if (s.sub_has("batch", "type") && s.sub_has("batch", "body")) || score_body {
+        return Some(Ok(Format::LangfuseScores));
+    }
     // Jaeger's domain model (protobuf JSON): camel-case `spanId`, where the UI's JSON has `spanID`
     let model_span = |has: &dyn Fn(&str) -> bool| has("spanId") && (has("operationName") || has("startTime") && has("duration"));
     if model_span(&|k| s.sub_has("spans", k)) || model_span(&|k| s.has(k)) {
@@ -222,6 +228,9 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
         }
         if (data("span_id") || data("spanId")) && (data("start_time_unix_nano") || data("startTimeUnixNano")) {
             return Some(Ok(Format::OtlpSpans));
+        }
+        if data("object") && (data("span_data") || data("workflow_name")) {
+            return Some(Ok(Format::OpenAiAgents));
         }
         if data("traceId") && data("startTime") && (data("type") || data("parentObservationId")) {
             return Some(Ok(Format::LangfuseObservations));

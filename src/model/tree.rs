@@ -276,6 +276,9 @@ pub struct Totals {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub tokens: u64,
+    /// The part of `tokens` that embedding calls used (shown apart from generation tokens: they
+    /// are priced and limited differently).
+    pub embedding_tokens: u64,
     pub cost_usd: f64,
     pub has_usage: bool,
     pub has_cost: bool,
@@ -336,6 +339,11 @@ impl Totals {
             input_tokens: roots.clone().fold(0u64, |a, r| a.saturating_add(subtree_in[r])),
             output_tokens: roots.clone().fold(0u64, |a, r| a.saturating_add(subtree_out[r])),
             tokens: roots.clone().fold(0u64, |a, r| a.saturating_add(subtree_tokens[r])),
+            embedding_tokens: obs
+                .iter()
+                .zip(&usage_counted)
+                .filter(|(o, &counted)| counted && o.kind == super::Kind::Embedding)
+                .fold(0u64, |a, (o, _)| a.saturating_add(o.usage.total_tokens())),
             cost_usd: roots.fold(0.0, |a, r| a + subtree_cost[r]),
             has_usage: obs.iter().any(|o| !o.usage.is_empty()),
             has_cost: obs.iter().any(|o| o.cost.total.is_some()),
@@ -475,6 +483,30 @@ mod tests {
         assert_eq!(tot.usage_counted, vec![false, true, true, false]);
         assert_eq!(tot.subtree_tokens[0], 42);
         assert_eq!(tot.subtree_tokens[1], 12);
+    }
+
+    #[test]
+    fn embedding_tokens_are_counted_apart_and_once() {
+        // a retriever embeds the query (7) under an agent that repeats all usage (7 + 12), beside
+        // a generation (12) and an embedding whose parent chain also repeats it (5)
+        let obs = vec![
+            with_usage(ob("agent", None, 0), Kind::Agent, 19, 0, None),
+            with_usage(ob("embed", Some("agent"), 1), Kind::Embedding, 7, 0, None),
+            with_usage(ob("llm", Some("agent"), 2), Kind::Generation, 10, 2, None),
+            with_usage(ob("chain", None, 3), Kind::Chain, 5, 0, None),
+            with_usage(ob("embed2", Some("chain"), 4), Kind::Embedding, 5, 0, None),
+        ];
+        let (t, _) = build(&obs);
+        let tot = Totals::compute(&obs, &t);
+        assert_eq!(tot.tokens, 7 + 12 + 5);
+        assert_eq!(tot.embedding_tokens, 7 + 5);
+        // an embedding repeated by a parent that is itself an embedding counts once, as the child
+        let obs = vec![
+            with_usage(ob("e", None, 0), Kind::Embedding, 9, 0, None),
+            with_usage(ob("e-call", Some("e"), 1), Kind::Embedding, 9, 0, None),
+        ];
+        let (t, _) = build(&obs);
+        assert_eq!(Totals::compute(&obs, &t).embedding_tokens, 9);
     }
 
     #[test]

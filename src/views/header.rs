@@ -1,4 +1,4 @@
-//! The trace header: name, id, start, duration, tokens, cost, counts, session and user.
+//! The trace header: name, id, start, duration, tokens (generation and embedding apart), cost, counts, session and user.
 
 use crate::model::order;
 use crate::model::time::{format_duration, format_utc};
@@ -36,7 +36,10 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                         {stat("start", format_utc(t.start_ns))}
                         {stat("duration", duration)}
                         {stat("observations", t.observations.len().to_string())}
-                        {(t.totals.tokens > 0).then(|| stat("tokens", format_tokens(t.totals.tokens)))}
+                        {(t.totals.tokens > t.totals.embedding_tokens)
+                            .then(|| stat("tokens", format_tokens(t.totals.tokens - t.totals.embedding_tokens)))}
+                        {(t.totals.embedding_tokens > 0)
+                            .then(|| stat("embedding tokens", format_tokens(t.totals.embedding_tokens)))}
                         {t.has_cost().then(|| stat("cost", format_cost(t.cost_usd())))}
                         <span class="stat" class:has-errors=has_errors>
                             <span class="stat-label">"errors"</span>

@@ -6,7 +6,7 @@
 use super::span::Span;
 use super::values::{payload_of, tags_of, Draft};
 use crate::model::key::Key;
-use crate::model::{Attribute, Cost, Kind, Level, Observation, Payload, Usage};
+use crate::model::{AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Usage};
 
 /// Trace-level facts found on a span.
 #[derive(Debug, Default)]
@@ -15,6 +15,11 @@ pub struct TraceIds {
     pub session_id: Option<String>,
     pub user_id: Option<String>,
     pub tags: Vec<String>,
+    /// The trace's own input and output (Langfuse `langfuse.trace.input`/`output`).
+    pub input: Option<Payload>,
+    pub output: Option<Payload>,
+    /// Trace-level attributes (`langfuse.trace.public`, `langfuse.trace.metadata.*`…).
+    pub attributes: Vec<Attribute>,
 }
 
 impl TraceIds {
@@ -24,6 +29,9 @@ impl TraceIds {
         self.session_id = self.session_id.take().or(ids.session_id);
         self.user_id = self.user_id.take().or(ids.user_id);
         add_tags(&mut self.tags, ids.tags);
+        self.input = self.input.take().or(ids.input);
+        self.output = self.output.take().or(ids.output);
+        add_attributes(&mut self.attributes, ids.attributes);
     }
 
     /// Sets the trace-level facts found on its spans (the first span to name each wins).
@@ -32,6 +40,18 @@ impl TraceIds {
         t.session_id = t.session_id.take().or(self.session_id);
         t.user_id = t.user_id.take().or(self.user_id);
         add_tags(&mut t.tags, self.tags);
+        t.input = t.input.take().or(self.input);
+        t.output = t.output.take().or(self.output);
+        add_attributes(&mut t.attributes, self.attributes);
+    }
+}
+
+/// Appends the attributes whose key `to` does not have yet (the first span to name one wins).
+fn add_attributes(to: &mut Vec<Attribute>, attributes: Vec<Attribute>) {
+    for a in attributes {
+        if !to.iter().any(|b| b.key == a.key) {
+            to.push(a);
+        }
     }
 }
 
@@ -57,8 +77,12 @@ pub(super) enum KindName {
 /// An operation a kind is told from when no name decided it, each by its convention's table.
 #[derive(Clone, Copy)]
 pub(super) enum KindOperation {
+    /// OpenLLMetry's `traceloop.span.kind` (`workflow`, `task`…).
+    TraceloopSpan,
     GenAi,
     Vercel,
+    /// OpenLLMetry's `llm.request.type`.
+    TraceloopRequest,
 }
 
 #[derive(Clone, Copy)]
@@ -80,12 +104,16 @@ pub(super) enum Tokens {
     /// `gen_ai.usage.prompt_tokens` and `completion_tokens`, the names before `input_tokens`.
     GenAiDeprecated,
     Vercel,
+    /// OpenLLMetry's `llm.usage.total_tokens` (a total only).
+    Traceloop,
 }
 
 #[derive(Clone, Copy)]
 pub(super) enum CostTotal {
     OpenInference,
     GenAi,
+    /// Pydantic AI's `operation.cost`.
+    PydanticAi,
 }
 
 #[derive(Clone, Copy)]
@@ -95,6 +123,10 @@ pub(super) enum Input {
     GenAiMessages,
     OpenInferenceValue,
     Langfuse,
+    Traceloop,
+    Adk,
+    PydanticAi,
+    CrewAi,
     VercelMessages,
     VercelPrompt,
     GenAiToolArguments,
@@ -112,6 +144,9 @@ pub(super) enum Output {
     GenAiMessages,
     OpenInferenceValue,
     Langfuse,
+    Traceloop,
+    Adk,
+    PydanticAi,
     VercelText,
     GenAiToolResult,
     VercelToolResult,
@@ -138,12 +173,15 @@ pub(super) enum SessionId {
     OpenInference,
     GenAi,
     Langfuse,
+    Traceloop,
+    Adk,
 }
 
 #[derive(Clone, Copy)]
 pub(super) enum UserId {
     OpenInference,
     Langfuse,
+    Traceloop,
     /// OpenTelemetry's general `enduser.id`.
     EndUser,
 }
@@ -247,21 +285,21 @@ impl Consumed {
 /// What the conventions found on one span.
 pub(super) struct Found {
     pub(super) kind_name: Ranked<usize, 2>,
-    pub(super) kind_operation: Ranked<(usize, KindOf), 2>,
+    pub(super) kind_operation: Ranked<(usize, KindOf), 4>,
     pub(super) model: Ranked<usize, 7>,
-    pub(super) input_tokens: Ranked<usize, 4>,
-    pub(super) output_tokens: Ranked<usize, 4>,
-    pub(super) total_tokens: Ranked<usize, 4>,
+    pub(super) input_tokens: Ranked<usize, 5>,
+    pub(super) output_tokens: Ranked<usize, 5>,
+    pub(super) total_tokens: Ranked<usize, 5>,
     /// Usage details with the position of their attribute: they keep the span's order.
     pub(super) usage_details: Vec<(usize, String, u64)>,
     /// The usage of a span for which no convention gave any.
     pub(super) usage_fallback: Option<fn(&Span) -> Usage>,
-    pub(super) cost_total: Ranked<usize, 2>,
+    pub(super) cost_total: Ranked<usize, 3>,
     pub(super) cost_details: Vec<(String, f64)>,
     /// Adds to the cost of a span for which no convention gave a total.
     pub(super) cost_fallback: Option<fn(&Span, &mut Cost)>,
-    pub(super) input: Ranked<Source, 13>,
-    pub(super) output: Ranked<Source, 10>,
+    pub(super) input: Ranked<Source, 17>,
+    pub(super) output: Ranked<Source, 13>,
     pub(super) parameters: Ranked<Source, 3>,
     /// The values of `Source::Made`.
     pub(super) made: [Option<Payload>; 2],
@@ -273,8 +311,19 @@ pub(super) struct Found {
     pub(super) status: Option<String>,
     pub(super) completion_start_ns: Option<i64>,
     pub(super) trace_name: Option<String>,
-    pub(super) session_id: Ranked<usize, 3>,
-    pub(super) user_id: Ranked<usize, 3>,
+    /// The trace's own input and output, by attribute position (consumed).
+    pub(super) trace_input: Option<usize>,
+    pub(super) trace_output: Option<usize>,
+    /// Attributes that belong to the trace, by position: they move to it.
+    pub(super) trace_attributes: Vec<usize>,
+    /// The display name a convention gives the span (Logfire's `logfire.msg`…).
+    pub(super) name: Option<String>,
+    /// The kind when no kind name or operation gave one (Logfire's `log` spans).
+    pub(super) kind_fallback: Option<Kind>,
+    /// Attributes holding JSON text to be read as JSON where they stay attributes, by position.
+    pub(super) json_attributes: Vec<usize>,
+    pub(super) session_id: Ranked<usize, 5>,
+    pub(super) user_id: Ranked<usize, 4>,
     pub(super) tags: Ranked<usize, 2>,
     pub(super) consumed: Consumed,
 }
@@ -304,6 +353,12 @@ impl Found {
             status: None,
             completion_start_ns: None,
             trace_name: None,
+            trace_input: None,
+            trace_output: None,
+            trace_attributes: Vec::new(),
+            name: None,
+            kind_fallback: None,
+            json_attributes: Vec::new(),
             session_id: Ranked::EMPTY,
             user_id: Ranked::EMPTY,
             tags: Ranked::EMPTY,
@@ -342,6 +397,7 @@ impl Found {
             self.kind_name.text(s).and_then(|k| Kind::from_name(&k)).or_else(|| {
                 self.kind_operation.iter().find_map(|&(i, kind_of)| s.text_at(i).and_then(|op| kind_of(&op)))
             });
+        let kind = kind.or(self.kind_fallback);
         // in the span's order, whichever convention named them
         crate::model::order::sort_by_key(&mut self.usage_details, |d| d.0);
         let details = std::mem::take(&mut self.usage_details);
@@ -367,6 +423,24 @@ impl Found {
         let input = payload(s, &self.input, consumed, made);
         let output = payload(s, &self.output, consumed, made);
         let model_parameters = payload(s, &self.parameters, consumed, made);
+        let mut trace_payload = |at: Option<usize>| {
+            let i = at?;
+            consumed[i] = true;
+            Some(payload_of(&s.attrs[i].value))
+        };
+        let (trace_input, trace_output) = (trace_payload(self.trace_input), trace_payload(self.trace_output));
+        for &i in &self.json_attributes {
+            let json = s.attrs[i].value.as_str().and_then(Payload::from_json_text).filter(|_| !consumed[i]);
+            if let Some(p) = json {
+                consumed[i] = true;
+                self.added.push(Attribute { key: s.attrs[i].key.clone(), value: AttrValue::Json(p) });
+            }
+        }
+        let mut trace_attributes = Vec::with_capacity(self.trace_attributes.len());
+        for &i in &self.trace_attributes {
+            consumed[i] = true;
+            trace_attributes.push(s.attrs[i].clone());
+        }
         Fields {
             kind,
             model: self.model.text(s),
@@ -386,7 +460,11 @@ impl Found {
                 session_id: self.session_id.text(s),
                 user_id: self.user_id.text(s),
                 tags: self.tags.iter().flat_map(|&i| tags_of(&s.attrs[i].value)).collect(),
+                input: trace_input,
+                output: trace_output,
+                attributes: trace_attributes,
             },
+            name: self.name.take(),
         }
     }
 }
@@ -399,6 +477,7 @@ fn payload<const N: usize>(
     made: &mut [Option<Payload>],
 ) -> Option<Payload> {
     sources.iter().find_map(|&source| match source {
+        Source::Attr(i) if is_scrubbed(&s.attrs[i].value) => None,
         Source::Attr(i) => {
             consumed[i] = true;
             Some(payload_of(&s.attrs[i].value))
@@ -407,6 +486,12 @@ fn payload<const N: usize>(
         Source::Made(k) => made.get_mut(k).and_then(Option::take),
         Source::Lazy(make) => make(s),
     })
+}
+
+/// A value Logfire scrubbed (`[Scrubbed due to 'password']`): it stays an attribute, shown as
+/// what it is, never as a message or an output.
+fn is_scrubbed(v: &AttrValue) -> bool {
+    v.as_str().is_some_and(|t| t.starts_with("[Scrubbed due to "))
 }
 
 /// The earliest event named for a first token (any convention's wording).
@@ -434,6 +519,7 @@ pub(super) struct Fields {
     status: Option<String>,
     completion_start_ns: Option<i64>,
     ids: TraceIds,
+    name: Option<String>,
 }
 
 impl Fields {
@@ -474,6 +560,9 @@ impl Fields {
             o.status_message = self.status.or_else(|| exception_summary(o));
         }
         o.completion_start_ns = self.completion_start_ns.or(o.completion_start_ns);
+        if let Some(name) = self.name {
+            o.name = name;
+        }
         let consumed = consumed.flags();
         if consumed.contains(&true) {
             let mut flags = consumed.iter().copied();

@@ -7,7 +7,7 @@
 //!
 //! | key | becomes |
 //! |---|---|
-//! | `gen_ai.operation.name` (`chat`, `embeddings`, `execute_tool`, `invoke_agent`…) | kind |
+//! | `gen_ai.operation.name` (`chat`, `embeddings`, `execute_tool`, `invoke_agent`, ADK's `invoke_workflow`…) | kind |
 //! | `gen_ai.response.model`, else `gen_ai.request.model` | model |
 //! | `gen_ai.usage.input_tokens` (else `prompt_tokens`), `output_tokens` (else `completion_tokens`), `total_tokens` | usage: input, output, total |
 //! | `gen_ai.usage.*` (any other count) | usage details |
@@ -161,6 +161,8 @@ fn kind_of(op: &str) -> Option<Kind> {
         "embeddings" | "embedding" => Kind::Embedding,
         "execute_tool" => Kind::Tool,
         "invoke_agent" | "create_agent" => Kind::Agent,
+        // (Google ADK 2 names its runs so; not in semconv 1.38)
+        "invoke_workflow" => Kind::Chain,
         _ => return None,
     })
 }

@@ -1,18 +1,23 @@
 //! Span attribute conventions mapped onto the model, one file each: OpenInference
 //! (`openinference`), OpenTelemetry GenAI (`genai`), Langfuse's own `langfuse.*` (`langfuse`),
-//! Vercel AI SDK `ai.*` (`vercel`). Shared by every OTLP-shaped importer.
+//! Vercel AI SDK `ai.*` (`vercel`), OpenLLMetry `traceloop.*` (`traceloop`), Pydantic AI and Logfire (`pydantic`), Google ADK
+//! `gcp.vertex.agent.*` (`adk`), CrewAI's crews (`crewai`). Shared by every OTLP-shaped importer.
 //!
 //! Each convention offers what it finds on a span to the model's fields (`found`); where several
 //! give the same field, the precedence written there decides, field by field. Flattened lists
 //! (`llm.input_messages.0.message.role`…) are rebuilt by `tree`.
 
+mod adk;
+mod crewai;
 #[cfg(test)]
 mod fixtures;
 mod found;
 mod genai;
 mod langfuse;
 mod openinference;
+mod pydantic;
 mod span;
+mod traceloop;
 mod tree;
 mod values;
 mod vercel;
@@ -42,6 +47,10 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         genai::read(&span, &mut found);
         langfuse::read(&span, &mut found);
         vercel::read(&span, &mut found);
+        traceloop::read(&span, &mut found);
+        pydantic::read(&span, &mut found);
+        adk::read(&span, &mut found);
+        crewai::read(&span, &mut found);
         found.resolve(&span)
     };
     fields.write_to(o, &mut found.consumed)
@@ -116,8 +125,18 @@ mod tests {
                 |o, _| o.model.as_deref().map(str::to_string),
             ),
             (&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"], |o, _| o.tool_name.clone()),
-            (&["session.id", "gen_ai.conversation.id", "langfuse.session.id"], |_, ids| ids.session_id.clone()),
-            (&["user.id", "langfuse.user.id", "enduser.id"], |_, ids| ids.user_id.clone()),
+            (
+                &[
+                    "session.id",
+                    "gen_ai.conversation.id",
+                    "langfuse.session.id",
+                    "traceloop.association.properties.session_id",
+                ],
+                |_, ids| ids.session_id.clone(),
+            ),
+            (&["user.id", "langfuse.user.id", "traceloop.association.properties.user_id", "enduser.id"], |_, ids| {
+                ids.user_id.clone()
+            }),
         ];
         for (keys, read) in text_chains {
             each_first(keys, &marked, &mut |first, o, ids| {
@@ -144,7 +163,7 @@ mod tests {
                 ],
                 |o| o.usage.output,
             ),
-            (&["llm.token_count.total", "gen_ai.usage.total_tokens"], |o| o.usage.total),
+            (&["llm.token_count.total", "gen_ai.usage.total_tokens", "llm.usage.total_tokens"], |o| o.usage.total),
         ];
         for (keys, read) in token_chains {
             each_first(keys, &int, &mut |first, o, _| assert_eq!(read(o), Some(100 + first as u64), "{keys:?}"));
@@ -161,6 +180,7 @@ mod tests {
                     "gen_ai.input.messages",
                     "input.value",
                     "langfuse.observation.input",
+                    "traceloop.entity.input",
                     "ai.prompt.messages",
                     "ai.prompt",
                     "gen_ai.tool.call.arguments",
@@ -178,6 +198,7 @@ mod tests {
                     "gen_ai.output.messages",
                     "output.value",
                     "langfuse.observation.output",
+                    "traceloop.entity.output",
                     "ai.response.text",
                     "gen_ai.tool.call.result",
                     "ai.toolCall.result",

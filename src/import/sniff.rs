@@ -181,6 +181,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
+    // Phoenix spans saved bare: one, a list, JSON Lines, or dataframe rows (`context.span_id`)
+    if (s.has("context") && s.has("span_kind")) || s.has("context.span_id") {
+        return Some(Ok(Format::PhoenixSpans));
+    }
     if s.has("data") {
         if data("context") && data("span_kind") {
             return Some(Ok(Format::PhoenixSpans));

@@ -268,6 +268,7 @@ impl Chunked {
             let role = match b {
                 b'{' => self.root,
                 b'[' if self.root == Role::Request => Role::RequestList,
+                b'[' if self.root == Role::Page => Role::PageList,
                 _ => return Err(self.syntax(self.pos, "expected value".into())),
             };
             self.open(role);

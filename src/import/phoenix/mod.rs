@@ -1,0 +1,159 @@
+//! Arize Phoenix: spans as its REST API pages them (`GET /v1/projects/{id}/spans`: `{data: [span],
+//! next_cursor}`), and as users save them (lists of pages, bare lists, JSON Lines, dataframe rows;
+//! each span's forms in `span`); span, trace and session annotations (`{data: [annotation],
+//! next_cursor}`) as scores.
+
+mod span;
+
+use super::semconv;
+use super::wire::iso_ns;
+use super::{shape_error, Format, ImportError};
+use crate::model::warning::PagedService;
+use crate::model::{Observation, Score, ScoreValue, Trace, TraceSet};
+use crate::model::{Warning, WarningKind};
+use serde::Deserialize;
+use span::{Notes, Span};
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+struct Page<T> {
+    data: Option<Vec<T>>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Annotation {
+    id: Option<String>,
+    name: Option<String>,
+    annotator_kind: Option<String>,
+    result: Option<AnnotationResult>,
+    span_id: Option<String>,
+    trace_id: Option<String>,
+    session_id: Option<String>,
+    created_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AnnotationResult {
+    label: Option<String>,
+    score: Option<f64>,
+    explanation: Option<String>,
+}
+
+pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
+    let mut set = TraceSet::default();
+    if format == Format::PhoenixAnnotations {
+        let page: Page<Annotation> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+        note_more_pages(&mut set, file, page.next_cursor.as_deref());
+        set.scores = page.data.unwrap_or_default().into_iter().filter_map(score).collect();
+        return Ok(set);
+    }
+    let spans = spans_of(&mut set, file, body, format)?;
+    let mut notes = Notes::default();
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<Observation>> = HashMap::new();
+    for span in spans {
+        let trace_id = span.trace_id();
+        let (o, scores) = span.convert(&mut notes);
+        set.scores.extend(scores);
+        groups
+            .entry(trace_id.clone())
+            .or_insert_with(|| {
+                order.push(trace_id.clone());
+                Vec::new()
+            })
+            .push(o);
+    }
+    if notes.zoneless > 0 {
+        set.warnings.push(Warning::new(file, WarningKind::NoTimeZone { times: notes.zoneless }));
+    }
+    for id in order {
+        let Some(mut obs) = groups.remove(&id) else {
+            continue;
+        };
+        let ids = semconv::apply_all(&mut obs);
+        let mut t = Trace::build(id, obs, file, &mut set.warnings);
+        ids.apply_to(&mut t);
+        set.traces.push(t);
+    }
+    Ok(set)
+}
+
+/// The spans of a file in any of the ways they are saved: a page `{data, next_cursor}` (the REST
+/// API), a list of pages, a bare list of spans (`client.spans.get_spans`, `TraceDataset` rows), one
+/// span, or JSON Lines of spans (the 2023 `spans_to_jsonl`, `to_json(lines=True)`).
+fn spans_of(set: &mut TraceSet, file: &str, body: &str, format: Format) -> Result<Vec<Span>, ImportError> {
+    let shape = super::sniff::shape(body.as_bytes());
+    let err = |e: serde_json::Error| shape_error(format, &e);
+    if shape.more_values {
+        // values one after another, one per line as the writers put them
+        return serde_json::Deserializer::from_str(body).into_iter::<Span>().map(|r| r.map_err(err)).collect();
+    }
+    if shape.top_array && shape.has("data") {
+        let pages: Vec<Page<Span>> = serde_json::from_str(body).map_err(err)?;
+        // only the last page's cursor says whether more follow
+        note_more_pages(set, file, pages.last().and_then(|p| p.next_cursor.as_deref()));
+        return Ok(pages.into_iter().flat_map(|p| p.data.unwrap_or_default()).collect());
+    }
+    if shape.top_array {
+        return serde_json::from_str(body).map_err(err);
+    }
+    if !shape.has("data") {
+        return Ok(vec![serde_json::from_str(body).map_err(err)?]);
+    }
+    let page: Page<Span> = serde_json::from_str(body).map_err(err)?;
+    note_more_pages(set, file, page.next_cursor.as_deref());
+    Ok(page.data.unwrap_or_default())
+}
+
+/// A page that says more follow is only part of the data: say so instead of implying completeness.
+fn note_more_pages(set: &mut TraceSet, file: &str, cursor: Option<&str>) {
+    if cursor.is_some_and(|c| !c.is_empty()) {
+        set.warnings.push(Warning::new(file, WarningKind::OnePage { of: PagedService::Phoenix }));
+    }
+}
+
+fn score(a: Annotation) -> Option<Score> {
+    let name = a.name?;
+    let result = a.result.unwrap_or(AnnotationResult { label: None, score: None, explanation: None });
+    let (value, comment) = match (result.score, result.label) {
+        (Some(s), Some(l)) => (
+            ScoreValue::Numeric(s),
+            Some(format!("label: {l}")).into_iter().chain(result.explanation).collect::<Vec<_>>().join(" — "),
+        ),
+        (Some(s), None) => (ScoreValue::Numeric(s), result.explanation.unwrap_or_default()),
+        (None, Some(l)) => (ScoreValue::Categorical(l), result.explanation.unwrap_or_default()),
+        (None, None) => (ScoreValue::Text(result.explanation.clone()?), String::new()),
+    };
+    Some(Score {
+        id: a.id.unwrap_or_default(),
+        name,
+        value,
+        source: a.annotator_kind,
+        comment: Some(comment).filter(|c| !c.is_empty()),
+        trace_id: a.trace_id,
+        observation_id: a.span_id,
+        session_id: a.session_id,
+        time_ns: iso_ns(a.created_at.as_deref()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page that says more follow gives the paging notice as its own kind (callers that fetch
+    /// every page drop it by kind), worded as before.
+    #[test]
+    fn a_page_with_a_cursor_is_a_paging_notice() {
+        let notes = |body: &str, format| import("p.json", body, format).unwrap().warnings;
+        for format in [Format::PhoenixSpans, Format::PhoenixAnnotations] {
+            let w = notes(r#"{"data":[],"next_cursor":"abc"}"#, format);
+            assert_eq!(w.len(), 1);
+            assert!(matches!(w[0].kind, WarningKind::OnePage { of: PagedService::Phoenix }), "{w:?}");
+            assert!(w[0].to_string().contains("one page of") && w[0].to_string().contains("next_cursor"));
+            assert_eq!(w[0].level(), crate::model::WarningLevel::Notice);
+            assert!(notes(r#"{"data":[],"next_cursor":null}"#, format).is_empty());
+        }
+    }
+}

@@ -150,3 +150,21 @@ fn a_deep_chain_is_built_from_dotted_orders() {
     let deepest = t.observations.iter().find(|o| o.id == format!("r{}", DEPTH - 1)).unwrap();
     assert_eq!(deepest.parent_id.as_deref(), Some(format!("r{}", DEPTH - 2).as_str()));
 }
+
+#[test]
+fn multipart_bodies_of_the_js_sdk_open() {
+    let (format, set) = open(own("langsmith/js-sdk-0.3.87-multipart.txt"));
+    assert_eq!(format, Format::LangSmith);
+    // python (email module): 2 bodies; post agent, ChatOpenAI, calculator (with `.error`), then
+    // patch ChatOpenAI and agent (`.outputs`, end_time as epoch ms 1796618969591); merged: 3
+    // runs, one root, llm_output.token_usage.total_tokens 13, every run with an end_time
+    assert_eq!(set.traces.len(), 1);
+    let t = &set.traces[0];
+    assert_eq!((t.observations.len(), t.tree.roots.len(), t.totals.tokens), (3, 1, 13));
+    let errors: Vec<&str> =
+        t.observations.iter().filter(|o| o.level == Level::Error).map(|o| o.name.as_str()).collect();
+    assert_eq!(errors, ["calculator"]);
+    let agent = t.observations.iter().find(|o| o.name == "agent").unwrap();
+    assert_eq!(agent.end_ns, Some(1_796_618_969_591_000_000));
+    assert!(t.observations.iter().all(|o| o.end_ns.is_some_and(|e| e >= o.start_ns)));
+}

@@ -181,3 +181,54 @@ fn a_single_span_and_a_cut_list_are_told_apart() {
     let cut = &one[..one.len() - 20];
     assert!(load("cut.json", format!("[{cut}").as_bytes()).is_err());
 }
+
+#[test]
+fn annotation_dataframe_rows_become_scores() {
+    // get_span_annotations_dataframe(...).reset_index().to_json(orient="records", lines=True)
+    let (format, notes) = open(own("phoenix/real-phoenix-20.26-span-annotations-dataframe.jsonl"));
+    assert_eq!(format, Format::PhoenixAnnotations);
+    // python: 2 rows: (b56b6efa8761b461, helpfulness, 0.0, 'unhelpful', HUMAN) and
+    // (c9047feddee5bd2a, correctness, 1.0, 'correct', 'matches the plan', LLM)
+    let mut got: Vec<_> = notes
+        .scores
+        .iter()
+        .map(|s| {
+            (
+                s.observation_id.clone().unwrap_or_default(),
+                s.name.clone(),
+                s.value.clone(),
+                s.comment.clone(),
+                s.source.clone(),
+            )
+        })
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got,
+        vec![
+            (
+                "b56b6efa8761b461".into(),
+                "helpfulness".into(),
+                ScoreValue::Numeric(0.0),
+                Some("label: unhelpful".into()),
+                Some("HUMAN".into())
+            ),
+            (
+                "c9047feddee5bd2a".into(),
+                "correctness".into(),
+                ScoreValue::Numeric(1.0),
+                Some("label: correct — matches the plan".into()),
+                Some("LLM".into())
+            ),
+        ]
+    );
+    // the same scores as the REST endpoint's page of the same annotations
+    let rest = open(own("phoenix/real-phoenix-20.26-span-annotations.json")).1;
+    let key = |s: &TraceSet| {
+        let mut v: Vec<_> =
+            s.scores.iter().map(|x| (x.id.clone(), x.name.clone(), x.value.clone(), x.time_ns)).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(key(&notes), key(&rest));
+}

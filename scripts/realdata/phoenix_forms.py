@@ -11,7 +11,9 @@ annotates two of them through the REST API, and saves, unmodified:
 - `span-annotations.json`: `GET /v1/projects/default/span_annotations?span_ids=...`;
 - `spans-dataframe-evals.jsonl`: phoenix.trace.TraceDataset over `get_spans_dataframe` with a
   SpanEvaluations, `get_spans_dataframe(include_evaluations=True).to_json(orient="records", lines=True)`;
-- `spans-encoder.jsonl`: `phoenix.trace.span_json_encoder.spans_to_jsonl` of that dataset's spans.
+- `spans-encoder.jsonl`: `phoenix.trace.span_json_encoder.spans_to_jsonl` of that dataset's spans;
+- `span-annotations-dataframe.jsonl`: `client.spans.get_span_annotations_dataframe(...)` (indexed by
+  `span_id`) `.reset_index().to_json(orient="records", lines=True)`.
 """
 
 import json
@@ -97,4 +99,7 @@ ds.get_spans_dataframe(include_evaluations=True).to_json(
 )
 with open(os.path.join(out, "spans-encoder.jsonl"), "w") as f:
     f.write(spans_to_jsonl(ds.to_spans()))
+client.spans.get_span_annotations_dataframe(
+    span_ids=[llm_span, tool_span], project_identifier="default"
+).reset_index().to_json(os.path.join(out, "span-annotations-dataframe.jsonl"), orient="records", lines=True)
 print(json.dumps({"llm_span": llm_span, "tool_span": tool_span, "pages": len(pages)}))

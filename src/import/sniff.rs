@@ -197,6 +197,10 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if (s.has("context") && s.has("span_kind")) || s.has("context.span_id") {
         return Some(Ok(Format::PhoenixSpans));
     }
+    // Phoenix annotation dataframe rows (`get_span_annotations_dataframe`, its index reset)
+    if s.has("annotation_name") && (s.has("span_id") || s.has("trace_id") || s.has("session_id")) {
+        return Some(Ok(Format::PhoenixAnnotations));
+    }
     if s.has("data") {
         if data("context") && data("span_kind") {
             return Some(Ok(Format::PhoenixSpans));

@@ -24,6 +24,8 @@ struct Page<T> {
 #[derive(Deserialize)]
 struct Annotation {
     id: Option<String>,
+    /// `annotation_name` in a row of `get_span_annotations_dataframe`.
+    #[serde(alias = "annotation_name")]
     name: Option<String>,
     annotator_kind: Option<String>,
     result: Option<AnnotationResult>,
@@ -31,6 +33,13 @@ struct Annotation {
     trace_id: Option<String>,
     session_id: Option<String>,
     created_at: Option<String>,
+    /// A dataframe row's result, flattened into its columns.
+    #[serde(rename = "result.label")]
+    row_label: Option<String>,
+    #[serde(rename = "result.score")]
+    row_score: Option<f64>,
+    #[serde(rename = "result.explanation")]
+    row_explanation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -43,9 +52,7 @@ struct AnnotationResult {
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let mut set = TraceSet::default();
     if format == Format::PhoenixAnnotations {
-        let page: Page<Annotation> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-        note_more_pages(&mut set, file, page.next_cursor.as_deref());
-        set.scores = page.data.unwrap_or_default().into_iter().filter_map(score).collect();
+        set.scores = annotations_of(&mut set, body, file, format)?.into_iter().filter_map(score).collect();
         return Ok(set);
     }
     let spans = spans_of(&mut set, file, body, format)?;
@@ -77,6 +84,22 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         set.traces.push(t);
     }
     Ok(set)
+}
+
+/// The annotations of a REST page, or of dataframe rows saved as a list or as JSON Lines
+/// (`get_span_annotations_dataframe().reset_index().to_json(orient="records")`).
+fn annotations_of(set: &mut TraceSet, body: &str, file: &str, format: Format) -> Result<Vec<Annotation>, ImportError> {
+    let err = |e: serde_json::Error| shape_error(format, &e);
+    let shape = super::sniff::shape(body.as_bytes());
+    if shape.more_values {
+        return serde_json::Deserializer::from_str(body).into_iter::<Annotation>().map(|r| r.map_err(err)).collect();
+    }
+    if shape.top_array {
+        return serde_json::from_str(body).map_err(err);
+    }
+    let page: Page<Annotation> = serde_json::from_str(body).map_err(err)?;
+    note_more_pages(set, file, page.next_cursor.as_deref());
+    Ok(page.data.unwrap_or_default())
 }
 
 /// The spans of a file in any of the ways they are saved: a page `{data, next_cursor}` (the REST
@@ -115,7 +138,8 @@ fn note_more_pages(set: &mut TraceSet, file: &str, cursor: Option<&str>) {
 
 fn score(a: Annotation) -> Option<Score> {
     let name = a.name?;
-    let result = a.result.unwrap_or(AnnotationResult { label: None, score: None, explanation: None });
+    let row = AnnotationResult { label: a.row_label, score: a.row_score, explanation: a.row_explanation };
+    let result = a.result.unwrap_or(row);
     let (value, comment) = match (result.score, result.label) {
         (Some(s), Some(l)) => (
             ScoreValue::Numeric(s),

@@ -180,4 +180,19 @@ mod tests {
             assert!(notes(r#"{"data":[],"next_cursor":null}"#, format).is_empty());
         }
     }
+
+    /// The 2023 encoder's `conversation` is the session; its flat token counts are usage.
+    #[test]
+    fn a_2023_span_with_a_conversation_and_token_counts() {
+        let line = r#"{"name":"llm","context":{"trace_id":"2b7764c6-aa70-4382-a30a-0d3c24c730d5","span_id":"dded5ff8-4e5d-40be-a078-75e28da01f0b"},"span_kind":"LLM","parent_id":null,"start_time":"2023-08-21T22:06:05.614572","end_time":"2023-08-21T22:06:06.235215","status_code":"OK","status_message":"","attributes":{"llm.token_count.prompt":120,"llm.token_count.completion":8,"llm.messages":[["user","hi"]]},"events":[],"conversation":{"conversation_id":"c-1"}}"#;
+        let body = format!("{line}\n{line}\n").replace("dded5ff8", "dded5ff9").replacen("dded5ff9", "dded5ff8", 1);
+        let set = import("old.jsonl", &body, Format::PhoenixSpans).unwrap();
+        let t = &set.traces[0];
+        assert_eq!(t.session_id.as_deref(), Some("c-1"));
+        assert_eq!(t.observations.len(), 2);
+        assert_eq!((t.observations[0].usage.input, t.observations[0].usage.output), (Some(120), Some(8)));
+        // 2023-08-21T22:06:05.614572 as UTC (python: calendar.timegm → 1692655565.614572)
+        assert_eq!(t.observations[0].start_ns, 1_692_655_565_614_572_000);
+        assert!(matches!(set.warnings[0].kind, WarningKind::NoTimeZone { times: 4 }), "{:?}", set.warnings);
+    }
 }

@@ -232,3 +232,20 @@ fn annotation_dataframe_rows_become_scores() {
     };
     assert_eq!(key(&notes), key(&rest));
 }
+
+#[test]
+fn otlpv1_pages_one_per_line_open_as_the_list_does() {
+    // the real pages, written one per line (by serde_json's Value here, not by Canopy's reader)
+    let text = std::fs::read_to_string(own("phoenix/real-phoenix-20.26-otlpv1-pages.json")).unwrap();
+    let pages: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let lines: String = pages.iter().map(|p| format!("{p}\n")).collect();
+    let l = load("pages.jsonl", lines.as_bytes()).unwrap();
+    assert_eq!(l.format, Format::OtlpSpans);
+    assert_eq!(traces(&l.set), seeded());
+    // and in pieces, as a download arrives
+    let mut s = canopy::import::Stream::new("pages.jsonl");
+    for piece in lines.as_bytes().chunks(7) {
+        s.push(piece).unwrap();
+    }
+    assert_eq!(traces(&s.finish().unwrap().set), seeded());
+}

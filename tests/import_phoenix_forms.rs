@@ -249,3 +249,30 @@ fn otlpv1_pages_one_per_line_open_as_the_list_does() {
     }
     assert_eq!(traces(&s.finish().unwrap().set), seeded());
 }
+
+#[test]
+fn a_dataframe_saved_with_pandas_defaults_opens_as_its_rows_do() {
+    // `to_json()` with no orient: {column: {span id: value}}
+    let (format, set) = open(own("phoenix/real-phoenix-20.26-spans-dataframe-columns.json"));
+    assert_eq!(format, Format::PhoenixSpans);
+    // python: len(d['name']) == 5 rows; d['context.trace_id'] counts 3 and 2 per trace
+    assert_eq!(traces(&set), seeded());
+    // the same observations and scores as the same dataframe written as records
+    let rows = open(own("phoenix/real-phoenix-20.26-spans-dataframe-evals.jsonl")).1;
+    let obs = |s: &TraceSet| {
+        let mut v: Vec<_> = s
+            .traces
+            .iter()
+            .flat_map(|t| &t.observations)
+            .map(|o| (o.id.clone(), o.parent_id.clone(), o.start_ns, o.end_ns, o.kind, o.attributes.len()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(obs(&set), obs(&rows));
+    let mut a: Vec<_> = set.scores.iter().map(|s| (s.id.clone(), s.value.clone())).collect();
+    let mut b: Vec<_> = rows.scores.iter().map(|s| (s.id.clone(), s.value.clone())).collect();
+    a.sort_by(|x, y| x.0.cmp(&y.0));
+    b.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!((a.len(), a), (2, b));
+}

@@ -11,6 +11,8 @@ annotates two of them through the REST API, and saves, unmodified:
 - `span-annotations.json`: `GET /v1/projects/default/span_annotations?span_ids=...`;
 - `spans-dataframe-evals.jsonl`: phoenix.trace.TraceDataset over `get_spans_dataframe` with a
   SpanEvaluations, `get_spans_dataframe(include_evaluations=True).to_json(orient="records", lines=True)`;
+- `spans-dataframe-columns.json`: the same dataframe's `to_json()` with pandas' defaults (a dict of
+  columns, each a dict from the row's index to its value);
 - `spans-encoder.jsonl`: `phoenix.trace.span_json_encoder.spans_to_jsonl` of that dataset's spans;
 - `span-annotations-dataframe.jsonl`: `client.spans.get_span_annotations_dataframe(...)` (indexed by
   `span_id`) `.reset_index().to_json(orient="records", lines=True)`.
@@ -97,6 +99,7 @@ ds = TraceDataset(df, evaluations=[evals])
 ds.get_spans_dataframe(include_evaluations=True).to_json(
     os.path.join(out, "spans-dataframe-evals.jsonl"), orient="records", lines=True
 )
+ds.get_spans_dataframe(include_evaluations=True).to_json(os.path.join(out, "spans-dataframe-columns.json"))
 with open(os.path.join(out, "spans-encoder.jsonl"), "w") as f:
     f.write(spans_to_jsonl(ds.to_spans()))
 client.spans.get_span_annotations_dataframe(

@@ -3,6 +3,7 @@
 //! each span's forms in `span`); span, trace and session annotations (`{data: [annotation],
 //! next_cursor}`) as scores.
 
+mod columns;
 mod span;
 
 use super::semconv;
@@ -120,6 +121,9 @@ fn spans_of(set: &mut TraceSet, file: &str, body: &str, format: Format) -> Resul
     }
     if shape.top_array {
         return serde_json::from_str(body).map_err(err);
+    }
+    if shape.sub.iter().any(|(k, sub)| k == "context.span_id" && !sub.is_empty()) {
+        return columns::spans(body, format);
     }
     if !shape.has("data") {
         return Ok(vec![serde_json::from_str(body).map_err(err)?]);

@@ -104,17 +104,22 @@ fn annotations_of(set: &mut TraceSet, body: &str, file: &str, format: Format) ->
 }
 
 /// The spans of a file in any of the ways they are saved: a page `{data, next_cursor}` (the REST
-/// API), a list of pages, a bare list of spans (`client.spans.get_spans`, `TraceDataset` rows), one
+/// API), a list of pages or pages one per line, a bare list of spans (`client.spans.get_spans`, `TraceDataset` rows), one
 /// span, or JSON Lines of spans (the 2023 `spans_to_jsonl`, `to_json(lines=True)`).
 fn spans_of(set: &mut TraceSet, file: &str, body: &str, format: Format) -> Result<Vec<Span>, ImportError> {
     let shape = super::sniff::shape(body.as_bytes());
     let err = |e: serde_json::Error| shape_error(format, &e);
-    if shape.more_values {
+    if shape.more_values && !shape.has("data") {
         // values one after another, one per line as the writers put them
         return serde_json::Deserializer::from_str(body).into_iter::<Span>().map(|r| r.map_err(err)).collect();
     }
-    if shape.top_array && shape.has("data") {
-        let pages: Vec<Page<Span>> = serde_json::from_str(body).map_err(err)?;
+    if shape.has("data") && (shape.top_array || shape.more_values) {
+        // pages in a list, or one per line
+        let pages: Vec<Page<Span>> = if shape.more_values {
+            serde_json::Deserializer::from_str(body).into_iter::<Page<Span>>().collect::<Result<_, _>>().map_err(err)?
+        } else {
+            serde_json::from_str(body).map_err(err)?
+        };
         // only the last page's cursor says whether more follow
         note_more_pages(set, file, pages.last().and_then(|p| p.next_cursor.as_deref()));
         return Ok(pages.into_iter().flat_map(|p| p.data.unwrap_or_default()).collect());
@@ -198,5 +203,18 @@ mod tests {
         // 2023-08-21T22:06:05.614572 as UTC (python: calendar.timegm → 1692655565.614572)
         assert_eq!(t.observations[0].start_ns, 1_692_655_565_614_572_000);
         assert!(matches!(set.warnings[0].kind, WarningKind::NoTimeZone { times: 4 }), "{:?}", set.warnings);
+    }
+
+    #[test]
+    fn pages_of_spans_one_per_line_are_one_set() {
+        let page = |span: &str, cursor: &str| {
+            format!(
+                r#"{{"data":[{{"name":"s","context":{{"trace_id":"t","span_id":"{span}"}},"span_kind":"CHAIN","parent_id":null,"start_time":"2024-05-01T12:00:00Z"}}],"next_cursor":{cursor}}}"#
+            )
+        };
+        let body = format!("{}\n{}\n", page("a", "\"c1\""), page("b", "null"));
+        let set = import("pages.jsonl", &body, Format::PhoenixSpans).unwrap();
+        assert_eq!(set.traces[0].observations.len(), 2);
+        assert!(set.warnings.is_empty(), "the last page has no cursor: {:?}", set.warnings);
     }
 }

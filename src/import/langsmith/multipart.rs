@@ -13,7 +13,11 @@ use std::collections::HashMap;
 /// Whether the text is a multipart body: a boundary line, then a form-data part.
 pub(super) fn is_multipart(body: &str) -> bool {
     let head = body.trim_start();
-    let head = head.get(..head.len().min(1024)).unwrap_or(head);
+    let mut end = head.len().min(1024);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &head[..end];
     head.starts_with("--") && head.to_ascii_lowercase().contains("content-disposition: form-data")
 }
 
@@ -106,4 +110,37 @@ fn take(
         Some(_) => {} // `serialized`: how the run was made, not what it did
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line breaks of either kind, a field before its run, an attachment and feedback: each run
+    /// once, with its fields; the attachment skipped.
+    #[test]
+    fn parts_join_their_runs_in_any_order() {
+        let body = "--b\nContent-Disposition: form-data; name=\"post.r1.inputs\"\nContent-Type: application/json\n\n{\"q\":1}\n\
+                    --b\r\nContent-Disposition: form-data; name=\"post.r1\"\r\n\r\n{\"id\":\"r1\",\"name\":\"a\",\"run_type\":\"chain\",\"start_time\":\"2024-05-01T12:00:00Z\"}\r\n\
+                    --b\nContent-Disposition: form-data; name=\"attachment.r1.img\"\n\n\u{1}binary\n\
+                    --b\nContent-Disposition: form-data; name=\"feedback.f1\"\n\n{\"id\":\"f1\",\"run_id\":\"r1\",\"key\":\"ok\",\"score\":1}\n\
+                    --b\nContent-Disposition: form-data; name=\"patch.r1.error\"\n\n\"boom\"\n--b--\n";
+        assert!(is_multipart(body));
+        let mut ops = Ops::default();
+        read(body, &mut ops, Format::LangSmith).unwrap();
+        assert_eq!((ops.posts.len(), ops.patches.len(), ops.feedback.len()), (1, 1, 1));
+        assert_eq!(ops.posts[0].name.as_deref(), Some("a"));
+        assert_eq!(ops.posts[0].inputs.as_ref().map(|r| r.get()), Some("{\"q\":1}"));
+        assert_eq!(ops.patches[0].error.as_deref(), Some("boom"));
+        let (runs, _) = ops.merged();
+        assert_eq!(runs.len(), 1, "the patch completes the post");
+        assert_eq!(runs[0].error.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn a_body_cut_short_is_refused() {
+        let mut ops = Ops::default();
+        let e = read("--b\nContent-Disposition: form-data; name=\"post.r1\"\n\n{\"id\":", &mut ops, Format::LangSmith);
+        assert!(matches!(e, Err(ImportError::Unrecognized(ref m)) if m.contains("closing boundary")), "{e:?}");
+    }
 }

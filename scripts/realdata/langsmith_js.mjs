@@ -14,7 +14,7 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     bodies.push({ method: req.method, url: req.url, type: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(req.url.startsWith('/info') ? JSON.stringify({ version: '0.0.0', batch_ingest_config: { use_multipart_endpoint: false } }) : '{}');
+    res.end(req.url.startsWith('/info') ? JSON.stringify({ version: '0.0.0', batch_ingest_config: { use_multipart_endpoint: process.env.MULTIPART === '1' } }) : '{}');
   });
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -40,4 +40,7 @@ server.close();
 fs.writeFileSync('requests.json', JSON.stringify(bodies, null, 1));
 const batches = bodies.filter((b) => b.url === '/runs/batch').map((b) => JSON.parse(b.body));
 if (batches.length) fs.writeFileSync('batches.json', JSON.stringify(batches, null, 1));
+// MULTIPART=1: the `/runs/multipart` bodies as sent, one after another
+const multipart = bodies.filter((b) => b.url === '/runs/multipart').map((b) => b.body);
+if (multipart.length) fs.writeFileSync('multipart.txt', multipart.join(''));
 console.log(bodies.map((b) => `${b.method} ${b.url} ${b.type} ${b.body.length}`).join('\n'));

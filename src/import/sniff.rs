@@ -125,6 +125,9 @@ pub fn shape(body: &[u8]) -> Shape {
 /// Decides the format, or says clearly why the file is not one Canopy reads.
 pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if langsmith_multipart(body) {
+        return Ok(Format::LangSmith);
+    }
     if !matches!(first, Some(b'{') | Some(b'[')) {
         // Let serde word the complaint with a position.
         return Err(match serde_json::from_str::<IgnoredAny>(&String::from_utf8_lossy(body)) {
@@ -152,6 +155,15 @@ pub fn detect(body: &[u8]) -> Result<Format, ImportError> {
     })
 }
 
+/// A multipart body of LangSmith run operations (`POST /runs/multipart`, saved from a proxy or a
+/// stand-in): a boundary line, then a form-data part named `post.<id>`, `patch.<id>` or `feedback.<id>`.
+fn langsmith_multipart(body: &[u8]) -> bool {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
+    let head = &body[start..body.len().min(start + 1024)];
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    head.starts_with(b"--") && (has(b"name=\"post.") || has(b"name=\"patch.") || has(b"name=\"feedback."))
+}
+
 /// The format a shape belongs to, if any. Order matters: the most specific shapes come first.
 #[rustfmt::skip]
 fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
@@ -177,6 +189,14 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     }
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
+    }
+    // Phoenix spans saved bare: one, a list, JSON Lines, or dataframe rows (`context.span_id`)
+    if (s.has("context") && s.has("span_kind")) || s.has("context.span_id") {
+        return Some(Ok(Format::PhoenixSpans));
+    }
+    // Phoenix annotation dataframe rows (`get_span_annotations_dataframe`, its index reset)
+    if s.has("annotation_name") && (s.has("span_id") || s.has("trace_id") || s.has("session_id")) {
+        return Some(Ok(Format::PhoenixAnnotations));
     }
     // what the Langfuse SDKs send beside their spans: an ingestion batch, or score bodies
     // (before Zipkin: a score body has its `traceId`, `id` and `timestamp`, and a `value`)
@@ -243,7 +263,9 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
         }
     }
     let runs = |k: &str| s.sub_has("runs", k);
-    if s.has("post") || s.has("patch") || (s.has("run_type") && (s.has("id") || s.has("dotted_order"))) || (s.has("runs") && runs("run_type")) {
+    // a run update on its own (the Python SDK's `PATCH /runs/{id}` body): an id, its end, what it gave
+    let run_update = s.has("id") && (s.has("parent_run_id") || s.has("dotted_order") || (s.has("end_time") && (s.has("outputs") || s.has("error"))));
+    if s.has("post") || s.has("patch") || (s.has("run_type") && (s.has("id") || s.has("dotted_order"))) || (s.has("runs") && runs("run_type")) || run_update {
         return Some(Ok(Format::LangSmith));
     }
     if s.top_array && s.has("key") && s.has("run_id") {

@@ -229,6 +229,13 @@ pub fn iso_ns(s: Option<&str>) -> Option<i64> {
     s.and_then(parse_rfc3339_ns)
 }
 
+/// Whether ISO text names its zone (`Z` or an offset after the time); a date alone has none.
+pub fn has_zone(t: &str) -> bool {
+    let t = t.trim();
+    let Some(time) = t.get(10..) else { return false };
+    time.ends_with(['Z', 'z']) || time.contains(['+']) || time.get(1..).is_some_and(|rest| rest.contains('-'))
+}
+
 /// Normalises trace/span ids to lowercase hex: OTLP spec JSON writes hex, protobuf-JSON writes base64.
 pub fn normalize_id(raw: &str) -> String {
     let s = raw.trim();
@@ -292,6 +299,16 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_are_told_apart() {
+        for t in ["2023-08-21T22:06:04.990344+00:00", "2024-05-01T12:00:00Z", "2024-05-01T12:00:00-05:00"] {
+            assert!(has_zone(t), "{t}");
+        }
+        for t in ["2023-08-21T22:06:04.990344", "2024-05-01", "2024-05-01T12:00"] {
+            assert!(!has_zone(t), "{t}");
+        }
+    }
 
     #[test]
     fn lossy_in_pieces_is_lossy_whole() {

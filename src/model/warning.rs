@@ -64,6 +64,8 @@ pub enum WarningKind {
     AttributeMap,
     /// One page of a longer paged result: later pages are not in the file.
     OnePage { of: PagedService },
+    /// Times written without a zone (Phoenix's 2023 spans, the LangSmith Python SDK), read as UTC.
+    NoTimeZone { times: usize },
     /// Langfuse's total cost of a trace differs from its observations' sum.
     CostMismatch { trace_id: String, reported: f64, computed: f64 },
     /// The note a Canopy file carries (what was redacted, for one).
@@ -96,6 +98,7 @@ impl WarningKind {
             WarningKind::Utf16
             | WarningKind::AttributeMap
             | WarningKind::OnePage { .. }
+            | WarningKind::NoTimeZone { .. }
             | WarningKind::FileNote { .. } => WarningLevel::Notice,
             WarningKind::ServerError { .. } => WarningLevel::Error,
             WarningKind::NotUtf8
@@ -121,6 +124,7 @@ impl WarningKind {
             | WarningKind::Untimed { .. }
             | WarningKind::Dropped { .. }
             | WarningKind::AttributeMap
+            | WarningKind::NoTimeZone { .. }
             | WarningKind::OnePage { .. } => Vec::new(),
         }
     }
@@ -176,6 +180,11 @@ impl fmt::Display for WarningKind {
             }
             WarningKind::OnePage { of: PagedService::Phoenix } => f.write_str(
                 "this is one page of a longer Phoenix result (next_cursor is set); later pages are not in the file",
+            ),
+            WarningKind::NoTimeZone { times } => write!(
+                f,
+                "{} no time zone; read as UTC",
+                plural(*times, "time in the file has", "times in the file have")
             ),
             WarningKind::CostMismatch { trace_id, reported, computed } => write!(
                 f,

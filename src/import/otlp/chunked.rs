@@ -259,8 +259,8 @@ impl Chunked {
             if self.done {
                 // requests one after another: OTLP JSON Lines whose first line is longer than the
                 // sniffing window (a collector batch with LLM content), or a collector's file
-                // exporter; each is read as the first was
-                if !(b == b'{' && self.root == Role::Request) {
+                // exporter; each is read as the first was (so are pages of spans one per line)
+                if !(b == b'{' && matches!(self.root, Role::Request | Role::Page)) {
                     return Err(self.syntax(self.pos, "trailing characters".into()));
                 }
                 self.done = false;
@@ -268,6 +268,7 @@ impl Chunked {
             let role = match b {
                 b'{' => self.root,
                 b'[' if self.root == Role::Request => Role::RequestList,
+                b'[' if self.root == Role::Page => Role::PageList,
                 _ => return Err(self.syntax(self.pos, "expected value".into())),
             };
             self.open(role);

@@ -265,11 +265,13 @@ pub(super) enum Role {
     Wrapped,
     /// `{data: [span]}` (a page of spans without their resource) at the top.
     Page,
+    /// `[page, …]` at the top: pages of spans saved one after another.
+    PageList,
 }
 
 impl Role {
     pub(super) fn is_list(self) -> bool {
-        matches!(self, Role::RequestList | Role::ResourceList | Role::ScopeList | Role::Spans)
+        matches!(self, Role::RequestList | Role::ResourceList | Role::ScopeList | Role::Spans | Role::PageList)
     }
 
     pub(super) fn what(self) -> &'static str {
@@ -314,6 +316,7 @@ pub(super) fn element_of(role: Role) -> Slot {
         Role::RequestList => Slot::Enter(Role::Request),
         Role::ResourceList => Slot::Enter(Role::Resource),
         Role::ScopeList => Slot::Enter(Role::Scope),
+        Role::PageList => Slot::Enter(Role::Page),
         _ => Slot::Span,
     }
 }

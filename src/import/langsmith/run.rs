@@ -1,58 +1,46 @@
-//! LangSmith runs: ingest batches `{post, patch}` (patches complete posted runs), run lists from its
-//! API (`[run…]` or `{runs: [...]}`), and feedback lists as scores.
+//! One LangSmith run as its SDKs and API write it (times as RFC 3339 text, with or without a
+//! zone, or epoch milliseconds), what a patch adds to it, and the observation it becomes.
 
-use super::wire::{iso_ns, FlexFloat};
-use super::{shape_error, Format, ImportError};
+use super::super::wire::{has_zone, iso_ns, FlexFloat};
 use crate::model::key::Key;
 use crate::model::order;
-use crate::model::units::parse_f64;
-use crate::model::{
-    AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
-};
+use crate::model::{AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Usage};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 
-#[derive(Deserialize)]
-struct Batch {
-    post: Option<Vec<Run>>,
-    patch: Option<Vec<Run>>,
-    runs: Option<Vec<Run>>,
-    feedback: Option<Vec<Feedback>>,
-}
-
 #[derive(Deserialize, Default)]
-struct Run {
-    id: Option<String>,
-    name: Option<String>,
-    run_type: Option<String>,
-    start_time: Option<RunTime>,
-    end_time: Option<RunTime>,
-    parent_run_id: Option<String>,
-    trace_id: Option<String>,
-    dotted_order: Option<String>,
-    inputs: Option<Box<RawValue>>,
-    outputs: Option<Box<RawValue>>,
-    error: Option<String>,
-    extra: Option<Extra>,
-    events: Option<Vec<RunEvent>>,
-    tags: Option<Vec<String>>,
-    session_name: Option<String>,
-    status: Option<String>,
-    prompt_tokens: Option<FlexFloat>,
-    completion_tokens: Option<FlexFloat>,
-    total_tokens: Option<FlexFloat>,
-    total_cost: Option<FlexFloat>,
-    prompt_cost: Option<FlexFloat>,
-    completion_cost: Option<FlexFloat>,
-    first_token_time: Option<RunTime>,
+pub(super) struct Run {
+    pub(super) id: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) run_type: Option<String>,
+    pub(super) start_time: Option<RunTime>,
+    pub(super) end_time: Option<RunTime>,
+    pub(super) parent_run_id: Option<String>,
+    pub(super) trace_id: Option<String>,
+    pub(super) dotted_order: Option<String>,
+    pub(super) inputs: Option<Box<RawValue>>,
+    pub(super) outputs: Option<Box<RawValue>>,
+    pub(super) error: Option<String>,
+    pub(super) extra: Option<Extra>,
+    pub(super) events: Option<Vec<RunEvent>>,
+    pub(super) tags: Option<Vec<String>>,
+    pub(super) session_name: Option<String>,
+    pub(super) status: Option<String>,
+    pub(super) prompt_tokens: Option<FlexFloat>,
+    pub(super) completion_tokens: Option<FlexFloat>,
+    pub(super) total_tokens: Option<FlexFloat>,
+    pub(super) total_cost: Option<FlexFloat>,
+    pub(super) prompt_cost: Option<FlexFloat>,
+    pub(super) completion_cost: Option<FlexFloat>,
+    pub(super) first_token_time: Option<RunTime>,
 }
 
 /// A run's time as the SDKs write it: RFC 3339 text (Python, the API), or Unix epoch
 /// milliseconds (the JS SDK's `end_time: Date.now()`).
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum RunTime {
+pub(super) enum RunTime {
     Text(String),
     Millis(f64),
 }
@@ -72,42 +60,40 @@ impl RunTime {
     }
 }
 
+/// How many of a run's times are text without a zone (read as UTC, as the Python SDK before 0.1
+/// meant them: it wrote `datetime.utcnow()`).
+pub(super) fn zoneless(r: &Run) -> usize {
+    [&r.start_time, &r.end_time, &r.first_token_time]
+        .iter()
+        .filter(|t| matches!(t, Some(RunTime::Text(s)) if !has_zone(s) && iso_ns(Some(s)).is_some()))
+        .count()
+}
+
+/// The parent a dotted order names: `<time>Z<root id>.…<time>Z<parent id>.<time>Z<own id>` (the
+/// tree of runs that carry no `parent_run_id`); only the last two segments are read.
+fn parent_in(dotted: Option<&str>) -> Option<String> {
+    let mut segments = dotted?.rsplitn(3, '.');
+    let _own = segments.next()?;
+    let parent = segments.next()?;
+    parent.split_once('Z').map(|(_, id)| id.to_string()).filter(|id| !id.is_empty())
+}
+
 /// The nanoseconds of an optional run time.
 fn time_ns(t: &Option<RunTime>) -> Option<i64> {
     t.as_ref().and_then(RunTime::ns)
 }
 
 #[derive(Deserialize, Default)]
-struct Extra {
-    metadata: Option<HashMap<String, Box<RawValue>>>,
-    invocation_params: Option<Box<RawValue>>,
-    runtime: Option<Box<RawValue>>,
+pub(super) struct Extra {
+    pub(super) metadata: Option<HashMap<String, Box<RawValue>>>,
+    pub(super) invocation_params: Option<Box<RawValue>>,
+    pub(super) runtime: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize)]
-struct RunEvent {
-    name: Option<String>,
-    time: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Feedback {
-    id: Option<String>,
-    run_id: Option<String>,
-    trace_id: Option<String>,
-    key: Option<String>,
-    score: Option<Box<RawValue>>,
-    value: Option<Box<RawValue>>,
-    comment: Option<String>,
-    correction: Option<Box<RawValue>>,
-    created_at: Option<String>,
-    feedback_source: Option<FeedbackSource>,
-}
-
-#[derive(Deserialize)]
-struct FeedbackSource {
-    #[serde(rename = "type")]
-    kind: Option<String>,
+pub(super) struct RunEvent {
+    pub(super) name: Option<String>,
+    pub(super) time: Option<String>,
 }
 
 /// The usage LangChain writes into an LLM run's outputs.
@@ -132,7 +118,7 @@ struct LlmOutput {
 }
 
 /// Later fields win: a patch carries the end time, outputs and events of a posted run.
-fn patch(into: &mut Run, p: Run) {
+pub(super) fn patch(into: &mut Run, p: Run) {
     macro_rules! take {
         ($($f:ident),*) => { $( if p.$f.is_some() { into.$f = p.$f; } )* };
     }
@@ -162,105 +148,8 @@ fn patch(into: &mut Run, p: Run) {
     );
 }
 
-/// The runs of ingest batches: every posted run, then each patch completing the run of its id
-/// (a patch of a run no batch posted is a run of its own), and their feedback.
-fn merged(batches: Vec<Batch>) -> (Vec<Run>, Vec<Feedback>) {
-    let (mut runs, mut patches, mut feedback) = (Vec::new(), Vec::new(), Vec::new());
-    for b in batches {
-        runs.extend(b.post.unwrap_or_default());
-        runs.extend(b.runs.unwrap_or_default());
-        patches.extend(b.patch.unwrap_or_default());
-        feedback.extend(b.feedback.unwrap_or_default());
-    }
-    let mut by_id: HashMap<String, usize> =
-        runs.iter().enumerate().filter_map(|(i, r)| r.id.clone().map(|id| (id, i))).collect();
-    for p in patches {
-        match p.id.as_ref().and_then(|id| by_id.get(id)) {
-            Some(&i) => patch(&mut runs[i], p),
-            None => {
-                if let Some(id) = p.id.clone() {
-                    by_id.insert(id, runs.len());
-                }
-                runs.push(p);
-            }
-        }
-    }
-    (runs, feedback)
-}
-
-pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
-    let (runs, feedback) = if first == Some(b'[') {
-        // a list of runs, or a list of feedback
-        let probe = super::sniff::shape(body.as_bytes());
-        if probe.has("key") && (probe.has("run_id") || probe.has("score")) {
-            let f: Vec<Feedback> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-            (Vec::new(), f)
-        } else if probe.has("post") || probe.has("patch") {
-            // ingest batches saved one after another (`[{post}, {post, patch}]`): one set of runs
-            let b: Vec<Batch> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-            merged(b)
-        } else {
-            let r: Vec<Run> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-            (r, Vec::new())
-        }
-    } else {
-        let probe = super::sniff::shape(body.as_bytes());
-        if probe.has("run_type") {
-            let r: Run = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-            (vec![r], Vec::new())
-        } else {
-            let b: Batch = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-            merged(vec![b])
-        }
-    };
-    let mut set = TraceSet::default();
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, (Vec<Observation>, Meta)> = HashMap::new();
-    for r in runs {
-        let trace_id = trace_of(&r);
-        let meta_session = session_of(&r);
-        let tags = r.tags.clone().unwrap_or_default();
-        let project = r.session_name.clone();
-        let o = observation(r);
-        let entry = groups.entry(trace_id.clone()).or_insert_with(|| {
-            order.push(trace_id.clone());
-            (Vec::new(), Meta::default())
-        });
-        entry.0.push(o);
-        entry.1.session = entry.1.session.take().or(meta_session);
-        entry.1.project = entry.1.project.take().or(project);
-        for t in tags {
-            if !entry.1.tags.contains(&t) {
-                entry.1.tags.push(t);
-            }
-        }
-    }
-    for id in order {
-        let Some((obs, meta)) = groups.remove(&id) else {
-            continue;
-        };
-        let mut t = Trace::build(id, obs, file, &mut set.warnings);
-        t.session_id = meta.session;
-        t.tags = meta.tags;
-        if let Some(p) = meta.project {
-            t.attributes.push(Attribute { key: "langsmith.project".into(), value: AttrValue::Str(p) });
-        }
-        set.traces.push(t);
-    }
-    set.scores = feedback.into_iter().filter_map(score).collect();
-    Ok(set)
-}
-
-#[derive(Default)]
-struct Meta {
-    session: Option<String>,
-    project: Option<String>,
-    tags: Vec<String>,
-}
-
 /// The trace a run belongs to: its `trace_id`, else the root run id that starts its dotted order.
-fn trace_of(r: &Run) -> String {
+pub(super) fn trace_of(r: &Run) -> String {
     if let Some(t) = r.trace_id.clone().filter(|t| !t.is_empty()) {
         return t;
     }
@@ -273,7 +162,7 @@ fn trace_of(r: &Run) -> String {
     r.id.clone().unwrap_or_default()
 }
 
-fn session_of(r: &Run) -> Option<String> {
+pub(super) fn session_of(r: &Run) -> Option<String> {
     let meta = r.extra.as_ref()?.metadata.as_ref()?;
     ["session_id", "thread_id", "conversation_id"]
         .iter()
@@ -284,7 +173,7 @@ fn count(v: Option<FlexFloat>) -> Option<u64> {
     v.and_then(|f| f.0).filter(|f| f.is_finite() && *f >= 0.0).map(|f| f.round() as u64)
 }
 
-fn observation(r: Run) -> Observation {
+pub(super) fn observation(r: Run) -> Observation {
     let kind = match r.run_type.as_deref().unwrap_or("").to_ascii_lowercase().as_str() {
         "llm" => Kind::Generation,
         "chain" => Kind::Chain,
@@ -296,7 +185,7 @@ fn observation(r: Run) -> Observation {
     };
     let start_ns = time_ns(&r.start_time).unwrap_or(0);
     let mut o = Observation::new(r.id.clone().unwrap_or_default(), kind, r.name.clone().unwrap_or_default(), start_ns);
-    o.parent_id = r.parent_run_id.clone().filter(|p| !p.is_empty());
+    o.parent_id = r.parent_run_id.clone().filter(|p| !p.is_empty()).or_else(|| parent_in(r.dotted_order.as_deref()));
     o.end_ns = time_ns(&r.end_time);
     // the JS SDK writes the start in microseconds (a counter added for ordering) and the end as
     // `Date.now()` milliseconds: an end within the start's millisecond is that instant, not a
@@ -403,35 +292,4 @@ fn observation(r: Run) -> Observation {
         o.attributes.push(Attribute { key: "dotted_order".into(), value: AttrValue::Str(d) });
     }
     o
-}
-
-fn score(f: Feedback) -> Option<Score> {
-    let name = f.key?;
-    let raw = |v: &Option<Box<RawValue>>| v.as_ref().map(|r| r.get().trim().to_string()).filter(|r| r != "null");
-    let value = if let Some(c) = raw(&f.correction) {
-        ScoreValue::Text(serde_json::from_str::<String>(&c).unwrap_or(c))
-    } else {
-        match raw(&f.score) {
-            Some(s) if s == "true" || s == "false" => ScoreValue::Boolean(s == "true"),
-            Some(s) => match parse_f64(&s) {
-                Some(n) => ScoreValue::Numeric(n),
-                None => ScoreValue::Categorical(serde_json::from_str::<String>(&s).unwrap_or(s)),
-            },
-            None => {
-                let v = raw(&f.value)?;
-                ScoreValue::Categorical(serde_json::from_str::<String>(&v).unwrap_or(v))
-            }
-        }
-    };
-    Some(Score {
-        id: f.id.unwrap_or_default(),
-        name,
-        value,
-        source: f.feedback_source.and_then(|s| s.kind),
-        comment: f.comment.filter(|c| !c.is_empty()),
-        trace_id: f.trace_id,
-        observation_id: f.run_id,
-        session_id: None,
-        time_ns: iso_ns(f.created_at.as_deref()),
-    })
 }

@@ -163,7 +163,8 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     let tempo = s.has("batches") && s.sub_has("batches", "scopeSpans")
         || s.sub_has("batches", "instrumentationLibrarySpans")
         || s.sub_has("trace", "resourceSpans");
-    if s.has("resourceSpans") || s.has("resource_spans") || tempo {
+    let logs = s.has("resourceLogs") || s.has("resource_logs");
+    if s.has("resourceSpans") || s.has("resource_spans") || tempo || logs {
         return lines(Format::Otlp, Format::OtlpJsonLines);
     }
     if s.has("canopy") && s.has("traces") {

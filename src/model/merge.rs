@@ -151,7 +151,14 @@ impl TraceSet {
             t.tree = rebuilt.tree;
             t.totals = rebuilt.totals;
         }
+        // log records wait for their spans, whichever file comes first
+        self.pending_logs.extend(other.pending_logs);
+        let joined = self.attach_logs();
         touched.dedup();
+        if !joined.is_empty() {
+            let seen: HashSet<usize> = touched.iter().copied().collect();
+            touched.extend(joined.into_iter().filter(|i| !seen.contains(i)));
+        }
         self.rebuild_sessions();
         touched
     }

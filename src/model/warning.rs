@@ -77,6 +77,8 @@ pub enum WarningKind {
     /// A merge found `conflicts` observations with the ids of different ones already loaded from
     /// `loaded_from` (both kept), and `joined` new ones.
     MergeConflict { trace_id: String, conflicts: usize, joined: usize, loaded_from: String },
+    /// Log records whose span is not loaded (yet): they join it when a file with it is opened.
+    LogsWaiting { records: usize },
 }
 
 impl Warning {
@@ -96,7 +98,8 @@ impl WarningKind {
             WarningKind::Utf16
             | WarningKind::AttributeMap
             | WarningKind::OnePage { .. }
-            | WarningKind::FileNote { .. } => WarningLevel::Notice,
+            | WarningKind::FileNote { .. }
+            | WarningKind::LogsWaiting { .. } => WarningLevel::Notice,
             WarningKind::ServerError { .. } => WarningLevel::Error,
             WarningKind::NotUtf8
             | WarningKind::Untimed { .. }
@@ -121,7 +124,8 @@ impl WarningKind {
             | WarningKind::Untimed { .. }
             | WarningKind::Dropped { .. }
             | WarningKind::AttributeMap
-            | WarningKind::OnePage { .. } => Vec::new(),
+            | WarningKind::OnePage { .. }
+            | WarningKind::LogsWaiting { .. } => Vec::new(),
         }
     }
 }
@@ -196,6 +200,12 @@ impl fmt::Display for WarningKind {
                 }
                 Ok(())
             }
+            WarningKind::LogsWaiting { records } => write!(
+                f,
+                "{} for {} span; open the file with the spans and they join them",
+                plural(*records, "log record waits", "log records wait"),
+                if *records == 1 { "its" } else { "their" }
+            ),
         }
     }
 }

@@ -333,6 +333,10 @@ mod tests {
         assert_eq!(detect(br#"[{"resourceSpans":[]}]"#), Ok(Format::Otlp));
         assert_eq!(detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
         assert_eq!(detect(br#"{"resource_spans":null}"#), Ok(Format::Otlp));
+        // OTLP logs, alone or with spans, as one request or JSON Lines of both
+        assert_eq!(detect(br#"{"resourceLogs":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"{"resource_logs":[],"resource_spans":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(b"{\"resourceLogs\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
         assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
         assert_eq!(
             detect(br#"{"id":"x","timestamp":"t","observations":[],"scores":[]}"#),

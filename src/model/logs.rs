@@ -105,6 +105,9 @@ impl TraceSet {
 fn apply(ob: &mut super::Observation, records: Vec<PendingLog>) {
     let mut input: Vec<Value> = Vec::new();
     let mut output: Vec<Value> = Vec::new();
+    // a record identical to an event the span already had (the same file opened again) is kept
+    // once; records of this load are all kept (a log line may repeat)
+    let before = ob.events.len();
     for r in records {
         let role = match r.name.as_deref() {
             Some("gen_ai.system.message") => "system",
@@ -121,7 +124,7 @@ fn apply(ob: &mut super::Observation, records: Vec<PendingLog>) {
             }
             _ => {
                 let e = event(r, ob.start_ns);
-                if !ob.events.contains(&e) {
+                if !ob.events[..before].contains(&e) {
                     ob.events.push(e);
                 }
                 continue;
@@ -246,5 +249,103 @@ fn json(v: &AttrValue, depth: usize) -> Value {
             Value::Object(entries.iter().map(|a| (a.key.to_string(), json(&a.value, depth + 1))).collect())
         }
         AttrValue::Json(p) => serde_json::from_str(p.raw()).unwrap_or(Value::Null),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Observation, Trace};
+
+    fn record(name: &str, attributes: Vec<Attribute>) -> PendingLog {
+        PendingLog {
+            trace_id: "t".into(),
+            span_id: "s".into(),
+            name: Some(name.into()),
+            time_ns: None,
+            severity: None,
+            body: None,
+            attributes,
+            source: "logs.json".into(),
+        }
+    }
+
+    fn text(key: &str, v: &str) -> Attribute {
+        Attribute { key: key.into(), value: AttrValue::Str(v.into()) }
+    }
+
+    fn set_with(records: Vec<PendingLog>) -> TraceSet {
+        let mut set = TraceSet::default();
+        let obs = vec![Observation::new("s", Kind::Generation, "chat", 10)];
+        set.traces.push(Trace::build("t".into(), obs, "spans.json", &mut set.warnings));
+        set.pending_logs = records;
+        set
+    }
+
+    #[test]
+    fn operation_details_as_json_text_with_system_instructions_first() {
+        // the attribute values as a writer that serializes them (the span form) gives them
+        let details = record(
+            "gen_ai.client.inference.operation.details",
+            vec![
+                text("gen_ai.input.messages", r#"[{"role":"user","parts":[{"type":"text","content":"hi"}]}]"#),
+                text("gen_ai.system_instructions", r#"[{"type":"text","content":"be brief"}]"#),
+                text(
+                    "gen_ai.output.messages",
+                    r#"[{"role":"assistant","parts":[{"type":"text","content":"hello"}],"finish_reason":"stop"}]"#,
+                ),
+            ],
+        );
+        let mut set = set_with(vec![details]);
+        assert_eq!(set.attach_logs(), vec![0]);
+        let o = &set.traces[0].observations[0];
+        let read = |p: Option<&Payload>| {
+            let v: Value = serde_json::from_str(p.map(Payload::raw).unwrap_or("null")).unwrap_or(Value::Null);
+            crate::model::messages::extract(&v).unwrap_or_default()
+        };
+        let input = read(o.input.as_ref());
+        let got: Vec<(String, String)> = input.iter().map(|m| (m.role.clone(), m.text())).collect();
+        assert_eq!(got, [("system".to_string(), "be brief".to_string()), ("user".into(), "hi".into())]);
+        assert_eq!(read(o.output.as_ref())[0].text(), "hello");
+        assert!(o.events.is_empty(), "a content event is not also an event");
+        assert!(set.pending_logs.is_empty() && set.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_span_with_its_own_messages_keeps_them_and_other_records_are_events_in_time_order() {
+        let mut late = record("app.step", vec![text("k", "v")]);
+        late.time_ns = Some(30);
+        let mut early = record("", Vec::new());
+        early.name = None;
+        early.time_ns = Some(20);
+        early.body = Some(AttrValue::Str("line".into()));
+        early.severity = Some("INFO".into());
+        let mut user = record("gen_ai.user.message", Vec::new());
+        user.body = Some(AttrValue::Map(vec![text("content", "from the log")]));
+        let mut set = set_with(vec![late, user, early]);
+        set.traces[0].observations[0].input = Some(Payload::from_text("from the span"));
+        set.attach_logs();
+        let o = &set.traces[0].observations[0];
+        assert_eq!(o.input.as_ref().map(Payload::raw), Some(r#""from the span""#));
+        let names: Vec<(&str, i64)> = o.events.iter().map(|e| (e.name.as_str(), e.time_ns)).collect();
+        assert_eq!(names, [("log", 20), ("app.step", 30)]);
+        let keys: Vec<&str> = o.events[0].attributes.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["body", "severity"]);
+    }
+
+    #[test]
+    fn records_of_spans_not_loaded_wait_and_are_counted() {
+        let mut other = record("x", Vec::new());
+        other.span_id = "elsewhere".into();
+        let mut no_trace = record("y", Vec::new());
+        no_trace.trace_id = String::new();
+        let mut set = set_with(vec![other, no_trace]);
+        assert!(set.attach_logs().is_empty());
+        assert_eq!(set.pending_logs.len(), 2);
+        let notes: Vec<String> = set.warnings.iter().map(|w| format!("{}: {w}", w.source)).collect();
+        assert_eq!(
+            notes,
+            ["logs.json: 2 log records wait for their spans; open the file with the spans and they join them"]
+        );
     }
 }

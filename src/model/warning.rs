@@ -202,9 +202,8 @@ impl fmt::Display for WarningKind {
             }
             WarningKind::LogsWaiting { records } => write!(
                 f,
-                "{} for {} span; open the file with the spans and they join them",
-                plural(*records, "log record waits", "log records wait"),
-                if *records == 1 { "its" } else { "their" }
+                "{}; open the file with the spans and they join them",
+                plural(*records, "log record waits for its span", "log records wait for their spans"),
             ),
         }
     }

@@ -40,6 +40,8 @@ pub enum NoticeKind {
     NothingFound,
     /// A link or an id names a trace that is not loaded.
     NotLoaded,
+    /// A file's log records wait for their spans (a file of logs alone).
+    LogsWaiting,
 }
 
 impl NoticeKind {
@@ -47,7 +49,7 @@ impl NoticeKind {
         match self {
             NoticeKind::LoadFailed | NoticeKind::StoreFailed | NoticeKind::NotLoaded => Level::Error,
             NoticeKind::LimitReached => Level::Warning,
-            NoticeKind::Cancelled | NoticeKind::NothingFound => Level::Notice,
+            NoticeKind::Cancelled | NoticeKind::NothingFound | NoticeKind::LogsWaiting => Level::Notice,
         }
     }
 }

@@ -169,9 +169,14 @@ fn logs_in_a_second_file_join_their_spans_whichever_file_comes_first() {
             assert!(set.pending_logs.is_empty(), "{mode}: {what}");
             assert!(!set.warnings.iter().any(|w| matches!(w.kind, WarningKind::LogsWaiting { .. })), "{mode}: {what}");
         }
-        // the logs file again adds nothing
+        // the logs file again adds nothing, nor does the spans file again (its spans lack only
+        // what the logs gave them), and neither says anything
         spans_first.merge(open("logs.jsonl", &logs).set);
         assert_eq!(shown(&spans_first), one, "{mode}: logs twice");
+        spans_first.merge(open("spans.jsonl", &spans).set);
+        assert_eq!(shown(&spans_first), one, "{mode}: spans again");
+        let conflicts = spans_first.warnings.iter().filter(|w| matches!(w.kind, WarningKind::MergeConflict { .. }));
+        assert_eq!(conflicts.count(), 0, "{mode}");
     }
 }
 

@@ -101,6 +101,23 @@ impl TraceSet {
     }
 }
 
+/// Whether `loaded` is `span` plus what log records added to it (messages where it had none,
+/// events): the span opened again adds nothing then. (Only asked of a span whose id is loaded
+/// and that differs from every loaded one.)
+pub(super) fn covers(loaded: &super::Observation, span: &super::Observation) -> bool {
+    let same_io = |l: &Option<Payload>, s: &Option<Payload>| s.is_none() || l == s;
+    if !same_io(&loaded.input, &span.input)
+        || !same_io(&loaded.output, &span.output)
+        || !span.events.iter().all(|e| loaded.events.contains(e))
+        || loaded.events.len() < span.events.len()
+    {
+        return false;
+    }
+    let bare =
+        |o: &super::Observation| super::Observation { input: None, output: None, events: Vec::new(), ..o.clone() };
+    bare(loaded) == bare(span)
+}
+
 /// What one span's records become on it.
 fn apply(ob: &mut super::Observation, records: Vec<PendingLog>) {
     let mut input: Vec<Value> = Vec::new();

@@ -57,7 +57,9 @@ impl Loader {
                         .find(|w| matches!(w.kind, WarningKind::LogsWaiting { .. }))
                         .map(|w| format!("{}: {w}", w.source))
                 });
-                if let (true, Some(text)) = (brought_logs, waiting) {
+                // one notice, of how many wait now: gone once they have all joined
+                let told = self.notices.dismiss_kind(NoticeKind::LogsWaiting);
+                if let (true, Some(text)) = (brought_logs || told, waiting) {
                     self.notices.push(NoticeKind::LogsWaiting, text);
                 }
                 // a file of scores alone touches no trace: keep showing the current one

@@ -90,6 +90,15 @@ impl Notices {
         self.list.update(|l| l.retain(|n| n.id != id));
     }
 
+    /// Takes back every notice of `kind` (what it said is no longer so); whether there was one.
+    pub fn dismiss_kind(&self, kind: NoticeKind) -> bool {
+        let had = self.list.with_untracked(|l| l.iter().any(|n| n.kind == kind));
+        if had {
+            self.list.update(|l| l.retain(|n| n.kind != kind));
+        }
+        had
+    }
+
     /// The notices shown, tracked.
     pub fn get(&self) -> Vec<Notice> {
         self.list.get()

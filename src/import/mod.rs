@@ -226,7 +226,8 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
 
 fn loaded(file: &str, format: Format, mut set: TraceSet) -> Result<Loaded, LoadError> {
     // a file of scores alone is fine: they attach to traces loaded from other files
-    if set.traces.is_empty() && set.scores.is_empty() {
+    // and so is a file of log records alone: they wait for their spans (`model::logs`)
+    if set.traces.is_empty() && set.scores.is_empty() && set.pending_logs.is_empty() {
         return Err(LoadError { file: file.to_string(), error: ImportError::NoTraces(format.label()) });
     }
     set.rebuild_sessions();

@@ -172,7 +172,8 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     let tempo = s.has("batches") && s.sub_has("batches", "scopeSpans")
         || s.sub_has("batches", "instrumentationLibrarySpans")
         || s.sub_has("trace", "resourceSpans");
-    if s.has("resourceSpans") || s.has("resource_spans") || tempo {
+    let logs = s.has("resourceLogs") || s.has("resource_logs");
+    if s.has("resourceSpans") || s.has("resource_spans") || tempo || logs {
         return lines(Format::Otlp, Format::OtlpJsonLines);
     }
     if s.has("canopy") && s.has("traces") {
@@ -399,6 +400,10 @@ mod tests {
         assert_eq!(detect(br#"[{"resourceSpans":[]}]"#), Ok(Format::Otlp));
         assert_eq!(detect(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
         assert_eq!(detect(br#"{"resource_spans":null}"#), Ok(Format::Otlp));
+        // OTLP logs, alone or with spans, as one request or JSON Lines of both
+        assert_eq!(detect(br#"{"resourceLogs":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"{"resource_logs":[],"resource_spans":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(b"{\"resourceLogs\":[]}\n{\"resourceSpans\":[]}\n"), Ok(Format::OtlpJsonLines));
         assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
         assert_eq!(
             detect(br#"{"id":"x","timestamp":"t","observations":[],"scores":[]}"#),

@@ -4,6 +4,8 @@
 //! The rule, for each observation of the new part:
 //! - **identical in every field** to an observation of the loaded trace (the same file dropped
 //!   again, a page fetched twice): kept once, silently;
+//! - **the same, less what OTLP log records added to the loaded one** (messages where it had none,
+//!   events: `logs::covers`; a spans file opened again after its logs): kept once, silently;
 //! - **the same id as a loaded observation but different in anything** (other times, text, or
 //!   attributes; the same span from two endpoints that write it differently): both are kept (the
 //!   tree tells repeated ids apart and warns), and the load gets a warning naming the trace, how
@@ -71,6 +73,9 @@ impl Trace {
                         done.joined += 1;
                         true
                     } else if loaded.contains(&fingerprint(&keys, o)) {
+                        false
+                    } else if self.observations.iter().any(|l| l.id == o.id && super::logs::covers(l, o)) {
+                        // the span again, without what its log records added to it since
                         false
                     } else {
                         done.conflicts += 1;
@@ -151,7 +156,14 @@ impl TraceSet {
             t.tree = rebuilt.tree;
             t.totals = rebuilt.totals;
         }
+        // log records wait for their spans, whichever file comes first
+        self.pending_logs.extend(other.pending_logs);
+        let joined = self.attach_logs();
         touched.dedup();
+        if !joined.is_empty() {
+            let seen: HashSet<usize> = touched.iter().copied().collect();
+            touched.extend(joined.into_iter().filter(|i| !seen.contains(i)));
+        }
         self.rebuild_sessions();
         touched
     }

@@ -8,6 +8,7 @@ pub mod hash;
 pub mod json_tree;
 pub mod key;
 pub mod layout;
+pub mod logs;
 pub mod markdown;
 pub mod merge;
 pub mod messages;
@@ -481,6 +482,8 @@ pub struct TraceSet {
     pub scores: Vec<Score>,
     pub sessions: Vec<Session>,
     pub warnings: Vec<Warning>,
+    /// Log records whose span is not loaded yet (`logs`): a merge that brings it joins them.
+    pub pending_logs: Vec<logs::PendingLog>,
 }
 
 impl TraceSet {

@@ -79,6 +79,8 @@ pub enum WarningKind {
     /// A merge found `conflicts` observations with the ids of different ones already loaded from
     /// `loaded_from` (both kept), and `joined` new ones.
     MergeConflict { trace_id: String, conflicts: usize, joined: usize, loaded_from: String },
+    /// Log records whose span is not loaded (yet): they join it when a file with it is opened.
+    LogsWaiting { records: usize },
 }
 
 impl Warning {
@@ -99,7 +101,8 @@ impl WarningKind {
             | WarningKind::AttributeMap
             | WarningKind::OnePage { .. }
             | WarningKind::NoTimeZone { .. }
-            | WarningKind::FileNote { .. } => WarningLevel::Notice,
+            | WarningKind::FileNote { .. }
+            | WarningKind::LogsWaiting { .. } => WarningLevel::Notice,
             WarningKind::ServerError { .. } => WarningLevel::Error,
             WarningKind::NotUtf8
             | WarningKind::Untimed { .. }
@@ -125,7 +128,8 @@ impl WarningKind {
             | WarningKind::Dropped { .. }
             | WarningKind::AttributeMap
             | WarningKind::NoTimeZone { .. }
-            | WarningKind::OnePage { .. } => Vec::new(),
+            | WarningKind::OnePage { .. }
+            | WarningKind::LogsWaiting { .. } => Vec::new(),
         }
     }
 }
@@ -205,6 +209,11 @@ impl fmt::Display for WarningKind {
                 }
                 Ok(())
             }
+            WarningKind::LogsWaiting { records } => write!(
+                f,
+                "{}; open the file with the spans and they join them",
+                plural(*records, "log record waits for its span", "log records wait for their spans"),
+            ),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Data, Jobs, Links, NoticeKind, Notices, Page, Progress, ViewState};
 use crate::import;
+use crate::model::WarningKind;
 use crate::source;
 use leptos::prelude::*;
 
@@ -46,7 +47,21 @@ impl Loader {
     fn take(&self, result: Result<import::Loaded, import::LoadError>) -> bool {
         match result {
             Ok(loaded) => {
+                let brought_logs = !loaded.set.pending_logs.is_empty();
                 let touched = self.data.merge(loaded.set);
+                // log records whose spans are in no loaded file yet (a file of logs alone) show
+                // nothing until they join: say how many wait
+                let waiting = self.data.with_untracked(|d| {
+                    d.warnings
+                        .iter()
+                        .find(|w| matches!(w.kind, WarningKind::LogsWaiting { .. }))
+                        .map(|w| format!("{}: {w}", w.source))
+                });
+                // one notice, of how many wait now: gone once they have all joined
+                let told = self.notices.dismiss_kind(NoticeKind::LogsWaiting);
+                if let (true, Some(text)) = (brought_logs || told, waiting) {
+                    self.notices.push(NoticeKind::LogsWaiting, text);
+                }
                 // a file of scores alone touches no trace: keep showing the current one
                 if let Some(&first) = touched.first() {
                     self.view.show_trace(Some(first));

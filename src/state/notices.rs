@@ -40,6 +40,8 @@ pub enum NoticeKind {
     NothingFound,
     /// A link or an id names a trace that is not loaded.
     NotLoaded,
+    /// A file's log records wait for their spans (a file of logs alone).
+    LogsWaiting,
 }
 
 impl NoticeKind {
@@ -47,7 +49,7 @@ impl NoticeKind {
         match self {
             NoticeKind::LoadFailed | NoticeKind::StoreFailed | NoticeKind::NotLoaded => Level::Error,
             NoticeKind::LimitReached => Level::Warning,
-            NoticeKind::Cancelled | NoticeKind::NothingFound => Level::Notice,
+            NoticeKind::Cancelled | NoticeKind::NothingFound | NoticeKind::LogsWaiting => Level::Notice,
         }
     }
 }
@@ -86,6 +88,15 @@ impl Notices {
 
     pub fn dismiss(&self, id: u64) {
         self.list.update(|l| l.retain(|n| n.id != id));
+    }
+
+    /// Takes back every notice of `kind` (what it said is no longer so); whether there was one.
+    pub fn dismiss_kind(&self, kind: NoticeKind) -> bool {
+        let had = self.list.with_untracked(|l| l.iter().any(|n| n.kind == kind));
+        if had {
+            self.list.update(|l| l.retain(|n| n.kind != kind));
+        }
+        had
     }
 
     /// The notices shown, tracked.

@@ -6,7 +6,8 @@
 //! to serde, which checks it as strictly as the one-piece reader does.
 
 use super::super::{wire, Format, ImportError};
-use super::envelope::{element_of, slot_of, Context, Gather, Resource, Role, Scope, Slot, Span};
+use super::envelope::{element_of, slot_of, Context, Gather, Item, Resource, Role, Scope, Slot, Span};
+use super::logs::WireLog;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -37,8 +38,9 @@ struct Frame {
     scope: Option<NamedScope>,
     /// Scope frames: the context of their spans, once both resource and scope are known.
     ready: Option<Context>,
-    /// Spans that arrived before their resource or scope: kept until the frame closes.
-    early: Vec<(NamedScope, Span)>,
+    /// Spans and log records that arrived before their resource or scope: kept until the frame
+    /// closes.
+    early: Vec<(NamedScope, Item)>,
 }
 
 impl Frame {
@@ -360,7 +362,12 @@ impl Chunked {
                 }
             }
             Slot::Span => match self.value::<Option<Span>>(last)? {
-                Some(Some(span)) => self.span(span),
+                Some(Some(span)) => self.item(Item::Span(span)),
+                Some(None) => {}
+                None => return Ok(Step::More),
+            },
+            Slot::Log => match self.value::<Option<WireLog>>(last)? {
+                Some(Some(log)) => self.item(Item::Log(log)),
                 Some(None) => {}
                 None => return Ok(Step::More),
             },
@@ -426,15 +433,16 @@ impl Chunked {
         Ok(Some(key))
     }
 
-    /// A span inside a scope: converted now if its resource and scope are known, else kept.
-    fn span(&mut self, span: Span) {
+    /// A span or log record inside a scope: converted now if its resource and scope are known,
+    /// else kept.
+    fn item(&mut self, item: Item) {
         let n = self.frames.len();
         // a page's spans have no resource or scope
         if n >= 2 && self.frames[n - 2].role == Role::Page {
-            self.gather.span(span, &Context::default());
+            self.gather.item(item, &Context::default());
             return;
         }
-        // frames: … Resource, ScopeList, Scope, Spans
+        // frames: … Resource, ScopeList, Scope, Spans (or LogRecords)
         if n < 4 || self.frames[n - 2].role != Role::Scope || self.frames[n - 4].role != Role::Resource {
             return;
         }
@@ -442,13 +450,13 @@ impl Chunked {
         let scope = &mut scope[0];
         let resource = &below[n - 4];
         match (&scope.ready, &resource.resource, &scope.scope) {
-            (Some(ctx), _, _) => self.gather.span(span, ctx),
+            (Some(ctx), _, _) => self.gather.item(item, ctx),
             (None, Some(r), Some(named)) => {
                 let ctx = r.clone().with_named_scope(named.clone());
-                self.gather.span(span, &ctx);
+                self.gather.item(item, &ctx);
                 scope.ready = Some(ctx);
             }
-            _ => scope.early.push((None, span)),
+            _ => scope.early.push((None, item)),
         }
     }
 
@@ -464,8 +472,8 @@ impl Chunked {
                 match resource.map(|i| (i, self.frames[i].resource.clone())) {
                     Some((_, Some(ctx))) => {
                         let ctx = ctx.with_named_scope(named);
-                        for (_, span) in f.early {
-                            self.gather.span(span, &ctx);
+                        for (_, item) in f.early {
+                            self.gather.item(item, &ctx);
                         }
                     }
                     Some((i, None)) => {
@@ -476,8 +484,8 @@ impl Chunked {
             }
             Role::Resource if !f.early.is_empty() => {
                 let ctx = f.resource.unwrap_or_default();
-                for (named, span) in f.early {
-                    self.gather.span(span, &ctx.clone().with_named_scope(named));
+                for (named, item) in f.early {
+                    self.gather.item(item, &ctx.clone().with_named_scope(named));
                 }
             }
             _ => {}

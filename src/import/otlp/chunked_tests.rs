@@ -47,6 +47,13 @@ const SPANS: &str = r#"[{"traceId":"01","spanId":"02","name":"a","startTimeUnixN
         "status":{"code":2,"message":"boom"},"events":[{"name":"e","timeUnixNano":"3"}]}]"#;
 const RESOURCE: &str = r#"{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]}"#;
 const SCOPE_: &str = r#"{"name":"lib","version":"1.2"}"#;
+/// Log records of the spans above: a plain one (enum name), and a GenAI event named by its
+/// attribute, in snake_case.
+const LOGS: &str = r#"[{"traceId":"01","spanId":"02","timeUnixNano":"4","severityNumber":"SEVERITY_NUMBER_WARN",
+        "body":{"stringValue":"w"},"eventName":"x"},
+       null,
+       {"trace_id":"01","span_id":"03","observed_time_unix_nano":5,"body":{"kvlist_value":{"values":[{"key":"content","value":{"string_value":"hi"}}]}},
+        "attributes":[{"key":"event.name","value":{"stringValue":"gen_ai.user.message"}}]}]"#;
 
 fn documents() -> Vec<String> {
     vec![
@@ -62,7 +69,25 @@ fn documents() -> Vec<String> {
             ),
             format!(r#"{{"resourceSpans":[{{"resource":{RESOURCE},"scopeSpans":[{{"spans":{SPANS},"scope":null}}]}}]}}  "#),
             r#"{"resourceSpans":[{"resource":{},"scopeSpans":[{"scope":{},"spans":[]}]}], "\u0072esourceSpans": null}"#.into(),
+            // logs before the spans they belong to, their resource and scope after them
+            format!(
+                r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":{LOGS},"scope":{SCOPE_}}}],"resource":{RESOURCE}}}],"resourceSpans":[{{"resource":{RESOURCE},"scopeSpans":[{{"scope":{SCOPE_},"spans":{SPANS}}}]}}]}}"#
+            ),
         ]
+}
+
+#[test]
+fn log_records_take_their_resource_and_scope_when_written_after_them() {
+    let doc = documents().pop().unwrap_or_default();
+    let set = super::import("x.json", &doc, Format::Otlp).unwrap_or_default();
+    let events: Vec<_> = set.traces.iter().flat_map(|t| &t.observations).flat_map(|o| &o.events).collect();
+    let x = events.iter().find(|e| e.name == "x").map(|e| e.attributes.iter().map(|a| a.key.to_string()).collect());
+    let want = ["body", "severity", "service.name", "otel.scope.name", "otel.scope.version"].map(String::from);
+    assert_eq!(x, Some(want.to_vec()));
+    // span 03 has no input of its own: the GenAI event's message is its input
+    let b = set.traces.iter().flat_map(|t| &t.observations).find(|o| o.id == "03");
+    let input = b.and_then(|o| o.input.as_ref()).map(|p| p.raw().to_string());
+    assert_eq!(input.as_deref(), Some(r#"[{"role":"user","content":"hi"}]"#));
 }
 
 #[test]

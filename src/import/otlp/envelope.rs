@@ -3,6 +3,7 @@
 
 use super::super::semconv;
 use super::super::wire::{is_blank_id, normalize_id, normalize_id_owned, FlexInt};
+use super::logs::{LogRecord, WireLog};
 use super::values::{attributes, Attrs, EnumValue, SPAN_EXTRA};
 use crate::model::{AttrValue, Attribute, Event, Level, Observation};
 use serde::Deserialize;
@@ -133,14 +134,32 @@ pub(in crate::import) struct Gather {
     /// Bytes that are not UTF-8 were replaced.
     pub(super) not_utf8: bool,
     /// Log records, joined to their spans when the traces are built (`logs`).
-    pub(super) logs: Vec<super::logs::LogRecord>,
+    pub(super) logs: Vec<LogRecord>,
+    /// Log records read so far, for progress.
+    pub(in crate::import) records: usize,
 }
 
 impl Gather {
-    /// Keeps a log record until the spans are built (`logs::attach` joins it to its span).
-    #[allow(dead_code)] // the JSON and protobuf log readers call it
-    pub(in crate::import) fn log(&mut self, record: super::logs::LogRecord) {
+    /// Keeps a log record until the spans are built (the JSON reader's `wire_log` and the
+    /// protobuf reader call it).
+    pub(in crate::import) fn log(&mut self, record: LogRecord) {
+        self.records += 1;
         self.logs.push(record);
+    }
+
+    /// A JSON log record inside its resource and scope.
+    pub(super) fn wire_log(&mut self, log: WireLog, ctx: &Context) {
+        let (record, dropped) = log.record(ctx.span_attributes());
+        self.dropped = self.dropped.saturating_add(dropped);
+        self.log(record);
+    }
+
+    /// A span or a log record kept until its resource and scope were read.
+    pub(super) fn item(&mut self, item: Item, ctx: &Context) {
+        match item {
+            Item::Span(span) => self.span(span, ctx),
+            Item::Log(log) => self.wire_log(log, ctx),
+        }
     }
 
     pub(super) fn span(&mut self, span: Span, ctx: &Context) {
@@ -182,11 +201,20 @@ impl Gather {
     }
 }
 
+/// What a scope holds: spans, or log records.
+pub(super) enum Item {
+    Span(Span),
+    Log(WireLog),
+}
+
 /// The names OTLP JSON writers use for each level's fields.
 pub(super) const RESOURCE_SPANS: [&str; 3] = ["resourceSpans", "resource_spans", "batches"];
 pub(super) const SCOPE_SPANS: [&str; 4] =
     ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
 pub(super) const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
+pub(super) const RESOURCE_LOGS: [&str; 2] = ["resourceLogs", "resource_logs"];
+pub(super) const SCOPE_LOGS: [&str; 2] = ["scopeLogs", "scope_logs"];
+pub(super) const LOG_RECORDS: [&str; 2] = ["logRecords", "log_records"];
 
 fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observation {
     *dropped += [span.dropped_attributes_count, span.dropped_events_count]
@@ -252,15 +280,16 @@ fn observation(span: Span, untimed: &mut usize, dropped: &mut i64) -> Observatio
 pub(super) enum Role {
     /// `[request, …]` at the top.
     RequestList,
-    /// `{resourceSpans: [...]}`
+    /// `{resourceSpans: [...]}`, `{resourceLogs: [...]}` or both.
     Request,
     ResourceList,
-    /// `{resource, scopeSpans: [...]}`
+    /// `{resource, scopeSpans: [...]}` (or `scopeLogs`)
     Resource,
     ScopeList,
-    /// `{scope, spans: [...]}`
+    /// `{scope, spans: [...]}` (or `logRecords`)
     Scope,
     Spans,
+    LogRecords,
     /// `{trace: request}` (Tempo v2) at the top.
     Wrapped,
     /// `{data: [span]}` (a page of spans without their resource) at the top.
@@ -271,7 +300,10 @@ pub(super) enum Role {
 
 impl Role {
     pub(super) fn is_list(self) -> bool {
-        matches!(self, Role::RequestList | Role::ResourceList | Role::ScopeList | Role::Spans | Role::PageList)
+        matches!(
+            self,
+            Role::RequestList | Role::ResourceList | Role::ScopeList | Role::Spans | Role::PageList | Role::LogRecords
+        )
     }
 
     pub(super) fn what(self) -> &'static str {
@@ -290,6 +322,7 @@ pub(super) enum Slot {
     /// A list or object of the envelope (or `null`).
     Enter(Role),
     Span,
+    Log,
     Resource,
     Scope,
     /// Anything else: checked and skipped.
@@ -299,11 +332,14 @@ pub(super) enum Slot {
 /// What the value of `key` is for, in an object of `role`.
 pub(super) fn slot_of(role: Role, key: &str) -> Slot {
     match role {
-        Role::Request if RESOURCE_SPANS.contains(&key) => Slot::Enter(Role::ResourceList),
+        Role::Request if RESOURCE_SPANS.contains(&key) || RESOURCE_LOGS.contains(&key) => {
+            Slot::Enter(Role::ResourceList)
+        }
         Role::Resource if key == "resource" => Slot::Resource,
-        Role::Resource if SCOPE_SPANS.contains(&key) => Slot::Enter(Role::ScopeList),
+        Role::Resource if SCOPE_SPANS.contains(&key) || SCOPE_LOGS.contains(&key) => Slot::Enter(Role::ScopeList),
         Role::Scope if SCOPE.contains(&key) => Slot::Scope,
         Role::Scope if key == "spans" => Slot::Enter(Role::Spans),
+        Role::Scope if LOG_RECORDS.contains(&key) => Slot::Enter(Role::LogRecords),
         Role::Wrapped if key == "trace" => Slot::Enter(Role::Request),
         Role::Page if key == "data" => Slot::Enter(Role::Spans),
         _ => Slot::Skip,
@@ -317,6 +353,7 @@ pub(super) fn element_of(role: Role) -> Slot {
         Role::ResourceList => Slot::Enter(Role::Resource),
         Role::ScopeList => Slot::Enter(Role::Scope),
         Role::PageList => Slot::Enter(Role::Page),
+        Role::LogRecords => Slot::Log,
         _ => Slot::Span,
     }
 }

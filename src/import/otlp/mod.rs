@@ -16,6 +16,7 @@ pub(in crate::import) use chunked::Chunked;
 pub(in crate::import) use envelope::Gather;
 use envelope::Pending;
 use envelope::Role;
+#[allow(unused_imports)] // the protobuf reader builds them
 pub(in crate::import) use logs::LogRecord;
 
 use super::{Format, ImportError};
@@ -75,10 +76,6 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
 pub(in crate::import) fn finish(file: &str, gather: Gather) -> TraceSet {
     let mut set = TraceSet::default();
     let Gather { traces, untimed, dropped, not_utf8, logs, .. } = gather;
-    let mut logs_by_trace: HashMap<String, Vec<LogRecord>> = HashMap::new();
-    for r in logs {
-        logs_by_trace.entry(r.trace_id.clone().unwrap_or_default()).or_default().push(r);
-    }
     if not_utf8 {
         set.warnings.push(Warning::new(file, WarningKind::NotUtf8));
     }
@@ -90,10 +87,6 @@ pub(in crate::import) fn finish(file: &str, gather: Gather) -> TraceSet {
     }
     for (id, Pending { mut obs, ids }) in traces {
         restore_ids(&mut obs);
-        if let Some(records) = logs_by_trace.remove(&id) {
-            // records whose span is not in this file are dropped for now
-            let _ = logs::attach(&mut obs, records);
-        }
         set.scores.extend(take_scores(&mut obs, &id));
         let mut t = Trace::build(id, obs, file, &mut set.warnings);
         ids.apply_to(&mut t);
@@ -101,6 +94,9 @@ pub(in crate::import) fn finish(file: &str, gather: Gather) -> TraceSet {
         // so they follow the tree when spans from another file join this trace
         set.traces.push(t);
     }
+    // records join their spans in this file now; the others wait in the set for a file with them
+    set.pending_logs = logs::pending(logs, file);
+    set.attach_logs();
     set
 }
 

@@ -18,7 +18,7 @@ struct KeyValue {
 /// An OTLP `AnyValue`, read straight into the attribute value it becomes: no struct of seven
 /// optional fields per attribute (a million and a half of them in a large file). When a writer
 /// gives several fields, the first of string, bool, int, double, bytes, array, kvlist holds.
-struct AnyValue(AttrValue);
+pub(super) struct AnyValue(pub(super) AttrValue);
 
 /// The fields of an `AnyValue`, in the order they take precedence.
 #[derive(Clone, Copy)]
@@ -206,6 +206,30 @@ impl EnumValue {
             4 => "producer",
             5 => "consumer",
             _ => "unspecified",
+        }
+    }
+
+    /// A log record's severity number (1–24), from its number or its name (`SEVERITY_NUMBER_WARN2`).
+    pub(super) fn severity_number(&self) -> Option<i64> {
+        match self {
+            EnumValue::Num(n) => Some(*n).filter(|n| *n > 0),
+            EnumValue::Name(s) => {
+                let name = s.trim_start_matches("SEVERITY_NUMBER_");
+                let (word, step) = match name.as_bytes().last() {
+                    Some(d @ b'2'..=b'4') => (&name[..name.len() - 1], i64::from(d - b'1')),
+                    _ => (name, 0),
+                };
+                let base = match word.to_ascii_uppercase().as_str() {
+                    "TRACE" => 1,
+                    "DEBUG" => 5,
+                    "INFO" => 9,
+                    "WARN" => 13,
+                    "ERROR" => 17,
+                    "FATAL" => 21,
+                    _ => return None,
+                };
+                Some(base + step)
+            }
         }
     }
 

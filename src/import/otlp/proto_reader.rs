@@ -326,3 +326,45 @@ pub(in crate::import) fn looks_like_protobuf(b: &[u8]) -> bool {
     }
     any && (at == b.len() || window.len() < b.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AttrValue;
+
+    const LOGS: &[u8] = include_bytes!("../../../tests/fixtures/otlp-proto/sdk-1.29.0-logs-plain.pb");
+
+    #[test]
+    fn sdk_log_records_become_log_records_whole_and_byte_by_byte() {
+        assert_eq!(recognise(LOGS), Some((Wire::Request, Signal::Logs)));
+        for size in [LOGS.len(), 1, 17] {
+            let mut r = Reader::new(Wire::Request, None);
+            LOGS.chunks(size).for_each(|p| r.push(p).unwrap());
+            let logs = r.finish().unwrap().logs;
+            // 4 records, 3 with a span (opentelemetry-proto's reader: tests/fixtures/otlp-proto/expected.txt)
+            assert_eq!(logs.len(), 4);
+            assert_eq!(logs.iter().filter(|l| l.span_id.as_ref().is_some_and(|s| s.len() == 16)).count(), 3);
+            let first = &logs[0];
+            assert_eq!(first.body, Some(AttrValue::Str("asked the model".into())));
+            assert_eq!((first.severity_text.as_deref(), first.severity_number), (Some("INFO"), Some(9)));
+            assert_eq!(first.trace_id.as_ref().map(String::len), Some(32));
+            let service = first.attributes.iter().find(|a| a.key == "service.name").map(|a| &a.value);
+            assert_eq!(service, Some(&AttrValue::Str("proto-demo".into())));
+            // bodies of the other types the SDK writes: a kvlist and bytes (b"\x00\x01raw bytes",
+            // base64 "AAFyYXcgYnl0ZXM=" by python's base64.b64encode)
+            assert!(matches!(&logs[1].body, Some(AttrValue::Map(m)) if m.len() == 4));
+            assert_eq!(logs[3].body, Some(AttrValue::Bytes("AAFyYXcgYnl0ZXM=".into())));
+            assert_eq!(logs[3].span_id, None);
+        }
+    }
+
+    #[test]
+    fn text_and_other_protobuf_are_not_otlp() {
+        assert_eq!(recognise(b"{\"resourceSpans\":[]}"), None);
+        assert_eq!(recognise(b"\n\n  {}"), None);
+        // field 1 holding field 1 holding a string: protobuf, but no element
+        assert_eq!(recognise(b"\x0A\x04\x0A\x02hi"), None);
+        assert!(looks_like_protobuf(b"\x0A\x04\x0A\x02hi"));
+        assert!(!looks_like_protobuf(b"\x0A\x09\x0A\x02hi"), "a length past the end");
+    }
+}

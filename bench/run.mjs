@@ -10,7 +10,7 @@ import { serveFromMemory } from './serve.mjs';
 import { otlpTrace } from './gen.mjs';
 import { clickAt, settled } from './rounds.mjs';
 
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DATA = path.join(ROOT, 'bench/data');
 // `make test` runs a smoke pass (10k, one run) into a scratch directory

@@ -241,7 +241,7 @@ impl Reader {
             };
             if let Some(inner) = descend {
                 // an entry is followed field by field, not waited for whole
-                if inner == Level::Resource {
+                if matches!(inner, Level::Resource) {
                     self.ctx = Context::default();
                 } else {
                     self.ctx = std::mem::take(&mut self.ctx).with_named_scope(None);
@@ -294,12 +294,6 @@ impl Reader {
         let s = classify(element).ok_or_else(|| corrupt(at, "an element that is neither a span nor a log record"))?;
         *slot = Some(s);
         Ok(s)
-    }
-}
-
-impl PartialEq for Level {
-    fn eq(&self, other: &Level) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
     }
 }
 

@@ -180,3 +180,28 @@ fn metrics_are_named_as_metrics() {
     let e = load("m.pb", &request).unwrap_err();
     assert!(e.to_string().contains("OTLP metrics"), "{e}");
 }
+
+#[test]
+fn damage_at_any_byte_is_an_error_or_a_reading_never_a_panic() {
+    // every byte of the SDK's request and of the collector file overwritten in turn, whole and
+    // (for the request) in pieces of 7 bytes: the reader either reads on or names the file
+    for name in ["sdk-1.29.0-traces-plain.pb", "collector-file-proto.binpb"] {
+        let bytes = fixture(name);
+        for at in 0..bytes.len() {
+            for value in [0x00, 0xFF, 0x0A] {
+                let mut broken = bytes.clone();
+                broken[at] = value;
+                if let Err(e) = load(name, &broken) {
+                    assert_eq!(e.file, name);
+                }
+                if name.ends_with(".pb") && at % 5 == 0 {
+                    let mut s = Stream::new(name);
+                    let r = broken.chunks(7).try_for_each(|p| s.push(p)).and_then(|()| s.finish().map(|_| ()));
+                    if let Err(e) = r {
+                        assert_eq!(e.file, name);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -251,7 +251,7 @@ impl Reader {
                 continue;
             }
             let Ok(size) = usize::try_from(size) else { return Err(corrupt(here, "a field too large")) };
-            let Some(body) = b.get(start..start + size) else { return Ok(i) };
+            let Some(body) = start.checked_add(size).and_then(|e| b.get(start..e)) else { return Ok(i) };
             if wire == LEN {
                 self.leaf(level, field, body, body_at)?;
             }

@@ -2,6 +2,7 @@
 // headless Chromium and prints, per size: time to first rendered tree, the baseline JSON.parse of the
 // same bytes in the same page, peak memory, and DOM nodes. Writes bench/out/results.{md,json}.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, ROOT } from '../e2e/harness.mjs';
@@ -9,7 +10,7 @@ import { serveFromMemory } from './serve.mjs';
 import { otlpTrace } from './gen.mjs';
 import { clickAt, settled } from './rounds.mjs';
 
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DATA = path.join(ROOT, 'bench/data');
 // `make test` runs a smoke pass (10k, one run) into a scratch directory
@@ -437,6 +438,35 @@ if (!process.env.BENCH_SKIP_OUTPUT) {
   }
 }
 
+// Binary OTLP against the OTLP JSON of the same spans (issue 26), each pair in one run: the .pb is
+// written from the JSON by protobuf's own encoder (bench/otlp_pb.py), with a python that has
+// opentelemetry-proto (BENCH_PROTO_PYTHON; skipped with a note where it has not)
+const protoRows = [];
+for (const spec of (process.env.BENCH_PROTO_SIZES ?? '100000,lean-100000').split(',').filter(Boolean)) {
+  const lean = spec.startsWith('lean-');
+  const n = Number(spec.replace('lean-', ''));
+  const json = file(n, { lean });
+  const pb = json.replace(/\.json$/, '.pb');
+  try {
+    if (!fs.existsSync(pb)) execFileSync(process.env.BENCH_PROTO_PYTHON ?? 'python3', [path.join(ROOT, 'bench/otlp_pb.py'), json, pb], { stdio: 'inherit' });
+  } catch (e) {
+    console.log(`protobuf rows skipped: bench/otlp_pb.py needs opentelemetry-proto (${e.message})`);
+    break;
+  }
+  root.preload(pb);
+  const pairs = [];
+  for (let i = 0; i < RUNS; i++) pairs.push([await measureApp(server, n, json), await measureApp(server, n, pb)]);
+  const row = {
+    observations: n, lean, jsonBytes: fs.statSync(json).size, pbBytes: fs.statSync(pb).size,
+    jsonImportMs: median(pairs.map(([j]) => j.importMs)), pbImportMs: median(pairs.map(([, p]) => p.importMs)),
+    jsonFirstTreeMs: median(pairs.map(([j]) => j.firstTree)), pbFirstTreeMs: median(pairs.map(([, p]) => p.firstTree)),
+    importRatio: median(pairs.map(([j, p]) => j.importMs / p.importMs)),
+    firstTreeRatio: median(pairs.map(([j, p]) => j.firstTree / p.firstTree)),
+  };
+  protoRows.push(row);
+  console.log(JSON.stringify(row));
+}
+
 const mb = (b) => (b / 1e6).toFixed(1);
 const lines = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} MB RAM; ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs`,
@@ -454,6 +484,10 @@ for (const r of results.filter((r) => r.atOnceFirstTreeMs !== null)) {
 if (leanRows.length) {
   lines.push('', '| lean trace (no payloads) | file MB | first tree ms (first byte, read+import, of which build) | longest task ms | wasm memory MB | scroll to end, top, middle; click → painted ms | DOM nodes |', '|---|---:|---:|---:|---:|---|---:|');
   for (const r of leanRows) lines.push(`| ${r.observations} observations | ${mb(r.fileBytes)} | ${r.firstTree.toFixed(0)} (${r.beforeImportMs.toFixed(0)}, ${r.importMs.toFixed(0)}, ${r.buildMs.toFixed(0)}) | ${r.longestTask.toFixed(0)} | ${mb(r.wasm)} | ${r.afterSteps.map((x) => x.toFixed(0)).join(', ')} | ${r.domNodes} |`);
+}
+if (protoRows.length) {
+  lines.push('', '| same spans, OTLP JSON vs binary OTLP | JSON MB | protobuf MB | read+import ms JSON / protobuf | JSON ÷ protobuf (median of paired runs) | first tree ms JSON / protobuf | ratio |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of protoRows) lines.push(`| ${r.observations}${r.lean ? ' lean' : ''} | ${mb(r.jsonBytes)} | ${mb(r.pbBytes)} | ${r.jsonImportMs.toFixed(0)} / ${r.pbImportMs.toFixed(0)} | ${r.importRatio.toFixed(2)} | ${r.jsonFirstTreeMs.toFixed(0)} / ${r.pbFirstTreeMs.toFixed(0)} | ${r.firstTreeRatio.toFixed(2)} |`);
 }
 if (firstPaint) {
   lines.push('', '| empty app from the local static server | first contentful paint ms | toolbar drawn ms |', '|---|---:|---:|');

@@ -186,7 +186,7 @@ fn binary_junk_is_refused_clearly() {
     let e = load("x.json", b"PK\x03\x04\x14\x00").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "x.json: this is not a text file (it looks like a zip archive); Canopy opens JSON trace files"
+        "x.json: this is not a text file (it looks like a zip archive); Canopy opens JSON and OTLP protobuf trace files"
     );
 }
 

@@ -1,6 +1,7 @@
 //! The only entry to importing: sniff a file's format by content, then hand it to that format's importer.
 
 mod attribute_map;
+mod binary;
 pub mod canopy;
 mod jaeger;
 mod langfuse;
@@ -35,6 +36,11 @@ pub enum Format {
     LangfuseScores,
     Otlp,
     OtlpJsonLines,
+    /// Binary OTLP: one export request (`ExportTraceServiceRequest`, `ExportLogsServiceRequest`,
+    /// `TracesData`, `LogsData`).
+    OtlpProtobuf,
+    /// The collector file exporter's `format: proto`: length-prefixed export requests.
+    OtlpProtobufFile,
     Jaeger,
     JaegerJsonLines,
     /// Jaeger's domain model as protobuf JSON (`model.Trace` / `model.Span`).
@@ -73,6 +79,8 @@ impl Format {
             Format::LangfuseScores => "Langfuse scores",
             Format::Otlp => "OTLP JSON",
             Format::OtlpJsonLines => "OTLP JSON Lines",
+            Format::OtlpProtobuf => "OTLP protobuf",
+            Format::OtlpProtobufFile => "OTLP protobuf (collector file)",
             Format::Jaeger => "Jaeger JSON",
             Format::JaegerJsonLines => "Jaeger JSON Lines",
             Format::JaegerModel => "Jaeger domain-model JSON",
@@ -97,8 +105,14 @@ impl Format {
 pub enum ImportError {
     #[error("the file is empty")]
     Empty,
-    #[error("this is not a text file (it looks like {0}); Canopy opens JSON trace files")]
+    #[error("this is not a text file (it looks like {0}); Canopy opens JSON and OTLP protobuf trace files")]
     Binary(&'static str),
+    /// What compressed the file, and how to undo it.
+    #[error("the file is {0}-compressed; decompress it ({1}) and open the result")]
+    Compressed(&'static str, &'static str),
+    /// A binary file broken at a byte offset.
+    #[error("{format} file, but at byte {offset}: {reason}")]
+    Corrupt { format: &'static str, offset: u64, reason: String },
     #[error("the file looks UTF-16 encoded but is not valid UTF-16 (an odd length or an unpaired surrogate); save it as UTF-8 and open it again")]
     Utf16,
     #[error("not valid JSON: line {line}, column {column}: {reason}")]
@@ -130,7 +144,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 23] = [
+    pub const ALL: [Format; 25] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -140,6 +154,8 @@ impl Format {
         Format::Otlp,
         Format::OtlpJsonLines,
         Format::OtlpSpans,
+        Format::OtlpProtobuf,
+        Format::OtlpProtobufFile,
         Format::Jaeger,
         Format::JaegerJsonLines,
         Format::JaegerModel,
@@ -172,6 +188,19 @@ pub fn load_as(file: &str, bytes: &[u8], format: Format) -> Result<Loaded, LoadE
 /// Turns other encodings into UTF-8 before opening, and says so in a warning.
 fn decoded(file: &str, bytes: &[u8], format: Option<Format>) -> Result<Loaded, LoadError> {
     let err = |error| LoadError { file: file.to_string(), error };
+    // binaries first: read as text, their bytes would be replaced before anything could tell
+    let binary = match format {
+        Some(Format::OtlpProtobuf) => Some(Ok((otlp::Wire::Request, None))),
+        Some(Format::OtlpProtobufFile) => Some(Ok((otlp::Wire::Framed, None))),
+        Some(_) => None,
+        None => binary::recognise(bytes).map(|r| r.map(|(wire, signal)| (wire, Some(signal)))),
+    };
+    if let Some(found) = binary {
+        let (wire, signal) = found.map_err(err)?;
+        let mut r = otlp::ProtoReader::new(wire, signal);
+        r.push(bytes).map_err(err)?;
+        return loaded(file, proto_format(wire), otlp::finish(file, r.finish().map_err(err)?));
+    }
     if let Some(order) = sniff::utf16_of(bytes) {
         let text = sniff::utf16_to_utf8(bytes, order).ok_or(err(ImportError::Utf16))?;
         let mut l = open(file, &String::from_utf8_lossy(&text), format)?;
@@ -208,6 +237,8 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         | Format::LangfuseSession
         | Format::LangfuseScores => langfuse::import(file, body, format),
         Format::Otlp | Format::OtlpJsonLines | Format::OtlpSpans => otlp::import(file, body, format),
+        // opened as bytes by `decoded`, never as text
+        Format::OtlpProtobuf | Format::OtlpProtobufFile => Err(ImportError::Binary("OTLP protobuf")),
         Format::PhoenixSpans | Format::PhoenixAnnotations => phoenix::import(file, body, format),
         Format::Zipkin => zipkin::import(file, body, format),
         Format::PythonSpans | Format::AnyAgent => sdk::python::import(file, body, format),
@@ -222,6 +253,13 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
     }
     .map_err(err)?;
     loaded(file, format, set)
+}
+
+fn proto_format(wire: otlp::Wire) -> Format {
+    match wire {
+        otlp::Wire::Request => Format::OtlpProtobuf,
+        otlp::Wire::Framed => Format::OtlpProtobufFile,
+    }
 }
 
 fn loaded(file: &str, format: Format, mut set: TraceSet) -> Result<Loaded, LoadError> {
@@ -252,6 +290,8 @@ enum Streaming {
     Otlp(otlp::Chunked, Format),
     /// OTLP JSON Lines: the bytes after the last complete line, and that line's number.
     Lines(otlp::Gather, Vec<u8>, usize),
+    /// Binary OTLP, request by request and span by span.
+    Proto(Box<otlp::ProtoReader>, Format),
 }
 
 impl Stream {
@@ -269,6 +309,7 @@ impl Stream {
         match &self.state {
             Streaming::Otlp(c, _) => c.gather.spans,
             Streaming::Lines(g, ..) => g.spans,
+            Streaming::Proto(r, _) => r.gather.spans,
             _ => 0,
         }
     }
@@ -279,15 +320,24 @@ impl Stream {
         let err = |error| LoadError { file: self.file.clone(), error };
         match &mut self.state {
             Streaming::Sniffing(buf) => {
+                let before = buf.len();
                 buf.extend_from_slice(chunk);
-                // `detect` reads this much; one byte more tells it the file goes on
-                if buf.len() > sniff::SNIFF_BYTES {
+                // binary OTLP is known by its first element, usually within the first kilobytes:
+                // looked for each time the bytes pass a power of two, so tiny pieces cost little
+                // (other binaries are named at the end or past the sniffing window, when all is seen)
+                let passed = (before.max(512) | 1).leading_zeros() != (buf.len().max(512) | 1).leading_zeros();
+                if passed && matches!(binary::recognise(buf), Some(Ok(_))) {
+                    let buf = std::mem::take(buf);
+                    self.state = self.start(buf).map_err(err)?;
+                } else if buf.len() > sniff::SNIFF_BYTES {
+                    // `detect` reads this much; one byte more tells it the file goes on
                     let buf = std::mem::take(buf);
                     self.state = self.start(buf).map_err(err)?;
                 }
             }
             Streaming::Whole(buf) => buf.extend_from_slice(chunk),
             Streaming::Otlp(c, _) => c.push(chunk).map_err(err)?,
+            Streaming::Proto(r, _) => r.push(chunk).map_err(err)?,
             Streaming::Lines(gather, rest, line) => {
                 rest.extend_from_slice(chunk);
                 complete_lines(gather, rest, line).map_err(err)?;
@@ -298,6 +348,12 @@ impl Stream {
 
     /// How to read a file that starts with `buf`.
     fn start(&self, buf: Vec<u8>) -> Result<Streaming, ImportError> {
+        if let Some(found) = binary::recognise(&buf) {
+            let (wire, signal) = found?;
+            let mut r = otlp::ProtoReader::new(wire, Some(signal));
+            r.push(&buf)?;
+            return Ok(Streaming::Proto(Box::new(r), proto_format(wire)));
+        }
         let body = match sniff::strip_bom(&buf) {
             Ok(body) => body,
             // all blank so far: whatever follows decides; UTF-16 is converted whole at the end
@@ -339,6 +395,7 @@ impl Stream {
                 otlp::read_line(&mut gather, &rest, line + 1).map_err(err)?;
                 loaded(&file, Format::OtlpJsonLines, otlp::finish(&file, gather))
             }
+            Streaming::Proto(r, format) => loaded(&file, format, otlp::finish(&file, r.finish().map_err(err)?)),
         }
     }
 }

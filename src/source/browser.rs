@@ -26,6 +26,9 @@ pub enum SourceError {
     BadUrl(String),
     #[error("cancelled; what was loaded before stays")]
     Cancelled,
+    /// Compressed in a way this browser cannot undo; the text says what to do.
+    #[error("{0}")]
+    Compressed(String),
 }
 
 impl SourceError {
@@ -43,23 +46,53 @@ const IDLE_TIMEOUT_S: u32 = 30;
 /// Where a browser has no `File.stream()`, a file is read in slices of this size.
 const FILE_PIECE: f64 = (4 << 20) as f64;
 
+/// What compressed a file, told by its first bytes (never its name): the browser undoes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    /// The format's name for `DecompressionStream`.
+    fn format(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+
+    /// Why the file cannot be read where the browser cannot decompress it (zstd: Chromium 156 has
+    /// no `DecompressionStream("zstd")`; it is tried first, for browsers that do).
+    fn unsupported(self) -> String {
+        match self {
+            Compression::Gzip => "this browser cannot decompress gzip files; decompress it first".into(),
+            Compression::Zstd => {
+                "the file is zstd-compressed; this browser cannot decompress zstd; decompress it with \
+                                  `zstd -d` and open the result"
+                    .into()
+            }
+        }
+    }
+}
+
 /// Reads a file picked or dropped by the user piece by piece, handing each to `on_piece` (which
-/// returns false to stop), and lets the page paint and take input between pieces. A gzip file
-/// (`gzip` from [`is_gzip`]) is decompressed as it is read, by the browser's own
-/// `DecompressionStream`.
+/// returns false to stop), and lets the page paint and take input between pieces. A compressed
+/// file (`compression` from [`compression_of`]) is decompressed as it is read, by the browser's
+/// own `DecompressionStream`.
 pub async fn read_file_pieces(
     file: &web_sys::File,
-    gzip: bool,
+    compression: Option<Compression>,
     on_piece: &mut dyn FnMut(&[u8]) -> bool,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<(), SourceError> {
-    if gzip {
-        let stream = call0(file, "stream").and_then(|s| gunzip(&s)).ok_or_else(|| {
-            SourceError::Read("this browser cannot decompress gzip files; decompress it first".into())
-        })?;
+    if let Some(c) = compression {
+        let stream = call0(file, "stream")
+            .and_then(|s| decompress(&s, c.format()))
+            .ok_or_else(|| SourceError::Compressed(c.unsupported()))?;
         return read_stream(&stream, &mut |piece| on_piece(piece), cancelled, &|| {}).await.map_err(|e| match e {
             StreamError::Cancelled => SourceError::Cancelled,
-            StreamError::Failed(_, why) => SourceError::Read(format!("not a valid gzip file ({why})")),
+            StreamError::Failed(_, why) => SourceError::Read(format!("not a valid {} file ({why})", c.format())),
         });
     }
     // as a stream, read like a download (one buffer handed back and forth); slices where a
@@ -89,21 +122,31 @@ pub async fn read_file_pieces(
     Ok(())
 }
 
-/// Whether a file starts as gzip does (its first two bytes), whatever its name.
-pub async fn is_gzip(file: &web_sys::File) -> bool {
-    let Ok(blob) = file.slice_with_f64_and_f64(0.0, 2.0) else { return false };
-    match JsFuture::from(blob.array_buffer()).await {
-        Ok(buf) => Uint8Array::new(&buf).to_vec() == [0x1F, 0x8B],
-        Err(_) => false,
+/// Whether a file starts as gzip (1F 8B) or zstd (28 B5 2F FD) does, whatever its name.
+pub async fn compression_of(file: &web_sys::File) -> Option<Compression> {
+    let blob = file.slice_with_f64_and_f64(0.0, 4.0).ok()?;
+    let start = Uint8Array::new(&JsFuture::from(blob.array_buffer()).await.ok()?).to_vec();
+    if start.starts_with(&[0x1F, 0x8B]) {
+        Some(Compression::Gzip)
+    } else if start.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        Some(Compression::Zstd)
+    } else {
+        None
     }
 }
 
 /// `stream` decompressed from gzip by the browser (`stream.pipeThrough(new DecompressionStream("gzip"))`);
 /// `None` where the browser has no `DecompressionStream`.
 fn gunzip(stream: &wasm_bindgen::JsValue) -> Option<wasm_bindgen::JsValue> {
+    decompress(stream, "gzip")
+}
+
+/// `stream` decompressed by the browser from `format`; `None` where it cannot (no
+/// `DecompressionStream`, or not for this format).
+fn decompress(stream: &wasm_bindgen::JsValue, format: &str) -> Option<wasm_bindgen::JsValue> {
     let ctor = js_sys::Reflect::get(&js_sys::global(), &"DecompressionStream".into()).ok()?;
     let ctor = ctor.dyn_into::<js_sys::Function>().ok()?;
-    let ds = js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(&"gzip".into())).ok()?;
+    let ds = js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(&format.into())).ok()?;
     let pipe = js_sys::Reflect::get(stream, &"pipeThrough".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
     pipe.call1(stream, &ds).ok()
 }
@@ -261,10 +304,16 @@ pub async fn fetch_url_pieces(
     // a .gz file (not a gzip transfer encoding, which the browser undoes itself) is decompressed
     // as it arrives; its length then says nothing about the bytes read
     let content_type = resp.headers().get("content-type").unwrap_or_default().to_ascii_lowercase();
-    let gzip = content_type.contains("gzip") || name_of_url(url).to_ascii_lowercase().ends_with(".gz");
-    let (body, total) = match gzip {
-        true => (gunzip(&body).ok_or_else(|| failed(&watch))?, None),
-        false => (body.into(), total),
+    let file_name = name_of_url(url).to_ascii_lowercase();
+    let gzip = content_type.contains("gzip") || file_name.ends_with(".gz");
+    let zstd = content_type.contains("zstd") || file_name.ends_with(".zst");
+    let (body, total) = match (gzip, zstd) {
+        (true, _) => (gunzip(&body).ok_or_else(|| failed(&watch))?, None),
+        (_, true) => {
+            let plain = decompress(&body, "zstd");
+            (plain.ok_or_else(|| SourceError::Compressed(Compression::Zstd.unsupported()))?, None)
+        }
+        _ => (body.into(), total),
     };
     // piece by piece, so the page can say how far it got (and stop on Cancel)
     let read = read_stream(&body, &mut |piece| on_piece(piece, total), cancelled, &|| watch.alive()).await;

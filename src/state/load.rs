@@ -90,9 +90,9 @@ impl Loader {
                 let size = f.size() as usize;
                 self.jobs.loading.set(Some(format!("Reading {name}…")));
                 // a compressed file's size says nothing of the bytes it holds
-                let gzip = source::is_gzip(&f).await;
-                let mut opening = Opening::new(self, &name, (!gzip).then_some(size));
-                let read = source::read_file_pieces(&f, gzip, &mut |piece| opening.piece(piece), &|| {
+                let compression = source::compression_of(&f).await;
+                let mut opening = Opening::new(self, &name, compression.is_none().then_some(size));
+                let read = source::read_file_pieces(&f, compression, &mut |piece| opening.piece(piece), &|| {
                     self.jobs.cancel.get_untracked()
                 })
                 .await;

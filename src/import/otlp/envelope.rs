@@ -1,5 +1,6 @@
 //! The OTLP export request's envelope as serde reads it (resource, scope, span and what a span
-//! holds), and the spans gathered trace by trace as they are converted into observations.
+//! holds), and the spans gathered trace by trace as they are converted into observations. The
+//! protobuf wire (`proto`) fills the same structs, so both wires share `Gather::span`.
 
 use super::super::semconv;
 use super::super::wire::{is_blank_id, normalize_id, normalize_id_owned, FlexInt};
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 
 #[derive(Deserialize)]
 pub(super) struct Resource {
-    attributes: Option<Attrs<0>>,
+    pub(super) attributes: Option<Attrs<0>>,
 }
 
 #[derive(Deserialize)]
@@ -30,48 +31,48 @@ impl Scope {
 #[derive(Deserialize)]
 pub(super) struct Span {
     #[serde(alias = "traceId", alias = "trace_id")]
-    trace_id: Option<String>,
+    pub(super) trace_id: Option<String>,
     #[serde(alias = "spanId", alias = "span_id")]
-    span_id: Option<String>,
+    pub(super) span_id: Option<String>,
     #[serde(alias = "parentSpanId", alias = "parent_span_id")]
-    parent_span_id: Option<String>,
-    name: Option<String>,
-    kind: Option<EnumValue>,
+    pub(super) parent_span_id: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) kind: Option<EnumValue>,
     #[serde(alias = "startTimeUnixNano", alias = "start_time_unix_nano")]
-    start_time_unix_nano: Option<FlexInt>,
+    pub(super) start_time_unix_nano: Option<FlexInt>,
     #[serde(alias = "endTimeUnixNano", alias = "end_time_unix_nano")]
-    end_time_unix_nano: Option<FlexInt>,
-    attributes: Option<Attrs<SPAN_EXTRA>>,
-    events: Option<Vec<SpanEvent>>,
-    status: Option<Status>,
-    links: Option<Vec<Link>>,
+    pub(super) end_time_unix_nano: Option<FlexInt>,
+    pub(super) attributes: Option<Attrs<SPAN_EXTRA>>,
+    pub(super) events: Option<Vec<SpanEvent>>,
+    pub(super) status: Option<Status>,
+    pub(super) links: Option<Vec<Link>>,
     #[serde(alias = "droppedAttributesCount", alias = "dropped_attributes_count")]
-    dropped_attributes_count: Option<FlexInt>,
+    pub(super) dropped_attributes_count: Option<FlexInt>,
     #[serde(alias = "droppedEventsCount", alias = "dropped_events_count")]
-    dropped_events_count: Option<FlexInt>,
+    pub(super) dropped_events_count: Option<FlexInt>,
 }
 
 #[derive(Deserialize)]
-struct Link {
+pub(super) struct Link {
     #[serde(alias = "traceId", alias = "trace_id")]
-    trace_id: Option<String>,
+    pub(super) trace_id: Option<String>,
     #[serde(alias = "spanId", alias = "span_id")]
-    span_id: Option<String>,
-    attributes: Option<Attrs<0>>,
+    pub(super) span_id: Option<String>,
+    pub(super) attributes: Option<Attrs<0>>,
 }
 
 #[derive(Deserialize)]
-struct SpanEvent {
+pub(super) struct SpanEvent {
     #[serde(alias = "timeUnixNano", alias = "time_unix_nano")]
-    time_unix_nano: Option<FlexInt>,
-    name: Option<String>,
-    attributes: Option<Attrs<0>>,
+    pub(super) time_unix_nano: Option<FlexInt>,
+    pub(super) name: Option<String>,
+    pub(super) attributes: Option<Attrs<0>>,
 }
 
 #[derive(Deserialize)]
-struct Status {
-    code: Option<EnumValue>,
-    message: Option<String>,
+pub(super) struct Status {
+    pub(super) code: Option<EnumValue>,
+    pub(super) message: Option<String>,
 }
 
 /// What the enclosing resource and scope add to each of their spans.
@@ -107,7 +108,7 @@ impl Context {
 
     /// What every span under this resource and scope carries, made once: a span copies the
     /// values, and its keys are the same shared keys.
-    fn span_attributes(&self) -> impl Iterator<Item = &Attribute> {
+    pub(super) fn span_attributes(&self) -> impl Iterator<Item = &Attribute> {
         self.service.iter().chain(&self.scope)
     }
 }

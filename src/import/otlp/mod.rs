@@ -3,13 +3,17 @@
 //!
 //! The request's envelope and what a span holds are in `envelope`, attribute values in `values`;
 //! `chunked` follows the envelope piece by piece, and the one-piece import is that reader given
-//! all the text at once. (Dependencies go one way: `mod` → `chunked` → `envelope` → `values`.)
+//! all the text at once. Binary OTLP (protobuf) is `proto_reader` (the envelope, piece by piece)
+//! and `proto` (its messages), converted by the same `envelope`. (Dependencies go one way: `mod` →
+//! `chunked` | `proto_reader` → `proto` → `envelope` → `values`.)
 
 mod chunked;
 #[cfg(test)]
 mod chunked_tests;
 mod envelope;
 mod logs;
+mod proto;
+mod proto_reader;
 mod values;
 
 pub(in crate::import) use chunked::Chunked;
@@ -18,6 +22,7 @@ use envelope::Pending;
 use envelope::Role;
 #[allow(unused_imports)] // the protobuf reader builds them
 pub(in crate::import) use logs::LogRecord;
+pub(in crate::import) use proto_reader::{looks_like_protobuf, recognise, Reader as ProtoReader, Signal, Wire};
 
 use super::{Format, ImportError};
 use crate::model::units::parse_f64;

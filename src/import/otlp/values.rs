@@ -252,7 +252,7 @@ pub(super) const SPAN_EXTRA: usize = 4;
 /// A list of OTLP `KeyValue`s read straight into attributes with room for `EXTRA` more. They are
 /// gathered in a buffer kept between lists and then copied once into a list of the exact size:
 /// no list grows while it is read, and no second list is built from the first.
-pub(super) struct Attrs<const EXTRA: usize>(Vec<Attribute>);
+pub(super) struct Attrs<const EXTRA: usize>(pub(super) Vec<Attribute>);
 
 thread_local! {
     static ATTRS_BUFFER: std::cell::Cell<Vec<Attribute>> = const { std::cell::Cell::new(Vec::new()) };

@@ -122,14 +122,29 @@ fn binary_and_protobuf_json_of_one_request_give_the_same_traces() {
 }
 
 #[test]
-fn logs_alone_are_read_but_name_no_span_here() {
-    // four records, three inside spans of the traces file; alone they attach to nothing, so the
-    // file has no traces to show (what log records become on their own is issue 26's logs part)
-    let name = "sdk-1.29.0-logs-plain.pb";
-    let e = load(name, &fixture(name)).unwrap_err();
-    assert_eq!(e.error, ImportError::NoTraces("OTLP protobuf"), "{e}");
-    let gz = "sdk-1.29.0-logs-gzip.pb.gz";
-    assert_eq!(load(gz, &gunzip(&fixture(gz))).unwrap_err().error, ImportError::NoTraces("OTLP protobuf"));
+fn logs_alone_wait_for_their_spans_then_join_them() {
+    // expected.txt (opentelemetry-proto's reader): 4 log records, 3 of them inside spans of the
+    // traces file, whose spans carry 2 events of their own
+    let logs = "sdk-1.29.0-logs-plain.pb";
+    let records = expected(logs, "log_records");
+    let with_span = expected(logs, "log_records_with_span");
+    // each logs file goes with the traces file of the same run
+    let gz = |name: &str| gunzip(&fixture(name));
+    let pairs = [
+        (logs, fixture(logs), fixture("sdk-1.29.0-traces-plain.pb")),
+        ("sdk-1.29.0-logs-gzip.pb.gz", gz("sdk-1.29.0-logs-gzip.pb.gz"), gz("sdk-1.29.0-traces-gzip.pb.gz")),
+    ];
+    for (name, bytes, traces) in pairs {
+        let alone = load(name, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert!(alone.set.traces.is_empty());
+        assert_eq!(alone.set.pending_logs.len(), records, "{name}: every record waits");
+        let mut set = load("t.pb", &traces).unwrap().set;
+        set.merge(alone.set);
+        let events: usize = set.traces.iter().flat_map(|t| &t.observations).map(|o| o.events.len()).sum();
+        let span_events = expected("sdk-1.29.0-traces-plain.pb", "span_events");
+        assert_eq!(events, span_events + with_span, "{name}: the records that name a span join it");
+        assert_eq!(set.pending_logs.len(), records - with_span, "{name}: the record without a span still waits");
+    }
 }
 
 #[test]

@@ -59,6 +59,7 @@ pub(super) enum KindName {
 pub(super) enum KindOperation {
     GenAi,
     Vercel,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -70,6 +71,7 @@ pub(super) enum Model {
     GenAiRequest,
     Langfuse,
     Vercel,
+    Mlflow,
 }
 
 /// Token counts: input, output and total alike.
@@ -103,6 +105,7 @@ pub(super) enum Input {
     OpenInferenceRerankerQuery,
     GenAiPrompt,
     GenAiEvents,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -117,6 +120,7 @@ pub(super) enum Output {
     VercelToolResult,
     GenAiCompletion,
     GenAiEvents,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -131,6 +135,7 @@ pub(super) enum ToolName {
     OpenInference,
     GenAi,
     Vercel,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -138,6 +143,7 @@ pub(super) enum SessionId {
     OpenInference,
     GenAi,
     Langfuse,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -146,6 +152,7 @@ pub(super) enum UserId {
     Langfuse,
     /// OpenTelemetry's general `enduser.id`.
     EndUser,
+    Mlflow,
 }
 
 /// Tags of both are kept, OpenInference's first.
@@ -247,8 +254,8 @@ impl Consumed {
 /// What the conventions found on one span.
 pub(super) struct Found {
     pub(super) kind_name: Ranked<usize, 2>,
-    pub(super) kind_operation: Ranked<(usize, KindOf), 2>,
-    pub(super) model: Ranked<usize, 7>,
+    pub(super) kind_operation: Ranked<(usize, KindOf), 3>,
+    pub(super) model: Ranked<usize, 8>,
     pub(super) input_tokens: Ranked<usize, 4>,
     pub(super) output_tokens: Ranked<usize, 4>,
     pub(super) total_tokens: Ranked<usize, 4>,
@@ -260,21 +267,21 @@ pub(super) struct Found {
     pub(super) cost_details: Vec<(String, f64)>,
     /// Adds to the cost of a span for which no convention gave a total.
     pub(super) cost_fallback: Option<fn(&Span, &mut Cost)>,
-    pub(super) input: Ranked<Source, 13>,
-    pub(super) output: Ranked<Source, 10>,
+    pub(super) input: Ranked<Source, 14>,
+    pub(super) output: Ranked<Source, 11>,
     pub(super) parameters: Ranked<Source, 3>,
     /// The values of `Source::Made`.
     pub(super) made: [Option<Payload>; 2],
     pub(super) documents: Vec<Draft>,
     /// Attributes added once the consumed ones are gone (summaries of what they held).
     pub(super) added: Vec<Attribute>,
-    pub(super) tool_name: Ranked<usize, 3>,
+    pub(super) tool_name: Ranked<usize, 4>,
     pub(super) level: Option<Level>,
     pub(super) status: Option<String>,
     pub(super) completion_start_ns: Option<i64>,
     pub(super) trace_name: Option<String>,
-    pub(super) session_id: Ranked<usize, 3>,
-    pub(super) user_id: Ranked<usize, 3>,
+    pub(super) session_id: Ranked<usize, 4>,
+    pub(super) user_id: Ranked<usize, 4>,
     pub(super) tags: Ranked<usize, 2>,
     pub(super) consumed: Consumed,
 }

@@ -1,6 +1,7 @@
 //! Span attribute conventions mapped onto the model, one file each: OpenInference
 //! (`openinference`), OpenTelemetry GenAI (`genai`), Langfuse's own `langfuse.*` (`langfuse`),
-//! Vercel AI SDK `ai.*` (`vercel`). Shared by every OTLP-shaped importer.
+//! Vercel AI SDK `ai.*` (`vercel`), MLflow's `mlflow.*` (`mlflow`). Shared by every OTLP-shaped
+//! importer.
 //!
 //! Each convention offers what it finds on a span to the model's fields (`found`); where several
 //! give the same field, the precedence written there decides, field by field. Flattened lists
@@ -11,6 +12,7 @@ mod fixtures;
 mod found;
 mod genai;
 mod langfuse;
+mod mlflow;
 mod openinference;
 mod span;
 mod tree;
@@ -35,6 +37,7 @@ pub fn apply_all(obs: &mut [Observation]) -> TraceIds {
 /// Fills kind, model, usage, cost, input/output, tool, documents, level from `o.attributes`, and
 /// removes the attributes whose content moved into those fields (all others stay, shown as-is).
 pub fn apply(o: &mut Observation) -> TraceIds {
+    mlflow::decode_strings(&mut o.attributes);
     let mut found = Found::new(o.attributes.len());
     let fields = {
         let span = Span::new(&o.attributes, &o.events);
@@ -42,6 +45,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         genai::read(&span, &mut found);
         langfuse::read(&span, &mut found);
         vercel::read(&span, &mut found);
+        mlflow::read(&span, &mut found);
         found.resolve(&span)
     };
     fields.write_to(o, &mut found.consumed)
@@ -91,12 +95,15 @@ mod tests {
                     "gen_ai.request.model",
                     "langfuse.observation.model.name",
                     "ai.model.id",
+                    "mlflow.llm.model",
                 ],
                 |o, _| o.model.as_deref().map(str::to_string),
             ),
             (&["tool.name", "gen_ai.tool.name", "ai.toolCall.name"], |o, _| o.tool_name.clone()),
-            (&["session.id", "gen_ai.conversation.id", "langfuse.session.id"], |_, ids| ids.session_id.clone()),
-            (&["user.id", "langfuse.user.id", "enduser.id"], |_, ids| ids.user_id.clone()),
+            (&["session.id", "gen_ai.conversation.id", "langfuse.session.id", "mlflow.trace.session"], |_, ids| {
+                ids.session_id.clone()
+            }),
+            (&["user.id", "langfuse.user.id", "enduser.id", "mlflow.trace.user"], |_, ids| ids.user_id.clone()),
         ];
         for (keys, read) in text_chains {
             each_first(keys, &marked, &mut |first, o, ids| {
@@ -147,6 +154,7 @@ mod tests {
                     "tool.parameters",
                     "reranker.query",
                     "gen_ai.prompt",
+                    "mlflow.spanInputs",
                 ],
                 |o| o.input.as_ref(),
             ),
@@ -161,6 +169,7 @@ mod tests {
                     "gen_ai.tool.call.result",
                     "ai.toolCall.result",
                     "gen_ai.completion",
+                    "mlflow.spanOutputs",
                 ],
                 |o| o.output.as_ref(),
             ),
@@ -202,6 +211,10 @@ mod tests {
         assert_eq!(kind(&[("openinference.span.kind", "NOT A KIND"), all[1], all[2]]), Kind::Embedding);
         assert_eq!(kind(&[("openinference.span.kind", ""), all[1], all[2]]), Kind::Tool);
         assert_eq!(kind(&[("gen_ai.operation.name", "unknown op"), all[3]]), Kind::Generation);
+        // MLflow's span type, JSON-encoded as MLflow writes it, comes after every other convention
+        assert_eq!(kind(&[("mlflow.spanType", "\"CHAT_MODEL\"")]), Kind::Generation);
+        assert_eq!(kind(&[("mlflow.spanType", "\"TOOL\""), all[2]]), Kind::Embedding);
+        assert_eq!(kind(&[("mlflow.spanType", "\"PARSER\""), all[3]]), Kind::Generation);
         // tags of both conventions, OpenInference's first
         let mut o = Observation::new("s", Kind::Span, "x", 0);
         o.attributes = vec![

@@ -5,6 +5,7 @@ pub mod canopy;
 mod jaeger;
 mod langfuse;
 mod langsmith;
+mod mlflow;
 mod otlp;
 mod phoenix;
 mod semconv;
@@ -42,6 +43,11 @@ pub enum Format {
     Canopy,
     /// One span's attributes as a flat object.
     AttributeMap,
+    /// MLflow's `Trace.to_json()` (v2 or v3), a list of them, `search_traces()` rows, or a REST
+    /// answer of trace infos.
+    Mlflow,
+    /// MLflow traces or `search_traces()` rows, one a line.
+    MlflowJsonLines,
 }
 
 impl Format {
@@ -63,6 +69,8 @@ impl Format {
             Format::PhoenixAnnotations => "Phoenix annotations",
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
+            Format::Mlflow => "MLflow traces",
+            Format::MlflowJsonLines => "MLflow traces (JSON Lines)",
         }
     }
 }
@@ -105,7 +113,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 16] = [
+    pub const ALL: [Format; 18] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -122,6 +130,8 @@ impl Format {
         Format::PhoenixAnnotations,
         Format::Canopy,
         Format::AttributeMap,
+        Format::Mlflow,
+        Format::MlflowJsonLines,
     ];
 }
 
@@ -181,6 +191,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::AttributeMap => attribute_map::import(file, body, format),
         Format::Jaeger | Format::JaegerJsonLines => jaeger::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
+        Format::Mlflow | Format::MlflowJsonLines => mlflow::import(file, body, format),
     }
     .map_err(err)?;
     loaded(file, format, set)

@@ -178,6 +178,18 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.has("id") && s.has("traces") && (s.has("createdAt") || s.has("projectId")) {
         return Some(Ok(Format::LangfuseSession));
     }
+    // MLflow: `{info, data}` traces (or a list), `search_traces()` rows, REST pages of trace infos
+    let info = |k: &str| s.sub_has("info", k);
+    let traces = |k: &str| s.sub_has("traces", k);
+    if s.has("info") && s.has("data") && (info("trace_id") || info("request_id")) {
+        return lines(Format::Mlflow, Format::MlflowJsonLines);
+    }
+    if s.has("trace_id") && (s.has("trace") || s.has("spans")) && ["state", "request_time", "trace_metadata", "assessments"].iter().any(|k| s.has(k)) {
+        return lines(Format::Mlflow, Format::MlflowJsonLines);
+    }
+    if !s.top_array && s.has("traces") && (traces("trace_location") || (traces("request_id") && traces("timestamp_ms"))) {
+        return Some(Ok(Format::Mlflow));
+    }
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }

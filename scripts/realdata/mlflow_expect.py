@@ -2,8 +2,9 @@
 tests/import_mlflow.rs, never computed by Canopy.
 
 Readers: `mlflow.entities.Trace.from_json` (trace files, lists, the `trace` column of
-`search_traces` output, which is read by pandas), `TraceInfo.from_proto` over the REST answer
-parsed by `google.protobuf.json_format` into MLflow's `SearchTracesV3.Response`, and for the OTLP
+`search_traces` output, which is read by pandas), `TraceInfo.from_proto`, `TraceInfoV2.from_proto`
+and `Trace.from_proto` over the REST answers parsed by `google.protobuf.json_format` into MLflow's
+own response messages, and for the OTLP
 export `opentelemetry-proto`'s `ExportTraceServiceRequest` (the protobuf body as sent, checked to
 render to the committed JSON line).
 
@@ -20,7 +21,8 @@ from collections import Counter
 import pandas as pd
 from google.protobuf.json_format import MessageToJson, Parse
 from mlflow.entities import Trace, TraceInfo
-from mlflow.protos.service_pb2 import SearchTracesV3
+from mlflow.entities.trace_info_v2 import TraceInfoV2
+from mlflow.protos.service_pb2 import BatchGetTraces, GetTrace, SearchTraces, SearchTracesV3
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 DIR = sys.argv[1]
@@ -101,6 +103,27 @@ for p in rest.traces:
         "cost_usd": json.loads(meta["mlflow.trace.cost"])["total_cost"] if "mlflow.trace.cost" in meta else None,
         "assessments": [assessment(a) for a in info.assessments if a.valid is not False],
     })
+
+# the deprecated v2 search: TraceInfo v2 protos
+rest2 = Parse(open(os.path.join(DIR, "mlflow-3.17.2-rest-search-v2.json")).read(), SearchTraces.Response())
+out["mlflow-3.17.2-rest-search-v2.json"] = []
+for p in rest2.traces:
+    info = TraceInfoV2.from_proto(p)
+    out["mlflow-3.17.2-rest-search-v2.json"].append({
+        "trace_id": info.request_id,
+        "name": info.tags.get("mlflow.traceName"),
+        "state": str(info.status),
+        "request_time_ms": info.timestamp_ms,
+        "spans": 0,
+        "session": info.request_metadata.get("mlflow.trace.session"),
+        "user": info.request_metadata.get("mlflow.trace.user"),
+    })
+
+# one trace and a batch of them with their spans (the spans as OTLP protos)
+get = Parse(open(os.path.join(DIR, "mlflow-3.17.2-rest-get-v3.json")).read(), GetTrace.Response())
+out["mlflow-3.17.2-rest-get-v3.json"] = [of_trace(Trace.from_proto(get.trace))]
+batch = Parse(open(os.path.join(DIR, "mlflow-3.17.2-rest-batch-get-v3.json")).read(), BatchGetTraces.Response())
+out["mlflow-3.17.2-rest-batch-get-v3.json"] = [of_trace(Trace.from_proto(t)) for t in batch.traces]
 
 # OTLP: the protobuf body as sent, rendered to JSON by protobuf itself, must be the committed line
 body = open(os.path.join(DIR, "mlflow-3.17.2-otlp.bin"), "rb").read()

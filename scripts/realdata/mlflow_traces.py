@@ -17,6 +17,9 @@ Writes into OUT_DIR:
   search-traces.json         `mlflow.search_traces()` DataFrame, `df.to_json(orient="records")`
   search-traces.jsonl        the same, `orient="records", lines=True`
   rest-search-v3.json        the server's answer to POST /api/3.0/mlflow/traces/search
+  rest-search-v2.json        GET /api/2.0/mlflow/traces (deprecated v2 search)
+  rest-get-v3.json           GET /api/3.0/mlflow/traces/get: one trace with its spans
+  rest-batch-get-v3.json     GET /api/3.0/mlflow/traces/batchGet: two traces with their spans
   otlp-requests.bin.N        the OTLP export request bodies as sent (protobuf)
   otlp-requests.jsonl        each body rendered by google.protobuf.json_format.MessageToJson, one per line
 """
@@ -248,6 +251,16 @@ try:
     )
     with open(f"{OUT}/rest-search-v3.json", "wb") as f:
         f.write(urllib.request.urlopen(req).read())
+    # the deprecated v2 search (trace infos as TraceInfo v2, maps as [{key, value}]), one trace with
+    # its spans (GET /api/3.0/mlflow/traces/get), and a batch of them
+    rest = {
+        "rest-search-v2.json": f"/api/2.0/mlflow/traces?experiment_ids={experiment_id}&max_results=10",
+        "rest-get-v3.json": f"/api/3.0/mlflow/traces/get?trace_id={first_id}",
+        "rest-batch-get-v3.json": f"/api/3.0/mlflow/traces/batchGet?trace_ids={second_id}&trace_ids={third_id}",
+    }
+    for name, path in rest.items():
+        with open(f"{OUT}/{name}", "wb") as f:
+            f.write(urllib.request.urlopen(base + path).read())
 
     # the OTLP exporter sends in batches: let it flush
     from opentelemetry import trace as otel_trace

@@ -187,7 +187,8 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.has("trace_id") && (s.has("trace") || s.has("spans")) && ["state", "request_time", "trace_metadata", "assessments"].iter().any(|k| s.has(k)) {
         return lines(Format::Mlflow, Format::MlflowJsonLines);
     }
-    if !s.top_array && s.has("traces") && (traces("trace_location") || (traces("request_id") && traces("timestamp_ms"))) {
+    let rest = traces("trace_location") || traces("trace_info") || (traces("request_id") && traces("timestamp_ms"));
+    if !s.top_array && ((s.has("traces") && rest) || s.sub_has("trace", "trace_info")) {
         return Some(Ok(Format::Mlflow));
     }
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {

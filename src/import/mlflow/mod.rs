@@ -18,7 +18,7 @@ use crate::model::{
     AttrValue, Attribute, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet,
 };
 use serde_json::value::RawValue;
-use wire::{Assessment, Attributes, Entry, WireSpan};
+use wire::{Assessment, Attr, Attributes, Entry, WireSpan};
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let mut set = TraceSet::default();
@@ -59,13 +59,14 @@ fn add_one(set: &mut TraceSet, file: &str, mut e: Entry, format: Format) -> Resu
         // pandas wrote the trace's JSON as a string; a trace object is read as it is
         let text = serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_string());
         let inner: Entry = serde_json::from_str(&text).map_err(|e| shape_error(format, &e))?;
-        if inner.info.is_some() {
+        if inner.info.is_some() || inner.trace_info.is_some() {
             return add_one(set, file, inner, format);
         }
     }
-    let (info, data) = match e.info.take() {
-        Some(info) => (*info, e.data.take()),
-        None => {
+    let (info, data) = match (e.info.take(), e.trace_info.take()) {
+        (Some(info), _) => (*info, e.data.take()),
+        (None, Some(info)) => (*info, Some(wire::Data { spans: e.spans.take(), ..Default::default() })),
+        (None, None) => {
             let spans = e.spans.take();
             (e, Some(wire::Data { spans, ..Default::default() }))
         }
@@ -182,7 +183,12 @@ fn observation(s: WireSpan) -> Observation {
 /// booleans typed, objects and lists as JSON; nulls dropped.
 fn attributes(a: Attributes) -> Vec<Attribute> {
     a.0.into_iter()
-        .filter_map(|(k, raw)| {
+        .filter_map(|(k, v)| {
+            let raw = match v {
+                Attr::Json(raw) => raw,
+                Attr::Text(s) => return Some(Attribute { key: k.as_str().into(), value: AttrValue::Str(s) }),
+                Attr::Value(v) => serde_json::value::to_raw_value(&v).ok()?,
+            };
             let v = raw.get();
             let value = match v.as_bytes().first() {
                 Some(b'"') => AttrValue::Str(serde_json::from_str::<String>(v).ok()?),

@@ -9,16 +9,19 @@ use crate::model::units::parse_f64;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use serde_json::Value;
 use std::fmt;
 
 /// Anything MLflow writes about one trace or many; which fields are set says which it is:
-/// `{info, data}` (a trace), `{traces, next_page_token}` (a REST page), `trace` (a
-/// `search_traces` row holding the trace's JSON text), or the fields of a trace info itself
-/// (a REST trace info, or a `search_traces` row without its `trace` column).
+/// `{info, data}` (a trace), `{trace_info, spans}` (a trace as the REST `get`/`batchGet` answer it),
+/// `{traces, next_page_token}` (a REST page), `trace` (a `search_traces` row holding the trace's
+/// JSON text, or the REST `get` answer's trace), or the fields of a trace info itself (a REST trace
+/// info, or a `search_traces` row without its `trace` column).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct Entry {
     pub info: Option<Box<Entry>>,
+    pub trace_info: Option<Box<Entry>>,
     pub data: Option<Data>,
     pub traces: Option<Vec<Entry>>,
     pub next_page_token: Option<String>,
@@ -212,9 +215,79 @@ impl<'de> Deserialize<'de> for KeyValues {
     }
 }
 
-/// A span's or an event's attributes, each value's JSON kept raw, in the order written.
+/// A span's or an event's attributes in the order written: an object of JSON values
+/// (`to_json()`; MLflow's values there are JSON-encoded strings), or the REST answers' OTLP list
+/// `[{key, value: {string_value | int_value | double_value | bool_value | kvlist_value |
+/// array_value}}]` (plain values, not encoded).
 #[derive(Default)]
-pub(super) struct Attributes(pub Vec<(String, Box<RawValue>)>);
+pub(super) struct Attributes(pub Vec<(String, Attr)>);
+
+pub(super) enum Attr {
+    /// A value of an object of attributes, as written.
+    Json(Box<RawValue>),
+    /// A string of an OTLP list: the text itself.
+    Text(String),
+    /// Any other value of an OTLP list, as JSON.
+    Value(Value),
+}
+
+/// An OTLP `AnyValue` as protobuf writes it to JSON (snake_case, or camelCase).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AnyValue {
+    #[serde(alias = "stringValue")]
+    string_value: Option<String>,
+    #[serde(alias = "intValue")]
+    int_value: FlexInt,
+    #[serde(alias = "doubleValue")]
+    double_value: Option<f64>,
+    #[serde(alias = "boolValue")]
+    bool_value: Option<bool>,
+    #[serde(alias = "bytesValue")]
+    bytes_value: Option<String>,
+    #[serde(alias = "kvlistValue")]
+    kvlist_value: Option<Values<OtlpKeyValue>>,
+    #[serde(alias = "arrayValue")]
+    array_value: Option<Values<AnyValue>>,
+}
+
+#[derive(Deserialize)]
+struct Values<T> {
+    #[serde(default = "Vec::new")]
+    values: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct OtlpKeyValue {
+    key: String,
+    #[serde(default)]
+    value: AnyValue,
+}
+
+impl AnyValue {
+    /// The value as JSON (nested lists as arrays and objects; depth is bounded by the reader's).
+    fn into_json(self) -> Value {
+        if let Some(s) = self.string_value.or(self.bytes_value) {
+            return Value::String(s);
+        }
+        if let Some(i) = self.int_value.0 {
+            return i64::try_from(i).map(Value::from).unwrap_or_else(|_| Value::String(i.to_string()));
+        }
+        if let Some(f) = self.double_value {
+            return serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null);
+        }
+        if let Some(b) = self.bool_value {
+            return Value::Bool(b);
+        }
+        if let Some(kv) = self.kvlist_value {
+            return Value::Object(kv.values.into_iter().map(|e| (e.key, e.value.into_json())).collect());
+        }
+        match self.array_value {
+            Some(a) => Value::Array(a.values.into_iter().map(AnyValue::into_json).collect()),
+            None => Value::Null,
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Attributes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -226,8 +299,19 @@ impl<'de> Deserialize<'de> for Attributes {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
                 let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
-                    out.push(entry);
+                while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+                    out.push((k, Attr::Json(v)));
+                }
+                Ok(Attributes(out))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Attributes, A::Error> {
+                let mut out = Vec::new();
+                while let Some(kv) = seq.next_element::<OtlpKeyValue>()? {
+                    let value = match kv.value.into_json() {
+                        Value::String(s) => Attr::Text(s),
+                        other => Attr::Value(other),
+                    };
+                    out.push((kv.key, value));
                 }
                 Ok(Attributes(out))
             }
@@ -248,6 +332,16 @@ pub(super) struct Stamp(pub Option<i64>);
 #[derive(Default, Clone, Copy)]
 pub(super) struct Length(pub Option<i64>);
 
+/// Whole milliseconds exactly (an `f64` of epoch nanoseconds would round them).
+fn whole_ms_to_ns(ms: i64) -> Option<i64> {
+    ms.checked_mul(1_000_000)
+}
+
+/// Milliseconds text: whole exactly, fractions as a float.
+fn ms_text_to_ns(s: &str) -> Option<i64> {
+    s.parse::<i64>().ok().map_or_else(|| parse_f64(s).and_then(ms_to_ns), whole_ms_to_ns)
+}
+
 fn ms_to_ns(ms: f64) -> Option<i64> {
     let ns = (ms * 1e6).round();
     (ns.is_finite() && ns.abs() < 9.2e18).then_some(ns as i64)
@@ -264,10 +358,10 @@ macro_rules! number_visitor {
                         f.write_str($what)
                     }
                     fn visit_u64<E: de::Error>(self, v: u64) -> Result<$name, E> {
-                        Ok($name(ms_to_ns(v as f64)))
+                        Ok($name(i64::try_from(v).ok().and_then(whole_ms_to_ns)))
                     }
                     fn visit_i64<E: de::Error>(self, v: i64) -> Result<$name, E> {
-                        Ok($name(ms_to_ns(v as f64)))
+                        Ok($name(whole_ms_to_ns(v)))
                     }
                     fn visit_f64<E: de::Error>(self, v: f64) -> Result<$name, E> {
                         Ok($name(ms_to_ns(v)))
@@ -287,9 +381,9 @@ macro_rules! number_visitor {
 }
 
 number_visitor!(Stamp, "a time: RFC 3339 text or epoch milliseconds", |s| {
-    parse_rfc3339_ns(s).or_else(|| parse_f64(s).and_then(ms_to_ns))
+    parse_rfc3339_ns(s).or_else(|| ms_text_to_ns(s))
 });
 number_visitor!(Length, "a duration: milliseconds or seconds as \"0.025s\"", |s| match s.strip_suffix('s') {
     Some(secs) => parse_f64(secs).and_then(|v| ms_to_ns(v * 1000.0)),
-    None => parse_f64(s).and_then(ms_to_ns),
+    None => ms_text_to_ns(s),
 });

@@ -353,6 +353,27 @@ mod tests {
     }
 
     #[test]
+    fn detects_mlflow_shapes() {
+        let mlflow = [
+            r#"{"info":{"trace_id":"tr-1","state":"OK"},"data":{"spans":[]}}"#,
+            r#"[{"info":{"request_id":"1","status":"OK"},"data":{"spans":[]}}]"#,
+            r#"[{"trace_id":"tr-1","trace":"{}","state":"OK"}]"#,
+            r#"{"traces":[{"trace_id":"tr-1","trace_location":{}}],"next_page_token":"x"}"#,
+            r#"{"traces":[{"request_id":"1","timestamp_ms":1}]}"#,
+            r#"{"trace":{"trace_info":{"trace_id":"tr-1"},"spans":[]}}"#,
+            r#"{"traces":[{"trace_info":{"trace_id":"tr-1"},"spans":[]}]}"#,
+        ];
+        for body in mlflow {
+            assert_eq!(detect(body.as_bytes()), Ok(Format::Mlflow), "{body}");
+        }
+        let lines = "{\"trace_id\":\"a\",\"trace\":\"{}\",\"state\":\"OK\"}\n{\"trace_id\":\"b\",\"trace\":\"{}\",\"state\":\"OK\"}\n";
+        assert_eq!(detect(lines.as_bytes()), Ok(Format::MlflowJsonLines));
+        // Langfuse's `trace` and `traces` stay Langfuse's
+        assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
+        assert_eq!(detect(br#"{"id":"s","traces":[],"createdAt":"t"}"#), Ok(Format::LangfuseSession));
+    }
+
+    #[test]
     fn names_formats_not_supported_yet() {
         assert_eq!(detect(br#"{"data":[{"traceID":"1","spans":[]}]}"#), Ok(Format::Jaeger));
         assert_eq!(detect(br#"{"post":[],"patch":[]}"#), Ok(Format::LangSmith));

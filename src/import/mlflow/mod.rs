@@ -10,6 +10,8 @@
 //! trace's `mlflow.trace.tokenUsage` is not counted (its spans are); its `mlflow.trace.cost` is the
 //! platform's reported cost.
 
+#[cfg(test)]
+mod tests;
 mod wire;
 
 use super::wire::{is_blank_id, normalize_id};

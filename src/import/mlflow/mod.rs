@@ -16,8 +16,10 @@ mod wire;
 
 use super::wire::{is_blank_id, normalize_id};
 use super::{semconv, shape_error, Format, ImportError};
+use crate::model::warning::PagedService;
 use crate::model::{
-    AttrValue, Attribute, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet,
+    AttrValue, Attribute, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Warning,
+    WarningKind,
 };
 use serde_json::value::RawValue;
 use wire::{Assessment, Attr, Attributes, Entry, WireSpan};
@@ -47,6 +49,9 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
 /// Adds the traces one entry holds (a page of them, a `search_traces` row, or one trace).
 fn add(set: &mut TraceSet, file: &str, e: Entry, format: Format) -> Result<(), ImportError> {
     if let Some(traces) = e.traces {
+        if e.next_page_token.is_some_and(|t| !t.is_empty()) {
+            set.warnings.push(Warning::new(file, WarningKind::OnePage { of: PagedService::Mlflow }));
+        }
         for t in traces {
             add_one(set, file, t, format)?;
         }

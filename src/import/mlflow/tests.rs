@@ -50,6 +50,7 @@ fn assessments_errors_overrides_and_serialized_expectations() {
           {"assessment_id": "a4", "assessment_name": "score", "span_id": "00000000000000aa",
            "feedback": {"value": {"nested": true}}, "rationale": "why"}]}]}"#;
     let set = import("x.json", body, Format::Mlflow).unwrap();
+    assert!(set.warnings.is_empty(), "no next_page_token: the whole result");
     let t = &set.traces[0];
     assert!(t.observations.is_empty());
     // 04:27:27.591 UTC on 2026-12-07
@@ -67,6 +68,14 @@ fn assessments_errors_overrides_and_serialized_expectations() {
     assert_eq!(set.scores[2].comment.as_deref(), Some("why"));
     let duration = t.attributes.iter().find(|a| a.key == "mlflow.executionDurationNs");
     assert_eq!(duration.map(|a| a.value.clone()), Some(AttrValue::Str("25000000".into())));
+}
+
+#[test]
+fn a_page_with_a_next_page_token_says_it_is_one_page() {
+    let body = r#"{"traces": [{"trace_id": "tr-1", "trace_location": {}}], "next_page_token": "eyJvZmZzZXQiOiAxMH0="}"#;
+    let set = import("x.json", body, Format::Mlflow).unwrap();
+    assert_eq!(set.warnings.len(), 1);
+    assert!(set.warnings[0].to_string().contains("one page of a longer MLflow result"), "{}", set.warnings[0]);
 }
 
 #[test]

@@ -117,7 +117,7 @@ fn check_trace(file: &str, set: &TraceSet, t: &Trace, want: &Value) {
 #[test]
 fn every_mlflow_file_reads_as_mlflow_reads_it() {
     let all = expected();
-    assert_eq!(all.len(), 10, "every fixture but the protobuf body has its expectations");
+    assert_eq!(all.len(), 11, "every fixture but the protobuf body has its expectations");
     for (file, traces) in &all {
         let (format, set) = open(own(&format!("mlflow/{file}")));
         let want_format = match file.as_str() {
@@ -144,7 +144,7 @@ fn every_mlflow_file_reads_as_mlflow_reads_it() {
 #[test]
 fn otlp_export_counts_tokens_and_reads_mlflow_span_types() {
     let (_, set) = open(own("mlflow/mlflow-3.17.2-otlp.jsonl"));
-    let agent = set.traces.iter().find(|t| t.id == "fb16940ab09f6c6f879851e21b51132d").unwrap();
+    let agent = set.traces.iter().find(|t| t.id == "2ffe643718841de45e204f25d5fc0886").unwrap();
     // (mlflow_expect.py: the two CHAT_MODEL spans' mlflow.chat.tokenUsage, 75 + 103)
     assert_eq!(agent.totals.tokens, 178);
     let llm: Vec<_> = agent.observations.iter().filter(|o| o.kind == Kind::Generation).collect();
@@ -156,9 +156,9 @@ fn otlp_export_counts_tokens_and_reads_mlflow_span_types() {
     let tool = agent.observations.iter().find(|o| o.kind == Kind::Tool).unwrap();
     assert_eq!(tool.tool_name.as_deref(), Some("get_weather"));
     let request_id = agent.observations[0].attribute("mlflow.traceRequestId").map(|v| v.display());
-    assert_eq!(request_id.as_deref(), Some("tr-fb16940ab09f6c6f879851e21b51132d"), "without its JSON quotes");
+    assert_eq!(request_id.as_deref(), Some("tr-2ffe643718841de45e204f25d5fc0886"), "without its JSON quotes");
     // the failing call: its exception event is the status of the span MLflow left without a message
-    let failed = set.traces.iter().find(|t| t.id == "ad363f6a2ee45b49a9c66acf7ae47581").unwrap();
+    let failed = set.traces.iter().find(|t| t.id == "b71be76c6fe5745d582a20e899b27004").unwrap();
     let chat = failed.observations.iter().find(|o| o.kind == Kind::Generation).unwrap();
     assert_eq!(chat.level, Level::Error);
     assert_eq!(chat.status_message.as_deref(), Some("InternalServerError: Error code: 500 - the model is overloaded"));
@@ -169,12 +169,13 @@ fn otlp_export_counts_tokens_and_reads_mlflow_span_types() {
 /// session and scores; and each file opens under any name.
 #[test]
 fn every_shape_gives_the_same_trace_and_opens_by_content() {
-    let id = "tr-fb16940ab09f6c6f879851e21b51132d";
+    let id = "tr-2ffe643718841de45e204f25d5fc0886";
     let files = [
         "mlflow-3.17.2-trace-v3.json",
         "mlflow-3.17.2-traces-list.json",
         "mlflow-3.17.2-search-traces.json",
         "mlflow-3.17.2-search-traces.jsonl",
+        "mlflow-3.17.2-search-traces-columns.json",
         "mlflow-3.17.2-rest-get-v3.json",
     ];
     let mut shapes = Vec::new();

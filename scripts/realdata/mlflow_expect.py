@@ -82,8 +82,12 @@ out["mlflow-3.17.2-traces-list.json"] = [
     of_trace(Trace.from_dict(d)) for d in json.load(open(os.path.join(DIR, "mlflow-3.17.2-traces-list.json")))
 ]
 
-for name, lines in [("mlflow-3.17.2-search-traces.json", False), ("mlflow-3.17.2-search-traces.jsonl", True)]:
-    df = pd.read_json(os.path.join(DIR, name), orient="records", lines=lines, dtype=False)
+for name, orient, lines in [
+    ("mlflow-3.17.2-search-traces.json", "records", False),
+    ("mlflow-3.17.2-search-traces.jsonl", "records", True),
+    ("mlflow-3.17.2-search-traces-columns.json", "columns", False),
+]:
+    df = pd.read_json(os.path.join(DIR, name), orient=orient, lines=lines, dtype=False)
     out[name] = [of_trace(Trace.from_json(s)) for s in df["trace"]]
 
 rest = Parse(open(os.path.join(DIR, "mlflow-3.17.2-rest-search-v3.json")).read(), SearchTracesV3.Response())

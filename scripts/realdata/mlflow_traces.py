@@ -16,6 +16,7 @@ Writes into OUT_DIR:
   traces-list.json           `[trace.to_dict() ...]` as one JSON list
   search-traces.json         `mlflow.search_traces()` DataFrame, `df.to_json(orient="records")`
   search-traces.jsonl        the same, `orient="records", lines=True`
+  search-traces-columns.json the same, pandas' default `df.to_json()` (orient "columns")
   rest-search-v3.json        the server's answer to POST /api/3.0/mlflow/traces/search
   rest-search-v2.json        GET /api/2.0/mlflow/traces (deprecated v2 search)
   rest-get-v3.json           GET /api/3.0/mlflow/traces/get: one trace with its spans
@@ -119,6 +120,8 @@ os.environ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = f"http://127.0.0.1:{otlp_serv
 os.environ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf"
 os.environ["MLFLOW_TRACE_ENABLE_OTLP_DUAL_EXPORT"] = "true"
 os.environ["OPENAI_API_KEY"] = "sk-loopback"
+# write each trace before the call returns: the script reads them back at once
+os.environ["MLFLOW_ENABLE_ASYNC_TRACE_LOGGING"] = "false"
 
 # --- a real MLflow tracking server on loopback ------------------------------------------------
 
@@ -242,6 +245,9 @@ try:
         f.write(df.to_json(orient="records"))
     with open(f"{OUT}/search-traces.jsonl", "w") as f:
         f.write(df.to_json(orient="records", lines=True))
+    # pandas' default orient ("columns"): what `df.to_json(path)` writes
+    with open(f"{OUT}/search-traces-columns.json", "w") as f:
+        f.write(df.to_json())
 
     req = urllib.request.Request(
         f"{base}/api/3.0/mlflow/traces/search",

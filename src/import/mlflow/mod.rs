@@ -34,6 +34,14 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
             let e: Entry = serde_json::from_str(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
             add(&mut set, file, e, format)?;
         }
+    } else if columns_of_a_frame(body) {
+        // pandas' default `to_json()`: one object per column, rows by index; the `trace` column
+        // holds each row's trace as JSON text
+        let frame: wire::Columns = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+        for (_, text) in frame.trace.0 {
+            let e: Entry = serde_json::from_str(&text).map_err(|e| shape_error(format, &e))?;
+            add_one(&mut set, file, e, format)?;
+        }
     } else if body.trim_start().starts_with('[') {
         let list: Vec<Entry> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         for e in list {
@@ -44,6 +52,13 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         add(&mut set, file, e, format)?;
     }
     Ok(set)
+}
+
+/// Whether `body` is a DataFrame written column by column: `trace_id` is an object (of row
+/// indices), not a text.
+fn columns_of_a_frame(body: &str) -> bool {
+    let s = super::sniff::shape(body.as_bytes());
+    !s.top_array && s.sub.iter().any(|(k, keys)| k == "trace_id" && !keys.is_empty())
 }
 
 /// Adds the traces one entry holds (a page of them, a `search_traces` row, or one trace).

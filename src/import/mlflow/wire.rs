@@ -52,6 +52,14 @@ pub(super) struct Entry {
     pub request_metadata: KeyValues,
 }
 
+/// A `search_traces()` DataFrame saved by pandas' default `to_json()`: each column an object of
+/// row index to value. Only the `trace` column is read (it holds everything else).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct Columns {
+    pub trace: KeyValues,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct Data {

@@ -6,6 +6,7 @@ pub mod canopy;
 mod jaeger;
 mod langfuse;
 mod langsmith;
+mod mlflow;
 mod openai_agents;
 mod otlp;
 mod phoenix;
@@ -66,6 +67,11 @@ pub enum Format {
     AttributeMap,
     /// The OpenAI Agents SDK's own export (`/v1/traces/ingest` bodies).
     OpenAiAgents,
+    /// MLflow's `Trace.to_json()` (v2 or v3), a list of them, `search_traces()` rows, or a REST
+    /// answer of trace infos.
+    Mlflow,
+    /// MLflow traces or `search_traces()` rows, one a line.
+    MlflowJsonLines,
 }
 
 impl Format {
@@ -96,6 +102,8 @@ impl Format {
             Format::Canopy => "Canopy file",
             Format::AttributeMap => "span attribute map",
             Format::OpenAiAgents => "OpenAI Agents SDK traces",
+            Format::Mlflow => "MLflow traces",
+            Format::MlflowJsonLines => "MLflow traces (JSON Lines)",
         }
     }
 }
@@ -144,7 +152,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 25] = [
+    pub const ALL: [Format; 27] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -170,6 +178,8 @@ impl Format {
         Format::Canopy,
         Format::AttributeMap,
         Format::OpenAiAgents,
+        Format::Mlflow,
+        Format::MlflowJsonLines,
     ];
 }
 
@@ -250,6 +260,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::JaegerModel => jaeger::domain::import(file, body, format),
         Format::LangSmith => langsmith::import(file, body, format),
         Format::OpenAiAgents => openai_agents::import(file, body, format),
+        Format::Mlflow | Format::MlflowJsonLines => mlflow::import(file, body, format),
     }
     .map_err(err)?;
     loaded(file, format, set)

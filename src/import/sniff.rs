@@ -188,6 +188,19 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.has("id") && s.has("traces") && (s.has("createdAt") || s.has("projectId")) {
         return Some(Ok(Format::LangfuseSession));
     }
+    // MLflow: `{info, data}` traces (or a list), `search_traces()` rows, REST pages of trace infos
+    let info = |k: &str| s.sub_has("info", k);
+    let traces = |k: &str| s.sub_has("traces", k);
+    if s.has("info") && s.has("data") && (info("trace_id") || info("request_id")) {
+        return lines(Format::Mlflow, Format::MlflowJsonLines);
+    }
+    if s.has("trace_id") && (s.has("trace") || s.has("spans")) && ["state", "request_time", "trace_metadata", "assessments"].iter().any(|k| s.has(k)) {
+        return lines(Format::Mlflow, Format::MlflowJsonLines);
+    }
+    let rest = traces("trace_location") || traces("trace_info") || (traces("request_id") && traces("timestamp_ms"));
+    if !s.top_array && ((s.has("traces") && rest) || s.sub_has("trace", "trace_info")) {
+        return Some(Ok(Format::Mlflow));
+    }
     if (s.has("traceID") && s.has("spans")) || (s.has("data") && (data("traceID") || (data("spans") && data("processes")))) {
         return lines(Format::Jaeger, Format::JaegerJsonLines);
     }
@@ -409,6 +422,27 @@ mod tests {
             detect(br#"{"id":"x","timestamp":"t","observations":[],"scores":[]}"#),
             Ok(Format::LangfuseApiTrace)
         );
+    }
+
+    #[test]
+    fn detects_mlflow_shapes() {
+        let mlflow = [
+            r#"{"info":{"trace_id":"tr-1","state":"OK"},"data":{"spans":[]}}"#,
+            r#"[{"info":{"request_id":"1","status":"OK"},"data":{"spans":[]}}]"#,
+            r#"[{"trace_id":"tr-1","trace":"{}","state":"OK"}]"#,
+            r#"{"traces":[{"trace_id":"tr-1","trace_location":{}}],"next_page_token":"x"}"#,
+            r#"{"traces":[{"request_id":"1","timestamp_ms":1}]}"#,
+            r#"{"trace":{"trace_info":{"trace_id":"tr-1"},"spans":[]}}"#,
+            r#"{"traces":[{"trace_info":{"trace_id":"tr-1"},"spans":[]}]}"#,
+        ];
+        for body in mlflow {
+            assert_eq!(detect(body.as_bytes()), Ok(Format::Mlflow), "{body}");
+        }
+        let lines = "{\"trace_id\":\"a\",\"trace\":\"{}\",\"state\":\"OK\"}\n{\"trace_id\":\"b\",\"trace\":\"{}\",\"state\":\"OK\"}\n";
+        assert_eq!(detect(lines.as_bytes()), Ok(Format::MlflowJsonLines));
+        // Langfuse's `trace` and `traces` stay Langfuse's
+        assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
+        assert_eq!(detect(br#"{"id":"s","traces":[],"createdAt":"t"}"#), Ok(Format::LangfuseSession));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub enum WarningLevel {
 pub enum PagedService {
     Langfuse,
     Phoenix,
+    Mlflow,
 }
 
 /// What `Trace::build` found wrong with a trace's tree.
@@ -190,6 +191,9 @@ impl fmt::Display for WarningKind {
                 "{} no time zone; read as UTC",
                 plural(*times, "time in the file has", "times in the file have")
             ),
+            WarningKind::OnePage { of: PagedService::Mlflow } => f.write_str(
+                "this is one page of a longer MLflow result (next_page_token is set); later pages are not in the file",
+            ),
             WarningKind::CostMismatch { trace_id, reported, computed } => write!(
                 f,
                 "trace {trace_id}: Langfuse reports a total cost of ${reported}; the observations in the file add up to ${computed} (Langfuse's figure is shown)"
@@ -241,6 +245,7 @@ mod tests {
             WarningKind::AttributeMap,
             WarningKind::OnePage { of: PagedService::Langfuse },
             WarningKind::OnePage { of: PagedService::Phoenix },
+            WarningKind::OnePage { of: PagedService::Mlflow },
             WarningKind::FileNote { note: "redacted".into() },
         ];
         let warnings = [

@@ -83,6 +83,7 @@ pub(super) enum KindOperation {
     Vercel,
     /// OpenLLMetry's `llm.request.type`.
     TraceloopRequest,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -94,6 +95,7 @@ pub(super) enum Model {
     GenAiRequest,
     Langfuse,
     Vercel,
+    Mlflow,
 }
 
 /// Token counts: input, output and total alike.
@@ -135,6 +137,7 @@ pub(super) enum Input {
     OpenInferenceRerankerQuery,
     GenAiPrompt,
     GenAiEvents,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -152,6 +155,7 @@ pub(super) enum Output {
     VercelToolResult,
     GenAiCompletion,
     GenAiEvents,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -166,6 +170,7 @@ pub(super) enum ToolName {
     OpenInference,
     GenAi,
     Vercel,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -175,6 +180,7 @@ pub(super) enum SessionId {
     Langfuse,
     Traceloop,
     Adk,
+    Mlflow,
 }
 
 #[derive(Clone, Copy)]
@@ -184,6 +190,7 @@ pub(super) enum UserId {
     Traceloop,
     /// OpenTelemetry's general `enduser.id`.
     EndUser,
+    Mlflow,
 }
 
 /// Tags of both are kept, OpenInference's first.
@@ -238,6 +245,8 @@ impl<T, const N: usize> Ranked<T, N> {
     /// Offers `source` at `rank`; `None` offers nothing.
     #[inline(always)]
     pub(super) fn offer(&mut self, rank: usize, source: Option<T>) {
+        // a rank past the end would be dropped unseen: the array is sized by its enum's variants
+        debug_assert!(rank < N, "rank {rank} of {N}: a convention's rank was added without growing the field");
         if let (Some(s), Some(slot)) = (source, self.0.get_mut(rank)) {
             *slot = Some(s);
         }
@@ -285,8 +294,8 @@ impl Consumed {
 /// What the conventions found on one span.
 pub(super) struct Found {
     pub(super) kind_name: Ranked<usize, 2>,
-    pub(super) kind_operation: Ranked<(usize, KindOf), 4>,
-    pub(super) model: Ranked<usize, 7>,
+    pub(super) kind_operation: Ranked<(usize, KindOf), 5>,
+    pub(super) model: Ranked<usize, 8>,
     pub(super) input_tokens: Ranked<usize, 5>,
     pub(super) output_tokens: Ranked<usize, 5>,
     pub(super) total_tokens: Ranked<usize, 5>,
@@ -298,15 +307,15 @@ pub(super) struct Found {
     pub(super) cost_details: Vec<(String, f64)>,
     /// Adds to the cost of a span for which no convention gave a total.
     pub(super) cost_fallback: Option<fn(&Span, &mut Cost)>,
-    pub(super) input: Ranked<Source, 17>,
-    pub(super) output: Ranked<Source, 13>,
+    pub(super) input: Ranked<Source, 18>,
+    pub(super) output: Ranked<Source, 14>,
     pub(super) parameters: Ranked<Source, 3>,
     /// The values of `Source::Made`.
     pub(super) made: [Option<Payload>; 2],
     pub(super) documents: Vec<Draft>,
     /// Attributes added once the consumed ones are gone (summaries of what they held).
     pub(super) added: Vec<Attribute>,
-    pub(super) tool_name: Ranked<usize, 3>,
+    pub(super) tool_name: Ranked<usize, 4>,
     pub(super) level: Option<Level>,
     pub(super) status: Option<String>,
     pub(super) completion_start_ns: Option<i64>,
@@ -322,8 +331,8 @@ pub(super) struct Found {
     pub(super) kind_fallback: Option<Kind>,
     /// Attributes holding JSON text to be read as JSON where they stay attributes, by position.
     pub(super) json_attributes: Vec<usize>,
-    pub(super) session_id: Ranked<usize, 5>,
-    pub(super) user_id: Ranked<usize, 4>,
+    pub(super) session_id: Ranked<usize, 6>,
+    pub(super) user_id: Ranked<usize, 5>,
     pub(super) tags: Ranked<usize, 2>,
     pub(super) consumed: Consumed,
 }

@@ -1,7 +1,8 @@
 //! Span attribute conventions mapped onto the model, one file each: OpenInference
 //! (`openinference`), OpenTelemetry GenAI (`genai`), Langfuse's own `langfuse.*` (`langfuse`),
 //! Vercel AI SDK `ai.*` (`vercel`), OpenLLMetry `traceloop.*` (`traceloop`), Pydantic AI and Logfire (`pydantic`), Google ADK
-//! `gcp.vertex.agent.*` (`adk`), CrewAI's crews (`crewai`). Shared by every OTLP-shaped importer.
+//! `gcp.vertex.agent.*` (`adk`), CrewAI's crews (`crewai`), MLflow's `mlflow.*` (`mlflow`). Shared by every OTLP-shaped
+//! importer.
 //!
 //! Each convention offers what it finds on a span to the model's fields (`found`); where several
 //! give the same field, the precedence written there decides, field by field. Flattened lists
@@ -14,6 +15,7 @@ mod fixtures;
 mod found;
 mod genai;
 mod langfuse;
+mod mlflow;
 mod openinference;
 mod pydantic;
 mod span;
@@ -40,6 +42,7 @@ pub fn apply_all(obs: &mut [Observation]) -> TraceIds {
 /// Fills kind, model, usage, cost, input/output, tool, documents, level from `o.attributes`, and
 /// removes the attributes whose content moved into those fields (all others stay, shown as-is).
 pub fn apply(o: &mut Observation) -> TraceIds {
+    mlflow::decode_strings(&mut o.attributes);
     let mut found = Found::new(o.attributes.len());
     let fields = {
         let span = Span::new(&o.attributes, &o.events);
@@ -51,6 +54,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         pydantic::read(&span, &mut found);
         adk::read(&span, &mut found);
         crewai::read(&span, &mut found);
+        mlflow::read(&span, &mut found);
         found.resolve(&span)
     };
     fields.write_to(o, &mut found.consumed)
@@ -121,6 +125,7 @@ mod tests {
                     "gen_ai.request.model",
                     "langfuse.observation.model.name",
                     "ai.model.id",
+                    "mlflow.llm.model",
                 ],
                 |o, _| o.model.as_deref().map(str::to_string),
             ),
@@ -131,12 +136,20 @@ mod tests {
                     "gen_ai.conversation.id",
                     "langfuse.session.id",
                     "traceloop.association.properties.session_id",
+                    "mlflow.trace.session",
                 ],
                 |_, ids| ids.session_id.clone(),
             ),
-            (&["user.id", "langfuse.user.id", "traceloop.association.properties.user_id", "enduser.id"], |_, ids| {
-                ids.user_id.clone()
-            }),
+            (
+                &[
+                    "user.id",
+                    "langfuse.user.id",
+                    "traceloop.association.properties.user_id",
+                    "enduser.id",
+                    "mlflow.trace.user",
+                ],
+                |_, ids| ids.user_id.clone(),
+            ),
         ];
         for (keys, read) in text_chains {
             each_first(keys, &marked, &mut |first, o, ids| {
@@ -188,6 +201,7 @@ mod tests {
                     "tool.parameters",
                     "reranker.query",
                     "gen_ai.prompt",
+                    "mlflow.spanInputs",
                 ],
                 |o| o.input.as_ref(),
             ),
@@ -203,6 +217,7 @@ mod tests {
                     "gen_ai.tool.call.result",
                     "ai.toolCall.result",
                     "gen_ai.completion",
+                    "mlflow.spanOutputs",
                 ],
                 |o| o.output.as_ref(),
             ),
@@ -244,6 +259,10 @@ mod tests {
         assert_eq!(kind(&[("openinference.span.kind", "NOT A KIND"), all[1], all[2]]), Kind::Embedding);
         assert_eq!(kind(&[("openinference.span.kind", ""), all[1], all[2]]), Kind::Tool);
         assert_eq!(kind(&[("gen_ai.operation.name", "unknown op"), all[3]]), Kind::Generation);
+        // MLflow's span type, JSON-encoded as MLflow writes it, comes after every other convention
+        assert_eq!(kind(&[("mlflow.spanType", "\"CHAT_MODEL\"")]), Kind::Generation);
+        assert_eq!(kind(&[("mlflow.spanType", "\"TOOL\""), all[2]]), Kind::Embedding);
+        assert_eq!(kind(&[("mlflow.spanType", "\"PARSER\""), all[3]]), Kind::Generation);
         // tags of both conventions, OpenInference's first
         let mut o = Observation::new("s", Kind::Span, "x", 0);
         o.attributes = vec![

@@ -21,7 +21,8 @@ pub(super) struct Span<'a> {
 pub(super) const GEN_AI: usize = 0;
 pub(super) const LANGFUSE: usize = 1;
 pub(super) const VERCEL: usize = 2;
-const PREFIXES: [&str; 3] = ["gen_ai.", "langfuse.", "ai."];
+pub(super) const MLFLOW: usize = 3;
+const PREFIXES: [&str; 4] = ["gen_ai.", "langfuse.", "ai.", "mlflow."];
 
 impl<'a> Span<'a> {
     pub(super) fn new(attrs: &'a [Attribute], events: &'a [Event]) -> Span<'a> {
@@ -32,6 +33,7 @@ impl<'a> Span<'a> {
                 Some(b'g') => GEN_AI,
                 Some(b'l') => LANGFUSE,
                 Some(b'a') => VERCEL,
+                Some(b'm') => MLFLOW,
                 _ => continue,
             };
             if a.key.starts_with(PREFIXES[i]) {

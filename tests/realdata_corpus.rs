@@ -221,7 +221,8 @@ fn differing(a: &Observation, b: &Observation) -> Vec<&'static str> {
     out
 }
 
-/// Where the bodies' reading and the JSON rendering's differ: none, or the first few.
+/// Where the bodies' reading and the JSON rendering's differ (each trace's header fields and totals,
+/// sessions, every field of every observation): none, or the first few.
 fn wire_differences(json: &TraceSet, bodies: &TraceSet) -> Vec<String> {
     let (a, b) = (observations(json), observations(bodies));
     let ids = |m: &BTreeMap<String, Vec<Observation>>| m.keys().cloned().collect::<Vec<_>>();
@@ -229,6 +230,30 @@ fn wire_differences(json: &TraceSet, bodies: &TraceSet) -> Vec<String> {
         return vec![format!("traces {:?} vs {:?}", ids(&a), ids(&b))];
     }
     let mut out = Vec::new();
+    // what the header and the trace list show of each trace
+    for t in &json.traces {
+        let u = bodies.traces.iter().find(|u| u.id == t.id).unwrap();
+        let mut fields = Vec::new();
+        macro_rules! field {
+            ($($f:ident),*) => {$( if t.$f != u.$f { fields.push(stringify!($f)); } )*};
+        }
+        field!(name, session_id, user_id, tags, input, output, start_ns, totals, reported_cost_usd);
+        let set = |v: &[canopy::model::Attribute]| v.iter().map(|a| format!("{a:?}")).collect::<BTreeSet<_>>();
+        if set(&t.attributes) != set(&u.attributes) {
+            fields.push("attributes");
+        }
+        if !fields.is_empty() {
+            out.push(format!("trace {}: {}", t.id, fields.join(", ")));
+        }
+    }
+    // the sessions, by trace id (their indices follow the order traces arrived in)
+    let sessions = |s: &TraceSet| {
+        let ids = |v: &[usize]| v.iter().map(|&i| s.traces[i].id.clone()).collect::<BTreeSet<_>>();
+        s.sessions.iter().map(|x| (x.id.clone(), x.user_id.clone(), ids(&x.traces))).collect::<BTreeSet<_>>()
+    };
+    if sessions(json) != sessions(bodies) {
+        out.push(format!("sessions {:?} vs {:?}", sessions(json), sessions(bodies)));
+    }
     for (id, x) in &a {
         let y = &b[id];
         if x.len() != y.len() {

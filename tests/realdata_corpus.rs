@@ -1,6 +1,7 @@
 //! Golden test over the real exports in tests/fixtures/realdata/*: each library's OTLP JSON Lines
 //! rendering, and its request bodies as sent (protobuf, gzip undone as the browser does, score
-//! and metrics bodies too) dropped one after another as the app merges them, whole and in pieces,
+//! and metrics bodies too) dropped one after another as the app merges them (in the order sent,
+//! and reversed), whole and in pieces,
 //! opened against `expected.json`, which scripts/realdata/expect.py computed from the request
 //! bodies with opentelemetry-proto (never from Canopy). Prints a table of expected vs got per
 //! library and wire; libraries in `KNOWN_GAPS` must mismatch (the list only shrinks), all others
@@ -102,10 +103,14 @@ fn read(file: &str, bytes: &[u8], piece: Option<usize>) -> Result<Loaded, LoadEr
 /// loaded, as `state::Loader` does): OTLP trace requests must open as such, Langfuse's score
 /// bodies open as scores alone, and OTLP metrics are refused saying they are metrics. Returns the
 /// merged set and how many scores the score bodies hold (counted by serde_json).
-fn open_bodies(dir: &Path, piece: Option<usize>) -> (TraceSet, usize) {
+fn open_bodies(dir: &Path, piece: Option<usize>, reversed: bool) -> (TraceSet, usize) {
     let mut set = TraceSet::default();
     let mut score_items = 0;
-    for b in bodies(dir) {
+    let mut all = bodies(dir);
+    if reversed {
+        all.reverse();
+    }
+    for b in all {
         let at = format!("{}/{} ({piece:?})", dir.file_name().unwrap().to_string_lossy(), b.file);
         let result = read(&b.file, &b.bytes, piece);
         let route = b.path.split('?').next().unwrap();
@@ -221,6 +226,27 @@ fn differing(a: &Observation, b: &Observation) -> Vec<&'static str> {
     out
 }
 
+/// The figures of a trace's header (totals) and its tree's rows (ids in the order shown, with
+/// depth and the per-row totals), free of the order its observations arrived in.
+type Shown = (String, Vec<(String, u32, u64, f64, u32, bool)>);
+
+fn shown(t: &canopy::model::Trace) -> Shown {
+    let x = &t.totals;
+    let header = format!(
+        "{:?}",
+        (
+            (x.start_ns, x.end_ns, x.input_tokens, x.output_tokens, x.tokens, x.embedding_tokens, x.cost_usd),
+            (x.has_usage, x.has_cost, x.errors, x.warnings, x.in_progress, t.tree.orphans, t.tree.cycles_broken),
+        )
+    );
+    let rows = t.tree.preorder.iter().map(|&i| {
+        let i = i as usize;
+        let o = &t.observations[i];
+        (o.id.clone(), t.tree.depth[i], x.subtree_tokens[i], x.subtree_cost[i], x.subtree_errors[i], x.usage_counted[i])
+    });
+    (header, rows.collect())
+}
+
 /// Where the bodies' reading and the JSON rendering's differ (each trace's header fields and totals,
 /// sessions, every field of every observation): none, or the first few.
 fn wire_differences(json: &TraceSet, bodies: &TraceSet) -> Vec<String> {
@@ -237,7 +263,10 @@ fn wire_differences(json: &TraceSet, bodies: &TraceSet) -> Vec<String> {
         macro_rules! field {
             ($($f:ident),*) => {$( if t.$f != u.$f { fields.push(stringify!($f)); } )*};
         }
-        field!(name, session_id, user_id, tags, input, output, start_ns, totals, reported_cost_usd);
+        field!(name, session_id, user_id, tags, input, output, start_ns, reported_cost_usd);
+        if shown(t) != shown(u) {
+            fields.push("tree or totals");
+        }
         let set = |v: &[canopy::model::Attribute]| v.iter().map(|a| format!("{a:?}")).collect::<BTreeSet<_>>();
         if set(&t.attributes) != set(&u.attributes) {
             fields.push("attributes");
@@ -275,12 +304,13 @@ fn wire_differences(json: &TraceSet, bodies: &TraceSet) -> Vec<String> {
 fn readings(dir: &Path, failures: &mut Vec<String>, lib: &str) -> Vec<(String, TraceSet)> {
     let json = open(dir);
     let mut out = Vec::new();
-    for piece in [None, Some(7), Some(4096)] {
-        let what = match piece {
-            None => "bodies".to_string(),
-            Some(n) => format!("bodies in {n} B"),
+    for (piece, reversed) in [(None, false), (Some(7), false), (Some(4096), false), (None, true)] {
+        let what = match (piece, reversed) {
+            (_, true) => "bodies reversed".to_string(),
+            (None, _) => "bodies".to_string(),
+            (Some(n), _) => format!("bodies in {n} B"),
         };
-        let (set, score_items) = open_bodies(dir, piece);
+        let (set, score_items) = open_bodies(dir, piece, reversed);
         // the score bodies attach to the traces they name
         assert_eq!(set.scores.len(), score_items, "{lib} {what}: scores");
         for s in &set.scores {

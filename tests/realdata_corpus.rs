@@ -1,11 +1,11 @@
 //! Golden test over the real exports in tests/fixtures/realdata/*: each library's OTLP JSON Lines
 //! rendering, and its request bodies as sent (protobuf, gzip undone as the browser does, score
-//! and metrics bodies too) dropped one after another as the app merges them (in the order sent,
-//! and reversed), whole and in pieces,
-//! opened against `expected.json`, which scripts/realdata/expect.py computed from the request
-//! bodies with opentelemetry-proto (never from Canopy). Prints a table of expected vs got per
-//! library and wire; libraries in `KNOWN_GAPS` must mismatch (the list only shrinks), all others
-//! must match, and both wires must give identical observations.
+//! and metrics bodies too) dropped one after another as the app merges them (in the order sent
+//! and reversed, whole and in pieces), opened against `expected.json`, which
+//! scripts/realdata/expect.py computed from the request bodies with opentelemetry-proto (never
+//! from Canopy). Prints a table of expected vs got per library and wire; libraries in
+//! `KNOWN_GAPS` must mismatch (the list only shrinks), all others must match, and both wires must
+//! give identical observations.
 #![cfg(not(target_arch = "wasm32"))]
 
 use canopy::import::{load, Format, LoadError, Loaded, Stream};

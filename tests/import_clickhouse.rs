@@ -49,7 +49,7 @@ fn per_trace(set: &TraceSet) -> BTreeMap<String, usize> {
 }
 
 /// What each observation became, in a comparable form (id, parent, name, kind, times, level,
-/// model, tokens, events).
+/// model, tokens, events, the length of input and output).
 fn digest(set: &TraceSet) -> Vec<String> {
     digest_with(set, true)
 }
@@ -61,7 +61,7 @@ fn digest_with(set: &TraceSet, events: bool) -> Vec<String> {
         .flat_map(|t| t.observations.iter().map(move |o| (t, o)))
         .map(|(t, o)| {
             format!(
-                "{} {} {:?} {} {:?} {} {:?} {:?} {:?} {:?} {:?} {}",
+                "{} {} {:?} {} {:?} {} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?}",
                 t.id,
                 o.id,
                 o.parent_id,
@@ -73,7 +73,9 @@ fn digest_with(set: &TraceSet, events: bool) -> Vec<String> {
                 o.model.as_ref().map(|m| m.to_string()),
                 o.usage.input,
                 o.usage.output,
-                if events { o.events.len() } else { 0 }
+                if events { o.events.len() } else { 0 },
+                o.input.as_ref().map(|p| p.raw().len()),
+                o.output.as_ref().map(|p| p.raw().len())
             )
         })
         .collect();
@@ -154,6 +156,28 @@ fn every_export_of_the_same_rows_reads_the_same() {
         let events = !file.contains("camelCase");
         assert_eq!(digest_with(&set, events), digest_with(&only, events), "{file}");
     }
+}
+
+/// The exporter's `json` tables: attributes in `JSON` columns (ClickHouse writes them nested by
+/// the dots of their keys), kinds and statuses as pdata names them (`Internal`, `Error`).
+#[test]
+fn json_typed_table_as_the_database_counts_it() {
+    let want = Expected::read();
+    let (format, set) = open(own("clickhouse/otel_traces_json.JSONEachRow.jsonl"));
+    assert_eq!(format, Format::ClickHouse);
+    let obs: Vec<_> = set.traces.iter().flat_map(|t| &t.observations).collect();
+    assert_eq!(obs.len(), want.n("json_table_rows"), "count()");
+    assert_eq!(
+        obs.iter().filter(|o| o.level == Level::Error).count(),
+        want.n("json_table_error_spans"),
+        "StatusCode = 'Error'"
+    );
+    let prompt: u64 =
+        obs.iter().filter(|o| o.kind == canopy::model::Kind::Generation).filter_map(|o| o.usage.input).sum();
+    assert_eq!(prompt, want.n("json_table_llm_prompt_tokens") as u64, "SpanAttributes.llm.token_count.prompt");
+    // and every span reads as it does from the Map table
+    let (_, rows) = open(own("clickhouse/otel_traces.JSONEachRow.jsonl"));
+    assert_eq!(digest(&set), digest(&rows));
 }
 
 /// The same spans read from the OTLP export they were converted from (the corpus file) give

@@ -77,6 +77,64 @@ CREATE TABLE IF NOT EXISTS "otel"."otel_traces"  (
     SETTINGS index_granularity=8192, ttl_only_drop_parts = 1
 """
 
+# The exporter's `json` tables (`internal/sqltemplates/traces_json_table.sql`, commit 39f94831,
+# rendered the same way): attributes in `JSON` columns, written by `exporter_traces_json.go`
+# (`json.Marshal(attrs.AsRaw())`: typed values; `Kind().String()`, `Code().String()`: Client, Error).
+JSON_DDL = """
+CREATE TABLE IF NOT EXISTS "otel"."otel_traces_json"  (
+    Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),
+    TraceId String CODEC(ZSTD(1)),
+    SpanId String CODEC(ZSTD(1)),
+    ParentSpanId String CODEC(ZSTD(1)),
+    TraceState String CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    ResourceAttributes JSON CODEC(ZSTD(1)),
+    ScopeName String CODEC(ZSTD(1)),
+    ScopeVersion String CODEC(ZSTD(1)),
+    SpanAttributes JSON CODEC(ZSTD(1)),
+    Duration UInt64 CODEC(ZSTD(1)),
+    StatusCode LowCardinality(String) CODEC(ZSTD(1)),
+    StatusMessage String CODEC(ZSTD(1)),
+    Events Nested (
+        Timestamp DateTime64(9),
+        Name LowCardinality(String),
+        Attributes JSON
+    ) CODEC(ZSTD(1)),
+    Links Nested (
+        TraceId String,
+        SpanId String,
+        TraceState String,
+        Attributes JSON
+    ) CODEC(ZSTD(1)),
+    INDEX idx_duration Duration TYPE minmax GRANULARITY 1
+) ENGINE = MergeTree()
+PARTITION BY toDate(Timestamp)
+ORDER BY (ServiceName, SpanName, toDateTime(Timestamp), Timestamp)
+
+SETTINGS index_granularity=8192, ttl_only_drop_parts = 1
+"""
+
+# pdata's SpanKind.String() and StatusCode.String(), which the json exporter writes
+PDATA_KIND = {"SPAN_KIND_UNSPECIFIED": "Unspecified", "SPAN_KIND_INTERNAL": "Internal", "SPAN_KIND_SERVER": "Server",
+              "SPAN_KIND_CLIENT": "Client", "SPAN_KIND_PRODUCER": "Producer", "SPAN_KIND_CONSUMER": "Consumer"}
+PDATA_STATUS = {"STATUS_CODE_UNSET": "Unset", "STATUS_CODE_OK": "Ok", "STATUS_CODE_ERROR": "Error"}
+
+
+def typed(kvs):
+    """attrs.AsRaw() marshalled: values keep their types."""
+    return {kv["key"]: plain_raw(kv["value"]) for kv in kvs or []}
+
+
+def plain_raw(v):
+    if "arrayValue" in v:
+        return [plain_raw(x) for x in v["arrayValue"].get("values", [])]
+    if "kvlistValue" in v:
+        return {kv["key"]: plain_raw(kv["value"]) for kv in v["kvlistValue"].get("values", [])}
+    return plain(v)
+
+
 SPAN_KIND = {1: "SPAN_KIND_INTERNAL", 2: "SPAN_KIND_SERVER", 3: "SPAN_KIND_CLIENT", 4: "SPAN_KIND_PRODUCER", 5: "SPAN_KIND_CONSUMER"}
 STATUS = {"STATUS_CODE_OK": "STATUS_CODE_OK", "STATUS_CODE_ERROR": "STATUS_CODE_ERROR"}
 
@@ -122,11 +180,12 @@ def ts(ns):
     return d.strftime("%Y-%m-%d %H:%M:%S") + ".%09d" % (ns % 10**9)
 
 
-def rows():
+def rows(json_table=False):
+    attrs_of = typed if json_table else attrs
     for line in open(SRC):
         req = json.loads(line)
         for rs in req.get("resourceSpans", []):
-            res = attrs(rs.get("resource", {}).get("attributes"))
+            res = attrs_of(rs.get("resource", {}).get("attributes"))
             for ss in rs.get("scopeSpans", []):
                 scope = ss.get("scope", {})
                 for s in ss.get("spans", []):
@@ -135,7 +194,7 @@ def rows():
                     status = s.get("status", {})
                     ev = s.get("events", [])
                     ln = s.get("links", [])
-                    yield {
+                    row = {
                         "Timestamp": ts(s["startTimeUnixNano"]),
                         "TraceId": hexid(s["traceId"]),
                         "SpanId": hexid(s["spanId"]),
@@ -147,18 +206,22 @@ def rows():
                         "ResourceAttributes": res,
                         "ScopeName": scope.get("name", ""),
                         "ScopeVersion": scope.get("version", ""),
-                        "SpanAttributes": attrs(s.get("attributes")),
+                        "SpanAttributes": attrs_of(s.get("attributes")),
                         "Duration": int(s["endTimeUnixNano"]) - int(s["startTimeUnixNano"]),
                         "StatusCode": status.get("code", "STATUS_CODE_UNSET"),
                         "StatusMessage": status.get("message", ""),
                         "Events.Timestamp": [ts(e["timeUnixNano"]) for e in ev],
                         "Events.Name": [e.get("name", "") for e in ev],
-                        "Events.Attributes": [attrs(e.get("attributes")) for e in ev],
+                        "Events.Attributes": [attrs_of(e.get("attributes")) for e in ev],
                         "Links.TraceId": [hexid(l["traceId"]) for l in ln],
                         "Links.SpanId": [hexid(l["spanId"]) for l in ln],
                         "Links.TraceState": [l.get("traceState", "") for l in ln],
-                        "Links.Attributes": [attrs(l.get("attributes")) for l in ln],
+                        "Links.Attributes": [attrs_of(l.get("attributes")) for l in ln],
                     }
+                    if json_table:
+                        row["SpanKind"] = PDATA_KIND[row["SpanKind"]]
+                        row["StatusCode"] = PDATA_STATUS[row["StatusCode"]]
+                    yield row
 
 
 def main():
@@ -169,11 +232,15 @@ def main():
     sess.query(DDL)
     body = "\n".join(json.dumps(r) for r in rows())
     sess.query("INSERT INTO otel_traces SETTINGS session_timezone='UTC' FORMAT JSONEachRow\n" + body)
+    sess.query(JSON_DDL)
+    body = "\n".join(json.dumps(r) for r in rows(json_table=True))
+    sess.query("INSERT INTO otel_traces_json SETTINGS session_timezone='UTC' FORMAT JSONEachRow\n" + body)
     order = " FROM otel_traces ORDER BY Timestamp, SpanId"
     one = q("SELECT TraceId FROM otel_traces GROUP BY TraceId ORDER BY count() LIMIT 1", "TSVRaw").decode().strip()
     outputs = {
         "otel_traces.JSONEachRow.jsonl": q("SELECT *" + order, "JSONEachRow"),
         "otel_traces.JSON.json": q("SELECT *" + order, "JSON"),
+        "otel_traces_json.JSONEachRow.jsonl": q("SELECT * FROM otel_traces_json ORDER BY Timestamp, SpanId", "JSONEachRow"),
         "one-trace.JSONCompact.json": q(f"SELECT * FROM otel_traces WHERE TraceId = '{one}' ORDER BY Timestamp, SpanId", "JSONCompact"),
         "one-trace.camelCase.jsonl": q(
             "SELECT Timestamp AS timestamp, TraceId AS traceId, SpanId AS spanId, ParentSpanId AS parentSpanId, "
@@ -202,6 +269,9 @@ def main():
         ("first_timestamp_ns", "SELECT toUnixTimestamp64Nano(min(Timestamp)) FROM otel_traces"),
         ("last_end_ns", "SELECT max(toUnixTimestamp64Nano(Timestamp) + Duration) FROM otel_traces"),
         ("one_trace", f"SELECT '{one}'"),
+        ("json_table_rows", "SELECT count() FROM otel_traces_json"),
+        ("json_table_error_spans", "SELECT countIf(StatusCode = 'Error') FROM otel_traces_json"),
+        ("json_table_llm_prompt_tokens", "SELECT sumIf(toUInt64OrZero(toString(SpanAttributes.llm.token_count.prompt)), toString(SpanAttributes.openinference.span.kind) = 'LLM') FROM otel_traces_json"),
         ("one_trace_rows", f"SELECT count() FROM otel_traces WHERE TraceId = '{one}'"),
     ]
     lines = ["# what ClickHouse (chdb %s, engine %s) counts in otel_traces; by scripts/realdata/clickhouse_otel_traces.py"

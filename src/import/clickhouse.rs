@@ -1,6 +1,6 @@
 //! Rows of the `otel_traces` table that the OpenTelemetry Collector's ClickHouse exporter writes
-//! (opentelemetry-collector-contrib `exporter/clickhouseexporter`, also read by Langfuse v3,
-//! SigNoz, HyperDX, Laminar-style stacks), as ClickHouse exports a query's result: `FORMAT
+//! (opentelemetry-collector-contrib `exporter/clickhouseexporter`; ClickStack/HyperDX and Grafana's
+//! ClickHouse data source query it), as ClickHouse exports a query's result: `FORMAT
 //! JSONEachRow` (one object a line, or a list), `FORMAT JSON` (`{meta, data: [row], rows}`) and
 //! `FORMAT JSONCompact` (`{meta, data: [[value]]}`, named by `meta`). Columns are read by their
 //! names (`Timestamp`, `TraceId`, `SpanId`, `ParentSpanId`, `SpanName`, `SpanKind`, `ServiceName`,
@@ -9,7 +9,7 @@
 //! `spanAttributes`/`attributes`, …), so single span objects `{scopeName, spanName, attributes}`
 //! open too. Rows are grouped into traces by their trace id.
 
-use super::sdk::{self, Attrs};
+use super::sdk;
 use super::wire::{has_zone, is_blank_id, iso_ns, normalize_id, FlexInt};
 use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, TraceSet, Warning, WarningKind};
@@ -36,13 +36,13 @@ struct Row {
     #[serde(rename = "ServiceName", alias = "serviceName")]
     service_name: Option<String>,
     #[serde(rename = "ResourceAttributes", alias = "resourceAttributes")]
-    resource_attributes: Option<Attrs>,
+    resource_attributes: Option<Flat>,
     #[serde(rename = "ScopeName", alias = "scopeName")]
     scope_name: Option<String>,
     #[serde(rename = "ScopeVersion", alias = "scopeVersion")]
     scope_version: Option<String>,
     #[serde(rename = "SpanAttributes", alias = "spanAttributes", alias = "attributes")]
-    span_attributes: Option<Attrs>,
+    span_attributes: Option<Flat>,
     #[serde(rename = "Duration", alias = "duration", default)]
     duration: FlexInt,
     #[serde(rename = "StatusCode", alias = "statusCode")]
@@ -54,7 +54,7 @@ struct Row {
     #[serde(rename = "Events.Name", alias = "events.name")]
     event_names: Option<Vec<String>>,
     #[serde(rename = "Events.Attributes", alias = "events.attributes")]
-    event_attrs: Option<Vec<Attrs>>,
+    event_attrs: Option<Vec<Flat>>,
     /// `Events` as one column of tuples (`flatten_nested = 0`), or a camelCase `events` list.
     #[serde(rename = "Events", alias = "events")]
     events: Option<Vec<EventObj>>,
@@ -63,7 +63,7 @@ struct Row {
     #[serde(rename = "Links.SpanId", alias = "links.spanId")]
     link_spans: Option<Vec<String>>,
     #[serde(rename = "Links.Attributes", alias = "links.attributes")]
-    link_attrs: Option<Vec<Attrs>>,
+    link_attrs: Option<Vec<Flat>>,
     /// `FORMAT JSON`/`JSONCompact`: the columns' names and types, then the rows.
     meta: Option<Vec<Meta>>,
     data: Option<Vec<DataRow>>,
@@ -76,7 +76,7 @@ struct EventObj {
     #[serde(rename = "Name", alias = "name")]
     name: Option<String>,
     #[serde(rename = "Attributes", alias = "attributes")]
-    attributes: Option<Attrs>,
+    attributes: Option<Flat>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +110,59 @@ impl<'de> Deserialize<'de> for DataRow {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// An attribute map with its nested objects flattened to dotted keys: a `JSON`-typed column (the
+/// exporter's `json` tables) writes `llm.token_count.prompt` as `{"llm":{"token_count":{"prompt":…}}}`.
+/// A Map column's values are strings, which stay as they are. Values keep their JSON types.
+#[derive(Default)]
+struct Flat(Vec<Attribute>);
+
+/// An object's entries in the order written, each value raw.
+struct Entries(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an attribute map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    out.push((key, map.next_value()?));
+                }
+                Ok(Entries(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Entries, E> {
+                Ok(Entries(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Flat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Entries(top) = Entries::deserialize(d)?;
+        let mut out = Vec::with_capacity(top.len());
+        // a stack, not recursion; entries pushed in reverse so they come out in the order written
+        let mut stack: Vec<(String, Box<RawValue>)> = top.into_iter().rev().collect();
+        while let Some((key, raw)) = stack.pop() {
+            if raw.get().trim_start().starts_with('{') {
+                if let Ok(Entries(inner)) = serde_json::from_str::<Entries>(raw.get()) {
+                    if !inner.is_empty() {
+                        stack.extend(inner.into_iter().rev().map(|(k, v)| (format!("{key}.{k}"), v)));
+                        continue;
+                    }
+                }
+            }
+            out.push(Attribute { key: key.into(), value: sdk::value_of(raw) });
+        }
+        Ok(Flat(out))
     }
 }
 
@@ -313,6 +366,22 @@ mod tests {
         for bad in [r#""soon""#, "null", r#""99999999999999999999.1""#, "-5", r#""1.2.3""#] {
             assert_eq!(time(Some(&raw(bad)), &mut notes), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn json_columns_are_flattened_to_dotted_keys() {
+        // as chdb 4.4.0 (ClickHouse 26.9) writes a `JSON` column holding llm.token_count.prompt = "21",
+        // llm.model_name = "gpt" and input.value = '{"a":1}'
+        let f: Flat = serde_json::from_str(
+            r#"{"input":{"value":"{\"a\":1}"},"llm":{"model_name":"gpt","token_count":{"prompt":21}},"n":5,"e":{}}"#,
+        )
+        .unwrap();
+        let got: Vec<(&str, &AttrValue)> = f.0.iter().map(|a| (a.key.as_str(), &a.value)).collect();
+        assert_eq!(got[0], ("input.value", &AttrValue::Str(r#"{"a":1}"#.into())));
+        assert_eq!(got[1], ("llm.model_name", &AttrValue::Str("gpt".into())));
+        assert_eq!(got[2], ("llm.token_count.prompt", &AttrValue::Int("21".into())));
+        assert_eq!(got[3], ("n", &AttrValue::Int("5".into())));
+        assert!(matches!(got[4], ("e", AttrValue::Json(_))), "an empty object stays a value");
     }
 
     #[test]

@@ -14,6 +14,8 @@ const isId = (k) => /(^id$|Id$|_id$|ID$|^parent|^trace|^span|^context|^run$|^ses
 /** The JSON with PAYLOAD appended to every string of free text, also inside JSON held in strings,
  *  and an extra hostile entry in every attribute list and metadata map. */
 function plant(value, key = '') {
+  // a ClickHouse result's column list (`FORMAT JSON`/`JSONCompact` `meta`): names that are codes
+  if (key === 'meta' && Array.isArray(value) && value.every((m) => m && typeof m === 'object' && 'name' in m && 'type' in m)) return value;
   if (typeof value === 'string') {
     if (isId(key) || CODE_KEYS.test(key) || CODE_VALUE.test(value.trim())) return value;
     const t = value.trim();

@@ -3,6 +3,7 @@
 mod attribute_map;
 mod binary;
 pub mod canopy;
+mod clickhouse;
 mod jaeger;
 mod langfuse;
 mod langsmith;
@@ -72,6 +73,9 @@ pub enum Format {
     Mlflow,
     /// MLflow traces or `search_traces()` rows, one a line.
     MlflowJsonLines,
+    /// Rows of the OpenTelemetry Collector ClickHouse exporter's `otel_traces` table as ClickHouse
+    /// exports them (`FORMAT JSONEachRow`, `JSON`, `JSONCompact`), or the same columns in camelCase.
+    ClickHouse,
 }
 
 impl Format {
@@ -104,6 +108,7 @@ impl Format {
             Format::OpenAiAgents => "OpenAI Agents SDK traces",
             Format::Mlflow => "MLflow traces",
             Format::MlflowJsonLines => "MLflow traces (JSON Lines)",
+            Format::ClickHouse => "ClickHouse otel_traces rows",
         }
     }
 }
@@ -152,7 +157,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 27] = [
+    pub const ALL: [Format; 28] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -180,6 +185,7 @@ impl Format {
         Format::OpenAiAgents,
         Format::Mlflow,
         Format::MlflowJsonLines,
+        Format::ClickHouse,
     ];
 }
 
@@ -261,6 +267,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::LangSmith => langsmith::import(file, body, format),
         Format::OpenAiAgents => openai_agents::import(file, body, format),
         Format::Mlflow | Format::MlflowJsonLines => mlflow::import(file, body, format),
+        Format::ClickHouse => clickhouse::import(file, body, format),
     }
     .map_err(err)?;
     loaded(file, format, set)

@@ -179,6 +179,16 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if s.has("canopy") && s.has("traces") {
         return Some(Ok(Format::Canopy));
     }
+    // ClickHouse `otel_traces` rows: JSONEachRow objects, `FORMAT JSON`'s `{meta, data}`, or
+    // `JSONCompact` (rows as lists, named by `meta`); camelCase column names (`spanName`) too
+    let columns = |has: &dyn Fn(&str) -> bool| {
+        has("TraceId") && (has("SpanId") || has("SpanName"))
+            || has("spanName") && ["scopeName", "traceId", "spanId", "spanAttributes", "attributes"].iter().any(|k| has(k))
+    };
+    let result = s.has("meta") && s.has("data") && s.sub_has("meta", "name") && s.sub_has("meta", "type");
+    if columns(&|k| s.has(k)) || columns(&|k| s.sub_has("data", k)) || result {
+        return Some(Ok(Format::ClickHouse));
+    }
     if s.has("trace") && (s.has("observations") || ["id", "timestamp", "projectId"].iter().any(|k| s.sub_has("trace", k))) {
         return Some(Ok(Format::LangfuseExport));
     }
@@ -443,6 +453,26 @@ mod tests {
         // Langfuse's `trace` and `traces` stay Langfuse's
         assert_eq!(detect(br#"{"trace":{"id":"x","timestamp":"t"},"observations":[]}"#), Ok(Format::LangfuseExport));
         assert_eq!(detect(br#"{"id":"s","traces":[],"createdAt":"t"}"#), Ok(Format::LangfuseSession));
+    }
+
+    /// ClickHouse `otel_traces` rows in each JSON format ClickHouse exports, and camelCase columns.
+    #[test]
+    fn detects_clickhouse_rows() {
+        let rows = [
+            r#"{"Timestamp":"2026-12-07 04:49:58.879760825","TraceId":"a","SpanId":"b","ParentSpanId":""}"#,
+            "{\"TraceId\":\"a\",\"SpanId\":\"b\"}\n{\"TraceId\":\"a\",\"SpanId\":\"c\"}\n",
+            r#"[{"TraceId":"a","SpanName":"x"}]"#,
+            r#"{"meta":[{"name":"TraceId","type":"String"}],"data":[{"TraceId":"a","SpanId":"b"}],"rows":1}"#,
+            r#"{"meta":[{"name":"TraceId","type":"String"}],"data":[["a","b"]],"rows":1}"#,
+            r#"{"scopeName":"s","spanName":"x","attributes":{}}"#,
+            r#"[{"traceId":"a","spanName":"x","spanAttributes":{}}]"#,
+        ];
+        for body in rows {
+            assert_eq!(detect(body.as_bytes()), Ok(Format::ClickHouse), "{body}");
+        }
+        // Langfuse's `{data, meta}` page keeps its own reader
+        let page = r#"{"data":[{"id":"t","timestamp":"2024","name":"x"}],"meta":{"page":1,"totalItems":1}}"#;
+        assert_eq!(detect(page.as_bytes()), Ok(Format::LangfuseTraces));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What OpenTelemetry SDKs and agent frameworks print or save of their spans, rather than send:
 //! Python's `ConsoleSpanExporter` and any-agent's `AgentTrace` (`python`), JS `ReadableSpan`s
-//! (`js`), and single spans `{scopeName, spanName, attributes}` (`scope_span`). Shared here: the
-//! attribute maps they all write, ids, and spans grouped into traces.
+//! (`js`). Shared here (also with `clickhouse`, which reads single spans `{scopeName, spanName,
+//! attributes}`): the attribute maps they all write, ids, and spans grouped into traces.
 pub(super) mod js;
 pub(super) mod python;
 

@@ -5,6 +5,7 @@ mod binary;
 pub mod canopy;
 mod clickhouse;
 mod jaeger;
+mod jsonv;
 mod langfuse;
 mod langsmith;
 mod mlflow;

@@ -1,0 +1,109 @@
+//! Reading a `serde_json::Value` by key, for the formats read through a value tree rather than a
+//! derived struct per wire shape: one shared parser instead of a visitor per struct keeps the page
+//! small (each derived struct costs kilobytes of wasm; BENCHMARKS.md, issue 26).
+//!
+//! Every getter takes the spellings a writer may use (`&["traceId", "trace_id"]`) and returns the
+//! first present, non-null one. Numbers follow `wire::FlexInt`/`FlexFloat`: a JSON number or a
+//! string holding one. (Readers use what they need: unused getters are allowed.)
+#![allow(dead_code)]
+
+use crate::model::{AttrValue, Attribute};
+use serde_json::Value;
+
+/// The first of `keys` present in `v` (an object) and not null.
+pub fn get<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    let map = v.as_object()?;
+    keys.iter().find_map(|k| map.get(*k).filter(|x| !x.is_null()))
+}
+
+/// A string field (numbers and booleans are given as their JSON text: ids are written both ways).
+pub fn text(v: &Value, keys: &[&str]) -> Option<String> {
+    match get(v, keys)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A string field, borrowed (only an actual JSON string).
+pub fn str<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a str> {
+    get(v, keys)?.as_str()
+}
+
+/// An integer written as a number or a string; a float is truncated, as `FlexInt` does.
+pub fn int(v: &Value, keys: &[&str]) -> Option<i128> {
+    as_int(get(v, keys)?)
+}
+
+pub fn as_int(x: &Value) -> Option<i128> {
+    match x {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or(n.as_u64().map(i128::from))
+            .or(n.as_f64().filter(|f| f.is_finite()).map(|f| f as i128)),
+        Value::String(s) => s.trim().parse::<i128>().ok(),
+        _ => None,
+    }
+}
+
+/// A number written as a number or a string.
+pub fn float(v: &Value, keys: &[&str]) -> Option<f64> {
+    match get(v, keys)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => crate::model::units::parse_f64(s.trim()),
+        _ => None,
+    }
+}
+
+pub fn bool(v: &Value, keys: &[&str]) -> Option<bool> {
+    match get(v, keys)? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A list field's items (none when absent, null or not a list).
+pub fn list<'a>(v: &'a Value, keys: &[&str]) -> &'a [Value] {
+    get(v, keys).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A JSON value as an attribute value: integers kept as their text (no rounding past 2^53),
+/// objects as maps in their written order, null as an empty string.
+pub fn attr_value(x: &Value) -> AttrValue {
+    match x {
+        Value::Null => AttrValue::Str(String::new()),
+        Value::Bool(b) => AttrValue::Bool(*b),
+        Value::Number(n) if n.is_f64() => n.as_f64().map(AttrValue::Float).unwrap_or(AttrValue::Int(n.to_string())),
+        Value::Number(n) => AttrValue::Int(n.to_string()),
+        Value::String(s) => AttrValue::Str(s.clone()),
+        Value::Array(items) => AttrValue::Array(items.iter().map(attr_value).collect()),
+        Value::Object(map) => AttrValue::Map(attributes(map)),
+    }
+}
+
+/// An object's entries as attributes, in their written order.
+pub fn attributes(map: &serde_json::Map<String, Value>) -> Vec<Attribute> {
+    map.iter().map(|(k, x)| Attribute { key: k.as_str().into(), value: attr_value(x) }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn getters_take_the_first_spelling_present_and_not_null() {
+        let v =
+            json!({"trace_id": null, "traceId": "ab", "n": "12", "f": 0.5, "big": 9007199254740993_u64, "l": [1, 2]});
+        assert_eq!(text(&v, &["trace_id", "traceId"]).as_deref(), Some("ab"));
+        assert_eq!(int(&v, &["n"]), Some(12));
+        assert_eq!(float(&v, &["f"]), Some(0.5));
+        assert_eq!(attr_value(&v["big"]), AttrValue::Int("9007199254740993".into()));
+        assert_eq!(list(&v, &["l"]).len(), 2);
+        assert!(list(&v, &["missing"]).is_empty());
+        assert_eq!(get(&json!([1]), &["x"]), None, "not an object");
+    }
+}

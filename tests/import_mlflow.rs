@@ -5,7 +5,7 @@
 //! `TraceInfo.from_proto` and `opentelemetry-proto`, never by Canopy.
 #![cfg(not(target_arch = "wasm32"))]
 
-use canopy::import::{load, Format};
+use canopy::import::{load, Format, Stream};
 use canopy::model::{Kind, Level, ScoreValue, Trace, TraceSet};
 use common::{open, own};
 use serde_json::Value;
@@ -162,6 +162,42 @@ fn otlp_export_counts_tokens_and_reads_mlflow_span_types() {
     let chat = failed.observations.iter().find(|o| o.kind == Kind::Generation).unwrap();
     assert_eq!(chat.level, Level::Error);
     assert_eq!(chat.status_message.as_deref(), Some("InternalServerError: Error code: 500 - the model is overloaded"));
+}
+
+/// The OTLP body as MLflow's exporter sent it (protobuf), whole and in pieces: what MLflow's
+/// reading of that body found (its expectations are the `.jsonl` rendering's, which
+/// mlflow_expect.py checks is that body), and the very observations of the JSON rendering.
+#[test]
+fn the_otlp_body_as_sent_reads_as_its_json_rendering() {
+    let name = "mlflow-3.17.2-otlp.bin";
+    let bytes = std::fs::read(own(&format!("mlflow/{name}"))).unwrap();
+    let all = expected();
+    let want = &all["mlflow-3.17.2-otlp.jsonl"];
+    let (_, json) = open(own("mlflow/mlflow-3.17.2-otlp.jsonl"));
+    let by_id = |set: &TraceSet| {
+        let mut v: Vec<_> = set.traces.iter().map(|t| (t.id.clone(), t.observations.clone())).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let mut readings = vec![("whole".to_string(), load(name, &bytes).unwrap_or_else(|e| panic!("{e}")))];
+    for piece in [1, 7, 4096] {
+        let mut s = Stream::new(name);
+        for p in bytes.chunks(piece) {
+            s.push(p).unwrap_or_else(|e| panic!("{e}"));
+        }
+        readings.push((format!("in pieces of {piece}"), s.finish().unwrap_or_else(|e| panic!("{e}"))));
+    }
+    for (what, l) in readings {
+        let at = format!("{name} {what}");
+        assert_eq!(l.format, Format::OtlpProtobuf, "{at}");
+        assert_eq!(l.set.traces.len(), want.len(), "{at}: traces");
+        for w in want {
+            let id = w["trace_id"].as_str().unwrap();
+            let t = l.set.traces.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("{at}: no trace {id}"));
+            check_trace(&at, &l.set, t, w);
+        }
+        assert_eq!(by_id(&l.set), by_id(&json), "{at}: the JSON rendering's observations");
+    }
 }
 
 /// The same trace as a `to_json()` file, a list, `search_traces` rows and the REST `get` answer

@@ -80,31 +80,96 @@ fn each_llm_span_shows_its_messages_from_the_log_events_in_both_semconv_modes() 
         // every record's span is in the file: none waits
         assert!(set.pending_logs.is_empty(), "{mode}: {:?}", set.pending_logs);
         assert!(!set.warnings.iter().any(|w| matches!(w.kind, WarningKind::LogsWaiting { .. })), "{mode}");
-        let mut with_messages = 0;
-        for (span_id, w) in want["by_span"].as_object().unwrap() {
-            let o = observation(set, span_id);
-            assert_eq!(o.name, w["name"].as_str().unwrap(), "{mode} {span_id}");
-            let strings =
-                |k: &str| w[k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>();
-            let (input, output) = (messages(o.input.as_ref()), messages(o.output.as_ref()));
-            assert_eq!(roles(&input), strings("input_roles"), "{mode} {} input", o.name);
-            assert_eq!(roles(&output), strings("output_roles"), "{mode} {} output", o.name);
-            let calls: Vec<String> =
-                input.iter().chain(&output).flat_map(|m| m.tool_calls()).filter_map(|c| c.id.clone()).collect();
-            assert_eq!(calls, strings("tool_call_ids"), "{mode} {} tool calls", o.name);
-            let results: Vec<String> = input
-                .iter()
-                .flat_map(|m| &m.parts)
-                .filter_map(|p| if let Part::ToolResult { call_id, .. } = p { call_id.clone() } else { None })
-                .collect();
-            assert_eq!(results, strings("tool_result_ids"), "{mode} {} tool results", o.name);
-            // the fixture's only other record is an application log line without an event name
-            let logs = o.events.iter().filter(|e| e.name == "log").count();
-            assert_eq!(logs as u64, w["events"].as_u64().unwrap(), "{mode} {} events", o.name);
-            with_messages += usize::from(!input.is_empty());
+        check_messages(mode, set, &want);
+    }
+}
+
+/// Each span the expectations name: its name, the roles of its messages, tool call and result
+/// ids, and its other records.
+fn check_messages(mode: &str, set: &TraceSet, want: &Value) {
+    let mut with_messages = 0;
+    for (span_id, w) in want["by_span"].as_object().unwrap() {
+        let o = observation(set, span_id);
+        assert_eq!(o.name, w["name"].as_str().unwrap(), "{mode} {span_id}");
+        let strings =
+            |k: &str| w[k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let (input, output) = (messages(o.input.as_ref()), messages(o.output.as_ref()));
+        assert_eq!(roles(&input), strings("input_roles"), "{mode} {} input", o.name);
+        assert_eq!(roles(&output), strings("output_roles"), "{mode} {} output", o.name);
+        let calls: Vec<String> =
+            input.iter().chain(&output).flat_map(|m| m.tool_calls()).filter_map(|c| c.id.clone()).collect();
+        assert_eq!(calls, strings("tool_call_ids"), "{mode} {} tool calls", o.name);
+        let results: Vec<String> = input
+            .iter()
+            .flat_map(|m| &m.parts)
+            .filter_map(|p| if let Part::ToolResult { call_id, .. } = p { call_id.clone() } else { None })
+            .collect();
+        assert_eq!(results, strings("tool_result_ids"), "{mode} {} tool results", o.name);
+        // the fixture's only other record is an application log line without an event name
+        let logs = o.events.iter().filter(|e| e.name == "log").count();
+        assert_eq!(logs as u64, w["events"].as_u64().unwrap(), "{mode} {} events", o.name);
+        with_messages += usize::from(!input.is_empty());
+    }
+    // the tool-calling turn, its follow-up, the streamed call and the failing call
+    assert_eq!(with_messages, 4, "{mode}");
+}
+
+/// `load` of the whole body, or `Stream` of it in pieces of `piece` bytes.
+fn read(name: &str, bytes: &[u8], piece: Option<usize>) -> import::Loaded {
+    let Some(n) = piece else { return open(name, bytes) };
+    let mut s = Stream::new(name);
+    for p in bytes.chunks(n) {
+        s.push(p).unwrap_or_else(|e| panic!("{e}"));
+    }
+    s.finish().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_protobuf_bodies_as_sent_dropped_in_order_read_as_the_json_lines() {
+    for mode in MODES {
+        let (jsonl, want) = fixture(mode);
+        let rendering = open("genai.jsonl", &jsonl).set;
+        // `{mode}-N-{traces,logs}.pb`, N the order the receiver got them
+        let dir = common::own("otel-genai");
+        let mut bodies: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(&format!("{mode}-")) && n.ends_with(".pb"))
+            .collect();
+        bodies.sort();
+        assert!(bodies.iter().any(|n| n.ends_with("-logs.pb")) && bodies.iter().any(|n| n.ends_with("-traces.pb")));
+        for piece in [None, Some(1), Some(7), Some(4096)] {
+            let at = format!("{mode} bodies ({piece:?})");
+            let mut set = TraceSet::default();
+            let mut waited = 0;
+            for name in &bodies {
+                let bytes = std::fs::read(dir.join(name)).unwrap();
+                let loaded = read(name, &bytes, piece);
+                assert_eq!(loaded.format, Format::OtlpProtobuf, "{at} {name}");
+                if name.ends_with("-logs.pb") {
+                    // a logs body alone: every record waits for its span
+                    assert!(loaded.set.traces.is_empty(), "{at} {name}");
+                    waited += loaded.set.pending_logs.len();
+                } else {
+                    assert!(loaded.set.pending_logs.is_empty(), "{at} {name}");
+                }
+                set.merge(loaded.set);
+            }
+            assert_eq!(waited as u64, want["log_records"].as_u64().unwrap(), "{at}: records");
+            assert_eq!(set.traces.len() as u64, want["traces"].as_u64().unwrap(), "{at}");
+            assert_eq!(set.observation_count() as u64, want["spans"].as_u64().unwrap(), "{at}");
+            assert!(set.pending_logs.is_empty(), "{at}: {:?}", set.pending_logs);
+            assert!(!set.warnings.iter().any(|w| matches!(w.kind, WarningKind::LogsWaiting { .. })), "{at}");
+            assert!(!set.warnings.iter().any(|w| matches!(w.kind, WarningKind::MergeConflict { .. })), "{at}");
+            check_messages(&at, &set, &want);
+            assert_eq!(shown(&set), shown(&rendering), "{at}: the JSON Lines' messages and events");
+            let by_id = |s: &TraceSet| {
+                let mut v: Vec<_> = s.traces.iter().flat_map(|t| t.observations.clone()).collect();
+                v.sort_by(|a, b| a.id.cmp(&b.id));
+                v
+            };
+            assert!(by_id(&set) == by_id(&rendering), "{at}: the JSON Lines' observations");
         }
-        // the tool-calling turn, its follow-up, the streamed call and the failing call
-        assert_eq!(with_messages, 4, "{mode}");
     }
 }
 

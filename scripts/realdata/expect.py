@@ -15,6 +15,8 @@ into base64), then counts:
 - error_spans: status code ERROR, or an event named `exception`;
 - log_records: every log record of every /v1/logs request;
 - spans_per_trace: trace id (hex) -> span count;
+- errors_per_trace, tokens_per_trace: the same error and token counts (below) per trace id, for a
+  view that shows them per trace (e2e/realdata.test.mjs: the trace list);
 - tokens. A span is a *token carrier* when it has any of
     gen_ai.usage.input_tokens / gen_ai.usage.prompt_tokens            -> input
     gen_ai.usage.output_tokens / gen_ai.usage.completion_tokens       -> output
@@ -204,14 +206,22 @@ def expect(folder):
         return memo[key]
 
     tin = tout = emb = 0
+    errors_per_trace = Counter({t: 0 for t in per_trace})
+    tokens_per_trace = {t: {"input": 0, "output": 0, "embedding_input": 0} for t in per_trace}
+    for (t, _), sp in spans.items():
+        errors_per_trace[t] += sp["error"]
     for key, sp in spans.items():
         if sp["usage"] is None or carrier_below(key):
             continue
+        mine = tokens_per_trace[key[0]]
         if sp["embedding"]:
             emb += sp["usage"][0]
+            mine["embedding_input"] += sp["usage"][0]
         else:
             tin += sp["usage"][0]
             tout += sp["usage"][1]
+            mine["input"] += sp["usage"][0]
+            mine["output"] += sp["usage"][1]
     return {
         "traces": len(per_trace),
         "spans": len(spans),
@@ -225,6 +235,8 @@ def expect(folder):
         "embedding_input_tokens": emb,
         "models": sorted({sp["model"] for sp in spans.values() if sp["model"]}),
         "spans_per_trace": dict(sorted(per_trace.items())),
+        "errors_per_trace": dict(sorted(errors_per_trace.items())),
+        "tokens_per_trace": dict(sorted(tokens_per_trace.items())),
         "requests": dict(sorted(per_path.items())),
     }
 

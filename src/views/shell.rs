@@ -58,6 +58,9 @@ pub fn Shell(state: State) -> impl IntoView {
         <div
             class=format!("app {}", state.embed.with_value(|e| e.as_ref().map(crate::state::Embed::classes).unwrap_or_default()))
             class:dragging=move || dragging.get()
+            // while files are still being read (several at once from a link): assistive technology
+            // and tests wait for the figures to settle
+            aria-busy=move || (jobs.reading.get() > 0 || jobs.loading.with(Option::is_some)).to_string()
             on:dragover=move |ev: web_sys::DragEvent| {
                 ev.prevent_default();
                 dragging.set(!embedded);

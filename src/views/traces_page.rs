@@ -90,7 +90,11 @@ pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
                         viewport.to_top();
                     }
                 />
-                <span class="hint list-count">
+                <span
+                    class="hint list-count"
+                    data-shown=move || rows.with(Vec::len)
+                    data-total=move || data.with(|d| d.traces.len())
+                >
                     {move || format!("{} of {} traces", rows.with(Vec::len), data.with(|d| d.traces.len()))}
                 </span>
                 <input
@@ -192,6 +196,32 @@ fn TableHead(view: ViewState, columns: Memo<Vec<Column>>, template: Memo<String>
     }
 }
 
+/// A row's figures as exact numbers (`data-*`), beside the cells that show them formatted.
+#[derive(Default)]
+struct Figures {
+    id: String,
+    observations: usize,
+    errors: usize,
+    tokens: u64,
+    input: u64,
+    output: u64,
+    embedding: u64,
+}
+
+impl Figures {
+    fn of(t: &crate::model::Trace) -> Figures {
+        Figures {
+            id: t.id.clone(),
+            observations: t.observations.len(),
+            errors: t.totals.errors,
+            tokens: t.totals.tokens,
+            input: t.totals.input_tokens,
+            output: t.totals.output_tokens,
+            embedding: t.totals.embedding_tokens,
+        }
+    }
+}
+
 /// One trace's row: its cells in the columns' order.
 #[component]
 fn TraceRow(
@@ -204,8 +234,8 @@ fn TraceRow(
     data: Data,
     view: ViewState,
 ) -> impl IntoView {
-    let (cells, errors) = data.with_untracked(|d| {
-        let Some(t) = d.traces.get(trace) else { return (Vec::new(), false) };
+    let (cells, errors, figures) = data.with_untracked(|d| {
+        let Some(t) = d.traces.get(trace) else { return (Vec::new(), false, Figures::default()) };
         let cells = columns.with_untracked(|cols| {
             cols.iter()
                 .map(|c| match c {
@@ -243,13 +273,20 @@ fn TraceRow(
                 })
                 .collect::<Vec<String>>()
         });
-        (cells, t.totals.errors > 0)
+        (cells, t.totals.errors > 0, Figures::of(t))
     });
     view! {
         <div
             class="tr"
             role="row"
             class:has-errors=errors
+            data-trace=figures.id
+            data-observations=figures.observations
+            data-errors=figures.errors
+            data-tokens=figures.tokens
+            data-input-tokens=figures.input
+            data-output-tokens=figures.output
+            data-embedding-tokens=figures.embedding
             class:cursor=move || viewport.cursor.get() == Some(pos)
             style:top=viewport.top(pos)
             style:grid-template-columns=move || template.get()

@@ -89,6 +89,42 @@ pub fn attributes(map: &serde_json::Map<String, Value>) -> Vec<Attribute> {
     map.iter().map(|(k, x)| Attribute { key: k.as_str().into(), value: attr_value(x) }).collect()
 }
 
+/// A value as JSON text with the separators of Python's `json.dumps` (`", "` and `": "`): how
+/// Python writers (MLflow) wrote the values a reader keeps as text.
+pub fn json_text(x: &Value) -> String {
+    let mut out = String::new();
+    write_json(&mut out, x);
+    out
+}
+
+fn write_json(out: &mut String, x: &Value) {
+    match x {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json(out, v);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&serde_json::to_string(k.as_str()).unwrap_or_default());
+                out.push_str(": ");
+                write_json(out, v);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +141,6 @@ mod tests {
         assert_eq!(list(&v, &["l"]).len(), 2);
         assert!(list(&v, &["missing"]).is_empty());
         assert_eq!(get(&json!([1]), &["x"]), None, "not an object");
+        assert_eq!(json_text(&json!({"a": [1, "b"], "c": {}})), r#"{"a": [1, "b"], "c": {}}"#);
     }
 }

@@ -92,20 +92,30 @@ pub fn attributes(map: &serde_json::Map<String, Value>) -> Vec<Attribute> {
 /// A value as JSON text with the separators of Python's `json.dumps` (`", "` and `": "`): how
 /// Python writers (MLflow) wrote the values a reader keeps as text.
 pub fn json_text(x: &Value) -> String {
+    json_text_as(x, true)
+}
+
+/// A value as JSON text, with Python's spaced separators or compact ones (`,` and `:`).
+pub fn json_text_as(x: &Value, spaced: bool) -> String {
     let mut out = String::new();
-    write_json(&mut out, x);
+    write_json(&mut out, x, if spaced { [", ", ": "] } else { [",", ":"] });
     out
 }
 
-fn write_json(out: &mut String, x: &Value) {
+/// Whether JSON `text` was written with spaced separators (after its first key: `{"a": …`).
+pub fn spaced(text: &str) -> bool {
+    text.find("\":").is_some_and(|i| text[i..].starts_with("\": "))
+}
+
+fn write_json(out: &mut String, x: &Value, sep: [&str; 2]) {
     match x {
         Value::Array(items) => {
             out.push('[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push_str(sep[0]);
                 }
-                write_json(out, v);
+                write_json(out, v, sep);
             }
             out.push(']');
         }
@@ -113,11 +123,11 @@ fn write_json(out: &mut String, x: &Value) {
             out.push('{');
             for (i, (k, v)) in map.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push_str(sep[0]);
                 }
                 out.push_str(&serde_json::to_string(k.as_str()).unwrap_or_default());
-                out.push_str(": ");
-                write_json(out, v);
+                out.push_str(sep[1]);
+                write_json(out, v, sep);
             }
             out.push('}');
         }
@@ -142,5 +152,7 @@ mod tests {
         assert!(list(&v, &["missing"]).is_empty());
         assert_eq!(get(&json!([1]), &["x"]), None, "not an object");
         assert_eq!(json_text(&json!({"a": [1, "b"], "c": {}})), r#"{"a": [1, "b"], "c": {}}"#);
+        assert_eq!(json_text_as(&json!({"a": [1, "b"]}), false), r#"{"a":[1,"b"]}"#);
+        assert!(spaced(r#"[{"a": 1}]"#) && !spaced(r#"[{"a":1}]"#));
     }
 }

@@ -15,7 +15,7 @@ mod tests;
 mod wire;
 
 use super::wire::{is_blank_id, normalize_id};
-use super::{semconv, shape_error, Format, ImportError};
+use super::{jsonv, semconv, shape_error, Format, ImportError};
 use crate::model::warning::PagedService;
 use crate::model::{
     AttrValue, Attribute, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Warning,
@@ -32,7 +32,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
             if line.trim().is_empty() {
                 continue;
             }
-            let e = parse(line).and_then(|e| add(&mut set, file, &e, format));
+            let e = parse(line).and_then(|e| add(&mut set, file, &e, format, jsonv::spaced(line)));
             e.map_err(|e| super::at_line(e, n + 1))?;
         }
     } else if columns_of_a_frame(body) {
@@ -40,17 +40,18 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         // holds each row's trace as JSON text
         let frame = parse(body)?;
         let frame = object(&frame, "the file").map_err(|r| bad(format, r))?;
-        for (_, text) in wire::key_values(frame, "trace").map_err(|r| bad(format, r))?.0 {
-            add_one(&mut set, file, &parse(&text)?, format)?;
+        for (_, text) in wire::key_values(frame, "trace", true).map_err(|r| bad(format, r))?.0 {
+            add_one(&mut set, file, &parse(&text)?, format, jsonv::spaced(&text))?;
         }
     } else {
+        let spaced = jsonv::spaced(body);
         match parse(body)? {
             Value::Array(list) => {
                 for e in &list {
-                    add(&mut set, file, e, format)?;
+                    add(&mut set, file, e, format, spaced)?;
                 }
             }
-            e => add(&mut set, file, &e, format)?,
+            e => add(&mut set, file, &e, format, spaced)?,
         }
     }
     Ok(set)
@@ -69,43 +70,45 @@ fn columns_of_a_frame(body: &str) -> bool {
 }
 
 /// Adds the traces one entry holds (a page of them, a `search_traces` row, or one trace).
-fn add(set: &mut TraceSet, file: &str, e: &Value, format: Format) -> Result<(), ImportError> {
+/// `spaced`: whether the document was written with Python's separators (`", "`, `": "`), as the
+/// objects it holds are written again when kept as text.
+fn add(set: &mut TraceSet, file: &str, e: &Value, format: Format, spaced: bool) -> Result<(), ImportError> {
     let e = object(e, "a trace").map_err(|r| bad(format, r))?;
     if let Some(traces) = arr(e, "traces").map_err(|r| bad(format, r))? {
         if s(e, "next_page_token").map_err(|r| bad(format, r))?.is_some_and(|t| !t.is_empty()) {
             set.warnings.push(Warning::new(file, WarningKind::OnePage { of: PagedService::Mlflow }));
         }
         for t in traces {
-            add_one(set, file, t, format)?;
+            add_one(set, file, t, format, spaced)?;
         }
         return Ok(());
     }
-    add_one(set, file, e, format)
+    add_one(set, file, e, format, spaced)
 }
 
 /// One trace: `{info, data}`, a row whose `trace` column holds that as text, or a trace info.
-fn add_one(set: &mut TraceSet, file: &str, e: &Value, format: Format) -> Result<(), ImportError> {
+fn add_one(set: &mut TraceSet, file: &str, e: &Value, format: Format, spaced: bool) -> Result<(), ImportError> {
     let e = object(e, "a trace").map_err(|r| bad(format, r))?;
     if let Some(trace) = wire::get_any(e, "trace") {
         // pandas wrote the trace's JSON as a string; a trace object is read as it is
         let parsed;
-        let inner = match trace {
+        let (inner, inner_spaced) = match trace {
             Value::String(text) => {
                 parsed = serde_json::from_str::<Value>(text).map_err(|e| shape_error(format, &e))?;
-                &parsed
+                (&parsed, jsonv::spaced(text))
             }
-            other => other,
+            other => (other, spaced),
         };
         let inner = object(inner, "trace").map_err(|r| bad(format, r))?;
         if wire::get_any(inner, "info").is_some() || wire::get_any(inner, "trace_info").is_some() {
-            return add_one(set, file, inner, format);
+            return add_one(set, file, inner, format, inner_spaced);
         }
     }
-    trace(set, file, e).map_err(|r| bad(format, r))
+    trace(set, file, e, spaced).map_err(|r| bad(format, r))
 }
 
 /// One trace of its info and its spans.
-fn trace(set: &mut TraceSet, file: &str, e: &Value) -> Res<()> {
+fn trace(set: &mut TraceSet, file: &str, e: &Value, spaced: bool) -> Res<()> {
     let (info, data, spans) = match (obj(e, "info")?, obj(e, "trace_info")?) {
         (Some(info), _) => {
             let data = obj(e, "data")?;
@@ -114,16 +117,16 @@ fn trace(set: &mut TraceSet, file: &str, e: &Value) -> Res<()> {
         (None, Some(info)) => (info, None, arr(e, "spans")?),
         (None, None) => (e, None, arr(e, "spans")?),
     };
-    let obs = spans.unwrap_or_default().iter().map(observation).collect::<Res<Vec<Observation>>>()?;
+    let obs = spans.unwrap_or_default().iter().map(|sp| observation(sp, spaced)).collect::<Res<Vec<Observation>>>()?;
     let id = s(info, "trace_id")?
         .or(s(info, "request_id")?)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .or_else(|| obs.first().and_then(|o| o.attribute("mlflow.traceRequestId")).map(AttrValue::display))
         .unwrap_or_else(|| "(no id)".to_string());
-    let trace_metadata = key_values(info, "trace_metadata")?;
-    let request_metadata = key_values(info, "request_metadata")?;
-    let tags = key_values(info, "tags")?;
+    let trace_metadata = key_values(info, "trace_metadata", spaced)?;
+    let request_metadata = key_values(info, "request_metadata", spaced)?;
+    let tags = key_values(info, "tags", spaced)?;
     let mut obs = obs;
     let ids = semconv::apply_all(&mut obs);
     let mut t = Trace::build(id.clone(), obs, file, &mut set.warnings);
@@ -142,7 +145,7 @@ fn trace(set: &mut TraceSet, file: &str, e: &Value) -> Res<()> {
         if let Some(start) = request_time.or(timestamp_ms) {
             t.start_ns = start;
         }
-        let v2 = |k: &str| data.and_then(|d| wire::get_any(d, k)).map(wire::text_of);
+        let v2 = |k: &str| data.and_then(|d| wire::get_any(d, k)).map(|x| wire::text_of(x, spaced));
         let request = request_preview.map(str::to_string).or_else(|| v2("request"));
         let response = response_preview.map(str::to_string).or_else(|| v2("response"));
         t.input = preview(wire::get_any(info, "request"), request.as_deref());
@@ -168,7 +171,7 @@ fn trace(set: &mut TraceSet, file: &str, e: &Value) -> Res<()> {
         t.attributes.push(Attribute { key: k.as_str().into(), value: AttrValue::Str(v) });
     }
     for a in arr(info, "assessments")?.unwrap_or_default() {
-        if let Some(s) = score(a, &id)? {
+        if let Some(s) = score(a, &id, spaced)? {
             set.scores.push(s);
         }
     }
@@ -179,7 +182,7 @@ fn trace(set: &mut TraceSet, file: &str, e: &Value) -> Res<()> {
 /// `total_cost` of MLflow's `{"input_cost": …, "output_cost": …, "total_cost": …}`.
 fn total_cost(text: &str) -> Option<f64> {
     let cost = serde_json::from_str::<Value>(text).ok()?;
-    super::jsonv::get(&cost, &["total_cost"])?.as_f64().filter(|c| c.is_finite())
+    jsonv::get(&cost, &["total_cost"])?.as_f64().filter(|c| c.is_finite())
 }
 
 /// A request or response: decoded JSON (`search_traces`), else a preview's JSON text, else its text.
@@ -197,7 +200,7 @@ fn id_of(raw: &str) -> String {
     normalize_id(t.strip_prefix("0x").unwrap_or(t))
 }
 
-fn observation(span: &Value) -> Res<Observation> {
+fn observation(span: &Value, spaced: bool) -> Res<Observation> {
     let sp = object(span, "spans")?;
     let ctx = obj(sp, "context")?;
     s(sp, "trace_id")?;
@@ -220,13 +223,13 @@ fn observation(span: &Value) -> Res<Observation> {
         o.level = Level::Error;
     }
     o.status_message = message.or(s(sp, "status_message")?).filter(|m| !m.is_empty()).map(str::to_string);
-    o.attributes = wire::attributes(sp)?;
+    o.attributes = wire::attributes(sp, spaced)?;
     for e in arr(sp, "events")?.unwrap_or_default() {
         let e = object(e, "events")?;
         o.events.push(Event {
             name: s(e, "name")?.unwrap_or_default().to_string(),
             time_ns: flex_int(e, "time_unix_nano")?.or(flex_int(e, "timestamp")?).unwrap_or(0),
-            attributes: wire::attributes(e)?,
+            attributes: wire::attributes(e, spaced)?,
         });
     }
     Ok(o)
@@ -234,7 +237,7 @@ fn observation(span: &Value) -> Res<Observation> {
 
 /// Feedback or an expectation as a score on the trace, or on its span. Assessments MLflow marked
 /// invalid (overridden by a later one) are left out, as MLflow's own views leave them out.
-fn score(a: &Value, trace_id: &str) -> Res<Option<Score>> {
+fn score(a: &Value, trace_id: &str, spaced: bool) -> Res<Option<Score>> {
     let a = object(a, "assessments")?;
     let (feedback, expectation) = (obj(a, "feedback")?, obj(a, "expectation")?);
     let source = obj(a, "source")?;
@@ -258,7 +261,7 @@ fn score(a: &Value, trace_id: &str) -> Res<Option<Score>> {
         None => None,
     };
     let value = match wire::get_any(valued, "value") {
-        Some(v) => value_of(v, expectation),
+        Some(v) => value_of(v, expectation, spaced),
         None => match (serialized, error) {
             (Some(text), _) => ScoreValue::Text(text.to_string()),
             (None, Some(e)) => ScoreValue::Text(format!("error: {}", e.unwrap_or_default())),
@@ -290,12 +293,12 @@ fn score(a: &Value, trace_id: &str) -> Res<Option<Score>> {
 
 /// A value as the score type it reads as: a boolean, a number, a label (feedback) or a text
 /// (an expectation); anything else as its JSON text.
-fn value_of(v: &Value, expectation: bool) -> ScoreValue {
+fn value_of(v: &Value, expectation: bool, spaced: bool) -> ScoreValue {
     match v {
         Value::Bool(b) => ScoreValue::Boolean(*b),
         Value::String(t) if expectation => ScoreValue::Text(t.clone()),
         Value::String(t) => ScoreValue::Categorical(t.clone()),
         Value::Number(n) => n.as_f64().map(ScoreValue::Numeric).unwrap_or_else(|| ScoreValue::Text(n.to_string())),
-        other => ScoreValue::Text(super::jsonv::json_text(other)),
+        other => ScoreValue::Text(jsonv::json_text_as(other, spaced)),
     }
 }

@@ -123,11 +123,12 @@ fn ms_to_ns(ms: f64) -> Option<i64> {
     (ns.is_finite() && ns.abs() < 9.2e18).then_some(ns as i64)
 }
 
-/// A string as its text, anything else as its JSON text.
-pub(super) fn text_of(x: &Value) -> String {
+/// A string as its text, anything else as its JSON text (with spaced separators or compact ones,
+/// as its file was written).
+pub(super) fn text_of(x: &Value, spaced: bool) -> String {
     match x {
         Value::String(t) => t.clone(),
-        other => jsonv::json_text(other),
+        other => jsonv::json_text_as(other, spaced),
     }
 }
 
@@ -142,16 +143,16 @@ impl KeyValues {
     }
 }
 
-pub(super) fn key_values(v: &Value, key: &str) -> Res<KeyValues> {
+pub(super) fn key_values(v: &Value, key: &str, spaced: bool) -> Res<KeyValues> {
     let mut out = Vec::new();
     match get_any(v, key) {
         None => {}
-        Some(Value::Object(map)) => out.extend(map.iter().map(|(k, x)| (k.clone(), text_of(x)))),
+        Some(Value::Object(map)) => out.extend(map.iter().map(|(k, x)| (k.clone(), text_of(x, spaced)))),
         Some(Value::Array(items)) => {
             for kv in items {
                 let kv = object(kv, key)?;
                 let k = s(kv, "key")?.ok_or_else(|| format!("`{key}`: missing field `key`"))?;
-                out.push((k.to_string(), get_any(kv, "value").map(text_of).unwrap_or_default()));
+                out.push((k.to_string(), get_any(kv, "value").map(|x| text_of(x, spaced)).unwrap_or_default()));
             }
         }
         Some(other) => return wrong(key, other, "an object or a list of {key, value}"),
@@ -164,7 +165,7 @@ pub(super) fn key_values(v: &Value, key: &str) -> Res<KeyValues> {
 /// `[{key, value: {string_value | int_value | double_value | bool_value | kvlist_value |
 /// array_value}}]` (plain values, not encoded). Strings as their text, numbers and booleans
 /// typed (integers as their text), objects and lists as JSON; nulls dropped.
-pub(super) fn attributes(v: &Value) -> Res<Vec<Attribute>> {
+pub(super) fn attributes(v: &Value, spaced: bool) -> Res<Vec<Attribute>> {
     let mut out = Vec::new();
     match get_any(v, "attributes") {
         None => {}
@@ -172,7 +173,7 @@ pub(super) fn attributes(v: &Value) -> Res<Vec<Attribute>> {
             for (k, x) in map {
                 let value = match x {
                     Value::Null => continue,
-                    Value::Array(_) | Value::Object(_) => json_payload(x),
+                    Value::Array(_) | Value::Object(_) => json_payload(x, spaced),
                     other => jsonv::attr_value(other),
                 };
                 out.push(Attribute { key: k.as_str().into(), value });
@@ -196,9 +197,9 @@ pub(super) fn attributes(v: &Value) -> Res<Vec<Attribute>> {
     Ok(out)
 }
 
-/// An object or a list as a JSON attribute, written as Python writes it (`{"a": 1, "b": [2, 3]}`).
-fn json_payload(x: &Value) -> AttrValue {
-    let text = jsonv::json_text(x);
+/// An object or a list as a JSON attribute, written with the separators of its file.
+fn json_payload(x: &Value, spaced: bool) -> AttrValue {
+    let text = jsonv::json_text_as(x, spaced);
     AttrValue::Json(Payload::from_json_text(&text).unwrap_or_else(|| Payload::from_value(x)))
 }
 

@@ -89,6 +89,52 @@ pub fn attributes(map: &serde_json::Map<String, Value>) -> Vec<Attribute> {
     map.iter().map(|(k, x)| Attribute { key: k.as_str().into(), value: attr_value(x) }).collect()
 }
 
+/// A value as JSON text with the separators of Python's `json.dumps` (`", "` and `": "`): how
+/// Python writers (MLflow) wrote the values a reader keeps as text.
+pub fn json_text(x: &Value) -> String {
+    json_text_as(x, true)
+}
+
+/// A value as JSON text, with Python's spaced separators or compact ones (`,` and `:`).
+pub fn json_text_as(x: &Value, spaced: bool) -> String {
+    let mut out = String::new();
+    write_json(&mut out, x, if spaced { [", ", ": "] } else { [",", ":"] });
+    out
+}
+
+/// Whether JSON `text` was written with spaced separators (after its first key: `{"a": …`).
+pub fn spaced(text: &str) -> bool {
+    text.find("\":").is_some_and(|i| text[i..].starts_with("\": "))
+}
+
+fn write_json(out: &mut String, x: &Value, sep: [&str; 2]) {
+    match x {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep[0]);
+                }
+                write_json(out, v, sep);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep[0]);
+                }
+                out.push_str(&serde_json::to_string(k.as_str()).unwrap_or_default());
+                out.push_str(sep[1]);
+                write_json(out, v, sep);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +151,8 @@ mod tests {
         assert_eq!(list(&v, &["l"]).len(), 2);
         assert!(list(&v, &["missing"]).is_empty());
         assert_eq!(get(&json!([1]), &["x"]), None, "not an object");
+        assert_eq!(json_text(&json!({"a": [1, "b"], "c": {}})), r#"{"a": [1, "b"], "c": {}}"#);
+        assert_eq!(json_text_as(&json!({"a": [1, "b"]}), false), r#"{"a":[1,"b"]}"#);
+        assert!(spaced(r#"[{"a": 1}]"#) && !spaced(r#"[{"a":1}]"#));
     }
 }

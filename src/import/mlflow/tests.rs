@@ -97,3 +97,13 @@ fn rows_without_their_trace_column_and_json_lines_errors() {
     let e = import("x.jsonl", lines, Format::MlflowJsonLines).unwrap_err();
     assert!(e.to_string().contains("line 3"), "{e}");
 }
+
+#[test]
+fn objects_kept_as_text_keep_the_separators_of_their_file() {
+    let compact =
+        r#"{"traces":[{"trace_id":"tr-1","assessments":[{"assessment_name":"x","feedback":{"value":{"a":[1,2]}}}]}]}"#;
+    let set = import("x.json", compact, Format::Mlflow).unwrap();
+    assert_eq!(set.scores[0].value, ScoreValue::Text(r#"{"a":[1,2]}"#.into()));
+    let err = import("x.json", r#"{"info": {"trace_id": 5}}"#, Format::Mlflow).unwrap_err();
+    assert!(err.to_string().contains("MLflow") && err.to_string().contains("`trace_id`"), "{err}");
+}

@@ -27,11 +27,9 @@
 use super::found::{Field, Found, Input, KindOperation, Model, Output, SessionId, ToolName, UserId};
 use super::span::{Span, MLFLOW};
 use super::values::Draft;
+use crate::import::jsonv::{get, json_text_as, spaced};
 use crate::model::{AttrValue, Attribute, Cost, Document, Kind, Level, Usage};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The attributes read whole, and the field each is offered to.
 const KEYS: [(&str, Field); 6] = [
@@ -137,49 +135,40 @@ fn add_cost(s: &Span, cost: &mut Cost) {
     }
 }
 
-/// The numbers of a JSON object, by key (anything else in it is passed over).
+/// The numbers of a JSON object, by key in key order (anything else in it is passed over; a key
+/// written twice counts once, as last written).
 fn numbers(text: &str) -> Vec<(String, f64)> {
-    let map: BTreeMap<String, Value> = serde_json::from_str(text).unwrap_or_default();
-    map.into_iter().filter_map(|(k, v)| v.as_f64().map(|n| (k, n))).collect()
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else { return Vec::new() };
+    let mut out: Vec<(String, f64)> = map.into_iter().filter_map(|(k, v)| v.as_f64().map(|n| (k, n))).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
-/// One document a retriever returned (`mlflow.entities.Document.to_dict()`).
-#[derive(Deserialize)]
-struct WireDocument {
-    #[serde(default)]
-    page_content: Option<String>,
-    #[serde(default)]
-    metadata: Option<Box<RawValue>>,
-    #[serde(default)]
-    id: Option<Box<RawValue>>,
-}
-
-/// A retriever's output as documents (an output of another shape gives none).
+/// A retriever's output as documents (`mlflow.entities.Document.to_dict()`: `page_content`,
+/// `metadata`, `id`); an output of another shape gives none.
 fn documents(text: &str) -> Vec<Draft> {
-    let Ok(list) = serde_json::from_str::<Vec<WireDocument>>(text) else { return Vec::new() };
-    list.into_iter()
-        .map(|d| {
-            let metadata = d.metadata.filter(|m| m.get() != "null");
-            let score =
-                metadata.as_ref().and_then(|m| serde_json::from_str::<ScoreOnly>(m.get()).ok()).and_then(|s| s.score);
-            let id =
-                d.id.filter(|i| i.get() != "null")
-                    .map(|i| serde_json::from_str::<String>(i.get()).unwrap_or_else(|_| i.get().to_string()));
-            Draft::Done(Document {
-                id,
-                content: d.page_content,
-                score,
-                metadata: metadata.map(|m| m.get().to_string()),
-            })
-        })
-        .collect()
-}
-
-/// A document's metadata, for its score when a retriever put one there.
-#[derive(Deserialize)]
-struct ScoreOnly {
-    #[serde(default)]
-    score: Option<f64>,
+    let Ok(Value::Array(list)) = serde_json::from_str::<Value>(text) else { return Vec::new() };
+    // metadata kept as text with the separators it was written with
+    let spaced = spaced(text);
+    let mut out = Vec::with_capacity(list.len());
+    for d in &list {
+        let content = match get(d, &["page_content"]) {
+            _ if !d.is_object() => return Vec::new(),
+            None => None,
+            Some(Value::String(t)) => Some(t.clone()),
+            Some(_) => return Vec::new(),
+        };
+        let metadata = get(d, &["metadata"]);
+        // a document's metadata, for its score when a retriever put one there
+        let score = metadata.and_then(|m| get(m, &["score"])).and_then(Value::as_f64);
+        let id = get(d, &["id"]).map(|i| match i {
+            Value::String(t) => t.clone(),
+            other => json_text_as(other, spaced),
+        });
+        let metadata = metadata.map(|m| json_text_as(m, spaced));
+        out.push(Draft::Done(Document { id, content, score, metadata }));
+    }
+    out
 }
 
 #[cfg(test)]

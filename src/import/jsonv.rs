@@ -89,6 +89,20 @@ pub fn attributes(map: &serde_json::Map<String, Value>) -> Vec<Attribute> {
     map.iter().map(|(k, x)| Attribute { key: k.as_str().into(), value: attr_value(x) }).collect()
 }
 
+/// A value that is not the `what` a format wants there, as a shape error naming the format.
+pub fn not_a(format: super::Format, what: &str, found: &Value) -> super::ImportError {
+    let kind = match found {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let reason = format!("{kind} where {what} was expected");
+    super::ImportError::Shape { format: format.label(), line: 0, column: 0, reason }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

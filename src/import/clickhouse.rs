@@ -9,160 +9,138 @@
 //! `spanAttributes`/`attributes`, …), so single span objects `{scopeName, spanName, attributes}`
 //! open too. Rows are grouped into traces by their trace id.
 
+use super::jsonv::{self, as_int};
 use super::sdk;
-use super::wire::{has_zone, is_blank_id, iso_ns, normalize_id, FlexInt};
+use super::wire::{has_zone, is_blank_id, iso_ns, normalize_id};
 use super::{shape_error, Format, ImportError};
-use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, TraceSet, Warning, WarningKind};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use std::fmt;
+use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, Payload, TraceSet, Warning, WarningKind};
+use serde_json::{Map, Value};
 
-/// One row; every column optional (a query may select a few).
-#[derive(Deserialize, Default)]
+/// One row, read from the columns' values (every column optional: a query may select a few).
+#[derive(Default)]
 struct Row {
-    #[serde(rename = "Timestamp", alias = "timestamp", alias = "startTime")]
-    timestamp: Option<Box<RawValue>>,
-    #[serde(rename = "TraceId", alias = "traceId")]
+    timestamp: Option<Value>,
     trace_id: Option<String>,
-    #[serde(rename = "SpanId", alias = "spanId")]
     span_id: Option<String>,
-    #[serde(rename = "ParentSpanId", alias = "parentSpanId")]
     parent_span_id: Option<String>,
-    #[serde(rename = "SpanName", alias = "spanName")]
     span_name: Option<String>,
-    #[serde(rename = "SpanKind", alias = "spanKind")]
-    span_kind: Option<Box<RawValue>>,
-    #[serde(rename = "ServiceName", alias = "serviceName")]
+    span_kind: Option<Value>,
     service_name: Option<String>,
-    #[serde(rename = "ResourceAttributes", alias = "resourceAttributes")]
-    resource_attributes: Option<Flat>,
-    #[serde(rename = "ScopeName", alias = "scopeName")]
+    resource_attributes: Vec<Attribute>,
     scope_name: Option<String>,
-    #[serde(rename = "ScopeVersion", alias = "scopeVersion")]
     scope_version: Option<String>,
-    #[serde(rename = "SpanAttributes", alias = "spanAttributes", alias = "attributes")]
-    span_attributes: Option<Flat>,
-    #[serde(rename = "Duration", alias = "duration", default)]
-    duration: FlexInt,
-    #[serde(rename = "StatusCode", alias = "statusCode")]
-    status_code: Option<Box<RawValue>>,
-    #[serde(rename = "StatusMessage", alias = "statusMessage")]
+    span_attributes: Vec<Attribute>,
+    duration: Option<i128>,
+    status_code: Option<Value>,
     status_message: Option<String>,
-    #[serde(rename = "Events.Timestamp", alias = "events.timestamp")]
-    event_times: Option<Vec<Box<RawValue>>>,
-    #[serde(rename = "Events.Name", alias = "events.name")]
-    event_names: Option<Vec<String>>,
-    #[serde(rename = "Events.Attributes", alias = "events.attributes")]
-    event_attrs: Option<Vec<Flat>>,
+    event_times: Vec<Value>,
+    event_names: Vec<String>,
+    event_attrs: Vec<Value>,
     /// `Events` as one column of tuples (`flatten_nested = 0`), or a camelCase `events` list.
-    #[serde(rename = "Events", alias = "events")]
-    events: Option<Vec<EventObj>>,
-    #[serde(rename = "Links.TraceId", alias = "links.traceId")]
-    link_traces: Option<Vec<String>>,
-    #[serde(rename = "Links.SpanId", alias = "links.spanId")]
-    link_spans: Option<Vec<String>>,
-    #[serde(rename = "Links.Attributes", alias = "links.attributes")]
-    link_attrs: Option<Vec<Flat>>,
-    /// `FORMAT JSON`/`JSONCompact`: the columns' names and types, then the rows.
-    meta: Option<Vec<Meta>>,
-    data: Option<Vec<DataRow>>,
+    events: Vec<Value>,
+    link_traces: Vec<String>,
+    link_spans: Vec<String>,
+    link_attrs: Vec<Value>,
 }
 
-#[derive(Deserialize)]
-struct EventObj {
-    #[serde(rename = "Timestamp", alias = "timestamp")]
-    timestamp: Option<Box<RawValue>>,
-    #[serde(rename = "Name", alias = "name")]
-    name: Option<String>,
-    #[serde(rename = "Attributes", alias = "attributes")]
-    attributes: Option<Flat>,
+/// The first of `keys` in `map` not null, taken out of it.
+fn take(map: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
+    keys.iter().find_map(|k| map.remove(*k).filter(|v| !v.is_null()))
 }
 
-#[derive(Deserialize)]
-struct Meta {
-    name: String,
+/// A string column (a number given as its text).
+fn string(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
-/// A row of `data`: an object (`FORMAT JSON`) or the values in `meta`'s order (`JSONCompact`).
-enum DataRow {
-    Named(Box<Row>),
-    Compact(Vec<Box<RawValue>>),
+fn take_str(map: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
+    take(map, keys).and_then(string)
 }
 
-impl<'de> Deserialize<'de> for DataRow {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = DataRow;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a row: an object or a list of values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DataRow, A::Error> {
-                Row::deserialize(de::value::MapAccessDeserializer::new(map)).map(|r| DataRow::Named(Box::new(r)))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DataRow, A::Error> {
-                let mut values = Vec::new();
-                while let Some(v) = seq.next_element::<Box<RawValue>>()? {
-                    values.push(v);
-                }
-                Ok(DataRow::Compact(values))
-            }
+fn take_list(map: &mut Map<String, Value>, keys: &[&str]) -> Vec<Value> {
+    match take(map, keys) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    }
+}
+
+fn take_strings(map: &mut Map<String, Value>, keys: &[&str]) -> Vec<String> {
+    take_list(map, keys).into_iter().map(|v| string(v).unwrap_or_default()).collect()
+}
+
+impl Row {
+    /// A row object's columns by their names (`FORMAT JSON`) or camelCase spellings.
+    fn read(mut m: Map<String, Value>) -> Row {
+        Row {
+            timestamp: take(&mut m, &["Timestamp", "timestamp", "startTime"]),
+            trace_id: take_str(&mut m, &["TraceId", "traceId"]),
+            span_id: take_str(&mut m, &["SpanId", "spanId"]),
+            parent_span_id: take_str(&mut m, &["ParentSpanId", "parentSpanId"]),
+            span_name: take_str(&mut m, &["SpanName", "spanName"]),
+            span_kind: take(&mut m, &["SpanKind", "spanKind"]),
+            service_name: take_str(&mut m, &["ServiceName", "serviceName"]),
+            resource_attributes: flat(take(&mut m, &["ResourceAttributes", "resourceAttributes"])),
+            scope_name: take_str(&mut m, &["ScopeName", "scopeName"]),
+            scope_version: take_str(&mut m, &["ScopeVersion", "scopeVersion"]),
+            span_attributes: flat(take(&mut m, &["SpanAttributes", "spanAttributes", "attributes"])),
+            duration: take(&mut m, &["Duration", "duration"]).as_ref().and_then(as_int),
+            status_code: take(&mut m, &["StatusCode", "statusCode"]),
+            status_message: take_str(&mut m, &["StatusMessage", "statusMessage"]),
+            event_times: take_list(&mut m, &["Events.Timestamp", "events.timestamp"]),
+            event_names: take_strings(&mut m, &["Events.Name", "events.name"]),
+            event_attrs: take_list(&mut m, &["Events.Attributes", "events.attributes"]),
+            events: take_list(&mut m, &["Events", "events"]),
+            link_traces: take_strings(&mut m, &["Links.TraceId", "links.traceId"]),
+            link_spans: take_strings(&mut m, &["Links.SpanId", "links.spanId"]),
+            link_attrs: take_list(&mut m, &["Links.Attributes", "links.attributes"]),
         }
-        d.deserialize_any(V)
     }
 }
 
 /// An attribute map with its nested objects flattened to dotted keys: a `JSON`-typed column (the
 /// exporter's `json` tables) writes `llm.token_count.prompt` as `{"llm":{"token_count":{"prompt":…}}}`.
 /// A Map column's values are strings, which stay as they are. Values keep their JSON types.
-#[derive(Default)]
-struct Flat(Vec<Attribute>);
-
-/// An object's entries in the order written, each value raw.
-struct Entries(Vec<(String, Box<RawValue>)>);
-
-impl<'de> Deserialize<'de> for Entries {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an attribute map")
+fn flat(v: Option<Value>) -> Vec<Attribute> {
+    let Some(Value::Object(top)) = v else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(top.len());
+    // a stack, not recursion; entries pushed in reverse so they come out in the order written
+    let mut stack: Vec<(String, Value)> = top.into_iter().rev().collect();
+    while let Some((key, value)) = stack.pop() {
+        match value {
+            Value::Object(inner) if !inner.is_empty() => {
+                stack.extend(inner.into_iter().rev().map(|(k, v)| (format!("{key}.{k}"), v)));
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
-                let mut out = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    out.push((key, map.next_value()?));
-                }
-                Ok(Entries(out))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Entries, E> {
-                Ok(Entries(Vec::new()))
-            }
+            value => out.push(Attribute { key: key.into(), value: value_of(value) }),
         }
-        d.deserialize_any(V)
     }
+    out
 }
 
-impl<'de> Deserialize<'de> for Flat {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let Entries(top) = Entries::deserialize(d)?;
-        let mut out = Vec::with_capacity(top.len());
-        // a stack, not recursion; entries pushed in reverse so they come out in the order written
-        let mut stack: Vec<(String, Box<RawValue>)> = top.into_iter().rev().collect();
-        while let Some((key, raw)) = stack.pop() {
-            if raw.get().trim_start().starts_with('{') {
-                if let Ok(Entries(inner)) = serde_json::from_str::<Entries>(raw.get()) {
-                    if !inner.is_empty() {
-                        stack.extend(inner.into_iter().rev().map(|(k, v)| (format!("{key}.{k}"), v)));
-                        continue;
-                    }
-                }
-            }
-            out.push(Attribute { key: key.into(), value: sdk::value_of(raw) });
+/// One JSON value as an attribute value, as `sdk::value_of` reads raw JSON: lists of scalars item
+/// by item, anything else nested kept as JSON.
+fn value_of(v: Value) -> AttrValue {
+    match v {
+        Value::String(s) => AttrValue::Str(s),
+        Value::Bool(b) => AttrValue::Bool(b),
+        Value::Null => AttrValue::Str(String::new()),
+        Value::Array(items) if !items.iter().any(|i| i.is_array() || i.is_object()) => {
+            AttrValue::Array(items.into_iter().map(value_of).collect())
         }
-        Ok(Flat(out))
+        Value::Array(_) | Value::Object(_) => AttrValue::Json(Payload::from_value(&v)),
+        Value::Number(n) => {
+            let text = n.to_string();
+            if text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                crate::model::units::parse_f64(&text).map(AttrValue::Float).unwrap_or(AttrValue::Str(text))
+            } else {
+                AttrValue::Int(text)
+            }
+        }
     }
 }
 
@@ -174,19 +152,15 @@ struct Notes {
 }
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let docs: Vec<Row> = super::wire::items(body).map_err(|e| shape_error(format, &e))?;
     let mut rows = Vec::new();
-    for mut doc in docs {
-        let Some(data) = doc.data.take() else {
-            rows.push(doc);
-            continue;
-        };
-        let names: Vec<String> = doc.meta.take().unwrap_or_default().into_iter().map(|m| m.name).collect();
-        for row in data {
-            rows.push(match row {
-                DataRow::Named(r) => *r,
-                DataRow::Compact(values) => compact(&names, values).map_err(|e| shape_error(format, &e))?,
-            });
+    for doc in serde_json::Deserializer::from_str(body).into_iter::<Value>() {
+        match doc.map_err(|e| shape_error(format, &e))? {
+            Value::Array(items) => {
+                for item in items.into_iter().filter(|i| !i.is_null()) {
+                    document(item, &mut rows, format)?;
+                }
+            }
+            doc => document(doc, &mut rows, format)?,
         }
     }
     if !rows.iter().any(|r| r.trace_id.is_some() || r.span_id.is_some() || r.span_name.is_some()) {
@@ -206,35 +180,49 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     Ok(set)
 }
 
-/// A `JSONCompact` row as the object `FORMAT JSON` would have written.
-fn compact(names: &[String], values: Vec<Box<RawValue>>) -> serde_json::Result<Row> {
-    let mut text = String::from("{");
-    for (i, (name, value)) in names.iter().zip(values.iter()).enumerate() {
-        if i > 0 {
-            text.push(',');
+/// One object of the result: a row (`JSONEachRow`), or `{meta, data}` (`FORMAT JSON`/`JSONCompact`)
+/// whose `data` rows are objects or the values in `meta`'s order.
+fn document(doc: Value, rows: &mut Vec<Row>, format: Format) -> Result<(), ImportError> {
+    let Value::Object(mut map) = doc else {
+        return Err(jsonv::not_a(format, "an object or a list of objects", &doc));
+    };
+    let data = match take(&mut map, &["data"]) {
+        Some(Value::Array(data)) => data,
+        Some(other) => return Err(jsonv::not_a(format, "a list of rows", &other)),
+        None => {
+            rows.push(Row::read(map));
+            return Ok(());
         }
-        text.push_str(&serde_json::to_string(name)?);
-        text.push(':');
-        text.push_str(value.get());
+    };
+    let names: Vec<String> = jsonv::list(&Value::Object(map), &["meta"])
+        .iter()
+        .map(|m| jsonv::text(m, &["name"]).unwrap_or_default())
+        .collect();
+    for row in data {
+        match row {
+            Value::Object(r) => rows.push(Row::read(r)),
+            // a `JSONCompact` row as the object `FORMAT JSON` would have written
+            Value::Array(values) => rows.push(Row::read(names.iter().cloned().zip(values).collect())),
+            other => return Err(jsonv::not_a(format, "a row: an object or a list of values", &other)),
+        }
     }
-    text.push('}');
-    serde_json::from_str(&text)
+    Ok(())
 }
 
 /// A JSON value's text: a string's content, a number as written; `None` for null.
-fn text(raw: Option<&RawValue>) -> Option<String> {
-    let t = raw?.get().trim();
-    if t.starts_with('"') {
-        return serde_json::from_str(t).ok();
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
     }
-    (t != "null").then(|| t.to_string())
 }
 
 /// A time as ClickHouse writes a `DateTime64(9)`: `2026-12-07 04:49:58.879760825` in the server's
 /// zone without saying which (read as UTC, counted), ISO text with a zone
 /// (`date_time_output_format = 'iso'`), or epoch seconds with a fraction (`'unix_timestamp'`);
 /// also a whole number of ns, µs, ms or s, told apart by its size.
-fn time(raw: Option<&RawValue>, notes: &mut Notes) -> Option<i64> {
+fn time(raw: Option<&Value>, notes: &mut Notes) -> Option<i64> {
     let t = text(raw)?;
     let t = t.trim();
     if t.contains('-') && t.len() >= 10 {
@@ -282,15 +270,16 @@ fn str_attr(key: &str, value: String) -> Attribute {
 fn observation(file: &str, i: usize, r: Row, notes: &mut Notes) -> (String, Observation) {
     let trace_id = id(r.trace_id).unwrap_or_else(|| file.to_string());
     let span_id = id(r.span_id).unwrap_or_else(|| format!("row-{}", i.saturating_add(1)));
-    let start = time(r.timestamp.as_deref(), notes);
+    let start = time(r.timestamp.as_ref(), notes);
     if start.is_none() {
         notes.untimed = notes.untimed.saturating_add(1);
     }
     let mut o = Observation::new(span_id, Kind::Span, r.span_name.unwrap_or_default(), start.unwrap_or(0));
-    o.end_ns = start.zip(r.duration.to_i64()).and_then(|(s, d)| s.checked_add(d));
+    let duration = r.duration.and_then(|d| i64::try_from(d).ok());
+    o.end_ns = start.zip(duration).and_then(|(s, d)| s.checked_add(d));
     o.parent_id = id(r.parent_span_id);
-    o.attributes = r.span_attributes.unwrap_or_default().0;
-    if let Some(k) = text(r.span_kind.as_deref()).as_deref().and_then(sdk::span_kind) {
+    o.attributes = r.span_attributes;
+    if let Some(k) = text(r.span_kind.as_ref()).as_deref().and_then(sdk::span_kind) {
         o.attributes.push(str_attr("otel.span_kind", k.into()));
     }
     // the scope and the resource's service name, as the OTLP importer adds them
@@ -303,38 +292,49 @@ fn observation(file: &str, i: usize, r: Row, notes: &mut Notes) -> (String, Obse
         .service_name
         .filter(|s| !s.is_empty())
         .map(|s| str_attr("service.name", s))
-        .or_else(|| r.resource_attributes.and_then(|a| a.0.into_iter().find(|a| a.key == "service.name")));
+        .or_else(|| r.resource_attributes.into_iter().find(|a| a.key == "service.name"));
     if o.attribute("service.name").is_none() {
         o.attributes.extend(service);
     }
-    let status = text(r.status_code.as_deref()).unwrap_or_default();
+    let status = text(r.status_code.as_ref()).unwrap_or_default();
     if status.to_ascii_uppercase().ends_with("ERROR") || status == "2" {
         o.level = Level::Error;
     }
     o.status_message = r.status_message.filter(|m| !m.is_empty());
-    let times = r.event_times.unwrap_or_default();
-    let names = r.event_names.unwrap_or_default();
-    let mut attrs = r.event_attrs.unwrap_or_default().into_iter();
-    let n = times.len().max(names.len());
-    let mut names = names.into_iter();
+    let times = r.event_times;
+    let mut attrs = r.event_attrs.into_iter();
+    let n = times.len().max(r.event_names.len());
+    let mut names = r.event_names.into_iter();
     for t in times.iter().map(Some).chain(std::iter::repeat(None)).take(n) {
-        let time_ns = time(t.map(|t| &**t), notes).unwrap_or(o.start_ns);
-        let (name, attributes) = (names.next().unwrap_or_default(), attrs.next().unwrap_or_default().0);
+        let time_ns = time(t, notes).unwrap_or(o.start_ns);
+        let (name, attributes) = (names.next().unwrap_or_default(), flat(attrs.next()));
         o.events.push(Event { name, time_ns, attributes });
     }
-    for e in r.events.unwrap_or_default() {
-        let time_ns = time(e.timestamp.as_deref(), notes).unwrap_or(o.start_ns);
-        let attributes = e.attributes.unwrap_or_default().0;
-        o.events.push(Event { name: e.name.unwrap_or_default(), time_ns, attributes });
+    for e in r.events {
+        // an object, or a tuple (timestamp, name, attributes)
+        let (timestamp, name, attributes) = match e {
+            Value::Object(mut m) => (
+                take(&mut m, &["Timestamp", "timestamp"]),
+                take_str(&mut m, &["Name", "name"]),
+                take(&mut m, &["Attributes", "attributes"]),
+            ),
+            Value::Array(t) => {
+                let mut t = t.into_iter();
+                (t.next(), t.next().and_then(string), t.next())
+            }
+            _ => (None, None, None),
+        };
+        let time_ns = time(timestamp.as_ref(), notes).unwrap_or(o.start_ns);
+        o.events.push(Event { name: name.unwrap_or_default(), time_ns, attributes: flat(attributes) });
     }
-    let (traces, spans) = (r.link_traces.unwrap_or_default(), r.link_spans.unwrap_or_default());
-    let mut link_attrs = r.link_attrs.unwrap_or_default().into_iter();
-    let links: Vec<AttrValue> = traces
+    let mut link_attrs = r.link_attrs.into_iter();
+    let links: Vec<AttrValue> = r
+        .link_traces
         .into_iter()
-        .zip(spans)
+        .zip(r.link_spans)
         .map(|(t, s)| {
             let mut entries = vec![str_attr("trace_id", normalize_id(&t)), str_attr("span_id", normalize_id(&s))];
-            entries.extend(link_attrs.next().unwrap_or_default().0);
+            entries.extend(flat(link_attrs.next()));
             AttrValue::Map(entries)
         })
         .collect();
@@ -350,7 +350,7 @@ mod tests {
 
     #[test]
     fn times_in_each_form_clickhouse_writes() {
-        let raw = |s: &str| serde_json::from_str::<Box<RawValue>>(s).unwrap();
+        let raw = |s: &str| serde_json::from_str::<Value>(s).unwrap();
         let mut notes = Notes::default();
         let want = 1_796_618_998_879_760_825;
         // 1796618998.879760825 s is 2026-12-07 04:49:58.879760825 UTC (python: datetime.fromtimestamp(…, utc))
@@ -372,11 +372,11 @@ mod tests {
     fn json_columns_are_flattened_to_dotted_keys() {
         // as chdb 4.4.0 (ClickHouse 26.9) writes a `JSON` column holding llm.token_count.prompt = "21",
         // llm.model_name = "gpt" and input.value = '{"a":1}'
-        let f: Flat = serde_json::from_str(
+        let f = flat(serde_json::from_str(
             r#"{"input":{"value":"{\"a\":1}"},"llm":{"model_name":"gpt","token_count":{"prompt":21}},"n":5,"e":{}}"#,
         )
-        .unwrap();
-        let got: Vec<(&str, &AttrValue)> = f.0.iter().map(|a| (a.key.as_str(), &a.value)).collect();
+        .unwrap());
+        let got: Vec<(&str, &AttrValue)> = f.iter().map(|a| (a.key.as_str(), &a.value)).collect();
         assert_eq!(got[0], ("input.value", &AttrValue::Str(r#"{"a":1}"#.into())));
         assert_eq!(got[1], ("llm.model_name", &AttrValue::Str("gpt".into())));
         assert_eq!(got[2], ("llm.token_count.prompt", &AttrValue::Int("21".into())));

@@ -135,6 +135,20 @@ fn write_json(out: &mut String, x: &Value, sep: [&str; 2]) {
     }
 }
 
+/// A value that is not the `what` a format wants there, as a shape error naming the format.
+pub fn not_a(format: super::Format, what: &str, found: &Value) -> super::ImportError {
+    let kind = match found {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let reason = format!("{kind} where {what} was expected");
+    super::ImportError::Shape { format: format.label(), line: 0, column: 0, reason }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

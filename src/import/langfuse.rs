@@ -1,5 +1,6 @@
 //! Langfuse: the UI's `{trace, observations}` export and the API's `GET /api/public/traces/{id}` response.
 
+use super::jsonv;
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
 use crate::model::key::Key;
@@ -12,7 +13,7 @@ use crate::model::{Warning, WarningKind};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 #[derive(Deserialize)]
@@ -411,43 +412,35 @@ fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, 
     c
 }
 
-/// One event of an ingestion batch (`POST /api/public/ingestion`).
-#[derive(Deserialize)]
-struct IngestionEvent {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    timestamp: Option<String>,
-    body: Option<Box<RawValue>>,
-}
-
-/// A page of scores or an ingestion batch (its `score-create` events); other events are not scores.
-#[derive(Deserialize)]
-struct ScoresPage {
-    data: Option<Vec<WireScore>>,
-    meta: Option<PageMeta>,
-    batch: Option<Vec<IngestionEvent>>,
-}
-
 /// Scores as the API lists them (`{data, meta}`) and as the SDKs send them: score bodies
-/// (`POST /api/public/scores`, one or a list) and ingestion batches (`score-create` events).
+/// (`POST /api/public/scores`, one or a list) and ingestion batches (`POST /api/public/ingestion`:
+/// its `score-create` events; other events are not scores). The page is read by key, each part
+/// raw, rather than through a derived struct per shape (size).
 fn scores(file: &str, body: &str, warnings: &mut Vec<Warning>) -> Result<Vec<Score>, serde_json::Error> {
     let wire: Vec<WireScore> = if body.trim_start().starts_with('[') {
         serde_json::from_str(body)?
     } else {
-        let page: ScoresPage = serde_json::from_str(body)?;
-        if let Some(batch) = page.batch {
-            let events = batch.into_iter().filter(|e| e.kind.as_deref() == Some("score-create"));
-            let bodies = events.filter_map(|e| {
-                let mut s = serde_json::from_str::<WireScore>(e.body?.get()).ok()?;
-                s.timestamp = s.timestamp.or(e.timestamp);
+        let page: HashMap<String, Box<RawValue>> = serde_json::from_str(body)?;
+        let part = |k: &str| page.get(k).filter(|r| r.get().trim() != "null");
+        if let Some(batch) = part("batch") {
+            let batch: serde_json::Value = serde_json::from_str(batch.get())?;
+            // a batch that is not a list has no events
+            let events = batch.as_array().map(Vec::as_slice).unwrap_or(&[]);
+            let bodies = events.iter().filter(|e| jsonv::str(e, &["type"]) == Some("score-create")).filter_map(|e| {
+                let mut s = serde_json::from_str::<WireScore>(&jsonv::get(e, &["body"])?.to_string()).ok()?;
+                s.timestamp = s.timestamp.or_else(|| jsonv::str(e, &["timestamp"]).map(String::from));
                 Some(s)
             });
             bodies.collect()
-        } else if page.data.is_some() || page.meta.is_some() {
+        } else if part("data").is_some() || part("meta").is_some() {
+            let meta: Option<PageMeta> = part("meta").map(|m| serde_json::from_str(m.get())).transpose()?;
             let mut none = TraceSet::default();
-            note_more_pages(&mut none, file, page.meta.as_ref());
+            note_more_pages(&mut none, file, meta.as_ref());
             warnings.append(&mut none.warnings);
-            page.data.unwrap_or_default()
+            match part("data") {
+                Some(data) => serde_json::from_str(data.get())?,
+                None => Vec::new(),
+            }
         } else {
             vec![serde_json::from_str(body)?]
         }

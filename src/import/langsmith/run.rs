@@ -4,6 +4,7 @@
 use super::super::wire::{has_zone, iso_ns, FlexFloat};
 use crate::model::key::Key;
 use crate::model::order;
+use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Usage};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -37,27 +38,33 @@ pub(super) struct Run {
 }
 
 /// A run's time as the SDKs write it: RFC 3339 text (Python, the API), or Unix epoch
-/// milliseconds (the JS SDK's `end_time: Date.now()`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(super) enum RunTime {
-    Text(String),
-    Millis(f64),
+/// milliseconds (the JS SDK's `end_time: Date.now()`). Kept raw and told apart by its first
+/// character (an untagged enum would buffer every run's fields; size).
+pub(super) type RunTime = Box<RawValue>;
+
+/// The text of a time written as a JSON string (`None` for a number).
+fn time_text(t: &RawValue) -> Option<String> {
+    let raw = t.get().trim();
+    raw.starts_with('"').then(|| serde_json::from_str::<String>(raw).ok()).flatten()
 }
 
-impl RunTime {
-    fn ns(&self) -> Option<i64> {
-        match self {
-            RunTime::Text(t) => iso_ns(Some(t)),
-            // milliseconds after the epoch: the whole ones exactly (a product in f64 would round
-            // today's 1.8e18 ns to a multiple of 256), the fraction to the nearest nanosecond
-            RunTime::Millis(ms) if ms.is_finite() && ms.abs() < 9.2e12 => {
-                let whole = ms.trunc();
-                (whole as i64).checked_mul(1_000_000)?.checked_add(((ms - whole) * 1e6).round() as i64)
-            }
-            RunTime::Millis(_) => None,
-        }
+/// Whether a time is written as a number (epoch milliseconds).
+fn is_millis(t: &RawValue) -> bool {
+    t.get().trim().bytes().next().is_some_and(|b| b == b'-' || b.is_ascii_digit())
+}
+
+fn ns(t: &RawValue) -> Option<i64> {
+    if let Some(text) = time_text(t) {
+        return iso_ns(Some(&text));
     }
+    if !is_millis(t) {
+        return None;
+    }
+    // milliseconds after the epoch: the whole ones exactly (a product in f64 would round
+    // today's 1.8e18 ns to a multiple of 256), the fraction to the nearest nanosecond
+    let ms = parse_f64(t.get()).filter(|ms| ms.is_finite() && ms.abs() < 9.2e12)?;
+    let whole = ms.trunc();
+    (whole as i64).checked_mul(1_000_000)?.checked_add(((ms - whole) * 1e6).round() as i64)
 }
 
 /// How many of a run's times are text without a zone (read as UTC, as the Python SDK before 0.1
@@ -65,7 +72,8 @@ impl RunTime {
 pub(super) fn zoneless(r: &Run) -> usize {
     [&r.start_time, &r.end_time, &r.first_token_time]
         .iter()
-        .filter(|t| matches!(t, Some(RunTime::Text(s)) if !has_zone(s) && iso_ns(Some(s)).is_some()))
+        .filter_map(|t| t.as_deref().and_then(time_text))
+        .filter(|s| !has_zone(s) && iso_ns(Some(s)).is_some())
         .count()
 }
 
@@ -80,7 +88,7 @@ fn parent_in(dotted: Option<&str>) -> Option<String> {
 
 /// The nanoseconds of an optional run time.
 fn time_ns(t: &Option<RunTime>) -> Option<i64> {
-    t.as_ref().and_then(RunTime::ns)
+    t.as_deref().and_then(ns)
 }
 
 #[derive(Deserialize, Default)]
@@ -190,7 +198,7 @@ pub(super) fn observation(r: Run) -> Observation {
     // the JS SDK writes the start in microseconds (a counter added for ordering) and the end as
     // `Date.now()` milliseconds: an end within the start's millisecond is that instant, not a
     // run ending before it started
-    if let (Some(RunTime::Millis(_)), Some(end)) = (&r.end_time, o.end_ns) {
+    if let (true, Some(end)) = (r.end_time.as_deref().is_some_and(is_millis), o.end_ns) {
         if end < start_ns && start_ns - end < 1_000_000 {
             o.end_ns = Some(start_ns);
         }

@@ -6,48 +6,55 @@
 mod columns;
 mod span;
 
+use super::jsonv::{self, get, str};
 use super::semconv;
 use super::wire::iso_ns;
 use super::{shape_error, Format, ImportError};
 use crate::model::warning::PagedService;
 use crate::model::{Observation, Score, ScoreValue, Trace, TraceSet};
 use crate::model::{Warning, WarningKind};
-use serde::Deserialize;
+use serde_json::Value;
 use span::{Notes, Span};
 use std::collections::HashMap;
 
-#[derive(Deserialize)]
-struct Page<T> {
-    data: Option<Vec<T>>,
-    next_cursor: Option<String>,
+/// A span or annotation that is not an object, as a shape error naming the format.
+fn span_of(format: Format, v: Value) -> Result<Span, ImportError> {
+    if !v.is_object() {
+        return Err(jsonv::not_a(format, "a span object", &v));
+    }
+    Span::read(v).ok_or_else(|| jsonv::not_a(format, "a span object", &Value::Null))
 }
 
-#[derive(Deserialize)]
-struct Annotation {
-    id: Option<String>,
-    /// `annotation_name` in a row of `get_span_annotations_dataframe`.
-    #[serde(alias = "annotation_name")]
-    name: Option<String>,
-    annotator_kind: Option<String>,
-    result: Option<AnnotationResult>,
-    span_id: Option<String>,
-    trace_id: Option<String>,
-    session_id: Option<String>,
-    created_at: Option<String>,
-    /// A dataframe row's result, flattened into its columns.
-    #[serde(rename = "result.label")]
-    row_label: Option<String>,
-    #[serde(rename = "result.score")]
-    row_score: Option<f64>,
-    #[serde(rename = "result.explanation")]
-    row_explanation: Option<String>,
+/// A page `{data: [item], next_cursor}`: its items and its cursor.
+fn page(format: Format, v: Value) -> Result<(Vec<Value>, Option<String>), ImportError> {
+    let Value::Object(mut m) = v else {
+        return Err(jsonv::not_a(format, "a page object", &v));
+    };
+    let cursor = match m.remove("next_cursor") {
+        Some(Value::String(c)) => Some(c),
+        _ => None,
+    };
+    match m.remove("data") {
+        Some(Value::Array(data)) => Ok((data, cursor)),
+        None | Some(Value::Null) => Ok((Vec::new(), cursor)),
+        Some(other) => Err(jsonv::not_a(format, "a list of items", &other)),
+    }
 }
 
-#[derive(Deserialize)]
-struct AnnotationResult {
-    label: Option<String>,
-    score: Option<f64>,
-    explanation: Option<String>,
+/// Every value of JSON Lines (or values written back to back).
+fn values(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    serde_json::Deserializer::from_str(body)
+        .into_iter::<Value>()
+        .map(|r| r.map_err(|e| shape_error(format, &e)))
+        .collect()
+}
+
+/// A list's items.
+fn items(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    match serde_json::from_str::<Value>(body).map_err(|e| shape_error(format, &e))? {
+        Value::Array(items) => Ok(items),
+        other => Err(jsonv::not_a(format, "a list", &other)),
+    }
 }
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
@@ -89,18 +96,21 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
 
 /// The annotations of a REST page, or of dataframe rows saved as a list or as JSON Lines
 /// (`get_span_annotations_dataframe().reset_index().to_json(orient="records")`).
-fn annotations_of(set: &mut TraceSet, body: &str, file: &str, format: Format) -> Result<Vec<Annotation>, ImportError> {
-    let err = |e: serde_json::Error| shape_error(format, &e);
+fn annotations_of(set: &mut TraceSet, body: &str, file: &str, format: Format) -> Result<Vec<Value>, ImportError> {
     let shape = super::sniff::shape(body.as_bytes());
-    if shape.more_values {
-        return serde_json::Deserializer::from_str(body).into_iter::<Annotation>().map(|r| r.map_err(err)).collect();
+    let list = if shape.more_values {
+        values(body, format)?
+    } else if shape.top_array {
+        items(body, format)?
+    } else {
+        let (data, cursor) = page(format, serde_json::from_str(body).map_err(|e| shape_error(format, &e))?)?;
+        note_more_pages(set, file, cursor.as_deref());
+        data
+    };
+    match list.iter().find(|a| !a.is_object()) {
+        Some(bad) => Err(jsonv::not_a(format, "an annotation object", bad)),
+        None => Ok(list),
     }
-    if shape.top_array {
-        return serde_json::from_str(body).map_err(err);
-    }
-    let page: Page<Annotation> = serde_json::from_str(body).map_err(err)?;
-    note_more_pages(set, file, page.next_cursor.as_deref());
-    Ok(page.data.unwrap_or_default())
 }
 
 /// The spans of a file in any of the ways they are saved: a page `{data, next_cursor}` (the REST
@@ -109,33 +119,38 @@ fn annotations_of(set: &mut TraceSet, body: &str, file: &str, format: Format) ->
 fn spans_of(set: &mut TraceSet, file: &str, body: &str, format: Format) -> Result<Vec<Span>, ImportError> {
     let shape = super::sniff::shape(body.as_bytes());
     let err = |e: serde_json::Error| shape_error(format, &e);
+    let spans = |list: Vec<Value>| list.into_iter().map(|v| span_of(format, v)).collect();
     if shape.more_values && !shape.has("data") {
         // values one after another, one per line as the writers put them
-        return serde_json::Deserializer::from_str(body).into_iter::<Span>().map(|r| r.map_err(err)).collect();
+        return spans(values(body, format)?);
     }
     if shape.has("data") && (shape.top_array || shape.more_values) {
         // pages in a list, or one per line
-        let pages: Vec<Page<Span>> = if shape.more_values {
-            serde_json::Deserializer::from_str(body).into_iter::<Page<Span>>().collect::<Result<_, _>>().map_err(err)?
-        } else {
-            serde_json::from_str(body).map_err(err)?
-        };
+        let pages = if shape.more_values { values(body, format)? } else { items(body, format)? };
+        let mut data = Vec::new();
+        let mut cursor = None;
+        for p in pages {
+            let (items, c) = page(format, p)?;
+            data.extend(items);
+            cursor = c;
+        }
         // only the last page's cursor says whether more follow
-        note_more_pages(set, file, pages.last().and_then(|p| p.next_cursor.as_deref()));
-        return Ok(pages.into_iter().flat_map(|p| p.data.unwrap_or_default()).collect());
+        note_more_pages(set, file, cursor.as_deref());
+        return spans(data);
     }
     if shape.top_array {
-        return serde_json::from_str(body).map_err(err);
+        return spans(items(body, format)?);
     }
     if shape.sub.iter().any(|(k, sub)| k == "context.span_id" && !sub.is_empty()) {
         return columns::spans(body, format);
     }
+    let whole: Value = serde_json::from_str(body).map_err(err)?;
     if !shape.has("data") {
-        return Ok(vec![serde_json::from_str(body).map_err(err)?]);
+        return Ok(vec![span_of(format, whole)?]);
     }
-    let page: Page<Span> = serde_json::from_str(body).map_err(err)?;
-    note_more_pages(set, file, page.next_cursor.as_deref());
-    Ok(page.data.unwrap_or_default())
+    let (data, cursor) = page(format, whole)?;
+    note_more_pages(set, file, cursor.as_deref());
+    spans(data)
 }
 
 /// A page that says more follow is only part of the data: say so instead of implying completeness.
@@ -145,29 +160,41 @@ fn note_more_pages(set: &mut TraceSet, file: &str, cursor: Option<&str>) {
     }
 }
 
-fn score(a: Annotation) -> Option<Score> {
-    let name = a.name?;
-    let row = AnnotationResult { label: a.row_label, score: a.row_score, explanation: a.row_explanation };
-    let result = a.result.unwrap_or(row);
-    let (value, comment) = match (result.score, result.label) {
+/// An annotation's text field.
+fn owned(v: &Value, key: &str) -> Option<String> {
+    str(v, &[key]).map(String::from)
+}
+
+fn score(a: Value) -> Option<Score> {
+    let name = owned(&a, "name").or_else(|| owned(&a, "annotation_name"))?;
+    // a REST result object, or a dataframe row's result flattened into its columns
+    let (label, number, explanation) = match get(&a, &["result"]) {
+        Some(r) => (owned(r, "label"), get(r, &["score"]).and_then(Value::as_f64), owned(r, "explanation")),
+        None => (
+            owned(&a, "result.label"),
+            get(&a, &["result.score"]).and_then(Value::as_f64),
+            owned(&a, "result.explanation"),
+        ),
+    };
+    let (value, comment) = match (number, label) {
         (Some(s), Some(l)) => (
             ScoreValue::Numeric(s),
-            Some(format!("label: {l}")).into_iter().chain(result.explanation).collect::<Vec<_>>().join(" — "),
+            Some(format!("label: {l}")).into_iter().chain(explanation).collect::<Vec<_>>().join(" — "),
         ),
-        (Some(s), None) => (ScoreValue::Numeric(s), result.explanation.unwrap_or_default()),
-        (None, Some(l)) => (ScoreValue::Categorical(l), result.explanation.unwrap_or_default()),
-        (None, None) => (ScoreValue::Text(result.explanation.clone()?), String::new()),
+        (Some(s), None) => (ScoreValue::Numeric(s), explanation.unwrap_or_default()),
+        (None, Some(l)) => (ScoreValue::Categorical(l), explanation.unwrap_or_default()),
+        (None, None) => (ScoreValue::Text(explanation?), String::new()),
     };
     Some(Score {
-        id: a.id.unwrap_or_default(),
+        id: owned(&a, "id").unwrap_or_default(),
         name,
         value,
-        source: a.annotator_kind,
+        source: owned(&a, "annotator_kind"),
         comment: Some(comment).filter(|c| !c.is_empty()),
-        trace_id: a.trace_id,
-        observation_id: a.span_id,
-        session_id: a.session_id,
-        time_ns: iso_ns(a.created_at.as_deref()),
+        trace_id: owned(&a, "trace_id"),
+        observation_id: owned(&a, "span_id"),
+        session_id: owned(&a, "session_id"),
+        time_ns: iso_ns(str(&a, &["created_at"])),
     })
 }
 

@@ -6,59 +6,45 @@
 
 use super::super::wire::{has_zone, iso_ns};
 use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, Score, ScoreValue};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
-#[derive(Deserialize)]
+/// One span, its fields taken out of the span's object (which keeps the other keys: a dataframe
+/// row's `attributes.…` and `eval.…` columns).
 pub(super) struct Span {
     name: Option<String>,
-    context: Option<Context>,
+    trace_id: Option<String>,
+    span_id: Option<String>,
     span_kind: Option<String>,
     parent_id: Option<String>,
-    start_time: Option<Time>,
-    end_time: Option<Time>,
+    start_time: Option<Value>,
+    end_time: Option<Value>,
     status_code: Option<String>,
     status_message: Option<String>,
-    /// One span's attributes: parsed per span, never as a tree of the whole file.
-    attributes: Option<Map<String, Value>>,
-    events: Option<Vec<SpanEvent>>,
+    attributes: Map<String, Value>,
+    events: Vec<Value>,
     /// The 2023 encoder's `{"conversation_id": …}`: the session.
-    conversation: Option<Conversation>,
-    /// A dataframe row's context, flattened into its keys.
-    #[serde(rename = "context.trace_id")]
-    row_trace_id: Option<String>,
-    #[serde(rename = "context.span_id")]
-    row_span_id: Option<String>,
+    conversation_id: Option<String>,
     /// A dataframe row's other columns: `attributes.…` and `eval.…`.
-    #[serde(flatten)]
     columns: Map<String, Value>,
 }
 
-#[derive(Deserialize)]
-struct Context {
-    trace_id: Option<String>,
-    span_id: Option<String>,
+/// The value of `key` in `map` unless null, taken out of it.
+fn take(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    map.remove(key).filter(|v| !v.is_null())
 }
 
-#[derive(Deserialize)]
-struct Conversation {
-    conversation_id: Option<String>,
+fn take_str(map: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match take(map, key)? {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
 }
 
-#[derive(Deserialize)]
-struct SpanEvent {
-    name: Option<String>,
-    timestamp: Option<Time>,
-    attributes: Option<Map<String, Value>>,
-}
-
-/// A time as Phoenix's writers leave it: ISO text (with or without a zone), or epoch milliseconds
-/// (pandas' `to_json` default for a dataframe's datetime columns).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Time {
-    Text(String),
-    Millis(f64),
+fn take_map(map: &mut Map<String, Value>, key: &str) -> Map<String, Value> {
+    match take(map, key) {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
 }
 
 /// What reading spans noticed about the file as a whole.
@@ -68,45 +54,74 @@ pub(super) struct Notes {
     pub(super) zoneless: usize,
 }
 
-impl Time {
-    fn ns(&self, notes: &mut Notes) -> Option<i64> {
-        match self {
-            Time::Text(t) => {
-                let ns = iso_ns(Some(t));
-                if ns.is_some() && !has_zone(t) {
-                    notes.zoneless += 1;
-                }
-                ns
+/// A time as Phoenix's writers leave it: ISO text (with or without a zone), or epoch milliseconds
+/// (pandas' `to_json` default for a dataframe's datetime columns).
+fn time_ns(t: &Value, notes: &mut Notes) -> Option<i64> {
+    match t {
+        Value::String(t) => {
+            let ns = iso_ns(Some(t));
+            if ns.is_some() && !has_zone(t) {
+                notes.zoneless += 1;
             }
-            // whole milliseconds exactly (a product in f64 would round today's 1.8e18 ns)
-            Time::Millis(ms) if ms.is_finite() && ms.abs() < 9.2e12 => {
-                let whole = ms.trunc();
-                (whole as i64).checked_mul(1_000_000)?.checked_add(((ms - whole) * 1e6).round() as i64)
-            }
-            Time::Millis(_) => None,
+            ns
         }
+        // whole milliseconds exactly (a product in f64 would round today's 1.8e18 ns)
+        Value::Number(n) => {
+            let ms = n.as_f64().filter(|ms| ms.is_finite() && ms.abs() < 9.2e12)?;
+            let whole = ms.trunc();
+            (whole as i64).checked_mul(1_000_000)?.checked_add(((ms - whole) * 1e6).round() as i64)
+        }
+        _ => None,
     }
 }
 
 impl Span {
+    /// A span's object (`None` if it is not one); its context nested or as a row's dotted columns.
+    pub(super) fn read(v: Value) -> Option<Span> {
+        let Value::Object(mut m) = v else {
+            return None;
+        };
+        let mut context = take_map(&mut m, "context");
+        let row_trace_id = take_str(&mut m, "context.trace_id");
+        let row_span_id = take_str(&mut m, "context.span_id");
+        Some(Span {
+            name: take_str(&mut m, "name"),
+            trace_id: take_str(&mut context, "trace_id").or(row_trace_id),
+            span_id: take_str(&mut context, "span_id").or(row_span_id),
+            span_kind: take_str(&mut m, "span_kind"),
+            parent_id: take_str(&mut m, "parent_id"),
+            start_time: take(&mut m, "start_time"),
+            end_time: take(&mut m, "end_time"),
+            status_code: take_str(&mut m, "status_code"),
+            status_message: take_str(&mut m, "status_message"),
+            attributes: take_map(&mut m, "attributes"),
+            events: match take(&mut m, "events") {
+                Some(Value::Array(events)) => events,
+                _ => Vec::new(),
+            },
+            conversation_id: take_str(&mut take_map(&mut m, "conversation"), "conversation_id"),
+            columns: m,
+        })
+    }
+
     pub(super) fn trace_id(&self) -> String {
-        self.context.as_ref().and_then(|c| c.trace_id.clone()).or_else(|| self.row_trace_id.clone()).unwrap_or_default()
+        self.trace_id.clone().unwrap_or_default()
     }
 
     /// The observation, and the scores a dataframe row carries in its `eval.<name>.*` columns.
     pub(super) fn convert(self, notes: &mut Notes) -> (Observation, Vec<Score>) {
         let trace_id = self.trace_id();
-        let id = self.context.as_ref().and_then(|c| c.span_id.clone()).or(self.row_span_id).unwrap_or_default();
+        let id = self.span_id.unwrap_or_default();
         let kind = self.span_kind.as_deref().and_then(Kind::from_name).unwrap_or(Kind::Span);
-        let start = self.start_time.as_ref().and_then(|t| t.ns(notes)).unwrap_or(0);
+        let start = self.start_time.as_ref().and_then(|t| time_ns(t, notes)).unwrap_or(0);
         let mut o = Observation::new(id, kind, self.name.unwrap_or_default(), start);
         o.parent_id = self.parent_id.filter(|p| !p.is_empty());
-        o.end_ns = self.end_time.as_ref().and_then(|t| t.ns(notes));
+        o.end_ns = self.end_time.as_ref().and_then(|t| time_ns(t, notes));
         if self.status_code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("ERROR")) {
             o.level = Level::Error;
         }
         o.status_message = self.status_message.filter(|m| !m.is_empty());
-        let mut attributes = self.attributes.unwrap_or_default();
+        let mut attributes = self.attributes;
         let mut evals: Vec<(String, Value)> = Vec::new();
         for (k, v) in self.columns {
             if v.is_null() {
@@ -119,19 +134,23 @@ impl Span {
             }
         }
         o.attributes = flatten(attributes);
-        if let Some(session) = self.conversation.and_then(|c| c.conversation_id) {
+        if let Some(session) = self.conversation_id {
             if o.attribute("session.id").is_none() {
                 o.attributes.push(Attribute { key: "session.id".into(), value: AttrValue::Str(session) });
             }
         }
         o.events = self
             .events
-            .unwrap_or_default()
             .into_iter()
-            .map(|e| Event {
-                name: e.name.unwrap_or_default(),
-                time_ns: e.timestamp.as_ref().and_then(|t| t.ns(notes)).unwrap_or(o.start_ns),
-                attributes: flatten(e.attributes.unwrap_or_default()),
+            .map(|e| {
+                let Value::Object(mut e) = e else {
+                    return Event { name: String::new(), time_ns: o.start_ns, attributes: Vec::new() };
+                };
+                Event {
+                    name: take_str(&mut e, "name").unwrap_or_default(),
+                    time_ns: take(&mut e, "timestamp").and_then(|t| time_ns(&t, notes)).unwrap_or(o.start_ns),
+                    attributes: flatten(take_map(&mut e, "attributes")),
+                }
             })
             .collect();
         let scores = eval_scores(evals, &o.id, &trace_id);

@@ -7,8 +7,52 @@
 //! string holding one. (Readers use what they need: unused getters are allowed.)
 #![allow(dead_code)]
 
+use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute};
 use serde_json::Value;
+
+/// Every object of a document that is one object, a list of them (nulls skipped), or several such
+/// values one after another (JSON Lines, pretty-printed objects back to back), as `wire::items`
+/// reads them; anything else is a shape error of `format` at the value.
+pub fn objects(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    let mut out = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Value>();
+    loop {
+        let at = stream.byte_offset();
+        let Some(value) = stream.next() else { break };
+        let value = value.map_err(|e| shape_error(format, &e))?;
+        let items = match value {
+            Value::Array(items) => items.into_iter().filter(|i| !i.is_null()).collect(),
+            other => vec![other],
+        };
+        for item in items {
+            if !item.is_object() {
+                return Err(not_object(body, at, format, &item));
+            }
+            out.push(item);
+        }
+    }
+    Ok(out)
+}
+
+/// A shape error: `found` where an object was expected, at the value starting after byte `at`.
+pub fn not_object(body: &str, at: usize, format: Format, found: &Value) -> ImportError {
+    let rest = body.get(at..).unwrap_or_default();
+    let start = at.saturating_add(rest.len().saturating_sub(rest.trim_start().len()));
+    let upto = body.get(..start).unwrap_or_default();
+    let line = upto.matches('\n').count().saturating_add(1);
+    let column = upto.rsplit('\n').next().unwrap_or_default().chars().count().saturating_add(1);
+    let kind = match found {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let reason = format!("invalid type: {kind}, expected an object or a list of objects");
+    ImportError::Shape { format: format.label(), line, column, reason }
+}
 
 /// The first of `keys` present in `v` (an object) and not null.
 pub fn get<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {

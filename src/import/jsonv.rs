@@ -15,24 +15,35 @@ use serde_json::Value;
 /// values one after another (JSON Lines, pretty-printed objects back to back), as `wire::items`
 /// reads them; anything else is a shape error of `format` at the value.
 pub fn objects(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    nested_objects(body, format, 1)
+}
+
+/// As `objects`, lists nested up to `depth` deep (Zipkin's list of traces, each a list of spans).
+pub fn nested_objects(body: &str, format: Format, depth: usize) -> Result<Vec<Value>, ImportError> {
     let mut out = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Value>();
     loop {
         let at = stream.byte_offset();
         let Some(value) = stream.next() else { break };
         let value = value.map_err(|e| shape_error(format, &e))?;
-        let items = match value {
-            Value::Array(items) => items.into_iter().filter(|i| !i.is_null()).collect(),
-            other => vec![other],
-        };
-        for item in items {
-            if !item.is_object() {
-                return Err(not_object(body, at, format, &item));
-            }
-            out.push(item);
-        }
+        flatten(value, depth, &mut out).map_err(|found| not_object(body, at, format, &found))?;
     }
     Ok(out)
+}
+
+/// Pushes `v` if an object, or the objects of a list (nulls skipped) `depth` lists deep; the first
+/// value that is neither is the error.
+fn flatten(v: Value, depth: usize, out: &mut Vec<Value>) -> Result<(), Value> {
+    match v {
+        Value::Object(_) => out.push(v),
+        Value::Array(items) if depth > 0 => {
+            for item in items.into_iter().filter(|i| !i.is_null()) {
+                flatten(item, depth.saturating_sub(1), out)?;
+            }
+        }
+        other => return Err(other),
+    }
+    Ok(())
 }
 
 /// A shape error: `found` where an object was expected, at the value starting after byte `at`.

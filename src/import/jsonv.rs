@@ -46,8 +46,13 @@ fn flatten(v: Value, depth: usize, out: &mut Vec<Value>) -> Result<(), Value> {
     Ok(())
 }
 
-/// A shape error: `found` where an object was expected, at the value starting after byte `at`.
+/// A shape error: `found` where an object (or a list of them) was, at the value starting after byte `at`.
 pub fn not_object(body: &str, at: usize, format: Format, found: &Value) -> ImportError {
+    not_a(body, at, format, found, "an object or a list of objects")
+}
+
+/// A shape error: `found` where `expected` was, at the value starting after byte `at`.
+pub fn not_a(body: &str, at: usize, format: Format, found: &Value, expected: &str) -> ImportError {
     let rest = body.get(at..).unwrap_or_default();
     let start = at.saturating_add(rest.len().saturating_sub(rest.trim_start().len()));
     let upto = body.get(..start).unwrap_or_default();
@@ -61,7 +66,7 @@ pub fn not_object(body: &str, at: usize, format: Format, found: &Value) -> Impor
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
-    let reason = format!("invalid type: {kind}, expected an object or a list of objects");
+    let reason = format!("invalid type: {kind}, expected {expected}");
     ImportError::Shape { format: format.label(), line, column, reason }
 }
 

@@ -7,8 +7,68 @@
 //! string holding one. (Readers use what they need: unused getters are allowed.)
 #![allow(dead_code)]
 
+use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute};
 use serde_json::Value;
+
+/// Every object of a document that is one object, a list of them (nulls skipped), or several such
+/// values one after another (JSON Lines, pretty-printed objects back to back), as `wire::items`
+/// reads them; anything else is a shape error of `format` at the value.
+pub fn objects(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    nested_objects(body, format, 1)
+}
+
+/// As `objects`, lists nested up to `depth` deep (Zipkin's list of traces, each a list of spans).
+pub fn nested_objects(body: &str, format: Format, depth: usize) -> Result<Vec<Value>, ImportError> {
+    let mut out = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Value>();
+    loop {
+        let at = stream.byte_offset();
+        let Some(value) = stream.next() else { break };
+        let value = value.map_err(|e| shape_error(format, &e))?;
+        flatten(value, depth, &mut out).map_err(|found| not_object(body, at, format, &found))?;
+    }
+    Ok(out)
+}
+
+/// Pushes `v` if an object, or the objects of a list (nulls skipped) `depth` lists deep; the first
+/// value that is neither is the error.
+fn flatten(v: Value, depth: usize, out: &mut Vec<Value>) -> Result<(), Value> {
+    match v {
+        Value::Object(_) => out.push(v),
+        Value::Array(items) if depth > 0 => {
+            for item in items.into_iter().filter(|i| !i.is_null()) {
+                flatten(item, depth.saturating_sub(1), out)?;
+            }
+        }
+        other => return Err(other),
+    }
+    Ok(())
+}
+
+/// A shape error: `found` where an object (or a list of them) was, at the value starting after byte `at`.
+pub fn not_object(body: &str, at: usize, format: Format, found: &Value) -> ImportError {
+    not_a(body, at, format, found, "an object or a list of objects")
+}
+
+/// A shape error: `found` where `expected` was, at the value starting after byte `at`.
+pub fn not_a(body: &str, at: usize, format: Format, found: &Value, expected: &str) -> ImportError {
+    let rest = body.get(at..).unwrap_or_default();
+    let start = at.saturating_add(rest.len().saturating_sub(rest.trim_start().len()));
+    let upto = body.get(..start).unwrap_or_default();
+    let line = upto.matches('\n').count().saturating_add(1);
+    let column = upto.rsplit('\n').next().unwrap_or_default().chars().count().saturating_add(1);
+    let kind = match found {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let reason = format!("invalid type: {kind}, expected {expected}");
+    ImportError::Shape { format: format.label(), line, column, reason }
+}
 
 /// The first of `keys` present in `v` (an object) and not null.
 pub fn get<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {

@@ -15,75 +15,47 @@
 //! A trace's `workflow_name` names it, `group_id` is its session, `metadata` its attributes;
 //! a span's `error` makes it an error with its message.
 
+use super::jsonv::{get, not_a, str};
 use super::wire::iso_ns;
 use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute, Kind, Level, Observation, Payload, Trace, TraceSet, Usage};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-#[derive(Deserialize)]
-struct Body {
-    data: Vec<Item>,
-}
+// An item of `data`: `object` ("trace" or "trace.span"), `id`, `trace_id`, `parent_id`,
+// `started_at`, `ended_at`, `span_data`, `error` (`message`, `data`); a trace's `workflow_name`,
+// `group_id`, `metadata`. `span_data`: `type`, `name`, `input`, `output`, `model`,
+// `model_config`, `usage`, `from_agent`, `to_agent`, `triggered`, and the rest kept as attributes.
 
-#[derive(Deserialize)]
-struct Item {
-    object: Option<String>,
-    id: Option<String>,
-    trace_id: Option<String>,
-    parent_id: Option<String>,
-    started_at: Option<String>,
-    ended_at: Option<String>,
-    span_data: Option<SpanData>,
-    error: Option<SpanError>,
-    workflow_name: Option<String>,
-    group_id: Option<String>,
-    metadata: Option<Map<String, Value>>,
-}
-
-#[derive(Deserialize)]
-struct SpanError {
-    message: Option<String>,
-    data: Option<Box<RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct SpanData {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    name: Option<String>,
-    input: Option<Box<RawValue>>,
-    output: Option<Box<RawValue>>,
-    model: Option<String>,
-    model_config: Option<Box<RawValue>>,
-    usage: Option<Map<String, Value>>,
-    from_agent: Option<String>,
-    to_agent: Option<String>,
-    triggered: Option<bool>,
-    /// Everything else (`handoffs`, `tools`, `response_id`, a custom span's `data`…), kept.
-    #[serde(flatten)]
-    rest: Map<String, Value>,
-}
+/// The fields of `span_data` read into the observation; every other one is kept as an attribute.
+const READ: [&str; 10] =
+    ["type", "name", "input", "output", "model", "model_config", "usage", "from_agent", "to_agent", "triggered"];
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let body: Body = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+    let doc: Value = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+    let Some(data) = doc.get("data").and_then(Value::as_array) else {
+        let found = doc.get("data").unwrap_or(&doc);
+        if found.is_object() || found.is_null() {
+            let reason = "missing field `data`, a list of traces and spans".to_string();
+            return Err(ImportError::Shape { format: format.label(), line: 1, column: 1, reason });
+        }
+        return Err(not_a(body, 0, format, found, "`{data: [trace | span…]}`"));
+    };
+    if let Some(bad) = data.iter().find(|i| !i.is_object()) {
+        return Err(not_a(body, 0, format, bad, "a trace or a span"));
+    }
     let mut set = TraceSet::default();
     let mut order: Vec<String> = Vec::new();
     let mut spans: HashMap<String, Vec<Observation>> = HashMap::new();
-    let mut traces: HashMap<String, Item> = HashMap::new();
-    for item in body.data {
-        let trace_id = match item.object.as_deref() {
-            Some("trace") => item.id.clone(),
-            _ => item.trace_id.clone(),
-        }
-        .unwrap_or_default();
+    let mut traces: HashMap<String, &Value> = HashMap::new();
+    for item in data {
+        let is_trace = str(item, &["object"]) == Some("trace");
+        let trace_id = str(item, &[if is_trace { "id" } else { "trace_id" }]).unwrap_or_default().to_string();
         if !spans.contains_key(&trace_id) {
             order.push(trace_id.clone());
             spans.insert(trace_id.clone(), Vec::new());
         }
-        if item.object.as_deref() == Some("trace") {
+        if is_trace {
             traces.insert(trace_id, item);
         } else if let Some(list) = spans.get_mut(&trace_id) {
             list.push(observation(item));
@@ -93,9 +65,10 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         let obs = spans.remove(&id).unwrap_or_default();
         let mut t = Trace::build(id.clone(), obs, file, &mut set.warnings);
         if let Some(head) = traces.remove(&id) {
-            t.name = head.workflow_name;
-            t.session_id = head.group_id;
-            t.attributes = head.metadata.unwrap_or_default().into_iter().map(|(k, v)| attribute(&k, &v)).collect();
+            t.name = str(head, &["workflow_name"]).map(String::from);
+            t.session_id = str(head, &["group_id"]).map(String::from);
+            let metadata = get(head, &["metadata"]).and_then(Value::as_object);
+            t.attributes = metadata.into_iter().flatten().map(|(k, v)| attribute(k, v)).collect();
         }
         set.traces.push(t);
     }
@@ -110,10 +83,10 @@ fn attribute(key: &str, v: &Value) -> Attribute {
     Attribute { key: key.into(), value }
 }
 
-fn observation(item: Item) -> Observation {
-    let start = iso_ns(item.started_at.as_deref()).unwrap_or(0);
-    let data = item.span_data;
-    let kind_name = data.as_ref().and_then(|d| d.kind.clone()).unwrap_or_default();
+fn observation(item: &Value) -> Observation {
+    let start = iso_ns(str(item, &["started_at"])).unwrap_or(0);
+    let data = get(item, &["span_data"]);
+    let kind_name = data.and_then(|d| str(d, &["type"])).unwrap_or_default().to_string();
     let kind = match kind_name.as_str() {
         "agent" => Kind::Agent,
         "generation" | "response" => Kind::Generation,
@@ -121,39 +94,40 @@ fn observation(item: Item) -> Observation {
         "guardrail" => Kind::Guardrail,
         _ => Kind::Span,
     };
-    let mut o = Observation::new(item.id.unwrap_or_default(), kind, kind_name.clone(), start);
-    o.parent_id = item.parent_id.filter(|p| !p.is_empty());
-    o.end_ns = iso_ns(item.ended_at.as_deref());
-    if let Some(e) = item.error {
+    let id = str(item, &["id"]).unwrap_or_default().to_string();
+    let mut o = Observation::new(id, kind, kind_name.clone(), start);
+    o.parent_id = str(item, &["parent_id"]).filter(|p| !p.is_empty()).map(String::from);
+    o.end_ns = iso_ns(str(item, &["ended_at"]));
+    if let Some(e) = get(item, &["error"]) {
         o.level = Level::Error;
-        o.status_message = e.message;
-        if let Some(d) = e.data {
-            o.attributes.push(Attribute { key: "error.data".into(), value: AttrValue::Json(Payload::from_raw(d)) });
+        o.status_message = str(e, &["message"]).map(String::from);
+        if let Some(d) = get(e, &["data"]) {
+            o.attributes.push(Attribute { key: "error.data".into(), value: AttrValue::Json(Payload::from_value(d)) });
         }
     }
     let Some(d) = data else { return o };
-    if let Some(name) = d.name {
-        o.name = name;
+    if let Some(name) = str(d, &["name"]) {
+        o.name = name.to_string();
     }
-    let raw = |r: Box<RawValue>| Payload::from_raw(r);
-    o.input = d.input.map(raw);
-    o.output = d.output.map(raw);
-    o.model = d.model.as_deref().map(crate::model::key::Key::new);
-    o.model_parameters = d.model_config.map(raw);
-    if let Some(u) = d.usage {
-        o.usage = usage(&u);
+    let payload = |key: &str| get(d, &[key]).map(Payload::from_value);
+    o.input = payload("input");
+    o.output = payload("output");
+    o.model = str(d, &["model"]).map(crate::model::key::Key::new);
+    o.model_parameters = payload("model_config");
+    if let Some(u) = get(d, &["usage"]).and_then(Value::as_object) {
+        o.usage = usage(u);
     }
     match kind_name.as_str() {
         "function" => o.tool_name = Some(o.name.clone()),
         "handoff" => {
-            let to = d.to_agent.clone().unwrap_or_default();
-            o.name = format!("handoff to {to}");
-            o.input = d.from_agent.as_deref().map(Payload::from_text);
-            o.output = d.to_agent.as_deref().map(Payload::from_text);
+            let to = str(d, &["to_agent"]);
+            o.name = format!("handoff to {}", to.unwrap_or_default());
+            o.input = str(d, &["from_agent"]).map(Payload::from_text);
+            o.output = to.map(Payload::from_text);
             o.attributes.push(Attribute { key: "handoff".into(), value: AttrValue::Bool(true) });
         }
         "guardrail" => {
-            let triggered = d.triggered.unwrap_or(false);
+            let triggered = get(d, &["triggered"]).and_then(Value::as_bool).unwrap_or(false);
             if triggered && o.level == Level::Default {
                 o.level = Level::Warning;
                 o.status_message = Some("guardrail triggered".into());
@@ -162,8 +136,8 @@ fn observation(item: Item) -> Observation {
         }
         _ => {}
     }
-    for (k, v) in &d.rest {
-        if !v.is_null() {
+    for (k, v) in d.as_object().into_iter().flatten() {
+        if !v.is_null() && !READ.contains(&k.as_str()) {
             o.attributes.push(attribute(k, v));
         }
     }

@@ -8,78 +8,49 @@
 //! written. A child starting before its parent or ending after it is marked (`zipkin.clock_skew`),
 //! never moved: the times stay as the hosts wrote them.
 
-use super::sdk::{span_kind, traces, Attrs};
-use super::wire::{items, FlexInt};
-use super::{shape_error, Format, ImportError};
+use super::jsonv::{self, get, int, list, str};
+use super::sdk::{span_kind, traces};
+use super::{Format, ImportError};
 use crate::model::time::format_duration;
-use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, TraceSet};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
+use crate::model::units::parse_f64;
+use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, Payload, TraceSet};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Span {
-    trace_id: Option<String>,
-    id: Option<String>,
-    parent_id: Option<String>,
-    name: Option<String>,
-    kind: Option<String>,
-    timestamp: Option<FlexInt>,
-    duration: Option<FlexInt>,
-    local_endpoint: Option<Endpoint>,
-    remote_endpoint: Option<Endpoint>,
-    annotations: Option<Vec<Annotation>>,
-    tags: Option<Attrs>,
-    shared: Option<bool>,
-    debug: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Endpoint {
-    service_name: Option<String>,
-    ipv4: Option<String>,
-    ipv6: Option<String>,
-    port: Option<FlexInt>,
-}
-
-#[derive(Deserialize)]
-struct Annotation {
-    timestamp: Option<FlexInt>,
-    value: Option<String>,
-}
-
-/// A span, or a list of spans (one trace of `GET /api/v2/traces`).
-struct Spans(Vec<Span>);
-
-impl<'de> Deserialize<'de> for Spans {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Spans;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a Zipkin span or a list of them")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Spans, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<Option<Span>>()? {
-                    out.extend(s);
-                }
-                Ok(Spans(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Spans, A::Error> {
-                Span::deserialize(de::value::MapAccessDeserializer::new(map)).map(|s| Spans(vec![s]))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
+// A span: `traceId`, `id`, `parentId`, `name`, `kind`, `timestamp` and `duration` (µs, numbers or
+// strings), `localEndpoint`/`remoteEndpoint` (`serviceName`, `ipv4`, `ipv6`, `port`),
+// `annotations` (`timestamp`, `value`), `tags` (a map), `shared`, `debug`.
 
 /// Microseconds to nanoseconds, `None` when missing or out of range.
-fn us(t: Option<FlexInt>) -> Option<i64> {
-    t.and_then(FlexInt::to_i64).and_then(|v| v.checked_mul(1000))
+fn us(v: &Value, key: &str) -> Option<i64> {
+    int(v, &[key]).and_then(|t| i64::try_from(t).ok()).and_then(|t| t.checked_mul(1000))
+}
+
+fn flag(v: &Value, key: &str) -> Option<bool> {
+    get(v, &[key]).and_then(Value::as_bool)
+}
+
+/// A tag map in the order written, each value keeping its JSON type: integers stay text, a list
+/// of scalars is read item by item, anything else nested stays JSON (as `sdk::Attrs` reads them).
+fn tags(map: &Map<String, Value>) -> Vec<Attribute> {
+    map.iter().map(|(k, v)| Attribute { key: k.as_str().into(), value: tag_value(v) }).collect()
+}
+
+fn tag_value(v: &Value) -> AttrValue {
+    match v {
+        Value::String(s) => AttrValue::Str(s.clone()),
+        Value::Bool(b) => AttrValue::Bool(*b),
+        Value::Null => AttrValue::Str(String::new()),
+        Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+            AttrValue::Array(items.iter().map(tag_value).collect())
+        }
+        Value::Array(_) | Value::Object(_) => AttrValue::Json(Payload::from_value(v)),
+        Value::Number(n) if n.is_f64() => {
+            let text = n.to_string();
+            parse_f64(&text).map(AttrValue::Float).unwrap_or(AttrValue::Str(text))
+        }
+        Value::Number(n) => AttrValue::Int(n.to_string()),
+    }
 }
 
 /// The id of the server half of a shared RPC whose client half also has this id.
@@ -88,23 +59,26 @@ fn server_id(id: &str) -> String {
 }
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let spans: Vec<Span> =
-        items::<Spans>(body).map_err(|e| shape_error(format, &e))?.into_iter().flat_map(|s| s.0).collect();
+    let spans = jsonv::nested_objects(body, format, 2)?;
     // (trace, id) of every half that is not the shared server half: a shared half with one of
     // these ids gets its own id and becomes its child
-    let key = |s: &Span| (s.trace_id.clone().unwrap_or_default(), s.id.clone().unwrap_or_default());
-    let clients: HashSet<(String, String)> = spans.iter().filter(|s| s.shared != Some(true)).map(key).collect();
+    let key = |s: &Value| {
+        (str(s, &["traceId"]).unwrap_or_default().to_string(), str(s, &["id"]).unwrap_or_default().to_string())
+    };
+    let shared = |s: &Value| flag(s, "shared") == Some(true);
+    let clients: HashSet<(String, String)> = spans.iter().filter(|s| !shared(s)).map(key).collect();
     let moved: HashSet<(String, String)> =
-        spans.iter().filter(|s| s.shared == Some(true)).map(key).filter(|k| clients.contains(k)).collect();
+        spans.iter().filter(|s| shared(s)).map(key).filter(|k| clients.contains(k)).collect();
     let mut out = Vec::with_capacity(spans.len());
-    for s in spans {
-        let (trace_id, id) = key(&s);
-        let is_moved = s.shared == Some(true) && moved.contains(&(trace_id.clone(), id.clone()));
+    for s in &spans {
+        let (trace_id, id) = key(s);
+        let is_moved = shared(s) && moved.contains(&(trace_id.clone(), id.clone()));
         let parent = if is_moved {
             Some(id.clone())
         } else {
             // a child of an RPC hangs under its server half (Zipkin's SpanNode does the same)
-            s.parent_id.clone().filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')).map(|p| {
+            str(s, &["parentId"]).filter(|p| !p.is_empty() && p.bytes().any(|b| b != b'0')).map(|p| {
+                let p = p.to_string();
                 if moved.contains(&(trace_id.clone(), p.clone())) {
                     server_id(&p)
                 } else {
@@ -153,42 +127,40 @@ fn mark_skew(spans: &mut [(String, Observation)]) {
     }
 }
 
-fn endpoint(attrs: &mut Vec<Attribute>, prefix: &str, e: Endpoint) {
+fn endpoint(attrs: &mut Vec<Attribute>, prefix: &str, e: &Value) {
     let mut put = |k: &str, v: AttrValue| attrs.push(Attribute { key: format!("{prefix}.{k}").into(), value: v });
-    if let Some(v) = e.service_name {
-        put("serviceName", AttrValue::Str(v));
+    for k in ["serviceName", "ipv4", "ipv6"] {
+        if let Some(v) = str(e, &[k]) {
+            put(k, AttrValue::Str(v.to_string()));
+        }
     }
-    if let Some(v) = e.ipv4 {
-        put("ipv4", AttrValue::Str(v));
-    }
-    if let Some(v) = e.ipv6 {
-        put("ipv6", AttrValue::Str(v));
-    }
-    if let Some(v) = e.port.and_then(FlexInt::to_i64) {
+    if let Some(v) = int(e, &["port"]).and_then(|p| i64::try_from(p).ok()) {
         put("port", AttrValue::Int(v.to_string()));
     }
 }
 
-fn observation(s: Span, id: String) -> Observation {
-    let start = us(s.timestamp);
-    let mut o = Observation::new(id, Kind::Span, s.name.unwrap_or_default(), start.unwrap_or(0));
-    o.end_ns = start.zip(us(s.duration)).and_then(|(a, d)| a.checked_add(d));
-    o.attributes = s.tags.unwrap_or_default().0;
-    if let Some(k) = s.kind.as_deref().and_then(span_kind) {
+fn observation(s: &Value, id: String) -> Observation {
+    let start = us(s, "timestamp");
+    let name = str(s, &["name"]).unwrap_or_default().to_string();
+    let mut o = Observation::new(id, Kind::Span, name, start.unwrap_or(0));
+    o.end_ns = start.zip(us(s, "duration")).and_then(|(a, d)| a.checked_add(d));
+    o.attributes = get(s, &["tags"]).and_then(Value::as_object).map(tags).unwrap_or_default();
+    if let Some(k) = str(s, &["kind"]).and_then(span_kind) {
         o.attributes.push(Attribute { key: "otel.span_kind".into(), value: AttrValue::Str(k.into()) });
     }
-    if let Some(svc) = s.local_endpoint.as_ref().and_then(|e| e.service_name.clone()) {
+    let local = get(s, &["localEndpoint"]);
+    if let Some(svc) = local.and_then(|e| str(e, &["serviceName"])) {
         if o.attribute("service.name").is_none() {
-            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc) });
+            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.to_string()) });
         }
     }
-    if let Some(e) = s.local_endpoint {
+    if let Some(e) = local {
         endpoint(&mut o.attributes, "zipkin.localEndpoint", e);
     }
-    if let Some(e) = s.remote_endpoint {
+    if let Some(e) = get(s, &["remoteEndpoint"]) {
         endpoint(&mut o.attributes, "zipkin.remoteEndpoint", e);
     }
-    for (k, v) in [("zipkin.shared", s.shared), ("zipkin.debug", s.debug)] {
+    for (k, v) in [("zipkin.shared", flag(s, "shared")), ("zipkin.debug", flag(s, "debug"))] {
         if let Some(v) = v {
             o.attributes.push(Attribute { key: k.into(), value: AttrValue::Bool(v) });
         }
@@ -205,20 +177,25 @@ fn observation(s: Span, id: String) -> Observation {
         .attribute("otel.status_description")
         .map(AttrValue::display)
         .or(error_tag.filter(|m| !m.is_empty() && m != "true"));
-    o.events = s.annotations.unwrap_or_default().into_iter().map(|a| event(a, o.start_ns)).collect();
+    o.events = list(s, &["annotations"]).iter().map(|a| event(a, o.start_ns)).collect();
     o
 }
 
 /// An annotation as an event. OpenTelemetry's exporter writes an event as the JSON text
 /// `{"name": {attributes}}`; that is read back into its name and attributes.
-fn event(a: Annotation, start_ns: i64) -> Event {
-    let time_ns = us(a.timestamp).unwrap_or(start_ns);
-    let value = a.value.unwrap_or_default();
+fn event(a: &Value, start_ns: i64) -> Event {
+    let time_ns = us(a, "timestamp").unwrap_or(start_ns);
+    let value = str(a, &["value"]).unwrap_or_default().to_string();
     if value.starts_with('{') {
-        if let Ok(m) = serde_json::from_str::<BTreeMap<String, Attrs>>(&value) {
-            if m.len() == 1 {
-                if let Some((name, attrs)) = m.into_iter().next() {
-                    return Event { name, time_ns, attributes: attrs.0 };
+        if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&value) {
+            if let (1, Some((name, attrs))) = (m.len(), m.iter().next()) {
+                let attributes = match attrs {
+                    Value::Object(map) => Some(tags(map)),
+                    Value::Null => Some(Vec::new()),
+                    _ => None,
+                };
+                if let Some(attributes) = attributes {
+                    return Event { name: name.clone(), time_ns, attributes };
                 }
             }
         }

@@ -4,101 +4,53 @@
 //! `{key, vType, vStr|vInt64|vBool|vFloat64|vBinary}`, the process inline or by `processId`.
 
 use super::{link, log_name, span_facts, Reference};
+use crate::import::jsonv::{self, get, list, str, text};
 use crate::import::semconv;
-use crate::import::wire::{base64_decode, duration_ns, iso_ns, items};
-use crate::import::{shape_error, Format, ImportError};
+use crate::import::wire::{base64_decode, duration_ns, iso_ns};
+use crate::import::{Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Kind, Observation, Trace, TraceSet, Warning, WarningKind};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use serde_json::Value;
 use std::collections::HashMap;
 
-/// A `model.Span`, or a `model.Trace` (`spans`, `processMap`): a document may hold either, so
-/// one struct takes both.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Span {
-    spans: Option<Vec<Span>>,
-    process_map: Option<Vec<ProcessMapping>>,
-    trace_id: Option<String>,
-    span_id: Option<String>,
-    operation_name: Option<String>,
-    references: Option<Vec<Ref>>,
-    start_time: Option<String>,
-    duration: Option<String>,
-    tags: Option<Vec<KeyValue>>,
-    logs: Option<Vec<Log>>,
-    process: Option<Process>,
-    process_id: Option<String>,
-    /// The span's warnings, or the trace's when this is a trace.
-    warnings: Option<Vec<String>>,
+// A document is a `model.Span` or a `model.Trace` (`spans`, `processMap`, `warnings`); a span's
+// fields are camelCase: `traceId`, `spanId`, `operationName`, `references` (`refType`, `traceId`,
+// `spanId`), `startTime`, `duration`, `tags`, `logs` (`timestamp`, `fields`), `process`
+// (`serviceName`, `tags`) or `processId`, `warnings`. A tag (`KeyValue`) is `{key, vType, vStr,
+// vBool, vInt64, vFloat64, vBinary}`.
+
+/// A field as text: a string's contents, a number or boolean as written.
+fn raw_text(kv: &Value, key: &str) -> Option<String> {
+    text(kv, &[key])
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Ref {
-    ref_type: Option<String>,
-    trace_id: Option<String>,
-    span_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProcessMapping {
-    process_id: Option<String>,
-    process: Option<Process>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct Process {
-    service_name: Option<String>,
-    tags: Option<Vec<KeyValue>>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct KeyValue {
-    key: String,
-    /// STRING (the protobuf default, so often left out), BOOL, INT64, FLOAT64, BINARY, or 0–4.
-    v_type: Option<Box<RawValue>>,
-    v_str: Option<String>,
-    v_bool: Option<bool>,
-    /// A number or a string (protobuf JSON writes 64-bit integers as strings): kept as text.
-    v_int64: Option<Box<RawValue>>,
-    v_float64: Option<Box<RawValue>>,
-    v_binary: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Log {
-    timestamp: Option<String>,
-    fields: Option<Vec<KeyValue>>,
-}
-
-/// A value by its declared type; integers stay text so nothing beyond 2^53 is rounded.
-fn value(kv: &KeyValue) -> AttrValue {
-    let raw_text = |r: &Option<Box<RawValue>>| {
-        r.as_ref().map(|r| {
-            let t = r.get().trim();
-            serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
-        })
-    };
-    let kind = raw_text(&kv.v_type).unwrap_or_default().to_ascii_uppercase();
+/// A value by its declared type (STRING, the protobuf default so often left out, BOOL, INT64,
+/// FLOAT64, BINARY, or 0–4); integers stay text so nothing beyond 2^53 is rounded.
+fn value(kv: &Value) -> AttrValue {
+    let kind = raw_text(kv, "vType").unwrap_or_default().to_ascii_uppercase();
     match kind.as_str() {
-        "BOOL" | "1" => AttrValue::Bool(kv.v_bool.unwrap_or(false)),
-        "INT64" | "2" => AttrValue::Int(raw_text(&kv.v_int64).unwrap_or_else(|| "0".into())),
+        "BOOL" | "1" => AttrValue::Bool(get(kv, &["vBool"]).and_then(Value::as_bool).unwrap_or(false)),
+        "INT64" | "2" => AttrValue::Int(raw_text(kv, "vInt64").unwrap_or_else(|| "0".into())),
         "FLOAT64" | "3" => {
-            let text = raw_text(&kv.v_float64).unwrap_or_else(|| "0".into());
+            let text = raw_text(kv, "vFloat64").unwrap_or_else(|| "0".into());
             parse_f64(&text).map(AttrValue::Float).unwrap_or(AttrValue::Str(text))
         }
-        "BINARY" | "4" => AttrValue::Bytes(kv.v_binary.clone().unwrap_or_default()),
-        _ => AttrValue::Str(kv.v_str.clone().unwrap_or_default()),
+        "BINARY" | "4" => AttrValue::Bytes(str(kv, &["vBinary"]).unwrap_or_default().to_string()),
+        _ => AttrValue::Str(str(kv, &["vStr"]).unwrap_or_default().to_string()),
     }
 }
 
-fn attrs(kvs: Option<Vec<KeyValue>>) -> Vec<Attribute> {
-    kvs.unwrap_or_default().iter().map(|kv| Attribute { key: kv.key.as_str().into(), value: value(kv) }).collect()
+fn key(kv: &Value) -> &str {
+    str(kv, &["key"]).unwrap_or_default()
+}
+
+fn attrs(kvs: &[Value]) -> Vec<Attribute> {
+    kvs.iter().map(|kv| Attribute { key: key(kv).into(), value: value(kv) }).collect()
+}
+
+/// The warnings of a span or trace (strings; anything else skipped).
+fn warnings(v: &Value) -> Vec<String> {
+    list(v, &["warnings"]).iter().filter_map(|w| w.as_str().map(String::from)).collect()
 }
 
 /// A base64 id as Jaeger prints it: lowercase hex, a trace id whose high 64 bits are zero as its
@@ -115,30 +67,27 @@ fn id(raw: Option<&str>) -> String {
 }
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let docs: Vec<Span> = items(body).map_err(|e| shape_error(format, &e))?;
+    let docs = jsonv::objects(body, format)?;
     let mut set = TraceSet::default();
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Vec<Observation>> = HashMap::new();
-    for mut doc in docs {
-        let processes: HashMap<String, Process> = doc
-            .process_map
-            .take()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|m| Some((m.process_id?, m.process?)))
+    for doc in &docs {
+        let processes: HashMap<&str, &Value> = list(doc, &["processMap"])
+            .iter()
+            .filter_map(|m| Some((str(m, &["processId"])?, get(m, &["process"])?)))
             .collect();
-        let (spans, trace_warnings) = match doc.spans.take() {
-            Some(spans) => (spans, doc.warnings.unwrap_or_default()),
-            None if doc.span_id.is_some() => (vec![doc], Vec::new()),
-            None => (Vec::new(), Vec::new()),
+        let (spans, trace_warnings) = match get(doc, &["spans"]) {
+            Some(spans) => (spans.as_array().map(Vec::as_slice).unwrap_or_default(), warnings(doc)),
+            None if get(doc, &["spanId"]).is_some() => (std::slice::from_ref(doc), Vec::new()),
+            None => (&[][..], Vec::new()),
         };
-        let first_trace = id(spans.first().and_then(|s| s.trace_id.as_deref()));
+        let first_trace = id(spans.first().and_then(|s| str(s, &["traceId"])));
         for message in trace_warnings {
             let kind = WarningKind::ServerTraceWarning { trace_id: first_trace.clone(), message };
             set.warnings.push(Warning::new(file, kind));
         }
-        for s in spans {
-            let trace_id = id(s.trace_id.as_deref());
+        for s in spans.iter().filter(|s| !s.is_null()) {
+            let trace_id = id(str(s, &["traceId"]));
             let o = observation(s, &trace_id, &processes);
             groups
                 .entry(trace_id.clone())
@@ -159,42 +108,39 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     Ok(set)
 }
 
-fn observation(s: Span, trace_id: &str, processes: &HashMap<String, Process>) -> Observation {
-    let start = iso_ns(s.start_time.as_deref());
+fn observation(s: &Value, trace_id: &str, processes: &HashMap<&str, &Value>) -> Observation {
+    let start = iso_ns(str(s, &["startTime"]));
     let start_ns = start.unwrap_or(0);
-    let mut o = Observation::new(id(s.span_id.as_deref()), Kind::Span, s.operation_name.unwrap_or_default(), start_ns);
-    o.end_ns = start.and(s.duration.as_deref().and_then(duration_ns)).and_then(|d| start_ns.checked_add(d));
-    o.attributes = attrs(s.tags);
-    let refs: Vec<Reference> = s
-        .references
-        .unwrap_or_default()
-        .into_iter()
+    let name = str(s, &["operationName"]).unwrap_or_default().to_string();
+    let mut o = Observation::new(id(str(s, &["spanId"])), Kind::Span, name, start_ns);
+    o.end_ns = start.and(str(s, &["duration"]).and_then(duration_ns)).and_then(|d| start_ns.checked_add(d));
+    o.attributes = attrs(list(s, &["tags"]));
+    let refs: Vec<Reference> = list(s, &["references"])
+        .iter()
         .map(|r| Reference {
-            ref_type: r.ref_type,
-            trace_id: r.trace_id.as_deref().map(|t| id(Some(t))),
-            span_id: r.span_id.as_deref().map(|t| id(Some(t))),
+            ref_type: str(r, &["refType"]).map(String::from),
+            trace_id: str(r, &["traceId"]).map(|t| id(Some(t))),
+            span_id: str(r, &["spanId"]).map(|t| id(Some(t))),
         })
         .collect();
     link(&mut o, &refs, None, trace_id);
-    let process = s.process.or_else(|| s.process_id.as_ref().and_then(|p| processes.get(p)).cloned());
+    let process = get(s, &["process"]).or_else(|| str(s, &["processId"]).and_then(|p| processes.get(p)).copied());
     if let Some(p) = process {
-        if let Some(svc) = p.service_name {
-            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc) });
+        if let Some(svc) = str(p, &["serviceName"]) {
+            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.to_string()) });
         }
-        for kv in p.tags.unwrap_or_default() {
-            o.attributes.push(Attribute { key: format!("process.{}", kv.key).into(), value: value(&kv) });
+        for kv in list(p, &["tags"]) {
+            o.attributes.push(Attribute { key: format!("process.{}", key(kv)).into(), value: value(kv) });
         }
     }
-    span_facts(&mut o, s.warnings.unwrap_or_default());
-    o.events = s
-        .logs
-        .unwrap_or_default()
-        .into_iter()
+    span_facts(&mut o, warnings(s));
+    o.events = list(s, &["logs"])
+        .iter()
         .map(|l| {
-            let attributes = attrs(l.fields);
+            let attributes = attrs(list(l, &["fields"]));
             Event {
                 name: log_name(&attributes),
-                time_ns: iso_ns(l.timestamp.as_deref()).unwrap_or(start_ns),
+                time_ns: iso_ns(str(l, &["timestamp"])).unwrap_or(start_ns),
                 attributes,
             }
         })

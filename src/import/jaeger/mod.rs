@@ -8,45 +8,43 @@ use super::wire::FlexInt;
 use super::{shape_error, Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning, WarningKind};
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
-use std::fmt;
 
 #[derive(Deserialize)]
-struct Response {
-    data: Option<Traces>,
+struct Response<'a> {
+    /// A list of traces as the query API writes it (nulls skipped), or one trace object: kept as
+    /// written and read by its first byte (a visitor taking either costs a second copy of the
+    /// trace reader).
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
     errors: Option<Vec<WireError>>,
 }
 
-/// `data` as the query API writes it (a list, nulls skipped) or as one trace object.
-struct Traces(Vec<WireTrace>);
-
-impl<'de> Deserialize<'de> for Traces {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Traces;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of traces or one trace")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Traces, A::Error> {
-                let mut out = Vec::new();
-                while let Some(t) = seq.next_element::<Option<WireTrace>>()? {
-                    out.extend(t);
-                }
-                Ok(Traces(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Traces, A::Error> {
-                WireTrace::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Traces(vec![t]))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Traces, E> {
-                Ok(Traces(Vec::new()))
-            }
+/// The traces of `data` (a slice of `body`); errors placed in the whole body.
+fn data_traces(body: &str, data: &RawValue, format: Format) -> Result<Vec<WireTrace>, ImportError> {
+    let text = data.get();
+    let read = if text.starts_with('{') {
+        serde_json::from_str::<WireTrace>(text).map(|t| vec![t])
+    } else {
+        serde_json::from_str::<Vec<Option<WireTrace>>>(text).map(|l| l.into_iter().flatten().collect())
+    };
+    read.map_err(|e| {
+        let at = (text.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+        let before = body.get(..at).unwrap_or_default();
+        let lines = before.matches('\n').count();
+        let columns = before.len().saturating_sub(before.rfind('\n').map_or(0, |i| i.saturating_add(1)));
+        match shape_error(format, &e) {
+            ImportError::Shape { format, line, column, reason } => ImportError::Shape {
+                format,
+                line: line.saturating_add(lines),
+                column: if line == 1 { column.saturating_add(columns) } else { column },
+                reason,
+            },
+            other => other,
         }
-        d.deserialize_any(V)
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -160,7 +158,11 @@ fn traces(body: &str, format: Format) -> Result<(Vec<WireTrace>, Vec<String>), I
     if probe.has("data") {
         let r: Response = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         let errors = r.errors.unwrap_or_default().into_iter().filter_map(|e| e.msg).collect();
-        Ok((r.data.map(|d| d.0).unwrap_or_default(), errors))
+        let traces = match r.data {
+            Some(data) => data_traces(body, data, format)?,
+            None => Vec::new(),
+        };
+        Ok((traces, errors))
     } else {
         let t: WireTrace = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
         Ok((vec![t], Vec::new()))

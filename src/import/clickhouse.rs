@@ -184,11 +184,11 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
 /// whose `data` rows are objects or the values in `meta`'s order.
 fn document(doc: Value, rows: &mut Vec<Row>, format: Format) -> Result<(), ImportError> {
     let Value::Object(mut map) = doc else {
-        return Err(jsonv::not_a(format, "an object or a list of objects", &doc));
+        return Err(jsonv::wrong_shape(format, "an object or a list of objects", &doc));
     };
     let data = match take(&mut map, &["data"]) {
         Some(Value::Array(data)) => data,
-        Some(other) => return Err(jsonv::not_a(format, "a list of rows", &other)),
+        Some(other) => return Err(jsonv::wrong_shape(format, "a list of rows", &other)),
         None => {
             rows.push(Row::read(map));
             return Ok(());
@@ -203,7 +203,7 @@ fn document(doc: Value, rows: &mut Vec<Row>, format: Format) -> Result<(), Impor
             Value::Object(r) => rows.push(Row::read(r)),
             // a `JSONCompact` row as the object `FORMAT JSON` would have written
             Value::Array(values) => rows.push(Row::read(names.iter().cloned().zip(values).collect())),
-            other => return Err(jsonv::not_a(format, "a row: an object or a list of values", &other)),
+            other => return Err(jsonv::wrong_shape(format, "a row: an object or a list of values", &other)),
         }
     }
     Ok(())

@@ -196,7 +196,7 @@ fn write_json(out: &mut String, x: &Value, sep: [&str; 2]) {
 }
 
 /// A value that is not the `what` a format wants there, as a shape error naming the format.
-pub fn not_a(format: super::Format, what: &str, found: &Value) -> super::ImportError {
+pub fn wrong_shape(format: super::Format, what: &str, found: &Value) -> super::ImportError {
     let kind = match found {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

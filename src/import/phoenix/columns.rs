@@ -11,13 +11,13 @@ use std::collections::HashMap;
 pub(super) fn spans(body: &str, format: Format) -> Result<Vec<Span>, ImportError> {
     let cols = match serde_json::from_str::<Value>(body).map_err(|e| shape_error(format, &e))? {
         Value::Object(cols) => cols,
-        other => return Err(jsonv::not_a(format, "an object of columns", &other)),
+        other => return Err(jsonv::wrong_shape(format, "an object of columns", &other)),
     };
     let mut rows: Vec<Map<String, Value>> = Vec::new();
     let mut row_of: HashMap<String, usize> = HashMap::new();
     for (key, cells) in cols {
         let Value::Object(cells) = cells else {
-            return Err(jsonv::not_a(format, "a column: an object of cells", &cells));
+            return Err(jsonv::wrong_shape(format, "a column: an object of cells", &cells));
         };
         for (index, value) in cells {
             let i = *row_of.entry(index).or_insert_with(|| {

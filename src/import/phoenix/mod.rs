@@ -20,15 +20,15 @@ use std::collections::HashMap;
 /// A span or annotation that is not an object, as a shape error naming the format.
 fn span_of(format: Format, v: Value) -> Result<Span, ImportError> {
     if !v.is_object() {
-        return Err(jsonv::not_a(format, "a span object", &v));
+        return Err(jsonv::wrong_shape(format, "a span object", &v));
     }
-    Span::read(v).ok_or_else(|| jsonv::not_a(format, "a span object", &Value::Null))
+    Span::read(v).ok_or_else(|| jsonv::wrong_shape(format, "a span object", &Value::Null))
 }
 
 /// A page `{data: [item], next_cursor}`: its items and its cursor.
 fn page(format: Format, v: Value) -> Result<(Vec<Value>, Option<String>), ImportError> {
     let Value::Object(mut m) = v else {
-        return Err(jsonv::not_a(format, "a page object", &v));
+        return Err(jsonv::wrong_shape(format, "a page object", &v));
     };
     let cursor = match m.remove("next_cursor") {
         Some(Value::String(c)) => Some(c),
@@ -37,7 +37,7 @@ fn page(format: Format, v: Value) -> Result<(Vec<Value>, Option<String>), Import
     match m.remove("data") {
         Some(Value::Array(data)) => Ok((data, cursor)),
         None | Some(Value::Null) => Ok((Vec::new(), cursor)),
-        Some(other) => Err(jsonv::not_a(format, "a list of items", &other)),
+        Some(other) => Err(jsonv::wrong_shape(format, "a list of items", &other)),
     }
 }
 
@@ -53,7 +53,7 @@ fn values(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
 fn items(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
     match serde_json::from_str::<Value>(body).map_err(|e| shape_error(format, &e))? {
         Value::Array(items) => Ok(items),
-        other => Err(jsonv::not_a(format, "a list", &other)),
+        other => Err(jsonv::wrong_shape(format, "a list", &other)),
     }
 }
 
@@ -108,7 +108,7 @@ fn annotations_of(set: &mut TraceSet, body: &str, file: &str, format: Format) ->
         data
     };
     match list.iter().find(|a| !a.is_object()) {
-        Some(bad) => Err(jsonv::not_a(format, "an annotation object", bad)),
+        Some(bad) => Err(jsonv::wrong_shape(format, "an annotation object", bad)),
         None => Ok(list),
     }
 }

@@ -115,6 +115,14 @@ pub(super) fn big_int(v: &Value) -> Option<&str> {
     v.as_str()?.strip_prefix(BIG)
 }
 
+/// A JSON value as text: a string's contents, anything else as written.
+pub(super) fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.strip_prefix(BIG).unwrap_or(s).to_string(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
 /// A JSON value as a payload, integers too large for 64 bits written back as numbers.
 pub(super) fn payload(v: &Value) -> Payload {
     let text = serde_json::to_string(v).unwrap_or_default();

@@ -8,38 +8,12 @@
 //! output are renamed to the OpenInference keys the attribute conventions read, so one mapper
 //! serves every format; all other keys stay as written.
 
-use super::sdk::{traces, value_of, Attrs};
-use super::wire::{iso_ns, items};
-use super::{shape_error, Format, ImportError};
+use super::jsonv::{get, str};
+use super::sdk::{attrs, objects, traces, value};
+use super::wire::iso_ns;
+use super::{Format, ImportError};
 use crate::model::{AttrValue, Attribute, Kind, Level, Observation, TraceSet};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-#[derive(Deserialize)]
-struct Record {
-    record: Option<Span>,
-    record_attributes: Option<Attrs>,
-    resource_attributes: Option<Attrs>,
-    start_timestamp: Option<String>,
-    timestamp: Option<String>,
-    trace: Option<Context>,
-    event_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Span {
-    name: Option<String>,
-    kind: Option<Box<RawValue>>,
-    parent_span_id: Option<String>,
-    status: Option<Box<RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct Context {
-    trace_id: Option<String>,
-    span_id: Option<String>,
-    parent_id: Option<String>,
-}
+use serde_json::Value;
 
 /// `ai.observability.*` keys and the OpenInference keys that mean the same.
 const RENAMED: [(&str, &str); 9] = [
@@ -83,21 +57,23 @@ fn kind(span_type: &str) -> Option<&'static str> {
 }
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let records: Vec<Record> = items(body).map_err(|e| shape_error(format, &e))?;
-    Ok(traces(file, records.into_iter().map(observation).collect()))
+    let records = objects(body, format)?;
+    Ok(traces(file, records.iter().map(observation).collect()))
 }
 
-fn observation(r: Record) -> (String, Observation) {
-    let ctx = r.trace.as_ref();
-    let span = r.record.unwrap_or(Span { name: None, kind: None, parent_span_id: None, status: None });
-    let span_id = id(ctx.and_then(|c| c.span_id.as_deref()), 16).or(r.event_id).unwrap_or_default();
+fn observation(r: &Value) -> (String, Observation) {
+    let ctx = get(r, &["trace"]);
+    let ctx_str = |key: &str| ctx.and_then(|c| str(c, &[key]));
+    let span = get(r, &["record"]);
+    let span_id = id(ctx_str("span_id"), 16).or_else(|| str(r, &["event_id"]).map(str::to_string)).unwrap_or_default();
     // an evaluation root carries no trace id: it is a trace of its own
-    let trace_id = id(ctx.and_then(|c| c.trace_id.as_deref()), 32).unwrap_or_else(|| span_id.clone());
-    let start = iso_ns(r.start_timestamp.as_deref());
-    let mut o = Observation::new(span_id, Kind::Span, span.name.unwrap_or_default(), start.unwrap_or(0));
-    o.end_ns = iso_ns(r.timestamp.as_deref());
-    o.parent_id = id(ctx.and_then(|c| c.parent_id.as_deref()), 16).or_else(|| id(span.parent_span_id.as_deref(), 16));
-    o.attributes = r.record_attributes.unwrap_or_default().0;
+    let trace_id = id(ctx_str("trace_id"), 32).unwrap_or_else(|| span_id.clone());
+    let start = iso_ns(str(r, &["start_timestamp"]));
+    let name = span.and_then(|s| str(s, &["name"])).unwrap_or_default().to_string();
+    let mut o = Observation::new(span_id, Kind::Span, name, start.unwrap_or(0));
+    o.end_ns = iso_ns(str(r, &["timestamp"]));
+    o.parent_id = id(ctx_str("parent_id"), 16).or_else(|| id(span.and_then(|s| str(s, &["parent_span_id"])), 16));
+    o.attributes = attrs(r, &["record_attributes"]);
     let span_type = o.attribute("ai.observability.span_type").and_then(AttrValue::as_str).and_then(kind);
     for a in o.attributes.iter_mut() {
         if let Some((_, to)) = RENAMED.iter().find(|(from, _)| a.key == *from) {
@@ -108,12 +84,12 @@ fn observation(r: Record) -> (String, Observation) {
         o.attributes.push(Attribute { key: "openinference.span.kind".into(), value: AttrValue::Str(k.into()) });
     }
     documents(&mut o.attributes);
-    let service = r.resource_attributes.and_then(|a| a.0.into_iter().find(|a| a.key == "service.name"));
+    let service = attrs(r, &["resource_attributes"]).into_iter().find(|a| a.key == "service.name");
     o.attributes.extend(service);
-    if let Some(k) = span.kind.map(value_of) {
+    if let Some(k) = span.and_then(|s| get(s, &["kind"])).map(value) {
         o.attributes.push(Attribute { key: "trulens.record.kind".into(), value: k });
     }
-    let status = span.status.map(value_of).map(|s| s.display()).unwrap_or_default();
+    let status = span.and_then(|s| get(s, &["status"])).map(value).map(|s| s.display()).unwrap_or_default();
     if status.to_ascii_uppercase().ends_with("ERROR") {
         o.level = Level::Error;
     }
@@ -132,7 +108,10 @@ fn documents(attrs: &mut Vec<Attribute>) {
     };
     let texts: Option<Vec<String>> = match &attrs[at].value {
         AttrValue::Array(items) => Some(items.iter().map(AttrValue::display).collect()),
-        AttrValue::Str(s) if s.trim_start().starts_with('[') => serde_json::from_str(s).ok(),
+        AttrValue::Str(s) if s.trim_start().starts_with('[') => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Array(items)) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+            _ => None,
+        },
         _ => None,
     };
     let Some(texts) = texts else { return };

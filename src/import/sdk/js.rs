@@ -5,182 +5,101 @@
 //! `instrumentationLibrary`), and the objects `ConsoleSpanExporter` prints (`traceId`, `id`,
 //! `timestamp` and `duration` in microseconds, `parentSpanContext` or `parentId`).
 
-use super::{hex_id, no_parent, span_kind, traces, Attrs};
-use crate::import::wire::{duration_ns, items};
-use crate::import::{shape_error, Format, ImportError};
+use super::{attrs, hex_id, no_parent, objects, span_kind, text_of, traces};
+use crate::import::jsonv::{get, list, str};
+use crate::import::wire::duration_ns;
+use crate::import::{Format, ImportError};
 use crate::model::{AttrValue, Attribute, Event, Kind, Level, Observation, TraceSet};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use serde_json::Value;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Span {
-    name: Option<String>,
-    kind: Option<Box<RawValue>>,
-    #[serde(alias = "_spanContext")]
-    span_context: Option<Context>,
-    /// The console's ids.
-    trace_id: Option<String>,
-    id: Option<String>,
-    parent_span_context: Option<Context>,
-    parent_span_id: Option<String>,
-    parent_id: Option<String>,
-    start_time: Option<HrTime>,
-    end_time: Option<HrTime>,
-    /// The console's start and duration, in microseconds (the duration with a fraction).
-    timestamp: Option<Box<RawValue>>,
-    duration: Option<Box<RawValue>>,
-    status: Option<Status>,
-    attributes: Option<Attrs>,
-    events: Option<Vec<SpanEvent>>,
-    links: Option<Vec<Link>>,
-    resource: Option<Resource>,
-    #[serde(alias = "instrumentationLibrary")]
-    instrumentation_scope: Option<Scope>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Context {
-    trace_id: Option<String>,
-    span_id: Option<String>,
-}
-
-/// `[seconds, nanoseconds]`.
-#[derive(Deserialize)]
-struct HrTime(i64, i64);
-
-impl HrTime {
-    fn ns(&self) -> Option<i64> {
-        self.0.checked_mul(1_000_000_000)?.checked_add(self.1)
-    }
-}
-
-#[derive(Deserialize)]
-struct Status {
-    /// 0 UNSET, 1 OK, 2 ERROR (or the names).
-    code: Option<Box<RawValue>>,
-    message: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SpanEvent {
-    name: Option<String>,
-    time: Option<HrTime>,
-    attributes: Option<Attrs>,
-}
-
-#[derive(Deserialize)]
-struct Link {
-    context: Option<Context>,
-    attributes: Option<Attrs>,
-}
-
-#[derive(Deserialize)]
-struct Resource {
-    /// The console's map, or a stringified SDK 1 `Resource`'s `_attributes`.
-    #[serde(alias = "_attributes")]
-    attributes: Option<Attrs>,
-    /// A stringified SDK 2 `Resource`: `[[key, value], …]`.
-    #[serde(rename = "_rawAttributes")]
-    raw_attributes: Option<Vec<(String, Box<RawValue>)>>,
-}
-
-#[derive(Deserialize)]
-struct Scope {
-    name: Option<String>,
-    version: Option<String>,
+/// An `[seconds, nanoseconds]` time in nanoseconds.
+fn hr_time(v: Option<&Value>) -> Option<i64> {
+    let [s, ns] = v?.as_array()?.as_slice() else { return None };
+    s.as_i64()?.checked_mul(1_000_000_000)?.checked_add(ns.as_i64()?)
 }
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let spans: Vec<Span> = items(body).map_err(|e| shape_error(format, &e))?;
-    Ok(traces(file, spans.into_iter().map(observation).collect()))
+    let spans = objects(body, format)?;
+    Ok(traces(file, spans.iter().map(observation).collect()))
 }
 
-/// A JSON value as text: a string's contents, anything else as written.
-fn text(raw: &RawValue) -> String {
-    let t = raw.get().trim();
-    serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
+/// A context's `traceId` or `spanId`.
+fn ctx_id<'a>(c: Option<&'a Value>, key: &str) -> Option<&'a str> {
+    str(c?, &[key])
 }
 
-fn observation(s: Span) -> (String, Observation) {
-    let ctx = s.span_context.as_ref();
-    let trace_id = ctx.and_then(|c| c.trace_id.as_deref()).or(s.trace_id.as_deref()).map(hex_id).unwrap_or_default();
-    let span_id = ctx.and_then(|c| c.span_id.as_deref()).or(s.id.as_deref()).map(hex_id).unwrap_or_default();
-    let console_start = s.timestamp.as_deref().and_then(|t| duration_ns(&format!("{}us", text(t))));
-    let start = s.start_time.as_ref().and_then(HrTime::ns).or(console_start);
-    let mut o = Observation::new(span_id, Kind::Span, s.name.unwrap_or_default(), start.unwrap_or(0));
+fn observation(s: &Value) -> (String, Observation) {
+    let ctx = get(s, &["spanContext", "_spanContext"]);
+    let trace_id = ctx_id(ctx, "traceId").or(str(s, &["traceId"])).map(hex_id).unwrap_or_default();
+    let span_id = ctx_id(ctx, "spanId").or(str(s, &["id"])).map(hex_id).unwrap_or_default();
+    let micros = |key: &str| get(s, &[key]).and_then(|t| duration_ns(&format!("{}us", text_of(t))));
+    let start = hr_time(get(s, &["startTime"])).or_else(|| micros("timestamp"));
+    let name = str(s, &["name"]).unwrap_or_default().to_string();
+    let mut o = Observation::new(span_id, Kind::Span, name, start.unwrap_or(0));
     // an unended span's endTime is [0, 0]
-    o.end_ns = s.end_time.as_ref().and_then(HrTime::ns).filter(|e| *e != 0).or_else(|| {
-        let d = s.duration.as_deref().and_then(|d| duration_ns(&format!("{}us", text(d))))?;
-        start?.checked_add(d)
-    });
-    o.parent_id = s
-        .parent_span_context
-        .and_then(|p| p.span_id)
-        .or(s.parent_span_id)
-        .or(s.parent_id)
-        .map(|p| hex_id(&p))
+    o.end_ns = hr_time(get(s, &["endTime"])).filter(|e| *e != 0).or_else(|| start?.checked_add(micros("duration")?));
+    o.parent_id = ctx_id(get(s, &["parentSpanContext"]), "spanId")
+        .or(str(s, &["parentSpanId"]))
+        .or(str(s, &["parentId"]))
+        .map(hex_id)
         .filter(|p| !no_parent(p));
-    o.attributes = s.attributes.unwrap_or_default().0;
-    if let Some(k) = s.kind.as_deref().and_then(|k| span_kind(&text(k))) {
+    o.attributes = attrs(s, &["attributes"]);
+    if let Some(k) = get(s, &["kind"]).and_then(|k| span_kind(&text_of(k))) {
         o.attributes.push(Attribute { key: "otel.span_kind".into(), value: AttrValue::Str(k.into()) });
     }
-    if let Some(scope) = s.instrumentation_scope {
-        for (k, v) in [("otel.scope.name", scope.name), ("otel.scope.version", scope.version)] {
-            if let Some(v) = v.filter(|v| !v.is_empty()) {
-                o.attributes.push(Attribute { key: k.into(), value: AttrValue::Str(v) });
+    if let Some(scope) = get(s, &["instrumentationScope", "instrumentationLibrary"]) {
+        for (k, key) in [("otel.scope.name", "name"), ("otel.scope.version", "version")] {
+            if let Some(v) = str(scope, &[key]).filter(|v| !v.is_empty()) {
+                o.attributes.push(Attribute { key: k.into(), value: AttrValue::Str(v.to_string()) });
             }
         }
     }
-    let service = s.resource.and_then(|r| {
-        let from_map = r.attributes.and_then(|a| a.0.into_iter().find(|a| a.key == "service.name"));
+    let service = get(s, &["resource"]).and_then(|r| {
+        let from_map = attrs(r, &["attributes", "_attributes"]).into_iter().find(|a| a.key == "service.name");
         from_map.map(|a| a.value).or_else(|| {
-            let raw = r.raw_attributes?;
-            raw.into_iter().find(|(k, _)| k == "service.name").map(|(_, v)| AttrValue::Str(text(&v)))
+            list(r, &["_rawAttributes"]).iter().find_map(|kv| match kv.as_array()?.as_slice() {
+                [k, v] if k.as_str() == Some("service.name") => Some(AttrValue::Str(text_of(v))),
+                _ => None,
+            })
         })
     });
     if let Some(v) = service.filter(|_| o.attribute("service.name").is_none()) {
         o.attributes.push(Attribute { key: "service.name".into(), value: v });
     }
-    let links: Vec<AttrValue> = s
-        .links
-        .unwrap_or_default()
-        .into_iter()
+    let links: Vec<AttrValue> = list(s, &["links"])
+        .iter()
         .map(|l| {
-            let (t, sp) = l.context.map(|c| (c.trace_id, c.span_id)).unwrap_or_default();
+            let c = get(l, &["context"]);
             let mut entries = vec![
                 Attribute {
                     key: "trace_id".into(),
-                    value: AttrValue::Str(t.as_deref().map(hex_id).unwrap_or_default()),
+                    value: AttrValue::Str(ctx_id(c, "traceId").map(hex_id).unwrap_or_default()),
                 },
                 Attribute {
                     key: "span_id".into(),
-                    value: AttrValue::Str(sp.as_deref().map(hex_id).unwrap_or_default()),
+                    value: AttrValue::Str(ctx_id(c, "spanId").map(hex_id).unwrap_or_default()),
                 },
             ];
-            entries.extend(l.attributes.unwrap_or_default().0);
+            entries.extend(attrs(l, &["attributes"]));
             AttrValue::Map(entries)
         })
         .collect();
     if !links.is_empty() {
         o.attributes.push(Attribute { key: "otel.links".into(), value: AttrValue::Array(links) });
     }
-    if let Some(status) = s.status {
-        let code = status.code.as_deref().map(text).unwrap_or_default();
+    if let Some(status) = get(s, &["status"]) {
+        let code = get(status, &["code"]).map(text_of).unwrap_or_default();
         if code == "2" || code.eq_ignore_ascii_case("ERROR") {
             o.level = Level::Error;
         }
-        o.status_message = status.message.filter(|m| !m.is_empty());
+        o.status_message = str(status, &["message"]).filter(|m| !m.is_empty()).map(str::to_string);
     }
-    o.events = s
-        .events
-        .unwrap_or_default()
-        .into_iter()
+    o.events = list(s, &["events"])
+        .iter()
         .map(|e| Event {
-            name: e.name.unwrap_or_default(),
-            time_ns: e.time.as_ref().and_then(HrTime::ns).unwrap_or(o.start_ns),
-            attributes: e.attributes.unwrap_or_default().0,
+            name: str(e, &["name"]).unwrap_or_default().to_string(),
+            time_ns: hr_time(get(e, &["time"])).unwrap_or(o.start_ns),
+            attributes: attrs(e, &["attributes"]),
         })
         .collect();
     (trace_id, o)

@@ -5,15 +5,188 @@
 pub(super) mod js;
 pub(super) mod python;
 
+use super::jsonv::get;
 use super::semconv;
+use super::{shape_error, Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Observation, Payload, Trace, TraceSet};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 
-/// An attribute map `{key: value}` in the order written, each value keeping its JSON type:
+/// Put before the digits of an integer too large for 64 bits, which is then read as a string:
+/// the value tree keeps only 64-bit integers (any-agent writes 128-bit trace ids as integers).
+const BIG: char = '\u{1}';
+
+/// Every object of a document that is one object, a list of them (nulls skipped), or several
+/// such values one after another (JSON Lines, or pretty-printed objects written back to back, as
+/// SDK console exporters print them). Errors carry their line and column in the file as written.
+pub(super) fn objects(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    match mark_big_ints(body) {
+        // a file that fails marked fails as written, with the positions of the file
+        Some(marked) => read(&marked, format).or_else(|_| read(body, format)),
+        None => read(body, format),
+    }
+}
+
+fn read(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
+    let mut out = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Value>();
+    while let Some(value) = stream.next() {
+        let items = match value.map_err(|e| shape_error(format, &e))? {
+            Value::Array(items) => items,
+            one => vec![one],
+        };
+        for item in items {
+            match item {
+                Value::Object(_) => out.push(item),
+                Value::Null => {}
+                other => {
+                    let before = body.get(..stream.byte_offset()).unwrap_or(body);
+                    let line = before.lines().count().max(1);
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+                    let what = match other {
+                        Value::Bool(_) => "a boolean",
+                        Value::Number(_) => "a number",
+                        Value::String(_) => "a string",
+                        _ => "a list",
+                    };
+                    let reason = format!("invalid type: {what}, expected an object or a list of objects");
+                    return Err(ImportError::Shape { format: format.label(), line, column, reason });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `body` with each integer too large for 64 bits written as a string of its digits after
+/// `BIG` (`None` when there is none). Text in strings is left alone; so is a number with a
+/// leading zero (not JSON: it must still fail).
+fn mark_big_ints(body: &str) -> Option<String> {
+    let b = body.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut copied, mut i, mut in_string) = (0, 0, false);
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'-' | b'0'..=b'9' => {
+                let start = i - 1;
+                while b.get(i).is_some_and(|d| matches!(d, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
+                    i += 1;
+                }
+                let token = body.get(start..i).unwrap_or_default();
+                let digits = token.strip_prefix('-').unwrap_or(token);
+                let big = digits.len() > 18
+                    && !digits.starts_with('0')
+                    && digits.bytes().all(|d| d.is_ascii_digit())
+                    && token.parse::<i64>().is_err()
+                    && token.parse::<u64>().is_err();
+                if big {
+                    let o = out.get_or_insert_with(|| String::with_capacity(body.len() + 64));
+                    o.push_str(body.get(copied..start).unwrap_or_default());
+                    o.push_str("\"\\u0001");
+                    o.push_str(token);
+                    o.push('"');
+                    copied = i;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut o = out?;
+    o.push_str(body.get(copied..).unwrap_or_default());
+    Some(o)
+}
+
+/// The digits of an integer too large for 64 bits (see `BIG`).
+pub(super) fn big_int(v: &Value) -> Option<&str> {
+    v.as_str()?.strip_prefix(BIG)
+}
+
+/// A JSON value as text: a string's contents, anything else as written.
+pub(super) fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.strip_prefix(BIG).unwrap_or(s).to_string(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// A JSON value as a payload, integers too large for 64 bits written back as numbers.
+pub(super) fn payload(v: &Value) -> Payload {
+    let text = serde_json::to_string(v).unwrap_or_default();
+    const MARK: &str = "\"\\u0001";
+    if !text.contains(MARK) {
+        return Payload::from_json_text(&text).unwrap_or_else(|| Payload::from_value(v));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(MARK) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let after = after.get(MARK.len()..).unwrap_or_default();
+        let end = after.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(after.len());
+        match after.get(end..).and_then(|a| a.strip_prefix('"')) {
+            Some(tail) if end > 0 => {
+                out.push_str(after.get(..end).unwrap_or_default());
+                rest = tail;
+            }
+            _ => {
+                out.push_str(MARK);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Payload::from_json_text(&out).unwrap_or_else(|| Payload::from_value(v))
+}
+
+/// An attribute map `{key: value}` under one of `keys`, in the order written (none when absent
+/// or not a map).
+pub(super) fn attrs(v: &Value, keys: &[&str]) -> Vec<Attribute> {
+    match get(v, keys) {
+        Some(Value::Object(map)) => {
+            map.iter().map(|(k, x)| Attribute { key: k.as_str().into(), value: value(x) }).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// One JSON value as an attribute value, keeping its JSON type: integers stay text (a u128 is
+/// not rounded). Lists are read item by item (one level: attribute lists hold scalars);
+/// anything else nested stays JSON.
+pub(super) fn value(v: &Value) -> AttrValue {
+    match v {
+        Value::String(s) => match s.strip_prefix(BIG) {
+            Some(digits) => AttrValue::Int(digits.to_string()),
+            None => AttrValue::Str(s.clone()),
+        },
+        Value::Bool(b) => AttrValue::Bool(*b),
+        Value::Null => AttrValue::Str(String::new()),
+        Value::Number(n) if n.is_f64() => {
+            n.as_f64().map(AttrValue::Float).unwrap_or_else(|| AttrValue::Str(n.to_string()))
+        }
+        Value::Number(n) => AttrValue::Int(n.to_string()),
+        Value::Array(items) if items.iter().all(|i| !matches!(i, Value::Array(_) | Value::Object(_))) => {
+            AttrValue::Array(items.iter().map(value).collect())
+        }
+        other => AttrValue::Json(payload(other)),
+    }
+}
+
+/// Zipkin's and ClickHouse's readers (not yet read through a value tree): an attribute map
+/// `{key: value}` in the order written, each value keeping its JSON type:
 /// integers stay text (a u128 is not rounded), objects stay raw JSON.
 #[derive(Default)]
 pub(super) struct Attrs(pub(super) Vec<Attribute>);
@@ -127,17 +300,35 @@ mod tests {
 
     #[test]
     fn attribute_values_keep_their_json_types() {
-        let a: Attrs =
-            serde_json::from_str(r#"{"s":"x","i":100927429609276267646756448943279827607,"f":2.5e-6,"b":false,"l":[1,"a"],"o":{"k":1},"n":null}"#)
-                .unwrap();
-        let v: Vec<(&str, &AttrValue)> = a.0.iter().map(|a| (a.key.as_str(), &a.value)).collect();
+        let body = r#"{"a": {"s":"x","i":100927429609276267646756448943279827607,"f":2.5e-6,"b":false,"l":[1,"a"],"o":{"k":1,"big":-100927429609276267646756448943279827607},"n":null}}"#;
+        let v = objects(body, Format::PythonSpans).unwrap();
+        let a = attrs(&v[0], &["a"]);
+        let v: Vec<(&str, &AttrValue)> = a.iter().map(|a| (a.key.as_str(), &a.value)).collect();
         assert_eq!(v[0], ("s", &AttrValue::Str("x".into())));
         assert_eq!(v[1].1, &AttrValue::Int("100927429609276267646756448943279827607".into()));
         assert_eq!(v[2].1, &AttrValue::Float(2.5e-6));
         assert_eq!(v[3].1, &AttrValue::Bool(false));
         assert_eq!(v[4].1, &AttrValue::Array(vec![AttrValue::Int("1".into()), AttrValue::Str("a".into())]));
-        assert!(matches!(v[5].1, AttrValue::Json(p) if p.raw() == r#"{"k":1}"#));
+        assert!(
+            matches!(v[5].1, AttrValue::Json(p) if p.raw() == r#"{"k":1,"big":-100927429609276267646756448943279827607}"#),
+            "{:?}",
+            v[5].1.display()
+        );
         assert_eq!(v[6].1, &AttrValue::Str(String::new()));
+    }
+
+    #[test]
+    fn big_integers_are_marked_outside_strings_only() {
+        let body = r#"{"a": "12345678901234567890123", "b": [18446744073709551616, 18446744073709551615, 0123456789012345678901]}"#;
+        let marked = mark_big_ints(body).unwrap();
+        assert_eq!(
+            marked,
+            r#"{"a": "12345678901234567890123", "b": ["\u000118446744073709551616", 18446744073709551615, 0123456789012345678901]}"#
+        );
+        assert_eq!(mark_big_ints(r#"{"a": "\"99999999999999999999999"}"#), None);
+        // still not JSON (a leading zero): the error is the file's
+        assert!(matches!(objects(body, Format::PythonSpans), Err(ImportError::Syntax { line: 1, .. })));
+        assert!(matches!(objects("[1]", Format::PythonSpans), Err(ImportError::Shape { .. })));
     }
 
     #[test]

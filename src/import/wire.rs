@@ -74,43 +74,6 @@ fn cut_char(bytes: &[u8]) -> usize {
     0
 }
 
-/// Every item of a document that is one item, a list of them, or several such values one after
-/// another (JSON Lines, or pretty-printed objects written back to back, as SDK console exporters
-/// print them). Errors carry their line and column in the whole text.
-pub fn items<T: serde::de::DeserializeOwned>(body: &str) -> serde_json::Result<Vec<T>> {
-    let mut out = Vec::new();
-    for value in serde_json::Deserializer::from_str(body).into_iter::<OneOrMany<T>>() {
-        out.extend(value?.0);
-    }
-    Ok(out)
-}
-
-/// One item, or a list of them (nulls in the list skipped).
-pub struct OneOrMany<T>(pub Vec<T>);
-
-impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for OneOrMany<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = OneOrMany<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object or a list of objects")
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany<T>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(item) = seq.next_element::<Option<T>>()? {
-                    out.extend(item);
-                }
-                Ok(OneOrMany(out))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<OneOrMany<T>, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| OneOrMany(vec![t]))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
 /// An integer written as a JSON number or a string (OTLP writes 64-bit values as strings).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FlexInt(pub Option<i128>);

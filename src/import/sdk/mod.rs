@@ -8,13 +8,9 @@ pub(super) mod python;
 use super::jsonv::get;
 use super::semconv;
 use super::{shape_error, Format, ImportError};
-use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Observation, Payload, Trace, TraceSet};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::fmt;
 
 /// Put before the digits of an integer too large for 64 bits, which is then read as a string:
 /// the value tree keeps only 64-bit integers (any-agent writes 128-bit trace ids as integers).
@@ -182,59 +178,6 @@ pub(super) fn value(v: &Value) -> AttrValue {
             AttrValue::Array(items.iter().map(value).collect())
         }
         other => AttrValue::Json(payload(other)),
-    }
-}
-
-/// Zipkin's and ClickHouse's readers (not yet read through a value tree): an attribute map
-/// `{key: value}` in the order written, each value keeping its JSON type:
-/// integers stay text (a u128 is not rounded), objects stay raw JSON.
-#[derive(Default)]
-pub(super) struct Attrs(pub(super) Vec<Attribute>);
-
-impl<'de> serde::Deserialize<'de> for Attrs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Attrs;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an attribute map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attrs, A::Error> {
-                let mut out = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    let raw: Box<RawValue> = map.next_value()?;
-                    out.push(Attribute { key: key.into(), value: value_of(raw) });
-                }
-                Ok(Attrs(out))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Attrs, E> {
-                Ok(Attrs(Vec::new()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// One JSON value as an attribute value. Lists are read item by item (one level: attribute
-/// lists hold scalars); anything else nested stays raw JSON.
-pub(super) fn value_of(raw: Box<RawValue>) -> AttrValue {
-    let text = raw.get().trim();
-    match text.as_bytes().first() {
-        Some(b'"') => AttrValue::Str(serde_json::from_str(text).unwrap_or_default()),
-        Some(b't') => AttrValue::Bool(true),
-        Some(b'f') => AttrValue::Bool(false),
-        Some(b'n') | None => AttrValue::Str(String::new()),
-        Some(b'[') => match serde_json::from_str::<Vec<Box<RawValue>>>(text) {
-            Ok(items) if items.iter().all(|i| !matches!(i.get().trim().as_bytes().first(), Some(b'[' | b'{'))) => {
-                AttrValue::Array(items.into_iter().map(value_of).collect())
-            }
-            _ => AttrValue::Json(Payload::from_raw(raw)),
-        },
-        Some(b'{') => AttrValue::Json(Payload::from_raw(raw)),
-        _ if text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) => {
-            parse_f64(text).map(AttrValue::Float).unwrap_or_else(|| AttrValue::Str(text.to_string()))
-        }
-        _ => AttrValue::Int(text.to_string()),
     }
 }
 

@@ -12,8 +12,8 @@ use crate::model::{AttrValue, Attribute};
 use serde_json::Value;
 
 /// Every object of a document that is one object, a list of them (nulls skipped), or several such
-/// values one after another (JSON Lines, pretty-printed objects back to back), as `wire::items`
-/// reads them; anything else is a shape error of `format` at the value.
+/// values one after another (JSON Lines, pretty-printed objects back to back);
+/// anything else is a shape error of `format` at the value.
 pub fn objects(body: &str, format: Format) -> Result<Vec<Value>, ImportError> {
     nested_objects(body, format, 1)
 }

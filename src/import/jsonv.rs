@@ -10,6 +10,7 @@
 use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Every object of a document that is one object, a list of them (nulls skipped), or several such
 /// values one after another (JSON Lines, pretty-printed objects back to back);
@@ -209,6 +210,86 @@ pub fn wrong_shape(format: super::Format, what: &str, found: &Value) -> super::I
     super::ImportError::Shape { format: format.label(), line: 0, column: 0, reason }
 }
 
+/// The byte span of every value under one of `keys` in `body` (valid JSON, already parsed), by its
+/// path (`/traces/0/input`), not looking inside those values: the text of a value as written,
+/// which a `Value` does not keep (a payload carried verbatim).
+pub fn raw_spans(body: &str, keys: &[&str]) -> HashMap<String, (usize, usize)> {
+    let mut out = HashMap::new();
+    let b = body.as_bytes();
+    let start = skip_ws(b, 0);
+    scan(b, start, &mut String::new(), keys, &mut out);
+    out
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+fn string_end(b: &[u8], mut i: usize) -> usize {
+    i = i.saturating_add(1);
+    loop {
+        match b.get(i) {
+            Some(b'\\') => i = i.saturating_add(2),
+            Some(b'"') => return i.saturating_add(1),
+            Some(_) => i = i.saturating_add(1),
+            None => return b.len(),
+        }
+    }
+}
+
+/// The end of the value starting at `i`, recording spans under `keys` below `path`.
+fn scan(b: &[u8], i: usize, path: &mut String, keys: &[&str], out: &mut HashMap<String, (usize, usize)>) -> usize {
+    let (close, object) = match b.get(i) {
+        Some(b'{') => (b'}', true),
+        Some(b'[') => (b']', false),
+        Some(b'"') => return string_end(b, i),
+        _ => {
+            let mut j = i;
+            while b.get(j).is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()) {
+                j = j.saturating_add(1);
+            }
+            return j;
+        }
+    };
+    let mut j = skip_ws(b, i.saturating_add(1));
+    if b.get(j) == Some(&close) {
+        return j.saturating_add(1);
+    }
+    let mut index = 0usize;
+    loop {
+        let len = path.len();
+        path.push('/');
+        let mut wanted = false;
+        if object {
+            let key_end = string_end(b, j);
+            let key = b.get(j.saturating_add(1)..key_end.saturating_sub(1)).unwrap_or_default();
+            let key = std::str::from_utf8(key).unwrap_or_default();
+            path.push_str(key);
+            wanted = keys.contains(&key);
+            j = skip_ws(b, skip_ws(b, key_end).saturating_add(1));
+        } else {
+            path.push_str(&index.to_string());
+            index = index.saturating_add(1);
+        }
+        let end = if wanted {
+            let end = scan(b, j, &mut String::new(), &[], out);
+            out.insert(path.clone(), (j, end));
+            end
+        } else {
+            scan(b, j, path, keys, out)
+        };
+        path.truncate(len);
+        j = skip_ws(b, end);
+        match b.get(j) {
+            Some(b',') => j = skip_ws(b, j.saturating_add(1)),
+            _ => return j.saturating_add(1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +309,11 @@ mod tests {
         assert_eq!(json_text(&json!({"a": [1, "b"], "c": {}})), r#"{"a": [1, "b"], "c": {}}"#);
         assert_eq!(json_text_as(&json!({"a": [1, "b"]}), false), r#"{"a":[1,"b"]}"#);
         assert!(spaced(r#"[{"a": 1}]"#) && !spaced(r#"[{"a":1}]"#));
+        let body = r#"{"t": [{"input": { "a" : [1, "}"] }, "x": {"input": 2}}], "input": "s\"" }"#;
+        let spans = raw_spans(body, &["input"]);
+        let at = |p: &str| spans.get(p).and_then(|&(s, e)| body.get(s..e));
+        assert_eq!(at("/t/0/input"), Some(r#"{ "a" : [1, "}"] }"#));
+        assert_eq!(at("/t/0/x/input"), Some("2"));
+        assert_eq!(at("/input"), Some(r#""s\"""#));
     }
 }

@@ -209,6 +209,35 @@ pub fn wrong_shape(format: super::Format, what: &str, found: &Value) -> super::I
     super::ImportError::Shape { format: format.label(), line: 0, column: 0, reason }
 }
 
+/// An object's entries with their values as the raw JSON text written in `text` (payloads are
+/// kept as written: spacing, escapes and number spelling); one visitor shared by every reader
+/// that keeps raw payloads. Anything but an object is an error.
+pub fn raw_entries(text: &str) -> Result<Vec<(String, &serde_json::value::RawValue)>, serde_json::Error> {
+    serde_json::from_str::<RawEntries>(text).map(|e| e.0)
+}
+
+struct RawEntries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawEntries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = RawEntries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, &'de serde_json::value::RawValue>()? {
+                    out.push((k, v));
+                }
+                Ok(RawEntries(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +257,13 @@ mod tests {
         assert_eq!(json_text(&json!({"a": [1, "b"], "c": {}})), r#"{"a": [1, "b"], "c": {}}"#);
         assert_eq!(json_text_as(&json!({"a": [1, "b"]}), false), r#"{"a":[1,"b"]}"#);
         assert!(spaced(r#"[{"a": 1}]"#) && !spaced(r#"[{"a":1}]"#));
+    }
+
+    #[test]
+    fn raw_entries_keep_values_as_written() {
+        let e = raw_entries(r#"{"a": 1.0, "b\u00e9": {"x" : "\u00e9"}}"#).unwrap();
+        let got: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+        assert_eq!(got, [("a", "1.0"), ("bé", r#"{"x" : "\u00e9"}"#)]);
+        assert!(raw_entries("[1]").is_err());
     }
 }

@@ -290,6 +290,35 @@ fn scan(b: &[u8], i: usize, path: &mut String, keys: &[&str], out: &mut HashMap<
     }
 }
 
+/// An object's entries with their values as the raw JSON text written in `text` (payloads are
+/// kept as written: spacing, escapes and number spelling); one visitor shared by every reader
+/// that keeps raw payloads. Anything but an object is an error.
+pub fn raw_entries(text: &str) -> Result<Vec<(String, &serde_json::value::RawValue)>, serde_json::Error> {
+    serde_json::from_str::<RawEntries>(text).map(|e| e.0)
+}
+
+struct RawEntries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawEntries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = RawEntries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, &'de serde_json::value::RawValue>()? {
+                    out.push((k, v));
+                }
+                Ok(RawEntries(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +344,13 @@ mod tests {
         assert_eq!(at("/t/0/input"), Some(r#"{ "a" : [1, "}"] }"#));
         assert_eq!(at("/t/0/x/input"), Some("2"));
         assert_eq!(at("/input"), Some(r#""s\"""#));
+    }
+
+    #[test]
+    fn raw_entries_keep_values_as_written() {
+        let e = raw_entries(r#"{"a": 1.0, "b\u00e9": {"x" : "\u00e9"}}"#).unwrap();
+        let got: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+        assert_eq!(got, [("a", "1.0"), ("bé", r#"{"x" : "\u00e9"}"#)]);
+        assert!(raw_entries("[1]").is_err());
     }
 }

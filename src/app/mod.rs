@@ -23,7 +23,7 @@ pub fn App() -> impl IntoView {
     view! { <Shell state=state/> }
 }
 
-/// Imports `import::warmup`'s made-up trace once, after the empty app is painted, a piece at a
+/// Imports `import::warmup`'s made-up trace once (as OTLP JSON, then as binary OTLP), after the empty app is painted, a piece at a
 /// time when the browser is idle, and drops it: the browser then runs the importer's optimized
 /// code from the first real file on (see `import::warmup` for why). Nothing of it is kept or
 /// shown. A file opened meanwhile stops it: that import warms the code up itself.
@@ -43,22 +43,27 @@ fn warm_up(state: State) {
             }
         }
         mark("canopy:warm-up-start");
-        let doc = import::warmup::sample(import::warmup::SPANS);
-        let mut stream = import::Stream::new("warm-up");
+        // the JSON sample warms the conversion both wires share, the binary one the protobuf reader
+        let json = import::warmup::sample(import::warmup::SPANS).into_bytes();
+        let binary = import::warmup::protobuf_sample(import::warmup::PROTOBUF_SPANS);
         let mut idle = source::when_idle().await;
-        for piece in doc.as_bytes().chunks(PIECE) {
-            // pieces while the idle period lasts, then the next one
-            if idle.remaining_ms() < LEFT_MS {
-                idle = source::when_idle().await;
+        for (name, doc) in [("warm-up", json), ("warm-up.pb", binary)] {
+            let mut stream = import::Stream::new(name);
+            for piece in doc.chunks(PIECE) {
+                // pieces while the idle period lasts, then the next one
+                if idle.remaining_ms() < LEFT_MS {
+                    idle = source::when_idle().await;
+                }
+                if state.jobs.loading.get_untracked().is_some() || stream.push(piece).is_err() {
+                    return;
+                }
             }
-            if state.jobs.loading.get_untracked().is_some() || stream.push(piece).is_err() {
+            if state.jobs.loading.get_untracked().is_some() {
                 return;
             }
-        }
-        if state.jobs.loading.get_untracked().is_none() {
             let _ = stream.finish();
-            mark("canopy:warm-up-end");
         }
+        mark("canopy:warm-up-end");
     });
 }
 

@@ -1,6 +1,7 @@
 //! Canopy's own format: a versioned JSON document of a whole TraceSet that loads back exactly.
 //! Schema in docs/format.md. The writer lives here too, so the two can never drift apart.
 
+use super::jsonv::{self, get, list, str, wrong_shape};
 use super::{shape_error, Format, ImportError};
 use crate::model::key::Key;
 use crate::model::{
@@ -8,13 +9,15 @@ use crate::model::{
     Usage,
 };
 use crate::model::{Warning, WarningKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
+use serde_json::Value;
+use std::collections::HashMap;
 
 /// The version this build writes; it reads every version up to it.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Doc {
     canopy: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,33 +29,23 @@ struct Doc {
 
 /// Nanosecond times are written as decimal strings: exact in every JSON reader, JavaScript included.
 mod ns {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
     pub fn serialize<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&v.to_string())
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        let t = String::deserialize(d)?;
-        t.parse().map_err(serde::de::Error::custom)
     }
 }
 
 mod ns_opt {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
     pub fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(v) => s.serialize_str(&v.to_string()),
             None => s.serialize_none(),
         }
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            Some(t) => t.parse().map(Some).map_err(serde::de::Error::custom),
-            None => Ok(None),
-        }
-    }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WTrace {
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,7 +71,7 @@ struct WTrace {
     observations: Vec<WObs>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WObs {
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,7 +109,7 @@ struct WObs {
     attributes: Vec<WAttr>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WUsage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     input: Option<u64>,
@@ -129,7 +122,7 @@ struct WUsage {
     details: Vec<(String, u64)>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WCost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     total_usd: Option<f64>,
@@ -137,7 +130,7 @@ struct WCost {
     details_usd: Vec<(String, f64)>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
@@ -149,7 +142,7 @@ struct WDoc {
     metadata: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WEvent {
     name: String,
     #[serde(with = "ns")]
@@ -158,14 +151,14 @@ struct WEvent {
     attributes: Vec<WAttr>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WAttr {
     key: String,
     value: WValue,
 }
 
 /// A typed attribute value: exactly one key says the type.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "lowercase")]
 enum WValue {
     Str(String),
@@ -178,7 +171,7 @@ enum WValue {
     Json(Box<RawValue>),
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct WScore {
     id: String,
     name: String,
@@ -197,7 +190,7 @@ struct WScore {
     time_ns: Option<i64>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "lowercase")]
 enum WScoreValue {
     Numeric(f64),
@@ -219,25 +212,8 @@ fn to_wvalue(v: &AttrValue) -> WValue {
     }
 }
 
-fn from_wvalue(v: WValue) -> AttrValue {
-    match v {
-        WValue::Str(s) => AttrValue::Str(s),
-        WValue::Int(s) => AttrValue::Int(s),
-        WValue::Float(f) => AttrValue::Float(f),
-        WValue::Bool(b) => AttrValue::Bool(b),
-        WValue::Bytes(s) => AttrValue::Bytes(s),
-        WValue::Array(items) => AttrValue::Array(items.into_iter().map(from_wvalue).collect()),
-        WValue::Map(entries) => AttrValue::Map(from_wattrs(entries)),
-        WValue::Json(raw) => AttrValue::Json(Payload::from_raw(raw)),
-    }
-}
-
 fn to_wattrs(a: &[Attribute]) -> Vec<WAttr> {
     a.iter().map(|a| WAttr { key: a.key.to_string(), value: to_wvalue(&a.value) }).collect()
-}
-
-fn from_wattrs(a: Vec<WAttr>) -> Vec<Attribute> {
-    a.into_iter().map(|a| Attribute { key: a.key.into(), value: from_wvalue(a.value) }).collect()
 }
 
 /// Writes `set` as a Canopy document. `note` (e.g. how it was redacted) is carried in the file.
@@ -335,83 +311,254 @@ fn write_score(s: &Score) -> WScore {
     }
 }
 
+/// A Canopy document that is not the shape this version writes: `what` is the field or value.
+fn bad(format: Format, what: &str) -> ImportError {
+    ImportError::Shape { format: format.label(), line: 0, column: 0, reason: format!("invalid or missing {what}") }
+}
+
+/// A required string field.
+fn req_str(v: &Value, key: &str, format: Format) -> Result<String, ImportError> {
+    str(v, &[key]).map(str::to_string).ok_or_else(|| bad(format, &format!("field `{key}`")))
+}
+
+fn opt_str(v: &Value, key: &str, format: Format) -> Result<Option<String>, ImportError> {
+    match get(v, &[key]) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(bad(format, &format!("field `{key}`"))),
+    }
+}
+
+fn opt_f64(v: &Value, key: &str, format: Format) -> Result<Option<f64>, ImportError> {
+    match get(v, &[key]) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| bad(format, &format!("field `{key}`"))),
+        Some(_) => Err(bad(format, &format!("field `{key}`"))),
+    }
+}
+
+fn opt_u64(v: &Value, key: &str, format: Format) -> Result<Option<u64>, ImportError> {
+    match get(v, &[key]) {
+        None => Ok(None),
+        Some(x) => x.as_u64().map(Some).ok_or_else(|| bad(format, &format!("field `{key}`"))),
+    }
+}
+
+/// A nanosecond time written as a decimal string.
+fn opt_ns(v: &Value, key: &str, format: Format) -> Result<Option<i64>, ImportError> {
+    match get(v, &[key]) {
+        None => Ok(None),
+        Some(Value::String(t)) => t.parse().map(Some).map_err(|_| bad(format, &format!("field `{key}`"))),
+        Some(_) => Err(bad(format, &format!("field `{key}`"))),
+    }
+}
+
+fn req_ns(v: &Value, key: &str, format: Format) -> Result<i64, ImportError> {
+    opt_ns(v, key, format)?.ok_or_else(|| bad(format, &format!("field `{key}`")))
+}
+
+/// Where the payloads are written in the body: they load back as the exact text written.
+type Spans = HashMap<String, (usize, usize)>;
+
+const PAYLOAD_KEYS: [&str; 4] = ["input", "output", "model_parameters", "json"];
+
+/// The value under `key` of `v` (at `at`), as written in `body`.
+fn payload(v: &Value, at: &str, key: &str, raw: &(&str, Spans)) -> Option<Payload> {
+    let x = get(v, &[key])?;
+    let text = raw.1.get(&format!("{at}/{key}")).and_then(|&(s, e)| raw.0.get(s..e));
+    Some(match text.and_then(|t| RawValue::from_string(t.to_string()).ok()) {
+        Some(r) => Payload::from_raw(r),
+        None => Payload::from_value(x),
+    })
+}
+
+fn strings(v: &Value, key: &str, format: Format) -> Result<Vec<String>, ImportError> {
+    list(v, &[key])
+        .iter()
+        .map(|x| x.as_str().map(str::to_string).ok_or_else(|| bad(format, &format!("field `{key}`"))))
+        .collect()
+}
+
+/// A typed attribute value: exactly one key says the type.
+fn read_value(v: &Value, at: &str, raw: &(&str, Spans), format: Format) -> Result<AttrValue, ImportError> {
+    let wrong = || bad(format, "attribute value");
+    let map = v.as_object().filter(|m| m.len() == 1).ok_or_else(wrong)?;
+    let (kind, x) = map.iter().next().ok_or_else(wrong)?;
+    let text = || x.as_str().map(str::to_string).ok_or_else(wrong);
+    Ok(match kind.as_str() {
+        "str" => AttrValue::Str(text()?),
+        "int" => AttrValue::Int(text()?),
+        "float" => AttrValue::Float(x.as_f64().ok_or_else(wrong)?),
+        "bool" => AttrValue::Bool(x.as_bool().ok_or_else(wrong)?),
+        "bytes" => AttrValue::Bytes(text()?),
+        "array" => AttrValue::Array(
+            x.as_array()
+                .ok_or_else(wrong)?
+                .iter()
+                .enumerate()
+                .map(|(i, x)| read_value(x, &format!("{at}/array/{i}"), raw, format))
+                .collect::<Result<_, _>>()?,
+        ),
+        "map" => AttrValue::Map(read_attrs(x.as_array().ok_or_else(wrong)?, &format!("{at}/map"), raw, format)?),
+        "json" => AttrValue::Json(payload(v, at, "json", raw).unwrap_or_else(|| Payload::from_value(x))),
+        _ => return Err(wrong()),
+    })
+}
+
+fn read_attrs(items: &[Value], at: &str, raw: &(&str, Spans), format: Format) -> Result<Vec<Attribute>, ImportError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let key = req_str(a, "key", format)?;
+            let v = get(a, &["value"]).ok_or_else(|| bad(format, "field `value`"))?;
+            let value = read_value(v, &format!("{at}/{i}/value"), raw, format)?;
+            Ok(Attribute { key: key.into(), value })
+        })
+        .collect()
+}
+
+/// Ordered `[name, number]` pairs.
+fn pairs<T>(
+    items: &[Value],
+    format: Format,
+    num: impl Fn(&Value) -> Option<T>,
+) -> Result<Vec<(String, T)>, ImportError> {
+    items
+        .iter()
+        .map(|p| match p.as_array().map(Vec::as_slice) {
+            Some([Value::String(k), n]) => num(n).map(|n| (k.clone(), n)).ok_or_else(|| bad(format, "detail")),
+            _ => Err(bad(format, "detail")),
+        })
+        .collect()
+}
+
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
-    let doc: Doc = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-    if doc.canopy > VERSION {
+    let doc: Value = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+    if !doc.is_object() {
+        return Err(wrong_shape(format, "a Canopy document (an object)", &doc));
+    }
+    let version = get(&doc, &["canopy"])
+        .and_then(Value::as_u64)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| bad(format, "field `canopy`"))?;
+    if version > VERSION {
         return Err(ImportError::Unrecognized(format!(
-            "this Canopy file is version {}, newer than this viewer understands ({VERSION}); open it with a newer Canopy",
-            doc.canopy
+            "this Canopy file is version {version}, newer than this viewer understands ({VERSION}); open it with a newer Canopy"
         )));
     }
+    let raw = (body, jsonv::raw_spans(body, &PAYLOAD_KEYS));
     let mut set = TraceSet::default();
-    if let Some(note) = doc.note {
+    if let Some(note) = opt_str(&doc, "note", format)? {
         set.warnings.push(Warning::new(file, WarningKind::FileNote { note }));
     }
-    for wt in doc.traces {
-        let obs = wt.observations.into_iter().map(read_obs).collect();
-        let source = if wt.source.is_empty() { file.to_string() } else { wt.source };
-        let mut t = Trace::build(wt.id, obs, &source, &mut set.warnings);
-        t.name = wt.name;
-        t.session_id = wt.session_id;
-        t.user_id = wt.user_id;
-        t.tags = wt.tags;
-        t.start_ns = wt.start_ns;
-        t.input = wt.input.map(Payload::from_raw);
-        t.output = wt.output.map(Payload::from_raw);
-        t.attributes = from_wattrs(wt.attributes);
-        t.reported_cost_usd = wt.reported_cost_usd;
+    let traces = get(&doc, &["traces"]).and_then(Value::as_array).ok_or_else(|| bad(format, "field `traces`"))?;
+    for (i, wt) in traces.iter().enumerate() {
+        let at = format!("/traces/{i}");
+        let wobs =
+            get(wt, &["observations"]).and_then(Value::as_array).ok_or_else(|| bad(format, "field `observations`"))?;
+        let obs = wobs
+            .iter()
+            .enumerate()
+            .map(|(j, o)| read_obs(o, &format!("{at}/observations/{j}"), &raw, format))
+            .collect::<Result<_, _>>()?;
+        let source = opt_str(wt, "source", format)?.filter(|s| !s.is_empty()).unwrap_or_else(|| file.to_string());
+        let mut t = Trace::build(req_str(wt, "id", format)?, obs, &source, &mut set.warnings);
+        t.name = opt_str(wt, "name", format)?;
+        t.session_id = opt_str(wt, "session_id", format)?;
+        t.user_id = opt_str(wt, "user_id", format)?;
+        t.tags = strings(wt, "tags", format)?;
+        t.start_ns = req_ns(wt, "start_ns", format)?;
+        t.input = payload(wt, &at, "input", &raw);
+        t.output = payload(wt, &at, "output", &raw);
+        t.attributes = read_attrs(list(wt, &["attributes"]), &format!("{at}/attributes"), &raw, format)?;
+        t.reported_cost_usd = opt_f64(wt, "reported_cost_usd", format)?;
         set.traces.push(t);
     }
-    set.scores = doc
-        .scores
-        .into_iter()
-        .map(|s| Score {
-            id: s.id,
-            name: s.name,
-            value: match s.value {
-                WScoreValue::Numeric(v) => ScoreValue::Numeric(v),
-                WScoreValue::Categorical(v) => ScoreValue::Categorical(v),
-                WScoreValue::Boolean(v) => ScoreValue::Boolean(v),
-                WScoreValue::Text(v) => ScoreValue::Text(v),
-            },
-            source: s.source,
-            comment: s.comment,
-            trace_id: s.trace_id,
-            observation_id: s.observation_id,
-            session_id: s.session_id,
-            time_ns: s.time_ns,
-        })
-        .collect();
+    set.scores = list(&doc, &["scores"]).iter().map(|s| read_score(s, format)).collect::<Result<_, _>>()?;
     Ok(set)
 }
 
-fn read_obs(w: WObs) -> Observation {
-    let mut o = Observation::new(w.id, Kind::from_name(&w.kind).unwrap_or(Kind::Span), w.name, w.start_ns);
-    o.parent_id = w.parent_id;
-    o.end_ns = w.end_ns;
-    o.completion_start_ns = w.completion_start_ns;
-    o.input = w.input.map(Payload::from_raw);
-    o.output = w.output.map(Payload::from_raw);
-    o.model = w.model;
-    o.model_parameters = w.model_parameters.map(Payload::from_raw);
-    o.usage = w
-        .usage
-        .map(|u| Usage { input: u.input, output: u.output, total: u.total, details: u.details })
-        .unwrap_or_default();
-    o.cost = w.cost.map(|c| Cost { total: c.total_usd, details: c.details_usd }).unwrap_or_default();
-    o.level = Level::from_name(&w.level).unwrap_or_default();
-    o.status_message = w.status_message;
-    o.tool_name = w.tool_name;
-    o.documents = w
-        .documents
-        .into_iter()
-        .map(|d| Document { id: d.id, content: d.content, score: d.score, metadata: d.metadata })
-        .collect();
-    o.events = w
-        .events
-        .into_iter()
-        .map(|e| Event { name: e.name, time_ns: e.time_ns, attributes: from_wattrs(e.attributes) })
-        .collect();
-    o.attributes = from_wattrs(w.attributes);
-    o
+fn read_score(s: &Value, format: Format) -> Result<Score, ImportError> {
+    let wrong = || bad(format, "score value");
+    let value = get(s, &["value"]).and_then(Value::as_object).filter(|m| m.len() == 1).ok_or_else(wrong)?;
+    let (kind, x) = value.iter().next().ok_or_else(wrong)?;
+    let text = || x.as_str().map(str::to_string).ok_or_else(wrong);
+    let value = match kind.as_str() {
+        "numeric" => ScoreValue::Numeric(x.as_f64().ok_or_else(wrong)?),
+        "categorical" => ScoreValue::Categorical(text()?),
+        "boolean" => ScoreValue::Boolean(x.as_bool().ok_or_else(wrong)?),
+        "text" => ScoreValue::Text(text()?),
+        _ => return Err(wrong()),
+    };
+    Ok(Score {
+        id: req_str(s, "id", format)?,
+        name: req_str(s, "name", format)?,
+        value,
+        source: opt_str(s, "source", format)?,
+        comment: opt_str(s, "comment", format)?,
+        trace_id: opt_str(s, "trace_id", format)?,
+        observation_id: opt_str(s, "observation_id", format)?,
+        session_id: opt_str(s, "session_id", format)?,
+        time_ns: opt_ns(s, "time_ns", format)?,
+    })
+}
+
+fn read_obs(w: &Value, at: &str, raw: &(&str, Spans), format: Format) -> Result<Observation, ImportError> {
+    let kind = req_str(w, "kind", format)?;
+    let start_ns = req_ns(w, "start_ns", format)?;
+    let mut o = Observation::new(
+        req_str(w, "id", format)?,
+        Kind::from_name(&kind).unwrap_or(Kind::Span),
+        req_str(w, "name", format)?,
+        start_ns,
+    );
+    o.parent_id = opt_str(w, "parent_id", format)?;
+    o.end_ns = opt_ns(w, "end_ns", format)?;
+    o.completion_start_ns = opt_ns(w, "completion_start_ns", format)?;
+    o.input = payload(w, at, "input", raw);
+    o.output = payload(w, at, "output", raw);
+    o.model = opt_str(w, "model", format)?.map(|m| Key::new(&m));
+    o.model_parameters = payload(w, at, "model_parameters", raw);
+    if let Some(u) = get(w, &["usage"]) {
+        o.usage = Usage {
+            input: opt_u64(u, "input", format)?,
+            output: opt_u64(u, "output", format)?,
+            total: opt_u64(u, "total", format)?,
+            details: pairs(list(u, &["details"]), format, Value::as_u64)?,
+        };
+    }
+    if let Some(c) = get(w, &["cost"]) {
+        o.cost = Cost {
+            total: opt_f64(c, "total_usd", format)?,
+            details: pairs(list(c, &["details_usd"]), format, Value::as_f64)?,
+        };
+    }
+    o.level = Level::from_name(&req_str(w, "level", format)?).unwrap_or_default();
+    o.status_message = opt_str(w, "status_message", format)?;
+    o.tool_name = opt_str(w, "tool_name", format)?;
+    o.documents = list(w, &["documents"])
+        .iter()
+        .map(|d| {
+            Ok(Document {
+                id: opt_str(d, "id", format)?,
+                content: opt_str(d, "content", format)?,
+                score: opt_f64(d, "score", format)?,
+                metadata: opt_str(d, "metadata", format)?,
+            })
+        })
+        .collect::<Result<_, ImportError>>()?;
+    o.events = list(w, &["events"])
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            Ok(Event {
+                name: req_str(e, "name", format)?,
+                time_ns: req_ns(e, "time_ns", format)?,
+                attributes: read_attrs(list(e, &["attributes"]), &format!("{at}/events/{k}/attributes"), raw, format)?,
+            })
+        })
+        .collect::<Result<_, ImportError>>()?;
+    o.attributes = read_attrs(list(w, &["attributes"]), &format!("{at}/attributes"), raw, format)?;
+    Ok(o)
 }

@@ -10,6 +10,7 @@
 use super::{shape_error, Format, ImportError};
 use crate::model::{AttrValue, Attribute};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Every object of a document that is one object, a list of them (nulls skipped), or several such
 /// values one after another (JSON Lines, pretty-printed objects back to back);
@@ -209,6 +210,115 @@ pub fn wrong_shape(format: super::Format, what: &str, found: &Value) -> super::I
     super::ImportError::Shape { format: format.label(), line: 0, column: 0, reason }
 }
 
+/// The byte span of every value under one of `keys` in `body` (valid JSON, already parsed), by its
+/// path (`/traces/0/input`), not looking inside those values: the text of a value as written,
+/// which a `Value` does not keep (a payload carried verbatim).
+pub fn raw_spans(body: &str, keys: &[&str]) -> HashMap<String, (usize, usize)> {
+    let mut out = HashMap::new();
+    let b = body.as_bytes();
+    let start = skip_ws(b, 0);
+    scan(b, start, &mut String::new(), keys, &mut out);
+    out
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+fn string_end(b: &[u8], mut i: usize) -> usize {
+    i = i.saturating_add(1);
+    loop {
+        match b.get(i) {
+            Some(b'\\') => i = i.saturating_add(2),
+            Some(b'"') => return i.saturating_add(1),
+            Some(_) => i = i.saturating_add(1),
+            None => return b.len(),
+        }
+    }
+}
+
+/// The end of the value starting at `i`, recording spans under `keys` below `path`.
+fn scan(b: &[u8], i: usize, path: &mut String, keys: &[&str], out: &mut HashMap<String, (usize, usize)>) -> usize {
+    let (close, object) = match b.get(i) {
+        Some(b'{') => (b'}', true),
+        Some(b'[') => (b']', false),
+        Some(b'"') => return string_end(b, i),
+        _ => {
+            let mut j = i;
+            while b.get(j).is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()) {
+                j = j.saturating_add(1);
+            }
+            return j;
+        }
+    };
+    let mut j = skip_ws(b, i.saturating_add(1));
+    if b.get(j) == Some(&close) {
+        return j.saturating_add(1);
+    }
+    let mut index = 0usize;
+    loop {
+        let len = path.len();
+        path.push('/');
+        let mut wanted = false;
+        if object {
+            let key_end = string_end(b, j);
+            let key = b.get(j.saturating_add(1)..key_end.saturating_sub(1)).unwrap_or_default();
+            let key = std::str::from_utf8(key).unwrap_or_default();
+            path.push_str(key);
+            wanted = keys.contains(&key);
+            j = skip_ws(b, skip_ws(b, key_end).saturating_add(1));
+        } else {
+            path.push_str(&index.to_string());
+            index = index.saturating_add(1);
+        }
+        let end = if wanted {
+            let end = scan(b, j, &mut String::new(), &[], out);
+            out.insert(path.clone(), (j, end));
+            end
+        } else {
+            scan(b, j, path, keys, out)
+        };
+        path.truncate(len);
+        j = skip_ws(b, end);
+        match b.get(j) {
+            Some(b',') => j = skip_ws(b, j.saturating_add(1)),
+            _ => return j.saturating_add(1),
+        }
+    }
+}
+
+/// An object's entries with their values as the raw JSON text written in `text` (payloads are
+/// kept as written: spacing, escapes and number spelling); one visitor shared by every reader
+/// that keeps raw payloads. Anything but an object is an error.
+pub fn raw_entries(text: &str) -> Result<Vec<(String, &serde_json::value::RawValue)>, serde_json::Error> {
+    serde_json::from_str::<RawEntries>(text).map(|e| e.0)
+}
+
+struct RawEntries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawEntries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = RawEntries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, &'de serde_json::value::RawValue>()? {
+                    out.push((k, v));
+                }
+                Ok(RawEntries(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +338,19 @@ mod tests {
         assert_eq!(json_text(&json!({"a": [1, "b"], "c": {}})), r#"{"a": [1, "b"], "c": {}}"#);
         assert_eq!(json_text_as(&json!({"a": [1, "b"]}), false), r#"{"a":[1,"b"]}"#);
         assert!(spaced(r#"[{"a": 1}]"#) && !spaced(r#"[{"a":1}]"#));
+        let body = r#"{"t": [{"input": { "a" : [1, "}"] }, "x": {"input": 2}}], "input": "s\"" }"#;
+        let spans = raw_spans(body, &["input"]);
+        let at = |p: &str| spans.get(p).and_then(|&(s, e)| body.get(s..e));
+        assert_eq!(at("/t/0/input"), Some(r#"{ "a" : [1, "}"] }"#));
+        assert_eq!(at("/t/0/x/input"), Some("2"));
+        assert_eq!(at("/input"), Some(r#""s\"""#));
+    }
+
+    #[test]
+    fn raw_entries_keep_values_as_written() {
+        let e = raw_entries(r#"{"a": 1.0, "b\u00e9": {"x" : "\u00e9"}}"#).unwrap();
+        let got: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+        assert_eq!(got, [("a", "1.0"), ("bé", r#"{"x" : "\u00e9"}"#)]);
+        assert!(raw_entries("[1]").is_err());
     }
 }

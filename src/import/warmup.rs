@@ -198,6 +198,92 @@ fn fill(out: &mut String, template: &str, i: usize) {
     out.push_str(rest);
 }
 
+/// The spans of the binary sample: the conversion is warm from the JSON one, this warms the
+/// protobuf reader (`otlp::proto_reader`, `otlp::proto_span`).
+pub const PROTOBUF_SPANS: usize = 300;
+
+/// Binary OTLP (an `ExportTraceServiceRequest`) of `spans` spans of one trace: every value type,
+/// events, links and an error status, written field by field with opentelemetry-proto's numbers.
+pub fn protobuf_sample(spans: usize) -> Vec<u8> {
+    let text = |s: &str| message(|m| bytes(m, 1, s.as_bytes()));
+    let kv = |k: &str, v: &[u8]| message(|m| (bytes(m, 1, k.as_bytes()), bytes(m, 2, v)));
+    let int = |n: u64| message(|m| (key(m, 3, 0), varint(m, n)));
+    let mut scope = message(|m| bytes(m, 1, &message(|s| (bytes(s, 1, b"warm-up"), bytes(s, 2, b"1")))));
+    for i in 0..spans {
+        let start = 1_700_000_000_000_000_000u64 + i as u64 * 1_000_000;
+        let kind = ["CHAIN", "LLM", "TOOL", "RETRIEVER"][i % 4];
+        let span = message(|m| {
+            bytes(
+                m,
+                1,
+                &[0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71, 0x82, 0x93, 0xa4, 0xb5, 0xc6, 0xd7, 0xe8, 0xf9],
+            );
+            bytes(m, 2, &(i as u64 + 1).to_be_bytes());
+            if i > 0 {
+                bytes(m, 4, &((i as u64 - 1) / 6 + 1).to_be_bytes());
+            }
+            bytes(m, 5, format!("{}-{i}", kind.to_ascii_lowercase()).as_bytes());
+            key(m, 6, 0);
+            varint(m, 1);
+            key(m, 7, 1);
+            m.extend_from_slice(&start.to_le_bytes());
+            key(m, 8, 1);
+            m.extend_from_slice(&(start + 3_000_000).to_le_bytes());
+            bytes(m, 9, &kv("openinference.span.kind", &text(kind)));
+            bytes(m, 9, &kv("llm.model_name", &text("claude-sonnet")));
+            bytes(m, 9, &kv("llm.token_count.prompt", &int(100 + i as u64)));
+            bytes(m, 9, &kv("input.value", &text("Summarise the ticket — login fails after reset.")));
+            bytes(m, 9, &kv("score", &message(|v| (key(v, 4, 1), v.extend_from_slice(&0.5f64.to_le_bytes())))));
+            bytes(m, 9, &kv("cached", &message(|v| (key(v, 2, 0), varint(v, 1)))));
+            bytes(
+                m,
+                9,
+                &kv("tags", &message(|v| bytes(v, 5, &message(|a| (bytes(a, 1, &text("a")), bytes(a, 1, &int(2))))))),
+            );
+            bytes(m, 9, &kv("meta", &message(|v| bytes(v, 6, &message(|l| bytes(l, 1, &kv("k", &text("v"))))))));
+            if i % 10 == 5 {
+                bytes(
+                    m,
+                    11,
+                    &message(|e| ((key(e, 1, 1), e.extend_from_slice(&start.to_le_bytes())), bytes(e, 2, b"retry"))),
+                );
+                bytes(m, 13, &message(|l| (bytes(l, 1, &[7; 16]), bytes(l, 2, &[8; 8]))));
+            }
+            if i % 50 == 7 {
+                bytes(m, 15, &message(|s| (bytes(s, 2, b"timeout"), (key(s, 3, 0), varint(s, 2)))));
+            }
+        });
+        bytes(&mut scope, 2, &span);
+    }
+    let resource = message(|m| bytes(m, 1, &kv("service.name", &text("canopy-warm-up"))));
+    let entry = message(|m| (bytes(m, 1, &resource), bytes(m, 2, &scope)));
+    message(|m| bytes(m, 1, &entry))
+}
+
+fn message<T>(write: impl FnOnce(&mut Vec<u8>) -> T) -> Vec<u8> {
+    let mut m = Vec::new();
+    write(&mut m);
+    m
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn key(out: &mut Vec<u8>, field: u64, wire: u64) {
+    varint(out, field << 3 | wire);
+}
+
+fn bytes(out: &mut Vec<u8>, field: u64, b: &[u8]) {
+    key(out, field, 2);
+    varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +324,24 @@ mod tests {
         assert!(t.observations.iter().any(|o| o.tool_name.as_deref() == Some("lookup_ticket")));
         assert!(t.observations.iter().any(|o| o.level == crate::model::Level::Error));
         assert_eq!(t.tree.roots.len(), 1);
+    }
+
+    /// The binary sample opens through the streaming reader, every span with its attributes.
+    #[test]
+    fn the_protobuf_sample_imports_every_span() {
+        let doc = protobuf_sample(PROTOBUF_SPANS);
+        let mut stream = crate::import::Stream::new("warm-up.pb");
+        for piece in doc.chunks(4 * 1024) {
+            stream.push(piece).unwrap();
+        }
+        let loaded = stream.finish().unwrap();
+        assert_eq!(loaded.format, crate::import::Format::OtlpProtobuf);
+        assert!(loaded.set.warnings.is_empty(), "{:?}", loaded.set.warnings);
+        let t = &loaded.set.traces[0];
+        assert_eq!((loaded.set.traces.len(), t.observations.len(), t.tree.roots.len()), (1, PROTOBUF_SPANS, 1));
+        assert!(t.observations.iter().any(|o| o.level == crate::model::Level::Error));
+        let o = &t.observations[1];
+        assert_eq!((o.kind, o.model.as_deref()), (Kind::Generation, Some("claude-sonnet")));
+        assert!(o.attribute("tags").is_some() && o.attribute("meta").is_some() && o.attribute("cached").is_some());
     }
 }

@@ -3,125 +3,37 @@
 
 pub(super) mod domain;
 
+use super::jsonv::{get, int, list, str, text};
 use super::semconv;
-use super::wire::FlexInt;
 use super::{shape_error, Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Event, Level, Observation, Trace, TraceSet, Warning, WarningKind};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use std::collections::HashMap;
+use serde_json::Value;
 
-#[derive(Deserialize)]
-struct Response<'a> {
-    /// A list of traces as the query API writes it (nulls skipped), or one trace object: kept as
-    /// written and read by its first byte (a visitor taking either costs a second copy of the
-    /// trace reader).
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    errors: Option<Vec<WireError>>,
-}
+// A trace: `traceID`, `spans`, `processes` (id → `{serviceName, tags}`), `warnings`. A span:
+// `traceID`, `spanID`, `operationName`, `references` (`refType`, `traceID`, `spanID`), the older
+// `parentSpanID`, `startTime` and `duration` (µs, numbers or strings), `tags` and `logs`
+// (`timestamp`, `fields`), `processID`, `warnings`. A tag: `key`, `type`, `value`.
 
-/// The traces of `data` (a slice of `body`); errors placed in the whole body.
-fn data_traces(body: &str, data: &RawValue, format: Format) -> Result<Vec<WireTrace>, ImportError> {
-    let text = data.get();
-    let read = if text.starts_with('{') {
-        serde_json::from_str::<WireTrace>(text).map(|t| vec![t])
-    } else {
-        serde_json::from_str::<Vec<Option<WireTrace>>>(text).map(|l| l.into_iter().flatten().collect())
-    };
-    read.map_err(|e| {
-        let at = (text.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
-        let before = body.get(..at).unwrap_or_default();
-        let lines = before.matches('\n').count();
-        let columns = before.len().saturating_sub(before.rfind('\n').map_or(0, |i| i.saturating_add(1)));
-        match shape_error(format, &e) {
-            ImportError::Shape { format, line, column, reason } => ImportError::Shape {
-                format,
-                line: line.saturating_add(lines),
-                column: if line == 1 { column.saturating_add(columns) } else { column },
-                reason,
-            },
-            other => other,
-        }
-    })
-}
-
-#[derive(Deserialize)]
-struct WireError {
-    msg: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireTrace {
-    #[serde(rename = "traceID")]
-    trace_id: Option<String>,
-    spans: Option<Vec<WireSpan>>,
-    processes: Option<HashMap<String, Process>>,
-    warnings: Option<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireSpan {
-    #[serde(rename = "traceID")]
-    trace_id: Option<String>,
-    #[serde(rename = "spanID")]
-    span_id: Option<String>,
-    operation_name: Option<String>,
-    references: Option<Vec<Reference>>,
-    /// Older exports put the parent here instead of in `references`.
-    #[serde(rename = "parentSpanID")]
-    parent_span_id: Option<String>,
-    start_time: Option<FlexInt>,
-    duration: Option<FlexInt>,
-    tags: Option<Vec<Tag>>,
-    logs: Option<Vec<Log>>,
-    #[serde(rename = "processID")]
-    process_id: Option<String>,
-    warnings: Option<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub(super) struct Reference {
     pub(super) ref_type: Option<String>,
-    #[serde(rename = "traceID")]
     pub(super) trace_id: Option<String>,
-    #[serde(rename = "spanID")]
     pub(super) span_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Process {
-    service_name: Option<String>,
-    tags: Option<Vec<Tag>>,
-}
-
-#[derive(Deserialize)]
-struct Tag {
-    key: String,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    value: Option<Box<RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct Log {
-    timestamp: Option<FlexInt>,
-    fields: Option<Vec<Tag>>,
-}
-
-/// A tag's value read by its declared type; integers stay text so nothing beyond 2^53 is rounded.
-fn tag_value(t: &Tag) -> AttrValue {
-    let raw = t.value.as_ref().map(|r| r.get().trim()).unwrap_or("null");
-    let text = || serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string());
-    match t.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        Some("bool") => match raw {
-            "true" | "\"true\"" => AttrValue::Bool(true),
-            "false" | "\"false\"" => AttrValue::Bool(false),
+/// A tag's value read by its declared type; integers stay text (the number's own digits) so
+/// nothing beyond 2^53 is rounded.
+fn tag_value(t: &Value) -> AttrValue {
+    let value = get(t, &["value"]);
+    let text = || match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(x) => x.to_string(),
+        None => "null".to_string(),
+    };
+    match str(t, &["type"]).map(str::to_ascii_lowercase).as_deref() {
+        Some("bool") => match value {
+            Some(Value::Bool(b)) => AttrValue::Bool(*b),
+            Some(Value::String(s)) if s == "true" || s == "false" => AttrValue::Bool(s == "true"),
             _ => AttrValue::Str(text()),
         },
         Some("int64") => AttrValue::Int(text()),
@@ -131,41 +43,59 @@ fn tag_value(t: &Tag) -> AttrValue {
     }
 }
 
-fn attrs(tags: Option<Vec<Tag>>) -> Vec<Attribute> {
-    tags.unwrap_or_default().iter().map(|t| Attribute { key: t.key.as_str().into(), value: tag_value(t) }).collect()
+fn tag_key(t: &Value) -> String {
+    str(t, &["key"]).unwrap_or_default().to_string()
 }
 
-fn traces(body: &str, format: Format) -> Result<(Vec<WireTrace>, Vec<String>), ImportError> {
+fn attrs(tags: &[Value]) -> Vec<Attribute> {
+    tags.iter().map(|t| Attribute { key: tag_key(t).into(), value: tag_value(t) }).collect()
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    list(v, &[key]).iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
+}
+
+/// A value that must be a trace object.
+fn trace(v: Value, format: Format) -> Result<Value, ImportError> {
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(super::jsonv::wrong_shape(format, "a Jaeger trace (an object)", &v))
+    }
+}
+
+fn traces(body: &str, format: Format) -> Result<(Vec<Value>, Vec<String>), ImportError> {
     if format == Format::JaegerJsonLines {
         let mut out = Vec::new();
         for (n, line) in body.split('\n').enumerate() {
             if line.bytes().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let t: WireTrace =
-                serde_json::from_str(line).map_err(|e| super::at_line(shape_error(format, &e), n + 1))?;
-            out.push(t);
+            let at = |e| super::at_line(e, n.saturating_add(1));
+            let t: Value = serde_json::from_str(line).map_err(|e| at(shape_error(format, &e)))?;
+            out.push(trace(t, format).map_err(at)?);
         }
         return Ok((out, Vec::new()));
     }
-    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
-    if first == Some(b'[') {
-        let list: Vec<WireTrace> = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-        return Ok((list, Vec::new()));
-    }
-    // `{data: [...]}` from the query API, or one trace object
-    let probe = super::sniff::shape(body.as_bytes());
-    if probe.has("data") {
-        let r: Response = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-        let errors = r.errors.unwrap_or_default().into_iter().filter_map(|e| e.msg).collect();
-        let traces = match r.data {
-            Some(data) => data_traces(body, data, format)?,
-            None => Vec::new(),
-        };
-        Ok((traces, errors))
-    } else {
-        let t: WireTrace = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
-        Ok((vec![t], Vec::new()))
+    let doc: Value = serde_json::from_str(body).map_err(|e| shape_error(format, &e))?;
+    match doc {
+        // a list of traces
+        Value::Array(items) => Ok((items.into_iter().map(|t| trace(t, format)).collect::<Result<_, _>>()?, Vec::new())),
+        // `{data: [...]}` (or `{data: trace}`) from the query API
+        Value::Object(ref map) if map.contains_key("data") => {
+            let errors = list(&doc, &["errors"]).iter().filter_map(|e| text(e, &["msg"])).collect();
+            let traces = match get(&doc, &["data"]) {
+                None => Vec::new(),
+                Some(t @ Value::Object(_)) => vec![t.clone()],
+                Some(Value::Array(items)) => {
+                    items.iter().filter(|t| !t.is_null()).map(|t| trace(t.clone(), format)).collect::<Result<_, _>>()?
+                }
+                Some(other) => return Err(super::jsonv::wrong_shape(format, "a list of Jaeger traces", other)),
+            };
+            Ok((traces, errors))
+        }
+        // one trace object
+        other => Ok((vec![trace(other, format)?], Vec::new())),
     }
 }
 
@@ -175,17 +105,18 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
     for e in errors {
         set.warnings.push(Warning::new(file, WarningKind::ServerError { message: e }));
     }
-    for wt in wire {
-        let processes = wt.processes.unwrap_or_default();
-        let spans = wt.spans.unwrap_or_default();
-        let trace_id = wt.trace_id.or_else(|| spans.first().and_then(|s| s.trace_id.clone())).unwrap_or_default();
-        for w in wt.warnings.unwrap_or_default() {
+    for wt in &wire {
+        let processes = get(wt, &["processes"]);
+        let spans = list(wt, &["spans"]);
+        let trace_id =
+            text(wt, &["traceID"]).or_else(|| spans.first().and_then(|s| text(s, &["traceID"]))).unwrap_or_default();
+        for w in strings(wt, "warnings") {
             let kind = WarningKind::ServerTraceWarning { trace_id: trace_id.clone(), message: w };
             set.warnings.push(Warning::new(file, kind));
         }
         let mut obs = Vec::with_capacity(spans.len());
         for s in spans {
-            obs.push(observation(s, &trace_id, &processes));
+            obs.push(observation(s, &trace_id, processes));
         }
         let ids = semconv::apply_all(&mut obs);
         let mut t = Trace::build(trace_id, obs, file, &mut set.warnings);
@@ -254,40 +185,42 @@ pub(super) fn log_name(attributes: &[Attribute]) -> String {
         .unwrap_or_else(|| "log".to_string())
 }
 
-fn observation(s: WireSpan, trace_id: &str, processes: &HashMap<String, Process>) -> Observation {
-    let start_us = s.start_time.and_then(|t| t.to_i64()).unwrap_or(0);
-    let start_ns = start_us.saturating_mul(1000);
+fn observation(s: &Value, trace_id: &str, processes: Option<&Value>) -> Observation {
+    let us = |v: &Value, key: &str| int(v, &[key]).and_then(|t| i64::try_from(t).ok());
+    let start_ns = us(s, "startTime").unwrap_or(0).saturating_mul(1000);
     let mut o = Observation::new(
-        s.span_id.unwrap_or_default(),
+        text(s, &["spanID"]).unwrap_or_default(),
         crate::model::Kind::Span,
-        s.operation_name.unwrap_or_default(),
+        text(s, &["operationName"]).unwrap_or_default(),
         start_ns,
     );
-    o.end_ns = s.duration.and_then(|d| d.to_i64()).map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
-    o.attributes = attrs(s.tags);
-    let refs = s.references.unwrap_or_default();
-    link(&mut o, &refs, s.parent_span_id, trace_id);
-    if let Some(p) = s.process_id.as_ref().and_then(|id| processes.get(id)) {
-        if let Some(svc) = &p.service_name {
-            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc.clone()) });
+    o.end_ns = us(s, "duration").map(|d| start_ns.saturating_add(d.saturating_mul(1000)));
+    o.attributes = attrs(list(s, &["tags"]));
+    let refs: Vec<Reference> = list(s, &["references"])
+        .iter()
+        .map(|r| Reference {
+            ref_type: text(r, &["refType"]),
+            trace_id: text(r, &["traceID"]),
+            span_id: text(r, &["spanID"]),
+        })
+        .collect();
+    link(&mut o, &refs, text(s, &["parentSpanID"]), trace_id);
+    let process = str(s, &["processID"]).and_then(|id| processes.and_then(|p| get(p, &[id])));
+    if let Some(p) = process {
+        if let Some(svc) = text(p, &["serviceName"]) {
+            o.attributes.push(Attribute { key: "service.name".into(), value: AttrValue::Str(svc) });
         }
-        for t in p.tags.iter().flatten() {
-            o.attributes.push(Attribute { key: format!("process.{}", t.key).into(), value: tag_value(t) });
+        for t in list(p, &["tags"]) {
+            o.attributes.push(Attribute { key: format!("process.{}", tag_key(t)).into(), value: tag_value(t) });
         }
     }
-    span_facts(&mut o, s.warnings.unwrap_or_default());
-    o.events = s
-        .logs
-        .unwrap_or_default()
-        .into_iter()
+    span_facts(&mut o, strings(s, "warnings"));
+    o.events = list(s, &["logs"])
+        .iter()
         .map(|l| {
-            let attributes = attrs(l.fields);
+            let attributes = attrs(list(l, &["fields"]));
             let name = log_name(&attributes);
-            Event {
-                name,
-                time_ns: l.timestamp.and_then(|t| t.to_i64()).map(|t| t.saturating_mul(1000)).unwrap_or(start_ns),
-                attributes,
-            }
+            Event { name, time_ns: us(l, "timestamp").map(|t| t.saturating_mul(1000)).unwrap_or(start_ns), attributes }
         })
         .collect();
     o

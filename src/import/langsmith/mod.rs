@@ -6,16 +6,17 @@
 mod multipart;
 mod run;
 
+use super::jsonv;
 use super::wire::iso_ns;
 use super::{shape_error, Format, ImportError};
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Observation, Score, ScoreValue, Trace, TraceSet, Warning, WarningKind};
 use run::{observation, patch, session_of, trace_of, Run};
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 
-#[derive(Deserialize)]
+/// An ingest batch: runs to create (`post`, or `runs` as the API lists them), updates, feedback.
+#[derive(Default)]
 struct Batch {
     post: Option<Vec<Run>>,
     patch: Option<Vec<Run>>,
@@ -23,7 +24,7 @@ struct Batch {
     feedback: Option<Vec<Feedback>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Feedback {
     id: Option<String>,
     run_id: Option<String>,
@@ -34,14 +35,65 @@ struct Feedback {
     comment: Option<String>,
     correction: Option<Box<RawValue>>,
     created_at: Option<String>,
-    feedback_source: Option<FeedbackSource>,
+    feedback_source: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct FeedbackSource {
-    #[serde(rename = "type")]
-    kind: Option<String>,
+/// A list of values each read by `one` (null as none).
+fn list_of<T>(
+    raw: &RawValue,
+    one: fn(&str) -> Result<T, serde_json::Error>,
+) -> Result<Option<Vec<T>>, serde_json::Error> {
+    let Some(items) = serde_json::from_str::<Option<Vec<&RawValue>>>(raw.get())? else {
+        return Ok(None);
+    };
+    items.into_iter().map(|i| one(i.get())).collect::<Result<Vec<T>, _>>().map(Some)
 }
+
+/// A document that is a list of values each read by `one`.
+fn list<T>(body: &str, one: fn(&str) -> Result<T, serde_json::Error>) -> Result<Vec<T>, serde_json::Error> {
+    let items: Vec<&RawValue> = serde_json::from_str(body)?;
+    items.into_iter().map(|i| one(i.get())).collect()
+}
+
+fn batch(text: &str) -> Result<Batch, serde_json::Error> {
+    let mut b = Batch::default();
+    for (k, v) in jsonv::raw_entries(text)? {
+        match k.as_str() {
+            "post" => b.post = list_of(v, run::parse)?,
+            "patch" => b.patch = list_of(v, run::parse)?,
+            "runs" => b.runs = list_of(v, run::parse)?,
+            "feedback" => b.feedback = list_of(v, feedback)?,
+            _ => {}
+        }
+    }
+    Ok(b)
+}
+
+fn feedback(text: &str) -> Result<Feedback, serde_json::Error> {
+    let string = |v: &RawValue| serde_json::from_str::<Option<String>>(v.get());
+    let raw = |v: &RawValue| (v.get().trim() != "null").then(|| v.to_owned());
+    let mut f = Feedback::default();
+    for (k, v) in jsonv::raw_entries(text)? {
+        match k.as_str() {
+            "id" => f.id = string(v)?,
+            "run_id" => f.run_id = string(v)?,
+            "trace_id" => f.trace_id = string(v)?,
+            "key" => f.key = string(v)?,
+            "score" => f.score = raw(v),
+            "value" => f.value = raw(v),
+            "comment" => f.comment = string(v)?,
+            "correction" => f.correction = raw(v),
+            "created_at" => f.created_at = string(v)?,
+            "feedback_source" => {
+                let source = serde_json::from_str::<serde_json::Value>(v.get())?;
+                f.feedback_source = jsonv::str(&source, &["type"]).map(String::from);
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
 /// Run operations as a file holds them: creates (posted or listed runs), updates (patches), and
 /// feedback, in order.
 #[derive(Default)]
@@ -74,14 +126,14 @@ impl Ops {
         let err = |e: serde_json::Error| shape_error(format, &e);
         let probe = super::sniff::shape(text.as_bytes());
         if ["post", "patch", "runs", "feedback"].iter().any(|k| probe.has(k)) {
-            self.batch(serde_json::from_str(text).map_err(err)?);
+            self.batch(batch(text).map_err(err)?);
         } else if probe.has("key") && probe.has("run_id") {
-            self.feedback.push(serde_json::from_str(text).map_err(err)?);
+            self.feedback.push(feedback(text).map_err(err)?);
         } else if ["id", "run_type", "name", "dotted_order"].iter().any(|k| probe.has(k)) {
-            self.run(serde_json::from_str(text).map_err(err)?);
+            self.run(run::parse(text).map_err(err)?);
         } else {
             // nothing of a run: read as a batch, which says what it lacks
-            self.batch(serde_json::from_str(text).map_err(err)?);
+            self.batch(batch(text).map_err(err)?);
         }
         Ok(())
     }
@@ -122,13 +174,11 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         // a list of runs, of feedback, or of ingest batches saved one after another
         let probe = super::sniff::shape(body.as_bytes());
         if probe.has("key") && (probe.has("run_id") || probe.has("score")) {
-            ops.feedback = serde_json::from_str(body).map_err(err)?;
+            ops.feedback = list(body, feedback).map_err(err)?;
         } else if probe.has("post") || probe.has("patch") {
-            let batches: Vec<Batch> = serde_json::from_str(body).map_err(err)?;
-            batches.into_iter().for_each(|b| ops.batch(b));
+            list(body, batch).map_err(err)?.into_iter().for_each(|b| ops.batch(b));
         } else {
-            let runs: Vec<Run> = serde_json::from_str(body).map_err(err)?;
-            runs.into_iter().for_each(|r| ops.run(r));
+            list(body, run::parse).map_err(err)?.into_iter().for_each(|r| ops.run(r));
         }
     } else {
         ops.value(body, format)?;
@@ -205,7 +255,7 @@ fn score(f: Feedback) -> Option<Score> {
         id: f.id.unwrap_or_default(),
         name,
         value,
-        source: f.feedback_source.and_then(|s| s.kind),
+        source: f.feedback_source,
         comment: f.comment.filter(|c| !c.is_empty()),
         trace_id: f.trace_id,
         observation_id: f.run_id,

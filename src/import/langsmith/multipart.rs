@@ -5,8 +5,8 @@
 //! Several bodies saved one after another (each ends with its closing boundary) read as one.
 
 use super::super::{shape_error, Format, ImportError};
-use super::run::{Extra, Run, RunEvent};
-use super::{Feedback, Ops};
+use super::run::Run;
+use super::Ops;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 
@@ -87,7 +87,7 @@ fn take(
         "post" => true,
         "patch" => false,
         "feedback" => {
-            ops.feedback.push(serde_json::from_str::<Feedback>(json).map_err(err)?);
+            ops.feedback.push(super::feedback(json).map_err(err)?);
             return Ok(());
         }
         _ => return Ok(()), // attachments and parts of later SDKs: not trace data
@@ -99,13 +99,13 @@ fn take(
     let run = &mut runs[i].1;
     match field {
         None => {
-            let main: Run = serde_json::from_str(json).map_err(err)?;
+            let main = super::run::parse(json).map_err(err)?;
             super::run::patch(run, main);
         }
         Some("inputs") => run.inputs = Some(serde_json::from_str::<Box<RawValue>>(json).map_err(err)?),
         Some("outputs") => run.outputs = Some(serde_json::from_str::<Box<RawValue>>(json).map_err(err)?),
-        Some("events") => run.events = Some(serde_json::from_str::<Vec<RunEvent>>(json).map_err(err)?),
-        Some("extra") => run.extra = Some(serde_json::from_str::<Extra>(json).map_err(err)?),
+        Some("events") => run.events = Some(super::run::events(json).map_err(err)?),
+        Some("extra") => run.extra = Some(super::run::extra(json).map_err(err)?),
         Some("error") => run.error = serde_json::from_str::<Option<String>>(json).map_err(err)?,
         Some(_) => {} // `serialized`: how the run was made, not what it did
     }

@@ -1,16 +1,17 @@
 //! One LangSmith run as its SDKs and API write it (times as RFC 3339 text, with or without a
 //! zone, or epoch milliseconds), what a patch adds to it, and the observation it becomes.
 
+use super::super::jsonv;
 use super::super::wire::{has_zone, iso_ns, FlexFloat};
 use crate::model::key::Key;
 use crate::model::order;
 use crate::model::units::parse_f64;
 use crate::model::{AttrValue, Attribute, Cost, Event, Kind, Level, Observation, Payload, Usage};
-use serde::Deserialize;
 use serde_json::value::RawValue;
+use serde_json::{Error, Value};
 use std::collections::HashMap;
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 pub(super) struct Run {
     pub(super) id: Option<String>,
     pub(super) name: Option<String>,
@@ -91,38 +92,119 @@ fn time_ns(t: &Option<RunTime>) -> Option<i64> {
     t.as_deref().and_then(ns)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 pub(super) struct Extra {
     pub(super) metadata: Option<HashMap<String, Box<RawValue>>>,
     pub(super) invocation_params: Option<Box<RawValue>>,
     pub(super) runtime: Option<Box<RawValue>>,
 }
 
-#[derive(Deserialize)]
 pub(super) struct RunEvent {
     pub(super) name: Option<String>,
     pub(super) time: Option<String>,
 }
 
-/// The usage LangChain writes into an LLM run's outputs.
-#[derive(Deserialize)]
-struct OutputUsage {
-    usage_metadata: Option<UsageMetadata>,
-    llm_output: Option<LlmOutput>,
+/// A text field (null as none; anything but a string is an error, as a typed field was).
+fn string(raw: &RawValue) -> Result<Option<String>, Error> {
+    serde_json::from_str::<Option<String>>(raw.get())
 }
 
-#[derive(Deserialize)]
-struct UsageMetadata {
-    input_tokens: Option<FlexFloat>,
-    output_tokens: Option<FlexFloat>,
-    total_tokens: Option<FlexFloat>,
-    input_token_details: Option<HashMap<String, FlexFloat>>,
-    output_token_details: Option<HashMap<String, FlexFloat>>,
+/// A payload kept as written (null as none).
+fn payload(raw: &RawValue) -> Option<Box<RawValue>> {
+    (raw.get().trim() != "null").then(|| raw.to_owned())
 }
 
-#[derive(Deserialize)]
-struct LlmOutput {
-    token_usage: Option<HashMap<String, FlexFloat>>,
+fn flex(raw: &RawValue) -> Result<Option<FlexFloat>, Error> {
+    Ok(match payload(raw) {
+        Some(r) => Some(serde_json::from_str::<FlexFloat>(r.get())?),
+        None => None,
+    })
+}
+
+/// One run object, its payloads kept as written.
+pub(super) fn parse(text: &str) -> Result<Run, Error> {
+    let mut r = Run::default();
+    for (k, v) in jsonv::raw_entries(text)? {
+        match k.as_str() {
+            "id" => r.id = string(v)?,
+            "name" => r.name = string(v)?,
+            "run_type" => r.run_type = string(v)?,
+            "start_time" => r.start_time = payload(v),
+            "end_time" => r.end_time = payload(v),
+            "parent_run_id" => r.parent_run_id = string(v)?,
+            "trace_id" => r.trace_id = string(v)?,
+            "dotted_order" => r.dotted_order = string(v)?,
+            "inputs" => r.inputs = payload(v),
+            "outputs" => r.outputs = payload(v),
+            "error" => r.error = string(v)?,
+            "extra" => r.extra = payload(v).map(|x| extra(x.get())).transpose()?,
+            "events" => r.events = payload(v).map(|x| events(x.get())).transpose()?,
+            "tags" => {
+                r.tags = payload(v)
+                    .map(|x| serde_json::from_str::<Value>(x.get()))
+                    .transpose()?
+                    .map(|t| t.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(String::from)).collect())
+            }
+            "session_name" => r.session_name = string(v)?,
+            "status" => r.status = string(v)?,
+            "prompt_tokens" => r.prompt_tokens = flex(v)?,
+            "completion_tokens" => r.completion_tokens = flex(v)?,
+            "total_tokens" => r.total_tokens = flex(v)?,
+            "total_cost" => r.total_cost = flex(v)?,
+            "prompt_cost" => r.prompt_cost = flex(v)?,
+            "completion_cost" => r.completion_cost = flex(v)?,
+            "first_token_time" => r.first_token_time = payload(v),
+            _ => {}
+        }
+    }
+    Ok(r)
+}
+
+/// A run's `extra`: its metadata entries and settings kept as written.
+pub(super) fn extra(text: &str) -> Result<Extra, Error> {
+    let mut e = Extra::default();
+    for (k, v) in jsonv::raw_entries(text)? {
+        match k.as_str() {
+            "metadata" => {
+                e.metadata = payload(v)
+                    .map(|m| {
+                        jsonv::raw_entries(m.get()).map(|es| es.into_iter().map(|(k, v)| (k, v.to_owned())).collect())
+                    })
+                    .transpose()?
+            }
+            "invocation_params" => e.invocation_params = payload(v),
+            "runtime" => e.runtime = payload(v),
+            _ => {}
+        }
+    }
+    Ok(e)
+}
+
+/// A run's events (each a name and a time).
+pub(super) fn events(text: &str) -> Result<Vec<RunEvent>, Error> {
+    let v = serde_json::from_str::<Value>(text)?;
+    Ok(v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| RunEvent {
+            name: jsonv::str(e, &["name"]).map(String::from),
+            time: jsonv::str(e, &["time"]).map(String::from),
+        })
+        .collect())
+}
+
+/// A count or cost written as a number or a string holding one.
+fn num(x: &Value) -> Option<FlexFloat> {
+    match x {
+        Value::Number(n) => Some(FlexFloat(n.as_f64())),
+        Value::String(s) => Some(FlexFloat(parse_f64(s))),
+        Value::Null => None,
+        _ => Some(FlexFloat(None)),
+    }
+}
+
+fn num_at(v: &Value, key: &str) -> Option<FlexFloat> {
+    jsonv::get(v, &[key]).and_then(num)
 }
 
 /// Later fields win: a patch carries the end time, outputs and events of a posted run.
@@ -204,7 +286,7 @@ pub(super) fn observation(r: Run) -> Observation {
         }
     }
     o.input = r.inputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
-    let usage_out = r.outputs.as_ref().and_then(|raw| serde_json::from_str::<OutputUsage>(raw.get()).ok());
+    let usage_out = r.outputs.as_ref().and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
     o.output = r.outputs.map(Payload::from_raw).filter(|p| !p.is_empty_value());
     if let Some(e) = r.error.filter(|e| !e.is_empty()) {
         o.level = Level::Error;
@@ -218,24 +300,29 @@ pub(super) fn observation(r: Run) -> Observation {
         total: count(r.total_tokens),
         details: Vec::new(),
     };
-    if let Some(u) = usage_out.as_ref().and_then(|u| u.usage_metadata.as_ref()) {
-        usage.input = usage.input.or(count(u.input_tokens));
-        usage.output = usage.output.or(count(u.output_tokens));
-        usage.total = usage.total.or(count(u.total_tokens));
-        for (prefix, details) in [("input", &u.input_token_details), ("output", &u.output_token_details)] {
+    let out = usage_out.as_ref();
+    if let Some(u) = out.and_then(|u| jsonv::get(u, &["usage_metadata"])).filter(|u| u.is_object()) {
+        usage.input = usage.input.or(count(num_at(u, "input_tokens")));
+        usage.output = usage.output.or(count(num_at(u, "output_tokens")));
+        usage.total = usage.total.or(count(num_at(u, "total_tokens")));
+        for (prefix, key) in [("input", "input_token_details"), ("output", "output_token_details")] {
+            let details = jsonv::get(u, &[key]).and_then(Value::as_object);
             let mut d: Vec<(String, u64)> = details
-                .iter()
+                .into_iter()
                 .flatten()
-                .filter_map(|(k, v)| count(Some(*v)).map(|n| (format!("{prefix}_{k}"), n)))
+                .filter_map(|(k, v)| count(num(v)).map(|n| (format!("{prefix}_{k}"), n)))
                 .collect();
             order::sort(&mut d);
             usage.details.extend(d);
         }
-    } else if let Some(tu) = usage_out.as_ref().and_then(|u| u.llm_output.as_ref()).and_then(|l| l.token_usage.as_ref())
+    } else if let Some(tu) = out
+        .and_then(|u| jsonv::get(u, &["llm_output"]))
+        .and_then(|l| jsonv::get(l, &["token_usage"]))
+        .filter(|t| t.is_object())
     {
-        usage.input = usage.input.or(tu.get("prompt_tokens").copied().and_then(|v| count(Some(v))));
-        usage.output = usage.output.or(tu.get("completion_tokens").copied().and_then(|v| count(Some(v))));
-        usage.total = usage.total.or(tu.get("total_tokens").copied().and_then(|v| count(Some(v))));
+        usage.input = usage.input.or(count(num_at(tu, "prompt_tokens")));
+        usage.output = usage.output.or(count(num_at(tu, "completion_tokens")));
+        usage.total = usage.total.or(count(num_at(tu, "total_tokens")));
     }
     if usage.total_tokens() > 0 {
         o.usage = usage;
@@ -273,15 +360,12 @@ pub(super) fn observation(r: Run) -> Observation {
         let text = |k: &str| meta.get(k).and_then(|v| serde_json::from_str::<String>(v.get()).ok());
         o.model = text("ls_model_name")
             .or_else(|| {
-                extra
-                    .invocation_params
-                    .as_ref()
-                    .and_then(|p| serde_json::from_str::<HashMap<String, Box<RawValue>>>(p.get()).ok())
-                    .and_then(|m| {
-                        m.get("model")
-                            .or_else(|| m.get("model_name"))
-                            .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
-                    })
+                extra.invocation_params.as_ref().and_then(|p| serde_json::from_str::<Value>(p.get()).ok()).and_then(
+                    |m| {
+                        let m = m.as_object()?;
+                        m.get("model").or_else(|| m.get("model_name")).and_then(|v| v.as_str().map(String::from))
+                    },
+                )
             })
             .as_deref()
             .map(Key::new);

@@ -4,8 +4,8 @@
 //! The request's envelope and what a span holds are in `envelope`, attribute values in `values`;
 //! `chunked` follows the envelope piece by piece, and the one-piece import is that reader given
 //! all the text at once. Binary OTLP (protobuf) is `proto_reader` (the envelope, piece by piece)
-//! and `proto` (its messages), converted by the same `envelope`. (Dependencies go one way: `mod` →
-//! `chunked` | `proto_reader` → `proto` → `envelope` → `values`.)
+//! and `proto_span`/`proto` (its messages), converted by the same `envelope`. (Dependencies go one
+//! way: `mod` → `chunked` | `proto_reader` → `proto_span` → `proto` → `envelope` → `values`.)
 
 mod chunked;
 #[cfg(test)]
@@ -14,6 +14,7 @@ mod envelope;
 mod logs;
 mod proto;
 mod proto_reader;
+mod proto_span;
 mod values;
 
 pub(in crate::import) use chunked::Chunked;

@@ -6,9 +6,9 @@
 //! Fields Canopy does not read (trace_state, flags, dropped links, schema urls) are skipped by
 //! prost as unknown fields.
 
-use super::envelope::{Context, Link, Resource, Span, SpanEvent, Status};
+use super::envelope::{Context, Resource};
 use super::logs::LogRecord;
-use super::values::{Attrs, EnumValue, SPAN_EXTRA};
+use super::values::Attrs;
 use crate::import::wire::FlexInt;
 use crate::model::{AttrValue, Attribute};
 
@@ -71,64 +71,6 @@ pub(super) struct PbScope {
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
-pub(super) struct PbSpan {
-    #[prost(bytes = "vec", tag = "1")]
-    trace_id: Vec<u8>,
-    #[prost(bytes = "vec", tag = "2")]
-    span_id: Vec<u8>,
-    #[prost(bytes = "vec", tag = "4")]
-    parent_span_id: Vec<u8>,
-    #[prost(string, tag = "5")]
-    name: String,
-    #[prost(int32, tag = "6")]
-    kind: i32,
-    #[prost(fixed64, tag = "7")]
-    start_time_unix_nano: u64,
-    #[prost(fixed64, tag = "8")]
-    end_time_unix_nano: u64,
-    #[prost(message, repeated, tag = "9")]
-    attributes: Vec<PbKeyValue>,
-    #[prost(uint32, tag = "10")]
-    dropped_attributes_count: u32,
-    #[prost(message, repeated, tag = "11")]
-    events: Vec<PbEvent>,
-    #[prost(uint32, tag = "12")]
-    dropped_events_count: u32,
-    #[prost(message, repeated, tag = "13")]
-    links: Vec<PbLink>,
-    #[prost(message, optional, tag = "15")]
-    status: Option<PbStatus>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct PbEvent {
-    #[prost(fixed64, tag = "1")]
-    time_unix_nano: u64,
-    #[prost(string, tag = "2")]
-    name: String,
-    #[prost(message, repeated, tag = "3")]
-    attributes: Vec<PbKeyValue>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct PbLink {
-    #[prost(bytes = "vec", tag = "1")]
-    trace_id: Vec<u8>,
-    #[prost(bytes = "vec", tag = "2")]
-    span_id: Vec<u8>,
-    #[prost(message, repeated, tag = "4")]
-    attributes: Vec<PbKeyValue>,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
-struct PbStatus {
-    #[prost(string, tag = "2")]
-    message: String,
-    #[prost(int32, tag = "3")]
-    code: i32,
-}
-
-#[derive(Clone, PartialEq, prost::Message)]
 pub(super) struct PbLogRecord {
     #[prost(fixed64, tag = "1")]
     time_unix_nano: u64,
@@ -150,23 +92,25 @@ pub(super) struct PbLogRecord {
     event_name: String,
 }
 
-/// Ids as lowercase hex, as the JSON reader normalizes them; empty bytes are no id. (Written as
-/// bytes, then checked once: pushing `char`s one by one was a measurable part of a span's cost.)
-fn hex(bytes: &[u8]) -> Option<String> {
+/// Ids as lowercase hex, as the JSON reader normalizes them; empty bytes are no id. (Written into
+/// bytes of their final length, then checked once: pushing `char`s one by one, or pairs of bytes
+/// onto a `Vec`, was a tenth of a span's decoding at `opt-level = "z"`, callgrind.)
+pub(super) fn hex(bytes: &[u8]) -> Option<String> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     if bytes.is_empty() {
         return None;
     }
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.extend_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]);
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
     }
     String::from_utf8(out).ok()
 }
 
 /// Standard base64 with padding: the text protobuf-JSON gives a `bytesValue`, so a bytes
 /// attribute reads the same from either wire.
-fn base64(bytes: &[u8]) -> String {
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
@@ -182,11 +126,11 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// A time as the JSON reader takes it: proto3 writes no zero, and JSON writers leave it out.
-fn time(ns: u64) -> Option<FlexInt> {
+pub(super) fn time(ns: u64) -> Option<FlexInt> {
     (ns != 0).then_some(FlexInt(Some(i128::from(ns))))
 }
 
-fn text(s: String) -> Option<String> {
+pub(super) fn text(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
@@ -227,47 +171,6 @@ impl PbScope {
     /// The scope's name and version, as `envelope::Scope::named` gives them.
     pub(super) fn named(self) -> Option<(String, Option<String>)> {
         text(self.name).map(|n| (n, text(self.version)))
-    }
-}
-
-impl PbSpan {
-    /// The span as the JSON reader's envelope holds it; `Gather::span` converts either.
-    pub(super) fn into_span(self) -> Span {
-        Span {
-            trace_id: hex(&self.trace_id),
-            span_id: hex(&self.span_id),
-            parent_span_id: hex(&self.parent_span_id),
-            name: text(self.name),
-            kind: (self.kind != 0).then_some(EnumValue::Num(i64::from(self.kind))),
-            start_time_unix_nano: time(self.start_time_unix_nano),
-            end_time_unix_nano: time(self.end_time_unix_nano),
-            attributes: Some(list::<SPAN_EXTRA>(self.attributes)),
-            events: Some(
-                self.events
-                    .into_iter()
-                    .map(|e| SpanEvent {
-                        time_unix_nano: time(e.time_unix_nano),
-                        name: text(e.name),
-                        attributes: some_list(e.attributes),
-                    })
-                    .collect(),
-            ),
-            status: self
-                .status
-                .map(|s| Status { code: Some(EnumValue::Num(i64::from(s.code))), message: text(s.message) }),
-            links: Some(
-                self.links
-                    .into_iter()
-                    .map(|l| Link {
-                        trace_id: hex(&l.trace_id),
-                        span_id: hex(&l.span_id),
-                        attributes: some_list(l.attributes),
-                    })
-                    .collect(),
-            ),
-            dropped_attributes_count: Some(FlexInt(Some(i128::from(self.dropped_attributes_count)))),
-            dropped_events_count: Some(FlexInt(Some(i128::from(self.dropped_events_count)))),
-        }
     }
 }
 

@@ -5,12 +5,13 @@
 //!
 //! The envelope (request → resource → scope) is followed field by field without being held; only
 //! one leaf message (a resource, a scope, a span, a log record) is ever waited for whole, then
-//! decoded by prost (`proto`) and converted at once. Traces, logs and metrics requests share the
+//! decoded (spans by `proto_span`, the rest by prost in `proto`) and converted at once. Traces, logs and metrics requests share the
 //! envelope's field numbers (1: resource entries; in them 1: resource, 2: scope entries; in those
 //! 1: scope, 2: elements): only the elements differ, and they tell which signal a request carries.
 
 use super::envelope::{Context, Gather};
-use super::proto::{PbLogRecord, PbResource, PbScope, PbSpan};
+use super::proto::{PbLogRecord, PbResource, PbScope};
+use super::proto_span;
 use super::ImportError;
 use prost::Message;
 
@@ -271,7 +272,10 @@ impl Reader {
             (Level::Scope, 2) => {
                 let signal = self.signal(body, at)?;
                 match signal {
-                    Signal::Traces => self.gather.span(PbSpan::decode(body).map_err(bad)?.into_span(), &self.ctx),
+                    Signal::Traces => {
+                        let span = proto_span::span(body).map_err(|why| corrupt(at, why))?;
+                        self.gather.span(span, &self.ctx)
+                    }
                     Signal::Logs => self.gather.log(PbLogRecord::decode(body).map_err(bad)?.into_record(&self.ctx)),
                     Signal::Metrics => return Err(ImportError::Unsupported("OTLP metrics (protobuf)")),
                 }

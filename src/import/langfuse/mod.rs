@@ -3,197 +3,38 @@
 use super::jsonv;
 use super::wire::{iso_ns, FlexFloat};
 use super::{shape_error, Format, ImportError};
-use crate::model::key::Key;
 use crate::model::units::parse_f64;
 use crate::model::warning::PagedService;
 use crate::model::{
     AttrValue, Attribute, Cost, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet, Usage,
 };
 use crate::model::{Warning, WarningKind};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
 use serde_json::value::RawValue;
+use shapes::{
+    export, list_of, objects_or_ids, obs, page, page_meta, session, trace, wire_score, PageMeta, WireObs, WireScore,
+    WireTrace,
+};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-#[derive(Deserialize)]
-struct Export<'a> {
-    #[serde(borrow)]
-    trace: Option<WireTrace<'a>>,
-    observations: Option<ObsList>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireTrace<'a> {
-    id: Option<String>,
-    name: Option<String>,
-    timestamp: Option<String>,
-    session_id: Option<String>,
-    user_id: Option<String>,
-    tags: Option<Vec<String>>,
-    release: Option<String>,
-    version: Option<String>,
-    environment: Option<String>,
-    input: Option<Box<RawValue>>,
-    output: Option<Box<RawValue>>,
-    metadata: Option<Box<RawValue>>,
-    total_cost: Option<FlexFloat>,
-    /// Full observations (API) or only their ids (list endpoints); the export repeats the top-level list.
-    #[serde(borrow)]
-    observations: Option<&'a RawValue>,
-    scores: Option<Objects<WireScore>>,
-    corrections: Option<Objects<WireScore>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireObs {
-    id: Option<String>,
-    trace_id: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    name: Option<String>,
-    start_time: Option<String>,
-    end_time: Option<String>,
-    completion_start_time: Option<String>,
-    parent_observation_id: Option<String>,
-    level: Option<String>,
-    status_message: Option<String>,
-    version: Option<String>,
-    environment: Option<String>,
-    input: Option<Box<RawValue>>,
-    output: Option<Box<RawValue>>,
-    metadata: Option<Box<RawValue>>,
-    /// v2 observations name it `providedModelName` (the `model` field group).
-    #[serde(alias = "providedModelName")]
-    model: Option<Key>,
-    model_parameters: Option<Box<RawValue>>,
-    /// v2 observations carry their trace's user and session (the `basic` field group).
-    user_id: Option<String>,
-    session_id: Option<String>,
-    usage_details: Option<BTreeMap<String, FlexFloat>>,
-    cost_details: Option<BTreeMap<String, FlexFloat>>,
-    /// Legacy usage object: `{input, output, total, unit}`.
-    usage: Option<BTreeMap<String, Option<Box<RawValue>>>>,
-    prompt_tokens: Option<FlexFloat>,
-    completion_tokens: Option<FlexFloat>,
-    total_tokens: Option<FlexFloat>,
-    total_cost: Option<FlexFloat>,
-    calculated_total_cost: Option<FlexFloat>,
-    prompt_name: Option<String>,
-    prompt_version: Option<FlexFloat>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireScore {
-    id: Option<String>,
-    name: Option<String>,
-    value: Option<Box<RawValue>>,
-    string_value: Option<String>,
-    long_string_value: Option<String>,
-    data_type: Option<String>,
-    source: Option<String>,
-    comment: Option<String>,
-    trace_id: Option<String>,
-    observation_id: Option<String>,
-    session_id: Option<String>,
-    timestamp: Option<String>,
-}
-
-/// A list whose entries may be full objects or bare ids (list endpoints return ids); ids are
-/// skipped without buffering anything.
-struct Objects<T>(Vec<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Objects<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ListV<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListV<T> {
-            type Value = Objects<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of objects or ids")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Objects<T>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(item) = seq.next_element::<MaybeObject<T>>()? {
-                    if let Some(o) = item.0 {
-                        out.push(o);
-                    }
-                }
-                Ok(Objects(out))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Objects<T>, E> {
-                Ok(Objects(Vec::new()))
-            }
-        }
-        d.deserialize_any(ListV(std::marker::PhantomData))
-    }
-}
-
-struct MaybeObject<T>(Option<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for MaybeObject<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = MaybeObject<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object or an id")
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<MaybeObject<T>, E> {
-                Ok(MaybeObject(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeObject<T>, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|o| MaybeObject(Some(o)))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
-type ObsList = Objects<WireObs>;
-
-/// `{data: [...], meta: {...}}`: a page of the public API.
-#[derive(Deserialize)]
-struct Page<T> {
-    data: Option<Vec<T>>,
-    meta: Option<PageMeta>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageMeta {
-    cursor: Option<String>,
-    page: Option<f64>,
-    total_pages: Option<f64>,
-}
-
-/// `GET /api/public/sessions/{id}`.
-#[derive(Deserialize)]
-struct WireSession<'a> {
-    id: Option<String>,
-    #[serde(borrow)]
-    traces: Option<Vec<WireTrace<'a>>>,
-}
+mod shapes;
 
 pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, ImportError> {
     let parse_err = |e: serde_json::Error| shape_error(format, &e);
     let mut set = TraceSet::default();
     match format {
         Format::LangfuseApiTrace => {
-            let t: WireTrace = serde_json::from_str(body).map_err(parse_err)?;
+            let t = trace(body).map_err(parse_err)?;
             add_trace(&mut set, file, t, None, format)?;
         }
         Format::LangfuseTraces => {
-            let page: Page<WireTrace> = serde_json::from_str(body).map_err(parse_err)?;
+            let page = page(body, trace).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
             for t in page.data.unwrap_or_default() {
                 add_trace(&mut set, file, t, None, format)?;
             }
         }
         Format::LangfuseSession => {
-            let s: WireSession = serde_json::from_str(body).map_err(parse_err)?;
+            let s = session(body).map_err(parse_err)?;
             for mut t in s.traces.unwrap_or_default() {
                 t.session_id = t.session_id.or_else(|| s.id.clone());
                 add_trace(&mut set, file, t, None, format)?;
@@ -201,7 +42,7 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
         }
         Format::LangfuseObservations => {
             // observations of any number of traces; the traces' own fields are not in this response
-            let page: Page<WireObs> = serde_json::from_str(body).map_err(parse_err)?;
+            let page = page(body, obs).map_err(parse_err)?;
             note_more_pages(&mut set, file, page.meta.as_ref());
             let mut order: Vec<String> = Vec::new();
             let mut groups: std::collections::HashMap<String, Vec<WireObs>> = std::collections::HashMap::new();
@@ -230,9 +71,9 @@ pub fn import(file: &str, body: &str, format: Format) -> Result<TraceSet, Import
             set.scores = scores(file, body, &mut set.warnings).map_err(parse_err)?;
         }
         _ => {
-            let e: Export = serde_json::from_str(body).map_err(parse_err)?;
+            let e = export(body).map_err(parse_err)?;
             match e.trace {
-                Some(t) => add_trace(&mut set, file, t, e.observations.map(|l| l.0), format)?,
+                Some(t) => add_trace(&mut set, file, t, e.observations, format)?,
                 None => return Err(ImportError::NoTraces(format.label())),
             }
         }
@@ -265,7 +106,7 @@ fn add_trace(
     let observations = match observations {
         Some(list) => list,
         None => match trace.observations {
-            Some(raw) => serde_json::from_str::<ObsList>(raw.get()).map_err(|e| shape_error(format, &e))?.0,
+            Some(raw) => objects_or_ids(raw, obs).map_err(|e| shape_error(format, &e))?.unwrap_or_default(),
             None => Vec::new(),
         },
     };
@@ -299,8 +140,8 @@ fn add_trace(
     if let Some(m) = trace.metadata.map(Payload::from_raw).filter(|p| !p.is_empty_value()) {
         t.attributes.push(Attribute { key: "metadata".into(), value: AttrValue::Json(m) });
     }
-    let scores = trace.scores.map(|l| l.0).unwrap_or_default();
-    let corrections = trace.corrections.map(|l| l.0).unwrap_or_default();
+    let scores = trace.scores.unwrap_or_default();
+    let corrections = trace.corrections.unwrap_or_default();
     for s in scores.into_iter().chain(corrections) {
         if let Some(score) = score(s, Some(&trace_id)) {
             set.scores.push(score);
@@ -418,7 +259,8 @@ fn cost(details: Option<BTreeMap<String, FlexFloat>>, total: Option<FlexFloat>, 
 /// raw, rather than through a derived struct per shape (size).
 fn scores(file: &str, body: &str, warnings: &mut Vec<Warning>) -> Result<Vec<Score>, serde_json::Error> {
     let wire: Vec<WireScore> = if body.trim_start().starts_with('[') {
-        serde_json::from_str(body)?
+        let items: Vec<&RawValue> = serde_json::from_str(body)?;
+        items.into_iter().map(|i| wire_score(i.get())).collect::<Result<_, _>>()?
     } else {
         let page: HashMap<String, Box<RawValue>> = serde_json::from_str(body)?;
         let part = |k: &str| page.get(k).filter(|r| r.get().trim() != "null");
@@ -427,22 +269,25 @@ fn scores(file: &str, body: &str, warnings: &mut Vec<Warning>) -> Result<Vec<Sco
             // a batch that is not a list has no events
             let events = batch.as_array().map(Vec::as_slice).unwrap_or(&[]);
             let bodies = events.iter().filter(|e| jsonv::str(e, &["type"]) == Some("score-create")).filter_map(|e| {
-                let mut s = serde_json::from_str::<WireScore>(&jsonv::get(e, &["body"])?.to_string()).ok()?;
+                let mut s = wire_score(&jsonv::get(e, &["body"])?.to_string()).ok()?;
                 s.timestamp = s.timestamp.or_else(|| jsonv::str(e, &["timestamp"]).map(String::from));
                 Some(s)
             });
             bodies.collect()
         } else if part("data").is_some() || part("meta").is_some() {
-            let meta: Option<PageMeta> = part("meta").map(|m| serde_json::from_str(m.get())).transpose()?;
+            let meta = match part("meta") {
+                Some(m) => page_meta(m)?,
+                None => None,
+            };
             let mut none = TraceSet::default();
             note_more_pages(&mut none, file, meta.as_ref());
             warnings.append(&mut none.warnings);
             match part("data") {
-                Some(data) => serde_json::from_str(data.get())?,
+                Some(data) => list_of(data, wire_score)?.unwrap_or_default(),
                 None => Vec::new(),
             }
         } else {
-            vec![serde_json::from_str(body)?]
+            vec![wire_score(body)?]
         }
     };
     Ok(wire.into_iter().filter_map(|s| score(s, None)).collect())

@@ -71,7 +71,7 @@ pub fn TraceList(data: Data, view: ViewState) -> impl IntoView {
                                 >"⇄"</button>
                                 <div class="trace-list-meta">
                                     {meta}
-                                    {(errors > 0).then(|| view! { <span class="err-count">{format!(" · {errors} errors")}</span> })}
+                                    {(errors > 0).then(|| view! { <span class="err-count">{format!(" · {errors} {}", if errors == 1 { "error" } else { "errors" })}</span> })}
                                 </div>
                             </div>
                         }

@@ -207,3 +207,24 @@ async fn the_progress_bar_alone_reads_its_job() {
     assert_eq!(texts(&root, ".progress-text"), vec!["Langfuse: 2 of 5 traces · 2 KB"]);
     root.remove();
 }
+
+/// The trace list counts errors in words that agree with the number ("1 error", not "1 errors").
+#[wasm_bindgen_test]
+async fn the_trace_list_says_one_error_and_two_errors() {
+    let span = |t: &str, s: &str, code: u8| {
+        format!(
+            r#"{{"traceId":"{t}","spanId":"{s}","name":"s{s}","startTimeUnixNano":"1","endTimeUnixNano":"2","status":{{"code":{code}}}}}"#
+        )
+    };
+    let (a, b) = ("0a".repeat(16), "0b".repeat(16));
+    let spans = [span(&a, "01", 2), span(&a, "02", 0), span(&b, "03", 2), span(&b, "04", 2)].join(",");
+    let body = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#);
+    let (data, view) = loaded(&[("errors.json", &body)]);
+    let root = boxed();
+    let _h = leptos::mount::mount_to(root.clone(), move || view! { <TraceList data=data view=view/> });
+    settle().await;
+    let mut counts = texts(&root, ".err-count");
+    counts.sort();
+    assert_eq!(counts, [" · 1 error", " · 2 errors"]);
+    root.remove();
+}

@@ -52,6 +52,18 @@ pub fn not_object(body: &str, at: usize, format: Format, found: &Value) -> Impor
     not_a(body, at, format, found, "an object or a list of objects")
 }
 
+/// What a JSON value is, in words, for shape errors ("a string").
+pub fn kind_of(x: &Value) -> &'static str {
+    match x {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A shape error: `found` where `expected` was, at the value starting after byte `at`.
 pub fn not_a(body: &str, at: usize, format: Format, found: &Value, expected: &str) -> ImportError {
     let rest = body.get(at..).unwrap_or_default();
@@ -59,14 +71,7 @@ pub fn not_a(body: &str, at: usize, format: Format, found: &Value, expected: &st
     let upto = body.get(..start).unwrap_or_default();
     let line = upto.matches('\n').count().saturating_add(1);
     let column = upto.rsplit('\n').next().unwrap_or_default().chars().count().saturating_add(1);
-    let kind = match found {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    };
+    let kind = kind_of(found);
     let reason = format!("invalid type: {kind}, expected {expected}");
     ImportError::Shape { format: format.label(), line, column, reason }
 }
@@ -198,14 +203,7 @@ fn write_json(out: &mut String, x: &Value, sep: [&str; 2]) {
 
 /// A value that is not the `what` a format wants there, as a shape error naming the format.
 pub fn wrong_shape(format: super::Format, what: &str, found: &Value) -> super::ImportError {
-    let kind = match found {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    };
+    let kind = kind_of(found);
     let reason = format!("{kind} where {what} was expected");
     super::ImportError::Shape { format: format.label(), line: 0, column: 0, reason }
 }

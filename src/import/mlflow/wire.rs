@@ -16,16 +16,7 @@ use serde_json::Value;
 /// A wrong type, as the reason of a shape error.
 pub(super) type Res<T> = Result<T, String>;
 
-fn what(x: &Value) -> &'static str {
-    match x {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
+use super::super::jsonv::kind_of as what;
 
 fn wrong<T>(key: &str, x: &Value, expected: &str) -> Res<T> {
     Err(format!("`{key}` is {}, expected {expected}", what(x)))

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod messages;
 pub mod order;
 pub mod payload;
+pub mod pricing;
 pub mod scores;
 pub mod time;
 pub mod timeline;
@@ -171,11 +172,19 @@ impl Usage {
 pub struct Cost {
     pub total: Option<f64>,
     pub details: Vec<(String, f64)>,
+    /// Set when Canopy estimated this cost from the tokens and the price table's entry at this
+    /// position (`pricing`); `None` for a cost the source reported, which always wins.
+    pub estimated: Option<u32>,
 }
 
 impl Cost {
     pub fn is_empty(&self) -> bool {
         self.total.is_none() && self.details.is_empty()
+    }
+
+    /// A cost the source reported (not one Canopy estimated).
+    pub fn is_reported(&self) -> bool {
+        !self.is_empty() && self.estimated.is_none()
     }
 
     pub fn total_usd(&self) -> f64 {

@@ -280,8 +280,18 @@ pub struct Totals {
     /// are priced and limited differently).
     pub embedding_tokens: u64,
     pub cost_usd: f64,
+    /// The part of `cost_usd` Canopy estimated from tokens and the price table (the rest the
+    /// source reported).
+    pub estimated_cost_usd: f64,
     pub has_usage: bool,
     pub has_cost: bool,
+    /// Whether some observation's cost is estimated, and whether some is reported: a trace with
+    /// both says so.
+    pub has_estimate: bool,
+    pub has_reported: bool,
+    /// Models of counted usage that carry no cost: no price table entry matched them (or the
+    /// table is not loaded yet), in order of first use.
+    pub unpriced: Vec<String>,
     pub errors: usize,
     pub warnings: usize,
     /// Observations still running (no end time).
@@ -302,6 +312,7 @@ impl Totals {
         let mut subtree_in = vec![0u64; n];
         let mut subtree_out = vec![0u64; n];
         let mut subtree_cost = vec![0f64; n];
+        let mut estimated_cost_usd = 0.0;
         let mut subtree_errors = vec![0u32; n];
         let mut usage_counted = vec![false; n];
         for &i in tree.preorder.iter().rev() {
@@ -317,6 +328,9 @@ impl Totals {
             }
             if has_cost && !cost_below[iu] {
                 subtree_cost[iu] += o.cost.total_usd();
+                if o.cost.estimated.is_some() {
+                    estimated_cost_usd += o.cost.total_usd();
+                }
             }
             if o.level == super::Level::Error {
                 subtree_errors[iu] += 1;
@@ -345,8 +359,12 @@ impl Totals {
                 .filter(|(o, &counted)| counted && o.kind == super::Kind::Embedding)
                 .fold(0u64, |a, (o, _)| a.saturating_add(o.usage.total_tokens())),
             cost_usd: roots.fold(0.0, |a, r| a + subtree_cost[r]),
+            estimated_cost_usd,
             has_usage: obs.iter().any(|o| !o.usage.is_empty()),
             has_cost: obs.iter().any(|o| o.cost.total.is_some()),
+            has_estimate: obs.iter().any(|o| o.cost.estimated.is_some()),
+            has_reported: obs.iter().any(|o| o.cost.is_reported()),
+            unpriced: unpriced(obs, &usage_counted),
             errors: obs.iter().filter(|o| o.level == super::Level::Error).count(),
             warnings: obs.iter().filter(|o| o.level == super::Level::Warning).count(),
             in_progress: obs.iter().filter(|o| o.end_ns.is_none()).count(),
@@ -361,6 +379,17 @@ impl Totals {
         }
         t
     }
+}
+
+/// Models whose counted usage has no cost, each once, in order of first use.
+fn unpriced(obs: &[Observation], counted: &[bool]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (o, _) in obs.iter().zip(counted).filter(|(o, &c)| c && o.cost.total.is_none()) {
+        if let Some(m) = o.model.as_deref().filter(|m| !out.iter().any(|x| x == m)) {
+            out.push(m.to_string());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

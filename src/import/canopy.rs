@@ -269,7 +269,7 @@ fn write_obs(o: &Observation) -> WObs {
             total: o.usage.total,
             details: o.usage.details.clone(),
         }),
-        cost: (!o.cost.is_empty()).then(|| WCost { total_usd: o.cost.total, details_usd: o.cost.details.clone() }),
+        cost: o.cost.is_reported().then(|| WCost { total_usd: o.cost.total, details_usd: o.cost.details.clone() }),
         level: o.level.label().to_string(),
         status_message: o.status_message.clone(),
         tool_name: o.tool_name.clone(),
@@ -532,6 +532,7 @@ fn read_obs(w: &Value, at: &str, raw: &(&str, Spans), format: Format) -> Result<
         o.cost = Cost {
             total: opt_f64(c, "total_usd", format)?,
             details: pairs(list(c, &["details_usd"]), format, Value::as_f64)?,
+            estimated: None,
         };
     }
     o.level = Level::from_name(&req_str(w, "level", format)?).unwrap_or_default();

@@ -327,7 +327,7 @@ pub(super) fn observation(r: Run) -> Observation {
     if usage.total_tokens() > 0 {
         o.usage = usage;
     }
-    let mut cost = Cost { total: r.total_cost.and_then(|c| c.0), details: Vec::new() };
+    let mut cost = Cost { total: r.total_cost.and_then(|c| c.0), details: Vec::new(), estimated: None };
     for (k, v) in [("input", r.prompt_cost), ("output", r.completion_cost)] {
         if let Some(x) = v.and_then(|c| c.0) {
             cost.details.push((k.into(), x));

@@ -423,7 +423,7 @@ impl Found {
             usage = Usage::default();
         }
         let total = self.cost_total.iter().find_map(|&i| s.attrs[i].value.as_f64());
-        let mut cost = Cost { total, details: std::mem::take(&mut self.cost_details) };
+        let mut cost = Cost { total, details: std::mem::take(&mut self.cost_details), estimated: None };
         if let (None, Some(fallback)) = (cost.total, self.cost_fallback) {
             fallback(s, &mut cost);
         }

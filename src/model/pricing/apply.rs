@@ -42,8 +42,10 @@ impl Trace {
     }
 }
 
-/// The entry, the cost and its lines of one call.
-fn priced(o: &Observation, table: &PriceTable) -> Option<(u32, f64, Vec<(String, f64)>)> {
+/// The entry, the cost and its lines (kind, US dollars) of one call.
+type Priced = (u32, f64, Vec<(String, f64)>);
+
+fn priced(o: &Observation, table: &PriceTable) -> Option<Priced> {
     let model = o.model.as_deref()?;
     let at = table.lookup(model, provider_of(o).as_deref())?;
     let entry = table.get(at)?;

@@ -121,10 +121,9 @@ fn strip_date(name: &str) -> Option<&str> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let parts: Vec<&str> = name.rsplitn(4, ['-', '.', '_']).collect();
     // -YYYY-MM-DD
-    if parts.len() == 4 && parts[2].len() == 4 && parts[1].len() == 2 && parts[0].len() == 2 {
-        if parts[..3].iter().all(|p| digits(p)) && parts[2].starts_with("20") {
-            return Some(parts[3]);
-        }
+    let iso = parts.len() == 4 && parts[2].len() == 4 && parts[1].len() == 2 && parts[0].len() == 2;
+    if iso && parts[..3].iter().all(|p| digits(p)) && parts[2].starts_with("20") {
+        return Some(parts[3]);
     }
     let (stem, tail) = name.rsplit_once(['-', '.', '_'])?;
     let dated = digits(tail) && (tail.len() == 8 && tail.starts_with("20") || tail.len() == 4);

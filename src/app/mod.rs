@@ -19,8 +19,18 @@ pub fn App() -> impl IntoView {
     state.provide();
     let initial = history::install(state);
     embed::install(state, &initial);
+    fetch_prices_when_needed(state);
     warm_up(state);
     view! { <Shell state=state/> }
+}
+
+/// After each load, fetches the price table if something loaded has calls to price and it is
+/// not there yet (`state::prices`): a page that never loads such a call never asks for it.
+fn fetch_prices_when_needed(state: State) {
+    Effect::new(move |_| {
+        state.data.generation();
+        state.prices.ensure(state.data, state.notices);
+    });
 }
 
 /// Imports `import::warmup`'s made-up trace once (as OTLP JSON, then as binary OTLP), after the empty app is painted, a piece at a

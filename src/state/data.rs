@@ -1,8 +1,10 @@
 //! The loaded data: one `TraceSet` that each load merges into, with a version per trace, so what
 //! shows one trace reruns when that trace changes and not on every merge.
 
+use crate::model::pricing::PriceTable;
 use crate::model::{Trace, TraceSet};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// One trace as it is now: its place among the loaded traces (stable: a merge only adds traces
 /// or grows them, and only `clear` forgets them) and the version it is at. Two refs are equal
@@ -13,16 +15,21 @@ pub struct TraceRef {
     pub version: u64,
 }
 
-/// Everything loaded. The set is written only by `merge` and `clear`, which keep the versions
-/// in step; views read it.
+/// Everything loaded. The set is written only by `merge`, `set_prices` and `clear`, which keep
+/// the versions in step; views read it.
 #[derive(Clone, Copy)]
 pub struct Data {
     set: RwSignal<TraceSet>,
-    /// Per trace, the load that last changed it.
+    /// Per trace, the change (a load, new prices) that last changed it.
     versions: RwSignal<Vec<u64>>,
     /// Bumped by every load and by `clear`: per-load UI state (a list's rows, a search index)
     /// starts again when it changes.
     generation: RwSignal<u64>,
+    /// The prices estimated costs come from, once fetched (`state::prices`): every merge
+    /// prices what it brings with them.
+    prices: RwSignal<Option<Arc<PriceTable>>>,
+    /// The last version given to a trace: versions only grow, whatever changed the trace.
+    last_version: StoredValue<u64>,
 }
 
 impl Data {
@@ -33,7 +40,13 @@ impl Data {
     /// Data already loaded (component tests mount a view over it).
     pub fn from_set(set: TraceSet) -> Data {
         let versions = vec![0; set.traces.len()];
-        Data { set: RwSignal::new(set), versions: RwSignal::new(versions), generation: RwSignal::new(0) }
+        Data {
+            set: RwSignal::new(set),
+            versions: RwSignal::new(versions),
+            generation: RwSignal::new(0),
+            prices: RwSignal::new(None),
+            last_version: StoredValue::new(0),
+        }
     }
 
     /// Reads everything, tracked: re-runs on every load.
@@ -93,19 +106,64 @@ impl Data {
     /// Merges a load in; returns the positions of the traces it added or changed.
     pub fn merge(&self, loaded: TraceSet) -> Vec<usize> {
         let mut touched = Vec::new();
-        self.set.update(|d| touched = d.merge(loaded));
-        let generation = self.generation.get_untracked() + 1;
-        let count = self.set.with_untracked(|d| d.traces.len());
-        self.versions.update(|v| {
-            v.resize(count, generation);
-            for &i in &touched {
-                if let Some(slot) = v.get_mut(i) {
-                    *slot = generation;
+        let prices = self.prices_untracked();
+        self.set.update(|d| {
+            touched = d.merge(loaded);
+            if let Some(table) = &prices {
+                for &i in &touched {
+                    if let Some(t) = d.traces.get_mut(i) {
+                        t.price(table);
+                    }
                 }
             }
         });
+        let generation = self.generation.get_untracked() + 1;
+        let count = self.set.with_untracked(|d| d.traces.len());
+        self.stamp(&touched, Some(count));
         self.generation.set(generation);
         touched
+    }
+
+    /// Gives the traces at `changed` a version no trace had before (and new traces, up to
+    /// `count`, theirs).
+    fn stamp(&self, changed: &[usize], count: Option<usize>) {
+        let version = self.last_version.get_value() + 1;
+        self.last_version.set_value(version);
+        self.versions.update(|v| {
+            if let Some(n) = count {
+                v.resize(n, version);
+            }
+            for &i in changed {
+                if let Some(slot) = v.get_mut(i) {
+                    *slot = version;
+                }
+            }
+        });
+    }
+
+    /// The price table, tracked (views that show a price's entry or a context window).
+    pub fn prices(&self) -> Option<Arc<PriceTable>> {
+        self.prices.get()
+    }
+
+    pub fn prices_untracked(&self) -> Option<Arc<PriceTable>> {
+        self.prices.get_untracked()
+    }
+
+    /// Whether some loaded call has tokens and a model but no cost (what prices are fetched for).
+    pub fn wants_prices(&self) -> bool {
+        self.set.with_untracked(TraceSet::wants_prices)
+    }
+
+    /// Prices everything loaded with `table` (fetched, or edited by the user); the traces whose
+    /// costs changed get a new version, so what shows them runs again.
+    pub fn set_prices(&self, table: Arc<PriceTable>) {
+        let mut changed = Vec::new();
+        self.set.update(|d| changed = d.price(&table));
+        self.prices.set(Some(table));
+        if !changed.is_empty() {
+            self.stamp(&changed, None);
+        }
     }
 
     /// Forgets everything loaded.

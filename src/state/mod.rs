@@ -12,6 +12,7 @@ pub mod links;
 pub mod live;
 pub mod load;
 pub mod notices;
+pub mod prices;
 pub mod view;
 
 pub use credentials::Credentials;
@@ -20,6 +21,7 @@ pub use dialogs::Dialogs;
 pub use jobs::{Jobs, Progress};
 pub use links::Links;
 pub use notices::{Level, Notice, NoticeKind, Notices};
+pub use prices::{PriceStatus, Prices};
 pub use view::{MainView, Page, Theme, ViewState};
 
 use crate::source::fragment::ViewFragment;
@@ -36,6 +38,7 @@ pub struct State {
     pub links: Links,
     pub dialogs: Dialogs,
     pub credentials: Credentials,
+    pub prices: Prices,
     /// Opened with `?embed=1`: no toolbar, no drop zone, parts hidden on request.
     pub embed: StoredValue<Option<Embed>>,
 }
@@ -51,6 +54,7 @@ impl State {
             links: Links::new(),
             dialogs: Dialogs::new(),
             credentials: Credentials::new(),
+            prices: Prices::new(),
             embed: StoredValue::new(None),
         }
     }
@@ -83,6 +87,7 @@ impl State {
         provide_context(self.links);
         provide_context(self.dialogs);
         provide_context(self.credentials);
+        provide_context(self.prices);
         provide_context(self.loader());
         provide_context(self.address());
         provide_context(self.live());

@@ -42,13 +42,15 @@ pub enum NoticeKind {
     NotLoaded,
     /// A file's log records wait for their spans (a file of logs alone).
     LogsWaiting,
+    /// The price table could not be fetched or read: no cost is estimated.
+    PricesFailed,
 }
 
 impl NoticeKind {
     pub fn level(self) -> Level {
         match self {
             NoticeKind::LoadFailed | NoticeKind::StoreFailed | NoticeKind::NotLoaded => Level::Error,
-            NoticeKind::LimitReached => Level::Warning,
+            NoticeKind::LimitReached | NoticeKind::PricesFailed => Level::Warning,
             NoticeKind::Cancelled | NoticeKind::NothingFound | NoticeKind::LogsWaiting => Level::Notice,
         }
     }

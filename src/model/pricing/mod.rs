@@ -113,16 +113,26 @@ impl PriceTable {
         n
     }
 
-    /// Sets one entry the user typed (replacing the entry of that name and provider).
+    /// Sets one entry the user typed: it replaces the user's earlier entry of that name and
+    /// provider, and is preferred to the table's own (which stays, for when it is removed).
     pub fn set_user(&mut self, mut e: Entry) {
         e.source = USER.to_string();
-        let same = self.entries.iter().position(|x| x.name == e.name && x.provider == e.provider);
+        let same = self.entries.iter().position(|x| x.is_user() && x.name == e.name && x.provider == e.provider);
         match same {
             Some(i) => {
                 self.entries[i] = e;
                 self.reindex();
             }
             None => self.push(e),
+        }
+    }
+
+    /// Forgets the user's entry of this name and provider.
+    pub fn remove_user(&mut self, name: &str, provider: &str) {
+        let before = self.entries.len();
+        self.entries.retain(|x| !(x.is_user() && x.name == name && x.provider == provider));
+        if self.entries.len() != before {
+            self.reindex();
         }
     }
 

@@ -209,7 +209,7 @@ fn user_prices_replace_or_add_and_round_trip() {
     let mut t = table();
     let n = t.with_user(r#"[{"name":"my-model","provider":"self","in":1,"out":2},{"name":"gpt-4o","provider":"openai","in":9,"out":9},{"bad":1}]"#);
     assert_eq!(n, 2);
-    assert_eq!(t.entries.len(), 10);
+    assert_eq!(t.entries.len(), 11, "the table's own gpt-4o stays behind the user's");
     assert!(close(cost_of(&t, "my-model", &usage(1_000_000, 0, &[])), 1.0));
     assert!(close(cost_of(&t, "gpt-4o", &usage(1_000_000, 0, &[])), 9.0));
     let json = t.user_json();
@@ -217,4 +217,6 @@ fn user_prices_replace_or_add_and_round_trip() {
     assert_eq!(again.with_user(&json), 2);
     assert_eq!(again.user_json(), json);
     assert!(again.user_entries().all(Entry::is_user));
+    again.remove_user("gpt-4o", "openai");
+    assert!(close(cost_of(&again, "gpt-4o", &usage(1_000_000, 0, &[])), 2.5), "the table's price again");
 }

@@ -163,6 +163,23 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
     }
 }
 
+/// The trace's own figures a condition may test (`cost>0.01`, `tokens>=1000`, `errors>0`):
+/// `Some(None)` for a figure the trace does not have (no cost), `None` for a score's name.
+fn metric(t: &super::Trace, name: &str) -> Option<Option<f64>> {
+    Some(match fold::lower(name).as_str() {
+        "cost" => t.has_cost().then(|| t.cost_usd()),
+        "tokens" => Some(t.totals.tokens as f64),
+        "errors" => Some(t.totals.errors as f64),
+        "observations" => Some(t.observations.len() as f64),
+        _ => return None,
+    })
+}
+
+/// `cost>$0.01` reads as `cost>0.01`.
+fn without_dollar(c: &ScoreCondition) -> ScoreCondition {
+    ScoreCondition { value: c.value.trim_start_matches('$').to_string(), ..c.clone() }
+}
+
 fn contains_ci(hay: &str, lower: &str) -> bool {
     fold::lower(hay).contains(lower)
 }
@@ -185,8 +202,9 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
             let tags_ok = q.tags.iter().all(|tag| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)));
             let kinds_ok = q.kinds.iter().all(|k| t.observations.iter().any(|o| o.kind == *k));
             let time_ok = q.after_ns.is_none_or(|a| t.start_ns >= a) && q.before_ns.is_none_or(|b| t.start_ns < b);
-            let scores_ok = q.scores.iter().all(|c| {
-                index.of(&t.id).iter().any(|s| s.name.eq_ignore_ascii_case(&c.name) && satisfies(&s.value, c))
+            let scores_ok = q.scores.iter().all(|c| match metric(t, &c.name) {
+                Some(value) => value.is_some_and(|v| satisfies(&ScoreValue::Numeric(v), &without_dollar(c))),
+                None => index.of(&t.id).iter().any(|s| s.name.eq_ignore_ascii_case(&c.name) && satisfies(&s.value, c)),
             });
             words_ok && level_ok && tags_ok && kinds_ok && time_ok && scores_ok
         })
@@ -371,6 +389,8 @@ pub struct SessionSummary {
     pub last_ns: i64,
     pub tokens: u64,
     pub cost_usd: f64,
+    /// Where the cost comes from (some turns' costs may be estimated).
+    pub cost_origin: Option<super::pricing::Origin>,
     pub errors: usize,
     pub scores: Vec<Score>,
 }
@@ -403,6 +423,7 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
                 last_ns: ts().map(|t| t.totals.end_ns.unwrap_or(t.start_ns)).max().unwrap_or(0),
                 tokens: ts().map(|t| t.totals.tokens).sum(),
                 cost_usd: ts().map(|t| t.cost_usd()).sum(),
+                cost_origin: ts().filter_map(|t| t.cost_origin()).reduce(super::pricing::Origin::and),
                 errors: ts().map(|t| t.totals.errors).sum(),
                 scores: scores.get(s.id.as_str()).map(|v| v.iter().map(|&sc| sc.clone()).collect()).unwrap_or_default(),
                 traces,

@@ -298,6 +298,8 @@ pub struct Totals {
     pub in_progress: usize,
     pub subtree_tokens: Vec<u64>,
     pub subtree_cost: Vec<f64>,
+    /// Whether some of `subtree_cost` is estimated (marked where it shows).
+    pub subtree_estimated: Vec<bool>,
     pub subtree_errors: Vec<u32>,
     /// Whether each observation's own usage went into the totals (false: repeated by a parent).
     pub usage_counted: Vec<bool>,
@@ -313,6 +315,7 @@ impl Totals {
         let mut subtree_out = vec![0u64; n];
         let mut subtree_cost = vec![0f64; n];
         let mut estimated_cost_usd = 0.0;
+        let mut subtree_estimated = vec![false; n];
         let mut subtree_errors = vec![0u32; n];
         let mut usage_counted = vec![false; n];
         for &i in tree.preorder.iter().rev() {
@@ -330,6 +333,7 @@ impl Totals {
                 subtree_cost[iu] += o.cost.total_usd();
                 if o.cost.estimated.is_some() {
                     estimated_cost_usd += o.cost.total_usd();
+                    subtree_estimated[iu] = true;
                 }
             }
             if o.level == super::Level::Error {
@@ -343,6 +347,7 @@ impl Totals {
                 subtree_in[pu] = subtree_in[pu].saturating_add(subtree_in[iu]);
                 subtree_out[pu] = subtree_out[pu].saturating_add(subtree_out[iu]);
                 subtree_cost[pu] += subtree_cost[iu];
+                subtree_estimated[pu] |= subtree_estimated[iu];
                 subtree_errors[pu] += subtree_errors[iu];
             }
         }
@@ -370,6 +375,7 @@ impl Totals {
             in_progress: obs.iter().filter(|o| o.end_ns.is_none()).count(),
             subtree_tokens,
             subtree_cost,
+            subtree_estimated,
             subtree_errors,
             usage_counted,
         };

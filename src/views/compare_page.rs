@@ -23,6 +23,15 @@ fn change(c: &Change<f64>, fmt: fn(f64) -> String) -> String {
     format!("{} → {}{pct}", show(c.before), show(c.after))
 }
 
+/// A cost change that holds an estimate, marked as everywhere else (`≈`).
+fn estimated_mark(estimated: bool, text: String) -> String {
+    if estimated {
+        format!("≈ {text}")
+    } else {
+        text
+    }
+}
+
 fn ms(v: f64) -> String {
     crate::model::time::format_duration((v * 1e6) as i64)
 }
@@ -130,7 +139,7 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
                     <div class="stats">
                         <span class="stat"><span class="stat-label">"duration"</span><span class="stat-value">{change(&d.duration_ms, ms)}</span></span>
                         <span class="stat"><span class="stat-label">"tokens"</span><span class="stat-value">{change(&d.tokens, tokens)}</span></span>
-                        <span class="stat"><span class="stat-label">"cost"</span><span class="stat-value">{change(&d.cost_usd, format_cost)}</span></span>
+                        <span class="stat"><span class="stat-label">"cost"</span><span class="stat-value">{estimated_mark(oa.cost.estimated.is_some() || ob.cost.estimated.is_some(), change(&d.cost_usd, format_cost))}</span></span>
                         {d.model.as_ref().map(|m| view! {
                             <span class="stat"><span class="stat-label">"model"</span><span class="stat-value">{format!("{} → {}", m.before, m.after)}</span></span>
                         })}
@@ -247,7 +256,10 @@ pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView 
                     <div class="stats">
                         {stat("duration", change(&s.duration_ms, ms))}
                         {stat("tokens", change(&s.tokens, tokens))}
-                        {stat("cost", change(&s.cost_usd, format_cost))}
+                        {stat("cost", estimated_mark(
+                            [ta.cost_origin(), tb.cost_origin()].iter().flatten().any(|o| o.has_estimate()),
+                            change(&s.cost_usd, format_cost),
+                        ))}
                         {stat("errors", change(&s.errors, count))}
                         {stat("steps", format!("{} same, {} renamed, {} added, {} removed", s.same, s.renamed, s.added, s.removed))}
                     </div>

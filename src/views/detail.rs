@@ -1,5 +1,6 @@
 //! Detail pane of the selected observation: times, model, usage, cost, status, payloads, attributes, events.
 
+use crate::model::pricing::{line_items, PriceTable};
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::plural;
 use crate::model::units::{format_cost, format_tokens};
@@ -16,8 +17,9 @@ pub fn Detail(data: Data, view: ViewState) -> impl IntoView {
         <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail">
             {move || {
                 let (shown, sel) = (view.current.get(), view.selected.get());
+                let prices = data.prices();
                 data.with_shown(shown, |d, t| match sel.map(|i| (i, t.observations.get(i as usize))) {
-                    Some((i, Some(o))) => observation_view(d, t, o, i).into_any(),
+                    Some((i, Some(o))) => observation_view(d, t, o, i, prices.as_deref()).into_any(),
                     Some((_, None)) => view! { <p class="hint">"Select an observation."</p> }.into_any(),
                     None => trace_view(t).into_any(),
                 })
@@ -37,6 +39,34 @@ fn trace_view(t: &Trace) -> impl IntoView {
     }
 }
 
+/// The cost's rows: for an estimate, each kind of token at its rate (`1,204 input × $2.50/M`);
+/// for a reported cost, the file's own breakdown.
+fn cost_rows(o: &Observation, prices: Option<&PriceTable>) -> Vec<(String, String)> {
+    let entry = o.cost.estimated.and_then(|at| prices?.get(at));
+    let mut rows: Vec<(String, String)> = match entry {
+        Some(e) => line_items(&o.usage, e)
+            .into_iter()
+            .map(|l| {
+                let what = format!(
+                    "{} {} × {}/M",
+                    format_tokens(l.tokens),
+                    l.kind.replace('_', " "),
+                    format_cost(l.per_million)
+                );
+                (what, format_cost(l.usd))
+            })
+            .collect(),
+        None => o.cost.details.iter().map(|(k, v)| (k.clone(), format_cost(*v))).collect(),
+    };
+    let total = if entry.is_some() {
+        format!("≈{}", format_cost(o.cost.total_usd()))
+    } else {
+        format_cost(o.cost.total_usd())
+    };
+    rows.push(("total".into(), total));
+    rows
+}
+
 /// A titled part of the pane. Takes and returns erased views: one copy of this code for all 16 callers.
 fn section(title: &'static str, body: impl IntoView + 'static) -> AnyView {
     section_erased(title, body.into_any())
@@ -52,7 +82,7 @@ fn section_erased(title: &'static str, body: AnyView) -> AnyView {
     .into_any()
 }
 
-fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl IntoView {
+fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32, prices: Option<&PriceTable>) -> impl IntoView {
     let key = t.tree.key(&t.observations, idx);
     let link = deep_link(&t.id, &key);
     let json = crate::import::canopy::observation_json(o);
@@ -77,6 +107,15 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
     if let Some(m) = &o.model {
         facts.push(("model", m.to_string()));
     }
+    let context = prices.and_then(|p| crate::model::pricing::context_use(o, p));
+    if let Some((used, window)) = context {
+        let share = used as f64 / window as f64 * 100.0;
+        let warn = if share >= 80.0 { " — nearly full" } else { "" };
+        facts.push((
+            "context",
+            format!("{} of {} tokens ({share:.1} %){warn}", format_tokens(used), format_tokens(window)),
+        ));
+    }
     if let Some(tn) = &o.tool_name {
         facts.push(("tool", tn.clone()));
     }
@@ -100,12 +139,15 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
     });
     let counted =
         t.totals.usage_counted.get(t.observations.iter().position(|x| std::ptr::eq(x, o)).unwrap_or(0)).copied();
-    let cost = (!o.cost.is_empty()).then(|| {
-        let mut rows: Vec<(String, String)> =
-            o.cost.details.iter().map(|(k, v)| (k.clone(), format_cost(*v))).collect();
-        rows.push(("total".into(), format_cost(o.cost.total_usd())));
-        rows
-    });
+    let cost = (!o.cost.is_empty()).then(|| cost_rows(o, prices));
+    let cost_note = crate::views::cost::entry_note(o, prices);
+    let unpriced = (prices.is_some() && o.cost.is_empty() && counted == Some(true))
+        .then(|| {
+            o.model
+                .as_ref()
+                .map(|m| format!("No price for {m}: no entry of the price table matches it. Add one under Prices."))
+        })
+        .flatten();
     let scores: Vec<(String, String, Option<String>)> =
         d.observation_scores(t, o).map(|s| (s.name.clone(), s.value.display(), s.comment.clone())).collect();
     let exceptions: Vec<_> = o.events.iter().filter(|e| e.is_exception()).cloned().collect();
@@ -164,7 +206,11 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32) -> impl 
                     },
                 )
             })}
-            {cost.map(|rows| section("Cost (USD)", kv_table(rows)))}
+            {cost.map(|rows| {
+                let title = if cost_note.is_some() { "Cost (USD, estimated)" } else { "Cost (USD)" };
+                section(title, view! { {kv_table(rows)} {cost_note.map(|n| view! { <p class="hint cost-note">{n}</p> })} })
+            })}
+            {unpriced.map(|n| section("Cost (USD)", view! { <p class="hint">{n}</p> }))}
             {(!scores.is_empty())
                 .then(|| {
                     section(
@@ -396,7 +442,9 @@ fn kind_panel(t: &Trace, o: &Observation, idx: u32) -> Option<AnyView> {
                 rows.push(("tokens".into(), format_tokens(s.tokens)));
             }
             if s.cost_usd > 0.0 {
-                rows.push(("cost".into(), format_cost(s.cost_usd)));
+                let estimated = t.totals.subtree_estimated.get(idx as usize).copied().unwrap_or(false);
+                let origin = crate::model::pricing::Origin::of(!estimated, estimated);
+                rows.push(("cost".into(), crate::views::cost::cost_text(s.cost_usd, origin)));
             }
             if s.errors > 0 {
                 rows.push(("errors".into(), s.errors.to_string()));

@@ -1,17 +1,20 @@
 //! The trace header: name, id, start, duration, tokens (generation and embedding apart), cost, counts, session and user.
 
 use crate::model::order;
+use crate::model::pricing::Origin;
 use crate::model::time::{format_duration, format_utc};
+use crate::model::units::format_tokens;
 use crate::model::units::plural;
-use crate::model::units::{format_cost, format_tokens};
 use crate::model::WarningLevel;
 use crate::state::{Data, Notices, ViewState};
+use crate::views::cost::{origin_note, CostValue};
 use leptos::prelude::*;
 
 #[component]
 pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoView {
     move || {
         let shown = view.current.get();
+        let prices = data.prices();
         data.with_shown(shown, |d, t| {
             let stat = |label: &'static str, value: String| {
                 view! {
@@ -40,7 +43,27 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                             .then(|| stat("tokens", format_tokens(t.totals.tokens - t.totals.embedding_tokens)))}
                         {(t.totals.embedding_tokens > 0)
                             .then(|| stat("embedding tokens", format_tokens(t.totals.embedding_tokens)))}
-                        {t.has_cost().then(|| stat("cost", format_cost(t.cost_usd())))}
+                        {t.has_cost().then(|| {
+                            let origin = t.cost_origin();
+                            let note = origin_note(origin, t.totals.estimated_cost_usd, prices.as_deref());
+                            let label = if origin == Some(Origin::Estimated) { "est. cost" } else { "cost" };
+                            view! {
+                                <span class="stat">
+                                    <span class="stat-label">{label}</span>
+                                    <span class="stat-value"><CostValue usd=t.cost_usd() origin=origin note=note/></span>
+                                </span>
+                            }
+                        })}
+                        {(prices.is_some() && !t.totals.unpriced.is_empty()).then(|| {
+                            let names = t.totals.unpriced.join(", ");
+                            let title = "No entry of the price table matches these models: their calls have no cost. Add their prices under Prices.";
+                            view! {
+                                <span class="stat unpriced" title=title>
+                                    <span class="stat-label">"no price for"</span>
+                                    <span class="stat-value">{names}</span>
+                                </span>
+                            }
+                        })}
                         <span class="stat" class:has-errors=has_errors>
                             <span class="stat-label">"errors"</span>
                             <span class="stat-value">{t.totals.errors.to_string()}</span>

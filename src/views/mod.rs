@@ -3,6 +3,7 @@
 pub mod compare_page;
 pub mod connect;
 pub mod copy;
+pub mod cost;
 pub mod detail;
 pub mod embed_header;
 pub mod export;

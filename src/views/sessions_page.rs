@@ -5,10 +5,11 @@
 use crate::model::messages;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist;
+use crate::model::units::format_tokens;
 use crate::model::units::plural;
-use crate::model::units::{format_cost, format_tokens};
 use crate::model::{Decoded, Payload, TraceSet};
 use crate::state::{Data, Page, ViewState};
+use crate::views::cost::{cost_text, origin_note};
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
@@ -58,7 +59,7 @@ pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
                         format_utc(s.first_ns),
                         format_duration(s.duration_ns()),
                         format_tokens(s.tokens),
-                        format_cost(s.cost_usd),
+                        if s.cost_origin.is_some() { cost_text(s.cost_usd, s.cost_origin) } else { String::new() },
                         s.errors.to_string(),
                         scores,
                     ];
@@ -167,7 +168,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                     <span class="hint">{format_utc(t.start_ns)}</span>
                     <span class="turn-metrics">
                         {t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into())}
-                        {t.has_cost().then(|| format!(" · {}", format_cost(t.cost_usd())))}
+                        {t.has_cost().then(|| format!(" · {}", cost_text(t.cost_usd(), t.cost_origin())))}
                         {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{plural(t.totals.errors, "error", "errors")}</span> })}
                     </span>
                     <button class="btn tiny" on:click=move |_| view.open_trace(ti, None)>"open"</button>
@@ -201,7 +202,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                     <span class="stat"><span class="stat-label">"turns"</span>{s.traces.len().to_string()}</span>
                     <span class="stat"><span class="stat-label">"duration"</span>{format_duration(s.duration_ns())}</span>
                     <span class="stat"><span class="stat-label">"tokens"</span>{format_tokens(s.tokens)}</span>
-                    <span class="stat"><span class="stat-label">"cost"</span>{format_cost(s.cost_usd)}</span>
+                    <span class="stat" title=origin_note(s.cost_origin, 0.0, None)><span class="stat-label">"cost"</span>{cost_text(s.cost_usd, s.cost_origin)}</span>
                     <span class="stat"><span class="stat-label">"errors"</span>{s.errors.to_string()}</span>
                     {scores.into_iter().map(|(n, v, c)| view! { <span class="stat score-chip" title=c.unwrap_or_default()><span class="stat-label">{n}</span>{v}</span> }).collect_view()}
                 </div>

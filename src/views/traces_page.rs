@@ -3,7 +3,7 @@
 
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist::{self, Column, ListQuery};
-use crate::model::units::{format_cost, format_tokens};
+use crate::model::units::format_tokens;
 use crate::model::ScoreValue;
 use crate::state::{Data, ViewState};
 use crate::views::virtual_list::{Viewport, VirtualList};
@@ -252,7 +252,7 @@ fn TraceRow(
                     }
                     Column::Cost => {
                         if t.has_cost() {
-                            format_cost(t.cost_usd())
+                            crate::views::cost::cost_text(t.cost_usd(), t.cost_origin())
                         } else {
                             String::new()
                         }

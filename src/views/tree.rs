@@ -2,7 +2,7 @@
 
 use crate::model::filter::{self, Query};
 use crate::model::time::format_duration;
-use crate::model::units::{format_cost, format_tokens};
+use crate::model::units::format_tokens;
 use crate::model::Level;
 use crate::state::{Data, TraceRef, ViewState};
 use crate::views::kind_class;
@@ -238,6 +238,25 @@ pub fn TreeView(data: Data, view: ViewState) -> impl IntoView {
     }
 }
 
+/// A thin gauge of how full a call's context window was (its input tokens ÷ the model's window),
+/// warning from 80 %.
+fn context_gauge(data: Data, trace: usize, idx: u32) -> Option<impl IntoView> {
+    let table = data.prices()?;
+    let (used, window) = data.with_untracked(|d| {
+        let o = d.traces.get(trace)?.observations.get(idx as usize)?;
+        crate::model::pricing::context_use(o, &table)
+    })?;
+    let share = used as f64 / window as f64;
+    let full = share >= 0.8;
+    let title =
+        format!("context: {} of {} tokens ({:.0} %)", format_tokens(used), format_tokens(window), share * 100.0);
+    Some(view! {
+        <span class="ctx-gauge" class:full=full title=title>
+            <span class="ctx-fill" style:width=format!("{:.0}%", share.min(1.0) * 100.0)></span>
+        </span>
+    })
+}
+
 #[component]
 fn TreeRow(
     trace: usize,
@@ -260,12 +279,14 @@ fn TreeRow(
             o.duration_ns(),
             t.totals.subtree_tokens.get(idx as usize).copied().unwrap_or(0),
             t.totals.subtree_cost.get(idx as usize).copied().unwrap_or(0.0),
+            t.totals.subtree_estimated.get(idx as usize).copied().unwrap_or(false),
             o.level,
             t.totals.subtree_errors.get(idx as usize).copied().unwrap_or(0),
             o.model.as_ref().map(|m| m.to_string()),
         ))
     });
-    let Some((name, kind, depth, has_children, duration, tokens, cost, level, sub_errors, model)) = row else {
+    let Some((name, kind, depth, has_children, duration, tokens, cost, estimated, level, sub_errors, model)) = row
+    else {
         return ().into_any();
     };
     // scores attached to this observation: a badge, with every score and comment on hover
@@ -318,7 +339,15 @@ fn TreeRow(
                 .then(|| view! { <span class="err-below" title="errors below">{format!("{sub_errors} err below")}</span> })}
             <span class="row-metrics">
                 {(tokens > 0).then(|| view! { <span class="row-tokens">{format!("{} tok", format_tokens(tokens))}</span> })}
-                {(cost > 0.0).then(|| view! { <span class="row-cost">{format_cost(cost)}</span> })}
+                {(cost > 0.0).then(|| {
+                    let title = if estimated { "includes costs estimated from tokens × list prices" } else { "reported cost" };
+                    view! {
+                        <span class="row-cost" class:estimated=estimated title=title>
+                            {crate::views::cost::cost_text(cost, crate::model::pricing::Origin::of(!estimated, estimated))}
+                        </span>
+                    }
+                })}
+                {move || context_gauge(data, trace, idx)}
                 <span class="row-duration">{duration.map(format_duration).unwrap_or_else(|| "running".into())}</span>
             </span>
         </div>

@@ -289,3 +289,50 @@ pub fn entry_json(e: &Entry) -> Value {
     m.insert("src".into(), e.source.clone().into());
     Value::Object(m)
 }
+
+/// Where a cost figure comes from: marked wherever it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The file carried it.
+    Reported,
+    /// Canopy made it from token counts × the price table.
+    Estimated,
+    /// Some of each.
+    Mixed,
+}
+
+impl Origin {
+    pub fn of(reported: bool, estimated: bool) -> Option<Origin> {
+        match (reported, estimated) {
+            (true, true) => Some(Origin::Mixed),
+            (true, false) => Some(Origin::Reported),
+            (false, true) => Some(Origin::Estimated),
+            (false, false) => None,
+        }
+    }
+
+    /// Whether the figure holds an estimate.
+    pub fn has_estimate(self) -> bool {
+        self != Origin::Reported
+    }
+
+    /// Combines the origins of figures summed together.
+    pub fn and(self, other: Origin) -> Origin {
+        if self == other {
+            self
+        } else {
+            Origin::Mixed
+        }
+    }
+}
+
+impl crate::model::Trace {
+    /// Where the trace's cost comes from: the platform's own total is reported; else what its
+    /// observations carry.
+    pub fn cost_origin(&self) -> Option<Origin> {
+        if self.reported_cost_usd.is_some() {
+            return Some(Origin::Reported);
+        }
+        Origin::of(self.totals.has_reported, self.totals.has_estimate)
+    }
+}

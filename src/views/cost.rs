@@ -1,0 +1,68 @@
+//! A cost as it shows everywhere: reported costs as they are, estimated ones marked `≈` with a
+//! tooltip saying where the price came from.
+
+use crate::model::pricing::{Origin, PriceTable};
+use crate::model::units::format_cost;
+use crate::model::Observation;
+use leptos::prelude::*;
+
+/// The text of a cost: `≈$0.0075` when some of it is estimated.
+pub fn cost_text(usd: f64, origin: Option<Origin>) -> String {
+    match origin {
+        Some(o) if o.has_estimate() => format!("≈{}", format_cost(usd)),
+        _ => format_cost(usd),
+    }
+}
+
+/// What a trace-level figure is made of, for its tooltip.
+pub fn origin_note(origin: Option<Origin>, estimated_usd: f64, table: Option<&PriceTable>) -> String {
+    let dated = table.map(sources_line).unwrap_or_default();
+    match origin {
+        Some(Origin::Estimated) => format!("Estimated: token counts × list prices{dated}. The file carries no cost."),
+        Some(Origin::Mixed) => format!(
+            "Reported by the file, plus {} estimated from token counts × list prices{dated} for calls that carry no cost.",
+            format_cost(estimated_usd)
+        ),
+        _ => "Reported by the file.".to_string(),
+    }
+}
+
+/// ` (litellm==1.2.3, 2026-12-01; …)`: the table's sources and dates.
+fn sources_line(t: &PriceTable) -> String {
+    let parts: Vec<String> = t.sources.iter().map(|s| format!("{} of {}", s.key, s.date)).collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
+    }
+}
+
+/// One call's price, for its tooltip: the entry, its prices and the source's date.
+pub fn entry_note(o: &Observation, table: Option<&PriceTable>) -> Option<String> {
+    let t = table?;
+    let e = t.get(o.cost.estimated?)?;
+    let rate = |label: &str, v: Option<f64>| v.map(|p| format!("{label} {}/M", format_cost(p)));
+    let rates: Vec<String> = [
+        rate("input", e.input),
+        rate("output", e.output),
+        rate("cache read", e.cache_read),
+        rate("cache write", e.cache_write),
+        rate("reasoning", e.reasoning),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let source = match t.source_of(e) {
+        Some(s) => format!("{} of {}", s.key, s.date),
+        None if e.is_user() => "your own price (this browser)".to_string(),
+        None => e.source.clone(),
+    };
+    Some(format!("Estimated with {} ({}): {}. Source: {source}.", e.name, e.provider, rates.join(", ")))
+}
+
+/// A cost with its mark and tooltip.
+#[component]
+pub fn CostValue(usd: f64, origin: Option<Origin>, #[prop(into)] note: String) -> impl IntoView {
+    let estimated = origin.is_some_and(Origin::has_estimate);
+    view! { <span class="cost" class:estimated=estimated title=note>{cost_text(usd, origin)}</span> }
+}

@@ -159,7 +159,10 @@ impl Data {
     /// costs changed get a new version, so what shows them runs again.
     pub fn set_prices(&self, table: Arc<PriceTable>) {
         let mut changed = Vec::new();
+        // (timed by `make bench`: pricing must add little to a load)
+        super::load::mark("canopy:price-start");
         self.set.update(|d| changed = d.price(&table));
+        super::load::mark("canopy:price-end");
         self.prices.set(Some(table));
         if !changed.is_empty() {
             self.stamp(&changed, None);

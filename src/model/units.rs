@@ -44,6 +44,20 @@ pub fn format_cost(usd: f64) -> String {
     format!("${s}")
 }
 
+/// A price per million tokens: `$2.50`, `$0.15`, `$0.075` (no more digits than it has).
+pub fn format_price(usd: f64) -> String {
+    if !usd.is_finite() {
+        return "—".into();
+    }
+    if usd >= 1.0 {
+        return format!("${usd:.2}");
+    }
+    let s = trim_zeros(format!("{usd:.6}"));
+    // two decimals at least: `$0.1` reads as `$0.10`
+    let (int, dec) = s.split_once('.').unwrap_or((s.as_str(), ""));
+    format!("${int}.{dec:0<2}")
+}
+
 /// Drops trailing zeros of a decimal (`1.50` → `1.5`, `2.00` → `2`).
 pub(crate) fn trim_zeros(s: String) -> String {
     if s.contains('.') {
@@ -120,6 +134,16 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn prices_per_million() {
+        let cases =
+            [(2.5, "$2.50"), (0.15, "$0.15"), (0.075, "$0.075"), (0.1, "$0.10"), (0.0, "$0.00"), (15.0, "$15.00")];
+        for (usd, text) in cases {
+            assert_eq!(format_price(usd), text);
+        }
+        assert_eq!(format_price(f64::NAN), "—");
+    }
 
     #[test]
     fn tokens() {

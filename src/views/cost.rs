@@ -2,7 +2,7 @@
 //! tooltip saying where the price came from.
 
 use crate::model::pricing::{Origin, PriceTable};
-use crate::model::units::format_cost;
+use crate::model::units::{format_cost, format_price};
 use crate::model::Observation;
 use leptos::prelude::*;
 
@@ -41,7 +41,7 @@ fn sources_line(t: &PriceTable) -> String {
 pub fn entry_note(o: &Observation, table: Option<&PriceTable>) -> Option<String> {
     let t = table?;
     let e = t.get(o.cost.estimated?)?;
-    let rate = |label: &str, v: Option<f64>| v.map(|p| format!("{label} {}/M", format_cost(p)));
+    let rate = |label: &str, v: Option<f64>| v.map(|p| format!("{label} {}/M", format_price(p)));
     let rates: Vec<String> = [
         rate("input", e.input),
         rate("output", e.output),

@@ -3,7 +3,7 @@
 use crate::model::pricing::{line_items, PriceTable};
 use crate::model::time::{format_duration, format_utc};
 use crate::model::units::plural;
-use crate::model::units::{format_cost, format_tokens};
+use crate::model::units::{format_cost, format_price, format_tokens};
 use crate::model::{facts, AttrValue, Attribute, Decoded, Kind, Level, Observation, Trace, TraceSet};
 use crate::state::{Data, ViewState};
 use crate::views::copy::CopyButton;
@@ -51,7 +51,7 @@ fn cost_rows(o: &Observation, prices: Option<&PriceTable>) -> Vec<(String, Strin
                     "{} {} × {}/M",
                     format_tokens(l.tokens),
                     l.kind.replace('_', " "),
-                    format_cost(l.per_million)
+                    format_price(l.per_million)
                 );
                 (what, format_cost(l.usd))
             })

@@ -111,10 +111,8 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32, prices: 
     if let Some((used, window)) = context {
         let share = used as f64 / window as f64 * 100.0;
         let warn = if share >= 80.0 { " — nearly full" } else { "" };
-        facts.push((
-            "context",
-            format!("{} of {} tokens ({share:.1} %){warn}", format_tokens(used), format_tokens(window)),
-        ));
+        let pct = if share < 0.1 { "<0.1".to_string() } else { format!("{share:.1}") };
+        facts.push(("context", format!("{} of {} tokens ({pct} %){warn}", format_tokens(used), format_tokens(window))));
     }
     if let Some(tn) = &o.tool_name {
         facts.push(("tool", tn.clone()));

@@ -67,8 +67,13 @@ def structure(t):
         s = t.get("sources", {}).get(k)
         if not s or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.get("date", "")):
             fail(f"source {k} has no date")
-    seen = set()
+    seen, canon = set(), {}
     for m in t["models"]:
+        # Canopy finds names by their canonical form: two of one provider must price alike
+        c = (m.get("provider"), re.sub(r"[._ ]", "-", (m.get("name") or "").strip().lower()))
+        other = canon.setdefault(c, m)
+        if other is not m and any(other.get(k) != m.get(k) for k in PRICES):
+            fail(f"{c}: {other['name']} and {m['name']} read alike but are priced apart")
         at = (m.get("provider"), m.get("name"))
         if not all(isinstance(x, str) and x for x in at):
             fail(f"entry without a name or provider: {m}")

@@ -76,11 +76,8 @@ impl TraceSet {
 /// How full a call's context was: its input tokens (cached ones included) and its model's
 /// context window. `None` for calls without input tokens or a known window.
 pub fn context_use(o: &Observation, table: &PriceTable) -> Option<(u64, u64)> {
-    let input = o.usage.input.filter(|&n| n > 0)?;
-    // cached tokens are in the context too; a source that counted them apart adds them
-    let k = super::token_kinds(&o.usage);
-    let parts = k.cache_read.saturating_add(k.cache_write).saturating_add(k.audio_input).saturating_add(k.image_input);
-    let used = if parts > input { input.saturating_add(parts) } else { input };
+    o.usage.input.filter(|&n| n > 0)?;
+    let used = super::estimate::prompt_tokens(&o.usage, &super::token_kinds(&o.usage));
     let at = match o.cost.estimated {
         Some(at) => at,
         None => table.lookup(o.model.as_deref()?, provider_of(o).as_deref())?,

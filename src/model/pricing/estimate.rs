@@ -79,6 +79,19 @@ pub fn token_kinds(u: &Usage) -> TokenKinds {
     t
 }
 
+/// The prompt's size, cached tokens included (a source that counted them apart adds them): what
+/// a context window holds and what tiered prices go by.
+pub fn prompt_tokens(u: &Usage, k: &TokenKinds) -> u64 {
+    let input = u.input.unwrap_or(0);
+    let parts = k.cache_read.saturating_add(k.cache_write).saturating_add(k.audio_input).saturating_add(k.image_input);
+    if k.input == input && parts > 0 {
+        // the parts were not within input: counted apart
+        input.saturating_add(parts)
+    } else {
+        input
+    }
+}
+
 /// One priced line: `1,204 input × $2.50/M = $0.0030`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineItem {
@@ -95,6 +108,7 @@ pub struct LineItem {
 /// tokens there are (no input price for input tokens…), or when there are none.
 pub fn line_items(u: &Usage, e: &Entry) -> Vec<LineItem> {
     let t = token_kinds(u);
+    let e = &*e.for_prompt(prompt_tokens(u, &t));
     let rows = [
         ("input", t.input, e.input),
         ("cache_read", t.cache_read, e.cache_read.or(e.input)),

@@ -45,6 +45,9 @@ pub struct Entry {
     pub audio_input: Option<f64>,
     pub audio_output: Option<f64>,
     pub image_input: Option<f64>,
+    /// Higher prices for calls whose prompt is longer than a threshold (Gemini and Claude above
+    /// 200,000 tokens…), by threshold, lowest first.
+    pub tiers: Vec<Tier>,
     /// The context window, in tokens.
     pub context: Option<u64>,
     /// The most tokens one answer may have.
@@ -57,6 +60,32 @@ impl Entry {
     /// Whether the user typed these prices (kept in this browser, listed in exports).
     pub fn is_user(&self) -> bool {
         self.source == USER
+    }
+}
+
+/// Prices that apply to a whole call once its prompt is longer than `above` tokens; a price a
+/// tier does not give stays the entry's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tier {
+    pub above: u64,
+    pub input: Option<f64>,
+    pub output: Option<f64>,
+    pub cache_read: Option<f64>,
+    pub cache_write: Option<f64>,
+}
+
+impl Entry {
+    /// The entry's prices for a call with a prompt of `prompt` tokens (its tier's, if above one).
+    pub fn for_prompt(&self, prompt: u64) -> std::borrow::Cow<'_, Entry> {
+        let Some(t) = self.tiers.iter().rev().find(|t| prompt > t.above) else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let mut e = self.clone();
+        e.input = t.input.or(e.input);
+        e.output = t.output.or(e.output);
+        e.cache_read = t.cache_read.or(e.cache_read);
+        e.cache_write = t.cache_write.or(e.cache_write);
+        std::borrow::Cow::Owned(e)
     }
 }
 
@@ -230,6 +259,28 @@ fn count(v: Option<&Value>) -> Option<u64> {
         .filter(|&n| n > 0)
 }
 
+/// An entry's tiers, lowest threshold first; tiers without a threshold are left out.
+fn tiers(v: Option<&Value>) -> Vec<Tier> {
+    let mut out: Vec<Tier> = v
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|t| {
+                    Some(Tier {
+                        above: t.get("above")?.as_u64()?,
+                        input: price(t.get("in")),
+                        output: price(t.get("out")),
+                        cache_read: price(t.get("cache_read")),
+                        cache_write: price(t.get("cache_write")),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    crate::model::order::sort_by_key(&mut out, |t| t.above);
+    out
+}
+
 /// One entry of the file (or of the user's list, whose source is forced to `user`).
 fn entry(m: &Value, source: Option<&str>) -> Option<Entry> {
     let text = |k: &str| m.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
@@ -250,6 +301,7 @@ fn entry(m: &Value, source: Option<&str>) -> Option<Entry> {
         audio_input: price(m.get("audio_in")),
         audio_output: price(m.get("audio_out")),
         image_input: price(m.get("image_in")),
+        tiers: tiers(m.get("tiers")),
         context: count(m.get("context")),
         max_output: count(m.get("max_out")),
         source: source.map(str::to_string).or_else(|| text("src").map(str::to_string)).unwrap_or_default(),
@@ -285,6 +337,21 @@ pub fn entry_json(e: &Entry) -> Value {
     }
     if !e.aliases.is_empty() {
         m.insert("aliases".into(), e.aliases.clone().into());
+    }
+    if !e.tiers.is_empty() {
+        let tiers = e.tiers.iter().map(|t| {
+            let mut o = serde_json::Map::new();
+            o.insert("above".into(), t.above.into());
+            for (k, v) in
+                [("in", t.input), ("out", t.output), ("cache_read", t.cache_read), ("cache_write", t.cache_write)]
+            {
+                if let Some(n) = v.and_then(serde_json::Number::from_f64) {
+                    o.insert(k.into(), Value::Number(n));
+                }
+            }
+            Value::Object(o)
+        });
+        m.insert("tiers".into(), Value::Array(tiers.collect()));
     }
     m.insert("src".into(), e.source.clone().into());
     Value::Object(m)

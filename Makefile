@@ -28,6 +28,7 @@ lint:
 
 test-host:
 	cargo test
+	python3 scripts/models/check.py
 
 # the test runner gives chromedriver 5 s to listen by default; on a fresh machine, with its files
 # not yet in the page cache, it can take longer ("driver failed to bind port during startup")

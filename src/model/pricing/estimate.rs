@@ -107,9 +107,24 @@ pub struct LineItem {
 /// (cache, audio, image) or output (reasoning, audio). Empty when the entry cannot price the
 /// tokens there are (no input price for input tokens…), or when there are none.
 pub fn line_items(u: &Usage, e: &Entry) -> Vec<LineItem> {
+    let rows = rows(u, e);
+    if rows.iter().any(|r| r.1 > 0 && r.2.is_none()) {
+        return Vec::new();
+    }
+    rows.into_iter()
+        .filter(|r| r.1 > 0)
+        .filter_map(|(kind, tokens, rate)| {
+            let per_million = rate?;
+            Some(LineItem { kind, tokens, per_million, usd: tokens as f64 * per_million / 1e6 })
+        })
+        .collect()
+}
+
+/// Each kind of token with its count and rate (per million; `None`: the entry has no price for it).
+fn rows(u: &Usage, e: &Entry) -> [(&'static str, u64, Option<f64>); 8] {
     let t = token_kinds(u);
     let e = &*e.for_prompt(prompt_tokens(u, &t));
-    let rows = [
+    [
         ("input", t.input, e.input),
         ("cache_read", t.cache_read, e.cache_read.or(e.input)),
         ("cache_write", t.cache_write, e.cache_write.or(e.input)),
@@ -118,16 +133,7 @@ pub fn line_items(u: &Usage, e: &Entry) -> Vec<LineItem> {
         ("output", t.output, e.output),
         ("reasoning", t.reasoning, e.reasoning.or(e.output)),
         ("audio_output", t.audio_output, e.audio_output.or(e.output)),
-    ];
-    let mut lines = Vec::new();
-    for (kind, tokens, rate) in rows {
-        if tokens == 0 {
-            continue;
-        }
-        let Some(per_million) = rate else { return Vec::new() };
-        lines.push(LineItem { kind, tokens, per_million, usd: tokens as f64 * per_million / 1e6 });
-    }
-    lines
+    ]
 }
 
 /// The estimated cost of a call, `None` when it cannot be priced (no input or output split,
@@ -136,6 +142,14 @@ pub fn estimate(u: &Usage, e: &Entry) -> Option<f64> {
     if u.input.is_none() && u.output.is_none() {
         return None;
     }
-    let lines = line_items(u, e);
-    (!lines.is_empty()).then(|| lines.iter().map(|l| l.usd).sum())
+    // the sum of `line_items`, without making them (this runs for every call of a load)
+    let mut usd = 0.0;
+    let mut any = false;
+    for (_, tokens, rate) in rows(u, e) {
+        if tokens > 0 {
+            usd += tokens as f64 * rate? / 1e6;
+            any = true;
+        }
+    }
+    any.then_some(usd)
 }

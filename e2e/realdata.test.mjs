@@ -31,6 +31,9 @@ function realdataCases() {
         output: tok?.output,
         embedding: tok?.embedding_input,
         tokens: tok && tok.input + tok.output + tok.embedding_input,
+        // every library called gpt-4o-mini and text-embedding-3-small: their list prices as
+        // litellm 1.110.2 gives them (2026-11-20), USD per token
+        listCost: tok && tok.input * 0.15e-6 + tok.output * 0.6e-6 + tok.embedding_input * 0.02e-6,
       };
     }
     const totals = {
@@ -116,6 +119,12 @@ async function openLink(files) {
   // every file read (several load at once; none still being read) and the list drawn
   await page.waitForFunction(() => document.querySelector('.traces-page .tr')
     && document.querySelector('.app')?.getAttribute('aria-busy') === 'false', null, { timeout: 60000 });
+  // calls with tokens and no cost are priced once the app's price table arrives (fetched from its
+  // own origin only then); a file whose calls carry their costs (Pydantic AI) never asks for it
+  const unpriced = await page.evaluate(() => [...document.querySelectorAll('.traces-page .tr')].some((r) => Number(r.dataset.tokens) > 0 && !r.dataset.costOrigin));
+  if (unpriced) {
+    await page.waitForFunction(() => performance.getEntriesByName('canopy:price-end').length > 0, null, { timeout: 20000 });
+  }
   const shown = await page.evaluate(() => {
     const count = document.querySelector('.list-count');
     const rows = [...document.querySelectorAll('.traces-page .tr')].map((r) => ({
@@ -123,6 +132,7 @@ async function openLink(files) {
       observations: Number(r.dataset.observations), errors: Number(r.dataset.errors),
       input: Number(r.dataset.inputTokens), output: Number(r.dataset.outputTokens),
       embedding: Number(r.dataset.embeddingTokens), tokens: Number(r.dataset.tokens),
+      cost: Number(r.dataset.cost), costOrigin: r.dataset.costOrigin,
     }));
     const banners = [...document.querySelectorAll('.error-banner')].map((b) => b.textContent);
     return { total: Number(count.dataset.total), shownCount: Number(count.dataset.shown), rows, banners };
@@ -146,6 +156,14 @@ function compare(c, shown) {
       for (const k of FIGURES) say(`trace ${id} ${k}`, want[k], got[k]);
     }
     for (const id of byId.keys()) if (!(id in c.traces)) diffs.push(`trace ${id}: shown, not expected`);
+    // issue 27: every trace with tokens shows a cost; an estimated one (or one the library
+    // priced itself) is its tokens × the list prices
+    for (const [id, want] of Object.entries(c.traces)) {
+      const got = byId.get(id);
+      if (!got || want.listCost === undefined || !want.tokens) continue;
+      if (!got.costOrigin) diffs.push(`trace ${id}: ${want.tokens} tokens, no cost`);
+      else if (got.costOrigin !== 'mixed' && Math.abs(got.cost - want.listCost) > 1e-12) diffs.push(`trace ${id} cost: expected ${want.listCost}, shown ${got.cost} (${got.costOrigin})`);
+    }
   }
   return diffs;
 }

@@ -30,6 +30,8 @@ pub struct Data {
     prices: RwSignal<Option<Arc<PriceTable>>>,
     /// The last version given to a trace: versions only grow, whatever changed the trace.
     last_version: StoredValue<u64>,
+    /// Bumped when new prices changed some costs: lists of traces draw their rows again.
+    repriced: RwSignal<u64>,
 }
 
 impl Data {
@@ -46,6 +48,7 @@ impl Data {
             generation: RwSignal::new(0),
             prices: RwSignal::new(None),
             last_version: StoredValue::new(0),
+            repriced: RwSignal::new(0),
         }
     }
 
@@ -67,9 +70,10 @@ impl Data {
         self.generation.get_untracked()
     }
 
-    /// The load count as a signal (a list's epoch).
-    pub fn generation_signal(&self) -> Signal<u64> {
-        self.generation.into()
+    /// What a list of traces draws its rows again on: a load, or new prices (a list's epoch).
+    pub fn rows_epoch(&self) -> Signal<u64> {
+        let (generation, repriced) = (self.generation, self.repriced);
+        Signal::derive(move || generation.get() ^ repriced.get().rotate_left(32))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -166,6 +170,7 @@ impl Data {
         self.prices.set(Some(table));
         if !changed.is_empty() {
             self.stamp(&changed, None);
+            self.repriced.update(|n| *n += 1);
         }
     }
 

@@ -37,7 +37,7 @@ pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
                 viewport=viewport
                 len=Signal::derive(move || sessions.with(Vec::len))
                 item=Callback::new(|pos| pos as u64)
-                epoch=data.generation_signal()
+                epoch=data.rows_epoch()
                 class="table-scroll sessions-table"
                 label="Sessions"
                 role="grid"

@@ -24,7 +24,7 @@ pub fn TraceList(data: Data, view: ViewState) -> impl IntoView {
                     viewport=viewport
                     len=count
                     item=Callback::new(|i| i as u64)
-                    epoch=data.generation_signal()
+                    epoch=data.rows_epoch()
                     class="trace-list-scroll"
                     label="Loaded traces"
                     on_enter=Callback::new(show)

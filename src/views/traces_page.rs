@@ -1,6 +1,7 @@
 //! The trace list: every loaded trace as a sortable, filterable, virtualized table with a column
 //! per score name, and search across the content of every trace.
 
+use crate::model::pricing::Origin;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist::{self, Column, ListQuery};
 use crate::model::units::format_tokens;
@@ -138,7 +139,7 @@ pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
                 viewport=viewport
                 len=Signal::derive(move || rows.with(Vec::len))
                 item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&i| i as u64)))
-                epoch=data.generation_signal()
+                epoch=data.rows_epoch()
                 class="table-scroll"
                 label="Traces"
                 role="grid"
@@ -206,6 +207,9 @@ struct Figures {
     input: u64,
     output: u64,
     embedding: u64,
+    /// The cost and where it comes from (`reported`, `estimated`, `mixed`; empty: none).
+    cost: f64,
+    cost_origin: &'static str,
 }
 
 impl Figures {
@@ -218,6 +222,13 @@ impl Figures {
             input: t.totals.input_tokens,
             output: t.totals.output_tokens,
             embedding: t.totals.embedding_tokens,
+            cost: if t.has_cost() { t.cost_usd() } else { 0.0 },
+            cost_origin: match t.cost_origin() {
+                Some(Origin::Reported) => "reported",
+                Some(Origin::Estimated) => "estimated",
+                Some(Origin::Mixed) => "mixed",
+                None => "",
+            },
         }
     }
 }
@@ -287,6 +298,8 @@ fn TraceRow(
             data-input-tokens=figures.input
             data-output-tokens=figures.output
             data-embedding-tokens=figures.embedding
+            data-cost=figures.cost
+            data-cost-origin=figures.cost_origin
             class:cursor=move || viewport.cursor.get() == Some(pos)
             style:top=viewport.top(pos)
             style:grid-template-columns=move || template.get()

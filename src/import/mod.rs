@@ -1,5 +1,6 @@
 //! The only entry to importing: sniff a file's format by content, then hand it to that format's importer.
 
+mod agentops;
 mod attribute_map;
 mod binary;
 pub mod canopy;
@@ -77,6 +78,8 @@ pub enum Format {
     /// Rows of the OpenTelemetry Collector ClickHouse exporter's `otel_traces` table as ClickHouse
     /// exports them (`FORMAT JSONEachRow`, `JSON`, `JSONCompact`), or the same columns in camelCase.
     ClickHouse,
+    /// AgentOps' API answers: a trace (`{trace_id, spans}`, public v1 or the dashboard's v4) or a span.
+    AgentOps,
 }
 
 impl Format {
@@ -110,6 +113,7 @@ impl Format {
             Format::Mlflow => "MLflow traces",
             Format::MlflowJsonLines => "MLflow traces (JSON Lines)",
             Format::ClickHouse => "ClickHouse otel_traces rows",
+            Format::AgentOps => "AgentOps API answer",
         }
     }
 }
@@ -158,7 +162,7 @@ pub struct Loaded {
 
 impl Format {
     /// Every format, for tools that force one (fuzzing, "open as…").
-    pub const ALL: [Format; 28] = [
+    pub const ALL: [Format; 29] = [
         Format::LangfuseExport,
         Format::LangfuseApiTrace,
         Format::LangfuseTraces,
@@ -187,6 +191,7 @@ impl Format {
         Format::Mlflow,
         Format::MlflowJsonLines,
         Format::ClickHouse,
+        Format::AgentOps,
     ];
 }
 
@@ -269,6 +274,7 @@ fn open(file: &str, text: &str, format: Option<Format>) -> Result<Loaded, LoadEr
         Format::OpenAiAgents => openai_agents::import(file, body, format),
         Format::Mlflow | Format::MlflowJsonLines => mlflow::import(file, body, format),
         Format::ClickHouse => clickhouse::import(file, body, format),
+        Format::AgentOps => agentops::import(file, body, format),
     }
     .map_err(err)?;
     loaded(file, format, set)

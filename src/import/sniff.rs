@@ -189,6 +189,12 @@ fn recognise(s: &Shape) -> Option<Result<Format, ImportError>> {
     if columns(&|k| s.has(k)) || columns(&|k| s.sub_has("data", k)) || result {
         return Some(Ok(Format::ClickHouse));
     }
+    // AgentOps' API answers: a trace `{trace_id, spans: [{span_id, span_name, span_kind…}]}`, or one
+    // span (`span_name` is its own: Phoenix and MLflow write `name`)
+    let agentops_span = |has: &dyn Fn(&str) -> bool| has("span_id") && has("span_name") && (has("span_kind") || has("status_code"));
+    if s.has("trace_id") && agentops_span(&|k| s.sub_has("spans", k)) || agentops_span(&|k| s.has(k)) {
+        return Some(Ok(Format::AgentOps));
+    }
     if s.has("trace") && (s.has("observations") || ["id", "timestamp", "projectId"].iter().any(|k| s.sub_has("trace", k))) {
         return Some(Ok(Format::LangfuseExport));
     }
@@ -510,6 +516,14 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(detect(text.as_bytes()), Ok(want), "{text}");
+        }
+        // AgentOps: a public v1 trace, the dashboard's v4 detail (`metrics` first), one span
+        for agentops in [
+            r#"{"trace_id":"a","project_id":"p","tags":[],"spans":[{"span_id":"b","parent_span_id":null,"span_name":"x","span_kind":"SPAN_KIND_INTERNAL"#,
+            r#"{"project_id":"p","trace_id":"a","tags":[],"metrics":{"span_count":1},"spans":[{"freeplan_truncated":false,"span_id":"b","parent_span_id":null,"span_name":"x","span_kind":"#,
+            r#"{"span_id":"b","parent_span_id":"c","span_name":"x","span_kind":"SPAN_KIND_CLIENT","service_name":"s","#,
+        ] {
+            assert_eq!(detect(agentops.as_bytes()), Ok(Format::AgentOps), "{agentops}");
         }
         let trulens = r#"{"trace":{"span_id":"1","trace_id":"2"},"record":{"name":"x"},"start_timestamp":"#;
         assert_eq!(detect(trulens.as_bytes()), Ok(Format::TruLens));

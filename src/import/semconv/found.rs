@@ -79,10 +79,14 @@ pub(super) enum KindName {
 pub(super) enum KindOperation {
     /// OpenLLMetry's `traceloop.span.kind` (`workflow`, `task`…).
     TraceloopSpan,
+    /// The AgentOps SDK's `agentops.span.kind` (`session`, `agent`, `tool`, `llm`…).
+    AgentOpsSpan,
     GenAi,
     Vercel,
     /// OpenLLMetry's `llm.request.type`.
     TraceloopRequest,
+    /// The AgentOps SDK's `gen_ai.request.type`, its copy of `llm.request.type`.
+    AgentOpsRequest,
     Mlflow,
 }
 
@@ -116,6 +120,8 @@ pub(super) enum CostTotal {
     GenAi,
     /// Pydantic AI's `operation.cost`.
     PydanticAi,
+    /// The AgentOps SDK's `gen_ai.usage.total_cost` (a tool's declared cost).
+    AgentOps,
 }
 
 #[derive(Clone, Copy)]
@@ -126,6 +132,7 @@ pub(super) enum Input {
     OpenInferenceValue,
     Langfuse,
     Traceloop,
+    AgentOps,
     Adk,
     PydanticAi,
     CrewAi,
@@ -148,6 +155,7 @@ pub(super) enum Output {
     OpenInferenceValue,
     Langfuse,
     Traceloop,
+    AgentOps,
     Adk,
     PydanticAi,
     VercelText,
@@ -294,7 +302,7 @@ impl Consumed {
 /// What the conventions found on one span.
 pub(super) struct Found {
     pub(super) kind_name: Ranked<usize, 2>,
-    pub(super) kind_operation: Ranked<(usize, KindOf), 5>,
+    pub(super) kind_operation: Ranked<(usize, KindOf), 7>,
     pub(super) model: Ranked<usize, 8>,
     pub(super) input_tokens: Ranked<usize, 5>,
     pub(super) output_tokens: Ranked<usize, 5>,
@@ -303,12 +311,12 @@ pub(super) struct Found {
     pub(super) usage_details: Vec<(usize, String, u64)>,
     /// The usage of a span for which no convention gave any.
     pub(super) usage_fallback: Option<fn(&Span) -> Usage>,
-    pub(super) cost_total: Ranked<usize, 3>,
+    pub(super) cost_total: Ranked<usize, 4>,
     pub(super) cost_details: Vec<(String, f64)>,
     /// Adds to the cost of a span for which no convention gave a total.
     pub(super) cost_fallback: Option<fn(&Span, &mut Cost)>,
-    pub(super) input: Ranked<Source, 18>,
-    pub(super) output: Ranked<Source, 14>,
+    pub(super) input: Ranked<Source, 19>,
+    pub(super) output: Ranked<Source, 15>,
     pub(super) parameters: Ranked<Source, 3>,
     /// The values of `Source::Made`.
     pub(super) made: [Option<Payload>; 2],

@@ -1,7 +1,8 @@
 //! Span attribute conventions mapped onto the model, one file each: OpenInference
 //! (`openinference`), OpenTelemetry GenAI (`genai`), Langfuse's own `langfuse.*` (`langfuse`),
 //! Vercel AI SDK `ai.*` (`vercel`), OpenLLMetry `traceloop.*` (`traceloop`), Pydantic AI and Logfire (`pydantic`), Google ADK
-//! `gcp.vertex.agent.*` (`adk`), CrewAI's crews (`crewai`), MLflow's `mlflow.*` (`mlflow`). Shared by every OTLP-shaped
+//! `gcp.vertex.agent.*` (`adk`), CrewAI's crews (`crewai`), MLflow's `mlflow.*` (`mlflow`), the AgentOps SDK's
+//! `agentops.*` (`agentops`). Shared by every OTLP-shaped
 //! importer.
 //!
 //! Each convention offers what it finds on a span to the model's fields (`found`); where several
@@ -9,6 +10,7 @@
 //! (`llm.input_messages.0.message.role`…) are rebuilt by `tree`.
 
 mod adk;
+mod agentops;
 mod crewai;
 #[cfg(test)]
 mod fixtures;
@@ -51,6 +53,7 @@ pub fn apply(o: &mut Observation) -> TraceIds {
         langfuse::read(&span, &mut found);
         vercel::read(&span, &mut found);
         traceloop::read(&span, &mut found);
+        agentops::read(&span, &mut found);
         pydantic::read(&span, &mut found);
         adk::read(&span, &mut found);
         crewai::read(&span, &mut found);

@@ -202,6 +202,78 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
     st
 }
 
+/// What the traces of one group of a score cost: those at or above the median and those below
+/// it (numbers), or those of each category (categories, booleans).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostGroup {
+    pub label: String,
+    /// Traces of the group that have a cost.
+    pub traces: usize,
+    pub mean_usd: f64,
+    /// Some of it is estimated from tokens × list prices.
+    pub estimated: bool,
+}
+
+/// Per score name, what its traces cost by group: do better-scored runs cost more? Only traces
+/// with a cost count; a name whose traces have none has no groups.
+pub fn cost_groups(set: &TraceSet) -> HashMap<String, Vec<CostGroup>> {
+    let table = score_table(set);
+    // per name: (value, cost, estimated) of each trace with a cost
+    let mut by_name: HashMap<&str, Vec<(&ScoreValue, f64, bool)>> = HashMap::new();
+    for t in set.traces.iter().filter(|t| t.has_cost()) {
+        let Some(values) = table.get(&t.id) else { continue };
+        let estimated = t.cost_origin().is_some_and(super::pricing::Origin::has_estimate);
+        for (name, v) in values {
+            by_name.entry(name).or_default().push((v, t.cost_usd(), estimated));
+        }
+    }
+    let group = |label: String, items: &[&(&ScoreValue, f64, bool)]| CostGroup {
+        label,
+        traces: items.len(),
+        mean_usd: items.iter().map(|x| x.1).sum::<f64>() / items.len().max(1) as f64,
+        estimated: items.iter().any(|x| x.2),
+    };
+    let mut out = HashMap::new();
+    for (name, items) in by_name {
+        let mut nums: Vec<f64> =
+            items.iter().filter_map(|x| if let ScoreValue::Numeric(v) = x.0 { Some(*v) } else { None }).collect();
+        nums.retain(|v| v.is_finite());
+        let groups = if !nums.is_empty() {
+            order::sort_by(&mut nums, f64::total_cmp);
+            let n = nums.len();
+            let median = if n % 2 == 1 { nums[n / 2] } else { (nums[n / 2 - 1] + nums[n / 2]) / 2.0 };
+            let num = |x: &&(&ScoreValue, f64, bool)| match x.0 {
+                ScoreValue::Numeric(v) if v.is_finite() => Some(*v),
+                _ => None,
+            };
+            let high: Vec<_> = items.iter().filter(|x| num(x).is_some_and(|v| v >= median)).collect();
+            let low: Vec<_> = items.iter().filter(|x| num(x).is_some_and(|v| v < median)).collect();
+            let m = trim(median);
+            [(format!("≥ {m}"), high), (format!("< {m}"), low)]
+                .into_iter()
+                .filter(|(_, g)| !g.is_empty())
+                .map(|(l, g)| group(l, &g))
+                .collect()
+        } else {
+            // one pass, through a map: a crafted file may hold thousands of categories
+            let mut cats: HashMap<String, Vec<&(&ScoreValue, f64, bool)>> = HashMap::new();
+            for x in &items {
+                cats.entry(x.0.display()).or_default().push(x);
+            }
+            let mut groups: Vec<CostGroup> = cats.into_iter().map(|(l, g)| group(l, &g)).collect();
+            order::sort_by(&mut groups, |a, b| b.traces.cmp(&a.traces).then(a.label.cmp(&b.label)));
+            groups
+        };
+        out.insert(name.to_string(), groups);
+    }
+    out
+}
+
+/// A number as a score shows it: at most three decimals.
+fn trim(v: f64) -> String {
+    super::units::trim_zeros(format!("{v:.3}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +310,33 @@ mod tests {
             assert_eq!(index.value("t", name), Some(table["t"][name].clone()));
         }
         assert_eq!(score_names(&set), vec!["q".to_string(), "c".to_string()]);
+    }
+
+    /// Do better-scored runs cost more: the traces' costs by score group, estimates marked.
+    #[test]
+    fn cost_by_score_group() {
+        use crate::model::{Kind, Observation, Trace};
+        let trace = |id: &str, usd: Option<f64>| {
+            let mut o = Observation::new("o", Kind::Generation, "o", 0);
+            o.cost.total = usd;
+            o.cost.estimated = (id == "d").then_some(0);
+            let mut t = Trace::build(id.into(), vec![o], "f", &mut Vec::new());
+            t.id = id.into();
+            t
+        };
+        let traces = vec![trace("a", Some(1.0)), trace("b", Some(3.0)), trace("c", None), trace("d", Some(5.0))];
+        let mut set = TraceSet { traces, ..TraceSet::default() };
+        for (t, q, ok) in [("a", 0.2, false), ("b", 0.9, true), ("c", 0.9, true), ("d", 0.8, true)] {
+            set.scores.push(score("q", t, ScoreValue::Numeric(q)));
+            set.scores.push(score("ok", t, ScoreValue::Boolean(ok)));
+        }
+        let g = cost_groups(&set);
+        let q: Vec<(&str, usize, f64, bool)> =
+            g["q"].iter().map(|c| (c.label.as_str(), c.traces, c.mean_usd, c.estimated)).collect();
+        // c has no cost: a, b, d count; median of 0.2, 0.9, 0.8 is 0.8
+        assert_eq!(q, [("≥ 0.8", 2, 4.0, true), ("< 0.8", 1, 1.0, false)]);
+        let ok: Vec<(&str, usize, f64)> = g["ok"].iter().map(|c| (c.label.as_str(), c.traces, c.mean_usd)).collect();
+        assert_eq!(ok, [("true", 2, 4.0), ("false", 1, 1.0)]);
     }
 
     #[test]

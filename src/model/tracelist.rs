@@ -7,7 +7,9 @@ use super::{Level, Score, ScoreValue, Trace, TraceSet};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-pub use super::scores::{observation_score_labels, score_names, score_stats, score_table, ScoreIndex, ScoreStats};
+pub use super::scores::{
+    cost_groups, observation_score_labels, score_names, score_stats, score_table, CostGroup, ScoreIndex, ScoreStats,
+};
 
 /// Columns of the trace list; `Score` columns are one per score name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

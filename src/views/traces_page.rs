@@ -84,7 +84,7 @@ pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
                 <input
                     class="list-filter"
                     type="search"
-                    placeholder="Filter: words, faithfulness<0.5, helpfulness=unhelpful, tag:prod, level:error, kind:tool, after:2025-01-01"
+                    placeholder="Filter: words, cost>0.01, faithfulness<0.5, helpfulness=unhelpful, tag:prod, level:error, kind:tool, after:2025-01-01"
                     prop:value=move || view.list_query.get()
                     on:input=move |ev| {
                         view.list_query.set(event_target_value(&ev));

@@ -9,6 +9,7 @@ pub mod json_tree;
 pub mod key;
 pub mod layout;
 pub mod logs;
+pub mod loops;
 pub mod markdown;
 pub mod merge;
 pub mod messages;

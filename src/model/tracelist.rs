@@ -88,6 +88,8 @@ pub struct ListQuery {
     pub after_ns: Option<i64>,
     pub before_ns: Option<i64>,
     pub scores: Vec<ScoreCondition>,
+    /// `has:loop`: traces where an agent loops (`loops::detect`).
+    pub has_loop: bool,
 }
 
 impl ListQuery {
@@ -95,7 +97,9 @@ impl ListQuery {
         let mut q = ListQuery::default();
         for token in text.split_whitespace() {
             let lower = fold::lower(token);
-            if lower == "errors" || lower == "error" {
+            if lower == "has:loop" || lower == "has:loops" {
+                q.has_loop = true;
+            } else if lower == "errors" || lower == "error" {
                 q.min_level = Some(Level::Error);
             } else if let Some(l) = lower.strip_prefix("level:").and_then(Level::from_name) {
                 q.min_level = Some(l);
@@ -208,7 +212,14 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
                 Some(value) => value.is_some_and(|v| satisfies(&ScoreValue::Numeric(v), &without_dollar(c))),
                 None => index.of(&t.id).iter().any(|s| s.name.eq_ignore_ascii_case(&c.name) && satisfies(&s.value, c)),
             });
-            words_ok && level_ok && tags_ok && kinds_ok && time_ok && scores_ok
+            // last: it reads the payloads of the trace's calls
+            words_ok
+                && level_ok
+                && tags_ok
+                && kinds_ok
+                && time_ok
+                && scores_ok
+                && (!q.has_loop || !super::loops::detect(t).is_empty())
         })
         .map(|(i, _)| i)
         .collect()

@@ -6,7 +6,8 @@
 //! one agent by name: LangGraph runs its node again for every step. Each loop says what it cost:
 //! its calls' time, tokens and cost, and the model calls that asked for them.
 //!
-//! Arguments, inputs and results are compared as JSON after normalising it: key order and
+//! Tool arguments and results are compared as JSON after normalising it (model inputs as they
+//! were sent: a resent history is the same text): key order and
 //! whitespace do not matter, numbers equal to nine significant digits are equal (0.1 + 0.2 is
 //! 0.3), JSON held in a string is read as JSON. One pass over the trace, hashing each call once:
 //! iterative, whatever the depth.
@@ -72,7 +73,9 @@ pub fn detect(t: &Trace) -> Vec<Loop> {
                 }
                 // a failed call sent again is a retry
                 Kind::Generation if o.input.is_some() && o.level != super::Level::Error => {
-                    let key = canonical(o.input.as_ref());
+                    // a resent input is the same text: hashed as it is, not parsed (inputs are
+                    // most of a file's bytes)
+                    let key = o.input.as_ref().map(|p| p.raw().trim().to_string()).unwrap_or_default();
                     let model = o.model.as_deref().unwrap_or("model");
                     groups.entry((false, model, key)).or_default().push(pos);
                 }
@@ -364,7 +367,7 @@ mod tests {
         let t = trace(&[
             ("g1", None, Kind::Generation, "llm", input),
             ("g2", None, Kind::Generation, "llm", input),
-            ("g3", None, Kind::Generation, "llm", r#"[ {"content":"again", "role":"user"} ]"#),
+            ("g3", None, Kind::Generation, "llm", input),
         ]);
         assert_eq!(found(&t), [(LoopKind::RepeatedInput, "model".to_string(), 3)]);
     }

@@ -1,9 +1,11 @@
 //! The loaded data: one `TraceSet` that each load merges into, with a version per trace, so what
 //! shows one trace reruns when that trace changes and not on every merge.
 
+use crate::model::loops::{self, Loop};
 use crate::model::pricing::PriceTable;
 use crate::model::{Trace, TraceSet};
 use leptos::prelude::*;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One trace as it is now: its place among the loaded traces (stable: a merge only adds traces
@@ -32,6 +34,9 @@ pub struct Data {
     last_version: StoredValue<u64>,
     /// Bumped when new prices changed some costs: lists of traces draw their rows again.
     repriced: RwSignal<u64>,
+    /// The loops found in each trace as it is (by `TraceRef`): the header, the tree and the list
+    /// ask for them, and finding them reads the trace's tool arguments.
+    loops: StoredValue<HashMap<TraceRef, Arc<Vec<Loop>>>, LocalStorage>,
 }
 
 impl Data {
@@ -49,6 +54,7 @@ impl Data {
             prices: RwSignal::new(None),
             last_version: StoredValue::new(0),
             repriced: RwSignal::new(0),
+            loops: StoredValue::new_local(HashMap::new()),
         }
     }
 
@@ -172,6 +178,21 @@ impl Data {
             self.stamp(&changed, None);
             self.repriced.update(|n| *n += 1);
         }
+    }
+
+    /// The loops of a trace as it is now (found once per version of it). Untracked, like
+    /// `with_trace`.
+    pub fn loops(&self, r: TraceRef) -> Arc<Vec<Loop>> {
+        if let Some(l) = self.loops.with_value(|m| m.get(&r).cloned()) {
+            return l;
+        }
+        let found = Arc::new(self.with_trace(r, loops::detect).unwrap_or_default());
+        self.loops.update_value(|m| {
+            // the versions of this trace before this one are gone for good
+            m.retain(|k, _| k.index != r.index);
+            m.insert(r, found.clone());
+        });
+        found
     }
 
     /// Forgets everything loaded.

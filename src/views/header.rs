@@ -15,6 +15,7 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
     move || {
         let shown = view.current.get();
         let prices = data.prices();
+        let loops = shown.map(|r| data.loops(r)).unwrap_or_default();
         data.with_shown(shown, |d, t| {
             let stat = |label: &'static str, value: String| {
                 view! {
@@ -73,6 +74,7 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                         {(!t.tags.is_empty()).then(|| stat("tags", t.tags.join(", ")))}
                         {(!scores.is_empty()).then(|| stat("scores", scores.join(" · ")))}
                     </div>
+                    {crate::views::loops::panel(&loops, view)}
                     {(d.traces.len() > 1).then(|| view! { <CompareWith data=data view=view notices=notices/> })}
                     <Warnings data=data/>
                 </div>

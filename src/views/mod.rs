@@ -10,6 +10,7 @@ pub mod export;
 pub mod header;
 pub mod json_view;
 pub mod link_files;
+pub mod loops;
 pub mod markdown;
 pub mod nav;
 pub mod notice_banner;

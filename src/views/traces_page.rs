@@ -37,6 +37,8 @@ fn width(c: &Column) -> u32 {
         Column::Session | Column::User => 150,
         Column::Tags => 140,
         Column::Score(_) => 110,
+        // `≈$0.00000495`: an estimate of a small call reads whole
+        Column::Cost => 110,
         _ => 80,
     }
 }
@@ -286,6 +288,8 @@ fn TraceRow(
         });
         (cells, t.totals.errors > 0, Figures::of(t))
     });
+    let name_at = columns.with_untracked(|cols| cols.iter().position(|c| *c == Column::Name)).unwrap_or(usize::MAX);
+    let mut loop_badge = data.trace_ref(trace).and_then(|r| crate::views::loops::badge(&data.loops(r)));
     view! {
         <div
             class="tr"
@@ -308,7 +312,16 @@ fn TraceRow(
                 view.open_trace(trace, None);
             }
         >
-            {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" role="gridcell" title=title>{c}</span> } }).collect_view()}
+            {cells
+                .into_iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    let title = c.clone();
+                    // the name cell carries the loop badge
+                    let badge = if k == name_at { loop_badge.take() } else { None };
+                    view! { <span class="td" role="gridcell" title=title>{c}{badge}</span> }
+                })
+                .collect_view()}
         </div>
     }
 }

@@ -334,6 +334,7 @@ fn TreeRow(
             <span class="row-name" title=name.clone()>{name.clone()}</span>
             {model.map(|m| view! { <span class="row-model">{m}</span> })}
             {badge}
+            {view.current.get_untracked().and_then(|r| crate::views::loops::step_badge(&data.loops(r), idx))}
             {(level == Level::Error).then(|| view! { <span class="err-mark" title="error">"error"</span> })}
             {(level != Level::Error && sub_errors > 0)
                 .then(|| view! { <span class="err-below" title="errors below">{format!("{sub_errors} err below")}</span> })}

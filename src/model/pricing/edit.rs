@@ -67,6 +67,12 @@ impl Draft {
         }
     }
 
+    /// The name and provider of the user's entry the form was opened on: saved under another
+    /// name, the new entry replaces it.
+    pub fn replaces(&self) -> Option<(&str, &str)> {
+        self.base.is_user().then_some((self.base.name.as_str(), self.base.provider.as_str()))
+    }
+
     /// The user's entry, or what is wrong with the text, said for the field it is in.
     pub fn to_entry(&self) -> Result<Entry, String> {
         let name = self.name.trim();
@@ -125,7 +131,7 @@ fn tokens(text: &str) -> Result<Option<u64>, String> {
         return Ok(None);
     }
     match crate::model::units::parse_f64(&t) {
-        Some(n) if n >= 1.0 && n < 1e15 && n.fract() == 0.0 => Ok(Some(n as u64)),
+        Some(n) if (1.0..1e15).contains(&n) && n.fract() == 0.0 => Ok(Some(n as u64)),
         Some(n) if n.is_finite() && n < 1.0 => Err("at least one token".into()),
         _ => Err(format!("“{}” is not a whole number of tokens", cut(text.trim()))),
     }
@@ -236,6 +242,9 @@ mod tests {
         let mut again = table();
         assert_eq!(again.with_user(&t.user_json()), 1);
         assert_eq!(again.user_entries().next(), t.user_entries().next());
+        assert_eq!(d.replaces(), None, "opened on the table's entry");
+        let mine = Draft::from_entry(again.user_entries().next().unwrap());
+        assert_eq!(mine.replaces(), Some(("claude-3-5-sonnet", "Anthropic")));
     }
 
     #[test]

@@ -60,6 +60,19 @@ const PAGES = [
     await page.waitForSelector('.error-banner');
     await page.$eval('.warnings', (d) => { d.open = true; });
   }],
+  ['prices', async (page) => {
+    // the Prices panel over the app's models.json: a search, one price of the user's, the form open
+    await page.click('#open-prices');
+    await page.waitForSelector('.price-row');
+    await page.fill('#prices-search', 'gpt-4o');
+    await page.click('.price-row >> nth=1 >> .price-edit');
+    await page.fill('#price-field-2', '2');
+    await page.click('#price-save');
+    await page.fill('#prices-search', 'gpt-4o');
+    await page.click('.price-row >> nth=0 >> .price-edit');
+    await page.fill('#price-field-3', '-4');
+    await page.click('#price-save');
+  }],
   ['compare', async (page) => {
     await page.click('#nav-traces');
     await page.click('.traces-page .tr >> nth=0');

@@ -81,3 +81,65 @@ fn floats_read_back_bit_for_bit() {
         assert_eq!(back.to_bits(), x.to_bits(), "{text}");
     }
 }
+
+/// Issue 27: an export lists the prices its estimated costs came from and the user's own
+/// (`prices_used`), never writes an estimated cost as if the file had reported it, and opens again.
+#[test]
+fn estimated_costs_are_not_written_but_the_prices_used_are_listed() {
+    use canopy::export::{self, ExportFormat};
+    use canopy::model::pricing::{Draft, PriceTable};
+    let table = r#"{"version":1,
+      "sources":{"litellm":{"package":"litellm==1.0.0","date":"2026-11-20"}},
+      "models":[
+        {"name":"gpt-4o","provider":"openai","in":2.5,"out":10,"src":"litellm"},
+        {"name":"gpt-4o-mini","provider":"openai","in":0.15,"out":0.6,"cache_read":0.075,"context":128000,"src":"litellm"},
+        {"name":"text-embedding-3-small","provider":"openai","in":0.02,"src":"litellm"}
+      ]}"#;
+    let mut table = PriceTable::from_json(table).unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/realdata/openinference-openai/traces.otlp.jsonl");
+    let mut set = load("traces.otlp.jsonl", &std::fs::read(path).unwrap()).unwrap().set;
+    let plain = canopy_format::write(&set, None);
+    assert!(!set.price(&table).is_empty(), "the fixture's calls carry tokens and no cost");
+    let estimated: f64 = set.traces.iter().map(|t| t.totals.estimated_cost_usd).sum();
+    assert!(estimated > 0.0);
+
+    // the user's own price for a model no call used is listed too
+    let mut mine = Draft::from_entry(&table.entries[0]);
+    mine.name = "my-model".into();
+    mine.prices[0] = "1.5".into();
+    table.set_user(mine.to_entry().unwrap());
+
+    let text = export::write_priced(&set, ExportFormat::Canopy, None, Some(&table));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let used = doc["prices_used"].as_array().unwrap();
+    let names: Vec<(&str, &str)> =
+        used.iter().map(|e| (e["name"].as_str().unwrap(), e["src"].as_str().unwrap())).collect();
+    assert_eq!(names, [("gpt-4o-mini", "litellm"), ("text-embedding-3-small", "litellm"), ("my-model", "user")]);
+    assert_eq!(used[0]["in"], 0.15);
+    assert_eq!(used[0]["context"], 128000);
+    assert_eq!(used[0]["date"], "2026-11-20");
+    assert_eq!(used[2]["in"], 1.5);
+    assert!(used[2].get("date").is_none(), "the user's prices have no source date");
+    // no observation carries a cost: every one was estimated
+    let observations = doc["traces"].as_array().unwrap().iter().flat_map(|t| t["observations"].as_array().unwrap());
+    assert!(observations.clone().count() > 100);
+    assert!(observations.clone().all(|o| o.get("cost").is_none()));
+    // without the list, the document is what it was before pricing
+    let mut unlisted = doc.clone();
+    unlisted.as_object_mut().unwrap().remove("prices_used");
+    assert_eq!(unlisted, serde_json::from_str::<serde_json::Value>(&plain).unwrap());
+
+    // it opens again, its costs estimated again by whoever opens it
+    let mut back = load("priced.canopy.json", text.as_bytes()).unwrap().set;
+    assert!(back.traces.iter().all(|t| !t.totals.has_reported && !t.totals.has_estimate));
+    back.price(&table);
+    assert_same(&set, &back, "priced again");
+
+    // nor do the other formats write estimated costs
+    for f in [ExportFormat::Otlp, ExportFormat::Langfuse] {
+        let text = export::write_priced(&set, f, None, Some(&table));
+        let again = load("again.json", text.as_bytes()).unwrap().set;
+        assert!(again.traces.iter().all(|t| !t.totals.has_reported), "{f:?}: an estimate came back as reported");
+    }
+}

@@ -66,11 +66,14 @@ fn observation<'a>(t: &'a Trace, o: &'a Observation) -> ObservationOut<'a> {
         usage.insert(k.clone(), (*v).into());
     }
     let mut cost = Map::new();
-    for (k, v) in &o.cost.details {
-        cost.insert(k.clone(), (*v).into());
-    }
-    if let Some(total) = o.cost.total {
-        cost.insert("total".into(), total.into());
+    // a cost Canopy estimated is not the source's: only reported costs are written
+    if o.cost.is_reported() {
+        for (k, v) in &o.cost.details {
+            cost.insert(k.clone(), (*v).into());
+        }
+        if let Some(total) = o.cost.total {
+            cost.insert("total".into(), total.into());
+        }
     }
     ObservationOut {
         id: &o.id,

@@ -6,6 +6,7 @@ pub mod langfuse;
 pub mod otlp;
 pub mod redact;
 
+use crate::model::pricing::PriceTable;
 use crate::model::TraceSet;
 
 /// The formats Canopy writes.
@@ -77,8 +78,14 @@ pub fn select(set: &TraceSet, indices: &[usize]) -> TraceSet {
 
 /// Writes `set` as `format`, with `note` (e.g. how it was redacted) where the format has room.
 pub fn write(set: &TraceSet, format: ExportFormat, note: Option<&str>) -> String {
+    write_priced(set, format, note, None)
+}
+
+/// `write`; a Canopy document also lists the prices of `prices` its estimated costs came from
+/// and the user's own (`prices_used`). Estimated costs are written in no format.
+pub fn write_priced(set: &TraceSet, format: ExportFormat, note: Option<&str>, prices: Option<&PriceTable>) -> String {
     match format {
-        ExportFormat::Canopy => crate::import::canopy::write(set, note),
+        ExportFormat::Canopy => crate::import::canopy::write_with(set, note, prices),
         ExportFormat::Otlp => otlp::write(set, note),
         ExportFormat::Langfuse => langfuse::write(set, note),
     }

@@ -221,7 +221,8 @@ fn span<'a>(t: &'a Trace, o: &'a Observation, root: bool, scores: &TraceScores<'
         }
         attrs.push(s("langfuse.observation.usage_details", Value::Object(u).to_string()));
     }
-    if !o.cost.is_empty() {
+    // a cost Canopy estimated is not the source's: only reported costs are written
+    if o.cost.is_reported() {
         let mut c = Map::new();
         for (k, v) in &o.cost.details {
             c.insert(k.clone(), (*v).into());

@@ -4,6 +4,7 @@
 use super::jsonv::{self, get, list, str, wrong_shape};
 use super::{shape_error, Format, ImportError};
 use crate::model::key::Key;
+use crate::model::pricing::{self, PriceTable};
 use crate::model::{
     AttrValue, Attribute, Cost, Document, Event, Kind, Level, Observation, Payload, Score, ScoreValue, Trace, TraceSet,
     Usage,
@@ -25,6 +26,9 @@ struct Doc {
     traces: Vec<WTrace>,
     #[serde(default)]
     scores: Vec<WScore>,
+    /// The price table's entries estimated costs came from, and the user's own (not read back).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    prices_used: Vec<Value>,
 }
 
 /// Nanosecond times are written as decimal strings: exact in every JSON reader, JavaScript included.
@@ -218,14 +222,35 @@ fn to_wattrs(a: &[Attribute]) -> Vec<WAttr> {
 
 /// Writes `set` as a Canopy document. `note` (e.g. how it was redacted) is carried in the file.
 pub fn write(set: &TraceSet, note: Option<&str>) -> String {
+    write_with(set, note, None)
+}
+
+/// `write`, listing the prices of `table` that estimated costs of `set` came from and the user's
+/// own (`prices_used`); estimated costs themselves are left out, as the file did not report them.
+pub fn write_with(set: &TraceSet, note: Option<&str>, table: Option<&PriceTable>) -> String {
     let doc = Doc {
         canopy: VERSION,
         note: note.map(str::to_string),
         traces: set.traces.iter().map(write_trace).collect(),
         scores: set.scores.iter().map(write_score).collect(),
+        prices_used: table.map(|t| prices_used(set, t)).unwrap_or_default(),
     };
     // Serializing owned, well-formed values cannot fail; an empty string would be the only fallback.
     serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// Each entry as the table writes it, with its source's date.
+fn prices_used(set: &TraceSet, t: &PriceTable) -> Vec<Value> {
+    let entries = pricing::used(set, t).into_iter().filter_map(|i| t.get(i));
+    entries
+        .map(|e| {
+            let mut v = pricing::entry_json(e);
+            if let (Some(s), Value::Object(m)) = (t.source_of(e), &mut v) {
+                m.insert("date".into(), s.date.clone().into());
+            }
+            v
+        })
+        .collect()
 }
 
 /// One observation in the Canopy format, pretty-printed (for "copy as JSON").

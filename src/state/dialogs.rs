@@ -9,6 +9,8 @@ pub struct Dialogs {
     pub export: RwSignal<bool>,
     /// The Share panel (the link and what it cannot carry).
     pub share: RwSignal<bool>,
+    /// The Prices panel (the price table and the user's own prices).
+    pub prices: RwSignal<bool>,
     /// What the Connect dialog opens with (from a link), and a line saying why.
     pub connect_preset: RwSignal<Option<(SourceLink, String)>>,
 }
@@ -19,6 +21,7 @@ impl Dialogs {
             connect: RwSignal::new(false),
             export: RwSignal::new(false),
             share: RwSignal::new(false),
+            prices: RwSignal::new(false),
             connect_preset: RwSignal::new(None),
         }
     }

@@ -158,7 +158,8 @@ pub fn ExportDialog(data: Data, view: ViewState, dialogs: Dialogs) -> impl IntoV
                     }
                 }
             };
-            let text = export::write(set, f, note.as_deref());
+            // a Canopy file lists the prices its estimated costs came from (and the user's own)
+            let text = export::write_priced(set, f, note.as_deref(), data.prices_untracked().as_deref());
             let stem =
                 if set.traces.len() == 1 { set.traces[0].id.clone() } else { format!("{}-traces", set.traces.len()) };
             let name = format!("{}.{}", stem.replace(['/', '\\', ':'], "_"), f.extension());

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod nav;
 pub mod notice_banner;
 pub mod payload;
+pub mod prices_panel;
 pub mod progress;
 pub mod scores_page;
 pub mod sessions_page;

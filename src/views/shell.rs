@@ -109,6 +109,7 @@ pub fn Shell(state: State) -> impl IntoView {
                 <Show when=has_traces>
                     <button class="btn" id="open-export" on:click=move |_| dialogs.export.set(true)>"Export…"</button>
                 </Show>
+                <button class="btn" id="open-prices" title="The prices estimated costs come from, and your own" on:click=move |_| dialogs.prices.set(true)>"Prices"</button>
                 <Show when=has_traces>
                     <button class="btn" id="copy-link" title="Copy a link that reopens this view" on:click=move |_| share(address, jobs, dialogs)>"Copy link"</button>
                 </Show>
@@ -128,6 +129,9 @@ pub fn Shell(state: State) -> impl IntoView {
             </Show>
             <Show when=move || dialogs.export.get()>
                 <crate::views::export::ExportDialog data=data view=view dialogs=dialogs/>
+            </Show>
+            <Show when=move || dialogs.prices.get()>
+                <crate::views::prices_panel::PricesPanel data=data prices=state.prices notices=notices dialogs=dialogs/>
             </Show>
             <Show when=has_traces fallback=move || if embedded { view! { <EmbedWaiting/> }.into_any() } else { view! { <Welcome loader=loader/> }.into_any() }>
                 <Nav data=data view=view/>

@@ -6,12 +6,14 @@
 //! matches is never priced by a guess: it is listed as unpriced.
 
 mod apply;
+mod edit;
 mod estimate;
 mod names;
 #[cfg(test)]
 mod tests;
 
 pub use apply::{context_use, provider_of};
+pub use edit::{search, used, Draft, PRICE_LABELS};
 pub use estimate::{estimate, line_items, token_kinds, LineItem, TokenKinds};
 pub use names::{canonical, family};
 

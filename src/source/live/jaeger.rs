@@ -9,7 +9,6 @@ use crate::model::order;
 use crate::source::advice;
 use crate::source::link::{SourceKind, SourceLink};
 use crate::source::SourceError;
-use serde::Deserialize;
 use std::rc::Rc;
 
 #[derive(Clone)]
@@ -43,12 +42,6 @@ pub struct Query {
     pub what: What,
 }
 
-#[derive(Deserialize)]
-struct Services {
-    #[serde(default)]
-    data: Option<Vec<String>>,
-}
-
 impl Jaeger {
     pub fn new(host: &str, headers: Vec<(String, String)>, notify: Rc<dyn Fn(String)>) -> Jaeger {
         Jaeger { client: Client::new(host, Credentials::Headers(headers), notify) }
@@ -57,9 +50,22 @@ impl Jaeger {
     /// `GET /api/services`, sorted.
     pub async fn services(&self) -> Result<Vec<String>, SourceError> {
         let body = self.client.get("/api/services").await?;
-        let s: Services = import::json_from_bytes(&body)
+        let s: serde_json::Value = import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the services list is not what Jaeger sends: {e}")))?;
-        let mut list = s.data.unwrap_or_default();
+        let mut list: Vec<String> = match s.get("data") {
+            Some(serde_json::Value::Array(items)) => {
+                let names: Option<Vec<String>> = items.iter().map(|n| n.as_str().map(str::to_string)).collect();
+                names.ok_or_else(|| {
+                    SourceError::Read("the services list is not what Jaeger sends: a name that is not text".into())
+                })?
+            }
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(_) => {
+                return Err(SourceError::Read(
+                    "the services list is not what Jaeger sends: `data` is not a list".into(),
+                ))
+            }
+        };
         order::sort(&mut list);
         Ok(list)
     }

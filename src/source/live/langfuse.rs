@@ -12,7 +12,7 @@ use crate::source::advice;
 use crate::source::keys::Keys;
 use crate::source::link::{SourceKind, SourceLink};
 use crate::source::SourceError;
-use serde::Deserialize;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -78,39 +78,15 @@ pub struct ListPage {
     pub total_items: usize,
 }
 
-#[derive(Deserialize)]
-struct ListBody {
-    data: Vec<IdRef>,
-    meta: Meta,
+/// The ids under `key` (`[{id}]`) of a JSON answer, `None` when it has no such list.
+fn ids_at(v: &Value, key: &str) -> Option<Vec<String>> {
+    let list = v.get(key)?.as_array()?;
+    Some(list.iter().filter_map(|t| t.get("id").and_then(Value::as_str)).map(str::to_string).collect())
 }
 
-#[derive(Deserialize)]
-struct IdRef {
-    id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Meta {
-    total_pages: Option<f64>,
-    total_items: Option<f64>,
-}
-
-#[derive(Deserialize)]
-struct CursorPage {
-    meta: Option<CursorMeta>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CursorMeta {
-    cursor: Option<String>,
-    total_pages: Option<f64>,
-}
-
-#[derive(Deserialize)]
-struct SessionTraces {
-    traces: Vec<IdRef>,
+/// A page count in an answer's `meta`, not below zero.
+fn count_at(meta: Option<&Value>, key: &str) -> Option<usize> {
+    meta?.get(key)?.as_f64().map(|n| n.max(0.0) as usize)
 }
 
 /// Observation field groups asked of v2: all of them, so the detail view has what the legacy
@@ -166,12 +142,18 @@ impl Langfuse {
             path.push_str(&format!("&tags={}", enc(tag)));
         }
         let body = self.client.get(&path).await?;
-        let p: ListBody = import::json_from_bytes(&body)
+        let p: Value = import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the trace list is not what Langfuse sends: {e}")))?;
+        let (ids, meta) = (ids_at(&p, "data"), p.get("meta").filter(|m| m.is_object()));
+        let (Some(ids), Some(_)) = (ids, meta) else {
+            return Err(SourceError::Read(
+                "the trace list is not what Langfuse sends: no `data` list and `meta`".into(),
+            ));
+        };
         Ok(ListPage {
-            ids: p.data.into_iter().map(|t| t.id).collect(),
-            total_pages: p.meta.total_pages.unwrap_or(1.0).max(0.0) as usize,
-            total_items: p.meta.total_items.unwrap_or(0.0).max(0.0) as usize,
+            ids,
+            total_pages: count_at(meta, "totalPages").unwrap_or(1),
+            total_items: count_at(meta, "totalItems").unwrap_or(0),
             body,
         })
     }
@@ -179,9 +161,10 @@ impl Langfuse {
     /// `GET /api/public/sessions/{id}`: the session with its traces' own fields, and their ids.
     pub async fn session(&self, id: &str) -> Result<(Vec<u8>, Vec<String>), SourceError> {
         let body = self.client.get(&format!("/api/public/sessions/{}", enc(id))).await?;
-        let s: SessionTraces = import::json_from_bytes(&body)
+        let s: Value = import::json_from_bytes(&body)
             .map_err(|e| SourceError::Read(format!("the session is not what Langfuse sends: {e}")))?;
-        let ids = s.traces.into_iter().map(|t| t.id).collect();
+        let ids = ids_at(&s, "traces")
+            .ok_or_else(|| SourceError::Read("the session is not what Langfuse sends: no `traces` list".into()))?;
         Ok((body, ids))
     }
 
@@ -194,10 +177,12 @@ impl Langfuse {
                 At::Number(n) => format!("{base}&page={n}"),
             };
             let body = self.client.get(&path).await?;
-            let meta = import::json_from_bytes::<CursorPage>(&body).ok().and_then(|p| p.meta);
+            let page = import::json_from_bytes::<Value>(&body).ok();
+            let meta = page.as_ref().and_then(|p| p.get("meta")).filter(|m| m.is_object());
+            let cursor = meta.and_then(|m| m.get("cursor")).and_then(Value::as_str);
             let more = match (&at, meta) {
-                (At::Number(_), Some(m)) => More::Pages(m.total_pages.unwrap_or(1.0).max(0.0) as usize),
-                (_, Some(CursorMeta { cursor: Some(c), .. })) => More::Cursor(c),
+                (At::Number(_), Some(_)) => More::Pages(count_at(meta, "totalPages").unwrap_or(1)),
+                (_, Some(_)) if cursor.is_some() => More::Cursor(cursor.unwrap_or_default().to_string()),
                 _ => More::End,
             };
             Ok((body, more))

@@ -10,7 +10,7 @@ use crate::source::advice;
 use crate::source::keys::Keys;
 use crate::source::link::{SourceKind, SourceLink};
 use crate::source::SourceError;
-use serde::Deserialize;
+use serde_json::Value;
 use std::rc::Rc;
 
 #[derive(Clone)]
@@ -18,20 +18,10 @@ pub struct Phoenix {
     pub client: Client,
 }
 
-#[derive(Deserialize)]
-struct Projects {
-    data: Vec<Project>,
-}
-
-#[derive(Deserialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Project {
     pub id: String,
     pub name: String,
-}
-
-#[derive(Deserialize)]
-struct Cursor {
-    next_cursor: Option<String>,
 }
 
 /// Which spans to ask for.
@@ -61,22 +51,6 @@ pub struct Query {
     pub max_spans: usize,
 }
 
-#[derive(Deserialize)]
-struct Session {
-    data: SessionData,
-}
-
-#[derive(Deserialize)]
-struct SessionData {
-    session_id: String,
-    traces: Vec<SessionTrace>,
-}
-
-#[derive(Deserialize)]
-struct SessionTrace {
-    trace_id: String,
-}
-
 /// What annotations are attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Annotated {
@@ -99,9 +73,16 @@ impl Phoenix {
 
     pub async fn projects(&self) -> Result<Vec<Project>, SourceError> {
         let body = self.client.get("/v1/projects?limit=100").await?;
-        import::json_from_bytes::<Projects>(&body)
-            .map(|p| p.data)
-            .map_err(|e| SourceError::Read(format!("the projects list is not what Phoenix sends: {e}")))
+        let wrong = |why: String| SourceError::Read(format!("the projects list is not what Phoenix sends: {why}"));
+        let v = import::json_from_bytes::<Value>(&body).map_err(|e| wrong(e.to_string()))?;
+        let list = v.get("data").and_then(Value::as_array).ok_or_else(|| wrong("no `data` list".into()))?;
+        let text = |p: &Value, k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+        list.iter()
+            .map(|p| match (text(p, "id"), text(p, "name")) {
+                (Some(id), Some(name)) => Ok(Project { id, name }),
+                _ => Err(wrong("a project without its id and name".into())),
+            })
+            .collect()
     }
 
     /// One page of spans and the cursor of the next page, if any.
@@ -134,9 +115,17 @@ impl Phoenix {
     /// `GET /v1/sessions/{id}`: the session's own id and its traces' ids.
     pub async fn session(&self, id: &str) -> Result<(String, Vec<String>), SourceError> {
         let body = self.client.get(&format!("/v1/sessions/{}", enc(id))).await?;
-        let s: Session = import::json_from_bytes(&body)
-            .map_err(|e| SourceError::Read(format!("the session is not what Phoenix sends: {e}")))?;
-        Ok((s.data.session_id, s.data.traces.into_iter().map(|t| t.trace_id).collect()))
+        let wrong = |why: String| SourceError::Read(format!("the session is not what Phoenix sends: {why}"));
+        let s = import::json_from_bytes::<Value>(&body).map_err(|e| wrong(e.to_string()))?;
+        let data = s.get("data");
+        let session_id = data.and_then(|d| d.get("session_id")).and_then(Value::as_str);
+        let traces = data.and_then(|d| d.get("traces")).and_then(Value::as_array);
+        let (Some(session_id), Some(traces)) = (session_id, traces) else {
+            return Err(wrong("no `data` with its `session_id` and `traces`".into()));
+        };
+        let ids: Option<Vec<String>> =
+            traces.iter().map(|t| t.get("trace_id").and_then(Value::as_str).map(str::to_string)).collect();
+        Ok((session_id.to_string(), ids.ok_or_else(|| wrong("a trace without its trace_id".into()))?))
     }
 
     /// Every annotation on the given spans, traces or sessions: response bodies to import.
@@ -169,7 +158,8 @@ impl Phoenix {
 }
 
 fn next_cursor(body: &[u8]) -> Option<String> {
-    import::json_from_bytes::<Cursor>(body).ok().and_then(|c| c.next_cursor).filter(|c| !c.is_empty())
+    let v = import::json_from_bytes::<Value>(body).ok()?;
+    v.get("next_cursor").and_then(Value::as_str).filter(|c| !c.is_empty()).map(str::to_string)
 }
 
 /// The pager's view of a load: each batch of the query is a cursor-paged listing of span pages.

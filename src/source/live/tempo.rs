@@ -8,7 +8,6 @@ use crate::import;
 use crate::source::advice;
 use crate::source::link::{SourceKind, SourceLink};
 use crate::source::SourceError;
-use serde::Deserialize;
 use std::rc::Rc;
 
 #[derive(Clone)]
@@ -39,18 +38,6 @@ pub struct Query {
     pub what: What,
 }
 
-#[derive(Deserialize)]
-struct TempoSearch {
-    #[serde(default)]
-    traces: Vec<TempoHit>,
-}
-
-#[derive(Deserialize)]
-struct TempoHit {
-    #[serde(rename = "traceID")]
-    trace_id: String,
-}
-
 impl Tempo {
     pub fn new(host: &str, headers: Vec<(String, String)>, notify: Rc<dyn Fn(String)>) -> Tempo {
         Tempo { client: Client::new(host, Credentials::Headers(headers), notify) }
@@ -68,9 +55,14 @@ impl Tempo {
             (to / 1000.0).ceil() as i64
         );
         let body = self.client.get(&path).await?;
-        let hits: TempoSearch = import::json_from_bytes(&body)
-            .map_err(|e| SourceError::Read(format!("the search answer is not what Tempo sends: {e}")))?;
-        Ok(hits.traces.into_iter().map(|t| t.trace_id).collect())
+        let wrong = |why: String| SourceError::Read(format!("the search answer is not what Tempo sends: {why}"));
+        let hits: serde_json::Value = import::json_from_bytes(&body).map_err(|e| wrong(e.to_string()))?;
+        let Some(list) = hits.get("traces").filter(|t| !t.is_null()) else { return Ok(Vec::new()) };
+        let list = list.as_array().ok_or_else(|| wrong("`traces` is not a list".into()))?;
+        list.iter()
+            .map(|t| t.get("traceID").and_then(serde_json::Value::as_str).map(str::to_string))
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(|| wrong("a trace without its traceID".into()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The in-memory trace model: TraceSet → Trace → Observation, plus Score and Session. Pure Rust.
 
+pub mod breakdown;
 pub mod compare;
 pub mod facts;
 pub mod filter;

@@ -14,7 +14,7 @@ mod tests;
 
 pub use apply::{context_use, provider_of};
 pub use edit::{search, used, Draft, PRICE_LABELS};
-pub use estimate::{estimate, line_items, token_kinds, LineItem, TokenKinds};
+pub use estimate::{estimate, line_items, prompt_tokens, token_kinds, LineItem, TokenKinds};
 pub use names::{canonical, family};
 
 use serde_json::Value;

@@ -47,7 +47,9 @@ test('a trace with tokens and no cost shows its estimated cost, marked, at the l
   // the tree's LLM call: marked, and its detail lists the line items and the entry
   await page.click('.tree-row:has(.kind-generation)');
   await page.waitForSelector('.detail .cost-note');
-  assert.ok(await page.$('.tree-row:has(.kind-generation) .row-cost.estimated'));
+  const rowCost = await page.$('.tree-row:has(.kind-generation) .row-cost.estimated');
+  assert.ok(rowCost);
+  assert.match(await rowCost.getAttribute('title'), /Estimated with gpt-4o-mini \(openai\): input \$0\.15\/M, output \$0\.60\/M.*litellm of 2026-11-20/);
   const detail = await page.textContent('.detail');
   assert.match(detail, /Cost \(USD, estimated\)/i);
   assert.match(detail, /\d+ input × \$0\.15\/M/);

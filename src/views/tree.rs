@@ -341,7 +341,16 @@ fn TreeRow(
             <span class="row-metrics">
                 {(tokens > 0).then(|| view! { <span class="row-tokens">{format!("{} tok", format_tokens(tokens))}</span> })}
                 {(cost > 0.0).then(|| {
-                    let title = if estimated { "includes costs estimated from tokens × list prices" } else { "reported cost" };
+                    // a call's own estimate names its entry, prices and source date; a step's sum says it holds some
+                    let own = data.with_untracked(|d| {
+                        let o = d.traces.get(trace)?.observations.get(idx as usize)?;
+                        crate::views::cost::entry_note(o, data.prices_untracked().as_deref())
+                    });
+                    let title = match (own, estimated) {
+                        (Some(note), _) => note,
+                        (None, true) => "includes costs estimated from tokens × list prices".to_string(),
+                        (None, false) => "reported cost".to_string(),
+                    };
                     view! {
                         <span class="row-cost" class:estimated=estimated title=title>
                             {crate::views::cost::cost_text(cost, crate::model::pricing::Origin::of(!estimated, estimated))}

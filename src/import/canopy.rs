@@ -253,9 +253,15 @@ fn prices_used(set: &TraceSet, t: &PriceTable) -> Vec<Value> {
         .collect()
 }
 
-/// One observation in the Canopy format, pretty-printed (for "copy as JSON").
+/// One observation in the Canopy format, pretty-printed (for "copy as JSON"). Written compact,
+/// then indented as a JSON value: the writer's derived code exists once, for the compact form
+/// (a pretty copy of it was ~4 kB of wasm).
 pub fn observation_json(o: &Observation) -> String {
-    serde_json::to_string_pretty(&write_obs(o)).unwrap_or_default()
+    let compact = serde_json::to_string(&write_obs(o)).unwrap_or_default();
+    match serde_json::from_str::<serde_json::Value>(&compact) {
+        Ok(v) => serde_json::to_string_pretty(&v).unwrap_or(compact),
+        Err(_) => compact,
+    }
 }
 
 fn write_trace(t: &Trace) -> WTrace {

@@ -43,7 +43,7 @@ pub fn panel(loops: &[Loop], view: ViewState) -> Option<AnyView> {
         .iter()
         .map(|l| {
             let first = l.calls.first().copied();
-            let cost = (l.cost_usd > 0.0).then(|| format!(" · {}", format_cost(l.cost_usd))).unwrap_or_default();
+            let cost = if l.cost_usd > 0.0 { format!(" · {}", format_cost(l.cost_usd)) } else { String::new() };
             let figures = format!(
                 "{} · {} tokens{cost} · {:.0} % of the run{}",
                 format_duration(l.duration_ns),

@@ -69,7 +69,9 @@ function readList(page, scroller, row, rowH) {
       const a = Math.max(origin + i * rowH, top);
       const b = Math.min(origin + (i + 1) * rowH, bottom);
       if (a >= bottom) break;
-      if (b - a < 1) continue;
+      // a sliver of a row under the sticky head: under 2 px, the browser snaps boxes to whole pixels and
+      // a hit test there may land on the next row, whatever the list draws
+      if (b - a < 2) continue;
       const hit = document.elementFromPoint(box.left + 12, (a + b) / 2)?.closest(row);
       slots.push({ pos: i, shows: hit && spacer.contains(hit) ? Math.round(parseFloat(hit.style.top) / rowH) : null });
     }

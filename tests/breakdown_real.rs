@@ -4,15 +4,12 @@
 //! context charts hold each counted LLM call once.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use canopy::model::breakdown::{by_model, by_step, context_series, Row};
 use canopy::model::pricing::PriceTable;
 use canopy::model::Kind;
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// gpt-4o-mini and text-embedding-3-small, the models every library called, with their windows.
 const TABLE: &str = r#"{"models":[
@@ -23,13 +20,7 @@ const TABLE: &str = r#"{"models":[
 #[test]
 fn every_export_s_breakdowns_sum_to_the_counted_tokens_and_the_totals() {
     let table = PriceTable::from_json(TABLE).unwrap();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/realdata"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("expected.json").is_file() && p.join("traces.otlp.jsonl").is_file())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 10, "{dirs:?}");
+    let dirs = common::realdata_dirs();
     let mut points = 0;
     for dir in &dirs {
         let lib = dir.file_name().unwrap().to_string_lossy().to_string();

@@ -4,6 +4,8 @@
 //! called, typed here from litellm 1.110.2's `model_prices_and_context_window.json` (2026-11-20).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use canopy::model::pricing::PriceTable;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -23,13 +25,7 @@ fn every_trace_with_tokens_costs_its_tokens_at_list_prices() {
     let mut exact = 0;
     let mut mixed = 0;
     let mut reported = 0;
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/realdata"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("expected.json").is_file() && p.join("traces.otlp.jsonl").is_file())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 10, "{dirs:?}");
+    let dirs = common::realdata_dirs();
     for dir in &dirs {
         let lib = dir.file_name().unwrap().to_string_lossy().to_string();
         let expected: Value =

@@ -61,3 +61,17 @@ pub fn kinds(set: &canopy::model::TraceSet) -> std::collections::BTreeMap<&'stat
     }
     m
 }
+
+/// The real-library corpus folders (tests/fixtures/realdata/*) that have both an OTLP JSON
+/// rendering and expect.py's expectations, sorted.
+pub fn realdata_dirs() -> Vec<PathBuf> {
+    let root = own("realdata");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.json").is_file() && p.join("traces.otlp.jsonl").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 10, "the corpus: {dirs:?}");
+    dirs
+}

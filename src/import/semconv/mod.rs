@@ -21,12 +21,13 @@ mod mlflow;
 mod openinference;
 mod pydantic;
 mod span;
+mod trace_ids;
 mod traceloop;
 mod tree;
 mod values;
 mod vercel;
 
-pub use found::TraceIds;
+pub use trace_ids::TraceIds;
 
 use crate::model::Observation;
 use found::Found;

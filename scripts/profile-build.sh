@@ -8,7 +8,7 @@ export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 tmp=$(mktemp -d)
 wasm-bindgen --target web --out-dir "$tmp" --no-typescript --out-name canopy target/wasm32-unknown-unknown/release/canopy.wasm
 rm -rf distprof && cp -r dist distprof
-glue=$(ls dist/canopy-*.js | grep -v -e canopy-viewer -e canopy-start)
+glue=$(ls dist/canopy-*.js | grep -v -e canopy-viewer -e canopy-start -e canopy-crash)
 cmp "$tmp/canopy.js" "$glue" || { echo "dist/ is not from the last release compile: rebuild it first" >&2; exit 1; }
 wasm-opt -Oz -g --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue "$tmp/canopy_bg.wasm" -o distprof/"$(basename "$(ls dist/*_bg.wasm)")"

@@ -24,6 +24,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown >/dev/null 2>&1
 fi
 
+# the release build compiles the standard library with the app (Makefile RELEASE_ENV)
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding rust component rust-src"
+  rustup component add rust-src >/dev/null 2>&1
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
   # not --locked: the lockfile wants a webpki-roots version the registry mirror here does not have

@@ -11,7 +11,7 @@
 //!   credentials) and the loads that write it; never imports views.
 //! - `views` (wasm only): Leptos components, one per file.
 //! - `app` (wasm only): wiring only: the root component, the address bar (`history`), the host
-//!   page's API (`embed`), panic reporting (`crash`).
+//!   page's API (`embed`); panics are reported by `public/canopy-crash.js`.
 //!
 //! Which folder may import which is checked by `tests/layering.rs` (docs/architecture.md).
 

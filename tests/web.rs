@@ -337,56 +337,6 @@ async fn tool_results_link_to_their_calls_and_long_histories_fold() {
     root.remove();
 }
 
-#[wasm_bindgen_test]
-async fn a_crash_shows_a_selected_report_to_copy_and_a_reload_button() {
-    let report = canopy::app::crash_report("panicked at src/model/tree.rs:1:1: <b>index</b> out of bounds");
-    assert!(report.starts_with("Canopy 0.1.0 crashed: panicked at"), "{report}");
-    assert!(report.contains("\nbrowser: "), "{report}");
-    canopy::app::show_crash_report(&report);
-    let notice = doc().query_selector(".crash-report[role=alert]").unwrap().expect("the notice is shown");
-    let area: web_sys::HtmlTextAreaElement = notice.query_selector("textarea").unwrap().unwrap().unchecked_into();
-    assert_eq!(area.value(), report, "the whole report, as text");
-    assert!(notice.query_selector("b").unwrap().is_none(), "the message stays text");
-    assert_eq!(area.selection_start().unwrap(), Some(0));
-    assert_eq!(area.selection_end().unwrap(), Some(report.encode_utf16().count() as u32), "selected for Ctrl+C");
-    assert!(notice.query_selector("button.crash-reload").unwrap().is_some());
-    notice.remove();
-}
-
-#[wasm_bindgen_test]
-fn a_crash_report_says_where_it_panicked_and_quotes_no_trace_text() {
-    // a panic's message can quote the data it failed on; the report keeps only the place and a
-    // fixed name for the kind of panic (docs/security.md)
-    const SECRET: &str = "sk-lf-planted-3f9a";
-    let cases = [
-        (
-            "panicked at src/views/json_view.rs:190:27:\nbyte index 7 is not a char boundary; it is inside 'ẞ' (bytes 6..9) of `Ⱥabc sk-lf-planted-3f9a ẞ`",
-            "src/views/json_view.rs:190:27",
-            "string sliced off a character boundary",
-        ),
-        (
-            "panicked at src/model/tree.rs:12:5:\nindex out of bounds: the len is 3 but the index is 7",
-            "src/model/tree.rs:12:5",
-            "index out of bounds",
-        ),
-        (
-            "panicked at src/import/otlp.rs:9:9:\ncalled `Result::unwrap()` on an `Err` value: Error(\"sk-lf-planted-3f9a\")",
-            "src/import/otlp.rs:9:9",
-            "Result::unwrap on an Err",
-        ),
-        ("panicked at src/app.rs:1:1:\nno user sk-lf-planted-3f9a\nsecond line", "src/app.rs:1:1", "panic"),
-        // the one-line form older toolchains wrote
-        ("panicked at src/app.rs:2:3: sk-lf-planted-3f9a", "src/app.rs:2:3", "panic"),
-        // a message that pretends to be a place is no place
-        ("sk-lf-planted-3f9a:1:2", "an unknown place", "panic"),
-    ];
-    for (what, place, kind) in cases {
-        let report = canopy::app::crash_report(what);
-        assert!(!report.contains(SECRET) && !report.contains("Ⱥabc"), "{report}");
-        assert!(report.starts_with(&format!("Canopy 0.1.0 crashed: panicked at {place}: {kind}\n")), "{report}");
-        assert!(report.contains("\nbrowser: "), "{report}");
-    }
-}
 #[path = "web/components.rs"]
 mod components;
 #[path = "web/dialogs.rs"]

@@ -1,8 +1,8 @@
 //! The app's wiring: the root component gives the state to the views, connects it to the address
-//! bar (`history`) and a host page (`embed`), warms the importer up, and reports panics (`crash`).
+//! bar (`history`) and a host page (`embed`), warms the importer up. Panics are reported by
+//! `public/canopy-crash.js`.
 //! Nothing here is a view or a piece of state of its own.
 
-pub mod crash;
 pub mod embed;
 pub mod history;
 
@@ -86,12 +86,15 @@ fn painted() -> bool {
 
 /// Entry point called by `main`: panic reporting, then mount.
 pub fn start() {
-    std::panic::set_hook(Box::new(crash::report_panic));
+    // a panic ends the module: release builds trap with no message and public/canopy-crash.js
+    // shows the notice; debug builds also say the panic's message in the console, for us
+    #[cfg(debug_assertions)]
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        root.set_attribute("data-canopy-version", env!("CARGO_PKG_VERSION")).ok();
+    }
     // keys for the id maps (model::hash): wasm has no randomness of its own, the page does
     let bits = || (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
     crate::model::hash::seed(bits() << 11 ^ bits());
     leptos::mount::mount_to_body(App);
 }
-
-/// The crash report's text and notice live in `crash`; tests reach them here too.
-pub use crash::{crash_report, show_crash_report};

@@ -26,12 +26,19 @@ const PAGES = [
   ['sessions', async (page) => { await page.click('#nav-sessions'); await page.waitForSelector('.session-row'); }],
   ['session', async (page) => { await page.click('#nav-sessions'); await page.click('.session-row >> nth=0'); await page.waitForSelector('.turn'); }],
   ['scores', async (page) => { await page.click('#nav-scores'); await page.waitForSelector('.score-card'); }],
+  ['costs', async (page) => { await page.click('#nav-costs'); await page.waitForSelector('#costs-page .breakdown-row'); }],
   ['trace', async (page) => {
     await page.click('#nav-traces');
     await page.click('.traces-page .tr:has-text("beeai")');
     await page.waitForSelector('.tree-row');
     await page.click('.tree-row:has(.kind-generation) >> nth=0');
     await page.waitForSelector('.detail .facts');
+  }],
+  ['trace-costs', async (page) => {
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr:has-text("beeai")');
+    await page.click('#tab-costs');
+    await page.waitForSelector('#trace-costs .breakdown-row');
   }],
   ['json', async (page) => {
     await page.click('#nav-traces');

@@ -177,8 +177,12 @@ fn handle(state: State, kind: &str, data: &JsValue) -> Result<(), String> {
         "canopy:setView" => {
             let view = field(data, "view").as_string().unwrap_or_default();
             match view.as_str() {
-                "tree" | "timeline" => {
-                    state.view.main.set(if view == "tree" { MainView::Tree } else { MainView::Timeline });
+                "tree" | "timeline" | "costs" => {
+                    state.view.main.set(match view.as_str() {
+                        "tree" => MainView::Tree,
+                        "timeline" => MainView::Timeline,
+                        _ => MainView::Costs,
+                    });
                     if state.view.trace.get_untracked().is_some() {
                         state.view.page.set(Page::Trace);
                     }
@@ -186,7 +190,11 @@ fn handle(state: State, kind: &str, data: &JsValue) -> Result<(), String> {
                 "traces" => state.view.page.set(Page::Traces),
                 "sessions" => state.view.page.set(Page::Sessions),
                 "scores" => state.view.page.set(Page::Scores),
-                _ => return Err(format!("setView takes tree, timeline, traces, sessions or scores, not {view:?}")),
+                _ => {
+                    return Err(format!(
+                        "setView takes tree, timeline, costs, traces, sessions or scores, not {view:?}"
+                    ))
+                }
             }
             Ok(())
         }

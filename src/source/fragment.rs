@@ -14,13 +14,21 @@ pub enum PageKey {
     Sessions,
     Session,
     Scores,
+    Costs,
     /// Two traces compared: `trace` with `vs`.
     Compare,
 }
 
 impl PageKey {
-    const ALL: [PageKey; 6] =
-        [PageKey::Trace, PageKey::Traces, PageKey::Sessions, PageKey::Session, PageKey::Scores, PageKey::Compare];
+    const ALL: [PageKey; 7] = [
+        PageKey::Trace,
+        PageKey::Traces,
+        PageKey::Sessions,
+        PageKey::Session,
+        PageKey::Scores,
+        PageKey::Costs,
+        PageKey::Compare,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -29,6 +37,7 @@ impl PageKey {
             PageKey::Sessions => "sessions",
             PageKey::Session => "session",
             PageKey::Scores => "scores",
+            PageKey::Costs => "costs",
             PageKey::Compare => "compare",
         }
     }
@@ -80,6 +89,9 @@ pub struct ViewFragment {
     pub obs: Option<String>,
     /// The timeline rather than the tree.
     pub timeline: bool,
+    /// The trace's costs rather than the tree (`view=costs`; the page of all traces' costs is
+    /// `page=costs`).
+    pub costs: bool,
     /// Trace list filter, sort column key and direction, content search, tree filter.
     pub list_query: String,
     pub sort: Option<(String, bool)>,
@@ -120,7 +132,8 @@ impl ViewFragment {
                 // also the embedding page's `view=`: tree, timeline or a page
                 "view" => match v.as_str() {
                     "timeline" => f.timeline = true,
-                    "tree" => f.timeline = false,
+                    "tree" => (f.timeline, f.costs) = (false, false),
+                    "costs" => (f.timeline, f.costs) = (false, true),
                     other => page = page.or(PageKey::from_key(other)),
                 },
                 "q" => f.list_query = v,
@@ -180,6 +193,8 @@ impl ViewFragment {
         }
         if self.timeline {
             out.push(("view", "timeline".into()));
+        } else if self.costs {
+            out.push(("view", "costs".into()));
         }
         for (k, v) in [("q", &self.list_query), ("find", &self.find), ("filter", &self.tree_filter)] {
             if !v.is_empty() {
@@ -225,8 +240,8 @@ impl ViewFragment {
 
     /// The part of the view that gets a history entry when it changes: back and forward walk
     /// through pages, traces and tree/timeline, not through every click, keystroke or zoom step.
-    pub fn place(&self) -> (PageKey, Option<&str>, Option<&str>, bool) {
-        (self.page, self.trace.as_deref(), self.session.as_deref(), self.timeline)
+    pub fn place(&self) -> (PageKey, Option<&str>, Option<&str>, bool, bool) {
+        (self.page, self.trace.as_deref(), self.session.as_deref(), self.timeline, self.costs)
     }
 
     /// A parameter the embedding page set (`embed`, `theme`, `hide`, `origin`).
@@ -258,6 +273,7 @@ mod tests {
             session: None,
             obs: Some("span,1~2".into()),
             timeline: true,
+            costs: false,
             list_query: "level:error model=gpt-4o".into(),
             sort: Some(("score:helpful ness".into(), true)),
             find: "refund".into(),
@@ -339,6 +355,17 @@ mod tests {
         assert_eq!((f.kept("embed"), f.kept("theme"), f.kept("hide")), (Some("1"), Some("dark"), Some("list,detail")));
         assert!(ViewFragment::parse("view=timeline").timeline);
         assert_eq!(ViewFragment::parse("page=scores&view=traces").page, PageKey::Scores, "page= wins");
+    }
+
+    #[test]
+    fn the_costs_page_and_a_trace_s_costs_tab_have_their_own_keys() {
+        let page = ViewFragment::parse("page=costs");
+        assert_eq!((page.page, page.costs), (PageKey::Costs, false));
+        let tab = ViewFragment::parse("trace=t&view=costs");
+        assert_eq!((tab.page, tab.costs, tab.timeline), (PageKey::Trace, true, false));
+        assert_eq!(tab.write(), "trace=t&view=costs");
+        assert_eq!(ViewFragment::parse(&tab.write()), tab);
+        assert_ne!(tab.place(), ViewFragment::parse("trace=t").place(), "a history entry of its own");
     }
 
     #[test]

@@ -42,6 +42,7 @@ impl Address {
                 l
             }),
             timeline: self.view.main.get() == MainView::Timeline,
+            costs: self.view.main.get() == MainView::Costs,
             list_query: self.view.list_query.get(),
             find: self.view.search_text.get(),
             tree_filter: self.view.tree_filter.get(),
@@ -58,6 +59,7 @@ impl Address {
             Page::Traces => PageKey::Traces,
             Page::Sessions => PageKey::Sessions,
             Page::Scores => PageKey::Scores,
+            Page::Costs => PageKey::Costs,
             Page::Session(id) => {
                 f.session = Some(id);
                 PageKey::Session
@@ -130,6 +132,7 @@ impl Address {
             PageKey::Sessions => Page::Sessions,
             PageKey::Session => f.session.clone().map(Page::Session).unwrap_or(Page::Sessions),
             PageKey::Scores => Page::Scores,
+            PageKey::Costs => Page::Costs,
             PageKey::Compare => {
                 let other =
                     f.vs.clone().filter(|id| self.data.with_untracked(|d| d.traces.iter().any(|t| &t.id == id)));
@@ -140,7 +143,13 @@ impl Address {
                 }
             }
         });
-        self.view.main.set(if f.timeline { MainView::Timeline } else { MainView::Tree });
+        self.view.main.set(if f.timeline {
+            MainView::Timeline
+        } else if f.costs {
+            MainView::Costs
+        } else {
+            MainView::Tree
+        });
         self.view.compress.set(f.compress);
         self.view.list_query.set(f.list_query.clone());
         self.view.search_text.set(f.find.clone());

@@ -57,6 +57,8 @@ pub enum Page {
     Sessions,
     Session(String),
     Scores,
+    /// Cost and tokens of every loaded trace by model and by step name.
+    Costs,
     /// The shown trace compared with another (its id).
     Compare(String),
 }
@@ -66,6 +68,8 @@ pub enum Page {
 pub enum MainView {
     Tree,
     Timeline,
+    /// Its cost and tokens by model and step, and the context of its LLM calls.
+    Costs,
 }
 
 /// The view state. Every field is written by the views and the address bar, read by both.

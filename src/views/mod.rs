@@ -1,9 +1,12 @@
 //! Leptos components, one per file, named for what they show.
 
+pub mod breakdown;
 pub mod compare_page;
 pub mod connect;
+pub mod context_chart;
 pub mod copy;
 pub mod cost;
+pub mod costs_page;
 pub mod detail;
 pub mod embed_header;
 pub mod export;

@@ -1,9 +1,9 @@
-//! The tabs across the top: the trace list, sessions, scores, the trace shown, a comparison.
+//! The tabs across the top: the trace list, sessions, scores, costs, the trace shown, a comparison.
 
 use crate::state::{Data, Page, ViewState};
 use leptos::prelude::*;
 
-/// Where you are among the loaded data: the trace list, sessions, scores, or one trace.
+/// Where you are among the loaded data: the trace list, sessions, scores, costs, or one trace.
 #[component]
 pub fn Nav(data: Data, view: ViewState) -> impl IntoView {
     let count = move |f: fn(&crate::model::TraceSet) -> usize| data.with(f);
@@ -22,6 +22,7 @@ pub fn Nav(data: Data, view: ViewState) -> impl IntoView {
             {move || tab(Page::Traces, "nav-traces", format!("Traces ({})", count(|d| d.traces.len())))}
             {move || tab(Page::Sessions, "nav-sessions", format!("Sessions ({})", count(|d| d.sessions.len())))}
             {move || tab(Page::Scores, "nav-scores", format!("Scores ({})", count(|d| crate::model::tracelist::score_names(d).len())))}
+            {move || tab(Page::Costs, "nav-costs", "Costs".to_string())}
             {move || {
                 let name = view.current.get().and_then(|r| data.with_trace(r, |t| t.display_name().to_string()));
                 name.map(|n| tab(Page::Trace, "nav-trace", format!("Trace: {n}")))

@@ -3,6 +3,7 @@
 use crate::source;
 use crate::state::{MainView, Page, State};
 use crate::views::connect::ConnectDialog;
+use crate::views::costs_page::Costs;
 use crate::views::detail::Detail;
 use crate::views::embed_header::{CompactHeader, EmbedWaiting};
 use crate::views::header::TraceHeader;
@@ -140,6 +141,7 @@ pub fn Shell(state: State) -> impl IntoView {
                     Page::Sessions => view! { <SessionsPage data=data view=view/> }.into_any(),
                     Page::Session(id) => view! { <SessionPage data=data view=view id=id/> }.into_any(),
                     Page::Scores => view! { <ScoresPage data=data view=view/> }.into_any(),
+                    Page::Costs => view! { <Costs data=data view=view trace=false/> }.into_any(),
                     Page::Compare(other) => view! { <crate::views::compare_page::ComparePage data=data view=view other=other/> }.into_any(),
                     Page::Trace => view! {
                 <main class="workspace">
@@ -147,29 +149,25 @@ pub fn Shell(state: State) -> impl IntoView {
                         <section class="trace-pane">
                             <TraceHeader data=data view=view notices=notices/>
                             <div class="view-tabs" role="tablist">
-                                <button
-                                    class="tab"
-                                    id="tab-tree"
-                                    role="tab"
-                                    class:active=move || view.main.get() == MainView::Tree
-                                    on:click=move |_| view.main.set(MainView::Tree)
-                                >
-                                    "Tree"
-                                </button>
-                                <button
-                                    class="tab"
-                                    id="tab-timeline"
-                                    role="tab"
-                                    class:active=move || view.main.get() == MainView::Timeline
-                                    on:click=move |_| view.main.set(MainView::Timeline)
-                                >
-                                    "Timeline"
-                                </button>
+                                // one button type for the three tabs (a view per button cost bundle size)
+                                {[
+                                    (MainView::Tree, "tab-tree", "Tree", ""),
+                                    (MainView::Timeline, "tab-timeline", "Timeline", ""),
+                                    (MainView::Costs, "tab-costs", "Costs", "Cost and tokens by model and step, and the context of each LLM call"),
+                                ]
+                                    .into_iter()
+                                    .map(|(v, id, label, title)| view! {
+                                        <button class="tab" id=id role="tab" title=title class:active=move || view.main.get() == v on:click=move |_| view.main.set(v)>
+                                            {label}
+                                        </button>
+                                    })
+                                    .collect_view()}
                             </div>
                             <div class="split">
                                 {move || match view.main.get() {
                                     MainView::Tree => view! { <TreeView data=data view=view/> }.into_any(),
                                     MainView::Timeline => view! { <TimelineView data=data view=view/> }.into_any(),
+                                    MainView::Costs => view! { <Costs data=data view=view trace=true/> }.into_any(),
                                 }}
                                 <Detail data=data view=view/>
                             </div>

@@ -4,6 +4,7 @@
 use super::*;
 use canopy::state::{Data, Jobs, NoticeKind, Notices, Page, Progress, ViewState};
 use canopy::views::compare_page::ComparePage;
+use canopy::views::costs_page::Costs;
 use canopy::views::detail::Detail;
 use canopy::views::header::TraceHeader;
 use canopy::views::nav::Nav;
@@ -226,5 +227,46 @@ async fn the_trace_list_says_one_error_and_two_errors() {
     let mut counts = texts(&root, ".err-count");
     counts.sort();
     assert_eq!(counts, [" · 1 error", " · 2 errors"]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_trace_s_costs_chart_its_calls_select_on_click_and_stay_through_a_merge_of_others() {
+    let (data, view) = loaded(&[("agent.json", AGENT)]);
+    let (calls, tokens) = data.with_untracked(|d| {
+        let t = &d.traces[0];
+        let calls = (0..t.observations.len())
+            .filter(|&i| {
+                let o = &t.observations[i];
+                o.kind == canopy::model::Kind::Generation && o.usage.input > Some(0) && t.totals.usage_counted[i]
+            })
+            .count();
+        (calls, t.totals.tokens)
+    });
+    assert!(calls > 0, "the demo has LLM calls");
+    let root = boxed();
+    let _h = leptos::mount::mount_to(root.clone(), move || view! { <Costs data=data view=view trace=true/> });
+    settle().await;
+    let points = all(&root, ".ctx-point");
+    assert_eq!(points.len(), calls, "one point per LLM call");
+    let summary = root.query_selector(".breakdown-summary").unwrap().unwrap();
+    assert_eq!(summary.get_attribute("data-tokens"), Some(tokens.to_string()));
+
+    // Enter on a point (or a click: e2e/costs.test.mjs) selects the call it stands for
+    let index: u32 = points[0].get_attribute("data-index").unwrap().parse().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    points[0]
+        .dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(view.selected.get_untracked(), Some(index));
+    assert!(points[0].class_list().contains("selected"));
+
+    // another trace arrives: the shown one is unchanged, its chart is not drawn again
+    data.merge(canopy::import::load("wide.json", wide_trace(3).as_bytes()).unwrap().set);
+    settle().await;
+    assert!(points[0].is_connected(), "a merge of another trace redrew the chart");
     root.remove();
 }

@@ -1,4 +1,8 @@
-//! Layout arithmetic for virtualized lists: which rows of a long list are on screen.
+//! Layout arithmetic for virtualized lists: which rows of a long list are on screen (rows of one
+//! height here, rows of measured heights in `heights`).
+
+mod heights;
+pub use heights::Heights;
 
 /// Rows drawn above and below the viewport so fast scrolling does not show gaps.
 pub const OVERSCAN: usize = 6;

@@ -63,6 +63,19 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
             }
             out
         }
+        // the OpenAI Agents SDK's model output: a list of Responses API objects, each with its
+        // `output` items (OpenInference writes it as `output.value`)
+        Value::Array(items)
+            if !items.is_empty() && items.iter().all(|i| i.get("object").and_then(Value::as_str) == Some("response")) =>
+        {
+            let mut out = Vec::new();
+            for item in items {
+                if let Some(Value::Array(output)) = item.get("output") {
+                    output.iter().filter(|o| is_message_like(o)).for_each(|o| push_item(o, &mut out));
+                }
+            }
+            out
+        }
         Value::Object(map) => {
             // a list under a known key: chat `messages`, Responses `input`/`output`, Gemini `contents`
             for key in ["messages", "input", "output", "contents"] {
@@ -451,6 +464,21 @@ mod tests {
         assert_eq!(m[2].parts[0], Part::Reasoning("need the tool".into()));
         assert_eq!(m[2].tool_calls().next().unwrap().name, "weather", "the call joins the reasoning turn");
         assert_eq!(m[3].tool_call_id.as_deref(), Some("fc_1"));
+    }
+
+    #[test]
+    fn a_list_of_responses_api_objects_reads_as_their_output_items() {
+        // as the OpenAI Agents SDK's generation spans carry it (openinference-openai-agents 2.6.0)
+        let v = json!([{"id": "r1", "object": "response", "instructions": null, "model": "gpt-4o-mini", "output": [
+            {"type": "function_call", "call_id": "call_1_0", "name": "search_docs", "arguments": "{\"query\": \"x\"}", "id": "f1"}
+        ]}, {"id": "r2", "object": "response", "output": [
+            {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "ok 3", "annotations": []}]}
+        ]}]);
+        let m = extract(&v).unwrap();
+        assert_eq!(roles(&m), vec!["assistant", "assistant"]);
+        assert_eq!(m[0].tool_calls().next().unwrap().id.as_deref(), Some("call_1_0"));
+        assert_eq!(m[1].text(), "ok 3");
+        assert!(extract(&json!([{"object": "response", "output": []}, {"id": 1}])).is_none());
     }
 
     #[test]

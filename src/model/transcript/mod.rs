@@ -6,7 +6,7 @@
 //! How blocks are decided:
 //! - `Input`: the user messages of the first model call whose input reads as messages, else the
 //!   root's input; its `obs` is the first root (the run received it).
-//! - `Turn`: every generation whose input or output reads as messages (or plain text). The
+//! - `Turn`: every generation; its input and output read as messages (plain text as one). The
 //!   longest prefix of its input equal to the same agent's previous call (input + reply) is
 //!   `context`, the rest is `new`: a history resent on every call is shown once. "The same agent"
 //!   is the nearest agent above by name (`loops::agent_of`): LangGraph reruns its node per step.
@@ -255,9 +255,8 @@ pub fn build(t: &Trace) -> Transcript {
         let failed = error_of(o).is_some();
         let shown = match o.kind {
             Kind::Generation => {
-                let turn = b.turn(i, agent_name(i));
-                any_turn |= turn;
-                turn || b.step(i)
+                any_turn = true;
+                b.turn(i, agent_name(i))
             }
             Kind::Tool => b.tool(i, agent_name(i)),
             Kind::Retriever => b.retrieval(i),
@@ -284,12 +283,26 @@ pub fn build(t: &Trace) -> Transcript {
     }
     if any_turn {
         // steps are how a trace without messages reads; beside turns they are noise
-        b.blocks.retain(|x| {
-            !matches!(x.kind, BlockKind::Step { .. }) || t.observations[x.obs as usize].kind == Kind::Generation
-        });
+        b.blocks.retain(|x| !matches!(x.kind, BlockKind::Step { .. }));
     }
+    by_start_within_tool_runs(t, &mut b.blocks);
     b.finish();
     Transcript { blocks: b.blocks }
+}
+
+/// Tools that ran side by side (LangGraph sends each call to a wrapper of its own, and the walk
+/// meets wrappers in their start order) are put in the order the tools themselves started.
+fn by_start_within_tool_runs(t: &Trace, blocks: &mut [Block]) {
+    let is_tool = |b: &Block| matches!(b.kind, BlockKind::Tool { from_messages: false, .. });
+    let start = |b: &Block| t.observations.get(b.obs as usize).map(|o| o.start_ns).unwrap_or(i64::MAX);
+    let mut k = 0;
+    while k < blocks.len() {
+        let run = blocks[k..].iter().take_while(|b| is_tool(b) && b.depth == blocks[k].depth).count();
+        if run > 1 {
+            super::order::sort_by_key(&mut blocks[k..k + run], start);
+        }
+        k += run.max(1);
+    }
 }
 
 /// Whether something below each observation carries an input or output or is a block of its
@@ -422,9 +435,8 @@ impl<'a> Builder<'a> {
         let o = &self.t.observations[i as usize];
         let input = messages_of(o.input.as_ref(), "user");
         let reply = messages_of(o.output.as_ref(), "assistant");
-        if input.is_none() && reply.is_none() {
-            return false;
-        }
+        // a model call is a turn even when its messages were not recorded (Google ADK writes
+        // them as log events): its time, tokens and cost are part of the run
         let (input, reply) = (input.unwrap_or_default(), reply.unwrap_or_default());
         let context = match self.prev.get(&agent) {
             Some(p) => p.iter().zip(&input).take_while(|(a, b)| same(a, b)).count(),

@@ -3,9 +3,11 @@
 use super::*;
 use crate::model::{Observation, Trace};
 
-/// Observations `(id, parent, kind, name, input, output)` as JSON text ("" for none), started
-/// 10 ns apart in this order.
-fn trace(spec: &[(&str, Option<&str>, Kind, &str, &str, &str)]) -> Trace {
+/// One observation: `(id, parent, kind, name, input, output)`, payloads as JSON text ("" for none).
+type Spec<'a> = (&'a str, Option<&'a str>, Kind, &'a str, &'a str, &'a str);
+
+/// Observations started 10 ns apart in this order.
+fn trace(spec: &[Spec]) -> Trace {
     let obs = spec
         .iter()
         .enumerate()

@@ -22,12 +22,15 @@
 //!   inside it already showed one (an exception propagating up is one error).
 //! - `Final`: the last assistant text of the run, else the root's output.
 
-use super::messages::{extract, Message, Part};
-use super::{Decoded, Kind, Level, Payload, Trace};
+use super::messages::Message;
+use super::{Kind, Payload, Trace};
 use std::collections::{HashMap, VecDeque};
 
+mod read;
 #[cfg(test)]
 mod tests;
+
+use read::{answered, docs_from_output, error_of, messages_of, result_text, same};
 
 /// The transcript of one trace, in reading order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -328,79 +331,6 @@ fn end_of(t: &Trace, i: u32) -> u32 {
     t.tree.subtree_end.get(i as usize).copied().unwrap_or(0)
 }
 
-/// What went wrong on an observation: its status message, else an exception event's message.
-fn error_of(o: &super::Observation) -> Option<String> {
-    let exception = o.events.iter().find(|e| e.is_exception());
-    if o.level != Level::Error && exception.is_none() {
-        return None;
-    }
-    let from_event = exception.and_then(|e| {
-        let attr = |k: &str| e.attributes.iter().find(|a| a.key == k).and_then(|a| a.value.as_str());
-        match (attr("exception.type"), attr("exception.message")) {
-            (Some(ty), Some(m)) => Some(format!("{ty}: {m}")),
-            (None, Some(m)) => Some(m.to_string()),
-            (Some(ty), None) => Some(ty.to_string()),
-            (None, None) => None,
-        }
-    });
-    let message = o.status_message.clone().filter(|m| !m.trim().is_empty()).or(from_event);
-    Some(message.unwrap_or_else(|| "error".to_string()))
-}
-
-/// A payload read as messages: a chat message list, or plain text as one message of `role`.
-fn messages_of(p: Option<&Payload>, role: &str) -> Option<Vec<Message>> {
-    match p?.decode() {
-        Decoded::Json(v) => extract(&v),
-        Decoded::Text(s) if !s.trim().is_empty() => {
-            Some(vec![Message { role: role.to_string(), parts: vec![Part::Text(s)], ..Default::default() }])
-        }
-        Decoded::Text(_) => None,
-    }
-}
-
-/// Two messages are the same turn when their role, text, tool calls and results agree
-/// (reasoning and names are left out: SDKs drop or rename them when resending a history).
-fn same(a: &Message, b: &Message) -> bool {
-    fn key(p: &Part) -> Option<(&str, &str)> {
-        match p {
-            Part::Text(t) => Some(("t", t.as_str())),
-            Part::ToolCall(c) => Some(("c", c.id.as_deref().unwrap_or(c.name.as_str()))),
-            Part::ToolResult { call_id, content } => Some(("r", call_id.as_deref().unwrap_or(content.as_str()))),
-            Part::Image(u) => Some(("i", u.as_str())),
-            Part::Reasoning(_) | Part::Other(_) => None,
-        }
-    }
-    a.role == b.role
-        && a.tool_call_id == b.tool_call_id
-        && a.parts.iter().filter_map(key).eq(b.parts.iter().filter_map(key))
-}
-
-/// The call ids a message answers.
-fn answered(m: &Message) -> Vec<&str> {
-    let mut ids: Vec<&str> = m
-        .parts
-        .iter()
-        .filter_map(|p| match p {
-            Part::ToolResult { call_id: Some(c), .. } => Some(c.as_str()),
-            _ => None,
-        })
-        .collect();
-    if let Some(c) = m.tool_call_id.as_deref().filter(|c| !ids.contains(c)) {
-        ids.push(c);
-    }
-    ids
-}
-
-fn result_text(m: &Message, id: &str) -> String {
-    m.parts
-        .iter()
-        .find_map(|p| match p {
-            Part::ToolResult { call_id: Some(c), content } if c == id => Some(content.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| m.text())
-}
-
 impl<'a> Builder<'a> {
     fn push(&mut self, obs: u32, kind: BlockKind) {
         let start = self.t.observations.get(obs as usize).map(|o| o.start_ns).unwrap_or(self.t.start_ns);
@@ -629,24 +559,4 @@ impl<'a> Builder<'a> {
         }
         self.depth = depth;
     }
-}
-
-/// Documents a retriever returned as its output (Langfuse, LangChain): a list of objects with
-/// an id and a text, or `{documents: [...]}`.
-fn docs_from_output(p: Option<&Payload>) -> Vec<Doc> {
-    let Some(Decoded::Json(v)) = p.map(Payload::decode) else { return Vec::new() };
-    let list = v.get("documents").unwrap_or(&v);
-    let Some(items) = list.as_array() else { return Vec::new() };
-    let s = |d: &serde_json::Value, keys: &[&str]| keys.iter().find_map(|k| d.get(*k)?.as_str().map(str::to_string));
-    items
-        .iter()
-        .filter(|d| d.is_object())
-        .enumerate()
-        .map(|(k, d)| Doc {
-            rank: k + 1,
-            score: d.get("score").and_then(serde_json::Value::as_f64),
-            id: s(d, &["id", "doc_id"]),
-            content: s(d, &["content", "text", "page_content"]),
-        })
-        .collect()
 }

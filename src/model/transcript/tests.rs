@@ -1,7 +1,7 @@
 //! Hand-made traces for the transcript: each test names the rule it checks.
 
 use super::*;
-use crate::model::{Observation, Trace};
+use crate::model::{Level, Observation, Trace};
 
 /// One observation: `(id, parent, kind, name, input, output)`, payloads as JSON text ("" for none).
 type Spec<'a> = (&'a str, Option<&'a str>, Kind, &'a str, &'a str, &'a str);

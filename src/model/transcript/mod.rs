@@ -30,7 +30,7 @@ mod read;
 #[cfg(test)]
 mod tests;
 
-use read::{answered, docs_from_output, error_of, messages_of, result_text, same};
+use read::{answered, docs_from_output, error_of, messages_of, result_text, same, tool_output};
 
 /// The transcript of one trace, in reading order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,8 +210,8 @@ struct Builder<'a> {
     t: &'a Trace,
     blocks: Vec<Block>,
     depth: u16,
-    /// Each agent's previous call, input then reply, by agent name.
-    prev: HashMap<Option<&'a str>, Vec<Message>>,
+    /// Each agent's previous call, input then reply (from the position given), by agent name.
+    prev: HashMap<Option<&'a str>, (Vec<Message>, usize)>,
     calls: Vec<Call>,
     by_id: HashMap<String, usize>,
     /// Open calls by tool name, and by agent, oldest first (done ones skipped when met).
@@ -221,6 +221,9 @@ struct Builder<'a> {
     errors: usize,
     /// The first call's user messages, lifted into `Input`.
     input_from: Option<(u32, Vec<Message>)>,
+    /// The last `AgentEnd` (its position) and its agent's name: found without a search, since
+    /// LangGraph starts its agent node again thousands of times.
+    ended: Option<(usize, &'a str)>,
 }
 
 /// Builds the transcript of `t`.
@@ -242,6 +245,7 @@ pub fn build(t: &Trace) -> Transcript {
         by_agent: HashMap::new(),
         errors: 0,
         input_from: None,
+        ended: None,
     };
     b.input();
     let mut open: Vec<Open> = Vec::new();
@@ -369,7 +373,21 @@ impl<'a> Builder<'a> {
         // them as log events): its time, tokens and cost are part of the run
         let (input, reply) = (input.unwrap_or_default(), reply.unwrap_or_default());
         let context = match self.prev.get(&agent) {
-            Some(p) => p.iter().zip(&input).take_while(|(a, b)| same(a, b)).count(),
+            Some((p, reply_at)) => {
+                let mut n = p.iter().zip(&input).take_while(|(a, b)| same(a, b)).count();
+                // a history trimmed to a window (LangGraph's, the Agents SDK's) drops its oldest
+                // messages: the previous reply sent back is still not new
+                let echoed = p.get(*reply_at..).unwrap_or_default();
+                let rest = input.get(n..).unwrap_or_default();
+                if n < p.len()
+                    && !echoed.is_empty()
+                    && rest.len() >= echoed.len()
+                    && rest.iter().zip(echoed).all(|(a, b)| same(a, b))
+                {
+                    n += echoed.len();
+                }
+                n
+            }
             None => 0,
         };
         let mut new: Vec<Message> = input.get(context..).unwrap_or_default().to_vec();
@@ -426,9 +444,10 @@ impl<'a> Builder<'a> {
                 self.by_agent.entry(agent).or_default().push_back(at);
             }
         }
+        let reply_at = input.len();
         let mut history = input;
         history.extend(reply.iter().cloned());
-        self.prev.insert(agent, history);
+        self.prev.insert(agent, (history, reply_at));
         self.push(i, BlockKind::Turn { context, new: kept, reply });
         true
     }
@@ -461,7 +480,7 @@ impl<'a> Builder<'a> {
             name,
             call_id: call.and_then(|c| c.id.clone()),
             arguments,
-            result: o.output.as_ref().map(Payload::as_text),
+            result: o.output.as_ref().map(tool_output),
             error,
             from_messages: false,
         };
@@ -491,24 +510,13 @@ impl<'a> Builder<'a> {
     }
 
     fn agent_start(&mut self, i: u32) {
-        let name = self.t.observations[i as usize].name.clone();
+        let name = self.t.observations[i as usize].name.as_str();
         // the same agent running again right after (LangGraph's node per step) continues its block
-        if let Some(last) = self.blocks.last() {
-            if matches!(last.kind, BlockKind::AgentEnd) && last.depth == self.depth {
-                let start = self
-                    .blocks
-                    .iter()
-                    .rposition(|b| b.depth == self.depth && matches!(b.kind, BlockKind::AgentStart { .. }));
-                if start
-                    .is_some_and(|s| matches!(&self.blocks[s].kind, BlockKind::AgentStart { name: n } if *n == name))
-                {
-                    self.blocks.pop();
-                    self.depth = self.depth.saturating_add(1);
-                    return;
-                }
-            }
+        if self.ended.is_some_and(|(at, n)| at + 1 == self.blocks.len() && n == name) {
+            self.blocks.pop();
+        } else {
+            self.push(i, BlockKind::AgentStart { name: name.to_string() });
         }
-        self.push(i, BlockKind::AgentStart { name });
         self.depth = self.depth.saturating_add(1);
     }
 
@@ -526,6 +534,8 @@ impl<'a> Builder<'a> {
         if o.agent {
             self.depth = self.depth.saturating_sub(1);
             self.push(o.obs, BlockKind::AgentEnd);
+            let name = self.t.observations.get(o.obs as usize).map(|x| x.name.as_str()).unwrap_or("");
+            self.ended = Some((self.blocks.len() - 1, name));
         }
     }
 
@@ -549,7 +559,9 @@ impl<'a> Builder<'a> {
         match last {
             Some((obs, text)) => self.push(obs, BlockKind::Final { text }),
             None => {
-                if let (Some(&root), Some(p)) = (t.tree.roots.first(), t.output_payload()) {
+                // a model call's output was read as its turn's reply already
+                let root = t.tree.roots.first().filter(|&&r| t.observations[r as usize].kind != Kind::Generation);
+                if let (Some(&root), Some(p)) = (root, t.output_payload()) {
                     let text = p.as_text();
                     if !text.trim().is_empty() {
                         self.push(root, BlockKind::Final { text });

@@ -306,3 +306,32 @@ fn a_long_generated_run_builds_every_block() {
     assert!(tr.blocks.iter().skip(3).all(|b| !matches!(&b.kind, BlockKind::Turn { new, .. } if !new.is_empty())));
     assert!(matches!(&tr.blocks[1999].kind, BlockKind::Turn { context: 1998, .. }));
 }
+
+#[test]
+fn a_history_trimmed_to_a_window_still_shows_only_what_is_new() {
+    // each call sends the user's message and the last exchange only (LangGraph, the Agents SDK)
+    let call = |k: u32| {
+        format!(
+            r#"{{"role":"assistant","content":null,"tool_calls":[{{"id":"c{k}","type":"function","function":{{"name":"step","arguments":"{{}}"}}}}]}}"#
+        )
+    };
+    let result = |k: u32| format!(r#"{{"role":"tool","tool_call_id":"c{k}","content":"{k}"}}"#);
+    let (c1, c2, c3) = (call(1), call(2), call(3));
+    let (r1, r2) = (result(1), result(2));
+    let in2 = list(&[USER, &c1, &r1]);
+    let in3 = list(&[USER, &c2, &r2]);
+    let t = trace(&[
+        ("g1", None, Kind::Generation, "llm", &list(&[USER]), &list(&[&c1])),
+        ("x1", None, Kind::Tool, "step", "{}", r#"{"type":"tool","data":{"content":"1","tool_call_id":"c1"}}"#),
+        ("g2", None, Kind::Generation, "llm", &in2, &list(&[&c2])),
+        ("x2", None, Kind::Tool, "step", "{}", r#""2""#),
+        ("g3", None, Kind::Generation, "llm", &in3, &list(&[&c3])),
+    ]);
+    let tr = build(&t);
+    assert_eq!(sketch(&tr), "I T X T X T");
+    assert_eq!(turn(&tr.blocks[3]), (2, vec![], vec!["".into()]));
+    // the first message, then the previous reply sent back: two of context, nothing new
+    assert_eq!(turn(&tr.blocks[5]), (2, vec![], vec!["".into()]));
+    // LangChain's dumped ToolMessage reads as its content
+    assert!(matches!(&tr.blocks[2].kind, BlockKind::Tool { result: Some(r), .. } if r == "1"));
+}

@@ -164,22 +164,12 @@ fn tool_name(t: &Trace, i: u32) -> &str {
 /// in time order, with the first observation of that agent. A call inside a tool (a tool that
 /// runs a model) belongs to the same agent.
 fn steps_by_agent(t: &Trace) -> Vec<(Option<u32>, Vec<u32>)> {
-    let n = t.observations.len();
-    // the agent of each observation, parents before children (preorder)
-    let mut agent_of: Vec<Option<u32>> = vec![None; n];
+    let agent_of = agent_of(t);
     let mut groups: Vec<(Option<u32>, Vec<u32>)> = Vec::new();
     let mut at: HashMap<Option<&str>, usize> = HashMap::new();
     for &i in &t.tree.preorder {
         let o = &t.observations[i as usize];
-        let inherited = t.tree.parent_of(i).and_then(|p| {
-            let parent = &t.observations[p as usize];
-            if parent.kind == Kind::Agent {
-                Some(p)
-            } else {
-                agent_of[p as usize]
-            }
-        });
-        agent_of[i as usize] = inherited;
+        let inherited = agent_of[i as usize];
         if matches!(o.kind, Kind::Tool | Kind::Generation) {
             let name = inherited.map(|a| t.observations[a as usize].name.as_str());
             let g = *at.entry(name).or_insert_with(|| {
@@ -193,6 +183,26 @@ fn steps_by_agent(t: &Trace) -> Vec<(Option<u32>, Vec<u32>)> {
         super::order::sort_by_key(calls, |&i| (t.observations[i as usize].start_ns, i));
     }
     groups
+}
+
+/// The agent each observation runs in: the nearest `Kind::Agent` above it (not itself), `None`
+/// for none. One pass in preorder, parents before children: iterative whatever the depth. Shared
+/// with the transcript, which groups model calls by the same agent (by this agent's name).
+pub(crate) fn agent_of(t: &Trace) -> Vec<Option<u32>> {
+    let mut agent_of: Vec<Option<u32>> = vec![None; t.observations.len()];
+    for &i in &t.tree.preorder {
+        let inherited = t.tree.parent_of(i).and_then(|p| {
+            if t.observations.get(p as usize).is_some_and(|o| o.kind == Kind::Agent) {
+                Some(p)
+            } else {
+                agent_of.get(p as usize).copied().flatten()
+            }
+        });
+        if let Some(slot) = agent_of.get_mut(i as usize) {
+            *slot = inherited;
+        }
+    }
+    agent_of
 }
 
 /// A payload as normalised JSON text: keys sorted, numbers to nine significant digits, JSON held

@@ -21,6 +21,7 @@ pub mod scores;
 pub mod time;
 pub mod timeline;
 pub mod tracelist;
+pub mod transcript;
 pub mod tree;
 pub mod units;
 pub mod warning;

@@ -176,23 +176,20 @@ fn handle(state: State, kind: &str, data: &JsValue) -> Result<(), String> {
         }
         "canopy:setView" => {
             let view = field(data, "view").as_string().unwrap_or_default();
-            match view.as_str() {
-                "tree" | "timeline" | "costs" => {
-                    state.view.main.set(match view.as_str() {
-                        "tree" => MainView::Tree,
-                        "timeline" => MainView::Timeline,
-                        _ => MainView::Costs,
-                    });
-                    if state.view.trace.get_untracked().is_some() {
-                        state.view.page.set(Page::Trace);
-                    }
+            if let Some(main) = MainView::from_key(&view) {
+                state.view.main.set(main);
+                if state.view.trace.get_untracked().is_some() {
+                    state.view.page.set(Page::Trace);
                 }
+                return Ok(());
+            }
+            match view.as_str() {
                 "traces" => state.view.page.set(Page::Traces),
                 "sessions" => state.view.page.set(Page::Sessions),
                 "scores" => state.view.page.set(Page::Scores),
                 _ => {
                     return Err(format!(
-                        "setView takes tree, timeline, costs, traces, sessions or scores, not {view:?}"
+                        "setView takes tree, timeline, costs, transcript, traces, sessions or scores, not {view:?}"
                     ))
                 }
             }

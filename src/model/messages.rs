@@ -66,7 +66,8 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
         // the OpenAI Agents SDK's model output: a list of Responses API objects, each with its
         // `output` items (OpenInference writes it as `output.value`)
         Value::Array(items)
-            if !items.is_empty() && items.iter().all(|i| i.get("object").and_then(Value::as_str) == Some("response")) =>
+            if !items.is_empty()
+                && items.iter().all(|i| i.get("object").and_then(Value::as_str) == Some("response")) =>
         {
             let mut out = Vec::new();
             for item in items {

@@ -19,6 +19,35 @@ pub enum PageKey {
     Compare,
 }
 
+/// The views of one trace: `view=` in the link (the tree has no key: it is the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ViewKey {
+    #[default]
+    Tree,
+    Timeline,
+    /// Its cost and tokens by model and step, and the context of its LLM calls.
+    Costs,
+    /// The run read as one conversation.
+    Transcript,
+}
+
+impl ViewKey {
+    const ALL: [ViewKey; 4] = [ViewKey::Tree, ViewKey::Timeline, ViewKey::Costs, ViewKey::Transcript];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ViewKey::Tree => "tree",
+            ViewKey::Timeline => "timeline",
+            ViewKey::Costs => "costs",
+            ViewKey::Transcript => "transcript",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<ViewKey> {
+        ViewKey::ALL.into_iter().find(|v| v.key() == s)
+    }
+}
+
 impl PageKey {
     const ALL: [PageKey; 7] = [
         PageKey::Trace,
@@ -87,11 +116,9 @@ pub struct ViewFragment {
     pub vs: Option<String>,
     pub session: Option<String>,
     pub obs: Option<String>,
-    /// The timeline rather than the tree.
-    pub timeline: bool,
-    /// The trace's costs rather than the tree (`view=costs`; the page of all traces' costs is
-    /// `page=costs`).
-    pub costs: bool,
+    /// Which view of the trace (`view=costs` is a trace's costs; the page of all traces' costs
+    /// is `page=costs`).
+    pub view: ViewKey,
     /// Trace list filter, sort column key and direction, content search, tree filter.
     pub list_query: String,
     pub sort: Option<(String, bool)>,
@@ -129,12 +156,10 @@ impl ViewFragment {
                 "vs" => f.vs = text(),
                 "session" => f.session = text(),
                 "obs" => f.obs = text(),
-                // also the embedding page's `view=`: tree, timeline or a page
-                "view" => match v.as_str() {
-                    "timeline" => f.timeline = true,
-                    "tree" => (f.timeline, f.costs) = (false, false),
-                    "costs" => (f.timeline, f.costs) = (false, true),
-                    other => page = page.or(PageKey::from_key(other)),
+                // also the embedding page's `view=`: a view of the trace or a page
+                "view" => match ViewKey::from_key(&v) {
+                    Some(view) => f.view = view,
+                    None => page = page.or(PageKey::from_key(&v)),
                 },
                 "q" => f.list_query = v,
                 "sort" => {
@@ -191,10 +216,8 @@ impl ViewFragment {
                 out.push((k, encode(v)));
             }
         }
-        if self.timeline {
-            out.push(("view", "timeline".into()));
-        } else if self.costs {
-            out.push(("view", "costs".into()));
+        if self.view != ViewKey::Tree {
+            out.push(("view", self.view.key().into()));
         }
         for (k, v) in [("q", &self.list_query), ("find", &self.find), ("filter", &self.tree_filter)] {
             if !v.is_empty() {
@@ -240,8 +263,8 @@ impl ViewFragment {
 
     /// The part of the view that gets a history entry when it changes: back and forward walk
     /// through pages, traces and tree/timeline, not through every click, keystroke or zoom step.
-    pub fn place(&self) -> (PageKey, Option<&str>, Option<&str>, bool, bool) {
-        (self.page, self.trace.as_deref(), self.session.as_deref(), self.timeline, self.costs)
+    pub fn place(&self) -> (PageKey, Option<&str>, Option<&str>, ViewKey) {
+        (self.page, self.trace.as_deref(), self.session.as_deref(), self.view)
     }
 
     /// A parameter the embedding page set (`embed`, `theme`, `hide`, `origin`).
@@ -272,8 +295,7 @@ mod tests {
             vs: Some("t 2/é".into()),
             session: None,
             obs: Some("span,1~2".into()),
-            timeline: true,
-            costs: false,
+            view: ViewKey::Timeline,
             list_query: "level:error model=gpt-4o".into(),
             sort: Some(("score:helpful ness".into(), true)),
             find: "refund".into(),
@@ -340,7 +362,7 @@ mod tests {
         );
         assert_eq!(f.api, None, "only http(s) hosts");
         assert_eq!(f.zoom, None, "an inverted window is no window");
-        assert_eq!((f.sort, f.page, f.obs, f.timeline, f.compress), (None, PageKey::Trace, None, false, false));
+        assert_eq!((f.sort, f.page, f.obs, f.view, f.compress), (None, PageKey::Trace, None, ViewKey::Tree, false));
         assert_eq!(f.collapsed, Collapsed::None);
         assert!(ViewFragment::parse("zoom=1_99999999999999999999").zoom.is_none(), "beyond i64");
         let many: Vec<String> = (0..1000).map(|i| format!("k{i}")).collect();
@@ -351,19 +373,22 @@ mod tests {
     #[test]
     fn an_embedding_pages_view_picks_the_page() {
         let f = ViewFragment::parse("embed=1&view=sessions&theme=dark&hide=list%2Cdetail");
-        assert_eq!((f.page, f.timeline), (PageKey::Sessions, false));
+        assert_eq!((f.page, f.view), (PageKey::Sessions, ViewKey::Tree));
         assert_eq!((f.kept("embed"), f.kept("theme"), f.kept("hide")), (Some("1"), Some("dark"), Some("list,detail")));
-        assert!(ViewFragment::parse("view=timeline").timeline);
+        assert_eq!(ViewFragment::parse("view=timeline").view, ViewKey::Timeline);
         assert_eq!(ViewFragment::parse("page=scores&view=traces").page, PageKey::Scores, "page= wins");
     }
 
     #[test]
     fn the_costs_page_and_a_trace_s_costs_tab_have_their_own_keys() {
         let page = ViewFragment::parse("page=costs");
-        assert_eq!((page.page, page.costs), (PageKey::Costs, false));
+        assert_eq!((page.page, page.view), (PageKey::Costs, ViewKey::Tree));
         let tab = ViewFragment::parse("trace=t&view=costs");
-        assert_eq!((tab.page, tab.costs, tab.timeline), (PageKey::Trace, true, false));
+        assert_eq!((tab.page, tab.view), (PageKey::Trace, ViewKey::Costs));
         assert_eq!(tab.write(), "trace=t&view=costs");
+        let transcript = ViewFragment::parse("trace=t&view=transcript&obs=o");
+        assert_eq!(transcript.view, ViewKey::Transcript);
+        assert_eq!(transcript.write(), "trace=t&obs=o&view=transcript");
         assert_eq!(ViewFragment::parse(&tab.write()), tab);
         assert_ne!(tab.place(), ViewFragment::parse("trace=t").place(), "a history entry of its own");
     }
@@ -384,7 +409,7 @@ mod tests {
         b.list_query.clear();
         b.collapsed = Collapsed::All;
         assert_eq!(a.place(), b.place());
-        b.timeline = false;
+        b.view = ViewKey::Tree;
         assert_ne!(a.place(), b.place());
     }
 

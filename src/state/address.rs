@@ -1,7 +1,7 @@
 //! The view as an address: the fragment read from what is shown (`current`), what is shown set
 //! from a fragment (`apply`), and the whole link that reopens it (`share_url`).
 
-use super::{Data, Links, MainView, Page, ViewState};
+use super::{Data, Links, Page, ViewState};
 use crate::model::order;
 use crate::model::tracelist::Column;
 use crate::source::fragment::{Collapsed, PageKey, ViewFragment, MAX_COLLAPSED_KEYS};
@@ -41,8 +41,7 @@ impl Address {
                 l.session = None;
                 l
             }),
-            timeline: self.view.main.get() == MainView::Timeline,
-            costs: self.view.main.get() == MainView::Costs,
+            view: self.view.main.get(),
             list_query: self.view.list_query.get(),
             find: self.view.search_text.get(),
             tree_filter: self.view.tree_filter.get(),
@@ -143,13 +142,7 @@ impl Address {
                 }
             }
         });
-        self.view.main.set(if f.timeline {
-            MainView::Timeline
-        } else if f.costs {
-            MainView::Costs
-        } else {
-            MainView::Tree
-        });
+        self.view.main.set(f.view);
         self.view.compress.set(f.compress);
         self.view.list_query.set(f.list_query.clone());
         self.view.search_text.set(f.find.clone());

@@ -63,14 +63,8 @@ pub enum Page {
     Compare(String),
 }
 
-/// The views of one trace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MainView {
-    Tree,
-    Timeline,
-    /// Its cost and tokens by model and step, and the context of its LLM calls.
-    Costs,
-}
+/// The views of one trace, as the link names them.
+pub use crate::source::fragment::ViewKey as MainView;
 
 /// The view state. Every field is written by the views and the address bar, read by both.
 #[derive(Clone, Copy)]

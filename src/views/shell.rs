@@ -153,6 +153,7 @@ pub fn Shell(state: State) -> impl IntoView {
                                 {[
                                     (MainView::Tree, "tab-tree", "Tree", ""),
                                     (MainView::Timeline, "tab-timeline", "Timeline", ""),
+                                    (MainView::Transcript, "tab-transcript", "Transcript", "The run read as one conversation (keys j/k turns, n/p tool calls, h/l agents)"),
                                     (MainView::Costs, "tab-costs", "Costs", "Cost and tokens by model and step, and the context of each LLM call"),
                                 ]
                                     .into_iter()
@@ -167,6 +168,7 @@ pub fn Shell(state: State) -> impl IntoView {
                                 {move || match view.main.get() {
                                     MainView::Tree => view! { <TreeView data=data view=view/> }.into_any(),
                                     MainView::Timeline => view! { <TimelineView data=data view=view/> }.into_any(),
+                                    MainView::Transcript => view! { <crate::views::transcript::TranscriptView data=data view=view/> }.into_any(),
                                     MainView::Costs => view! { <Costs data=data view=view trace=true/> }.into_any(),
                                 }}
                                 <Detail data=data view=view/>

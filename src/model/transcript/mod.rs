@@ -124,6 +124,26 @@ impl Transcript {
         self.blocks.get(..from)?.iter().rposition(|b| b.depth < depth && matches!(b.kind, BlockKind::AgentStart { .. }))
     }
 
+    /// The block that shows observation `obs`: its own (not an agent's end), else its nearest
+    /// ancestor's, so a wrapper span selected in the tree is found where its work is read.
+    pub fn block_of(&self, t: &Trace, obs: u32) -> Option<usize> {
+        let mut first: HashMap<u32, usize> = HashMap::new();
+        for (k, b) in self.blocks.iter().enumerate() {
+            if !matches!(b.kind, BlockKind::AgentEnd) {
+                first.entry(b.obs).or_insert(k);
+            }
+        }
+        let mut at = obs;
+        // each step goes one level up: the depth bounds the walk
+        for _ in 0..=t.tree.parent.len() {
+            if let Some(&k) = first.get(&at) {
+                return Some(k);
+            }
+            at = *t.tree.parent.get(at as usize)?;
+        }
+        None
+    }
+
     /// The first agent started inside `from` (an `AgentStart`) or after it in the same agent
     /// (for l).
     pub fn child_agent(&self, from: usize) -> Option<usize> {

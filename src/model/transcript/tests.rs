@@ -335,3 +335,27 @@ fn a_history_trimmed_to_a_window_still_shows_only_what_is_new() {
     // LangChain's dumped ToolMessage reads as its content
     assert!(matches!(&tr.blocks[2].kind, BlockKind::Tool { result: Some(r), .. } if r == "1"));
 }
+
+#[test]
+fn a_wrapper_span_is_found_at_its_nearest_shown_ancestor() {
+    let t = trace(&[
+        ("root", None, Kind::Agent, "run", r#""hi""#, ""),
+        ("wrap", Some("root"), Kind::Span, "turn", "", ""),
+        (
+            "llm",
+            Some("wrap"),
+            Kind::Generation,
+            "chat",
+            r#"[{"role":"user","content":"hi"}]"#,
+            r#"{"role":"assistant","content":"yo"}"#,
+        ),
+    ]);
+    let tr = build(&t);
+    let idx = |id: &str| t.observations.iter().position(|o| o.id == id).unwrap() as u32;
+    let llm = tr.block_of(&t, idx("llm")).unwrap();
+    assert!(matches!(tr.blocks[llm].kind, BlockKind::Turn { .. }));
+    // the wrapper has no block of its own: the run's (the root's input block) shows it
+    let wrap = tr.block_of(&t, idx("wrap")).unwrap();
+    assert_eq!(tr.blocks[wrap].obs, idx("root"));
+    assert_eq!(tr.block_of(&t, 999), None);
+}

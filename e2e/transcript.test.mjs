@@ -1,0 +1,163 @@
+// The Transcript tab (issue 28), in the built page, on real libraries' exports
+// (tests/fixtures/realdata): every trace's blocks, read by scrolling the virtualized list from top
+// to bottom, come in the order the independent Python reading found (transcript.expected.json by
+// scripts/realdata/transcript_expect.py): model calls and tool calls by name, the user's input
+// and the final answer. Then what a reader does: a click selects the step everywhere, a step
+// selected in the tree is shown in the transcript, j/k n/p h/l move, the link keeps the view.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, DIST, ROOT } from './harness.mjs';
+
+const FIXTURES = path.join(ROOT, 'tests/fixtures');
+const LIBS = [
+  'openinference-langchain', // LangGraph
+  'openinference-openai-agents',
+  'openinference-crewai',
+  'openinference-smolagents',
+  'pydantic-ai-logfire',
+  'langfuse', // the Langfuse Python SDK
+];
+
+const app = {};
+before(async () => {
+  app.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-transcript-'));
+  for (const entry of fs.readdirSync(DIST)) fs.symlinkSync(path.join(DIST, entry), path.join(app.dir, entry));
+  fs.symlinkSync(FIXTURES, path.join(app.dir, 'fixtures'));
+  app.server = await serve(app.dir);
+  app.browser = await launch();
+});
+after(async () => {
+  await app.browser?.close();
+  app.server?.stop();
+  if (app.dir) fs.rmSync(app.dir, { recursive: true, force: true });
+});
+
+async function newPage(errors, viewport = { width: 1440, height: 900 }) {
+  const page = await app.browser.newPage({ viewport });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return page;
+}
+
+/** Opens one trace of a corpus file straight in the Transcript tab, from a link. */
+async function openTranscript(page, lib, id, extra = '') {
+  await page.goto('about:blank');
+  await page.goto(`${app.server.url}#url=${encodeURIComponent(`fixtures/realdata/${lib}/traces.otlp.jsonl`)}&trace=${id}&view=transcript${extra}`);
+  await page.waitForSelector('#transcript .tx-block, #transcript .tx-empty', { timeout: 30000 });
+}
+
+/** Every block of the transcript, in order, scrolling the list from top to bottom. */
+function readAll(page) {
+  return page.evaluate(async () => {
+    const sc = document.querySelector('.tx-scroller');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const seen = new Map();
+    let drawnMax = 0;
+    sc.scrollTop = 0;
+    await frame();
+    for (let guard = 0; guard < 5000; guard++) {
+      const rows = sc.querySelectorAll('.measured-row');
+      drawnMax = Math.max(drawnMax, rows.length);
+      for (const row of rows) {
+        const b = row.querySelector('.tx-block');
+        seen.set(Number(row.dataset.pos), { kind: b.dataset.kind, name: b.dataset.name, text: b.innerText, obs: b.dataset.obs });
+      }
+      if (sc.scrollTop + sc.clientHeight >= sc.scrollHeight - 1) break;
+      sc.scrollTop += Math.max(100, sc.clientHeight * 0.8);
+      await frame();
+    }
+    const positions = [...seen.keys()].sort((a, b) => a - b);
+    return { blocks: positions.map((p) => seen.get(p)), positions, drawnMax };
+  });
+}
+
+for (const lib of LIBS) {
+  test(`${lib}: each trace's transcript reads as the independent reader read it`, async () => {
+    const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'realdata', lib, 'transcript.expected.json'), 'utf8')).by_trace;
+    const errors = [];
+    const page = await newPage(errors);
+    for (const [id, e] of Object.entries(want)) {
+      await openTranscript(page, lib, id);
+      const { blocks, positions } = await readAll(page);
+      assert.deepEqual(positions, positions.map((_, i) => i), `${lib} ${id}: every block drawn once, none skipped`);
+      const seq = blocks.filter((b) => b.kind === 'turn' || b.kind === 'tool').map((b) => `${b.kind === 'turn' ? 'llm' : 'tool'}:${b.name}`);
+      assert.deepEqual(seq, e.sequence, `${lib} ${id}: model and tool calls in order`);
+      if (e.input) {
+        const input = blocks.find((b) => b.kind === 'input');
+        assert.ok(input?.text.includes(e.input.trim().split('\n')[0]), `${lib} ${id}: the input says ${e.input}: ${input?.text}`);
+      }
+      if (e.final) {
+        const fin = blocks.find((b) => b.kind === 'final');
+        assert.ok(fin?.text.includes(e.final.trim().split('\n')[0]), `${lib} ${id}: the final answer ${e.final}: ${fin?.text}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test("a click selects the step everywhere, the tree's selection shows in the transcript, keys move, the link keeps the view", async () => {
+  const lib = 'openinference-openai-agents';
+  const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'realdata', lib, 'transcript.expected.json'), 'utf8')).by_trace;
+  // the longest run: the 49-step loop
+  const [id] = Object.entries(want).sort((a, b) => b[1].sequence.length - a[1].sequence.length)[0];
+  const errors = [];
+  const page = await newPage(errors);
+  await openTranscript(page, lib, id);
+  const { blocks, drawnMax } = await readAll(page);
+  assert.ok(blocks.length > 100, `${blocks.length} blocks`);
+  assert.ok(drawnMax < blocks.length / 2, `virtualized: at most ${drawnMax} of ${blocks.length} blocks in the page at once`);
+
+  // the first tool card: a click selects its observation; the detail and the tree follow
+  await page.evaluate(() => { document.querySelector('.tx-scroller').scrollTop = 0; });
+  const tool = page.locator('.tx-block[data-kind=tool]').first();
+  const toolName = await tool.getAttribute('data-name');
+  await tool.click();
+  await page.waitForSelector('.tx-block.selected[data-kind=tool]');
+  assert.equal(await page.locator('.detail-title h3').first().textContent(), toolName);
+  // the address is written once the view settles
+  await page.waitForFunction(() => location.hash.includes('obs='), null, { timeout: 5000 });
+  await page.click('#tab-tree');
+  assert.match(await page.locator('.tree-row.selected').first().textContent(), new RegExp(toolName));
+
+  // keys, from the selected tool
+  await page.click('#tab-transcript');
+  await page.focus('.tx-scroller');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('j');
+  const afterJ = await page.locator('.tx-block.selected').getAttribute('data-kind');
+  assert.equal(afterJ, 'turn', 'j goes to the next model call');
+  await page.keyboard.press('n');
+  assert.equal(await page.locator('.tx-block.selected').getAttribute('data-kind'), 'tool', 'n goes to the next tool call');
+  const toolObs = await page.locator('.tx-block.selected').getAttribute('data-obs');
+  await page.keyboard.press('n');
+  assert.notEqual(await page.locator('.tx-block.selected').getAttribute('data-obs'), toolObs);
+  await page.keyboard.press('p');
+  assert.equal(await page.locator('.tx-block.selected').getAttribute('data-obs'), toolObs, 'p goes back');
+  await page.keyboard.press('h');
+  assert.equal(await page.locator('.tx-block.selected').getAttribute('data-kind'), 'agent', 'h goes to the agent');
+
+  // far down: End in the tree selects the last step; the transcript scrolls to it
+  await page.click('#tab-tree');
+  await page.focus('.tree-scroll');
+  await page.keyboard.press('End');
+  await page.click('#tab-transcript');
+  // drawn and scrolled to once the list has its height (a frame after the tab opens)
+  await page.waitForFunction(() => {
+    const sc = document.querySelector('.tx-scroller')?.getBoundingClientRect();
+    const b = document.querySelector('.tx-block.selected')?.getBoundingClientRect();
+    return sc && b && b.bottom > sc.top && b.top < sc.bottom;
+  }, null, { timeout: 5000 });
+
+  // the link keeps the view and the selection
+  const url = page.url();
+  assert.match(url, /view=transcript/);
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('#tab-transcript.active');
+  await page.waitForSelector('.tx-block.selected', { timeout: 10000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

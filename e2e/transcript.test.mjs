@@ -129,6 +129,9 @@ test("a click selects the step everywhere, the tree's selection shows in the tra
   for (let i = 0; i < 3; i++) await page.keyboard.press('j');
   const afterJ = await page.locator('.tx-block.selected').getAttribute('data-kind');
   assert.equal(afterJ, 'turn', 'j goes to the next model call');
+  // the detail of a model call says what it was sent that its agent's previous call had not
+  const since = await page.locator('.detail-section', { hasText: 'Since the previous call' }).first().textContent();
+  assert.match(since, /\d+ new messages?, after \d+ earlier ones? resent as context/, since);
   await page.keyboard.press('n');
   assert.equal(await page.locator('.tx-block.selected').getAttribute('data-kind'), 'tool', 'n goes to the next tool call');
   const toolObs = await page.locator('.tx-block.selected').getAttribute('data-obs');

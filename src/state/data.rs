@@ -3,6 +3,7 @@
 
 use crate::model::loops::{self, Loop};
 use crate::model::pricing::PriceTable;
+use crate::model::transcript::{self, Transcript};
 use crate::model::{Trace, TraceSet};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -37,6 +38,7 @@ pub struct Data {
     /// The loops found in each trace as it is (by `TraceRef`): the header, the tree and the list
     /// ask for them, and finding them reads the trace's tool arguments.
     loops: StoredValue<HashMap<TraceRef, Arc<Vec<Loop>>>, LocalStorage>,
+    transcripts: StoredValue<HashMap<TraceRef, Arc<Transcript>>, LocalStorage>,
 }
 
 impl Data {
@@ -55,6 +57,7 @@ impl Data {
             last_version: StoredValue::new(0),
             repriced: RwSignal::new(0),
             loops: StoredValue::new_local(HashMap::new()),
+            transcripts: StoredValue::new_local(HashMap::new()),
         }
     }
 
@@ -193,6 +196,20 @@ impl Data {
             m.insert(r, found.clone());
         });
         found
+    }
+
+    /// The transcript of a trace as it is now (built once per version of it, for the Transcript
+    /// tab and the detail's "since the previous call"). Untracked, like `with_trace`.
+    pub fn transcript(&self, r: TraceRef) -> Arc<Transcript> {
+        if let Some(t) = self.transcripts.with_value(|m| m.get(&r).cloned()) {
+            return t;
+        }
+        let built = Arc::new(self.with_trace(r, transcript::build).unwrap_or_default());
+        self.transcripts.update_value(|m| {
+            m.retain(|k, _| k.index != r.index);
+            m.insert(r, built.clone());
+        });
+        built
     }
 
     /// Forgets everything loaded.

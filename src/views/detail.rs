@@ -1,14 +1,16 @@
 //! Detail pane of the selected observation: times, model, usage, cost, status, payloads, attributes, events.
 
+use crate::model::messages::Message;
 use crate::model::pricing::{line_items, PriceTable};
 use crate::model::time::{format_duration, format_utc};
+use crate::model::transcript::BlockKind;
 use crate::model::units::plural;
 use crate::model::units::{format_cost, format_price, format_tokens};
 use crate::model::{facts, AttrValue, Attribute, Decoded, Kind, Level, Observation, Trace, TraceSet};
 use crate::state::{Data, ViewState};
 use crate::views::copy::CopyButton;
 use crate::views::kind_class;
-use crate::views::payload::{LongText, PayloadView};
+use crate::views::payload::{LongText, Messages, PayloadView};
 use leptos::prelude::*;
 
 #[component]
@@ -18,8 +20,16 @@ pub fn Detail(data: Data, view: ViewState) -> impl IntoView {
             {move || {
                 let (shown, sel) = (view.current.get(), view.selected.get());
                 let prices = data.prices();
+                // what a model call was sent that its agent's previous call had not: the transcript's turn
+                let since = match (shown, sel) {
+                    (Some(r), Some(i)) => data.transcript(r).blocks.iter().find_map(|b| match &b.kind {
+                        BlockKind::Turn { context, new, .. } if b.obs == i => Some((*context, new.clone())),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
                 data.with_shown(shown, |d, t| match sel.map(|i| (i, t.observations.get(i as usize))) {
-                    Some((i, Some(o))) => observation_view(d, t, o, i, prices.as_deref()).into_any(),
+                    Some((i, Some(o))) => observation_view(d, t, o, i, prices.as_deref(), since).into_any(),
                     Some((_, None)) => view! { <p class="hint">"Select an observation."</p> }.into_any(),
                     None => trace_view(t).into_any(),
                 })
@@ -82,7 +92,34 @@ fn section_erased(title: &'static str, body: AnyView) -> AnyView {
     .into_any()
 }
 
-fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32, prices: Option<&PriceTable>) -> impl IntoView {
+/// "Since the previous call": the messages new to this call, how many were resent, and how full
+/// the context was.
+fn since_view(context: usize, new: Vec<Message>, used: Option<String>) -> AnyView {
+    let said = match (context, new.len()) {
+        (0, n) => format!("{n} message{} (the agent's first call: all of it is new)", if n == 1 { "" } else { "s" }),
+        (c, n) => format!(
+            "{n} new message{}, after {c} earlier one{} resent as context",
+            if n == 1 { "" } else { "s" },
+            if c == 1 { "" } else { "s" }
+        ),
+    };
+    section(
+        "Since the previous call",
+        view! {
+            <p class="hint since-summary">{said}{used.map(|u| format!(" · context {u}"))}</p>
+            {(!new.is_empty()).then(|| view! { <Messages msgs=new/> })}
+        },
+    )
+}
+
+fn observation_view(
+    d: &TraceSet,
+    t: &Trace,
+    o: &Observation,
+    idx: u32,
+    prices: Option<&PriceTable>,
+    since: Option<(usize, Vec<Message>)>,
+) -> impl IntoView {
     let key = t.tree.key(&t.observations, idx);
     let link = deep_link(&t.id, &key);
     let json = crate::import::canopy::observation_json(o);
@@ -114,6 +151,7 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32, prices: 
         let pct = if share < 0.1 { "<0.1".to_string() } else { format!("{share:.1}") };
         facts.push(("context", format!("{} of {} tokens ({pct} %){warn}", format_tokens(used), format_tokens(window))));
     }
+    let context_text = facts.iter().find(|(k, _)| *k == "context").map(|(_, v)| v.clone());
     if let Some(tn) = &o.tool_name {
         facts.push(("tool", tn.clone()));
     }
@@ -227,6 +265,7 @@ fn observation_view(d: &TraceSet, t: &Trace, o: &Observation, idx: u32, prices: 
                     )
                 })}
             {kind_panel}
+            {since.map(|(c, new)| since_view(c, new, context_text.clone()))}
             {o.input.clone().map(|p| section(input_title, view! { <PayloadView payload=p field="input"/> }))}
             {o.output.clone().map(|p| section(output_title, view! { <PayloadView payload=p field="output"/> }))}
             {(!o.documents.is_empty())

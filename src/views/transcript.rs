@@ -8,7 +8,7 @@
 use crate::model::messages::extract;
 use crate::model::pricing::Origin;
 use crate::model::time::format_duration;
-use crate::model::transcript::{build, Block, BlockKind, Doc, Transcript};
+use crate::model::transcript::{Block, BlockKind, Doc, Transcript};
 use crate::model::units::format_tokens;
 use crate::model::{Decoded, Trace};
 use crate::state::{Data, TraceRef, ViewState};
@@ -243,9 +243,7 @@ impl std::ops::Deref for Shown {
 
 #[component]
 pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
-    let tx = Memo::new(move |_| {
-        Shown(view.current.get().and_then(|r| data.with_trace(r, |t| Arc::new(build(t)))).unwrap_or_default())
-    });
+    let tx = Memo::new(move |_| Shown(view.current.get().map(|r| data.transcript(r)).unwrap_or_default()));
     let list = Measured::new();
     let epoch = Signal::derive(move || view.current.get().map_or(0, |r| r.version ^ ((r.index as u64) << 32)));
     // a new transcript: guessed heights, back to the top

@@ -46,7 +46,7 @@ test-e2e: dist
 
 ## bench-smoke: the benchmark harness end to end on a 10k trace, one run (checks it completes; no timing asserts)
 bench-smoke: dist
-	BENCH_SIZES=10000 BENCH_RUNS=1 BENCH_SKIP_LIST=1 BENCH_SKIP_OUTPUT=1 BENCH_TIMELINE_SIZES=10000 BENCH_LEAN_SIZES=20000 BENCH_LIGHT_SIZES= BENCH_AT_ONCE_SIZES= BENCH_INTERACTION_SIZES=10000 \
+	BENCH_SIZES=10000 BENCH_RUNS=1 BENCH_SKIP_LIST=1 BENCH_SKIP_OUTPUT=1 BENCH_TIMELINE_SIZES=10000 BENCH_LEAN_SIZES=20000 BENCH_LIGHT_SIZES= BENCH_AT_ONCE_SIZES= BENCH_INTERACTION_SIZES=10000 BENCH_TRANSCRIPT_SIZES=10000 \
 	  BENCH_OUT=$(CURDIR)/target/bench-smoke node bench/run.mjs > /dev/null
 
 ## bench: load generated 1k/10k/100k traces in headless Chromium; writes bench/out/results.md

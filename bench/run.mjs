@@ -388,6 +388,48 @@ if (!process.env.BENCH_SKIP_TIMELINE) {
   }
 }
 
+/** The Transcript tab of the n-observation trace: click → first blocks painted, then 120 scroll
+ * steps (each to its painted frame), and the DOM it keeps. */
+async function measureTranscript(server, n) {
+  const browser = await launch();
+  try {
+    const page = await openByUrl(browser, server, file(n));
+    await page.evaluate(() => {
+      document.addEventListener('click', (e) => { if (e.target.closest('#tab-transcript')) window.__txClick = performance.now(); }, true);
+    });
+    await page.click('#tab-transcript');
+    await page.waitForSelector('.tx-block', { timeout: 60_000 });
+    const openMs = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now() - window.__txClick))));
+    const blocks = await page.evaluate(() => document.querySelectorAll('.measured-row').length);
+    const steps = await page.evaluate(async () => {
+      const el = document.querySelector('.tx-scroller');
+      const out = [];
+      for (let i = 0; i < 120; i++) {
+        const t = performance.now();
+        el.scrollTop += 700 + (i % 7) * 2000;
+        el.dispatchEvent(new Event('scroll'));
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        out.push(performance.now() - t);
+      }
+      return out;
+    });
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    steps.sort((a, b) => a - b);
+    return { observations: n, openMs, drawn: blocks, p50: steps[60], p95: steps[114], nodes };
+  } finally {
+    await browser.close();
+  }
+}
+
+const transcripts = [];
+if (!process.env.BENCH_SKIP_TRANSCRIPT) {
+  for (const n of (process.env.BENCH_TRANSCRIPT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number)) {
+    const r = await measureTranscript(server, n);
+    transcripts.push(r);
+    console.log(JSON.stringify(r));
+  }
+}
+
 /** 100,000 traces of one span each: open the list, then scroll it step by step. */
 async function measureTraceList(server) {
   const p = path.join(DATA, 'otlp-100k-traces.json');
@@ -511,6 +553,10 @@ if (interactions.length) {
 if (timelines.length) {
   lines.push('', '| timeline, zooming and panning | frames drawn | draw ms p50 | p95 | max | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
   for (const t of timelines) lines.push(`| ${t.observations} observations | ${t.frames} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${t.max.toFixed(2)} | ${t.nodes} |`);
+}
+if (transcripts.length) {
+  lines.push('', '| transcript tab | click → painted ms | rows drawn | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
+  for (const t of transcripts) lines.push(`| ${t.observations} observations | ${t.openMs.toFixed(0)} | ${t.drawn} | ${t.p50.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.nodes} |`);
 }
 if (traceList) {
   lines.push('', '| trace list, 100,000 traces | open list ms | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|');

@@ -40,6 +40,14 @@ const PAGES = [
     await page.click('#tab-costs');
     await page.waitForSelector('#trace-costs .breakdown-row');
   }],
+  ['transcript', async (page) => {
+    await page.click('#nav-traces');
+    await page.click('.traces-page .tr:has-text("LangGraph")');
+    await page.click('#tab-transcript');
+    await page.waitForSelector('.tx-block[data-kind=turn]');
+    await page.click('.tx-block[data-kind=turn] >> nth=1');
+    await page.waitForSelector('.detail .facts');
+  }],
   ['json', async (page) => {
     await page.click('#nav-traces');
     await page.click('.traces-page .tr:has-text("beeai")');

@@ -1,4 +1,4 @@
-// Writes docs/screenshot.png: the agent demo with its answer generation selected.
+// Writes docs/screenshot.png: the agent demo read as a transcript, its answer generation selected.
 import { serve, launch, newPage, ROOT } from './harness.mjs';
 import path from 'node:path';
 
@@ -12,6 +12,9 @@ try {
   await page.waitForSelector('.tree-row');
   await page.click('.tree-row:has-text("answer")');
   await page.waitForSelector('.detail .messages');
+  await page.click('#tab-transcript');
+  await page.waitForSelector('.tx-block.selected');
+  await page.waitForTimeout(200);
   await page.screenshot({ path: path.resolve(ROOT, process.argv[2] ?? 'docs/screenshot.png') });
   if (errors.length) throw new Error(errors.join('\n'));
 } finally {

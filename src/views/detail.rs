@@ -96,7 +96,7 @@ fn section_erased(title: &'static str, body: AnyView) -> AnyView {
 /// the context was.
 fn since_view(context: usize, new: Vec<Message>, used: Option<String>) -> AnyView {
     let said = match (context, new.len()) {
-        (0, n) => format!("{n} message{} (the agent's first call: all of it is new)", if n == 1 { "" } else { "s" }),
+        (0, n) => format!("{n} message{}, none resent from this agent's previous call", if n == 1 { "" } else { "s" }),
         (c, n) => format!(
             "{n} new message{}, after {c} earlier one{} resent as context",
             if n == 1 { "" } else { "s" },

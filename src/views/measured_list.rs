@@ -17,6 +17,10 @@ pub struct Measured {
     scroll_top: RwSignal<f64>,
     height: RwSignal<f64>,
     scroller: NodeRef<Div>,
+    spacer: NodeRef<Div>,
+    /// The row last brought into view, kept in place as rows above it are measured, until the
+    /// reader scrolls by hand.
+    anchor: StoredValue<Option<usize>>,
 }
 
 impl Default for Measured {
@@ -32,6 +36,8 @@ impl Measured {
             scroll_top: RwSignal::new(0.0),
             height: RwSignal::new(800.0),
             scroller: NodeRef::new(),
+            spacer: NodeRef::new(),
+            anchor: StoredValue::new(None),
         }
     }
 
@@ -45,6 +51,7 @@ impl Measured {
             }
             self.scroll_top.set(top);
         }
+        self.anchor.set_value(Some(i));
         let to =
             self.heights.with_untracked(|h| h.reveal(i, self.scroll_top.get_untracked(), self.height.get_untracked()));
         if let Some(to) = to {
@@ -53,6 +60,7 @@ impl Measured {
     }
 
     pub fn to_top(&self) {
+        self.anchor.set_value(None);
         self.scroll_to(0.0);
     }
 
@@ -69,13 +77,19 @@ impl Measured {
     fn measure(&self, entries: &js_sys::Array) {
         let mut moved_above = 0.0;
         let top = self.scroll_top.get_untracked();
+        let anchor = self.anchor.get_value();
         self.heights.update(|h| {
             for e in entries.iter() {
                 let Ok(e) = e.dyn_into::<web_sys::ResizeObserverEntry>() else { continue };
                 let el: web_sys::HtmlElement = e.target().unchecked_into();
                 let Some(pos) = el.get_attribute("data-pos").and_then(|p| p.parse::<usize>().ok()) else { continue };
                 let delta = h.measured(pos, f64::from(el.offset_height()));
-                if delta != 0.0 && h.top(pos) < top {
+                // rows above the anchored row (or, with none, above the view) move the scroll
+                let above = match anchor {
+                    Some(a) => pos < a,
+                    None => h.top(pos) < top,
+                };
+                if delta != 0.0 && above {
                     moved_above += delta;
                 }
             }
@@ -86,6 +100,12 @@ impl Measured {
                 self.height.set(visible);
             }
             if moved_above != 0.0 {
+                // the new height now, before scrolling: the reactive style comes later, and a
+                // scroll past the old end would stop there
+                if let Some(sp) = self.spacer.get_untracked() {
+                    let total = self.heights.with_untracked(Heights::total);
+                    web_sys::HtmlElement::style(&sp).set_property("height", &format!("{total}px")).ok();
+                }
                 self.scroll_to(f64::from(el.scroll_top()) + moved_above);
             }
         }
@@ -152,13 +172,17 @@ pub fn MeasuredList(
             aria-label=label
             node_ref=list.scroller
             on:scroll=move |ev| list.scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
+            on:wheel=move |_| list.anchor.set_value(None)
+            on:pointerdown=move |_| list.anchor.set_value(None)
+            on:touchstart=move |_| list.anchor.set_value(None)
             on:keydown=move |ev| {
+                list.anchor.set_value(None);
                 if let Some(k) = on_keydown {
                     k.run(ev)
                 }
             }
         >
-            <div class="measured-spacer" style:height=move || format!("{}px", list.heights.with(|h| h.total()))>
+            <div class="measured-spacer" node_ref=list.spacer style:height=move || format!("{}px", list.heights.with(|h| h.total()))>
                 <For
                     each=move || window.get()
                     key=|k| *k

@@ -8,6 +8,8 @@
 pub struct Heights {
     heights: Vec<f64>,
     tops: Vec<f64>,
+    /// Rows whose height was measured (the rest are guesses).
+    measured: Vec<bool>,
 }
 
 /// Rows drawn beyond the visible part on each side, so a fast scroll shows no gap.
@@ -17,7 +19,8 @@ impl Heights {
     /// Rows with these guessed heights (each at least 1 px).
     pub fn new(guesses: impl IntoIterator<Item = f64>) -> Self {
         let heights: Vec<f64> = guesses.into_iter().map(|h| if h.is_finite() { h.max(1.0) } else { 1.0 }).collect();
-        let mut h = Heights { tops: Vec::with_capacity(heights.len() + 1), heights };
+        let measured = vec![false; heights.len()];
+        let mut h = Heights { tops: Vec::with_capacity(heights.len() + 1), heights, measured };
         h.sum_from(0);
         h
     }
@@ -62,6 +65,7 @@ impl Heights {
     pub fn measured(&mut self, i: usize, h: f64) -> f64 {
         let Some(old) = self.heights.get(i).copied() else { return 0.0 };
         let h = if h.is_finite() { h.max(1.0) } else { return 0.0 };
+        self.measured[i] = true;
         if (h - old).abs() < 0.5 {
             return 0.0;
         }
@@ -91,13 +95,14 @@ impl Heights {
     }
 
     /// The scroll offset that shows row `i` whole (its top when it is taller than the view), or
-    /// `None` when it is already in view.
+    /// `None` when it is already in view. A row never measured is shown from its top: its height
+    /// is a guess, and rows measured above it keep it there.
     pub fn reveal(&self, i: usize, scroll_top: f64, height: f64) -> Option<f64> {
         if i >= self.heights.len() {
             return None;
         }
         let (top, bottom) = (self.top(i), self.top(i) + self.height(i));
-        if top < scroll_top || self.height(i) > height {
+        if top < scroll_top || self.height(i) > height || !self.measured[i] {
             (top != scroll_top).then_some(top)
         } else if bottom > scroll_top + height {
             Some(bottom - height)
@@ -143,7 +148,11 @@ mod tests {
 
     #[test]
     fn reveal_scrolls_the_least_and_shows_a_tall_row_from_its_top() {
-        let h = Heights::new([100.0, 100.0, 1000.0, 100.0]);
+        let mut h = Heights::new([100.0, 100.0, 1000.0, 100.0]);
+        assert_eq!(h.reveal(1, 0.0, 300.0), Some(100.0), "a guessed row is shown from its top");
+        for i in 0..4 {
+            h.measured(i, h.height(i));
+        }
         assert_eq!(h.reveal(1, 0.0, 300.0), None);
         assert_eq!(h.reveal(3, 0.0, 300.0), Some(1000.0));
         assert_eq!(h.reveal(0, 150.0, 300.0), Some(0.0));

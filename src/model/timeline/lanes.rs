@@ -74,6 +74,25 @@ pub struct Lanes {
     pub handoffs: Vec<Handoff>,
     /// Each lane's header then its sub-rows.
     pub rows: Vec<LaneRow>,
+    /// The row each observation is drawn on.
+    row_index: HashMap<u32, u32>,
+}
+
+impl Lane {
+    /// Its totals in a line: steps, time covered, tokens and cost when there are some.
+    pub fn summary(&self) -> String {
+        let mut out = vec![
+            crate::model::units::plural(self.steps, "step", "steps"),
+            crate::model::time::format_duration(self.busy_ns),
+        ];
+        if self.tokens > 0 {
+            out.push(format!("{} tok", crate::model::units::format_tokens(self.tokens)));
+        }
+        if self.cost_usd > 0.0 {
+            out.push(crate::model::units::format_cost(self.cost_usd));
+        }
+        out.join(" · ")
+    }
 }
 
 impl Lanes {
@@ -89,7 +108,7 @@ impl Lanes {
 
     /// The row observation `i` is drawn on.
     pub fn row_of(&self, i: u32) -> Option<usize> {
-        (0..self.rows.len()).find(|&r| self.items(r).contains(&i))
+        self.row_index.get(&i).map(|&r| r as usize)
     }
 
     /// The observation on row `r` under `x`, given where each observation's bar runs
@@ -261,7 +280,12 @@ pub fn lanes(t: &Trace, by: LaneKey) -> Lanes {
         rows.push(LaneRow { lane: l as u32, sub: None });
         rows.extend((0..lane.rows.len()).map(|s| LaneRow { lane: l as u32, sub: Some(s as u32) }));
     }
-    Lanes { by, lanes: out, handoffs, rows }
+    let mut lanes = Lanes { by, lanes: out, handoffs, rows, row_index: HashMap::new() };
+    for r in 0..lanes.rows.len() {
+        let at: Vec<u32> = lanes.items(r).to_vec();
+        lanes.row_index.extend(at.into_iter().map(|i| (i, r as u32)));
+    }
+    lanes
 }
 
 /// The key the trace has: agents if any, services if two or more, threads if two or more, else
@@ -424,6 +448,7 @@ mod tests {
         assert_eq!(ids(&t, &coder.rows[0]), ["g2", "g3"]);
         assert_eq!((coder.steps, coder.busy_ns, coder.tokens), (2, 18 + 9, 12));
         assert!((coder.cost_usd - 0.375).abs() < 1e-12);
+        assert_eq!(coder.summary(), "2 steps · 27ns · 12 tok · $0.3750");
         // rows: each header, then its sub-rows
         assert_eq!(l.rows.len(), 6);
         assert_eq!(l.rows[2], LaneRow { lane: 1, sub: None });

@@ -74,8 +74,8 @@ pub struct Lanes {
     pub handoffs: Vec<Handoff>,
     /// Each lane's header then its sub-rows.
     pub rows: Vec<LaneRow>,
-    /// The row each observation is drawn on.
-    row_index: HashMap<u32, u32>,
+    /// The row each observation is drawn on (`u32::MAX`: none), by observation.
+    row_index: Vec<u32>,
 }
 
 impl Lane {
@@ -108,7 +108,7 @@ impl Lanes {
 
     /// The row observation `i` is drawn on.
     pub fn row_of(&self, i: u32) -> Option<usize> {
-        self.row_index.get(&i).map(|&r| r as usize)
+        self.row_index.get(i as usize).filter(|&&r| r != u32::MAX).map(|&r| r as usize)
     }
 
     /// The observation on row `r` under `x`, given where each observation's bar runs
@@ -221,11 +221,19 @@ pub fn lanes(t: &Trace, by: LaneKey) -> Lanes {
     for (lane, mut st) in out.iter_mut().zip(lane_steps) {
         let span = |i: &u32| t.observations.get(*i as usize).map(|o| (o.start_ns, bar_end_ns(o, end).max(o.start_ns)));
         // by start, the longer first (a parent before its child), then tree order
-        crate::model::order::sort_by_key(&mut st, |i| {
-            let (s, e) = span(i).unwrap_or((0, 0));
-            (s, std::cmp::Reverse(e), t.tree.pos.get(*i as usize).copied().unwrap_or(0))
-        });
-        crate::model::order::sort_by_key(&mut lane.agents, |i| (span(i).map(|s| s.0).unwrap_or(0), *i));
+        let mut keyed: Vec<(i64, i64, u32)> = st
+            .iter()
+            .map(|i| {
+                let (s, e) = span(i).unwrap_or((0, 0));
+                (s, e.saturating_neg(), t.tree.pos.get(*i as usize).copied().unwrap_or(0))
+            })
+            .collect();
+        crate::model::order::sort(&mut keyed);
+        st = keyed.iter().filter_map(|&(_, _, pos)| t.tree.preorder.get(pos as usize).copied()).collect();
+        let mut keyed: Vec<(i64, i64, u32)> =
+            lane.agents.iter().map(|i| (span(i).map(|s| s.0).unwrap_or(0), 0, *i)).collect();
+        crate::model::order::sort(&mut keyed);
+        lane.agents = keyed.into_iter().map(|k| k.2).collect();
         lane.steps = st.len();
         let mut ends: Vec<i64> = Vec::new();
         let mut covered: Option<(i64, i64)> = None;
@@ -271,19 +279,25 @@ pub fn lanes(t: &Trace, by: LaneKey) -> Lanes {
     };
 
     // lanes by first start; the rows follow
-    let mut order: Vec<usize> = (0..out.len()).collect();
-    crate::model::order::sort_by_key(&mut order, |&l| first[l]);
+    let mut order: Vec<(i64, i64, u32)> =
+        first.iter().enumerate().map(|(l, &(s, pos))| (s, i64::from(pos), l as u32)).collect();
+    crate::model::order::sort(&mut order);
     let mut slots: Vec<Option<Lane>> = out.into_iter().map(Some).collect();
-    let out: Vec<Lane> = order.iter().filter_map(|&l| slots.get_mut(l).and_then(Option::take)).collect();
+    let out: Vec<Lane> =
+        order.iter().filter_map(|&(_, _, l)| slots.get_mut(l as usize).and_then(Option::take)).collect();
     let mut rows = Vec::new();
     for (l, lane) in out.iter().enumerate() {
         rows.push(LaneRow { lane: l as u32, sub: None });
         rows.extend((0..lane.rows.len()).map(|s| LaneRow { lane: l as u32, sub: Some(s as u32) }));
     }
-    let mut lanes = Lanes { by, lanes: out, handoffs, rows, row_index: HashMap::new() };
+    let mut lanes = Lanes { by, lanes: out, handoffs, rows, row_index: vec![u32::MAX; n] };
     for r in 0..lanes.rows.len() {
         let at: Vec<u32> = lanes.items(r).to_vec();
-        lanes.row_index.extend(at.into_iter().map(|i| (i, r as u32)));
+        for i in at {
+            if let Some(slot) = lanes.row_index.get_mut(i as usize) {
+                *slot = r as u32;
+            }
+        }
     }
     lanes
 }
@@ -346,14 +360,13 @@ fn agent_handoffs(
     let obs = &t.observations;
     let lane = |i: u32| lane_of.get(i as usize).copied().flatten();
     // each agent span's first step, and the steps of agents by end
-    let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
+    let mut first: Vec<(i64, u32)> = vec![(i64::MAX, u32::MAX); obs.len()];
     let mut by_end: Vec<(i64, i64, u32)> = Vec::new();
     for &i in steps {
         let Some(o) = obs.get(i as usize) else { continue };
         let Some(a) = agent_of.get(i as usize).copied().flatten() else { continue };
-        let e = first.entry(a).or_insert((o.start_ns, i));
-        if (o.start_ns, i) < *e {
-            *e = (o.start_ns, i);
+        if let Some(e) = first.get_mut(a as usize) {
+            *e = (*e).min((o.start_ns, i));
         }
         by_end.push((bar_end_ns(o, t.totals.end_ns).max(o.start_ns), o.start_ns, i));
     }
@@ -376,7 +389,7 @@ fn agent_handoffs(
             .find(|&&(_, s, i)| s >= lower && lane(i) != own)
             .map(|&(_, _, i)| i);
         let Some(from) = handed.or(parent) else { continue };
-        let to = first.get(&a).map(|&(_, i)| i).unwrap_or(a);
+        let to = first.get(a as usize).map(|&(_, i)| i).filter(|&i| i != u32::MAX).unwrap_or(a);
         out.push(Handoff { from, to });
     }
     out

@@ -281,26 +281,24 @@ fn LaneList(
             .unwrap_or_default()
     };
     view! {
-        <Show when=move || lanes.with(Option::is_some)>
-            <ol class="timeline-lane-list" aria-label="Lanes">
-                {move || {
-                    items()
-                        .into_iter()
-                        .map(|(r, name, summary, first)| {
-                            view! {
-                                <li
-                                    data-lane=name.clone()
-                                    data-row=r.to_string()
-                                    data-first=first.map(|i| i.to_string()).unwrap_or_default()
-                                    data-first-x=move || first.map(bar_x).unwrap_or_default()
-                                >
-                                    {format!("{name}: {summary}")}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ol>
-        </Show>
+        <ol class="timeline-lane-list" aria-label="Lanes">
+            {move || {
+                items()
+                    .into_iter()
+                    .map(|(r, name, summary, first)| {
+                        view! {
+                            <li
+                                data-lane=name.clone()
+                                data-row=r.to_string()
+                                data-first=first.map(|i| i.to_string()).unwrap_or_default()
+                                data-first-x=move || first.map(bar_x).unwrap_or_default()
+                            >
+                                {format!("{name}: {summary}")}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ol>
     }
 }

@@ -7,8 +7,8 @@
 //! counts its steps, the time they cover, and tokens and cost by the header's rule (an
 //! observation's own usage or cost counts only where nothing below it carries one).
 //!
-//! A handoff is drawn where an agent's span starts right after another agent's step ended (the
-//! latest such step inside the span's parent), else under another agent's step or span. Traces
+//! A handoff is drawn where an agent's span starts right after another agent's leaf step ended
+//! (the latest such step inside the span's parent), else under another agent's step or span. Traces
 //! without agents are laid out by the resource's `service.name`, else by `thread.id` /
 //! `thread.name`, else as one lane; a handoff there is a step whose parent is in another lane.
 //!
@@ -348,8 +348,8 @@ fn own_cost(t: &Trace, i: u32) -> f64 {
     (c.get(i as usize).copied().unwrap_or(0.0) - below).max(0.0)
 }
 
-/// Handoffs between agents: for each agent span, the latest other agent's step that ended by
-/// its start inside its parent, else its parent (a step or span of another agent).
+/// Handoffs between agents: for each agent span, the latest other agent's leaf step that ended
+/// by its start inside its parent, else its parent (a step or span of another agent).
 fn agent_handoffs(
     t: &Trace,
     agents: &[u32],
@@ -367,6 +367,10 @@ fn agent_handoffs(
         let Some(a) = agent_of.get(i as usize).copied().flatten() else { continue };
         if let Some(e) = first.get_mut(a as usize) {
             *e = (*e).min((o.start_ns, i));
+        }
+        // the handing step is leaf work (a tool, a call), not the turn around it that ends with it
+        if t.tree.has_children(i) {
+            continue;
         }
         by_end.push((bar_end_ns(o, t.totals.end_ns).max(o.start_ns), o.start_ns, i));
     }
@@ -483,8 +487,10 @@ mod tests {
             ("turn", None, Agent, "turn", 0, 100),
             ("c", Some("turn"), Chain, "run", 0, 90),
             ("tri", Some("c"), Agent, "triage", 0, 40),
-            ("tg", Some("tri"), Generation, "generation", 1, 30),
-            ("th", Some("tri"), Tool, "handoff to weather", 40, 40),
+            // the turn around the triage's work ends after its handoff tool did
+            ("tc", Some("tri"), Chain, "turn", 0, 40),
+            ("tg", Some("tc"), Generation, "generation", 1, 30),
+            ("th", Some("tc"), Tool, "handoff to weather", 39, 39),
             ("w", Some("c"), Agent, "weather", 40, 90),
             ("wg", Some("w"), Generation, "generation", 42, 60),
             ("wt", Some("w"), Tool, "get_weather", 61, 70),
@@ -497,7 +503,7 @@ mod tests {
             .map(|h| (t.observations[h.from as usize].id.clone(), t.observations[h.to as usize].id.clone()))
             .collect();
         // the run started the triage agent; the triage's handoff tool handed to the weather agent
-        assert_eq!(h, [("c".to_string(), "tg".to_string()), ("th".to_string(), "wg".to_string())]);
+        assert_eq!(h, [("c".to_string(), "tc".to_string()), ("th".to_string(), "wg".to_string())]);
     }
 
     #[test]

@@ -61,7 +61,7 @@ async function open(fragment) {
 }
 
 const lanesShown = (page) => page.$$eval('.timeline-lane-list li', (lis) => lis.map((li) => ({
-  name: li.dataset.lane, row: Number(li.dataset.row), first: li.dataset.first, x: Number(li.dataset.firstX), text: li.textContent,
+  name: li.dataset.lane, row: Number(li.dataset.row), first: li.dataset.first, at: Number(li.dataset.firstAt), text: li.textContent,
 })));
 
 test('lanes by agent: one lane per agent in order, a click on a bar selects it, the link keeps lanes on', async () => {
@@ -79,11 +79,12 @@ test('lanes by agent: one lane per agent in order, a click on a bar selects it, 
   assert.ok(lanes.some((l) => / tok/.test(l.text)), 'the model calls are counted in their lanes');
   assert.match(await addressMatching(page, /lanes=agent/), /lanes=agent/);
 
-  // a click in the middle of a lane's first bar (its first sub-row) selects that step
+  // a click in the middle of a lane's first bar (its first sub-row) selects that step; the whole
+  // trace is shown, so the bar's share of the trace is its share of the canvas
   const box = await page.locator('.timeline-canvas').boundingBox();
   for (const lane of lanes) {
-    assert.ok(lane.first !== '' && lane.x > 0 && lane.x < box.width, JSON.stringify(lane));
-    await page.mouse.click(box.x + lane.x, box.y + 24 + (lane.row + 1) * 22 + 11);
+    assert.ok(lane.first !== '' && lane.at > 0 && lane.at < 1, JSON.stringify(lane));
+    await page.mouse.click(box.x + lane.at * box.width, box.y + 24 + (lane.row + 1) * 22 + 11);
     await page.waitForFunction((want) => document.querySelector('.timeline-canvas').dataset.selected === want, lane.first);
     await addressMatching(page, /obs=/);
   }

@@ -86,12 +86,16 @@ pub fn TimelineView(data: Data, view: ViewState) -> impl IntoView {
     let rows =
         Memo::new(move |_| shown.with(|t| view.collapsed.with(|c| visible_rows(t, c, None))).unwrap_or_default());
     // lanes by agent when asked for: rows become each lane's header and its sub-rows
-    let lane_layout: Memo<Option<Lanes>> = Memo::new(move |_| {
-        if !view.lanes.get() {
-            return None;
-        }
-        shown.with(|t| lanes(t, LaneKey::Agent))
-    });
+    // (each new layout counts as a change: comparing two would cost as much as making one)
+    let lane_layout: Memo<Option<Lanes>> = Memo::new_with_compare(
+        move |_| {
+            if !view.lanes.get() {
+                return None;
+            }
+            shown.with(|t| lanes(t, LaneKey::Agent))
+        },
+        |a, b| a.is_some_and(Option::is_some) || b.is_some_and(Option::is_some),
+    );
     let timemap = Memo::new(move |_| {
         let on = compress.get();
         shown.with(|t| TimeMap::of_trace(t, on)).unwrap_or_else(|| TimeMap::identity(0, 1))
@@ -140,15 +144,6 @@ pub fn TimelineView(data: Data, view: ViewState) -> impl IntoView {
             return Vec::new();
         }
         shown.with(critical_path).unwrap_or_default()
-    });
-
-    // switching lanes on or off starts from the top
-    Effect::new(move |prev: Option<bool>| {
-        let on = view.lanes.get();
-        if prev.is_some_and(|p| p != on) {
-            scroll_top.set(0.0);
-        }
-        on
     });
 
     // selection from the tree (or keys) scrolls into view here too

@@ -231,7 +231,7 @@ pub fn TimelineRows(
                     ev.prevent_default();
                 }
             ></canvas>
-            <LaneList lanes viewport timemap size shown/>
+            <LaneList lanes shown/>
             <Show when=move || axis_drag.get().is_some()>
                 <div
                     class="axis-selection"
@@ -244,15 +244,10 @@ pub fn TimelineRows(
 }
 
 /// The lanes as a list beside the canvas, in order: each lane's name and totals, for assistive
-/// technology and tests; each names its header row, its first step and where that step's bar is.
+/// technology and tests; each names its header row, its first step and where that step's bar's
+/// middle is as a share of the whole trace.
 #[component]
-fn LaneList(
-    lanes: Memo<Option<Lanes>>,
-    viewport: RwSignal<Viewport>,
-    timemap: Memo<TimeMap>,
-    size: RwSignal<(f64, f64)>,
-    shown: ShownTrace,
-) -> impl IntoView {
+fn LaneList(lanes: Memo<Option<Lanes>>, shown: ShownTrace) -> impl IntoView {
     let items = move || {
         lanes.with(|l| {
             let Some(l) = l.as_ref() else { return Vec::new() };
@@ -260,40 +255,39 @@ fn LaneList(
             for (r, row) in l.rows.iter().enumerate() {
                 let (Some(lane), None) = (l.lanes.get(row.lane as usize), row.sub) else { continue };
                 let first = lane.rows.first().and_then(|s| s.first()).copied();
-                out.push((r, lane.name.clone(), lane.summary(), first));
+                // where the first step's middle falls, from the trace's start (0) to its end (1)
+                let at = first
+                    .and_then(|i| {
+                        untrack(|| {
+                            shown.with(|t| {
+                                let o = t.observations.get(i as usize)?;
+                                let (t0, end) = (t.totals.start_ns?.min(t.start_ns), t.totals.end_ns?);
+                                let mid = (o.start_ns as f64 + bar_end_ns(o, Some(end)) as f64) / 2.0;
+                                Some(format!("{:.4}", (mid - t0 as f64) / end.saturating_sub(t0).max(1) as f64))
+                            })
+                        })
+                        .flatten()
+                    })
+                    .unwrap_or_default();
+                out.push((r, format!("{}: {}", lane.name, lane.summary()), lane.name.clone(), first, at));
             }
             out
         })
-    };
-    // the middle of step `i`'s bar as drawn now
-    let bar_x = move |i: u32| {
-        let (vp, w) = (viewport.get(), size.get().0);
-        timemap
-            .with(|map| {
-                let scale = Scale { map, viewport: vp, width: w };
-                shown.with(|t| {
-                    let o = t.observations.get(i as usize)?;
-                    let (a, b) = (scale.x(o.start_ns), scale.x(bar_end_ns(o, t.totals.end_ns)));
-                    Some(format!("{:.1}", (a + b.max(a + 1.0)) / 2.0))
-                })
-            })
-            .flatten()
-            .unwrap_or_default()
     };
     view! {
         <ol class="timeline-lane-list" aria-label="Lanes">
             {move || {
                 items()
                     .into_iter()
-                    .map(|(r, name, summary, first)| {
+                    .map(|(r, text, name, first, at)| {
                         view! {
                             <li
-                                data-lane=name.clone()
+                                data-lane=name
                                 data-row=r.to_string()
                                 data-first=first.map(|i| i.to_string()).unwrap_or_default()
-                                data-first-x=move || first.map(bar_x).unwrap_or_default()
+                                data-first-at=at
                             >
-                                {format!("{name}: {summary}")}
+                                {text}
                             </li>
                         }
                     })

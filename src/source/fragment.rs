@@ -128,6 +128,8 @@ pub struct ViewFragment {
     pub zoom: Option<(i64, i64)>,
     /// The timeline folds idle gaps.
     pub compress: bool,
+    /// The timeline is laid out in lanes by agent (`lanes=agent`).
+    pub lanes: bool,
     pub collapsed: Collapsed,
     /// `embed`, `theme`, `hide`, `origin`: the embedding page's, written back as they came.
     pub kept: Vec<(String, String)>,
@@ -173,6 +175,7 @@ impl ViewFragment {
                 "filter" => f.tree_filter = v,
                 "zoom" => f.zoom = parse_window(&v),
                 "compress" => f.compress = v == "1",
+                "lanes" => f.lanes = v == "agent",
                 "collapsed" if v == "*" => f.collapsed = Collapsed::All,
                 "collapsed" => {
                     let keys: Vec<String> =
@@ -232,6 +235,9 @@ impl ViewFragment {
         }
         if self.compress {
             out.push(("compress", "1".into()));
+        }
+        if self.lanes {
+            out.push(("lanes", "agent".into()));
         }
         match &self.collapsed {
             Collapsed::None => {}
@@ -302,6 +308,7 @@ mod tests {
             tree_filter: "kind:tool".into(),
             zoom: Some((1_500_000, 9_000_000_000)),
             compress: true,
+            lanes: true,
             collapsed: Collapsed::Keys(vec!["a,b".into(), "c~1".into(), "é&=".into()]),
             kept: vec![("embed".into(), "1".into()), ("origin".into(), "https://host.example".into())],
         }
@@ -353,6 +360,15 @@ mod tests {
         let l = f.api_to_load().unwrap();
         assert_eq!((l.session.as_deref(), l.trace.as_deref(), l.project.as_deref()), (Some("s"), None, Some("p")));
         assert!(ViewFragment::parse("trace=t").api_to_load().is_none(), "a file's view has no API");
+    }
+
+    #[test]
+    fn lanes_by_agent_are_kept_in_the_link() {
+        let f = ViewFragment::parse("trace=t&view=timeline&lanes=agent");
+        assert!(f.lanes && f.view == ViewKey::Timeline);
+        assert_eq!(f.write(), "trace=t&view=timeline&lanes=agent");
+        assert!(!ViewFragment::parse("trace=t&lanes=service").lanes, "only the lanes Canopy draws");
+        assert!(!ViewFragment::parse("trace=t").write().contains("lanes"), "off is no key");
     }
 
     #[test]

@@ -47,6 +47,7 @@ impl Address {
             tree_filter: self.view.tree_filter.get(),
             zoom: self.view.zoom.get(),
             compress: self.view.compress.get(),
+            lanes: self.view.lanes.get(),
             ..ViewFragment::default()
         };
         let (col, desc) = self.view.list_sort.get();
@@ -144,6 +145,7 @@ impl Address {
         });
         self.view.main.set(f.view);
         self.view.compress.set(f.compress);
+        self.view.lanes.set(f.lanes);
         self.view.list_query.set(f.list_query.clone());
         self.view.search_text.set(f.find.clone());
         let sort = f.sort.as_ref().and_then(|(c, desc)| Some((Column::from_key(c)?, *desc)));

@@ -86,6 +86,8 @@ pub struct ViewState {
     pub zoom: RwSignal<Option<(i64, i64)>>,
     /// The timeline folds idle gaps.
     pub compress: RwSignal<bool>,
+    /// The timeline is laid out in lanes by agent (or service, or thread) instead of tree rows.
+    pub lanes: RwSignal<bool>,
     /// Trace list state, kept while a trace is open so "back" finds it as it was.
     pub list_query: RwSignal<String>,
     pub list_sort: RwSignal<(Column, bool)>,
@@ -111,6 +113,7 @@ impl ViewState {
             tree_filter: RwSignal::new(String::new()),
             zoom: RwSignal::new(None),
             compress: RwSignal::new(false),
+            lanes: RwSignal::new(false),
             list_query: RwSignal::new(String::new()),
             list_sort: RwSignal::new((Column::Start, false)),
             search_text: RwSignal::new(String::new()),

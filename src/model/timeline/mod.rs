@@ -2,10 +2,11 @@
 //! idle-gap folding (`map`), the window with zoom around a point, pan and readable axis ticks from
 //! nanoseconds to hours (`viewport`), rows, bars and the overview in pixels (`geometry`), what keys,
 //! the wheel and drags do (`input`), kind colours (`palette`), self time and the critical path
-//! (`paths`).
+//! (`paths`), lanes by agent, service or thread (`lanes`).
 
 mod geometry;
 mod input;
+mod lanes;
 mod map;
 mod palette;
 mod paths;
@@ -16,6 +17,7 @@ pub use geometry::{
     TICK_MIN_PX,
 };
 pub use input::{key_action, step_selection, wheel_action, Drag, KeyAction, WheelAction};
+pub use lanes::{lanes, Handoff, Lane, LaneKey, LaneRow, Lanes};
 pub use map::TimeMap;
 pub use palette::kind_color;
 pub use paths::{critical_path, self_time, self_times};

@@ -1,7 +1,8 @@
 //! The timeline of one trace on a canvas: rows follow the tree (sharing its collapsed set), bars at
 //! true offsets, zoom/pan by wheel, drag, keys, axis range and double-click, an overview strip,
-//! time to first token and events, critical path and idle-gap compression on demand. Each frame
-//! draws only the rows and bars in view.
+//! time to first token and events, critical path and idle-gap compression on demand, and lanes
+//! by agent (a header row per agent with its totals, its steps stacked below, handoffs joined by
+//! a line) instead of tree rows. Each frame draws only the rows and bars in view.
 //!
 //! `TimelineView` takes the data and the view as props; it hands its parts what they show:
 //! the toolbar (`tools`), the overview strip (`overview`) and the rows with their axis (`rows`),
@@ -13,7 +14,9 @@ mod rows;
 mod tools;
 
 use crate::model::filter::visible_rows;
-use crate::model::timeline::{critical_path, reveal_row, same_zoom, window_of, zoom_of, TimeMap, Viewport};
+use crate::model::timeline::{
+    critical_path, lanes, reveal_row, same_zoom, window_of, zoom_of, LaneKey, Lanes, TimeMap, Viewport,
+};
 use crate::model::Trace;
 use crate::state::{Data, ViewState};
 use leptos::prelude::*;
@@ -82,6 +85,17 @@ pub fn TimelineView(data: Data, view: ViewState) -> impl IntoView {
 
     let rows =
         Memo::new(move |_| shown.with(|t| view.collapsed.with(|c| visible_rows(t, c, None))).unwrap_or_default());
+    // lanes by agent when asked for: rows become each lane's header and its sub-rows
+    // (each new layout counts as a change: comparing two would cost as much as making one)
+    let lane_layout: Memo<Option<Lanes>> = Memo::new_with_compare(
+        move |_| {
+            if !view.lanes.get() {
+                return None;
+            }
+            shown.with(|t| lanes(t, LaneKey::Agent))
+        },
+        |a, b| a.is_some_and(Option::is_some) || b.is_some_and(Option::is_some),
+    );
     let timemap = Memo::new(move |_| {
         let on = compress.get();
         shown.with(|t| TimeMap::of_trace(t, on)).unwrap_or_else(|| TimeMap::identity(0, 1))
@@ -136,7 +150,12 @@ pub fn TimelineView(data: Data, view: ViewState) -> impl IntoView {
     Effect::new(move |_| {
         let Some(sel) = view.selected.get() else { return };
         let (_, h) = size.get_untracked();
-        let Some(pos) = rows.with_untracked(|r| r.iter().position(|&x| x == sel)) else { return };
+        let in_lane = lane_layout.with_untracked(|l| l.as_ref().map(|l| l.row_of(sel)));
+        let pos = match in_lane {
+            Some(pos) => pos,
+            None => rows.with_untracked(|r| r.iter().position(|&x| x == sel)),
+        };
+        let Some(pos) = pos else { return };
         if let Some(top) = reveal_row(pos, scroll_top.get_untracked(), h) {
             scroll_top.set(top);
         }
@@ -151,9 +170,9 @@ pub fn TimelineView(data: Data, view: ViewState) -> impl IntoView {
 
     view! {
         <section class="timeline-pane">
-            <TimelineTools viewport timemap show_critical compress/>
+            <TimelineTools viewport timemap show_critical compress lanes=view.lanes/>
             <TimelineOverview shown rows timemap viewport width=Signal::derive(move || size.get().0) restyle/>
-            <TimelineRows shown rows timemap critical scored viewport scroll_top size selected=view.selected restyle/>
+            <TimelineRows shown rows lanes=lane_layout timemap critical scored viewport scroll_top size selected=view.selected restyle/>
         </section>
     }
 }

@@ -3,8 +3,8 @@
 //! Where each thing goes is `model::timeline`'s; this only draws.
 
 use crate::model::timeline::{
-    kind_color, offset_label, row_top, rows_in_view, ticks, Bar, Overview, Scale, TimeMap, Viewport, AXIS_H, ROW_H,
-    TICK_MIN_PX,
+    bar_end_ns, kind_color, offset_label, row_top, rows_in_view, ticks, Bar, Lanes, Overview, Scale, TimeMap, Viewport,
+    AXIS_H, ROW_H, TICK_MIN_PX,
 };
 use crate::model::{Kind, Level, Trace};
 use std::collections::HashSet;
@@ -23,6 +23,8 @@ pub struct Frame<'a> {
     pub scroll_top: f64,
     /// The rows (observations) in display order.
     pub rows: &'a [u32],
+    /// The lanes, when the rows are laid out by agent (then `rows` are not drawn).
+    pub lanes: Option<&'a Lanes>,
     pub map: &'a TimeMap,
     pub trace: &'a Trace,
     /// A flag per observation: on the critical path.
@@ -89,6 +91,11 @@ impl Painter {
 
         ctx.set_font("12px system-ui, sans-serif");
         ctx.set_text_baseline("middle");
+        if let Some(lanes) = f.lanes {
+            self.lanes(f, lanes, &scale, &text);
+            self.axis(f, &border, &panel);
+            return;
+        }
         for pos in rows_in_view(f.scroll_top, h, f.rows.len()) {
             let Some(&i) = f.rows.get(pos) else { continue };
             let Some(o) = f.trace.observations.get(i as usize) else { continue };
@@ -110,7 +117,108 @@ impl Painter {
         self.axis(f, &border, &panel);
     }
 
+    /// The rows as lanes: a header per lane (its agent's spans faint behind its name and
+    /// totals), its steps on the sub-rows below with their names inside when they fit, the
+    /// selected bar outlined, and a line for each handoff.
+    fn lanes(&self, f: &Frame, lanes: &Lanes, scale: &Scale, text: &str) {
+        let (ctx, w, h) = (&self.ctx, self.width, self.height);
+        let end = f.trace.totals.end_ns;
+        let band = css("--bg", "#f7f7f5");
+        let mut selected_bar = None;
+        for pos in rows_in_view(f.scroll_top, h, lanes.rows.len()) {
+            let Some(row) = lanes.rows.get(pos) else { continue };
+            let y = row_top(pos, f.scroll_top);
+            let header = row.sub.is_none();
+            if header {
+                ctx.set_fill_style_str(&band);
+                ctx.fill_rect(0.0, y, w, ROW_H);
+            }
+            for &i in lanes.items(pos) {
+                let Some(o) = f.trace.observations.get(i as usize) else { continue };
+                // items are in start order: the rest start past the right edge
+                if scale.x(o.start_ns) > w + 2.0 {
+                    break;
+                }
+                let Some(bar) = Bar::of(o, end, pos, f.scroll_top, scale) else { continue };
+                if f.selected == Some(i) {
+                    selected_bar = Some((bar.left, bar.y, bar.width));
+                }
+                if header {
+                    ctx.set_fill_style_str(kind_color(o.kind));
+                    ctx.set_global_alpha(0.25);
+                    ctx.fill_rect(bar.left, y + 3.0, bar.width, ROW_H - 6.0);
+                    ctx.set_global_alpha(1.0);
+                    continue;
+                }
+                let marks = Marks {
+                    kind: o.kind,
+                    running: o.end_ns.is_none(),
+                    error: o.level == Level::Error,
+                    scored: f.scored.contains(&i),
+                    critical: f.critical.get(i as usize).copied().unwrap_or(false),
+                };
+                self.bar_body(&bar, &marks, text);
+                // the name inside the bar, when it fits (about 7 px a character)
+                if bar.width > o.name.chars().count() as f64 * 7.0 + 8.0 {
+                    ctx.set_fill_style_str(text);
+                    ctx.set_text_align("left");
+                    let _ = ctx.fill_text(&o.name, bar.left.max(0.0) + 4.0, y + ROW_H / 2.0);
+                }
+            }
+            if let (true, Some(lane)) = (header, lanes.lanes.get(row.lane as usize)) {
+                ctx.set_fill_style_str(text);
+                ctx.set_text_align("left");
+                ctx.set_font("600 12px system-ui, sans-serif");
+                let _ = ctx.fill_text(&lane.name, 6.0, y + ROW_H / 2.0);
+                // about 7.5 px a bold character (no text metrics: one web-sys feature less)
+                let name_w = lane.name.chars().count() as f64 * 7.5;
+                ctx.set_font("12px system-ui, sans-serif");
+                ctx.set_fill_style_str(&css("--muted", "#6b7079"));
+                let _ = ctx.fill_text(&lane.summary(), 14.0 + name_w, y + ROW_H / 2.0);
+            }
+        }
+        if let Some((x, y, bw)) = selected_bar {
+            ctx.set_stroke_style_str(&css("--accent", "#2f6fde"));
+            ctx.set_line_width(2.0);
+            ctx.stroke_rect(x - 1.0, y + 3.0, bw + 2.0, ROW_H - 6.0);
+        }
+        // handoffs: from the handing bar's end (or the receiver's start, if sooner) to the
+        // receiving bar's start, a dot where it lands
+        ctx.set_stroke_style_str(text);
+        ctx.set_fill_style_str(text);
+        ctx.set_line_width(1.25);
+        for hand in &lanes.handoffs {
+            let (Some(a), Some(b)) =
+                (f.trace.observations.get(hand.from as usize), f.trace.observations.get(hand.to as usize))
+            else {
+                continue;
+            };
+            let (Some(ra), Some(rb)) = (lanes.row_of(hand.from), lanes.row_of(hand.to)) else { continue };
+            let xb = scale.x(b.start_ns);
+            let xa = scale.x(bar_end_ns(a, end)).min(xb);
+            let (ya, yb) = (row_top(ra, f.scroll_top) + ROW_H / 2.0, row_top(rb, f.scroll_top) + ROW_H / 2.0);
+            if (xa < 0.0 && xb < 0.0) || (xa > w && xb > w) || (ya.max(yb) < AXIS_H) || ya.min(yb) > h {
+                continue;
+            }
+            ctx.begin_path();
+            ctx.move_to(xa, ya);
+            ctx.line_to(xb, yb);
+            ctx.stroke();
+            ctx.begin_path();
+            let _ = ctx.arc(xb, yb, 2.5, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+        }
+    }
+
     fn bar(&self, bar: &Bar, m: &Marks, text: &str) {
+        self.bar_body(bar, m, text);
+        let ctx = &self.ctx;
+        ctx.set_text_align(if bar.label_after { "left" } else { "right" });
+        let _ = ctx.fill_text(&bar.label, bar.label_x, bar.y + ROW_H / 2.0);
+    }
+
+    /// A bar and its marks, without its label.
+    fn bar_body(&self, bar: &Bar, m: &Marks, text: &str) {
         let ctx = &self.ctx;
         let (x, y, w) = (bar.left, bar.y, bar.width);
         ctx.set_fill_style_str(kind_color(m.kind));
@@ -143,8 +251,6 @@ impl Painter {
         for &xe in &bar.events {
             ctx.fill_rect(xe - 0.5, y + ROW_H - 6.0, 1.0, 5.0);
         }
-        ctx.set_text_align(if bar.label_after { "left" } else { "right" });
-        let _ = ctx.fill_text(&bar.label, bar.label_x, y + ROW_H / 2.0);
     }
 
     /// The axis on top, over the rows: a line and a labelled tick every so often.

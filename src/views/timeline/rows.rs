@@ -1,12 +1,14 @@
 //! The timeline's rows under their time axis, on a canvas: a bar per observation in view. Wheel,
 //! drag and keys zoom, pan and scroll; a click selects, a double-click fits the step, a drag along
-//! the axis zooms to that range.
+//! the axis zooms to that range. With lanes on, the rows are the lanes' headers and sub-rows, a
+//! click picks the bar under the pointer, and a list of the lanes (for assistive technology and
+//! tests) sits next to the canvas.
 
 use super::paint::{record_frame, Frame, Painter};
 use super::{local, ShownTrace};
 use crate::model::timeline::{
-    key_action, max_scroll, row_at, step_selection, wheel_action, Drag, KeyAction, TimeMap, Viewport, WheelAction,
-    AXIS_H,
+    bar_end_ns, key_action, max_scroll, row_at, step_selection, wheel_action, Drag, KeyAction, Lanes, Scale, TimeMap,
+    Viewport, WheelAction, AXIS_H,
 };
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -16,6 +18,8 @@ pub fn TimelineRows(
     shown: ShownTrace,
     /// The rows (observations) in display order.
     rows: Memo<Vec<u32>>,
+    /// The lanes, when the rows are laid out by agent.
+    lanes: Memo<Option<Lanes>>,
     timemap: Memo<TimeMap>,
     /// A flag per observation: on the critical path (empty when not shown).
     critical: Memo<Vec<bool>>,
@@ -64,15 +68,27 @@ pub fn TimelineRows(
         let Some(c) = canvas.get() else { return };
         let started = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
         rows.with(|rows| {
-            timemap.with(|map| {
-                critical.with(|critical| {
-                    shown.with(|trace| {
-                        scored.with(|scored| {
-                            let frame =
-                                Frame { viewport: vp, scroll_top: top, rows, map, trace, critical, scored, selected };
-                            if let Some(p) = Painter::on(&c, size.0, size.1) {
-                                p.frame(&frame);
-                            }
+            lanes.with(|lanes| {
+                timemap.with(|map| {
+                    critical.with(|critical| {
+                        shown.with(|trace| {
+                            scored.with(|scored| {
+                                let lanes = lanes.as_ref();
+                                let frame = Frame {
+                                    viewport: vp,
+                                    scroll_top: top,
+                                    rows,
+                                    lanes,
+                                    map,
+                                    trace,
+                                    critical,
+                                    scored,
+                                    selected,
+                                };
+                                if let Some(p) = Painter::on(&c, size.0, size.1) {
+                                    p.frame(&frame);
+                                }
+                            })
                         })
                     })
                 })
@@ -84,10 +100,32 @@ pub fn TimelineRows(
     });
 
     let total = move || timemap.with_untracked(|m| m.total);
-    let max_top = move || max_scroll(rows.with_untracked(Vec::len), size.get_untracked().1);
-    let hit = move |y: f64| -> Option<u32> {
+    let row_count = move || {
+        lanes.with_untracked(|l| l.as_ref().map(|l| l.rows.len())).unwrap_or_else(|| rows.with_untracked(Vec::len))
+    };
+    let max_top = move || max_scroll(row_count(), size.get_untracked().1);
+    // the observation under (x, y): the row's in tree rows, the bar's in lanes
+    let hit = move |x: f64, y: f64| -> Option<u32> {
         let pos = row_at(y, scroll_top.get_untracked())?;
-        rows.with_untracked(|r| r.get(pos).copied())
+        let in_lanes = lanes.with_untracked(|l| {
+            let l = l.as_ref()?;
+            let (vp, w) = (viewport.get_untracked(), size.get_untracked().0);
+            Some(timemap.with_untracked(|map| {
+                let scale = Scale { map, viewport: vp, width: w };
+                shown
+                    .with(|t| {
+                        l.hit(pos, x, |i| {
+                            let o = t.observations.get(i as usize)?;
+                            Some((scale.x(o.start_ns), scale.x(bar_end_ns(o, t.totals.end_ns))))
+                        })
+                    })
+                    .flatten()
+            }))
+        });
+        match in_lanes {
+            Some(found) => found,
+            None => rows.with_untracked(|r| r.get(pos).copied()),
+        }
     };
     let zoom_at = move |factor: f64, anchor: f64| {
         let total = total();
@@ -111,6 +149,8 @@ pub fn TimelineRows(
                 class="timeline-canvas"
                 data-rows=move || rows.with(Vec::len).to_string()
                 data-folded=move || timemap.with(|m| m.breaks.len()).to_string()
+                data-lanes=move || lanes.with(|l| l.as_ref().map(|l| l.lanes.len().to_string()).unwrap_or_default())
+                data-selected=move || selected.get().map(|i| i.to_string()).unwrap_or_default()
                 tabindex="0"
                 on:wheel=move |ev: web_sys::WheelEvent| {
                     ev.prevent_default();
@@ -142,7 +182,7 @@ pub fn TimelineRows(
                         return;
                     }
                     if let Some(d) = drag.get_value() {
-                        let (vp, top) = d.to(at, size.get_untracked(), rows.with_untracked(Vec::len), total());
+                        let (vp, top) = d.to(at, size.get_untracked(), row_count(), total());
                         viewport.set(vp);
                         scroll_top.set(top);
                     }
@@ -160,7 +200,7 @@ pub fn TimelineRows(
                     let moved = drag.get_value().is_some_and(|d| d.moved(x, y));
                     drag.set_value(None);
                     if !moved {
-                        if let Some(i) = hit(y) {
+                        if let Some(i) = hit(x, y) {
                             selected.set(Some(i));
                         }
                     }
@@ -170,8 +210,8 @@ pub fn TimelineRows(
                     axis_drag.set(None);
                 }
                 on:dblclick=move |ev: web_sys::MouseEvent| {
-                    let (_, y) = local(&ev);
-                    if let Some(i) = hit(y) {
+                    let (x, y) = local(&ev);
+                    if let Some(i) = hit(x, y) {
                         fit(i);
                     }
                 }
@@ -191,6 +231,7 @@ pub fn TimelineRows(
                     ev.prevent_default();
                 }
             ></canvas>
+            <LaneList lanes shown/>
             <Show when=move || axis_drag.get().is_some()>
                 <div
                     class="axis-selection"
@@ -199,5 +240,59 @@ pub fn TimelineRows(
                 ></div>
             </Show>
         </div>
+    }
+}
+
+/// The lanes as a list beside the canvas, in order: each lane's name and totals, for assistive
+/// technology and tests; each names its header row, its first step and where that step's bar's
+/// middle is as a share of the whole trace.
+#[component]
+fn LaneList(lanes: Memo<Option<Lanes>>, shown: ShownTrace) -> impl IntoView {
+    let items = move || {
+        lanes.with(|l| {
+            let Some(l) = l.as_ref() else { return Vec::new() };
+            let mut out = Vec::new();
+            for (r, row) in l.rows.iter().enumerate() {
+                let (Some(lane), None) = (l.lanes.get(row.lane as usize), row.sub) else { continue };
+                let first = lane.rows.first().and_then(|s| s.first()).copied();
+                // where the first step's middle falls, from the trace's start (0) to its end (1)
+                let at = first
+                    .and_then(|i| {
+                        untrack(|| {
+                            shown.with(|t| {
+                                let o = t.observations.get(i as usize)?;
+                                let (t0, end) = (t.totals.start_ns?.min(t.start_ns), t.totals.end_ns?);
+                                let mid = (o.start_ns as f64 + bar_end_ns(o, Some(end)) as f64) / 2.0;
+                                Some(format!("{:.4}", (mid - t0 as f64) / end.saturating_sub(t0).max(1) as f64))
+                            })
+                        })
+                        .flatten()
+                    })
+                    .unwrap_or_default();
+                out.push((r, format!("{}: {}", lane.name, lane.summary()), lane.name.clone(), first, at));
+            }
+            out
+        })
+    };
+    view! {
+        <ol class="timeline-lane-list" aria-label="Lanes">
+            {move || {
+                items()
+                    .into_iter()
+                    .map(|(r, text, name, first, at)| {
+                        view! {
+                            <li
+                                data-lane=name
+                                data-row=r.to_string()
+                                data-first=first.map(|i| i.to_string()).unwrap_or_default()
+                                data-first-at=at
+                            >
+                                {text}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ol>
     }
 }

@@ -12,11 +12,16 @@ function hex(n, width) {
   return n.toString(16).padStart(width, '0');
 }
 
-export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269b633813fc60c' } = {}) {
+// `steps`: an agent run of that many steps (model and tool calls taking turns) among `n` spans:
+// the others are chain spans around them, as frameworks wrap each step several times over.
+export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269b633813fc60c', steps = 0 } = {}) {
+  const every = steps > 0 ? Math.max(1, Math.floor(n / steps)) : 0;
   const t0 = 1_700_000_000_000_000_000n;
   const parts = [];
   for (let i = 0; i < n; i++) {
-    const kind = i === 0 ? 'AGENT' : KINDS[i % KINDS.length];
+    const kind = i === 0 ? 'AGENT'
+      : every ? (i % every === 1 % every ? (Math.floor(i / every) % 2 ? 'TOOL' : 'LLM') : 'CHAIN')
+      : KINDS[i % KINDS.length];
     const start = t0 + BigInt(i) * 1_000_000n;
     const end = start + 5_000_000n + BigInt((i * 7919) % 50) * 1_000_000n;
     const attrs = [{ key: 'openinference.span.kind', value: { stringValue: kind } }];

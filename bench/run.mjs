@@ -19,9 +19,11 @@ fs.mkdirSync(DATA, { recursive: true });
 fs.mkdirSync(OUT, { recursive: true });
 
 // `light`: payloads on LLM spans only (see gen.mjs); `lean`: none
-function file(n, { lean = false, light = false } = {}) {
-  const p = path.join(DATA, lean ? `otlp-lean-${n}.json` : light ? `otlp-light-${n}.json` : `otlp-${n}.json`);
-  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: lean ? false : light ? 'llm' : true }));
+// `steps`: an agent run of that many model and tool calls among the n spans (see gen.mjs)
+function file(n, { lean = false, light = false, steps = 0 } = {}) {
+  const name = steps ? `otlp-steps${steps}-${n}.json` : lean ? `otlp-lean-${n}.json` : light ? `otlp-light-${n}.json` : `otlp-${n}.json`;
+  const p = path.join(DATA, name);
+  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: lean ? false : light ? 'llm' : true, steps }));
   root.preload(p);
   return p;
 }
@@ -390,10 +392,10 @@ if (!process.env.BENCH_SKIP_TIMELINE) {
 
 /** The Transcript tab of the n-observation trace: click → first blocks painted, then 120 scroll
  * steps (each to its painted frame), and the DOM it keeps. */
-async function measureTranscript(server, n) {
+async function measureTranscript(server, n, steps = 0) {
   const browser = await launch();
   try {
-    const page = await openByUrl(browser, server, file(n));
+    const page = await openByUrl(browser, server, file(n, { steps }));
     await page.evaluate(() => {
       document.addEventListener('click', (e) => { if (e.target.closest('#tab-transcript')) window.__txClick = performance.now(); }, true);
     });
@@ -401,7 +403,7 @@ async function measureTranscript(server, n) {
     await page.waitForSelector('.tx-block', { timeout: 60_000 });
     const openMs = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now() - window.__txClick))));
     const blocks = await page.evaluate(() => document.querySelectorAll('.measured-row').length);
-    const steps = await page.evaluate(async () => {
+    const scrolls = await page.evaluate(async () => {
       const el = document.querySelector('.tx-scroller');
       const out = [];
       for (let i = 0; i < 120; i++) {
@@ -414,8 +416,8 @@ async function measureTranscript(server, n) {
       return out;
     });
     const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
-    steps.sort((a, b) => a - b);
-    return { observations: n, openMs, drawn: blocks, p50: steps[60], p95: steps[114], nodes };
+    scrolls.sort((a, b) => a - b);
+    return { observations: n, runSteps: steps || null, openMs, drawn: blocks, p50: scrolls[60], p95: scrolls[114], nodes };
   } finally {
     await browser.close();
   }
@@ -425,6 +427,12 @@ const transcripts = [];
 if (!process.env.BENCH_SKIP_TRANSCRIPT) {
   for (const n of (process.env.BENCH_TRANSCRIPT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number)) {
     const r = await measureTranscript(server, n);
+    transcripts.push(r);
+    console.log(JSON.stringify(r));
+  }
+  // the issue's case: a 1,000-step run among 100,000 observations
+  for (const n of (process.env.BENCH_TRANSCRIPT_RUN_SIZES ?? '100000').split(',').filter(Boolean).map(Number)) {
+    const r = await measureTranscript(server, n, 1000);
     transcripts.push(r);
     console.log(JSON.stringify(r));
   }
@@ -556,7 +564,7 @@ if (timelines.length) {
 }
 if (transcripts.length) {
   lines.push('', '| transcript tab | click → painted ms | rows drawn | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
-  for (const t of transcripts) lines.push(`| ${t.observations} observations | ${t.openMs.toFixed(0)} | ${t.drawn} | ${t.p50.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.nodes} |`);
+  for (const t of transcripts) lines.push(`| ${t.observations} observations${t.runSteps ? `, a ${t.runSteps}-step run` : ''} | ${t.openMs.toFixed(0)} | ${t.drawn} | ${t.p50.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.nodes} |`);
 }
 if (traceList) {
   lines.push('', '| trace list, 100,000 traces | open list ms | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|');

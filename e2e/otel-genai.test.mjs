@@ -29,9 +29,10 @@ for (const mode of ['legacy', 'latest']) {
     await page.waitForSelector('.tree-row .kind-generation');
     assert.equal(await page.$('.notice-banner'), null, 'the notice goes once the records have joined');
     // the weather agent's second call: the tool's answer in, the final answer out
-    const rows = await page.$$('.tree-row:has(.kind-generation)');
-    assert.equal(rows.length, 2);
-    await rows[1].click();
+    // a locator, not element handles: the rows are drawn again when the price table arrives
+    const rows = page.locator('.tree-row:has(.kind-generation)');
+    assert.equal(await rows.count(), 2);
+    await rows.nth(1).click();
     await page.waitForSelector('.detail .messages');
     const detail = await page.textContent('.detail');
     for (const text of ['You answer questions about the weather.', 'What is the weather in Paris?', 'get_weather',

@@ -109,6 +109,18 @@ def json_messages(v, default_role):
             v = [v]
     if not isinstance(v, list):
         return []
+    if v and all(isinstance(r, dict) and r.get("object") == "response" for r in v):
+        # the OpenAI Agents SDK's model output: Responses API objects, each with its output items
+        # (https://platform.openai.com/docs/api-reference/responses/object)
+        out = []
+        for r in v:
+            for item in r.get("output") or []:
+                if item.get("type") == "message":
+                    text = "\n".join(c.get("text", "") for c in item.get("content") or [] if c.get("type") == "output_text")
+                    out.append({"role": item.get("role", "assistant"), "text": text, "calls": [], "results": []})
+                elif item.get("type") == "function_call":
+                    out.append({"role": "assistant", "text": "", "calls": [(item.get("call_id"), item.get("name"))], "results": []})
+        return out
     out = []
     for m in v:
         if not isinstance(m, dict) or not isinstance(m.get("role"), str):
@@ -158,8 +170,13 @@ def read_otlp(path):
                         inp = oi_messages(a, "input") or json_messages(a.get("gen_ai.input.messages"), "user") or json_messages(
                             a.get("langfuse.observation.input"), "user"
                         )
-                        out = oi_messages(a, "output") or json_messages(a.get("gen_ai.output.messages"), "assistant") or json_messages(
-                            a.get("langfuse.observation.output"), "assistant"
+                        out = (
+                            oi_messages(a, "output")
+                            or json_messages(a.get("gen_ai.output.messages"), "assistant")
+                            or json_messages(a.get("langfuse.observation.output"), "assistant")
+                            # OpenInference's raw output when no message attributes were written
+                            # (the OpenAI Agents SDK: a list of Responses API objects)
+                            or json_messages(a.get("output.value"), "assistant")
                         )
                     else:
                         inp = out = []

@@ -402,13 +402,18 @@ fn plain_text(v: &Value) -> String {
 fn args_text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(parsed @ (Value::Object(_) | Value::Array(_))) => {
-                serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.clone())
-            }
-            _ => s.clone(),
-        },
+        Some(Value::String(s)) => pretty_text(s),
         Some(other) => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+/// Text that holds a JSON object or array, indented; any other text as it is.
+pub fn pretty_text(s: &str) -> String {
+    match serde_json::from_str::<Value>(s) {
+        Ok(parsed @ (Value::Object(_) | Value::Array(_))) => {
+            serde_json::to_string_pretty(&parsed).unwrap_or_else(|_| s.to_string())
+        }
+        _ => s.to_string(),
     }
 }
 

@@ -19,7 +19,7 @@ pub struct Measured {
     scroller: NodeRef<Div>,
     spacer: NodeRef<Div>,
     /// The row last brought into view, kept in place as rows above it are measured, until the
-    /// reader scrolls by hand.
+    /// reader scrolls by hand (a wheel, or a pointer: touch comes as a pointer too).
     anchor: StoredValue<Option<usize>>,
 }
 
@@ -174,7 +174,6 @@ pub fn MeasuredList(
             on:scroll=move |ev| list.scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
             on:wheel=move |_| list.anchor.set_value(None)
             on:pointerdown=move |_| list.anchor.set_value(None)
-            on:touchstart=move |_| list.anchor.set_value(None)
             on:keydown=move |ev| {
                 list.anchor.set_value(None);
                 if let Some(k) = on_keydown {

@@ -80,16 +80,10 @@ fn title(b: &Block, t: &Trace) -> String {
     }
 }
 
-/// JSON shown indented, a tool message (LangChain's `{type: "tool", data: {content}}`) as its
-/// text, anything else as written; `None` when there is nothing to show.
+/// Arguments or a result: JSON indented, other text as written (LangChain's dumped tool
+/// message is read as its content by the model); `None` when there is nothing to show.
 fn pretty(text: &str) -> Option<String> {
-    let shown = match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => match extract(&v).as_deref() {
-            Some([one]) if !one.text().trim().is_empty() => one.text(),
-            _ => serde_json::to_string_pretty(&v).unwrap_or_else(|_| text.to_string()),
-        },
-        _ => text.to_string(),
-    };
+    let shown = crate::model::messages::pretty_text(text);
     (!matches!(shown.trim(), "" | "{}" | "null" | "\"\"")).then_some(shown)
 }
 
@@ -148,33 +142,57 @@ fn documents_view(documents: Vec<Doc>) -> AnyView {
         .into_any()
 }
 
-/// The body of one block.
+/// A labelled text (arguments, result, input, output): one copy of its view code for all four.
+#[inline(never)]
+fn labelled(label: &'static str, text: Option<String>) -> AnyView {
+    match text {
+        Some(t) => view! { <div class="tx-label">{label}</div><LongText text=t class="tx-pre"/> }.into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// Messages in a box of `class` (none when empty): one copy for the input, the new and the reply.
+#[inline(never)]
+fn messages_view(msgs: Vec<crate::model::messages::Message>, class: &'static str) -> AnyView {
+    if msgs.is_empty() {
+        return ().into_any();
+    }
+    view! { <div class=class><Messages msgs=msgs/></div> }.into_any()
+}
+
+#[inline(never)]
+fn error_text(message: Option<String>) -> AnyView {
+    message.map_or_else(|| ().into_any(), |m| view! { <div class="tx-error-text">{m}</div> }.into_any())
+}
+
+/// The body of one block: a list of parts, so every kind shares the parts' code.
 fn body(b: Block, data: Data, shown: TraceRef) -> AnyView {
     let obs = b.obs;
-    match b.kind {
-        BlockKind::Input { messages } => view! { <Messages msgs=messages/> }.into_any(),
-        BlockKind::Turn { context, new, reply } => view! {
-            {(context > 0).then(|| view! { <ContextFold data=data shown=shown obs=obs count=context/> })}
-            {(!new.is_empty()).then(|| view! { <Messages msgs=new/> })}
-            {(!reply.is_empty()).then(|| view! { <div class="tx-reply"><Messages msgs=reply/></div> })}
+    let parts: Vec<AnyView> = match b.kind {
+        BlockKind::Input { messages } => vec![messages_view(messages, "tx-messages")],
+        BlockKind::Turn { context, new, reply } => vec![
+            if context > 0 {
+                view! { <ContextFold data=data shown=shown obs=obs count=context/> }.into_any()
+            } else {
+                ().into_any()
+            },
+            messages_view(new, "tx-messages"),
+            messages_view(reply, "tx-reply"),
+        ],
+        BlockKind::Tool { arguments, result, error, .. } => vec![
+            labelled("arguments", arguments.as_deref().and_then(pretty)),
+            labelled("result", result.as_deref().and_then(pretty)),
+            error_text(error),
+        ],
+        BlockKind::Retrieval { documents } => vec![documents_view(documents)],
+        BlockKind::Step { input, output } => {
+            vec![labelled("input", input.map(|p| p.as_text())), labelled("output", output.map(|p| p.as_text()))]
         }
-        .into_any(),
-        BlockKind::Tool { arguments, result, error, .. } => view! {
-            {arguments.as_deref().and_then(pretty).map(|a| view! { <div class="tx-label">"arguments"</div><LongText text=a class="tx-pre"/> })}
-            {result.as_deref().and_then(pretty).map(|r| view! { <div class="tx-label">"result"</div><LongText text=r class="tx-pre"/> })}
-            {error.map(|e| view! { <div class="tx-error-text">{e}</div> })}
-        }
-        .into_any(),
-        BlockKind::Retrieval { documents } => documents_view(documents),
-        BlockKind::Step { input, output } => view! {
-            {input.map(|p| view! { <div class="tx-label">"input"</div><LongText text=p.as_text() class="tx-pre"/> })}
-            {output.map(|p| view! { <div class="tx-label">"output"</div><LongText text=p.as_text() class="tx-pre"/> })}
-        }
-        .into_any(),
-        BlockKind::Error { message } => view! { <div class="tx-error-text">{message}</div> }.into_any(),
-        BlockKind::Final { text } => view! { <crate::views::markdown::Markdown text=text/> }.into_any(),
-        BlockKind::AgentStart { .. } | BlockKind::AgentEnd => ().into_any(),
-    }
+        BlockKind::Error { message } => vec![error_text(Some(message))],
+        BlockKind::Final { text } => vec![view! { <crate::views::markdown::Markdown text=text/> }.into_any()],
+        BlockKind::AgentStart { .. } | BlockKind::AgentEnd => Vec::new(),
+    };
+    parts.into_iter().collect_view().into_any()
 }
 
 /// The class of a block's card.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, DIST, ROOT } from './harness.mjs';
+import { serve, launch, dropFiles, DIST, ROOT } from './harness.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures');
 const LIBS = [
@@ -87,17 +87,67 @@ for (const lib of LIBS) {
       assert.deepEqual(seq, e.sequence, `${lib} ${id}: model and tool calls in order`);
       if (e.input) {
         const input = blocks.find((b) => b.kind === 'input');
-        assert.ok(input?.text.includes(e.input.trim().split('\n')[0]), `${lib} ${id}: the input says ${e.input}: ${input?.text}`);
+        assert.ok(input?.text.includes(e.input.trim().split('\n')[0].trim()), `${lib} ${id}: the input says ${e.input}: ${input?.text}`);
       }
       if (e.final) {
         const fin = blocks.find((b) => b.kind === 'final');
-        assert.ok(fin?.text.includes(e.final.trim().split('\n')[0]), `${lib} ${id}: the final answer ${e.final}: ${fin?.text}`);
+        assert.ok(fin?.text.includes(e.final.trim().split('\n')[0].trim()), `${lib} ${id}: the final answer ${e.final}: ${fin?.text}`);
       }
     }
     assert.deepEqual(errors, []);
     await page.close();
   });
 }
+
+test('Langfuse JSON exports: each trace reads as the independent reader read it', async () => {
+  const shared = path.resolve(ROOT, '../shared/fixtures/langfuse');
+  const errors = [];
+  const page = await newPage(errors);
+  for (const name of ['langgraph-js-2025-10-30', 'google-adk-2025-08-28', 'pydantic-ai-2025-06-06']) {
+    const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'langfuse/transcript', `${name}.expected.json`), 'utf8')).by_trace;
+    for (const [id, e] of Object.entries(want)) {
+      await page.goto('about:blank');
+      await page.goto(app.server.url);
+      await page.waitForSelector('.toolbar');
+      await dropFiles(page, [{ name: `${name}.trace.json`, content: fs.readFileSync(path.join(shared, `${name}.trace.json`), 'utf8') }]);
+      await page.waitForSelector('.tree-row');
+      await page.click('#tab-transcript');
+      await page.waitForSelector('#transcript .tx-block, #transcript .tx-empty');
+      assert.match(await page.textContent('.trace-header'), new RegExp(id.slice(0, 8)));
+      const { blocks } = await readAll(page);
+      const seq = blocks.filter((b) => b.kind === 'turn' || b.kind === 'tool').map((b) => `${b.kind === 'turn' ? 'llm' : 'tool'}:${b.name}`);
+      assert.deepEqual(seq, e.sequence, `${name}: model and tool calls in order`);
+      if (e.input) assert.ok(blocks.find((b) => b.kind === 'input')?.text.includes(e.input.trim().split('\n')[0].trim()), `${name}: input`);
+      if (e.final) assert.ok(blocks.find((b) => b.kind === 'final')?.text.includes(e.final.trim().split('\n')[0].trim()), `${name}: final`);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an agent block folds its steps away and opens again', async () => {
+  const lib = 'openinference-openai-agents';
+  const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'realdata', lib, 'transcript.expected.json'), 'utf8')).by_trace;
+  // the shortest run with an agent block
+  const [id] = Object.entries(want).sort((a, b) => a[1].sequence.length - b[1].sequence.length)[0];
+  const errors = [];
+  const page = await newPage(errors);
+  await openTranscript(page, lib, id);
+  const before = (await readAll(page)).blocks;
+  const agent = before.findIndex((b) => b.kind === 'agent');
+  assert.ok(agent >= 0, 'the run has an agent block');
+  await page.evaluate(() => { document.querySelector('.tx-scroller').scrollTop = 0; });
+  await page.locator('.tx-block[data-kind=agent] .tx-fold').first().click();
+  const folded = (await readAll(page)).blocks;
+  assert.ok(folded.length < before.length, `${folded.length} blocks after folding, ${before.length} before`);
+  assert.equal(folded[agent].kind, 'agent', "the agent's head stays");
+  assert.equal(folded.length, before.length - (before.slice(agent + 1).findIndex((b) => b.kind === 'agent-end') + 1));
+  await page.evaluate(() => { document.querySelector('.tx-scroller').scrollTop = 0; });
+  await page.locator('.tx-block[data-kind=agent] .tx-fold').first().click();
+  assert.equal((await readAll(page)).blocks.length, before.length);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test("a click selects the step everywhere, the tree's selection shows in the transcript, keys move, the link keeps the view", async () => {
   const lib = 'openinference-openai-agents';

@@ -57,7 +57,9 @@ pub fn entry_note(o: &Observation, table: Option<&PriceTable>) -> Option<String>
         None if e.is_user() => "your own price (this browser)".to_string(),
         None => e.source.clone(),
     };
-    Some(format!("Estimated with {} ({}): {}. Source: {source}.", e.name, e.provider, rates.join(", ")))
+    // a table without its sources (a hand-made one) says nothing rather than "Source: ."
+    let source = if source.is_empty() { String::new() } else { format!(" Source: {source}.") };
+    Some(format!("Estimated with {} ({}): {}.{source}", e.name, e.provider, rates.join(", ")))
 }
 
 /// A cost with its mark and tooltip.

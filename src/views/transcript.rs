@@ -16,6 +16,7 @@ use crate::views::cost::cost_text;
 use crate::views::measured_list::{Measured, MeasuredList};
 use crate::views::payload::{LongText, Messages};
 use leptos::prelude::*;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// A first guess of a block's height in pixels, before it is drawn and measured.
@@ -259,16 +260,55 @@ impl std::ops::Deref for Shown {
     }
 }
 
+/// Where the agent block opened at `k` ends: the first block after it at its depth or above.
+fn agent_end(blocks: &[Block], k: usize) -> usize {
+    let d = blocks.get(k).map_or(0, |b| b.depth);
+    blocks.iter().skip(k + 1).position(|b| b.depth <= d).map_or(blocks.len(), |p| k + 1 + p)
+}
+
+/// The blocks shown: all but those inside a folded agent block (its end too).
+fn unfolded(blocks: &[Block], folded: &HashSet<usize>) -> Vec<usize> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut k = 0;
+    while k < blocks.len() {
+        out.push(k);
+        if folded.contains(&k) && matches!(blocks[k].kind, BlockKind::AgentStart { .. }) {
+            let end = agent_end(blocks, k);
+            // the agent's own end line goes with it
+            k = if blocks.get(end).is_some_and(|b| matches!(b.kind, BlockKind::AgentEnd)) { end + 1 } else { end };
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
 #[component]
 pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
     let tx = Memo::new(move |_| Shown(view.current.get().map(|r| data.transcript(r)).unwrap_or_default()));
     let list = Measured::new();
-    let epoch = Signal::derive(move || view.current.get().map_or(0, |r| r.version ^ ((r.index as u64) << 32)));
-    // a new transcript: guessed heights, back to the top
+    // agent blocks folded by the reader (their AgentStart positions); a new transcript unfolds all
+    let folded = RwSignal::new(HashSet::<usize>::new());
+    let rows = Memo::new(move |_| tx.with(|t| folded.with(|f| unfolded(&t.blocks, f))));
+    let epoch = Signal::derive(move || {
+        let folds = folded.with(|f| f.iter().fold(f.len() as u64, |h, &k| h.wrapping_mul(31).wrapping_add(k as u64)));
+        view.current.get().map_or(0, |r| r.version ^ ((r.index as u64) << 32)) ^ folds.rotate_left(48)
+    });
     Effect::new(move |_| {
-        let heights = tx.with(|t| crate::model::layout::Heights::new(t.blocks.iter().map(guess)));
+        tx.track();
+        folded.set(HashSet::new());
+    });
+    // new rows: guessed heights; a new transcript starts at the top
+    Effect::new(move |prev: Option<Shown>| {
+        let heights = tx.with(|t| {
+            rows.with(|r| crate::model::layout::Heights::new(r.iter().filter_map(|&k| t.blocks.get(k)).map(guess)))
+        });
         list.heights.set(heights);
-        list.to_top();
+        let now = tx.get();
+        if prev.as_ref() != Some(&now) {
+            list.to_top();
+        }
+        now
     });
     // the block of the selected observation (its first), shown when the selection changes
     let selected_block = Memo::new(move |_| {
@@ -279,11 +319,22 @@ pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
     Effect::new(move |_| {
         // also when the transcript is built again (a load that grows the trace): it starts at the top
         tx.track();
-        if let Some(i) = selected_block.get() {
-            // after the frame's layout: the list's height may have just been set (a new trace,
-            // the tab opened), and a scroll past the old end would stop there
-            request_animation_frame(move || list.reveal(i));
+        let Some(i) = selected_block.get() else { return };
+        // a step inside a folded agent unfolds it
+        let hidden: Vec<usize> = tx.with_untracked(|t| {
+            folded.with_untracked(|f| f.iter().copied().filter(|&k| k < i && i < agent_end(&t.blocks, k)).collect())
+        });
+        if !hidden.is_empty() {
+            folded.update(|f| {
+                hidden.iter().for_each(|k| {
+                    f.remove(k);
+                })
+            });
         }
+        let Some(pos) = rows.with_untracked(|r| r.binary_search(&i).ok()) else { return };
+        // after the frame's layout: the list's height may have just been set (a new trace,
+        // the tab opened), and a scroll past the old end would stop there
+        request_animation_frame(move || list.reveal(pos));
     });
     let on_key = Callback::new(move |ev: web_sys::KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -300,7 +351,8 @@ pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
     });
     let row = Callback::new(move |pos: usize| {
         let Some(shown) = view.current.get_untracked() else { return ().into_any() };
-        let Some(b) = tx.with_untracked(|t| t.blocks.get(pos).cloned()) else { return ().into_any() };
+        let Some(at) = rows.with_untracked(|r| r.get(pos).copied()) else { return ().into_any() };
+        let Some(b) = tx.with_untracked(|t| t.blocks.get(at).cloned()) else { return ().into_any() };
         let (head, figures, loops) = data
             .with_trace(shown, |t| {
                 (title(&b, t), figures(&b, t), crate::views::loops::step_badge(&data.loops(shown), b.obs))
@@ -325,7 +377,17 @@ pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
             ),
         };
         let class = class_of(&b.kind);
-        let selected = move || selected_block.get() == Some(pos);
+        let selected = move || selected_block.get() == Some(at);
+        // an agent block folds and unfolds from its head
+        let fold = hue.map(|_| {
+            let is_folded = move || folded.with(|f| f.contains(&at));
+            view! {
+                <button class="btn small tx-fold" aria-expanded=move || (!is_folded()).to_string() on:click=move |ev| {
+                    ev.stop_propagation();
+                    folded.update(|f| if !f.remove(&at) { f.insert(at); });
+                }>{move || if is_folded() { "▸ show its steps" } else { "▾ fold" }}</button>
+            }
+        });
         let block = view! {
             <div
                 class=class
@@ -339,6 +401,7 @@ pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
             >
                 {(!is_end).then(|| view! {
                     <div class="tx-head">
+                        {fold}
                         <span class="tx-title">{head}</span>
                         {loops}
                         <span class="tx-figures">{figures}</span>
@@ -349,7 +412,7 @@ pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
         };
         block.into_any()
     });
-    let count = move || tx.with(|t| t.blocks.len());
+    let count = move || rows.with(Vec::len);
     view! {
         <div class="transcript" id="transcript">
             {move || (count() == 0).then(|| view! { <p class="muted tx-empty">"This trace has nothing to read as a conversation."</p> })}

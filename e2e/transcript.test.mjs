@@ -214,3 +214,29 @@ test("a click selects the step everywhere, the tree's selection shows in the tra
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the 49-step loop is flagged in the header, on its tool calls in the transcript and the tree, and by has:loop; the other runs are not', async () => {
+  const lib = 'openinference-openai-agents';
+  const want = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'realdata', lib, 'transcript.expected.json'), 'utf8')).by_trace;
+  const [loopId] = Object.entries(want).sort((a, b) => b[1].sequence.length - a[1].sequence.length)[0];
+  // counted from the independent reading: the tool calls of the looping run
+  const stepCalls = want[loopId].sequence.filter((s) => s === 'tool:step').length;
+  const errors = [];
+  const page = await newPage(errors);
+  await openTranscript(page, lib, loopId);
+  assert.match(await page.textContent('.loops-panel summary'), new RegExp(`step called ${stepCalls} times`));
+  assert.equal(await page.textContent('.tx-block[data-kind=tool] .loop-badge >> nth=0'), `⟳×${stepCalls}`);
+  await page.click('#tab-tree');
+  await page.waitForSelector('.tree-row .loop-badge');
+  // the list: only the looping run passes has:loop
+  await page.click('#nav-traces');
+  await page.fill('.list-filter', 'has:loop');
+  await page.waitForFunction(() => document.querySelectorAll('.traces-page .tr').length === 1);
+  assert.match(await page.textContent('.traces-page .tr'), /⟳×/);
+  for (const id of Object.keys(want).filter((i) => i !== loopId)) {
+    await openTranscript(page, lib, id);
+    assert.equal(await page.locator('.loops-panel').count(), 0, `${id}: no loop`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,12 +1,5 @@
-// Canopy's crash notice. The release build compiles panics to a WebAssembly trap with no message
-// (`-C panic=immediate-abort`: 40 kB less to download, BENCHMARKS.md), so the notice is shown from
-// here, where the trap arrives as an uncaught `WebAssembly.RuntimeError` (or a `RangeError` when
-// the wasm stack overflows). A trap leaves the module unusable: the page says so, gives a report to
-// copy and a Reload button, written with plain DOM calls since the app may be broken.
-//
-// The report holds the version, the engine's fixed name for the trap, the wasm frames (function
-// index and byte offset in the shipped .wasm of that version) and the browser: nothing of the
-// traces, which the trap cannot quote (docs/security.md).
+// Canopy's crash notice: a panic is a wasm trap in release builds; this shows the report to copy
+// (version, trap name, wasm frames, browser; never trace data) and Reload. See docs/security.md.
 (function () {
   'use strict';
   let shown = false;

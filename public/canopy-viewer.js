@@ -1,14 +1,7 @@
-// <canopy-viewer>: Canopy in one line, for pages that do not want to write postMessage code.
-//
+// <canopy-viewer>: Canopy in one element, for pages that do not want to write postMessage code.
 //   <script src="https://your.host/canopy/canopy-viewer.js" defer></script>
 //   <canopy-viewer src="traces/run-42.json" theme="dark" view="timeline" hide="list"></canopy-viewer>
-//
-// The element wraps an iframe of the Canopy page next to this script (or `base="…"`), opened with
-// ?embed=1 and this page's origin as the only one allowed to drive it. Attributes: src (a trace
-// file address, resolved against this page), theme (light|dark|system), view (tree|timeline|
-// traces|sessions|scores), hide (nav,list,header,tabs,detail), base. Methods: load(source, opts),
-// select(trace, observation), setView(view), setTheme(theme). Events (detail = Canopy's message):
-// canopy-ready, canopy-loaded, canopy-selected, canopy-error, canopy-notice. See docs/embedding.md.
+// Attributes, methods and events: docs/embedding.md.
 (() => {
   if (customElements.get('canopy-viewer')) return;
   const scriptUrl = document.currentScript ? document.currentScript.src : location.href;

@@ -190,7 +190,15 @@ fn body(b: Block, data: Data, shown: TraceRef) -> AnyView {
             vec![labelled("input", input.map(|p| p.as_text())), labelled("output", output.map(|p| p.as_text()))]
         }
         BlockKind::Error { message } => vec![error_text(Some(message))],
-        BlockKind::Final { text } => vec![view! { <crate::views::markdown::Markdown text=text/> }.into_any()],
+        // the answer as the assistant's message: the messages' Markdown, one copy of its code
+        BlockKind::Final { text } => vec![messages_view(
+            vec![crate::model::messages::Message {
+                role: "assistant".into(),
+                parts: vec![crate::model::messages::Part::Text(text)],
+                ..Default::default()
+            }],
+            "tx-messages",
+        )],
         BlockKind::AgentStart { .. } | BlockKind::AgentEnd => Vec::new(),
     };
     parts.into_iter().collect_view().into_any()
@@ -382,10 +390,11 @@ pub fn TranscriptView(data: Data, view: ViewState) -> impl IntoView {
         let fold = hue.map(|_| {
             let is_folded = move || folded.with(|f| f.contains(&at));
             view! {
+                // its words come from the CSS (`.tx-fold::before`), by `aria-expanded`
                 <button class="btn small tx-fold" aria-expanded=move || (!is_folded()).to_string() on:click=move |ev| {
                     ev.stop_propagation();
                     folded.update(|f| if !f.remove(&at) { f.insert(at); });
-                }>{move || if is_folded() { "▸ show its steps" } else { "▾ fold" }}</button>
+                }></button>
             }
         });
         let block = view! {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { newPage, withAppAndBrowser, addressMatching, ROOT } from './harness.mjs';
+import { newPage, withAppAndBrowser, addressMatching, otlpSpans, ROOT } from './harness.mjs';
 
 const app = withAppAndBrowser();
 const DIR = path.join(ROOT, 'tests/fixtures/realdata/openinference-openai-agents');
@@ -19,17 +19,9 @@ const PRICES = { models: [{ name: 'gpt-4o-mini', provider: 'openai', in: 0.15, o
 /** LLM calls with prompt tokens per trace (hex id), read from the file without Canopy. */
 function llmCalls() {
   const out = {};
-  for (const line of BODY.split('\n').filter(Boolean)) {
-    for (const rs of JSON.parse(line).resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const s of ss.spans ?? []) {
-          const a = Object.fromEntries((s.attributes ?? []).map((x) => [x.key, Object.values(x.value)[0]]));
-          if (a['openinference.span.kind'] !== 'LLM' || !(Number(a['llm.token_count.prompt']) > 0)) continue;
-          const id = Buffer.from(s.traceId, 'base64').toString('hex');
-          out[id] = (out[id] ?? 0) + 1;
-        }
-      }
-    }
+  for (const { trace, attrs } of otlpSpans(BODY)) {
+    if (attrs['openinference.span.kind'] !== 'LLM' || !(Number(attrs['llm.token_count.prompt']) > 0)) continue;
+    out[trace] = (out[trace] ?? 0) + 1;
   }
   return out;
 }

@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,4 +90,38 @@ export async function dropFiles(page, files) {
 export async function addressMatching(page, re) {
   await page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, { timeout: 10000 });
   return page.url();
+}
+
+/** For a test file: Chromium and a static server of dist/ with `fixtures/` beside it (links to
+ *  tests/fixtures, never copies), so a link `#url=fixtures/…` opens a fixture as a user's would. */
+export function withAppFixturesAndBrowser(prefix) {
+  const app = {};
+  before(async () => {
+    app.dir = fs.mkdtempSync(path.join(os.tmpdir(), `canopy-${prefix}-`));
+    for (const entry of fs.readdirSync(DIST)) fs.symlinkSync(path.join(DIST, entry), path.join(app.dir, entry));
+    fs.symlinkSync(path.join(ROOT, 'tests/fixtures'), path.join(app.dir, 'fixtures'));
+    app.server = await serve(app.dir);
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    app.server?.stop();
+    if (app.dir) fs.rmSync(app.dir, { recursive: true, force: true });
+  });
+  return app;
+}
+
+/** Every span of an OTLP JSON Lines body, read without Canopy: its trace id in hex, the span and
+ *  its attributes as a plain object. */
+export function* otlpSpans(body) {
+  for (const line of body.split('\n').filter(Boolean)) {
+    for (const rs of JSON.parse(line).resourceSpans ?? []) {
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const s of ss.spans ?? []) {
+          const attrs = Object.fromEntries((s.attributes ?? []).map((x) => [x.key, Object.values(x.value)[0]]));
+          yield { trace: Buffer.from(s.traceId, 'base64').toString('hex'), span: s, attrs };
+        }
+      }
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { newPage, withAppAndBrowser, addressMatching, ROOT } from './harness.mjs';
+import { newPage, withAppAndBrowser, addressMatching, otlpSpans, ROOT } from './harness.mjs';
 
 const app = withAppAndBrowser();
 const DIR = path.join(ROOT, 'tests/fixtures/realdata/openinference-openai-agents');
@@ -17,16 +17,8 @@ const PRICES = { models: [{ name: 'gpt-4o-mini', provider: 'openai', in: 0.15, o
 /** The spans of each trace (hex id), read from the file without Canopy. */
 function spansByTrace() {
   const out = {};
-  for (const line of BODY.split('\n').filter(Boolean)) {
-    for (const rs of JSON.parse(line).resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const s of ss.spans ?? []) {
-          const a = Object.fromEntries((s.attributes ?? []).map((x) => [x.key, Object.values(x.value)[0]]));
-          const id = Buffer.from(s.traceId, 'base64').toString('hex');
-          (out[id] ??= []).push({ id: s.spanId, parent: s.parentSpanId, name: s.name, kind: a['openinference.span.kind'], start: BigInt(s.startTimeUnixNano) });
-        }
-      }
-    }
+  for (const { trace, span: s, attrs } of otlpSpans(BODY)) {
+    (out[trace] ??= []).push({ id: s.spanId, parent: s.parentSpanId, name: s.name, kind: attrs['openinference.span.kind'], start: BigInt(s.startTimeUnixNano) });
   }
   return out;
 }

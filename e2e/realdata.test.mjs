@@ -1,12 +1,11 @@
 // End-to-end: every real export with an independent reading (tests/fixtures/realdata/*, otlp-proto,
 // mlflow) opened from a link; the trace list must show the traces, observations, errors and tokens
 // that reader counted, with no page error and no request off the page's origin.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, DIST, ROOT } from './harness.mjs';
+import { withAppFixturesAndBrowser, ROOT } from './harness.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures');
 const read = (rel) => fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
@@ -84,19 +83,7 @@ const CASES = [...realdataCases(), ...otlpProtoCases(), ...mlflowCases()];
 const FIGURES = ['observations', 'errors', 'input', 'output', 'embedding', 'tokens'];
 
 // dist/ and the fixtures side by side in a temporary folder (links, never copies into dist/)
-const app = {};
-before(async () => {
-  app.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-realdata-'));
-  for (const entry of fs.readdirSync(DIST)) fs.symlinkSync(path.join(DIST, entry), path.join(app.dir, entry));
-  fs.symlinkSync(FIXTURES, path.join(app.dir, 'fixtures'));
-  app.server = await serve(app.dir);
-  app.browser = await launch();
-});
-after(async () => {
-  await app.browser?.close();
-  app.server?.stop();
-  if (app.dir) fs.rmSync(app.dir, { recursive: true, force: true });
-});
+const app = withAppFixturesAndBrowser('realdata');
 
 /** Opens the link in a fresh context of the one browser; reads every row of the trace list. */
 async function openLink(files) {

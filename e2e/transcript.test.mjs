@@ -4,12 +4,11 @@
 // scripts/realdata/transcript_expect.py): model calls and tool calls by name, the user's input
 // and the final answer. Then what a reader does: a click selects the step everywhere, a step
 // selected in the tree is shown in the transcript, j/k n/p h/l move, the link keeps the view.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, dropFiles, DIST, ROOT } from './harness.mjs';
+import { withAppFixturesAndBrowser, dropFiles, ROOT } from './harness.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures');
 const LIBS = [
@@ -21,19 +20,7 @@ const LIBS = [
   'langfuse', // the Langfuse Python SDK
 ];
 
-const app = {};
-before(async () => {
-  app.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canopy-transcript-'));
-  for (const entry of fs.readdirSync(DIST)) fs.symlinkSync(path.join(DIST, entry), path.join(app.dir, entry));
-  fs.symlinkSync(FIXTURES, path.join(app.dir, 'fixtures'));
-  app.server = await serve(app.dir);
-  app.browser = await launch();
-});
-after(async () => {
-  await app.browser?.close();
-  app.server?.stop();
-  if (app.dir) fs.rmSync(app.dir, { recursive: true, force: true });
-});
+const app = withAppFixturesAndBrowser('transcript');
 
 async function newPage(errors, viewport = { width: 1440, height: 900 }) {
   const page = await app.browser.newPage({ viewport });

@@ -61,8 +61,8 @@ export function withAppAndBrowser() {
 }
 
 /** A page that fails the test on any uncaught page error or Content-Security-Policy violation. */
-export async function newPage(browser, errors, viewport = { width: 1280, height: 800 }) {
-  const page = await browser.newPage({ viewport });
+export async function newPage(browser, errors, viewport = { width: 1280, height: 800 }, options = {}) {
+  const page = await browser.newPage({ viewport, ...options });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });

@@ -91,6 +91,8 @@ pub fn install(state: State) -> ViewFragment {
     // selection, filters, folds and zoom a moment after they settle, in place
     let ticket = StoredValue::new(0u64);
     let popped = StoredValue::new(false);
+    // the entry on top was pushed when the detail opened over the tree
+    let detail_entry = StoredValue::new(false);
     Effect::new(move |_| {
         let mut f = state.address().current();
         f.kept = kept.get_value();
@@ -103,10 +105,31 @@ pub fn install(state: State) -> ViewFragment {
             // leaving an empty page, or a view back/forward just restored, is no step to go back to
             let push = !popped.get_value() && (was.trace.is_some() || was.page != PageKey::Trace);
             popped.set_value(false);
+            detail_entry.set_value(false);
             write(last, &f, push);
             return;
         }
+        let restored = popped.get_value();
         popped.set_value(false);
+        // on a narrow screen the detail covers the tree: opening it is a step the browser's back
+        // (a phone's back gesture) undoes, and its Back button takes that same step
+        if !restored && narrow() {
+            match (was.obs.is_some(), f.obs.is_some()) {
+                (false, true) => {
+                    write(last, &f, true);
+                    detail_entry.set_value(true);
+                    return;
+                }
+                (true, false) if detail_entry.get_value() => {
+                    detail_entry.set_value(false);
+                    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                        let _ = h.back();
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
         let mine = ticket.get_value();
         set_timeout(
             move || {
@@ -125,6 +148,7 @@ pub fn install(state: State) -> ViewFragment {
         let text = hash.trim_start_matches('#').to_string();
         ticket.update_value(|t| *t += 1);
         popped.set_value(true);
+        detail_entry.set_value(false);
         // the effect runs before any timer; if the view did not change it never clears the flag
         set_timeout(move || popped.set_value(false), std::time::Duration::from_millis(0));
         last.set_value(text.clone());
@@ -156,6 +180,13 @@ pub fn install(state: State) -> ViewFragment {
         state.live().reopen(link);
     }
     initial
+}
+
+/// The width under which the detail covers the tree (style/phone.css says the same).
+const NARROW_PX: f64 = 820.0;
+
+fn narrow() -> bool {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w <= NARROW_PX)
 }
 
 /// Puts the view in the address unless it is there already.

@@ -316,9 +316,12 @@ pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView 
                             })
                         });
                         let indent = format!("{}px", depth.min(60) as f64 * 12.0 + 6.0);
+                        // a cut name or change reads whole on hover
+                        let title = format!("{a_name} | {b_name}  {delta}");
                         view! {
                             <div
                                 class=class
+                                title=title
                                 class:selected=move || selected.get() == Some(k)
                                 class:cursor=move || viewport.cursor.get() == Some(k)
                                 style:top=viewport.top(k)

@@ -16,7 +16,10 @@ use leptos::prelude::*;
 #[component]
 pub fn Detail(data: Data, view: ViewState) -> impl IntoView {
     view! {
-        <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail">
+        <section class="detail" id="detail-pane" tabindex="-1" aria-label="Observation detail" class:open=move || view.selected.get().is_some()>
+            // on a narrow screen the detail covers the tree (style/phone.css): this, or the
+            // browser's back, returns to it
+            <button class="btn detail-back" id="detail-back" on:click=move |_| view.selected.set(None)>"← Back"</button>
             {move || {
                 let (shown, sel) = (view.current.get(), view.selected.get());
                 let prices = data.prices();

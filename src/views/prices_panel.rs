@@ -210,7 +210,7 @@ pub fn PricesPanel(data: Data, prices: Prices, notices: Notices, dialogs: Dialog
                     role="grid"
                     header=move || view! {
                         <div class="table-head" role="row" style:grid-template-columns=COLUMNS>
-                            {HEADS.map(|(l, c)| view! { <span class=c>{l}</span> }).collect_view()}
+                            {HEADS.map(|(l, c)| view! { <span class=c title=l>{l}</span> }).collect_view()}
                         </div>
                     }
                     on_enter=Callback::new(edit_at)

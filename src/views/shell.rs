@@ -30,6 +30,8 @@ pub fn Shell(state: State) -> impl IntoView {
     let url_text = RwSignal::new(String::new());
     let file_input = NodeRef::<leptos::html::Input>::new();
     let has_traces = move || data.with(|d| !d.traces.is_empty());
+    // on a narrow screen the toolbar folds into a menu (style/phone.css); a pick closes it
+    let menu = RwSignal::new(false);
 
     let embedded = state.embedded();
     let on_drop = move |ev: web_sys::DragEvent| {
@@ -59,6 +61,7 @@ pub fn Shell(state: State) -> impl IntoView {
         <div
             class=format!("app {}", state.embed.with_value(|e| e.as_ref().map(crate::state::Embed::classes).unwrap_or_default()))
             class:dragging=move || dragging.get()
+            class:touch=crate::views::virtual_list::coarse_pointer()
             // while files are still being read (several at once from a link): assistive technology
             // and tests wait for the figures to settle
             aria-busy=move || (jobs.reading.get() > 0 || jobs.loading.with(Option::is_some)).to_string()
@@ -78,8 +81,14 @@ pub fn Shell(state: State) -> impl IntoView {
                 <CompactHeader address=address jobs=jobs/>
             </Show>
             <Show when=move || !embedded>
-            <header class="toolbar">
+            <header class="toolbar" class:menu-open=move || menu.get() on:click=move |ev| {
+                let picked = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("button").ok().flatten());
+                if picked.is_some_and(|b| b.id() != "menu-toggle") {
+                    menu.set(false);
+                }
+            }>
                 <span class="brand">"Canopy"</span>
+                <button class="btn" id="menu-toggle" aria-expanded=move || menu.get().to_string() on:click=move |_| menu.update(|m| *m = !*m)>"Menu"</button>
                 <button class="btn" id="open-file" on:click=move |_| {
                     if let Some(i) = file_input.get() {
                         i.click();

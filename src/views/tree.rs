@@ -6,7 +6,7 @@ use crate::model::units::format_tokens;
 use crate::model::Level;
 use crate::state::{Data, TraceRef, ViewState};
 use crate::views::kind_class;
-use crate::views::virtual_list::{epoch, Viewport, VirtualList};
+use crate::views::virtual_list::{epoch, row_px, Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -314,7 +314,7 @@ fn TreeRow(
             aria-expanded=move || has_children.then(|| if is_collapsed() { "false" } else { "true" })
             data-idx=idx.to_string()
             data-pos=pos.to_string()
-            style:top=format!("{}px", pos as f64 * ROW_H)
+            style:top=format!("{}px", pos as f64 * row_px(ROW_H))
             on:click=move |_| view.selected.set(Some(idx))
         >
             <span class="indent" style:width=format!("{indent}px")></span>
@@ -332,7 +332,7 @@ fn TreeRow(
             </span>
             <span class=kind_class(kind) title=kind.label()>{kind.label()}</span>
             <span class="row-name" title=name.clone()>{name.clone()}</span>
-            {model.map(|m| view! { <span class="row-model">{m}</span> })}
+            {model.map(|m| view! { <span class="row-model" title=m.clone()>{m.clone()}</span> })}
             {badge}
             {view.current.get_untracked().and_then(|r| crate::views::loops::step_badge(&data.loops(r), idx))}
             {(level == Level::Error).then(|| view! { <span class="err-mark" title="error">"error"</span> })}

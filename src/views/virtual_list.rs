@@ -33,7 +33,7 @@ pub struct Viewport {
 impl Viewport {
     pub fn new(row_h: f64) -> Self {
         Self {
-            row_h,
+            row_h: row_px(row_h),
             scroll_top: RwSignal::new(0.0),
             // until measured: one window's height, so the first frame is never short of rows
             height: RwSignal::new(window_height()),
@@ -136,6 +136,30 @@ impl Viewport {
 pub fn epoch(shown: Option<usize>, generation: u64) -> u64 {
     let shown = shown.map_or(0, |s| s as u64 + 1);
     shown.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ generation
+}
+
+/// Rows are at least this tall where the pointer is a finger: a touch target of 40 px.
+pub const TOUCH_ROW_PX: f64 = 40.0;
+
+thread_local! {
+    static COARSE: bool = web_sys::window()
+        .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
+        .is_some_and(|m| m.matches());
+}
+
+/// Whether the primary pointer is a finger (read once: the rows already drawn keep their height).
+/// The page frame marks it with the class `touch`, so the CSS rows match `row_px`.
+pub fn coarse_pointer() -> bool {
+    COARSE.with(|c| *c)
+}
+
+/// A list's row height on this device: `h`, or a touch target's where the pointer is a finger.
+pub fn row_px(h: f64) -> f64 {
+    if coarse_pointer() {
+        h.max(TOUCH_ROW_PX)
+    } else {
+        h
+    }
 }
 
 fn window_height() -> f64 {

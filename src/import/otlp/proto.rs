@@ -163,7 +163,8 @@ fn some_list<const EXTRA: usize>(kvs: Vec<PbKeyValue>) -> Option<Attrs<EXTRA>> {
 
 impl PbResource {
     pub(super) fn into_context(self) -> Context {
-        Context::default().with_resource(Some(Resource { attributes: some_list(self.attributes) }))
+        Context::default()
+            .with_resource(Some(Resource { attributes: some_list(self.attributes), ..Resource::default() }))
     }
 }
 

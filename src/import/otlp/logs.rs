@@ -31,7 +31,7 @@ pub(in crate::import) struct LogRecord {
 /// An OTLP JSON `LogRecord`, in every key spelling the span reader accepts: the envelope's one
 /// struct of small parts (its `timeUnixNano`, `observedTimeUnixNano`, `severityNumber`,
 /// `severityText`, `body`, `attributes`, `droppedAttributesCount`, `traceId`, `spanId`, `eventName`).
-pub(super) type WireLog = super::envelope::Part;
+pub(super) type WireLog = super::part::Part;
 
 impl WireLog {
     /// The record, with what its resource and scope add; and how many attributes it dropped.

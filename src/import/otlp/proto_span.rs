@@ -9,7 +9,8 @@
 //! (Apache-2.0), unknown fields skipped, the last of a repeated scalar field kept, texts that are
 //! not UTF-8 refused.
 
-use super::envelope::{Link, Span, SpanEvent, Status};
+use super::envelope::{Span, Status};
+use super::part::{Link, SpanEvent};
 use super::proto::{base64, hex, text, time};
 use super::values::{Attrs, EnumValue, SPAN_EXTRA};
 use crate::import::wire::FlexInt;

@@ -10,7 +10,7 @@ mod detectors;
 mod json;
 mod known;
 
-use crate::model::{AttrValue, Attribute, Payload, Trace, TraceSet};
+use crate::model::{order, AttrValue, Attribute, Payload, Trace, TraceSet};
 use std::collections::{BTreeMap, HashMap};
 
 /// The built-in detectors.
@@ -229,7 +229,7 @@ fn gaps(taken: &[(usize, usize, usize)], len: usize) -> Vec<(usize, usize)> {
 impl Masker {
     fn new(r: &Rules, compile: Compile) -> Result<Masker, RedactError> {
         let mut detectors = r.detectors.clone();
-        detectors.sort_by_key(|d| d.precedence());
+        order::sort_by_key(&mut detectors, |d| d.precedence());
         detectors.dedup();
         let mut rules: Vec<(String, Finder)> =
             detectors.into_iter().map(|d| (d.label().to_string(), Finder::Builtin(d))).collect();
@@ -238,7 +238,7 @@ impl Masker {
             rules.push(("redacted".to_string(), Finder::User(re)));
         }
         let mut fields = r.fields.clone();
-        fields.sort();
+        order::sort(&mut fields);
         fields.dedup();
         Ok(Masker {
             rules,
@@ -276,7 +276,7 @@ impl Masker {
             }
             if !found.is_empty() {
                 taken.extend(found);
-                taken.sort_unstable_by_key(|s| s.0);
+                order::sort_by_key(&mut taken, |s| s.0);
                 // a user engine's overlapping ranges: the first wins
                 let mut end = 0;
                 taken.retain(|&(a, b, _)| {

@@ -25,6 +25,7 @@ pub mod scores_page;
 pub mod sessions_page;
 pub mod share_panel;
 pub mod shell;
+pub mod show;
 pub mod theme_picker;
 pub mod timeline;
 pub mod trace_list;

@@ -5,6 +5,7 @@ use crate::model::{Decoded, Payload};
 use crate::views::copy::CopyButton;
 use crate::views::json_view::JsonView;
 use crate::views::markdown::Markdown;
+use crate::views::show::Show;
 use leptos::prelude::*;
 
 /// Text longer than this is cut with a "show all" button, so a 20 MB payload does not stall the page.

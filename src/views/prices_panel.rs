@@ -5,6 +5,7 @@
 use crate::model::pricing::{self, Draft, Entry, PRICE_LABELS};
 use crate::model::units::{format_count, format_price, format_tokens};
 use crate::state::{Data, Dialogs, Notices, PriceStatus, Prices};
+use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 

@@ -3,6 +3,7 @@
 
 use crate::model::units::human_bytes;
 use crate::state::{Jobs, Progress};
+use crate::views::show::Show;
 use leptos::prelude::*;
 
 fn text(p: &Progress) -> String {

@@ -7,6 +7,7 @@ use crate::model::tracelist;
 use crate::model::units::plural;
 use crate::state::{Data, Page, ViewState};
 use crate::views::cost::cost_text;
+use crate::views::show::Show;
 use leptos::prelude::*;
 
 fn num(v: f64) -> String {

@@ -10,6 +10,7 @@ use crate::model::units::plural;
 use crate::model::{Decoded, Payload, TraceSet};
 use crate::state::{Data, Page, ViewState};
 use crate::views::cost::{cost_text, origin_note};
+use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 

@@ -2,6 +2,7 @@
 
 use crate::state::address::Address;
 use crate::state::{Dialogs, Jobs, Links};
+use crate::views::show::Show;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -13,6 +13,7 @@ use crate::views::progress::StatusLine;
 use crate::views::scores_page::ScoresPage;
 use crate::views::sessions_page::{SessionPage, SessionsPage};
 use crate::views::share_panel::{share, SharePanel};
+use crate::views::show::Show;
 use crate::views::theme_picker::ThemePicker;
 use crate::views::timeline::TimelineView;
 use crate::views::trace_list::TraceList;

@@ -2,6 +2,7 @@
 
 use crate::model::time::format_duration;
 use crate::state::{Data, ViewState};
+use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 

@@ -7,6 +7,7 @@ use crate::model::tracelist::{self, Column, ListQuery};
 use crate::model::units::format_tokens;
 use crate::model::ScoreValue;
 use crate::state::{Data, ViewState};
+use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashMap;

@@ -6,6 +6,7 @@ use crate::model::units::format_tokens;
 use crate::model::Level;
 use crate::state::{Data, TraceRef, ViewState};
 use crate::views::kind_class;
+use crate::views::show::Show;
 use crate::views::virtual_list::{epoch, row_px, Viewport, VirtualList};
 use leptos::prelude::*;
 use std::collections::HashSet;

@@ -36,7 +36,7 @@ impl Known {
             return None;
         }
         for lens in heads.values_mut() {
-            lens.sort_unstable_by(|x, y| y.cmp(x));
+            crate::model::order::sort_by(lens, |x, y| y.cmp(x));
             lens.dedup();
         }
         Some(Known { values, heads })

@@ -219,8 +219,16 @@ pub(super) fn obs(text: &str) -> Result<WireObs, Error> {
             "usageDetails" => o.usage_details = flex_map(v)?,
             "costDetails" => o.cost_details = flex_map(v)?,
             "usage" => {
+                // inserted one by one (a key written twice: the last holds, as `collect` keeps):
+                // `collect` into a map compiles a sort of its own
                 o.usage = match payload(v) {
-                    Some(r) => Some(jsonv::raw_entries(r.get())?.into_iter().map(|(k, v)| (k, payload(v))).collect()),
+                    Some(r) => {
+                        let mut usage = BTreeMap::new();
+                        for (k, v) in jsonv::raw_entries(r.get())? {
+                            usage.insert(k, payload(v));
+                        }
+                        Some(usage)
+                    }
                     None => None,
                 }
             }

@@ -6,8 +6,9 @@
 //! to serde, which checks it as strictly as the one-piece reader does.
 
 use super::super::{wire, Format, ImportError};
-use super::envelope::{element_of, slot_of, Context, Gather, Item, Resource, Role, Scope, Slot, Span};
+use super::envelope::{element_of, slot_of, Context, Gather, Item, Role, Slot, Span};
 use super::logs::WireLog;
+use super::part::{Resource, Scope};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 

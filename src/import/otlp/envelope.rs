@@ -5,27 +5,16 @@
 use super::super::semconv;
 use super::super::wire::{is_blank_id, normalize_id, normalize_id_owned, FlexInt};
 use super::logs::{LogRecord, WireLog};
+use super::part::{Link, Resource, SpanEvent};
 use super::values::{attributes, Attrs, EnumValue, SPAN_EXTRA};
 use crate::model::{AttrValue, Attribute, Event, Level, Observation};
 use serde::Deserialize;
 use std::collections::HashMap;
 
 #[derive(Deserialize)]
-pub(super) struct Resource {
-    pub(super) attributes: Option<Attrs<0>>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct Scope {
-    name: Option<String>,
-    version: Option<String>,
-}
-
-impl Scope {
-    /// The scope's name and version; a scope without a name adds nothing.
-    pub(super) fn named(self) -> Option<(String, Option<String>)> {
-        self.name.map(|n| (n, self.version))
-    }
+pub(super) struct Status {
+    pub(super) code: Option<EnumValue>,
+    pub(super) message: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,29 +39,6 @@ pub(super) struct Span {
     pub(super) dropped_attributes_count: Option<FlexInt>,
     #[serde(alias = "droppedEventsCount", alias = "dropped_events_count")]
     pub(super) dropped_events_count: Option<FlexInt>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct Link {
-    #[serde(alias = "traceId", alias = "trace_id")]
-    pub(super) trace_id: Option<String>,
-    #[serde(alias = "spanId", alias = "span_id")]
-    pub(super) span_id: Option<String>,
-    pub(super) attributes: Option<Attrs<0>>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct SpanEvent {
-    #[serde(alias = "timeUnixNano", alias = "time_unix_nano")]
-    pub(super) time_unix_nano: Option<FlexInt>,
-    pub(super) name: Option<String>,
-    pub(super) attributes: Option<Attrs<0>>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct Status {
-    pub(super) code: Option<EnumValue>,
-    pub(super) message: Option<String>,
 }
 
 /// What the enclosing resource and scope add to each of their spans.

@@ -8,10 +8,9 @@
 //! scopeLogs → logRecords) is followed by `chunked` as the spans' is.
 
 use super::super::wire::{is_blank_id, normalize_id, FlexInt};
-use super::values::{attributes, AnyValue, Attrs, EnumValue};
+use super::values::attributes;
 use crate::model::logs::PendingLog;
 use crate::model::{AttrValue, Attribute};
-use serde::Deserialize;
 
 /// One log record as every wire gives it: ids normalized to lowercase hex, times in nanoseconds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,28 +28,10 @@ pub(in crate::import) struct LogRecord {
     pub attributes: Vec<Attribute>,
 }
 
-/// An OTLP JSON `LogRecord`, in every key spelling the span reader accepts.
-#[derive(Deserialize)]
-pub(super) struct WireLog {
-    #[serde(alias = "timeUnixNano", alias = "time_unix_nano")]
-    time_unix_nano: Option<FlexInt>,
-    #[serde(alias = "observedTimeUnixNano", alias = "observed_time_unix_nano")]
-    observed_time_unix_nano: Option<FlexInt>,
-    #[serde(alias = "severityNumber", alias = "severity_number")]
-    severity_number: Option<EnumValue>,
-    #[serde(alias = "severityText", alias = "severity_text")]
-    severity_text: Option<String>,
-    body: Option<AnyValue>,
-    attributes: Option<Attrs<3>>,
-    #[serde(alias = "droppedAttributesCount", alias = "dropped_attributes_count")]
-    dropped_attributes_count: Option<FlexInt>,
-    #[serde(alias = "traceId", alias = "trace_id")]
-    trace_id: Option<String>,
-    #[serde(alias = "spanId", alias = "span_id")]
-    span_id: Option<String>,
-    #[serde(alias = "eventName", alias = "event_name")]
-    event_name: Option<String>,
-}
+/// An OTLP JSON `LogRecord`, in every key spelling the span reader accepts: the envelope's one
+/// struct of small parts (its `timeUnixNano`, `observedTimeUnixNano`, `severityNumber`,
+/// `severityText`, `body`, `attributes`, `droppedAttributesCount`, `traceId`, `spanId`, `eventName`).
+pub(super) type WireLog = super::part::Part;
 
 impl WireLog {
     /// The record, with what its resource and scope add; and how many attributes it dropped.

@@ -12,6 +12,7 @@ mod chunked;
 mod chunked_tests;
 mod envelope;
 mod logs;
+mod part;
 mod proto;
 mod proto_reader;
 mod proto_span;

@@ -6,8 +6,9 @@
 //! Fields Canopy does not read (trace_state, flags, dropped links, schema urls) are skipped by
 //! prost as unknown fields.
 
-use super::envelope::{Context, Resource};
+use super::envelope::Context;
 use super::logs::LogRecord;
+use super::part::Resource;
 use super::values::Attrs;
 use crate::import::wire::FlexInt;
 use crate::model::{AttrValue, Attribute};
@@ -163,12 +164,13 @@ fn some_list<const EXTRA: usize>(kvs: Vec<PbKeyValue>) -> Option<Attrs<EXTRA>> {
 
 impl PbResource {
     pub(super) fn into_context(self) -> Context {
-        Context::default().with_resource(Some(Resource { attributes: some_list(self.attributes) }))
+        Context::default()
+            .with_resource(Some(Resource { attributes: some_list(self.attributes), ..Resource::default() }))
     }
 }
 
 impl PbScope {
-    /// The scope's name and version, as `envelope::Scope::named` gives them.
+    /// The scope's name and version, as `part::Part::named` gives them.
     pub(super) fn named(self) -> Option<(String, Option<String>)> {
         text(self.name).map(|n| (n, text(self.version)))
     }

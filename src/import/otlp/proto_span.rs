@@ -9,7 +9,8 @@
 //! (Apache-2.0), unknown fields skipped, the last of a repeated scalar field kept, texts that are
 //! not UTF-8 refused.
 
-use super::envelope::{Link, Span, SpanEvent, Status};
+use super::envelope::{Span, Status};
+use super::part::{Link, SpanEvent};
 use super::proto::{base64, hex, text, time};
 use super::values::{Attrs, EnumValue, SPAN_EXTRA};
 use crate::import::wire::FlexInt;
@@ -210,7 +211,12 @@ fn event(b: &[u8]) -> Read<SpanEvent> {
             _ => {}
         }
     }
-    Ok(SpanEvent { time_unix_nano: time(t), name: text(name.to_string()), attributes: some_list(b, 3)? })
+    Ok(SpanEvent {
+        time_unix_nano: time(t),
+        name: text(name.to_string()),
+        attributes: some_list(b, 3)?,
+        ..SpanEvent::default()
+    })
 }
 
 fn link(b: &[u8]) -> Read<Link> {
@@ -223,7 +229,7 @@ fn link(b: &[u8]) -> Read<Link> {
             _ => {}
         }
     }
-    Ok(Link { trace_id: hex(trace), span_id: hex(span), attributes: some_list(b, 4)? })
+    Ok(Link { trace_id: hex(trace), span_id: hex(span), attributes: some_list(b, 4)?, ..Link::default() })
 }
 
 /// A `Span` message's bytes as the envelope's span, as `proto::PbSpan::into_span` gave it.

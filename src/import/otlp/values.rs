@@ -260,13 +260,14 @@ thread_local! {
 
 impl<'de, const EXTRA: usize> Deserialize<'de> for Attrs<EXTRA> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<const E: usize>;
-        impl<'de, const E: usize> Visitor<'de> for V<E> {
-            type Value = Attrs<E>;
+        // the room is a value, not a type: one reader is compiled for every `EXTRA`
+        struct V(usize);
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<Attribute>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of attributes")
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Attrs<E>, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Attribute>, A::Error> {
                 // a list inside a value (kvlistValue) finds the buffer taken and starts its own
                 let mut buf = ATTRS_BUFFER.take();
                 buf.clear();
@@ -280,16 +281,16 @@ impl<'de, const EXTRA: usize> Deserialize<'de> for Attrs<EXTRA> {
                         Err(e) => break Err(e),
                     }
                 };
-                let mut out = Vec::with_capacity(buf.len() + E);
+                let mut out = Vec::with_capacity(buf.len() + self.0);
                 out.append(&mut buf);
                 // one span with thousands of attributes does not keep their room for the rest
                 if buf.capacity() <= 1024 {
                     ATTRS_BUFFER.set(buf);
                 }
-                read.map(|()| Attrs(out))
+                read.map(|()| out)
             }
         }
-        d.deserialize_seq(V::<EXTRA>)
+        d.deserialize_seq(V(EXTRA)).map(Attrs)
     }
 }
 

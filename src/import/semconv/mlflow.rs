@@ -140,7 +140,7 @@ fn add_cost(s: &Span, cost: &mut Cost) {
 fn numbers(text: &str) -> Vec<(String, f64)> {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else { return Vec::new() };
     let mut out: Vec<(String, f64)> = map.into_iter().filter_map(|(k, v)| v.as_f64().map(|n| (k, n))).collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::model::order::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     out
 }
 

@@ -8,6 +8,7 @@ use crate::import::{self, Format, ImportError};
 use crate::model::{Trace, TraceSet};
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::pin::Pin;
 
 /// Waits before the 2nd, 3rd and 4th try of a request that failed in a way that may pass.
 pub const RETRY_WAITS_MS: [u32; 3] = [1000, 3000, 8000];
@@ -275,10 +276,33 @@ pub fn merge_unit<S: Sink>(
     (count, traces)
 }
 
+/// A boxed future of `run`'s walk, its error as text.
+type Fetch<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + 'a>>;
+
+/// [`Walk`] with its futures boxed and its errors as text, so that `run`'s loop is compiled once
+/// for every store instead of once per store (a few kB of wasm each).
+trait AnyWalk {
+    fn page<'a>(&'a mut self, listing: usize, at: &'a At, want: usize) -> Fetch<'a, Page>;
+    fn trace<'a>(&'a mut self, id: &'a str) -> Fetch<'a, Vec<Body>>;
+}
+
+impl<W: Walk> AnyWalk for W {
+    fn page<'a>(&'a mut self, listing: usize, at: &'a At, want: usize) -> Fetch<'a, Page> {
+        Box::pin(async move { Walk::page(self, listing, at, want).await.map_err(|e| e.to_string()) })
+    }
+    fn trace<'a>(&'a mut self, id: &'a str) -> Fetch<'a, Vec<Body>> {
+        Box::pin(async move { Walk::trace(self, id).await.map_err(|e| e.to_string()) })
+    }
+}
+
 /// Runs a load: the `seed` entries first, then each listing page by page, merging each unit as
 /// it comes, until everything is in, the limit is reached, Cancel is pressed, a listing fails or
 /// (per `on_failure`) too many traces in a row fail. Says each stop, and what was left.
 pub async fn run<W: Walk, S: Sink>(plan: &Plan, walk: &mut W, seed: Vec<Entry>, sink: &mut S) -> Tally {
+    run_any(plan, walk, seed, sink).await
+}
+
+async fn run_any<S: Sink>(plan: &Plan, walk: &mut dyn AnyWalk, seed: Vec<Entry>, sink: &mut S) -> Tally {
     let mut t = Tally { total: plan.total, ..Tally::default() };
     let (label, unit) = (plan.label.as_str(), plan.unit.word());
     let mut queue: VecDeque<Entry> = seed.into();

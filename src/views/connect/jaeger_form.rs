@@ -6,6 +6,7 @@ use super::Common;
 use crate::model::units::plural;
 use crate::source::live::jaeger::{Jaeger, Query, Search, What};
 use crate::source::live::{Credentials, Query as Load};
+use crate::views::show::Show;
 use leptos::prelude::*;
 
 pub const LABEL: &str = "Jaeger";

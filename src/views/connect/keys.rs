@@ -7,6 +7,7 @@ use crate::source::advice::canonical_host;
 use crate::source::keys::{self, Keys};
 use crate::source::link::SourceKind;
 use crate::state::Credentials;
+use crate::views::show::Show;
 use leptos::prelude::*;
 
 /// The key fields and the host they were typed for (or filled in from).

@@ -8,6 +8,7 @@ use crate::model::units::plural;
 use crate::source::link::SourceKind;
 use crate::source::live::phoenix::{Phoenix, Project, Query, SpanQuery, What};
 use crate::source::live::Query as Load;
+use crate::views::show::Show;
 use leptos::prelude::*;
 
 pub const LABEL: &str = "Arize Phoenix";

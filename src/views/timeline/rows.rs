@@ -10,6 +10,7 @@ use crate::model::timeline::{
     bar_end_ns, key_action, max_scroll, row_at, step_selection, wheel_action, Drag, KeyAction, Lanes, Scale, TimeMap,
     Viewport, WheelAction, AXIS_H,
 };
+use crate::views::show::Show;
 use leptos::prelude::*;
 use std::collections::HashSet;
 

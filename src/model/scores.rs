@@ -166,7 +166,9 @@ impl ScoreStats {
             label,
             count,
         };
-        let nums = self.values.iter().map(|&(v, c)| bar(trim(v), format!("{v}"), c));
+        // the query's number to 12 places: a filter's `=` matches within 1e-12, and `{v}` (the
+        // shortest form) would bring float printing's other algorithm into the wasm
+        let nums = self.values.iter().map(|&(v, c)| bar(trim(v), super::units::trim_zeros(format!("{v:.12}")), c));
         let rest = self.categories.iter().chain(&self.texts).map(|(t, c)| bar(t.clone(), t.clone(), *c));
         nums.chain(rest).collect()
     }
@@ -182,7 +184,7 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
     let mut st = ScoreStats { name: name.to_string(), count: scores.len(), ..Default::default() };
     let mut nums: Vec<f64> = Vec::new();
     let mut cats: HashMap<String, usize> = HashMap::new();
-    let mut texts: HashMap<&str, usize> = HashMap::new();
+    let mut texts: HashMap<String, usize> = HashMap::new();
     let mut sources: HashSet<&str> = HashSet::new();
     for s in scores {
         let ty = match &s.value {
@@ -199,7 +201,7 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
                 "boolean"
             }
             ScoreValue::Text(t) => {
-                *texts.entry(t).or_insert(0) += 1;
+                *texts.entry(t.clone()).or_insert(0) += 1;
                 "text"
             }
         };
@@ -250,14 +252,17 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
             .map(|(i, c)| (lo + i as f64 * width, lo + (i + 1) as f64 * width, c))
             .collect();
     }
-    let mut cats: Vec<(String, usize)> = cats.into_iter().collect();
-    order::sort_by(&mut cats, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    st.categories = cats;
-    let mut texts: Vec<(String, usize)> = texts.into_iter().map(|(t, c)| (t.to_string(), c)).collect();
-    order::sort_by(&mut texts, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    st.texts = texts;
+    st.categories = by_count(cats);
+    st.texts = by_count(texts);
     st.distinct += st.categories.len() + st.texts.len();
     st
+}
+
+/// Values with their counts, most frequent first (then by value).
+fn by_count(counts: HashMap<String, usize>) -> Vec<(String, usize)> {
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    order::sort_by(&mut v, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
 }
 
 /// What the traces of one group of a score cost: those at or above the median and those below

@@ -48,10 +48,14 @@ fn cost_line(groups: &[CostGroup]) -> impl IntoView {
     }
 }
 
-/// The numbers of a card's title: how many, of what types, from where, mean and median.
+/// The numbers of a card's title: how many, of what types, from where, mean and median; for one
+/// value only where from and how many.
 fn summary(st: &ScoreStats) -> String {
-    let mut s =
-        format!(" {} · {} · {}", plural(st.count, "score", "scores"), st.types.join("/"), st.sources.join(", "));
+    let count = plural(st.count, "score", "scores");
+    if st.distinct <= 1 {
+        return st.sources.iter().map(String::as_str).chain([count.as_str()]).collect::<Vec<_>>().join(" · ");
+    }
+    let mut s = format!(" {count} · {} · {}", st.types.join("/"), st.sources.join(", "));
     if let (Some(m), Some(md)) = (st.mean, st.median) {
         s.push_str(&format!(" · mean {} · median {}", num(m), num(md)));
     }
@@ -101,33 +105,14 @@ fn histogram(st: &ScoreStats, filter_to: impl Fn(String) + Copy + Send + Sync + 
     }
 }
 
-/// One score name's card.
+/// One score name's card: its title, cost line, histogram (many numbers) and a bar per value. One
+/// value reads as one line (name, value, source, count) by CSS alone (`.one-value`).
 fn card(
     st: ScoreStats,
     cost: Option<Vec<CostGroup>>,
     filter_to: impl Fn(String) + Copy + Send + Sync + 'static,
-) -> AnyView {
+) -> impl IntoView {
     let bars = st.bars();
-    let cost = cost.map(|g| cost_line(&g));
-    if st.distinct <= 1 {
-        // one value: one line, the value a button when a query can name it
-        let (label, query) = bars.into_iter().next().map(|b| (b.label, b.query)).unwrap_or(("NaN".into(), None));
-        let source = if st.sources.is_empty() { String::new() } else { format!("{} · ", st.sources.join(", ")) };
-        let title = label.clone();
-        let value = match query {
-            Some(q) => view! { <button class="score-value" title=title on:click=move |_| filter_to(q.clone())>{label}</button> }.into_any(),
-            None => view! { <span class="score-value" title=title>{label}</span> }.into_any(),
-        };
-        return view! {
-            <div class="score-card one-value" title=st.comment.unwrap_or_default()>
-                <b class="score-name">{st.name}</b>
-                {value}
-                <span class="hint">{source}{plural(st.count, "score", "scores")}</span>
-                {cost}
-            </div>
-        }
-        .into_any();
-    }
     let max = bars.iter().map(|b| b.count).max().unwrap_or(1).max(1);
     let histogram = (st.values.is_empty() && !st.histogram.is_empty()).then(|| histogram(&st, filter_to));
     let bars = bars
@@ -144,15 +129,15 @@ fn card(
             }
         })
         .collect_view();
+    let one = st.distinct <= 1;
     view! {
-        <div class="score-card">
-            <div class="score-title"><b>{st.name.clone()}</b><span class="hint">{summary(&st)}</span></div>
-            {cost}
+        <div class="score-card" class:one-value=one title=if one { st.comment.clone() } else { None }>
+            <div class="score-title"><b class="score-name">{st.name.clone()}</b><span class="hint">{summary(&st)}</span></div>
+            {cost.map(|g| cost_line(&g))}
             {histogram}
             <div class="value-bars">{bars}</div>
         </div>
     }
-    .into_any()
 }
 
 #[component]

@@ -138,6 +138,13 @@ pub fn TimelineRows(
         let total = total();
         viewport.update(|v| *v = v.pan(v.width() * fraction, total));
     };
+    // a pointer gone (left the canvas, or taken by the browser): what it was doing stops
+    let release = move |ev: web_sys::PointerEvent| {
+        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
+        pinch.set_value(None);
+        drag.set_value(None);
+        axis_drag.set(None);
+    };
     let fit = move |idx: u32| {
         if let Some((s, e)) = shown.span_untracked(idx) {
             let (a, b, total) = timemap.with_untracked(|m| (m.to_display(s), m.to_display(e), m.total));
@@ -237,17 +244,8 @@ pub fn TimelineRows(
                         }
                     }
                 }
-                on:pointercancel=move |ev: web_sys::PointerEvent| {
-                    pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
-                    pinch.set_value(None);
-                    drag.set_value(None);
-                    axis_drag.set(None);
-                }
-                on:pointerleave=move |ev: web_sys::PointerEvent| {
-                    pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
-                    drag.set_value(None);
-                    axis_drag.set(None);
-                }
+                on:pointercancel=release
+                on:pointerleave=release
                 on:dblclick=move |ev: web_sys::MouseEvent| {
                     let (x, y) = local(&ev);
                     if let Some(i) = hit(x, y) {

@@ -104,6 +104,50 @@ fn score_statistics() {
     assert_eq!(stats.len(), 8, "5 qa + hallucination + toxicity + output");
 }
 
+/// How each score name reads on the Scores page: one value as one line, a few as a bar each whose
+/// query filters the list to the traces that have it.
+#[test]
+fn scores_read_as_one_value_or_a_bar_per_value() {
+    let set = set_of(ALL);
+    let stats = tracelist::score_stats(&set, 10);
+    let get = |n: &str| stats.iter().find(|s| s.name == n).unwrap();
+    // toxicity: 0 (beeai), 0 (adk), 0.2 (langgraph): two values, a bar each, not a histogram
+    let tox = get("toxicity");
+    assert_eq!((tox.distinct, tox.values.clone()), (2, vec![(0.0, 2), (0.2, 1)]));
+    let bars: Vec<(String, Option<String>, usize)> =
+        tox.bars().into_iter().map(|b| (b.label, b.query, b.count)).collect();
+    assert_eq!(bars, [("0".into(), Some("toxicity=0".into()), 2), ("0.2".into(), Some("toxicity=0.2".into()), 1)]);
+    for b in tox.bars() {
+        let rows = tracelist::filter(&set, &ListQuery::parse(b.query.as_deref().unwrap()));
+        assert_eq!(rows.len(), b.count, "{}: the bar's query finds its traces", b.label);
+    }
+    // hallucination: 0.2 (beeai), 0 (adk), 1 (langgraph)
+    assert_eq!(get("hallucination").values, vec![(0.0, 1), (0.2, 1), (1.0, 1)]);
+    // the qa chatbot's five scores have one value each, with the evaluator's comment
+    let helpful = get("helpfulness");
+    assert_eq!((helpful.distinct, helpful.count, helpful.bars()[0].label.as_str()), (1, 1, "0.2"));
+    assert!(helpful.comment.as_deref().unwrap().starts_with("The generation directly repeats the query"));
+    // pydantic-ai's correction is one text: a bar a query cannot name (it holds spaces)
+    let out = get("output");
+    assert_eq!((out.distinct, out.texts.len()), (1, 1));
+    assert_eq!(out.bars()[0].query, None);
+    assert!(out.histogram.is_empty());
+}
+
+/// Many distinct numbers read as a histogram, not as bars.
+#[test]
+fn many_distinct_numbers_read_as_a_histogram() {
+    let mut set = set_of(&["qa-chatbot-scores.json"]);
+    let template = set.scores[0].clone();
+    for i in 0..20 {
+        set.scores.push(canopy::model::Score { value: ScoreValue::Numeric(f64::from(i) / 20.0), ..template.clone() });
+    }
+    let st = tracelist::score_stats(&set, 10).into_iter().find(|s| s.name == template.name).unwrap();
+    assert_eq!(st.distinct, 21, "the chatbot's 1, and 0, 0.05 … 0.95");
+    assert!(st.values.is_empty() && st.bars().is_empty());
+    assert_eq!(st.histogram.len(), 10);
+}
+
 #[test]
 fn content_search_across_every_trace() {
     let set = set_of(ALL);

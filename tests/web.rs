@@ -21,6 +21,7 @@ const STYLES: &[&str] = &[
     include_str!("../style/detail.css"),
     include_str!("../style/timeline.css"),
     include_str!("../style/lists.css"),
+    include_str!("../style/scores.css"),
 ];
 
 fn ensure_styles() {

@@ -135,6 +135,43 @@ pub struct ScoreStats {
     pub histogram: Vec<(f64, f64, usize)>,
     /// Categorical and boolean counts, most frequent first.
     pub categories: Vec<(String, usize)>,
+    /// Each distinct finite number with its count, ascending, when there are at most `FEW`.
+    pub values: Vec<(f64, usize)>,
+    /// Each distinct text with its count, most frequent first.
+    pub texts: Vec<(String, usize)>,
+    /// How many distinct values: finite numbers, categories and texts.
+    pub distinct: usize,
+    /// The first comment, shown on hover where the score reads as one value.
+    pub comment: Option<String>,
+}
+
+/// At most this many distinct numbers read as one bar each rather than as a histogram.
+pub const FEW: usize = 6;
+
+/// One distinct value of a score as a bar: what it reads, the list query that filters to it
+/// (none for text with spaces, which a query cannot hold), how many scores have it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueBar {
+    pub label: String,
+    pub query: Option<String>,
+    pub count: usize,
+}
+
+impl ScoreStats {
+    /// Each distinct value as a bar, numbers ascending, then categories and texts by count;
+    /// empty when the numbers are too many for bars (the histogram shows them).
+    pub fn bars(&self) -> Vec<ValueBar> {
+        let bar = |label: String, exact: String, count| ValueBar {
+            query: (!exact.contains(char::is_whitespace)).then(|| format!("{}={exact}", self.name)),
+            label,
+            count,
+        };
+        // the query's number to 12 places: a filter's `=` matches within 1e-12, and `{v}` (the
+        // shortest form) would bring float printing's other algorithm into the wasm
+        let nums = self.values.iter().map(|&(v, c)| bar(trim(v), super::units::trim_zeros(format!("{v:.12}")), c));
+        let rest = self.categories.iter().chain(&self.texts).map(|(t, c)| bar(t.clone(), t.clone(), *c));
+        nums.chain(rest).collect()
+    }
 }
 
 /// Statistics of every score name, in first-seen order. NaN and infinite values are counted but
@@ -147,6 +184,7 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
     let mut st = ScoreStats { name: name.to_string(), count: scores.len(), ..Default::default() };
     let mut nums: Vec<f64> = Vec::new();
     let mut cats: HashMap<String, usize> = HashMap::new();
+    let mut texts: HashMap<String, usize> = HashMap::new();
     let mut sources: HashSet<&str> = HashSet::new();
     for s in scores {
         let ty = match &s.value {
@@ -162,8 +200,14 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
                 *cats.entry(b.to_string()).or_insert(0) += 1;
                 "boolean"
             }
-            ScoreValue::Text(_) => "text",
+            ScoreValue::Text(t) => {
+                *texts.entry(t.clone()).or_insert(0) += 1;
+                "text"
+            }
         };
+        if st.comment.is_none() {
+            st.comment = s.comment.clone().filter(|c| !c.is_empty());
+        }
         // at most four types: a linear look-up is the cheapest
         if !st.types.contains(&ty) {
             st.types.push(ty);
@@ -190,16 +234,35 @@ fn stats_of(name: &str, scores: &[&Score], bins: usize) -> ScoreStats {
             let b = if hi > lo { (((v - lo) / width) as usize).min(bins - 1) } else { 0 };
             counts[b] += 1;
         }
+        // the distinct numbers, counted in one pass over the sorted values
+        let mut runs: Vec<(f64, usize)> = Vec::new();
+        for &v in &nums {
+            match runs.last_mut() {
+                Some((x, c)) if x.total_cmp(&v).is_eq() => *c += 1,
+                _ => runs.push((v, 1)),
+            }
+        }
+        st.distinct = runs.len();
+        if runs.len() <= FEW {
+            st.values = runs;
+        }
         st.histogram = counts
             .into_iter()
             .enumerate()
             .map(|(i, c)| (lo + i as f64 * width, lo + (i + 1) as f64 * width, c))
             .collect();
     }
-    let mut cats: Vec<(String, usize)> = cats.into_iter().collect();
-    order::sort_by(&mut cats, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    st.categories = cats;
+    st.categories = by_count(cats);
+    st.texts = by_count(texts);
+    st.distinct += st.categories.len() + st.texts.len();
     st
+}
+
+/// Values with their counts, most frequent first (then by value).
+fn by_count(counts: HashMap<String, usize>) -> Vec<(String, usize)> {
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    order::sort_by(&mut v, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
 }
 
 /// What the traces of one group of a score cost: those at or above the median and those below

@@ -1,6 +1,7 @@
 //! Where things go on the timeline's canvases, in CSS pixels: rows under the axis and which row a
 //! point hits, scrolling, each bar with its marks and label, and the overview strip.
 
+use super::label::{place_label, LabelAt};
 use super::{TimeMap, Viewport};
 use crate::model::layout::{scroll_to_reveal, visible_window};
 use crate::model::time::format_duration;
@@ -86,9 +87,8 @@ pub struct Bar {
     pub events: Vec<f64>,
     /// Name and duration (or "running").
     pub label: String,
-    /// Where the label goes: after the bar, aligned left, or before it, aligned right.
-    pub label_x: f64,
-    pub label_after: bool,
+    /// Where the label goes (`label::place_label`), `None` where it fits nowhere whole.
+    pub label_at: Option<LabelAt>,
 }
 
 impl Bar {
@@ -106,18 +106,15 @@ impl Bar {
         let events = o.events.iter().map(|e| s.x(e.time_ns)).filter(|&x| x >= 0.0 && x <= w).collect();
         let duration =
             o.end_ns.map(|e| format_duration(e.saturating_sub(o.start_ns))).unwrap_or_else(|| "running".into());
-        // after the bar while there is room for it, else before it (but not off the left edge)
-        let lx = if x1 + 4.0 < w - 60.0 { x1 + 4.0 } else { (x0 - 4.0).max(2.0) };
-        let label_after = lx == x1 + 4.0;
+        let label = format!("{}  {}", o.name, duration);
         Some(Bar {
             y: row_top(pos, scroll_top),
             left,
             width,
             first_token,
             events,
-            label: format!("{}  {}", o.name, duration),
-            label_x: if label_after { lx } else { lx.max(120.0) },
-            label_after,
+            label_at: place_label(x0, x1, label.chars().count(), w, true),
+            label,
         })
     }
 }
@@ -155,6 +152,7 @@ impl Overview<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::timeline::label::Place;
     use crate::model::{Event, Kind};
 
     #[test]
@@ -192,15 +190,22 @@ mod tests {
         let b = Bar::of(&o, Some(1_000), 2, 0.0, &s).expect("in view");
         assert_eq!((b.y, b.left, b.width), (68.0, 50.0, 100.0));
         assert_eq!((b.first_token, b.events), (Some(75.0), vec![100.0]));
-        assert_eq!((b.label.as_str(), b.label_x, b.label_after), ("chat  200ns", 154.0, true));
-        // running: to the trace's end, labelled so, the label before the bar when none fits after
+        assert_eq!(
+            (b.label.as_str(), b.label_at.map(|l| (l.x, l.place))),
+            ("chat  200ns", Some((154.0, Place::Right)))
+        );
+        // running: to the trace's end, labelled so, the label inside the bar when none fits after
         let b = Bar::of(&obs(100, None), Some(1_000), 0, 0.0, &s).expect("in view");
         assert_eq!((b.left, b.width, b.label.as_str()), (50.0, 450.0, "chat  running"));
-        assert_eq!((b.label_x, b.label_after), (120.0, false));
+        assert_eq!(b.label_at.map(|l| (l.x, l.place)), Some((54.0, Place::Inside)));
         // zoomed in on 0..100: the bar is clipped, one starting later is out of view
         let z = Scale { viewport: Viewport { start: 0.0, end: 100.0 }, ..s };
         let b = Bar::of(&obs(50, Some(900)), None, 0, 0.0, &z).expect("in view");
         assert_eq!((b.left, b.width), (250.0, 252.0));
+        // zoomed in on 100..200 of a bar from 50: it starts left of the window, its label pinned
+        let mid = Scale { viewport: Viewport { start: 100.0, end: 200.0 }, ..s };
+        let b = Bar::of(&obs(50, Some(900)), None, 0, 0.0, &mid).expect("in view");
+        assert_eq!((b.left, b.label_at.map(|l| (l.x, l.place))), (-2.0, Some((4.0, Place::Pinned))));
         assert_eq!(Bar::of(&obs(200, Some(300)), None, 0, 0.0, &z), None);
         // an instant is 1 px wide
         assert_eq!(Bar::of(&obs(0, Some(0)), None, 0, 0.0, &s).map(|b| (b.left, b.width)), Some((0.0, 1.0)));

@@ -90,6 +90,27 @@ impl Drag {
     }
 }
 
+/// Two fingers on the rows: where they started (x) and what was shown, to zoom by pinching.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pinch {
+    pub a: f64,
+    pub b: f64,
+    pub viewport: Viewport,
+}
+
+impl Pinch {
+    /// The window with the fingers moved to `a` and `b` on a canvas `width` wide, over a map
+    /// `total` display units long: the time under the fingers' first midpoint stays under their
+    /// midpoint, and the window narrows as they spread (widens as they close). Measured from
+    /// where they started, so a long pinch does not drift; fingers nearer than 20 px count as 20.
+    pub fn to(&self, a: f64, b: f64, width: f64, total: f64) -> Viewport {
+        let apart = |a: f64, b: f64| (a - b).abs().max(20.0);
+        let (m0, m1) = ((self.a + self.b) / 2.0, (a + b) / 2.0);
+        let vp = self.viewport.zoom(apart(self.a, self.b) / apart(a, b), m0 / width, total);
+        vp.pan(-(m1 - m0) / width * vp.width(), total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +164,22 @@ mod tests {
         let (_, top) = d.to((100.0, -10_000.0), (400.0, 300.0), 100, 1_000.0);
         assert_eq!(top, 1_946.0, "one empty row past the last");
         assert!(!d.moved(102.0, 101.0) && d.moved(102.0, 102.0));
+    }
+
+    #[test]
+    fn pinching_zooms_around_the_fingers() {
+        let p = Pinch { a: 150.0, b: 250.0, viewport: Viewport { start: 200.0, end: 600.0 } };
+        // 400 units on 400 px; fingers 100 px apart around x 200 (time 400) spread to 200 px
+        // apart: half as wide, time 400 still under their midpoint
+        assert_eq!(p.to(100.0, 300.0, 400.0, 1_000.0), Viewport { start: 300.0, end: 500.0 });
+        // closed to 50 px apart: twice as wide, around the same time
+        assert_eq!(p.to(175.0, 225.0, 400.0, 1_000.0), Viewport { start: 0.0, end: 800.0 });
+        // both moved 40 px right, as far apart: a pan, what was under them still is
+        assert_eq!(p.to(190.0, 290.0, 400.0, 1_000.0), Viewport { start: 160.0, end: 560.0 });
+        // spread and moved: narrower, time 400 under the new midpoint (x 240)
+        assert_eq!(p.to(140.0, 340.0, 400.0, 1_000.0), Viewport { start: 280.0, end: 480.0 });
+        // fingers together count as 20 px apart: no division by nothing
+        let q = Pinch { a: 200.0, b: 200.0, ..p };
+        assert_eq!(q.to(190.0, 210.0, 400.0, 1_000.0), p.viewport);
     }
 }

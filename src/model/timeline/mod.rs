@@ -1,11 +1,12 @@
 //! Timeline arithmetic, everything but the DOM and the canvas: time ↔ display time with optional
 //! idle-gap folding (`map`), the window with zoom around a point, pan and readable axis ticks from
 //! nanoseconds to hours (`viewport`), rows, bars and the overview in pixels (`geometry`), what keys,
-//! the wheel and drags do (`input`), kind colours (`palette`), self time and the critical path
+//! the wheel, drags and pinches do (`input`), where bar labels go (`label`), kind colours (`palette`), self time and the critical path
 //! (`paths`), lanes by agent, service or thread (`lanes`).
 
 mod geometry;
 mod input;
+mod label;
 mod lanes;
 mod map;
 mod palette;
@@ -16,7 +17,8 @@ pub use geometry::{
     bar_end_ns, max_scroll, reveal_row, row_at, row_top, rows_in_view, Bar, Overview, Scale, AXIS_H, OVERVIEW_H, ROW_H,
     TICK_MIN_PX,
 };
-pub use input::{key_action, step_selection, wheel_action, Drag, KeyAction, WheelAction};
+pub use input::{key_action, step_selection, wheel_action, Drag, KeyAction, Pinch, WheelAction};
+pub use label::{place_label, LabelAt, Place, CHAR_W};
 pub use lanes::{lanes, Handoff, Lane, LaneKey, LaneRow, Lanes};
 pub use map::TimeMap;
 pub use palette::kind_color;

@@ -3,8 +3,8 @@
 //! Where each thing goes is `model::timeline`'s; this only draws.
 
 use crate::model::timeline::{
-    bar_end_ns, kind_color, offset_label, row_top, rows_in_view, ticks, Bar, Lanes, Overview, Scale, TimeMap, Viewport,
-    AXIS_H, ROW_H, TICK_MIN_PX,
+    bar_end_ns, kind_color, offset_label, place_label, row_top, rows_in_view, ticks, Bar, Lanes, Overview, Scale,
+    TimeMap, Viewport, AXIS_H, ROW_H, TICK_MIN_PX,
 };
 use crate::model::{Kind, Level, Trace};
 use std::collections::HashSet;
@@ -158,11 +158,11 @@ impl Painter {
                     critical: f.critical.get(i as usize).copied().unwrap_or(false),
                 };
                 self.bar_body(&bar, &marks, text);
-                // the name inside the bar, when it fits (about 7 px a character)
-                if bar.width > o.name.chars().count() as f64 * 7.0 + 8.0 {
+                // the name inside the bar when it fits whole (bars side by side: never beside it)
+                if let Some(at) = place_label(bar.left, bar.left + bar.width, o.name.chars().count(), w, false) {
                     ctx.set_fill_style_str(text);
                     ctx.set_text_align("left");
-                    let _ = ctx.fill_text(&o.name, bar.left.max(0.0) + 4.0, y + ROW_H / 2.0);
+                    let _ = ctx.fill_text(&o.name, at.x, y + ROW_H / 2.0);
                 }
             }
             if let (true, Some(lane)) = (header, lanes.lanes.get(row.lane as usize)) {
@@ -212,9 +212,11 @@ impl Painter {
 
     fn bar(&self, bar: &Bar, m: &Marks, text: &str) {
         self.bar_body(bar, m, text);
+        let Some(at) = bar.label_at else { return };
         let ctx = &self.ctx;
-        ctx.set_text_align(if bar.label_after { "left" } else { "right" });
-        let _ = ctx.fill_text(&bar.label, bar.label_x, bar.y + ROW_H / 2.0);
+        ctx.set_fill_style_str(text);
+        ctx.set_text_align(if at.left_aligned { "left" } else { "right" });
+        let _ = ctx.fill_text(&bar.label, at.x, bar.y + ROW_H / 2.0);
     }
 
     /// A bar and its marks, without its label.

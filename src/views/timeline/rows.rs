@@ -1,14 +1,14 @@
 //! The timeline's rows under their time axis, on a canvas: a bar per observation in view. Wheel,
-//! drag and keys zoom, pan and scroll; a click selects, a double-click fits the step, a drag along
-//! the axis zooms to that range. With lanes on, the rows are the lanes' headers and sub-rows, a
+//! drag (mouse, pen or one finger), a two-finger pinch and keys zoom, pan and scroll; a click
+//! selects, a double-click fits the step, a drag along the axis zooms to that range. With lanes on, the rows are the lanes' headers and sub-rows, a
 //! click picks the bar under the pointer, and a list of the lanes (for assistive technology and
 //! tests) sits next to the canvas.
 
 use super::paint::{record_frame, Frame, Painter};
 use super::{local, ShownTrace};
 use crate::model::timeline::{
-    bar_end_ns, key_action, max_scroll, row_at, step_selection, wheel_action, Drag, KeyAction, Lanes, Scale, TimeMap,
-    Viewport, WheelAction, AXIS_H,
+    bar_end_ns, key_action, max_scroll, row_at, step_selection, wheel_action, Drag, KeyAction, Lanes, Pinch, Scale,
+    TimeMap, Viewport, WheelAction, AXIS_H,
 };
 use crate::views::show::Show;
 use leptos::prelude::*;
@@ -39,6 +39,9 @@ pub fn TimelineRows(
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let drag = StoredValue::new(None::<Drag>);
     let axis_drag = RwSignal::new(None::<(f64, f64)>);
+    // the pointers down on the canvas (id, x): two of them pinch
+    let pointers = StoredValue::new(Vec::<(i32, f64)>::new());
+    let pinch = StoredValue::new(None::<Pinch>);
 
     let measure = move || {
         if let Some(c) = canvas.get_untracked() {
@@ -136,6 +139,13 @@ pub fn TimelineRows(
         let total = total();
         viewport.update(|v| *v = v.pan(v.width() * fraction, total));
     };
+    // a pointer gone (left the canvas, or taken by the browser): what it was doing stops
+    let release = move |ev: web_sys::PointerEvent| {
+        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
+        pinch.set_value(None);
+        drag.set_value(None);
+        axis_drag.set(None);
+    };
     let fit = move |idx: u32| {
         if let Some((s, e)) = shown.span_untracked(idx) {
             let (a, b, total) = timemap.with_untracked(|m| (m.to_display(s), m.to_display(e), m.total));
@@ -152,6 +162,7 @@ pub fn TimelineRows(
                 data-folded=move || timemap.with(|m| m.breaks.len()).to_string()
                 data-lanes=move || lanes.with(|l| l.as_ref().map(|l| l.lanes.len().to_string()).unwrap_or_default())
                 data-selected=move || selected.get().map(|i| i.to_string()).unwrap_or_default()
+                data-window-ns=move || format!("{:.0}", viewport.get().width())
                 tabindex="0"
                 on:wheel=move |ev: web_sys::WheelEvent| {
                     ev.prevent_default();
@@ -168,16 +179,37 @@ pub fn TimelineRows(
                         }
                     }
                 }
-                on:mousedown=move |ev: web_sys::MouseEvent| {
+                on:pointerdown=move |ev: web_sys::PointerEvent| {
                     let (x, y) = local(&ev);
-                    if y < AXIS_H {
+                    let n = pointers.try_update_value(|p| {
+                        p.retain(|q| q.0 != ev.pointer_id());
+                        p.push((ev.pointer_id(), x));
+                        p.len()
+                    });
+                    if n == Some(2) {
+                        // a second finger: a pinch, from both fingers and what shows now
+                        let (a, b) = pointers.with_value(|p| (p[0].1, p[1].1));
+                        pinch.set_value(Some(Pinch { a, b, viewport: viewport.get_untracked() }));
+                        drag.set_value(None);
+                    } else if y < AXIS_H {
                         axis_drag.set(Some((x, x)));
                     } else {
                         drag.set_value(Some(Drag { x, y, viewport: viewport.get_untracked(), scroll_top: scroll_top.get_untracked() }));
                     }
                 }
-                on:mousemove=move |ev: web_sys::MouseEvent| {
+                on:pointermove=move |ev: web_sys::PointerEvent| {
                     let at = local(&ev);
+                    pointers.update_value(|p| {
+                        if let Some(q) = p.iter_mut().find(|q| q.0 == ev.pointer_id()) {
+                            q.1 = at.0;
+                        }
+                    });
+                    if let Some(pn) = pinch.get_value() {
+                        if let Some((a, b)) = pointers.with_value(|p| Some((p.first()?.1, p.get(1)?.1))) {
+                            viewport.set(pn.to(a, b, size.get_untracked().0, total()));
+                        }
+                        return;
+                    }
                     if let Some((x0, _)) = axis_drag.get_untracked() {
                         axis_drag.set(Some((x0, at.0)));
                         return;
@@ -188,8 +220,14 @@ pub fn TimelineRows(
                         scroll_top.set(top);
                     }
                 }
-                on:mouseup=move |ev: web_sys::MouseEvent| {
+                on:pointerup=move |ev: web_sys::PointerEvent| {
                     let (x, y) = local(&ev);
+                    pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
+                    if pinch.get_value().is_some() {
+                        // the pinch ends with its first finger up; the other does not pan or select
+                        pinch.set_value(None);
+                        return;
+                    }
                     if let Some((x0, x1)) = axis_drag.get_untracked() {
                         axis_drag.set(None);
                         let (w, _) = size.get_untracked();
@@ -199,17 +237,16 @@ pub fn TimelineRows(
                         return;
                     }
                     let moved = drag.get_value().is_some_and(|d| d.moved(x, y));
+                    let pressed = drag.get_value().is_some();
                     drag.set_value(None);
-                    if !moved {
+                    if pressed && !moved {
                         if let Some(i) = hit(x, y) {
                             selected.set(Some(i));
                         }
                     }
                 }
-                on:mouseleave=move |_| {
-                    drag.set_value(None);
-                    axis_drag.set(None);
-                }
+                on:pointercancel=release
+                on:pointerleave=release
                 on:dblclick=move |ev: web_sys::MouseEvent| {
                     let (x, y) = local(&ev);
                     if let Some(i) = hit(x, y) {

@@ -7,7 +7,7 @@ use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist;
 use crate::model::units::format_tokens;
 use crate::model::units::plural;
-use crate::model::{Decoded, Payload, TraceSet};
+use crate::model::TraceSet;
 use crate::state::{Data, Page, ViewState};
 use crate::views::cost::{cost_text, origin_note};
 use crate::views::show::Show;
@@ -87,19 +87,10 @@ pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
     }
 }
 
-/// The text a reader wants from a turn's payload: the last message of `role` if it holds chat
-/// messages, else the text itself, cut to a preview.
-fn preview(p: Option<&Payload>, role: &str) -> String {
-    let Some(p) = p else { return String::new() };
-    let text = match p.decode() {
-        Decoded::Text(t) => t,
-        Decoded::Json(v) => match messages::extract(&v) {
-            Some(msgs) => {
-                msgs.iter().rev().find(|m| m.role == role).or(msgs.last()).map(|m| m.text()).unwrap_or_default()
-            }
-            None => serde_json::to_string(&v).unwrap_or_default(),
-        },
-    };
+/// A turn's question or answer (`messages::trace_said`: the last user or assistant text, from an
+/// agent's state too), cut to a preview.
+fn preview(t: &crate::model::Trace, side: messages::Side) -> String {
+    let text = messages::trace_said(t, side).unwrap_or_default();
     let cut: String = text.chars().take(PREVIEW_CHARS).collect();
     if cut.len() < text.len() {
         format!("{cut}…")
@@ -174,8 +165,8 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                     </span>
                     <button class="btn tiny" on:click=move |_| view.open_trace(ti, None)>"open"</button>
                 </div>
-                <div class="turn-user"><span class="message-role">"user"</span>{preview(t.input_payload(), "user")}</div>
-                <div class="turn-answer"><span class="message-role">"answer"</span>{preview(t.output_payload(), "assistant")}</div>
+                <div class="turn-user"><span class="message-role">"user"</span>{preview(t, messages::Side::Input)}</div>
+                <div class="turn-answer"><span class="message-role">"answer"</span>{preview(t, messages::Side::Output)}</div>
                 {(!turn_scores.is_empty()).then(|| view! { <div class="hint">{format!("scores: {turn_scores}")}</div> })}
                 <details class="turn-tree">
                     <summary>{format!("{} steps", t.observations.len())}</summary>

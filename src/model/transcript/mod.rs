@@ -22,7 +22,7 @@
 //!   inside it already showed one (an exception propagating up is one error).
 //! - `Final`: the last assistant text of the run, else the root's output.
 
-use super::messages::Message;
+use super::messages::{self, Message};
 use super::{Kind, Payload, Trace};
 use std::collections::{HashMap, VecDeque};
 
@@ -581,8 +581,10 @@ impl<'a> Builder<'a> {
             None => {
                 // a model call's output was read as its turn's reply already
                 let root = t.tree.roots.first().filter(|&&r| t.observations[r as usize].kind != Kind::Generation);
-                if let (Some(&root), Some(p)) = (root, t.output_payload()) {
-                    let text = p.as_text();
+                // the root's output read as every preview reads it: an agent's state by its
+                // last assistant text
+                let said = |p: &Payload| messages::said(p, messages::Side::Output).unwrap_or_else(|| p.as_text());
+                if let (Some(&root), Some(text)) = (root, t.output_payload().map(said)) {
                     if !text.trim().is_empty() {
                         self.push(root, BlockKind::Final { text });
                     }

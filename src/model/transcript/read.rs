@@ -102,12 +102,7 @@ pub(super) fn docs_from_output(p: Option<&Payload>) -> Vec<Doc> {
 /// (LangChain's `ToolMessage`), else the payload as it is.
 pub(super) fn tool_output(p: &Payload) -> String {
     if let Decoded::Json(v) = p.decode() {
-        // LangChain's message dump: {type: "tool", data: {content, tool_call_id…}}
-        if v.get("type").and_then(|t| t.as_str()) == Some("tool") {
-            if let Some(c) = v.get("data").and_then(|d| d.get("content")).and_then(|c| c.as_str()) {
-                return c.to_string();
-            }
-        }
+        // LangChain's message dump {type: "tool", data: {content, tool_call_id…}} is one of these
         if let Some([m]) = extract(&v).as_deref() {
             let content = m.parts.iter().find_map(|x| match x {
                 Part::ToolResult { content, .. } => Some(content.clone()),

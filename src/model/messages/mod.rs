@@ -1,6 +1,11 @@
 //! One reading of chat messages whatever SDK wrote them: OpenAI chat and Responses API, Anthropic
 //! content blocks, Gemini parts, OpenTelemetry GenAI parts, OpenInference (rebuilt) messages,
-//! LangChain message dicts (plain and serialized), plain strings.
+//! LangChain message dicts (plain, `message_to_dict`'s `{type, data}`, serialized, `(role, text)`
+//! tuples), plain strings; and the states agents keep them in (LangGraph's `{messages}` and
+//! `Command`, CrewAI's task and crew outputs). `said` reads a question or an answer from them.
+
+mod said;
+pub use said::{said, trace_said, Side};
 
 use serde_json::{Map, Value};
 
@@ -78,26 +83,20 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
             out
         }
         Value::Object(map) => {
-            // a list under a known key: chat `messages`, Responses `input`/`output`, Gemini `contents`
-            for key in ["messages", "input", "output", "contents"] {
-                if let Some(Value::Array(items)) = map.get(key) {
-                    if !items.is_empty() && items.iter().all(is_message_like) {
-                        let mut out = Vec::new();
-                        if let Some(sys) = map.get("system").or_else(|| map.get("instructions")) {
-                            let text = plain_text(sys);
-                            if !text.is_empty() {
-                                out.push(Message {
-                                    role: "system".into(),
-                                    parts: vec![Part::Text(text)],
-                                    ..Default::default()
-                                });
-                            }
-                        }
-                        for item in items {
-                            push_item(item, &mut out);
-                        }
-                        return Some(out);
-                    }
+            // LangGraph's `Command` (a node's output) holds the state it writes under `update`
+            let state = match map.get("update") {
+                Some(Value::Object(u)) if !map.contains_key("messages") => u,
+                _ => map,
+            };
+            if let Some(out) = listed(state) {
+                return Some(out);
+            }
+            // CrewAI's crew output: each task's output holds its conversation
+            if let Some(Value::Array(tasks)) = map.get("tasks_output") {
+                let out: Vec<Message> =
+                    tasks.iter().filter_map(Value::as_object).filter_map(listed).flatten().collect();
+                if !out.is_empty() {
+                    return Some(out);
                 }
             }
             if let Some(Value::Array(choices)) = map.get("choices") {
@@ -133,6 +132,38 @@ pub fn extract(v: &Value) -> Option<Vec<Message>> {
     (!msgs.is_empty()).then_some(msgs)
 }
 
+/// A list of messages under a known key: chat `messages`, Responses `input`/`output`, Gemini
+/// `contents`, with a `system`/`instructions` beside it as the first message.
+fn listed(map: &Map<String, Value>) -> Option<Vec<Message>> {
+    let items = ["messages", "input", "output", "contents"].iter().find_map(|key| match map.get(*key) {
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(is_message_like) => Some(items),
+        _ => None,
+    })?;
+    let mut out = Vec::new();
+    if let Some(sys) = map.get("system").or_else(|| map.get("instructions")) {
+        let text = plain_text(sys);
+        if !text.is_empty() {
+            out.push(Message { role: "system".into(), parts: vec![Part::Text(text)], ..Default::default() });
+        }
+    }
+    for item in items {
+        push_item(item, &mut out);
+    }
+    Some(out)
+}
+
+/// LangChain's `(role, content)` tuple, as a graph's input often gives its messages.
+fn tuple(v: &Value) -> Option<(&str, &Value)> {
+    match v.as_array()?.as_slice() {
+        [Value::String(role), content]
+            if matches!(role.as_str(), "human" | "user" | "ai" | "assistant" | "system" | "tool") =>
+        {
+            Some((role, content))
+        }
+        _ => None,
+    }
+}
+
 /// LangChain serializes messages as `{lc: 1, type: "constructor", id: [..., "HumanMessage"], kwargs}`.
 fn langchain_serialized(v: &Value) -> Option<(&str, &Value)> {
     v.get("lc")?;
@@ -141,16 +172,19 @@ fn langchain_serialized(v: &Value) -> Option<(&str, &Value)> {
 }
 
 fn is_message_like(v: &Value) -> bool {
-    if langchain_serialized(v).is_some() {
+    if langchain_serialized(v).is_some() || tuple(v).is_some() {
         return true;
     }
     let Some(m) = v.as_object() else { return false };
     if m.get("role").is_some_and(Value::is_string) {
         return true;
     }
-    // LangChain dicts: {type: "human"|"ai"|"system"|"tool", content}
+    // LangChain dicts: {type: "human"|"ai"|"system"|"tool", content}, or `message_to_dict`'s
+    // {type, data: {content, tool_calls…}} (how LangGraph's states are written)
     let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
-    if matches!(ty, "human" | "ai" | "system" | "tool" | "function" | "chat" | "generic") && m.contains_key("content") {
+    if matches!(ty, "human" | "ai" | "system" | "tool" | "function" | "chat" | "generic")
+        && (m.contains_key("content") || m.get("data").is_some_and(Value::is_object))
+    {
         return true;
     }
     // Responses API items without a role
@@ -213,6 +247,16 @@ fn message(v: &Value) -> Message {
     if let Some((class, kwargs)) = langchain_serialized(v) {
         let mut m = message(kwargs);
         m.role = role_of(class);
+        return m;
+    }
+    if let Some((role, content)) = tuple(v) {
+        let mut parts = Vec::new();
+        collect_parts(content, &mut parts);
+        return Message { role: role_of(role), parts, ..Default::default() };
+    }
+    if let (Some(Value::String(ty)), Some(data @ Value::Object(_))) = (v.get("type"), v.get("data")) {
+        let mut m = message(data);
+        m.role = role_of(ty);
         return m;
     }
     let role_raw = v.get("role").or_else(|| v.get("type")).and_then(Value::as_str).unwrap_or("");
@@ -433,130 +477,4 @@ pub fn is_remote_image(url: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn roles(m: &[Message]) -> Vec<&str> {
-        m.iter().map(|m| m.role.as_str()).collect()
-    }
-
-    #[test]
-    fn openai_chat_with_tool_calls_and_results() {
-        let v = json!([
-            {"role": "system", "content": "be brief"},
-            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]},
-            {"role": "tool", "tool_call_id": "c1", "content": "rainy"}
-        ]);
-        let m = extract(&v).unwrap();
-        assert_eq!(roles(&m), vec!["system", "assistant", "tool"]);
-        let call = m[1].tool_calls().next().unwrap();
-        assert_eq!((call.id.as_deref(), call.name.as_str()), (Some("c1"), "get_weather"));
-        assert!(call.arguments.contains("\"city\": \"Paris\""));
-        assert_eq!(m[2].parts, vec![Part::ToolResult { call_id: Some("c1".into()), content: "rainy".into() }]);
-    }
-
-    #[test]
-    fn openai_responses_api_items() {
-        let v = json!({"instructions": "You are terse.", "input": [
-            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "weather?"}, {"type": "input_image", "image_url": "data:image/png;base64,AAAA"}]},
-            {"type": "reasoning", "summary": [{"type": "summary_text", "text": "need the tool"}]},
-            {"type": "function_call", "call_id": "fc_1", "name": "weather", "arguments": "{\"q\":\"Paris\"}"},
-            {"type": "function_call_output", "call_id": "fc_1", "output": "sunny"}
-        ]});
-        let m = extract(&v).unwrap();
-        assert_eq!(roles(&m), vec!["system", "user", "assistant", "tool"]);
-        assert_eq!(m[1].parts[1], Part::Image("data:image/png;base64,AAAA".into()));
-        assert_eq!(m[2].parts[0], Part::Reasoning("need the tool".into()));
-        assert_eq!(m[2].tool_calls().next().unwrap().name, "weather", "the call joins the reasoning turn");
-        assert_eq!(m[3].tool_call_id.as_deref(), Some("fc_1"));
-    }
-
-    #[test]
-    fn a_list_of_responses_api_objects_reads_as_their_output_items() {
-        // as the OpenAI Agents SDK's generation spans carry it (openinference-openai-agents 2.6.0)
-        let v = json!([{"id": "r1", "object": "response", "instructions": null, "model": "gpt-4o-mini", "output": [
-            {"type": "function_call", "call_id": "call_1_0", "name": "search_docs", "arguments": "{\"query\": \"x\"}", "id": "f1"}
-        ]}, {"id": "r2", "object": "response", "output": [
-            {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "ok 3", "annotations": []}]}
-        ]}]);
-        let m = extract(&v).unwrap();
-        assert_eq!(roles(&m), vec!["assistant", "assistant"]);
-        assert_eq!(m[0].tool_calls().next().unwrap().id.as_deref(), Some("call_1_0"));
-        assert_eq!(m[1].text(), "ok 3");
-        assert!(extract(&json!([{"object": "response", "output": []}, {"id": 1}])).is_none());
-    }
-
-    #[test]
-    fn anthropic_blocks() {
-        let v = json!({"system": "Be kind.", "messages": [
-            {"role": "user", "content": [{"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": "/9j/"}}, {"type": "text", "text": "what is this?"}]},
-            {"role": "assistant", "content": [{"type": "thinking", "thinking": "looks like a cat"}, {"type": "tool_use", "id": "tu_1", "name": "lookup", "input": {"animal": "cat"}}]},
-            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "tu_1", "content": [{"type": "text", "text": "a cat"}]}]}
-        ]});
-        let m = extract(&v).unwrap();
-        assert_eq!(roles(&m), vec!["system", "user", "assistant", "user"]);
-        assert_eq!(m[1].parts[0], Part::Image("data:image/jpeg;base64,/9j/".into()));
-        assert_eq!(m[2].parts[0], Part::Reasoning("looks like a cat".into()));
-        assert_eq!(m[3].parts[0], Part::ToolResult { call_id: Some("tu_1".into()), content: "a cat".into() });
-    }
-
-    #[test]
-    fn gemini_contents_and_candidates() {
-        let v = json!({"contents": [
-            {"role": "user", "parts": [{"text": "hi"}, {"inlineData": {"mimeType": "image/png", "data": "iVBOR"}}]},
-            {"role": "model", "parts": [{"functionCall": {"name": "search", "args": {"q": "x"}}}]},
-            {"role": "user", "parts": [{"functionResponse": {"name": "search", "response": {"hits": 3}}}]}
-        ]});
-        let m = extract(&v).unwrap();
-        assert_eq!(roles(&m), vec!["user", "assistant", "user"]);
-        assert_eq!(m[0].parts[1], Part::Image("data:image/png;base64,iVBOR".into()));
-        assert_eq!(m[1].tool_calls().next().unwrap().name, "search");
-        assert!(matches!(&m[2].parts[0], Part::ToolResult { content, .. } if content.contains("\"hits\": 3")));
-        let out =
-            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "done", "thought": false}]}}]});
-        assert_eq!(extract(&out).unwrap()[0].text(), "done");
-    }
-
-    #[test]
-    fn genai_parts_langchain_and_openinference() {
-        let genai = json!([{"role": "assistant", "parts": [{"type": "reasoning", "content": "hmm"}, {"type": "tool_call", "id": "1", "name": "w", "arguments": {"a": 1}}]},
-                           {"role": "tool", "parts": [{"type": "tool_call_response", "id": "1", "response": "rainy"}]}]);
-        let m = extract(&genai).unwrap();
-        assert_eq!(m[0].parts[0], Part::Reasoning("hmm".into()));
-        assert_eq!(m[1].parts[0], Part::ToolResult { call_id: Some("1".into()), content: "rainy".into() });
-        let lc = json!([{"type": "human", "content": "hi"}, {"type": "ai", "content": "", "tool_calls": [{"name": "t", "args": {"x": 1}, "id": "k"}]}]);
-        let m = extract(&lc).unwrap();
-        assert_eq!(roles(&m), vec!["user", "assistant"]);
-        assert_eq!(m[1].tool_calls().next().unwrap().name, "t");
-        let lc_ser = json!([{"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", "SystemMessage"], "kwargs": {"content": "rules"}}]);
-        assert_eq!(extract(&lc_ser).unwrap()[0].role, "system");
-        let oi = json!([{"role": "user", "contents": [{"type": "text", "text": "x"}, {"type": "image", "image": {"url": "https://example.com/a.png"}}]}]);
-        let m = extract(&oi).unwrap();
-        assert_eq!(m[0].parts[1], Part::Image("https://example.com/a.png".into()));
-    }
-
-    #[test]
-    fn single_messages_and_non_messages() {
-        assert_eq!(
-            extract(&json!({"choices": [{"message": {"role": "assistant", "content": "hi"}}]})).unwrap()[0].text(),
-            "hi"
-        );
-        assert_eq!(
-            extract(&json!({"index": 0, "message": {"role": "assistant", "content": "done"}})).unwrap()[0].role,
-            "assistant"
-        );
-        assert!(extract(&json!({"query": "q"})).is_none());
-        assert!(extract(&json!([1, 2])).is_none());
-        assert!(extract(&json!([])).is_none());
-    }
-
-    #[test]
-    fn image_address_rules() {
-        assert!(is_inline_image("data:image/png;base64,AAA"));
-        assert!(!is_inline_image("data:image/svg+xml;base64,AAA"));
-        assert!(!is_inline_image("javascript:alert(1)"));
-        assert!(is_remote_image("https://x/y.png"));
-        assert!(!is_remote_image("javascript:alert(1)"));
-    }
-}
+mod tests;

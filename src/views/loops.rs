@@ -3,7 +3,7 @@
 
 use crate::model::loops::{Loop, LoopKind};
 use crate::model::time::format_duration;
-use crate::model::units::{format_cost, format_tokens};
+use crate::model::units::format_cost;
 use crate::state::ViewState;
 use leptos::prelude::*;
 
@@ -45,14 +45,17 @@ pub fn panel(loops: &[Loop], view: ViewState) -> Option<AnyView> {
             let first = l.calls.first().copied();
             let cost = if l.cost_usd > 0.0 { format!(" · {}", format_cost(l.cost_usd)) } else { String::new() };
             let figures = format!(
-                "{} · {} tokens{cost} · {:.0} % of the run{}",
+                "{} · {}{cost} · {:.0} % of the run{}",
                 format_duration(l.duration_ns),
-                format_tokens(l.tokens),
+                crate::model::units::tokens(l.tokens),
                 l.share * 100.0,
                 if l.askers.is_empty() {
                     String::new()
                 } else {
-                    format!(" (with the {} model calls that asked)", l.askers.len())
+                    format!(
+                        " (with the {} that asked)",
+                        crate::model::units::plural(l.askers.len(), "model call", "model calls")
+                    )
                 }
             );
             view! {

@@ -42,11 +42,11 @@ async function wordsAreClean(page, where) {
 
 /** The header stat labelled `label`: its shown value and the hover of what shows it. */
 const stat = (page, scope, label) =>
-  page.$eval(`${scope} .stat:has(> .stat-label:text-is("${label}"))`, (s) => {
+  page.$eval(`${scope} .stat:has(> .stat-label:text-is("${label}"))`, (s, label) => {
     const v = s.querySelector('.stat-value') ?? s;
     const titled = v.querySelector('[title]') ?? (s.title ? s : v);
     return { text: v.textContent.replace(label, '').trim(), title: titled.getAttribute('title') ?? '' };
-  });
+  }, label);
 
 /** The Traces page's cells of column `name` (text and hover), row by row, with each row's id. */
 async function column(page, name) {
@@ -56,7 +56,7 @@ async function column(page, name) {
     const at = ths.findIndex((th) => th.textContent.replace(/[▲▼]/g, '').trim() === name);
     return [...document.querySelectorAll('.traces-page .tr')].map((r) => {
       const td = r.querySelectorAll('.td')[at];
-      return { id: r.dataset.trace, text: td.textContent.trim(), title: td.title, cost: r.dataset.cost };
+      return { id: r.dataset.trace, text: td.textContent.trim(), title: td.title, cost: r.dataset.cost || undefined };
     });
   }, name);
 }
@@ -89,14 +89,15 @@ test('a file without costs or tokens shows – with why, in the header, the list
   await page.waitForSelector('.session-page .stats');
   assert.deepEqual(await stat(page, '.session-page', 'cost'), { text: '–', title: 'no cost in this file' });
   assert.ok(!(await wordsAreClean(page, 'session')).includes('$'));
-  assert.deepEqual(errors, []);
+  // the refused table is the browser's one line, nothing of the app's
+  assert.deepEqual(errors.filter((e) => !/^Failed to load resource/.test(e)), []);
 });
 
 test('a run whose calls are partly priced shows ≥ its sum and how many calls it covers; unknown sorts last', async () => {
   const { page, errors } = await opened([beeai(), jaeger()]);
   await page.click('#nav-traces');
   await page.click('.traces-page .tr:has-text("≥")');
-  await page.waitForSelector('.trace-header .cost.partial');
+  await page.waitForSelector('.trace-header .cost[title^="3 of 5 calls priced"]');
   const want = `≥ $${BEEAI_COST.toPrecision(4)}`;
   const cost = await stat(page, '.trace-header', 'cost');
   assert.equal(cost.text, want);
@@ -118,7 +119,7 @@ test('a run whose calls are partly priced shows ≥ its sum and how many calls i
     await page.click('.traces-page .th:has-text("Cost")');
     await page.waitForTimeout(200);
     const order = await page.$$eval('.traces-page .tr', (rs) =>
-      rs.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((r) => r.dataset.cost ?? null));
+      rs.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((r) => r.dataset.cost || null));
     const firstUnknown = order.indexOf(null);
     assert.ok(firstUnknown > 0 && order.slice(firstUnknown).every((c) => c === null), `${way}: ${order}`);
   }

@@ -24,7 +24,7 @@ fn a_file_without_model_calls_has_no_cost_and_no_tokens() {
     assert!(!set.traces.is_empty());
     for t in &set.traces {
         assert!(t.cost_known().is_unknown() && t.totals.tokens_known.is_unknown(), "{}", t.id);
-        assert_eq!(t.cost_known().show(|| "$0".into()), "–");
+        assert_eq!(t.cost_known().show("$0".into()), "–");
         assert_eq!(t.cost_known().note(Figure::Cost).as_deref(), Some("no cost in this file"));
         assert_eq!(t.totals.tokens_known.note(Figure::Tokens).as_deref(), Some("no token counts in this file"));
     }
@@ -38,11 +38,15 @@ fn some_calls_priced_is_a_lower_bound_that_says_how_many() {
     assert_eq!(t.totals.tokens_known, Known { carried: true, covered: 3, calls: 5 });
     assert!((t.cost_usd() - (0.0002982 + 0.00035385 + 0.00017925)).abs() < 1e-12);
     assert_eq!(t.cost_known().note(Figure::Cost).as_deref(), Some("3 of 5 calls priced"));
-    assert_eq!(t.cost_known().show(|| "$0.0008313".into()), "≥ $0.0008313");
+    assert_eq!(t.cost_known().show("$0.0008313".into()), "≥ $0.0008313");
     // the step that holds them all says the same
     let root = t.tree.roots[0];
     let below = canopy::model::facts::children(t, root);
     assert_eq!(below.cost_known, Known { carried: true, covered: 3, calls: 5 });
+    // its calls count input tokens only: their output is unknown, not 0
+    let rows = canopy::model::breakdown::by_model(&set.traces);
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].input_known, rows[0].input_tokens, rows[0].output_known), (true, 5542, false));
 }
 
 #[test]

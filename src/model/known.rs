@@ -44,15 +44,15 @@ impl Known {
         Known { carried: self.carried || o.carried, covered: self.covered + o.covered, calls: self.calls + o.calls }
     }
 
-    /// The text of the sum whose formatted value `value` makes: `–` when unknown, `≥ $0.42` when
-    /// partial, else the value.
-    pub fn show(self, value: impl FnOnce() -> String) -> String {
+    /// The text of the sum formatted as `value`: `–` when unknown, `≥ $0.42` when partial, else
+    /// the value. (A `String`, not a closure: one copy of this code in the bundle.)
+    pub fn show(self, value: String) -> String {
         if self.is_unknown() {
             "–".to_string()
         } else if self.is_partial() {
-            format!("≥ {}", value())
+            "≥ ".to_string() + &value
         } else {
-            value()
+            value
         }
     }
 
@@ -139,7 +139,7 @@ mod tests {
     fn nothing_carried_is_unknown_not_zero() {
         let k = cost_of(&[ob("a", None, Kind::Agent, None), ob("g", Some("a"), Kind::Generation, None)]);
         assert_eq!(k, Known { carried: false, covered: 0, calls: 1 });
-        assert_eq!(k.show(|| "$0".into()), "–");
+        assert_eq!(k.show("$0".into()), "–");
         assert_eq!(k.note(Figure::Cost).as_deref(), Some("no cost in this file"));
         assert_eq!(k.note(Figure::Tokens).as_deref(), Some("no token counts in this file"));
     }
@@ -154,7 +154,7 @@ mod tests {
             ob("t", Some("a"), Kind::Tool, None),
         ]);
         assert_eq!(k, Known { carried: true, covered: 2, calls: 3 }, "a free call is priced; a tool is no call");
-        assert_eq!(k.show(|| "$0.42".into()), "≥ $0.42");
+        assert_eq!(k.show("$0.42".into()), "≥ $0.42");
         assert_eq!(k.note(Figure::Cost).as_deref(), Some("2 of 3 calls priced"));
         assert_eq!(k.note(Figure::Tokens).as_deref(), Some("2 of 3 calls with token counts"));
         // a call the API refused (an error, no token counts) has nothing to price
@@ -173,7 +173,7 @@ mod tests {
             ob("g2", Some("a"), Kind::Generation, None),
         ]);
         assert_eq!(k, Known { carried: true, covered: 2, calls: 2 });
-        assert_eq!(k.show(|| "$0.1".into()), "$0.1");
+        assert_eq!(k.show("$0.1".into()), "$0.1");
         assert_eq!(k.note(Figure::Cost), None);
         // a wrapper generation around the call that carries the cost: one call, covered
         let k = cost_of(&[ob("w", None, Kind::Generation, None), ob("g", Some("w"), Kind::Generation, Some(0.2))]);

@@ -435,6 +435,10 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
             let mut traces = s.traces.clone();
             order::sort_by_key(&mut traces, |&i| (set.traces[i].start_ns, i));
             let ts = || traces.iter().map(|&i| &set.traces[i]);
+            let mut known = (super::known::Known::default(), super::known::Known::default());
+            for t in ts() {
+                known = (known.0.and(t.cost_known()), known.1.and(t.totals.tokens_known));
+            }
             SessionSummary {
                 id: s.id.clone(),
                 user: s.user_id.clone(),
@@ -443,8 +447,8 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
                 tokens: ts().map(|t| t.totals.tokens).sum(),
                 cost_usd: ts().map(|t| t.cost_usd()).sum(),
                 cost_origin: ts().filter_map(|t| t.cost_origin()).reduce(super::pricing::Origin::and),
-                cost_known: ts().map(|t| t.cost_known()).fold(Default::default(), super::known::Known::and),
-                tokens_known: ts().map(|t| t.totals.tokens_known).fold(Default::default(), super::known::Known::and),
+                cost_known: known.0,
+                tokens_known: known.1,
                 errors: ts().map(|t| t.totals.errors).sum(),
                 scores: scores.get(s.id.as_str()).map(|v| v.iter().map(|&sc| sc.clone()).collect()).unwrap_or_default(),
                 traces,

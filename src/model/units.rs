@@ -11,9 +11,9 @@ pub fn format_tokens(n: u64) -> String {
     }
 }
 
-/// A count with thousands separated: `1,234,567` (any integer type: token sums pass `u64`, which
-/// `usize` cannot hold on wasm32).
-pub fn format_count(n: impl std::fmt::Display) -> String {
+/// A count with thousands separated: `1,234,567`. A `u64` (token sums can pass what `usize` holds
+/// on wasm32); one copy of the code, not one per integer type.
+pub fn format_count(n: u64) -> String {
     group(n.to_string())
 }
 
@@ -116,13 +116,19 @@ pub fn parse_f64(text: &str) -> Option<f64> {
 
 /// "1 thing", "2 things", "1,024 things": a count with its noun, never a bracketed plural.
 pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
-    let word = if n == N::from(1) { one } else { many };
-    format!("{} {word}", group(n.to_string()))
+    // the generic part only writes the number: the rest is one copy for every integer type
+    with_word(group(n.to_string()), if n == N::from(1) { one } else { many })
+}
+
+fn with_word(mut number: String, word: &str) -> String {
+    number.push(' ');
+    number.push_str(word);
+    number
 }
 
 /// "1 token", "950 tokens", "12.3k tokens": a token count for a tight place.
 pub fn tokens(n: u64) -> String {
-    format!("{} {}", format_tokens(n), if n == 1 { "token" } else { "tokens" })
+    with_word(format_tokens(n), if n == 1 { "token" } else { "tokens" })
 }
 
 /// "1.2 MB": a byte count for the status line and the progress bar.

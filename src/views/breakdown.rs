@@ -42,6 +42,15 @@ fn cost_cell(r: &Row) -> (String, String, bool) {
     (text, note, origin.is_some_and(Origin::has_estimate))
 }
 
+/// An input or output column's cell: `–` when no call of the row counted it apart (unknown, not 0).
+fn split(known: bool, n: u64, why: &str) -> (&'static str, String, String) {
+    if known {
+        ("td num late", format_tokens(n), format_count(n))
+    } else {
+        ("td num late", "–".to_string(), why.to_string())
+    }
+}
+
 /// A breakdown by model and one by step name, over the same traces.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tables {
@@ -121,8 +130,8 @@ pub fn BreakdownTable(
                     (cost_class, cost, note),
                     ("td num", format_tokens(r.tokens), format_count(r.tokens)),
                     ("td num late", r.calls.to_string(), String::new()),
-                    ("td num late", format_tokens(r.input_tokens), format_count(r.input_tokens)),
-                    ("td num late", format_tokens(r.output_tokens), format_count(r.output_tokens)),
+                    split(r.input_known, r.input_tokens, "no input token counts"),
+                    split(r.output_known, r.output_tokens, "no output token counts"),
                 ];
                 // the numbers for tests and scripts: tokens, input, output, cost
                 let numbers = format!("{} {} {} {}", r.tokens, r.input_tokens, r.output_tokens, r.cost_usd);
@@ -166,13 +175,13 @@ pub fn BreakdownSummary(tables: Memo<Tables>, whole: bool) -> impl IntoView {
             let unpriced = crate::model::breakdown::unpriced_models(rows).join(", ");
             // (class, label, value, tooltip): one view type for every figure
             let exact = format!("{} tokens", format_count(tokens));
-            let (tokens_text, tokens_note) = total_text(t.tokens_known, Figure::Tokens, || format_tokens(tokens), exact);
+            let (tokens_text, tokens_note) = total_text(t.tokens_known, Figure::Tokens, format_tokens(tokens), exact);
             let mut stats = vec![
-                ("stat", "calls", format_count(calls), String::new()),
+                ("stat", "calls", format_count(calls as u64), String::new()),
                 ("stat breakdown-tokens", "tokens", tokens_text, tokens_note),
             ];
             if t.cost_known.is_unknown() {
-                let (text, why) = total_text(t.cost_known, Figure::Cost, String::new, String::new());
+                let (text, why) = total_text(t.cost_known, Figure::Cost, String::new(), String::new());
                 stats.push(("stat", "cost", text, why));
             } else if let Some(o) = origin {
                 let note = match o {
@@ -184,7 +193,7 @@ pub fn BreakdownSummary(tables: Memo<Tables>, whole: bool) -> impl IntoView {
                 };
                 let (class, label) =
                     if o == Origin::Estimated { ("stat estimated", "est. cost") } else { ("stat", "cost") };
-                let (text, note) = total_text(t.cost_known, Figure::Cost, || cost_text(cost, origin), note);
+                let (text, note) = total_text(t.cost_known, Figure::Cost, cost_text(cost, origin), note);
                 stats.push((class, label, text, note));
             }
             if !unpriced.is_empty() {

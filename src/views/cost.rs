@@ -68,14 +68,14 @@ pub fn entry_note(o: &Observation, table: Option<&PriceTable>) -> Option<String>
 #[component]
 pub fn CostValue(usd: f64, origin: Option<Origin>, known: Known, #[prop(into)] note: String) -> impl IntoView {
     let estimated = origin.is_some_and(Origin::has_estimate);
-    let (text, title) = total_text(known, Figure::Cost, || cost_text(usd, origin), note);
+    let (text, title) = total_text(known, Figure::Cost, cost_text(usd, origin), note);
     let class = if known.is_unknown() { "unknown" } else { "cost" };
-    view! { <span class=class class:estimated=estimated class:partial=known.is_partial() title=title>{text}</span> }
+    view! { <span class=class class:estimated=estimated title=title>{text}</span> }
 }
 
 /// A total's text and hover: `–` and why when no call carries it, `≥ …` and how many calls do
 /// when some do, else `value`; `note` says what the figure is made of.
-pub fn total_text(known: Known, figure: Figure, value: impl FnOnce() -> String, note: String) -> (String, String) {
+pub fn total_text(known: Known, figure: Figure, value: String, note: String) -> (String, String) {
     let title = match known.note(figure) {
         Some(why) if known.is_unknown() || note.is_empty() => why,
         Some(why) => format!("{why}. {note}"),

@@ -22,12 +22,14 @@ fn show_steps(view: ViewState, tables: Memo<Tables>, pos: usize) {
 #[component]
 pub fn Costs(data: Data, view: ViewState, trace: bool) -> impl IntoView {
     let tables = Memo::new(move |_| {
-        let of = |ts: &[crate::model::Trace]| Tables {
-            models: by_model(ts),
-            steps: by_step(ts),
+        let of = |ts: &[crate::model::Trace]| {
             // what the observations carry (as the rows count), not a platform's trace total
-            cost_known: ts.iter().map(|t| t.totals.cost_known).fold(Known::default(), Known::and),
-            tokens_known: ts.iter().map(|t| t.totals.tokens_known).fold(Known::default(), Known::and),
+            let (mut cost_known, mut tokens_known) = (Known::default(), Known::default());
+            for t in ts {
+                cost_known = cost_known.and(t.totals.cost_known);
+                tokens_known = tokens_known.and(t.totals.tokens_known);
+            }
+            Tables { models: by_model(ts), steps: by_step(ts), cost_known, tokens_known }
         };
         if trace {
             // the shown trace through its ref: a merge of other traces reruns nothing here

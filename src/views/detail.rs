@@ -482,18 +482,18 @@ fn kind_panel(t: &Trace, o: &Observation, idx: u32) -> Option<AnyView> {
             ];
             // unknown is not zero: a figure no call below carries reads `–`, a partial one `≥`,
             // each with why (this table has no hover)
-            let total = |known: Known, figure, value: &dyn Fn() -> String| match known.note(figure) {
+            let total = |known: Known, figure, value: String| match known.note(figure) {
                 Some(why) => format!("{} ({why})", known.show(value)),
-                None => value(),
+                None => value,
             };
             if s.tokens > 0 || s.tokens_known.calls > 0 {
-                rows.push(("tokens".into(), total(s.tokens_known, Figure::Tokens, &|| format_count(s.tokens))));
+                rows.push(("tokens".into(), total(s.tokens_known, Figure::Tokens, format_count(s.tokens))));
             }
             if s.cost_usd > 0.0 || s.cost_known.calls > 0 {
                 let estimated = t.totals.subtree_estimated.get(idx as usize).copied().unwrap_or(false);
                 let origin = crate::model::pricing::Origin::of(!estimated, estimated);
-                let cost = || crate::views::cost::cost_text(s.cost_usd, origin);
-                rows.push(("cost".into(), total(s.cost_known, Figure::Cost, &cost)));
+                let cost = crate::views::cost::cost_text(s.cost_usd, origin);
+                rows.push(("cost".into(), total(s.cost_known, Figure::Cost, cost)));
             }
             if s.errors > 0 {
                 rows.push(("errors".into(), s.errors.to_string()));

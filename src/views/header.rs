@@ -4,7 +4,7 @@ use crate::model::known::Figure;
 use crate::model::order;
 use crate::model::pricing::Origin;
 use crate::model::time::{format_duration, format_utc};
-use crate::model::units::{format_count, format_tokens, plural};
+use crate::model::units::{format_count, plural};
 use crate::model::WarningLevel;
 use crate::state::{Data, Notices, ViewState};
 use crate::views::cost::{origin_note, total_text, CostValue};
@@ -19,7 +19,7 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
         data.with_shown(shown, |d, t| {
             let stat_titled = |label: &'static str, value: String, title: String| {
                 view! {
-                    <span class="stat" title=(!title.is_empty()).then_some(title)>
+                    <span class="stat" title=title>
                         <span class="stat-label">{label}</span>
                         <span class="stat-value">{value}</span>
                     </span>
@@ -40,15 +40,15 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                     <div class="stats">
                         {stat("start", format_utc(t.start_ns))}
                         {stat("duration", duration)}
-                        {stat("observations", format_count(t.observations.len()))}
+                        {stat("observations", format_count(t.observations.len() as u64))}
                         {(t.totals.tokens > t.totals.embedding_tokens || t.totals.tokens_known.is_unknown()).then(|| {
+                            // the header has room for the exact count
                             let n = t.totals.tokens - t.totals.embedding_tokens;
-                            let exact = format!("{} tokens", format_count(n));
-                            let (text, title) = total_text(t.totals.tokens_known, Figure::Tokens, || format_tokens(n), exact);
+                            let (text, title) = total_text(t.totals.tokens_known, Figure::Tokens, format_count(n), String::new());
                             stat_titled("tokens", text, title)
                         })}
                         {(t.totals.embedding_tokens > 0)
-                            .then(|| stat("embedding tokens", format_tokens(t.totals.embedding_tokens)))}
+                            .then(|| stat("embedding tokens", format_count(t.totals.embedding_tokens)))}
                         {{
                             let origin = t.cost_origin();
                             let note = origin_note(origin, t.totals.estimated_cost_usd, prices.as_deref());
@@ -72,7 +72,7 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                         })}
                         <span class="stat" class:has-errors=has_errors>
                             <span class="stat-label">"errors"</span>
-                            <span class="stat-value">{format_count(t.totals.errors)}</span>
+                            <span class="stat-value">{format_count(t.totals.errors as u64)}</span>
                         </span>
                         {t.session_id.clone().map(|s| stat("session", s))}
                         {t.user_id.clone().map(|u| stat("user", u))}

@@ -57,12 +57,12 @@ pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
                     let cells = [
                         same(s.id.clone()),
                         same(s.user.clone().unwrap_or_default()),
-                        same(format_count(s.traces.len())),
+                        same(format_count(s.traces.len() as u64)),
                         same(format_utc(s.first_ns)),
                         same(format_duration(s.duration_ns())),
-                        total_text(s.tokens_known, Figure::Tokens, || format_tokens(s.tokens), exact),
-                        total_text(s.cost_known, Figure::Cost, || cost_text(s.cost_usd, s.cost_origin), String::new()),
-                        same(format_count(s.errors)),
+                        total_text(s.tokens_known, Figure::Tokens, format_tokens(s.tokens), exact),
+                        total_text(s.cost_known, Figure::Cost, cost_text(s.cost_usd, s.cost_origin), String::new()),
+                        same(format_count(s.errors as u64)),
                         same(scores),
                     ];
                     view! {
@@ -124,10 +124,9 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
     let span = s.duration_ns().max(1) as f64;
     let scores =
         s.scores.iter().map(|sc| (sc.name.clone(), sc.value.display(), sc.comment.clone())).collect::<Vec<_>>();
-    let exact = format!("{} tokens", format_count(s.tokens));
-    let tokens = total_text(s.tokens_known, Figure::Tokens, || format_tokens(s.tokens), exact);
+    let tokens = total_text(s.tokens_known, Figure::Tokens, format_count(s.tokens), String::new());
     let note = origin_note(s.cost_origin, 0.0, None);
-    let cost = total_text(s.cost_known, Figure::Cost, || cost_text(s.cost_usd, s.cost_origin), note);
+    let cost = total_text(s.cost_known, Figure::Cost, cost_text(s.cost_usd, s.cost_origin), note);
     let mut prev_end: Option<i64> = None;
     let mut turns = Vec::new();
     let mut bars = Vec::new();
@@ -174,7 +173,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                     <span class="hint">{format_utc(t.start_ns)}</span>
                     <span class="turn-metrics">
                         {t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into())}
-                        {t.has_cost().then(|| format!(" · {}", t.cost_known().show(|| cost_text(t.cost_usd(), t.cost_origin()))))}
+                        {t.has_cost().then(|| format!(" · {}", t.cost_known().show(cost_text(t.cost_usd(), t.cost_origin()))))}
                         {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{plural(t.totals.errors, "error", "errors")}</span> })}
                     </span>
                     <button class="btn tiny" on:click=move |_| view.open_trace(ti, None)>"open"</button>
@@ -205,11 +204,11 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                 <h2 class="trace-name">{format!(" Session {}", s.id)}</h2>
                 <div class="stats">
                     <span class="stat"><span class="stat-label">"user"</span>{s.user.clone().unwrap_or_default()}</span>
-                    <span class="stat"><span class="stat-label">"turns"</span>{format_count(s.traces.len())}</span>
+                    <span class="stat"><span class="stat-label">"turns"</span>{format_count(s.traces.len() as u64)}</span>
                     <span class="stat"><span class="stat-label">"duration"</span>{format_duration(s.duration_ns())}</span>
                     <span class="stat" title=tokens.1><span class="stat-label">"tokens"</span>{tokens.0}</span>
                     <span class="stat" title=cost.1><span class="stat-label">"cost"</span>{cost.0}</span>
-                    <span class="stat"><span class="stat-label">"errors"</span>{format_count(s.errors)}</span>
+                    <span class="stat"><span class="stat-label">"errors"</span>{format_count(s.errors as u64)}</span>
                     {scores.into_iter().map(|(n, v, c)| view! { <span class="stat score-chip" title=c.unwrap_or_default()><span class="stat-label">{n}</span>{v}</span> }).collect_view()}
                 </div>
                 <div class="session-timeline" title="the whole session: one bar per turn">{bars}</div>

@@ -39,7 +39,7 @@ pub fn TraceList(data: Data, view: ViewState) -> impl IntoView {
                                             format!(
                                                 "{} · {} obs",
                                                 t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
-                                                crate::model::units::format_count(t.observations.len()),
+                                                crate::model::units::format_count(t.observations.len() as u64),
                                             ),
                                             t.totals.errors,
                                         )

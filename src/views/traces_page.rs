@@ -100,7 +100,7 @@ pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
                     data-shown=move || rows.with(Vec::len)
                     data-total=move || data.with(|d| d.traces.len())
                 >
-                    {move || format!("{} of {}", format_count(rows.with(Vec::len)), plural(data.with(|d| d.traces.len()), "trace", "traces"))}
+                    {move || format!("{} of {}", format_count(rows.with(Vec::len) as u64), plural(data.with(|d| d.traces.len()), "trace", "traces"))}
                 </span>
                 <input
                     class="content-search"
@@ -211,9 +211,9 @@ struct Figures {
     input: u64,
     output: u64,
     embedding: u64,
-    /// The cost (none: unknown, not zero) and where it comes from (`reported`, `estimated`,
+    /// The cost (empty: unknown, not zero) and where it comes from (`reported`, `estimated`,
     /// `mixed`; empty: none).
-    cost: Option<f64>,
+    cost: String,
     cost_origin: &'static str,
 }
 
@@ -227,7 +227,7 @@ impl Figures {
             input: t.totals.input_tokens,
             output: t.totals.output_tokens,
             embedding: t.totals.embedding_tokens,
-            cost: t.has_cost().then(|| t.cost_usd()),
+            cost: if t.has_cost() { t.cost_usd().to_string() } else { String::new() },
             cost_origin: match t.cost_origin() {
                 Some(Origin::Reported) => "reported",
                 Some(Origin::Estimated) => "estimated",
@@ -260,19 +260,19 @@ fn TraceRow(
                         Column::Start => format_utc(t.start_ns),
                         Column::Duration => t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
                         // tight columns: `39k` with the exact count in the hover; unknown as `–`, why in the hover
-                        Column::Observations => format_count(t.observations.len()),
+                        Column::Observations => format_count(t.observations.len() as u64),
                         Column::Tokens => {
                             let exact = format!("{} tokens", format_count(t.totals.tokens));
-                            let tokens = || format_tokens(t.totals.tokens);
+                            let tokens = format_tokens(t.totals.tokens);
                             return total_text(t.totals.tokens_known, Figure::Tokens, tokens, exact);
                         }
                         Column::Cost => {
-                            let cost = || crate::views::cost::cost_text(t.cost_usd(), t.cost_origin());
+                            let cost = crate::views::cost::cost_text(t.cost_usd(), t.cost_origin());
                             return total_text(t.cost_known(), Figure::Cost, cost, String::new());
                         }
                         Column::Errors => {
                             if t.totals.errors > 0 {
-                                format_count(t.totals.errors)
+                                format_count(t.totals.errors as u64)
                             } else {
                                 String::new()
                             }

@@ -17,16 +17,13 @@ pub fn format_count(n: u64) -> String {
     group(n.to_string())
 }
 
-/// Thousands separators in an integer's text (`-1234` → `-1,234`); any other text as it is.
-fn group(text: String) -> String {
-    let digits = text.strip_prefix('-').unwrap_or(&text);
+/// Thousands separators in a count's digits (`1234` → `1,234`); any other text (a sign, a
+/// fraction) as it is.
+fn group(digits: String) -> String {
     if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return text;
+        return digits;
     }
-    let mut out = String::with_capacity(text.len() + digits.len() / 3);
-    if text.starts_with('-') {
-        out.push('-');
-    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
@@ -126,11 +123,6 @@ fn with_word(mut number: String, word: &str) -> String {
     number
 }
 
-/// "1 token", "950 tokens", "12.3k tokens": a token count for a tight place.
-pub fn tokens(n: u64) -> String {
-    with_word(format_tokens(n), if n == 1 { "token" } else { "tokens" })
-}
-
 /// "1.2 MB": a byte count for the status line and the progress bar.
 pub fn human_bytes(n: usize) -> String {
     let f = n as f64;
@@ -155,9 +147,7 @@ mod tests {
         assert_eq!(plural(2i64, "span has", "spans have"), "2 spans have");
         assert_eq!(plural(-1i64, "span has", "spans have"), "-1 spans have");
         assert_eq!(plural(43_042usize, "call", "calls"), "43,042 calls");
-        assert_eq!(plural(-1234i64, "step", "steps"), "-1,234 steps");
-        assert_eq!(super::tokens(1), "1 token");
-        assert_eq!(super::tokens(39_400), "39.4k tokens");
+        assert_eq!(plural(-1234i64, "step", "steps"), "-1234 steps", "a sign is left as it is");
     }
 
     use super::*;

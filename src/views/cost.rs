@@ -64,9 +64,8 @@ pub fn entry_note(o: &Observation, table: Option<&PriceTable>) -> Option<String>
 }
 
 /// A total cost with its mark and tooltip: `–` (no `cost` class: no figure) when no call carries
-/// one, `≥ …` when only some do.
-#[component]
-pub fn CostValue(usd: f64, origin: Option<Origin>, known: Known, #[prop(into)] note: String) -> impl IntoView {
+/// one, `≥ …` when only some do. (A function, not a component: no props builder in the bundle.)
+pub fn cost_value(usd: f64, origin: Option<Origin>, known: Known, note: String) -> impl IntoView {
     let estimated = origin.is_some_and(Origin::has_estimate);
     let (text, title) = total_text(known, Figure::Cost, cost_text(usd, origin), note);
     let class = if known.is_unknown() { "unknown" } else { "cost" };

@@ -7,7 +7,7 @@ use crate::model::time::{format_duration, format_utc};
 use crate::model::units::{format_count, plural};
 use crate::model::WarningLevel;
 use crate::state::{Data, Notices, ViewState};
-use crate::views::cost::{origin_note, total_text, CostValue};
+use crate::views::cost::{cost_value, origin_note, total_text};
 use leptos::prelude::*;
 
 #[component]
@@ -56,7 +56,7 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                             view! {
                                 <span class="stat">
                                     <span class="stat-label">{label}</span>
-                                    <span class="stat-value"><CostValue usd=t.cost_usd() origin=origin known=t.cost_known() note=note/></span>
+                                    <span class="stat-value">{cost_value(t.cost_usd(), origin, t.cost_known(), note)}</span>
                                 </span>
                             }
                         }}

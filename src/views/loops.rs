@@ -45,9 +45,9 @@ pub fn panel(loops: &[Loop], view: ViewState) -> Option<AnyView> {
             let first = l.calls.first().copied();
             let cost = if l.cost_usd > 0.0 { format!(" · {}", format_cost(l.cost_usd)) } else { String::new() };
             let figures = format!(
-                "{} · {}{cost} · {:.0} % of the run{}",
+                "{} · {} tokens{cost} · {:.0} % of the run{}",
                 format_duration(l.duration_ns),
-                crate::model::units::tokens(l.tokens),
+                crate::model::units::format_tokens(l.tokens),
                 l.share * 100.0,
                 if l.askers.is_empty() {
                     String::new()

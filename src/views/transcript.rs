@@ -48,7 +48,8 @@ fn agent_hue(name: &str) -> u32 {
 fn figures(b: &Block, t: &Trace) -> String {
     let mut out = vec![format!("+{}", format_duration(b.offset_ns.max(0)))];
     out.extend(b.duration_ns(t).map(format_duration));
-    out.extend(b.tokens(t).map(crate::model::units::tokens));
+    // a call's tokens are never one: "tokens" is plural here
+    out.extend(b.tokens(t).map(|n| format!("{} tokens", crate::model::units::format_tokens(n))));
     if let Some(usd) = b.cost_usd(t) {
         let estimated = match b.kind {
             BlockKind::Turn { .. } => t.observations.get(b.obs as usize).is_some_and(|o| o.cost.estimated.is_some()),

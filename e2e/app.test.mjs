@@ -33,7 +33,8 @@ test('drop a real Langfuse export: tree, header, and detail of a selected row', 
   await page.waitForSelector('.tree-row');
   const header = await page.textContent('.trace-header');
   assert.match(header, /observations\s*29/);
-  assert.match(header, /tokens\s*5\.5k/);
+  // 3 of its 5 generations carry token counts (its finish and success events none): a lower bound
+  assert.match(header, /tokens\s*≥ 5,542/);
   assert.match(header, /hallucination/);
   const names = await rowNames(page);
   assert.ok(names.length >= 10, `rows: ${names.length}`);
@@ -191,7 +192,7 @@ test('100,000 observations: the DOM stays bounded while scrolling to the end', a
   await page.fill('#url-input', `${app.server.url}big-100k.json`);
   await page.click('#open-url');
   await page.waitForSelector('.tree-row', { timeout: 60_000 });
-  assert.match(await page.textContent('.trace-header'), /observations\s*100000/);
+  assert.match(await page.textContent('.trace-header'), /observations\s*100,000/);
   const rows = await page.locator('.tree-row').count();
   assert.ok(rows > 10 && rows < 80, `rows in DOM: ${rows}`);
   const totalNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
@@ -234,7 +235,7 @@ test('a large OTLP file opens piece by piece: bytes and observations read show, 
   await watchLoading(page);
   await page.fill('#url-input', `${files.url}big-20k.json`);
   await page.click('#open-url');
-  await page.waitForFunction(() => /observations\s*20000/.test(document.querySelector('.trace-header')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /observations\s*20,000/.test(document.querySelector('.trace-header')?.textContent ?? ''), null, { timeout: 60_000 });
   const seen = await page.evaluate(() => window.__progress);
   // the bar counted bytes of the known length and observations converted so far, several times
   const counted = seen.filter((t) => /^Opening big-20k\.json: [\d.]+ [KM]B of [\d.]+ MB · [\d,]+ observations$/.test(t));
@@ -250,14 +251,14 @@ test('a large OTLP file opens piece by piece: bytes and observations read show, 
   await page.waitForFunction(() => /observations$/.test(document.querySelector('#load-progress .progress-text')?.textContent ?? ''), null, { timeout: 60_000, polling: 10 });
   await page.click('#cancel-load');
   await page.waitForSelector('text=/cancelled; what was loaded before stays/');
-  assert.match(await page.textContent('.trace-header'), /observations\s*20000/);
+  assert.match(await page.textContent('.trace-header'), /observations\s*20,000/);
   assert.equal(await page.locator('#load-progress').count(), 0);
 
   // a dropped file is read in slices, with the same bar
   await page.evaluate(() => { window.__progress = []; });
   await dropFiles(page, [{ name: 'dropped-20k.json', content: otlpTrace(20_000, { traceId: 'aaaabbbbccccddddeeeeffff00001111' }) }]);
   await page.waitForFunction(() => !document.querySelector('#load-progress') && window.__progress.some((t) => t.startsWith('Opening dropped')), null, { timeout: 60_000 });
-  await page.waitForFunction(() => /observations\s*20000/.test(document.querySelector('.trace-header')?.textContent ?? ''));
+  await page.waitForFunction(() => /observations\s*20,000/.test(document.querySelector('.trace-header')?.textContent ?? ''));
   const dropped = await page.evaluate(() => window.__progress);
   assert.ok(dropped.some((t) => /^Opening dropped-20k\.json: [\d.]+ [KM]B of [\d.]+ MB · [\d,]+ observations$/.test(t)), dropped.join('\n'));
   assert.deepEqual(errors, []);

@@ -144,7 +144,7 @@ for (const n of [1, 9, 19, 40, 1000, 100000]) {
     for (const height of HEIGHTS) {
       const { page, errors } = await openLink(height, body, '&page=traces');
       const label = `${n} traces at ${height}px`;
-      await page.waitForFunction((n) => document.querySelector('.list-count')?.textContent.startsWith(`${n} of ${n}`), n, { timeout: 120000 });
+      await page.waitForFunction((n) => document.querySelector('.list-count')?.textContent.startsWith(`${n} of ${n}`), n.toLocaleString('en-US'), { timeout: 120000 });
       await frames(page);
       await assertFull(page, TRACES, label);
       // a resize is measured too

@@ -189,6 +189,9 @@ pub struct ChildSummary {
     pub by_kind: Vec<(Kind, usize)>,
     pub tokens: u64,
     pub cost_usd: f64,
+    /// How much of `cost_usd` and `tokens` the calls below carry.
+    pub cost_known: super::known::Known,
+    pub tokens_known: super::known::Known,
     pub errors: u32,
 }
 
@@ -197,6 +200,7 @@ pub fn children(t: &Trace, i: u32) -> ChildSummary {
     let (Some(&start), Some(&end)) = (tree.pos.get(i as usize), tree.subtree_end.get(i as usize)) else {
         return ChildSummary::default();
     };
+    let span = tree.preorder.get(start as usize..end as usize).unwrap_or_default();
     let mut counts: std::collections::HashMap<Kind, usize> = std::collections::HashMap::new();
     for &d in &tree.preorder[(start as usize + 1)..(end as usize)] {
         *counts.entry(t.observations[d as usize].kind).or_insert(0) += 1;
@@ -209,6 +213,8 @@ pub fn children(t: &Trace, i: u32) -> ChildSummary {
         by_kind,
         tokens: t.totals.subtree_tokens.get(i as usize).copied().unwrap_or(0),
         cost_usd: t.totals.subtree_cost.get(i as usize).copied().unwrap_or(0.0),
+        cost_known: super::known::coverage(&t.observations, tree, span, super::known::has_cost),
+        tokens_known: super::known::coverage(&t.observations, tree, span, super::known::has_tokens),
         errors: t.totals.subtree_errors.get(i as usize).copied().unwrap_or(0),
     }
 }

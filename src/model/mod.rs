@@ -8,6 +8,7 @@ pub mod fold;
 pub mod hash;
 pub mod json_tree;
 pub mod key;
+pub mod known;
 pub mod layout;
 pub mod logs;
 pub mod loops;
@@ -442,6 +443,14 @@ impl Trace {
 
     pub fn has_cost(&self) -> bool {
         self.reported_cost_usd.is_some() || self.totals.has_cost
+    }
+
+    /// How much of `cost_usd` is known: all of it when the platform reported the trace's total.
+    pub fn cost_known(&self) -> known::Known {
+        match self.reported_cost_usd {
+            Some(_) => known::Known::all(self.totals.cost_known.calls),
+            None => self.totals.cost_known,
+        }
     }
 
     fn first_root(&self) -> Option<&Observation> {

@@ -138,25 +138,27 @@ pub fn format_rfc3339_ns(ns: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:09}Z", sod / 3600, (sod / 60) % 60, sod % 60)
 }
 
-/// Formats a duration compactly with a unit fit for its size: `850ns`, `12.3µs`, `4.56ms`, `1.23s`,
-/// `2m 05s`, `1h 02m`.
+/// Formats a duration compactly with a unit fit for its size, three significant digits:
+/// `850ns`, `12.3µs`, `2.96ms`, `105ms`, `17.2s`, `6m 12s`, `1h 02m`. A value that would round up
+/// to 1000 of its unit takes the next one (`999.7ms` is `1s`, not `1000ms`).
 pub fn format_duration(ns: i64) -> String {
     let sign = if ns < 0 { "-" } else { "" };
     let n = ns.unsigned_abs();
     let f = n as f64;
     let body = if n < 1_000 {
         format!("{n}ns")
-    } else if n < 1_000_000 {
+    } else if n < 999_500 {
         format!("{}µs", trim3(f / 1e3))
-    } else if n < 1_000_000_000 {
+    } else if n < 999_500_000 {
         format!("{}ms", trim3(f / 1e6))
-    } else if n < 60_000_000_000 {
+    } else if n < 59_950_000_000 {
         format!("{}s", trim3(f / 1e9))
-    } else if n < 3_600_000_000_000 {
-        let s = n / 1_000_000_000;
+    } else if n < 3_599_500_000_000 {
+        // rounded to the nearest second, as the shorter units round
+        let s = (n + 500_000_000) / 1_000_000_000;
         format!("{}m {:02}s", s / 60, s % 60)
     } else {
-        let m = n / 60_000_000_000;
+        let m = (n + 30_000_000_000) / 60_000_000_000;
         format!("{}h {:02}m", m / 60, m % 60)
     };
     format!("{sign}{body}")
@@ -225,5 +227,16 @@ mod tests {
         assert_eq!(format_duration(125_000_000_000), "2m 05s");
         assert_eq!(format_duration(3_720_000_000_000), "1h 02m");
         assert_eq!(format_duration(-5), "-5ns");
+        // three significant digits
+        assert_eq!(format_duration(17_240_000_000), "17.2s");
+        assert_eq!(format_duration(105_000_000), "105ms");
+        assert_eq!(format_duration(2_961_000), "2.96ms");
+        assert_eq!(format_duration(372_000_000_000), "6m 12s");
+        // rounding up to the next unit, never `1000ms`
+        assert_eq!(format_duration(999_700), "1ms");
+        assert_eq!(format_duration(999_600_000), "1s");
+        assert_eq!(format_duration(59_960_000_000), "1m 00s");
+        assert_eq!(format_duration(999_400_000), "999ms");
+        assert_eq!(format_duration(3_599_600_000_000), "1h 00m");
     }
 }

@@ -174,7 +174,7 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
 fn metric(t: &super::Trace, name: &str) -> Option<Option<f64>> {
     Some(match fold::lower(name).as_str() {
         "cost" => t.has_cost().then(|| t.cost_usd()),
-        "tokens" => Some(t.totals.tokens as f64),
+        "tokens" => t.totals.has_usage.then_some(t.totals.tokens as f64),
         "errors" => Some(t.totals.errors as f64),
         "observations" => Some(t.observations.len() as f64),
         _ => return None,
@@ -279,7 +279,10 @@ fn key(t: &Trace, col: &Column, index: &ScoreIndex) -> Key {
         Column::Start => Key::Int(t.start_ns.into()),
         Column::Duration => t.duration_ns().map(|d| Key::Int(d.into())).unwrap_or(Key::Missing),
         Column::Observations => Key::Int(t.observations.len() as i128),
+        // unknown is no value, not zero: it sorts with the missing ones
+        Column::Tokens if !t.totals.has_usage => Key::Missing,
         Column::Tokens => Key::Int(t.totals.tokens.into()),
+        Column::Cost if !t.has_cost() => Key::Missing,
         Column::Cost => Key::num(t.cost_usd()),
         Column::Errors => Key::Int(t.totals.errors as i128),
         Column::Session => t.session_id.as_ref().map(|s| Key::Text(fold::lower(s))).unwrap_or(Key::Missing),
@@ -404,6 +407,9 @@ pub struct SessionSummary {
     pub cost_usd: f64,
     /// Where the cost comes from (some turns' costs may be estimated).
     pub cost_origin: Option<super::pricing::Origin>,
+    /// How much of the cost and of the tokens the turns carry.
+    pub cost_known: super::known::Known,
+    pub tokens_known: super::known::Known,
     pub errors: usize,
     pub scores: Vec<Score>,
 }
@@ -429,6 +435,10 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
             let mut traces = s.traces.clone();
             order::sort_by_key(&mut traces, |&i| (set.traces[i].start_ns, i));
             let ts = || traces.iter().map(|&i| &set.traces[i]);
+            let mut known = (super::known::Known::default(), super::known::Known::default());
+            for t in ts() {
+                known = (known.0.and(t.cost_known()), known.1.and(t.totals.tokens_known));
+            }
             SessionSummary {
                 id: s.id.clone(),
                 user: s.user_id.clone(),
@@ -437,6 +447,8 @@ pub fn sessions(set: &TraceSet) -> Vec<SessionSummary> {
                 tokens: ts().map(|t| t.totals.tokens).sum(),
                 cost_usd: ts().map(|t| t.cost_usd()).sum(),
                 cost_origin: ts().filter_map(|t| t.cost_origin()).reduce(super::pricing::Origin::and),
+                cost_known: known.0,
+                tokens_known: known.1,
                 errors: ts().map(|t| t.totals.errors).sum(),
                 scores: scores.get(s.id.as_str()).map(|v| v.iter().map(|&sc| sc.clone()).collect()).unwrap_or_default(),
                 traces,

@@ -292,6 +292,9 @@ pub struct Totals {
     /// Models of counted usage that carry no cost: no price table entry matched them (or the
     /// table is not loaded yet), in order of first use.
     pub unpriced: Vec<String>,
+    /// How much of `cost_usd` and of `tokens` is known: which calls carry a cost, token counts.
+    pub cost_known: super::known::Known,
+    pub tokens_known: super::known::Known,
     pub errors: usize,
     pub warnings: usize,
     /// Observations still running (no end time).
@@ -370,6 +373,8 @@ impl Totals {
             has_estimate: obs.iter().any(|o| o.cost.estimated.is_some()),
             has_reported: obs.iter().any(|o| o.cost.is_reported()),
             unpriced: unpriced(obs, &usage_counted),
+            cost_known: super::known::coverage(obs, tree, &tree.preorder, super::known::has_cost),
+            tokens_known: super::known::coverage(obs, tree, &tree.preorder, super::known::has_tokens),
             errors: obs.iter().filter(|o| o.level == super::Level::Error).count(),
             warnings: obs.iter().filter(|o| o.level == super::Level::Warning).count(),
             in_progress: obs.iter().filter(|o| o.end_ns.is_none()).count(),

@@ -11,9 +11,18 @@ pub fn format_tokens(n: u64) -> String {
     }
 }
 
-/// A count with thousands separated: `1,234,567`.
-pub fn format_count(n: usize) -> String {
-    let digits = n.to_string();
+/// A count with thousands separated: `1,234,567`. A `u64` (token sums can pass what `usize` holds
+/// on wasm32); one copy of the code, not one per integer type.
+pub fn format_count(n: u64) -> String {
+    group(n.to_string())
+}
+
+/// Thousands separators in a count's digits (`1234` → `1,234`); any other text (a sign, a
+/// fraction) as it is.
+fn group(digits: String) -> String {
+    if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits;
+    }
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -27,7 +36,7 @@ pub fn format_count(n: usize) -> String {
 /// USD with enough digits to tell tiny per-call costs apart: `$0.000025`, `$0.0104`, `$1.23`.
 pub fn format_cost(usd: f64) -> String {
     if !usd.is_finite() {
-        return "—".into();
+        return "–".into();
     }
     let a = usd.abs();
     let s = if a == 0.0 {
@@ -47,7 +56,7 @@ pub fn format_cost(usd: f64) -> String {
 /// A price per million tokens: `$2.50`, `$0.15`, `$0.075` (no more digits than it has).
 pub fn format_price(usd: f64) -> String {
     if !usd.is_finite() {
-        return "—".into();
+        return "–".into();
     }
     if usd >= 1.0 {
         return format!("${usd:.2}");
@@ -102,10 +111,16 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     serde_json::from_str::<f64>(&json).ok()
 }
 
-/// "1 thing", "2 things": a count with its noun, never a bracketed plural.
+/// "1 thing", "2 things", "1,024 things": a count with its noun, never a bracketed plural.
 pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
-    let word = if n == N::from(1) { one } else { many };
-    format!("{n} {word}")
+    // the generic part only writes the number: the rest is one copy for every integer type
+    with_word(group(n.to_string()), if n == N::from(1) { one } else { many })
+}
+
+fn with_word(mut number: String, word: &str) -> String {
+    number.push(' ');
+    number.push_str(word);
+    number
 }
 
 /// "1.2 MB": a byte count for the status line and the progress bar.
@@ -131,6 +146,8 @@ mod tests {
         assert_eq!(plural(0usize, "observation", "observations"), "0 observations");
         assert_eq!(plural(2i64, "span has", "spans have"), "2 spans have");
         assert_eq!(plural(-1i64, "span has", "spans have"), "-1 spans have");
+        assert_eq!(plural(43_042usize, "call", "calls"), "43,042 calls");
+        assert_eq!(plural(-1234i64, "step", "steps"), "-1234 steps", "a sign is left as it is");
     }
 
     use super::*;
@@ -142,7 +159,7 @@ mod tests {
         for (usd, text) in cases {
             assert_eq!(format_price(usd), text);
         }
-        assert_eq!(format_price(f64::NAN), "—");
+        assert_eq!(format_price(f64::NAN), "–");
     }
 
     #[test]
@@ -158,6 +175,9 @@ mod tests {
         for (n, text) in [(0, "0"), (999, "999"), (1000, "1,000"), (54_321, "54,321"), (1_234_567, "1,234,567")] {
             assert_eq!(format_count(n), text);
         }
+        // a token sum past what a 32-bit usize holds
+        assert_eq!(format_count(5_000_000_000u64), "5,000,000,000");
+        assert_eq!(format_count(43_042u64), "43,042");
     }
 
     #[test]

@@ -245,7 +245,7 @@ impl Opening {
                 unit: "bytes",
                 bytes: read,
                 note: if observations > 0 {
-                    format!("{} observations", crate::model::units::format_count(observations))
+                    crate::model::units::plural(observations, "observation", "observations")
                 } else {
                     String::new()
                 },
@@ -269,7 +269,11 @@ impl Opening {
         mark("canopy:read-end");
         let (read, observations) = (stream.bytes(), stream.observations());
         self.loader.jobs.loading.set(Some(if observations > 0 {
-            format!("Building {} ({} observations)…", self.name, crate::model::units::format_count(observations))
+            format!(
+                "Building {} ({})…",
+                self.name,
+                crate::model::units::plural(observations, "observation", "observations")
+            )
         } else {
             format!("Opening {} ({})…", self.name, crate::model::units::human_bytes(read))
         }));

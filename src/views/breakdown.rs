@@ -3,9 +3,10 @@
 //! by step name can be thousands, so the table is a `VirtualList`.
 
 use crate::model::breakdown::{bar, Row};
+use crate::model::known::{Figure, Known};
 use crate::model::pricing::Origin;
 use crate::model::units::{format_cost, format_count, format_tokens};
-use crate::views::cost::cost_text;
+use crate::views::cost::{cost_text, total_text};
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
@@ -36,9 +37,18 @@ fn cost_cell(r: &Row) -> (String, String, bool) {
     let text = match origin {
         Some(_) => cost_text(r.cost_usd, origin),
         None if r.unpriced > 0 => "no price".to_string(),
-        None => "—".to_string(),
+        None => "–".to_string(),
     };
     (text, note, origin.is_some_and(Origin::has_estimate))
+}
+
+/// An input or output column's cell: `–` when no call of the row counted it apart (unknown, not 0).
+fn split(known: bool, n: u64, why: &str) -> (&'static str, String, String) {
+    if known {
+        ("td num late", format_tokens(n), format_count(n))
+    } else {
+        ("td num late", "–".to_string(), why.to_string())
+    }
 }
 
 /// A breakdown by model and one by step name, over the same traces.
@@ -46,6 +56,9 @@ fn cost_cell(r: &Row) -> (String, String, bool) {
 pub struct Tables {
     pub models: Vec<Row>,
     pub steps: Vec<Row>,
+    /// How much of the cost and of the tokens the calls carry.
+    pub cost_known: Known,
+    pub tokens_known: Known,
 }
 
 impl Tables {
@@ -115,10 +128,10 @@ pub fn BreakdownTable(
                 let cells = [
                     (label_class, name.clone(), name),
                     (cost_class, cost, note),
-                    ("td num", format_tokens(r.tokens), format_count(r.tokens as usize)),
+                    ("td num", format_tokens(r.tokens), format_count(r.tokens)),
                     ("td num late", r.calls.to_string(), String::new()),
-                    ("td num late", format_tokens(r.input_tokens), format_count(r.input_tokens as usize)),
-                    ("td num late", format_tokens(r.output_tokens), format_count(r.output_tokens as usize)),
+                    split(r.input_known, r.input_tokens, "no input token counts"),
+                    split(r.output_known, r.output_tokens, "no output token counts"),
                 ];
                 // the numbers for tests and scripts: tokens, input, output, cost
                 let numbers = format!("{} {} {} {}", r.tokens, r.input_tokens, r.output_tokens, r.cost_usd);
@@ -161,16 +174,16 @@ pub fn BreakdownSummary(tables: Memo<Tables>, whole: bool) -> impl IntoView {
             let calls: usize = rows.iter().map(|r| r.calls).sum();
             let unpriced = crate::model::breakdown::unpriced_models(rows).join(", ");
             // (class, label, value, tooltip): one view type for every figure
+            let exact = format!("{} tokens", format_count(tokens));
+            let (tokens_text, tokens_note) = total_text(t.tokens_known, Figure::Tokens, format_tokens(tokens), exact);
             let mut stats = vec![
-                ("stat", "calls", calls.to_string(), String::new()),
-                (
-                    "stat breakdown-tokens",
-                    "tokens",
-                    format_tokens(tokens),
-                    format!("{} tokens", format_count(tokens as usize)),
-                ),
+                ("stat", "calls", format_count(calls as u64), String::new()),
+                ("stat breakdown-tokens", "tokens", tokens_text, tokens_note),
             ];
-            if let Some(o) = origin {
+            if t.cost_known.is_unknown() {
+                let (text, why) = total_text(t.cost_known, Figure::Cost, String::new(), String::new());
+                stats.push(("stat", "cost", text, why));
+            } else if let Some(o) = origin {
                 let note = match o {
                     Origin::Estimated => "Estimated from token counts × list prices".to_string(),
                     Origin::Mixed => {
@@ -180,7 +193,8 @@ pub fn BreakdownSummary(tables: Memo<Tables>, whole: bool) -> impl IntoView {
                 };
                 let (class, label) =
                     if o == Origin::Estimated { ("stat estimated", "est. cost") } else { ("stat", "cost") };
-                stats.push((class, label, cost_text(cost, origin), note));
+                let (text, note) = total_text(t.cost_known, Figure::Cost, cost_text(cost, origin), note);
+                stats.push((class, label, text, note));
             }
             if !unpriced.is_empty() {
                 let note = "No entry of the price table matches these models (or it is not loaded yet): their calls have no cost.";

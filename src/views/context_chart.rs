@@ -44,7 +44,7 @@ pub fn charts(t: &Trace, series: Vec<Series>) -> Vec<Chart> {
                         }
                         _ => String::new(),
                     };
-                    format!("call {}: {} · {} tokens in{share}", k + 1, o.name, format_count(p.used as usize))
+                    format!("call {}: {} · {} tokens in{share}", k + 1, o.name, format_count(p.used))
                 })
                 .collect();
             Chart { series: s, tips }

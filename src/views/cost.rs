@@ -1,6 +1,7 @@
 //! A cost as it shows everywhere: reported costs as they are, estimated ones marked `≈` with a
-//! tooltip saying where the price came from.
+//! tooltip saying where the price came from; totals no call carries as `–`, partial ones as `≥`.
 
+use crate::model::known::{Figure, Known};
 use crate::model::pricing::{Origin, PriceTable};
 use crate::model::units::{format_cost, format_price};
 use crate::model::Observation;
@@ -62,9 +63,22 @@ pub fn entry_note(o: &Observation, table: Option<&PriceTable>) -> Option<String>
     Some(format!("Estimated with {} ({}): {}.{source}", e.name, e.provider, rates.join(", ")))
 }
 
-/// A cost with its mark and tooltip.
-#[component]
-pub fn CostValue(usd: f64, origin: Option<Origin>, #[prop(into)] note: String) -> impl IntoView {
+/// A total cost with its mark and tooltip: `–` (no `cost` class: no figure) when no call carries
+/// one, `≥ …` when only some do. (A function, not a component: no props builder in the bundle.)
+pub fn cost_value(usd: f64, origin: Option<Origin>, known: Known, note: String) -> impl IntoView {
     let estimated = origin.is_some_and(Origin::has_estimate);
-    view! { <span class="cost" class:estimated=estimated title=note>{cost_text(usd, origin)}</span> }
+    let (text, title) = total_text(known, Figure::Cost, cost_text(usd, origin), note);
+    let class = if known.is_unknown() { "unknown" } else { "cost" };
+    view! { <span class=class class:estimated=estimated title=title>{text}</span> }
+}
+
+/// A total's text and hover: `–` and why when no call carries it, `≥ …` and how many calls do
+/// when some do, else `value`; `note` says what the figure is made of.
+pub fn total_text(known: Known, figure: Figure, value: String, note: String) -> (String, String) {
+    let title = match known.note(figure) {
+        Some(why) if known.is_unknown() || note.is_empty() => why,
+        Some(why) => format!("{why}. {note}"),
+        None => note,
+    };
+    (known.show(value), title)
 }

@@ -4,6 +4,7 @@
 //! code in the bundle.
 
 use crate::model::breakdown::{by_model, by_step, context_series};
+use crate::model::known::Known;
 use crate::state::{Data, MainView, ViewState};
 use crate::views::breakdown::{BreakdownSummary, BreakdownTable, Tables};
 use crate::views::context_chart::{charts, ContextCharts};
@@ -21,7 +22,15 @@ fn show_steps(view: ViewState, tables: Memo<Tables>, pos: usize) {
 #[component]
 pub fn Costs(data: Data, view: ViewState, trace: bool) -> impl IntoView {
     let tables = Memo::new(move |_| {
-        let of = |ts: &[crate::model::Trace]| Tables { models: by_model(ts), steps: by_step(ts) };
+        let of = |ts: &[crate::model::Trace]| {
+            // what the observations carry (as the rows count), not a platform's trace total
+            let (mut cost_known, mut tokens_known) = (Known::default(), Known::default());
+            for t in ts {
+                cost_known = cost_known.and(t.totals.cost_known);
+                tokens_known = tokens_known.and(t.totals.tokens_known);
+            }
+            Tables { models: by_model(ts), steps: by_step(ts), cost_known, tokens_known }
+        };
         if trace {
             // the shown trace through its ref: a merge of other traces reruns nothing here
             view.current.get().and_then(|r| data.with_trace(r, |t| of(std::slice::from_ref(t)))).unwrap_or_default()

@@ -1,11 +1,11 @@
 //! Detail pane of the selected observation: times, model, usage, cost, status, payloads, attributes, events.
 
+use crate::model::known::{Figure, Known};
 use crate::model::messages::Message;
 use crate::model::pricing::{line_items, PriceTable};
 use crate::model::time::{format_duration, format_utc};
 use crate::model::transcript::BlockKind;
-use crate::model::units::plural;
-use crate::model::units::{format_cost, format_price, format_tokens};
+use crate::model::units::{format_cost, format_count, format_price, format_tokens, plural};
 use crate::model::{facts, AttrValue, Attribute, Decoded, Kind, Level, Observation, Trace, TraceSet};
 use crate::state::{Data, ViewState};
 use crate::views::copy::CopyButton;
@@ -62,7 +62,7 @@ fn cost_rows(o: &Observation, prices: Option<&PriceTable>) -> Vec<(String, Strin
             .map(|l| {
                 let what = format!(
                     "{} {} × {}/M",
-                    format_tokens(l.tokens),
+                    format_count(l.tokens),
                     l.kind.replace('_', " "),
                     format_price(l.per_million)
                 );
@@ -164,15 +164,16 @@ fn observation_view(
     }
     let usage = (!o.usage.is_empty()).then(|| {
         let mut rows: Vec<(String, String)> = Vec::new();
+        // exact counts: the detail has room for them
         if let Some(v) = o.usage.input {
-            rows.push(("input".into(), format_tokens(v)));
+            rows.push(("input".into(), format_count(v)));
         }
         if let Some(v) = o.usage.output {
-            rows.push(("output".into(), format_tokens(v)));
+            rows.push(("output".into(), format_count(v)));
         }
-        rows.push(("total".into(), format_tokens(o.usage.total_tokens())));
+        rows.push(("total".into(), format_count(o.usage.total_tokens())));
         for (k, v) in &o.usage.details {
-            rows.push((k.clone(), format_tokens(*v)));
+            rows.push((k.clone(), format_count(*v)));
         }
         rows
     });
@@ -475,16 +476,27 @@ fn kind_panel(t: &Trace, o: &Observation, idx: u32) -> Option<AnyView> {
                 ("all steps below".to_string(), s.descendants.to_string()),
                 (
                     "by kind".to_string(),
-                    s.by_kind.iter().map(|(k, n)| format!("{n} {}", k.label())).collect::<Vec<_>>().join(", "),
+                    s.by_kind
+                        .iter()
+                        .map(|&(k, n)| plural(n, k.label(), &format!("{}s", k.label())))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 ),
             ];
-            if s.tokens > 0 {
-                rows.push(("tokens".into(), format_tokens(s.tokens)));
+            // unknown is not zero: a figure no call below carries reads `–`, a partial one `≥`,
+            // each with why (this table has no hover)
+            let total = |known: Known, figure, value: String| match known.note(figure) {
+                Some(why) => format!("{} ({why})", known.show(value)),
+                None => value,
+            };
+            if s.tokens > 0 || s.tokens_known.calls > 0 {
+                rows.push(("tokens".into(), total(s.tokens_known, Figure::Tokens, format_count(s.tokens))));
             }
-            if s.cost_usd > 0.0 {
+            if s.cost_usd > 0.0 || s.cost_known.calls > 0 {
                 let estimated = t.totals.subtree_estimated.get(idx as usize).copied().unwrap_or(false);
                 let origin = crate::model::pricing::Origin::of(!estimated, estimated);
-                rows.push(("cost".into(), crate::views::cost::cost_text(s.cost_usd, origin)));
+                let cost = crate::views::cost::cost_text(s.cost_usd, origin);
+                rows.push(("cost".into(), total(s.cost_known, Figure::Cost, cost)));
             }
             if s.errors > 0 {
                 rows.push(("errors".into(), s.errors.to_string()));

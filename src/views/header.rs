@@ -1,12 +1,12 @@
 //! The trace header: name, id, start, duration, tokens (generation and embedding apart), cost, counts, session and user.
 
+use crate::model::known::Figure;
 use crate::model::pricing::Origin;
 use crate::model::time::{format_duration, format_utc};
-use crate::model::units::format_tokens;
-use crate::model::units::plural;
+use crate::model::units::{format_count, plural};
 use crate::model::WarningLevel;
 use crate::state::{Data, Notices, ViewState};
-use crate::views::cost::{origin_note, CostValue};
+use crate::views::cost::{cost_value, origin_note, total_text};
 use leptos::prelude::*;
 
 #[component]
@@ -16,14 +16,15 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
         let prices = data.prices();
         let loops = shown.map(|r| data.loops(r)).unwrap_or_default();
         data.with_shown(shown, |d, t| {
-            let stat = |label: &'static str, value: String| {
+            let stat_titled = |label: &'static str, value: String, title: String| {
                 view! {
-                    <span class="stat">
+                    <span class="stat" title=title>
                         <span class="stat-label">{label}</span>
                         <span class="stat-value">{value}</span>
                     </span>
                 }
             };
+            let stat = move |label: &'static str, value: String| stat_titled(label, value, String::new());
             let duration = match (t.duration_ns(), t.totals.in_progress) {
                 (Some(d), 0) => format_duration(d),
                 (Some(d), _) => format!("{} (running)", format_duration(d)),
@@ -38,22 +39,26 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                     <div class="stats">
                         {stat("start", format_utc(t.start_ns))}
                         {stat("duration", duration)}
-                        {stat("observations", t.observations.len().to_string())}
-                        {(t.totals.tokens > t.totals.embedding_tokens)
-                            .then(|| stat("tokens", format_tokens(t.totals.tokens - t.totals.embedding_tokens)))}
+                        {stat("observations", format_count(t.observations.len() as u64))}
+                        {(t.totals.tokens > t.totals.embedding_tokens || t.totals.tokens_known.is_unknown()).then(|| {
+                            // the header has room for the exact count
+                            let n = t.totals.tokens - t.totals.embedding_tokens;
+                            let (text, title) = total_text(t.totals.tokens_known, Figure::Tokens, format_count(n), String::new());
+                            stat_titled("tokens", text, title)
+                        })}
                         {(t.totals.embedding_tokens > 0)
-                            .then(|| stat("embedding tokens", format_tokens(t.totals.embedding_tokens)))}
-                        {t.has_cost().then(|| {
+                            .then(|| stat("embedding tokens", format_count(t.totals.embedding_tokens)))}
+                        {{
                             let origin = t.cost_origin();
                             let note = origin_note(origin, t.totals.estimated_cost_usd, prices.as_deref());
                             let label = if origin == Some(Origin::Estimated) { "est. cost" } else { "cost" };
                             view! {
                                 <span class="stat">
                                     <span class="stat-label">{label}</span>
-                                    <span class="stat-value"><CostValue usd=t.cost_usd() origin=origin note=note/></span>
+                                    <span class="stat-value">{cost_value(t.cost_usd(), origin, t.cost_known(), note)}</span>
                                 </span>
                             }
-                        })}
+                        }}
                         {(prices.is_some() && !t.totals.unpriced.is_empty()).then(|| {
                             let names = t.totals.unpriced.join(", ");
                             let title = "No entry of the price table matches these models: their calls have no cost. Add their prices under Prices.";
@@ -66,7 +71,7 @@ pub fn TraceHeader(data: Data, view: ViewState, notices: Notices) -> impl IntoVi
                         })}
                         <span class="stat" class:has-errors=has_errors>
                             <span class="stat-label">"errors"</span>
-                            <span class="stat-value">{t.totals.errors.to_string()}</span>
+                            <span class="stat-value">{format_count(t.totals.errors as u64)}</span>
                         </span>
                         {t.session_id.clone().map(|s| stat("session", s))}
                         {t.user_id.clone().map(|u| stat("user", u))}

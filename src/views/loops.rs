@@ -3,7 +3,7 @@
 
 use crate::model::loops::{Loop, LoopKind};
 use crate::model::time::format_duration;
-use crate::model::units::{format_cost, format_tokens};
+use crate::model::units::format_cost;
 use crate::state::ViewState;
 use leptos::prelude::*;
 
@@ -47,12 +47,15 @@ pub fn panel(loops: &[Loop], view: ViewState) -> Option<AnyView> {
             let figures = format!(
                 "{} · {} tokens{cost} · {:.0} % of the run{}",
                 format_duration(l.duration_ns),
-                format_tokens(l.tokens),
+                crate::model::units::format_tokens(l.tokens),
                 l.share * 100.0,
                 if l.askers.is_empty() {
                     String::new()
                 } else {
-                    format!(" (with the {} model calls that asked)", l.askers.len())
+                    format!(
+                        " (with the {} that asked)",
+                        crate::model::units::plural(l.askers.len(), "model call", "model calls")
+                    )
                 }
             );
             view! {

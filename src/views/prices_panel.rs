@@ -123,8 +123,8 @@ pub fn PricesPanel(data: Data, prices: Prices, notices: Notices, dialogs: Dialog
             format!(
                 "{} of {} models. US dollars per million tokens, from {}. Your own prices are kept in this browser, \
                  win over the table's and are listed in Canopy exports.",
-                format_count(found.with(Vec::len)),
-                format_count(data.prices().map_or(0, |t| t.entries.len())),
+                format_count(found.with(Vec::len) as u64),
+                format_count(data.prices().map_or(0, |t| t.entries.len()) as u64),
                 sources.unwrap_or_default()
             )
         }

@@ -2,14 +2,14 @@
 //! each trace a turn with the user's input and the final output, gaps between turns, its tree on
 //! demand, and a timeline of the whole session.
 
+use crate::model::known::Figure;
 use crate::model::messages;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist;
-use crate::model::units::format_tokens;
-use crate::model::units::plural;
+use crate::model::units::{format_count, format_tokens, plural};
 use crate::model::TraceSet;
 use crate::state::{Data, Page, ViewState};
-use crate::views::cost::{cost_text, origin_note};
+use crate::views::cost::{cost_text, origin_note, total_text};
 use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
@@ -53,16 +53,18 @@ pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
                 row=Callback::new(move |(pos, _): (usize, u64)| {
                     let Some(s) = sessions.with_untracked(|s| s.get(pos).cloned()) else { return ().into_any() };
                     let scores = s.scores.iter().map(|sc| format!("{}: {}", sc.name, sc.value.display())).collect::<Vec<_>>().join(", ");
+                    let same = |text: String| (text.clone(), text);
+                    let exact = format!("{} tokens", format_count(s.tokens));
                     let cells = [
-                        s.id.clone(),
-                        s.user.clone().unwrap_or_default(),
-                        s.traces.len().to_string(),
-                        format_utc(s.first_ns),
-                        format_duration(s.duration_ns()),
-                        format_tokens(s.tokens),
-                        if s.cost_origin.is_some() { cost_text(s.cost_usd, s.cost_origin) } else { String::new() },
-                        s.errors.to_string(),
-                        scores,
+                        same(s.id.clone()),
+                        same(s.user.clone().unwrap_or_default()),
+                        same(format_count(s.traces.len() as u64)),
+                        same(format_utc(s.first_ns)),
+                        same(format_duration(s.duration_ns())),
+                        total_text(s.tokens_known, Figure::Tokens, format_tokens(s.tokens), exact),
+                        total_text(s.cost_known, Figure::Cost, cost_text(s.cost_usd, s.cost_origin), String::new()),
+                        same(format_count(s.errors as u64)),
+                        same(scores),
                     ];
                     view! {
                         <div
@@ -77,7 +79,7 @@ pub fn SessionsPage(data: Data, view: ViewState) -> impl IntoView {
                                 open(pos);
                             }
                         >
-                            {cells.into_iter().map(|c| { let title = c.clone(); view! { <span class="td" role="gridcell" title=title>{c}</span> } }).collect_view()}
+                            {cells.into_iter().map(|(c, title)| view! { <span class="td" role="gridcell" title=title>{c}</span> }).collect_view()}
                         </div>
                     }
                     .into_any()
@@ -114,6 +116,9 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
     let span = s.duration_ns().max(1) as f64;
     let scores =
         s.scores.iter().map(|sc| (sc.name.clone(), sc.value.display(), sc.comment.clone())).collect::<Vec<_>>();
+    let tokens = total_text(s.tokens_known, Figure::Tokens, format_count(s.tokens), String::new());
+    let note = origin_note(s.cost_origin, 0.0, None);
+    let cost = total_text(s.cost_known, Figure::Cost, cost_text(s.cost_usd, s.cost_origin), note);
     let mut prev_end: Option<i64> = None;
     let mut turns = Vec::new();
     let mut bars = Vec::new();
@@ -160,7 +165,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                     <span class="hint">{format_utc(t.start_ns)}</span>
                     <span class="turn-metrics">
                         {t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into())}
-                        {t.has_cost().then(|| format!(" · {}", cost_text(t.cost_usd(), t.cost_origin())))}
+                        {t.has_cost().then(|| format!(" · {}", t.cost_known().show(cost_text(t.cost_usd(), t.cost_origin()))))}
                         {(t.totals.errors > 0).then(|| view! { <span class="err-mark">{plural(t.totals.errors, "error", "errors")}</span> })}
                     </span>
                     <button class="btn tiny" on:click=move |_| view.open_trace(ti, None)>"open"</button>
@@ -169,7 +174,7 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                 <div class="turn-answer"><span class="message-role">"answer"</span>{preview(t, messages::Side::Output)}</div>
                 {(!turn_scores.is_empty()).then(|| view! { <div class="hint">{format!("scores: {turn_scores}")}</div> })}
                 <details class="turn-tree">
-                    <summary>{format!("{} steps", t.observations.len())}</summary>
+                    <summary>{plural(t.observations.len(), "step", "steps")}</summary>
                     <ul>
                         {steps
                             .into_iter()
@@ -191,11 +196,11 @@ fn session_view(d: &TraceSet, s: tracelist::SessionSummary, view: ViewState) -> 
                 <h2 class="trace-name">{format!(" Session {}", s.id)}</h2>
                 <div class="stats">
                     <span class="stat"><span class="stat-label">"user"</span>{s.user.clone().unwrap_or_default()}</span>
-                    <span class="stat"><span class="stat-label">"turns"</span>{s.traces.len().to_string()}</span>
+                    <span class="stat"><span class="stat-label">"turns"</span>{format_count(s.traces.len() as u64)}</span>
                     <span class="stat"><span class="stat-label">"duration"</span>{format_duration(s.duration_ns())}</span>
-                    <span class="stat"><span class="stat-label">"tokens"</span>{format_tokens(s.tokens)}</span>
-                    <span class="stat" title=origin_note(s.cost_origin, 0.0, None)><span class="stat-label">"cost"</span>{cost_text(s.cost_usd, s.cost_origin)}</span>
-                    <span class="stat"><span class="stat-label">"errors"</span>{s.errors.to_string()}</span>
+                    <span class="stat" title=tokens.1><span class="stat-label">"tokens"</span>{tokens.0}</span>
+                    <span class="stat" title=cost.1><span class="stat-label">"cost"</span>{cost.0}</span>
+                    <span class="stat"><span class="stat-label">"errors"</span>{format_count(s.errors as u64)}</span>
                     {scores.into_iter().map(|(n, v, c)| view! { <span class="stat score-chip" title=c.unwrap_or_default()><span class="stat-label">{n}</span>{v}</span> }).collect_view()}
                 </div>
                 <div class="session-timeline" title="the whole session: one bar per turn">{bars}</div>

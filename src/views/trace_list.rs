@@ -20,7 +20,7 @@ pub fn TraceList(data: Data, view: ViewState) -> impl IntoView {
     view! {
         <Show when=move || { count.get() > 1 }>
             <nav class="trace-list" aria-label="Loaded traces">
-                <div class="trace-list-title">{move || format!("{} traces", count.get())}</div>
+                <div class="trace-list-title">{move || crate::model::units::plural(count.get(), "trace", "traces")}</div>
                 <VirtualList
                     viewport=viewport
                     len=count
@@ -40,7 +40,7 @@ pub fn TraceList(data: Data, view: ViewState) -> impl IntoView {
                                             format!(
                                                 "{} · {} obs",
                                                 t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
-                                                t.observations.len(),
+                                                crate::model::units::format_count(t.observations.len() as u64),
                                             ),
                                             t.totals.errors,
                                         )

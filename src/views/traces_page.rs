@@ -1,12 +1,14 @@
 //! The trace list: every loaded trace as a sortable, filterable, virtualized table with a column
 //! per score name, and search across the content of every trace.
 
+use crate::model::known::Figure;
 use crate::model::pricing::Origin;
 use crate::model::time::{format_duration, format_utc};
 use crate::model::tracelist::{self, Column, ListQuery};
-use crate::model::units::format_tokens;
+use crate::model::units::{format_count, format_tokens, plural};
 use crate::model::ScoreValue;
 use crate::state::{Data, ViewState};
+use crate::views::cost::total_text;
 use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
@@ -99,7 +101,7 @@ pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
                     data-shown=move || rows.with(Vec::len)
                     data-total=move || data.with(|d| d.traces.len())
                 >
-                    {move || format!("{} of {} traces", rows.with(Vec::len), data.with(|d| d.traces.len()))}
+                    {move || format!("{} of {}", format_count(rows.with(Vec::len) as u64), plural(data.with(|d| d.traces.len()), "trace", "traces"))}
                 </span>
                 <input
                     class="content-search"
@@ -112,7 +114,7 @@ pub fn TracesPage(data: Data, view: ViewState) -> impl IntoView {
             <Show when=move || view.search_text.with(|s| s.trim().len() >= 2)>
                 <div class="search-hits">
                     <div class="hint">
-                        {move || hits.with(|(h, total)| if *total > h.len() { format!("{total} hits, first {} shown", h.len()) } else { format!("{total} hits") })}
+                        {move || hits.with(|(h, total)| if *total > h.len() { format!("{}, first {} shown", plural(*total, "hit", "hits"), h.len()) } else { plural(*total, "hit", "hits") })}
                     </div>
                     <ul>
                         {move || {
@@ -210,8 +212,9 @@ struct Figures {
     input: u64,
     output: u64,
     embedding: u64,
-    /// The cost and where it comes from (`reported`, `estimated`, `mixed`; empty: none).
-    cost: f64,
+    /// The cost (empty: unknown, not zero) and where it comes from (`reported`, `estimated`,
+    /// `mixed`; empty: none).
+    cost: String,
     cost_origin: &'static str,
 }
 
@@ -225,7 +228,7 @@ impl Figures {
             input: t.totals.input_tokens,
             output: t.totals.output_tokens,
             embedding: t.totals.embedding_tokens,
-            cost: if t.has_cost() { t.cost_usd() } else { 0.0 },
+            cost: if t.has_cost() { t.cost_usd().to_string() } else { String::new() },
             cost_origin: match t.cost_origin() {
                 Some(Origin::Reported) => "reported",
                 Some(Origin::Estimated) => "estimated",
@@ -252,40 +255,39 @@ fn TraceRow(
         let Some(t) = d.traces.get(trace) else { return (Vec::new(), false, Figures::default()) };
         let cells = columns.with_untracked(|cols| {
             cols.iter()
-                .map(|c| match c {
-                    Column::Name => t.display_name().to_string(),
-                    Column::Start => format_utc(t.start_ns),
-                    Column::Duration => t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
-                    Column::Observations => t.observations.len().to_string(),
-                    Column::Tokens => {
-                        if t.totals.tokens > 0 {
-                            format_tokens(t.totals.tokens)
-                        } else {
-                            String::new()
+                .map(|c| {
+                    let text = match c {
+                        Column::Name => t.display_name().to_string(),
+                        Column::Start => format_utc(t.start_ns),
+                        Column::Duration => t.duration_ns().map(format_duration).unwrap_or_else(|| "running".into()),
+                        // tight columns: `39k` with the exact count in the hover; unknown as `–`, why in the hover
+                        Column::Observations => format_count(t.observations.len() as u64),
+                        Column::Tokens => {
+                            let exact = format!("{} tokens", format_count(t.totals.tokens));
+                            let tokens = format_tokens(t.totals.tokens);
+                            return total_text(t.totals.tokens_known, Figure::Tokens, tokens, exact);
                         }
-                    }
-                    Column::Cost => {
-                        if t.has_cost() {
-                            crate::views::cost::cost_text(t.cost_usd(), t.cost_origin())
-                        } else {
-                            String::new()
+                        Column::Cost => {
+                            let cost = crate::views::cost::cost_text(t.cost_usd(), t.cost_origin());
+                            return total_text(t.cost_known(), Figure::Cost, cost, String::new());
                         }
-                    }
-                    Column::Errors => {
-                        if t.totals.errors > 0 {
-                            t.totals.errors.to_string()
-                        } else {
-                            String::new()
+                        Column::Errors => {
+                            if t.totals.errors > 0 {
+                                format_count(t.totals.errors as u64)
+                            } else {
+                                String::new()
+                            }
                         }
-                    }
-                    Column::Session => t.session_id.clone().unwrap_or_default(),
-                    Column::User => t.user_id.clone().unwrap_or_default(),
-                    Column::Tags => t.tags.join(", "),
-                    Column::Score(n) => score_cells.with_untracked(|sc| {
-                        sc.get(&t.id).and_then(|m| m.get(n)).map(|v| v.display()).unwrap_or_default()
-                    }),
+                        Column::Session => t.session_id.clone().unwrap_or_default(),
+                        Column::User => t.user_id.clone().unwrap_or_default(),
+                        Column::Tags => t.tags.join(", "),
+                        Column::Score(n) => score_cells.with_untracked(|sc| {
+                            sc.get(&t.id).and_then(|m| m.get(n)).map(|v| v.display()).unwrap_or_default()
+                        }),
+                    };
+                    (text.clone(), text)
                 })
-                .collect::<Vec<String>>()
+                .collect::<Vec<(String, String)>>()
         });
         (cells, t.totals.errors > 0, Figures::of(t))
     });
@@ -316,8 +318,7 @@ fn TraceRow(
             {cells
                 .into_iter()
                 .enumerate()
-                .map(|(k, c)| {
-                    let title = c.clone();
+                .map(|(k, (c, title))| {
                     // the name cell carries the loop badge
                     let badge = if k == name_at { loop_badge.take() } else { None };
                     view! { <span class="td" role="gridcell" title=title>{c}{badge}</span> }

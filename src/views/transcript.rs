@@ -9,7 +9,7 @@ use crate::model::messages::extract;
 use crate::model::pricing::Origin;
 use crate::model::time::format_duration;
 use crate::model::transcript::{Block, BlockKind, Doc, Transcript};
-use crate::model::units::format_tokens;
+use crate::model::units::plural;
 use crate::model::{Decoded, Trace};
 use crate::state::{Data, TraceRef, ViewState};
 use crate::views::cost::cost_text;
@@ -48,7 +48,8 @@ fn agent_hue(name: &str) -> u32 {
 fn figures(b: &Block, t: &Trace) -> String {
     let mut out = vec![format!("+{}", format_duration(b.offset_ns.max(0)))];
     out.extend(b.duration_ns(t).map(format_duration));
-    out.extend(b.tokens(t).map(|n| format!("{} tokens", format_tokens(n))));
+    // a call's tokens are never one: "tokens" is plural here
+    out.extend(b.tokens(t).map(|n| format!("{} tokens", crate::model::units::format_tokens(n))));
     if let Some(usd) = b.cost_usd(t) {
         let estimated = match b.kind {
             BlockKind::Turn { .. } => t.observations.get(b.obs as usize).is_some_and(|o| o.cost.estimated.is_some()),
@@ -72,7 +73,7 @@ fn title(b: &Block, t: &Trace) -> String {
         BlockKind::Tool { name, from_messages, .. } => {
             format!("tool · {name}{}", if *from_messages { " (from the messages)" } else { "" })
         }
-        BlockKind::Retrieval { documents } => format!("{name} · {} documents", documents.len()),
+        BlockKind::Retrieval { documents } => format!("{name} · {}", plural(documents.len(), "document", "documents")),
         BlockKind::AgentStart { name } => format!("Agent {name}"),
         BlockKind::AgentEnd => String::new(),
         BlockKind::Step { .. } => name.to_string(),

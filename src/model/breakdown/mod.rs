@@ -23,6 +23,10 @@ pub struct Row {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub tokens: u64,
+    /// Whether any call of the row counted its input, its output tokens apart (else they are
+    /// unknown, not zero: a usage with only a total).
+    pub input_known: bool,
+    pub output_known: bool,
     pub cost_usd: f64,
     /// The part of `cost_usd` Canopy estimated from tokens × the price table.
     pub estimated_usd: f64,
@@ -103,6 +107,8 @@ fn breakdown(traces: &[Trace], label: fn(&Observation) -> Option<&str>) -> Vec<R
                 r.input_tokens = r.input_tokens.saturating_add(o.usage.input.unwrap_or(0));
                 r.output_tokens = r.output_tokens.saturating_add(o.usage.output.unwrap_or(0));
                 r.tokens = r.tokens.saturating_add(o.usage.total_tokens());
+                r.input_known |= o.usage.input.is_some();
+                r.output_known |= o.usage.output.is_some();
                 // as `Totals::unpriced`: counted tokens of a named model without any cost
                 if o.cost.total.is_none() && o.model.is_some() {
                     r.unpriced += 1;

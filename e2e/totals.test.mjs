@@ -89,6 +89,21 @@ test('a file without costs or tokens shows – with why, in the header, the list
   await page.waitForSelector('.session-page .stats');
   assert.deepEqual(await stat(page, '.session-page', 'cost'), { text: '–', title: 'no cost in this file' });
   assert.ok(!(await wordsAreClean(page, 'session')).includes('$'));
+  // two of its turns compared: costs nobody recorded read –, not `$0 → $0`, for the traces and a step
+  await page.click('#nav-traces');
+  await page.click('.traces-page .tr:has-text("rag_turn")');
+  const other = (await page.textContent('.trace-id')).trim();
+  await page.click('#nav-traces');
+  await page.click('.traces-page .tr:has-text("tools_turn")');
+  await page.fill('.compare-with input', other);
+  await page.click('#compare-go');
+  await page.waitForSelector('#compare-summary');
+  assert.equal((await stat(page, '#compare-summary', 'cost')).text, '–');
+  assert.match((await stat(page, '#compare-summary', 'tokens')).text, /^46 → 24/);
+  await page.click('.compare-row >> nth=0');
+  await page.waitForSelector('#compare-detail');
+  assert.equal((await stat(page, '#compare-detail', 'cost')).text, '–');
+  assert.ok(!(await wordsAreClean(page, 'compare')).includes('$'));
   // the refused table is the browser's one line, nothing of the app's
   assert.deepEqual(errors.filter((e) => !/^Failed to load resource/.test(e)), []);
 });

@@ -13,14 +13,20 @@ const ROW_H: f64 = 26.0;
 /// `12 ms → 30 ms (+150%)`, or one value when unchanged.
 fn change(c: &Change<f64>, fmt: fn(f64) -> String) -> String {
     if c.before.is_nan() && c.after.is_nan() {
-        return "—".into();
+        return "–".into();
     }
-    let show = |v: f64| if v.is_nan() { "—".to_string() } else { fmt(v) };
+    let show = |v: f64| if v.is_nan() { "–".to_string() } else { fmt(v) };
     if c.before == c.after {
         return show(c.after);
     }
     let pct = c.percent().filter(|p| p.is_finite()).map(|p| format!(" ({p:+.0}%)")).unwrap_or_default();
     format!("{} → {}{pct}", show(c.before), show(c.after))
+}
+
+/// A change whose sides nobody recorded read `–`, not `$0` (unknown is not zero).
+fn known(c: Change<f64>, before: bool, after: bool) -> Change<f64> {
+    let side = |known: bool, v: f64| if known { v } else { f64::NAN };
+    Change { before: side(before, c.before), after: side(after, c.after) }
 }
 
 /// A cost change that holds an estimate, marked as everywhere else (`≈`).
@@ -139,7 +145,7 @@ fn step_detail(a: &Trace, b: &Trace, row: &Row) -> AnyView {
                     <div class="stats">
                         <span class="stat"><span class="stat-label">"duration"</span><span class="stat-value">{change(&d.duration_ms, ms)}</span></span>
                         <span class="stat"><span class="stat-label">"tokens"</span><span class="stat-value">{change(&d.tokens, tokens)}</span></span>
-                        <span class="stat"><span class="stat-label">"cost"</span><span class="stat-value">{estimated_mark(oa.cost.estimated.is_some() || ob.cost.estimated.is_some(), change(&d.cost_usd, format_cost))}</span></span>
+                        <span class="stat"><span class="stat-label">"cost"</span><span class="stat-value">{estimated_mark(oa.cost.estimated.is_some() || ob.cost.estimated.is_some(), change(&known(d.cost_usd, oa.cost.total.is_some(), ob.cost.total.is_some()), format_cost))}</span></span>
                         {d.model.as_ref().map(|m| view! {
                             <span class="stat"><span class="stat-label">"model"</span><span class="stat-value">{format!("{} → {}", m.before, m.after)}</span></span>
                         })}
@@ -255,10 +261,10 @@ pub fn ComparePage(data: Data, view: ViewState, other: String) -> impl IntoView 
                     </h2>
                     <div class="stats">
                         {stat("duration", change(&s.duration_ms, ms))}
-                        {stat("tokens", change(&s.tokens, tokens))}
+                        {stat("tokens", change(&known(s.tokens, !ta.totals.tokens_known.is_unknown(), !tb.totals.tokens_known.is_unknown()), tokens))}
                         {stat("cost", estimated_mark(
                             [ta.cost_origin(), tb.cost_origin()].iter().flatten().any(|o| o.has_estimate()),
-                            change(&s.cost_usd, format_cost),
+                            change(&known(s.cost_usd, !ta.cost_known().is_unknown(), !tb.cost_known().is_unknown()), format_cost),
                         ))}
                         {stat("errors", change(&s.errors, count))}
                         {stat("steps", format!("{} same, {} renamed, {} added, {} removed", s.same, s.renamed, s.added, s.removed))}

@@ -104,6 +104,10 @@ test('on a touch screen rows, tabs and buttons are at least 40 px tall', async (
     assert.ok(hs.length > 0, sel);
     assert.deepEqual(small(hs), [], sel);
   }
+  // a tight column's `1.2k tok` has the exact count in its hover
+  const tok = await page.$eval('.tree-row .row-tokens', (e) => [e.textContent, e.title]);
+  assert.match(tok[0], /^[\d.]+k? tok$/);
+  assert.match(tok[1], /^\d{1,3}(,\d{3})* tokens?$/);
   // rows are placed at the height they are drawn: the 29 rows of the trace end at 29 × 40 px
   const spacer = await page.$eval('.tree-scroll .spacer', (s) => s.getBoundingClientRect().height);
   assert.equal(spacer, 29 * 40);

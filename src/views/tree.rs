@@ -2,7 +2,7 @@
 
 use crate::model::filter::{self, Query};
 use crate::model::time::format_duration;
-use crate::model::units::format_tokens;
+use crate::model::units::{format_tokens, plural};
 use crate::model::Level;
 use crate::state::{Data, TraceRef, ViewState};
 use crate::views::kind_class;
@@ -340,7 +340,7 @@ fn TreeRow(
             {(level != Level::Error && sub_errors > 0)
                 .then(|| view! { <span class="err-below" title="errors below">{format!("{sub_errors} err below")}</span> })}
             <span class="row-metrics">
-                {(tokens > 0).then(|| view! { <span class="row-tokens">{format!("{} tok", format_tokens(tokens))}</span> })}
+                {(tokens > 0).then(|| view! { <span class="row-tokens" title=plural(tokens, "token", "tokens")>{format!("{} tok", format_tokens(tokens))}</span> })}
                 {(cost > 0.0).then(|| {
                     // a call's own estimate names its entry, prices and source date; a step's sum says it holds some
                     let own = data.with_untracked(|d| {

@@ -213,8 +213,8 @@ pub fn children(t: &Trace, i: u32) -> ChildSummary {
         by_kind,
         tokens: t.totals.subtree_tokens.get(i as usize).copied().unwrap_or(0),
         cost_usd: t.totals.subtree_cost.get(i as usize).copied().unwrap_or(0.0),
-        cost_known: super::known::coverage(&t.observations, tree, span, super::known::has_cost),
-        tokens_known: super::known::coverage(&t.observations, tree, span, super::known::has_tokens),
+        cost_known: super::known::coverage(&t.observations, &|i| tree.parent_of(i), span, super::known::has_cost),
+        tokens_known: super::known::coverage(&t.observations, &|i| tree.parent_of(i), span, super::known::has_tokens),
         errors: t.totals.subtree_errors.get(i as usize).copied().unwrap_or(0),
     }
 }

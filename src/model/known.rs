@@ -2,7 +2,6 @@
 //! reads. A figure no observation carries shows `–` with why, never `$0`; a sum over only some of
 //! the calls shows `≥ $0.42` with how many calls it covers.
 
-use super::tree::Tree;
 use super::Observation;
 
 /// How much of a sum is known: whether some observation carries the figure at all, and how many
@@ -74,13 +73,19 @@ impl Known {
 
 /// What of the calls in `span` (the tree's preorder, or one step's subtree: a slice of it) the
 /// figure `has` tells covers (see `Known`). Two passes, iterative: what lies below each
-/// observation, then what covers it from above, within `span`.
-pub fn coverage(obs: &[Observation], tree: &Tree, span: &[u32], has: fn(&Observation) -> bool) -> Known {
+/// observation, then what covers it from above, within `span`. `parent_of` is the tree's
+/// (`Tree::parent_of`): taken as a function so this module does not depend on the tree's.
+pub fn coverage(
+    obs: &[Observation],
+    parent_of: &dyn Fn(u32) -> Option<u32>,
+    span: &[u32],
+    has: fn(&Observation) -> bool,
+) -> Known {
     let n = obs.len();
     let mut below = vec![false; n];
     let mut call_below = vec![false; n];
     for &i in span.iter().rev() {
-        if let Some(p) = tree.parent_of(i) {
+        if let Some(p) = parent_of(i) {
             let (iu, pu) = (i as usize, p as usize);
             below[pu] |= below[iu] || has(&obs[iu]);
             call_below[pu] |= call_below[iu] || obs[iu].kind.is_model_call();
@@ -95,7 +100,7 @@ pub fn coverage(obs: &[Observation], tree: &Tree, span: &[u32], has: fn(&Observa
         let own = has(o);
         k.carried |= own;
         // the first of a subtree's span is its top: what is above it is not counted here
-        if let Some(p) = tree.parent_of(i).filter(|_| at > 0) {
+        if let Some(p) = parent_of(i).filter(|_| at > 0) {
             let pu = p as usize;
             above[iu] = above[pu] || (has(&obs[pu]) && !below[pu]);
         }
@@ -121,7 +126,7 @@ pub fn has_tokens(o: &Observation) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Kind, Warning};
+    use crate::model::Kind;
 
     fn ob(id: &str, parent: Option<&str>, kind: Kind, cost: Option<f64>) -> Observation {
         let mut o = Observation::new(id, kind, id, 0);
@@ -130,9 +135,18 @@ mod tests {
         o
     }
 
+    /// The parent of each observation, by its `parent_id` among `obs` (listed parents first, so
+    /// the list is its own preorder).
+    fn parents(obs: &[Observation]) -> impl Fn(u32) -> Option<u32> + '_ {
+        move |i| {
+            let p = obs.get(i as usize)?.parent_id.as_deref()?;
+            obs.iter().position(|o| o.id == p).map(|p| p as u32)
+        }
+    }
+
     fn cost_of(obs: &[Observation]) -> Known {
-        let tree = Tree::build(obs, "t", "test.json", &mut Vec::<Warning>::new());
-        coverage(obs, &tree, &tree.preorder, has_cost)
+        let preorder: Vec<u32> = (0..obs.len() as u32).collect();
+        coverage(obs, &parents(obs), &preorder, has_cost)
     }
 
     #[test]
@@ -195,11 +209,9 @@ mod tests {
             ob("g", Some("c"), Kind::Generation, None),
             ob("h", Some("a"), Kind::Generation, None),
         ];
-        let tree = Tree::build(&obs, "t", "test.json", &mut Vec::<Warning>::new());
-        assert_eq!(coverage(&obs, &tree, &tree.preorder, has_cost), Known { carried: true, covered: 2, calls: 2 });
-        // below the chain: the agent's cost is not part of it
-        let (from, to) = (tree.pos[1] as usize, tree.subtree_end[1] as usize);
-        let below = coverage(&obs, &tree, &tree.preorder[from..to], has_cost);
+        assert_eq!(cost_of(&obs), Known { carried: true, covered: 2, calls: 2 });
+        // below the chain (its subtree: itself and `g`): the agent's cost is not part of it
+        let below = coverage(&obs, &parents(&obs), &[1, 2], has_cost);
         assert_eq!(below, Known { carried: false, covered: 0, calls: 1 });
     }
 

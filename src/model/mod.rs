@@ -445,11 +445,13 @@ impl Trace {
         self.reported_cost_usd.is_some() || self.totals.has_cost
     }
 
-    /// How much of `cost_usd` is known: all of it when the platform reported the trace's total.
+    /// How much of `cost_usd` is known. A platform's reported total is a sum of the costs it had:
+    /// where the observations show which calls carry one, they say how much it covers (the same
+    /// trace reads the same from every API); with no observation's cost loaded, all of it.
     pub fn cost_known(&self) -> known::Known {
         match self.reported_cost_usd {
-            Some(_) => known::Known::all(self.totals.cost_known.calls),
-            None => self.totals.cost_known,
+            Some(_) if !self.totals.cost_known.carried => known::Known::all(self.totals.cost_known.calls),
+            _ => self.totals.cost_known,
         }
     }
 

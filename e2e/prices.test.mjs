@@ -146,6 +146,8 @@ test('the panel opens before anything is loaded, and says when the table cannot 
   const page = await newPage(app.browser, errors, { width: 390, height: 800 });
   await page.route('**/models.json', (r) => r.fulfill({ status: 404, body: 'not here' }));
   await page.goto(app.server.url);
+  // on a phone the toolbar's buttons are in its Menu
+  await page.click('#menu-toggle');
   await page.click('#open-prices');
   await page.waitForFunction(() => /prices could not be loaded/.test(document.querySelector('#prices-status')?.textContent));
   assert.ok(await page.isDisabled('#price-add'));

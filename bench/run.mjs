@@ -113,7 +113,8 @@ async function measureApp(server, n, filePath, after = null, { atOnce = false } 
       rows: document.querySelectorAll('.tree-row').length,
       header: document.querySelector('.trace-header')?.textContent ?? '',
     }), t0);
-    if (!new RegExp(`observations\\s*${n}(?!\\d)`).test(info.header)) throw new Error(`load of ${n} did not show ${n} observations: ${info.header}`);
+    // the header groups digits (10,000): compare without the separators
+    if (!new RegExp(`observations\\s*${n}(?!\\d)`).test(info.header.replace(/(\d),(?=\d{3})/g, '$1'))) throw new Error(`load of ${n} did not show ${n} observations: ${info.header}`);
     const m = info.marks;
     const importMs = m['canopy:import-end'] - m['canopy:import-start'];
     const afterSteps = after ? await after(page) : null;

@@ -17,6 +17,8 @@ pub enum PageKey {
     Costs,
     /// Two traces compared: `trace` with `vs`.
     Compare,
+    /// Every observation of the loaded traces in one table.
+    Spans,
 }
 
 /// The views of one trace: `view=` in the link (the tree has no key: it is the default).
@@ -29,10 +31,24 @@ pub enum ViewKey {
     Costs,
     /// The run read as one conversation.
     Transcript,
+    /// Which agents and tools call which: one node per name (or per run step), edges are calls.
+    Graph,
+    /// Where the time (or tokens, or cost) goes: a flame graph of the trace.
+    Flame,
+    /// Per-name statistics: count, total, self time, percentiles, tokens, cost, errors.
+    Stats,
 }
 
 impl ViewKey {
-    const ALL: [ViewKey; 4] = [ViewKey::Tree, ViewKey::Timeline, ViewKey::Costs, ViewKey::Transcript];
+    const ALL: [ViewKey; 7] = [
+        ViewKey::Tree,
+        ViewKey::Timeline,
+        ViewKey::Costs,
+        ViewKey::Transcript,
+        ViewKey::Graph,
+        ViewKey::Flame,
+        ViewKey::Stats,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -40,6 +56,9 @@ impl ViewKey {
             ViewKey::Timeline => "timeline",
             ViewKey::Costs => "costs",
             ViewKey::Transcript => "transcript",
+            ViewKey::Graph => "graph",
+            ViewKey::Flame => "flame",
+            ViewKey::Stats => "stats",
         }
     }
 
@@ -49,7 +68,7 @@ impl ViewKey {
 }
 
 impl PageKey {
-    const ALL: [PageKey; 7] = [
+    const ALL: [PageKey; 8] = [
         PageKey::Trace,
         PageKey::Traces,
         PageKey::Sessions,
@@ -57,6 +76,7 @@ impl PageKey {
         PageKey::Scores,
         PageKey::Costs,
         PageKey::Compare,
+        PageKey::Spans,
     ];
 
     pub fn key(self) -> &'static str {
@@ -68,6 +88,7 @@ impl PageKey {
             PageKey::Scores => "scores",
             PageKey::Costs => "costs",
             PageKey::Compare => "compare",
+            PageKey::Spans => "spans",
         }
     }
 
@@ -130,6 +151,9 @@ pub struct ViewFragment {
     pub compress: bool,
     /// The timeline is laid out in lanes by agent (`lanes=agent`).
     pub lanes: bool,
+    /// The shown view's own mode (`mode=`): the graph's as-run layout, the flame graph's order
+    /// and weight, the statistics' grouping. Each view reads the words it knows.
+    pub mode: String,
     pub collapsed: Collapsed,
     /// `embed`, `theme`, `hide`, `origin`: the embedding page's, written back as they came.
     pub kept: Vec<(String, String)>,
@@ -173,6 +197,7 @@ impl ViewFragment {
                 }
                 "find" => f.find = v,
                 "filter" => f.tree_filter = v,
+                "mode" => f.mode = v,
                 "zoom" => f.zoom = parse_window(&v),
                 "compress" => f.compress = v == "1",
                 "lanes" => f.lanes = v == "agent",
@@ -222,7 +247,9 @@ impl ViewFragment {
         if self.view != ViewKey::Tree {
             out.push(("view", self.view.key().into()));
         }
-        for (k, v) in [("q", &self.list_query), ("find", &self.find), ("filter", &self.tree_filter)] {
+        for (k, v) in
+            [("q", &self.list_query), ("find", &self.find), ("filter", &self.tree_filter), ("mode", &self.mode)]
+        {
             if !v.is_empty() {
                 out.push((k, encode(v)));
             }
@@ -306,6 +333,7 @@ mod tests {
             sort: Some(("score:helpful ness".into(), true)),
             find: "refund".into(),
             tree_filter: "kind:tool".into(),
+            mode: "left-heavy tokens".into(),
             zoom: Some((1_500_000, 9_000_000_000)),
             compress: true,
             lanes: true,

@@ -45,6 +45,7 @@ impl Address {
             list_query: self.view.list_query.get(),
             find: self.view.search_text.get(),
             tree_filter: self.view.tree_filter.get(),
+            mode: self.view.mode.get(),
             zoom: self.view.zoom.get(),
             compress: self.view.compress.get(),
             lanes: self.view.lanes.get(),
@@ -60,6 +61,7 @@ impl Address {
             Page::Sessions => PageKey::Sessions,
             Page::Scores => PageKey::Scores,
             Page::Costs => PageKey::Costs,
+            Page::Spans => PageKey::Spans,
             Page::Session(id) => {
                 f.session = Some(id);
                 PageKey::Session
@@ -133,6 +135,7 @@ impl Address {
             PageKey::Session => f.session.clone().map(Page::Session).unwrap_or(Page::Sessions),
             PageKey::Scores => Page::Scores,
             PageKey::Costs => Page::Costs,
+            PageKey::Spans => Page::Spans,
             PageKey::Compare => {
                 let other =
                     f.vs.clone().filter(|id| self.data.with_untracked(|d| d.traces.iter().any(|t| &t.id == id)));
@@ -144,6 +147,7 @@ impl Address {
             }
         });
         self.view.main.set(f.view);
+        self.view.mode.set(f.mode.clone());
         self.view.compress.set(f.compress);
         self.view.lanes.set(f.lanes);
         self.view.list_query.set(f.list_query.clone());

@@ -61,6 +61,8 @@ pub enum Page {
     Costs,
     /// The shown trace compared with another (its id).
     Compare(String),
+    /// Every observation of the loaded traces in one table.
+    Spans,
 }
 
 /// The views of one trace, as the link names them.
@@ -82,6 +84,8 @@ pub struct ViewState {
     pub main: RwSignal<MainView>,
     /// The tree's filter box.
     pub tree_filter: RwSignal<String>,
+    /// The shown view's own mode (graph, flame graph, statistics): see `ViewFragment::mode`.
+    pub mode: RwSignal<String>,
     /// Timeline window in nanoseconds from the trace's start; `None` shows all of it.
     pub zoom: RwSignal<Option<(i64, i64)>>,
     /// The timeline folds idle gaps.
@@ -111,6 +115,7 @@ impl ViewState {
             collapsed: RwSignal::new(HashSet::new()),
             main: RwSignal::new(MainView::Tree),
             tree_filter: RwSignal::new(String::new()),
+            mode: RwSignal::new(String::new()),
             zoom: RwSignal::new(None),
             compress: RwSignal::new(false),
             lanes: RwSignal::new(false),

@@ -152,6 +152,7 @@ pub fn Shell(state: State) -> impl IntoView {
                     Page::Session(id) => view! { <SessionPage data=data view=view id=id/> }.into_any(),
                     Page::Scores => view! { <ScoresPage data=data view=view/> }.into_any(),
                     Page::Costs => view! { <Costs data=data view=view trace=false/> }.into_any(),
+                    Page::Spans => view! { <crate::views::spans_page::SpansPage data=data view=view/> }.into_any(),
                     Page::Compare(other) => view! { <crate::views::compare_page::ComparePage data=data view=view other=other/> }.into_any(),
                     Page::Trace => view! {
                 <main class="workspace">
@@ -165,10 +166,19 @@ pub fn Shell(state: State) -> impl IntoView {
                                     (MainView::Timeline, "tab-timeline", "Timeline", ""),
                                     (MainView::Transcript, "tab-transcript", "Transcript", "The run read as one conversation (keys j/k turns, n/p tool calls, h/l agents)"),
                                     (MainView::Costs, "tab-costs", "Costs", "Cost and tokens by model and step, and the context of each LLM call"),
+                                    (MainView::Graph, "tab-graph", "Graph", "Which agents, tools and models call which, and how often"),
+                                    (MainView::Flame, "tab-flame", "Flame", "Where the time, tokens or cost go: a flame graph"),
+                                    (MainView::Stats, "tab-stats", "Stats", "Per-name statistics: count, time, percentiles, tokens, cost, errors"),
                                 ]
                                     .into_iter()
                                     .map(|(v, id, label, title)| view! {
-                                        <button class="tab" id=id role="tab" title=title class:active=move || view.main.get() == v on:click=move |_| view.main.set(v)>
+                                        <button class="tab" id=id role="tab" title=title class:active=move || view.main.get() == v on:click=move |_| {
+                                            // a mode belongs to the view it was set in
+                                            if view.main.get_untracked() != v {
+                                                view.mode.set(String::new());
+                                            }
+                                            view.main.set(v);
+                                        }>
                                             {label}
                                         </button>
                                     })
@@ -180,6 +190,9 @@ pub fn Shell(state: State) -> impl IntoView {
                                     MainView::Timeline => view! { <TimelineView data=data view=view/> }.into_any(),
                                     MainView::Transcript => view! { <crate::views::transcript::TranscriptView data=data view=view/> }.into_any(),
                                     MainView::Costs => view! { <Costs data=data view=view trace=true/> }.into_any(),
+                                    MainView::Graph => view! { <crate::views::graph::GraphView data=data view=view/> }.into_any(),
+                                    MainView::Flame => view! { <crate::views::flame::FlameView data=data view=view/> }.into_any(),
+                                    MainView::Stats => view! { <crate::views::stats::StatsView data=data view=view/> }.into_any(),
                                 }}
                                 <Detail data=data view=view/>
                             </div>

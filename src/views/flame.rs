@@ -1,0 +1,11 @@
+//! The flame graph of one trace.
+
+use crate::state::{Data, ViewState};
+use leptos::prelude::*;
+
+/// Being built (issue 29).
+#[component]
+pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
+    let _ = (data, view);
+    view! { <div class="flame-view"></div> }
+}

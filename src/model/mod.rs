@@ -5,6 +5,7 @@ pub mod compare;
 pub mod facts;
 pub mod filter;
 pub mod fold;
+pub mod graph;
 pub mod hash;
 pub mod json_tree;
 pub mod key;

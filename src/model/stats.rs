@@ -184,18 +184,24 @@ pub fn self_times(t: &Trace) -> Vec<Option<i64>> {
                     spans.push((s, e));
                 }
             }
-            order::sort_by(&mut spans, |a, b| a.0.cmp(&b.0));
-            // the union, walked in start order: each span adds what lies past the covered end
-            let (mut covered, mut reach) = (0i64, start);
-            for &(s, e) in &spans {
-                if e > reach {
-                    covered = covered.saturating_add(e - s.max(reach));
-                    reach = e;
-                }
-            }
-            Some((end - start - covered).max(0))
+            Some((end - start - union_ns(&mut spans)).max(0))
         })
         .collect()
+}
+
+/// The length of the union of intervals (start, end), walked in start order: each adds what
+/// lies past the end covered so far, so overlaps count once. (Pairs of i64 sort with the one
+/// copy of that sort the app already has.)
+fn union_ns(spans: &mut [(i64, i64)]) -> i64 {
+    order::sort(spans);
+    let (mut covered, mut reach) = (0i64, i64::MIN);
+    for &(s, e) in spans.iter() {
+        if e > reach {
+            covered = covered.saturating_add(e - s.max(reach));
+            reach = e;
+        }
+    }
+    covered
 }
 
 /// One figure's coverage in a row: `has` when the observation carries it.
@@ -211,7 +217,8 @@ fn count_known(k: &mut Known, o: &Observation, has: bool) {
 pub fn compute(traces: &[Trace], by_kind: bool) -> Table {
     let mut table = Table { traces: traces.len(), ..Table::default() };
     let mut rows: Vec<Row> = Vec::new();
-    let mut durations: Vec<Vec<i64>> = Vec::new();
+    // (duration, start): pairs sort with the app's one copy of that sort
+    let mut durations: Vec<Vec<(i64, i64)>> = Vec::new();
     // a name's first row; rows of the same name under other kinds follow `next`
     let mut at: IdMap<&str, u32> = id_map(0);
     let mut next: Vec<u32> = Vec::new();
@@ -244,7 +251,7 @@ pub fn compute(traces: &[Trace], by_kind: bool) -> Table {
                 r.timed += 1;
                 r.total_ns = r.total_ns.saturating_add(d);
                 r.self_ns = r.self_ns.saturating_add(s);
-                durations[slot].push(d);
+                durations[slot].push((d, o.start_ns));
             }
             r.input_tokens = r.input_tokens.saturating_add(o.usage.input.unwrap_or(0));
             r.output_tokens = r.output_tokens.saturating_add(o.usage.output.unwrap_or(0));
@@ -259,8 +266,9 @@ pub fn compute(traces: &[Trace], by_kind: bool) -> Table {
             r.errors += usize::from(o.level == Level::Error);
         }
     }
-    for (r, mut d) in rows.iter_mut().zip(durations) {
-        order::sort(&mut d);
+    for (r, mut pairs) in rows.iter_mut().zip(durations) {
+        order::sort(&mut pairs);
+        let d: Vec<i64> = pairs.into_iter().map(|p| p.0).collect();
         r.p50_ns = nearest_rank(&d, 50);
         r.p95_ns = nearest_rank(&d, 95);
         r.max_ns = d.last().copied();
@@ -374,6 +382,11 @@ mod tests {
         // children covering all of it, and more: zero, never negative
         let t = build(vec![ob("p", None, "p", 10, Some(20)), ob("a", Some("p"), "a", 0, Some(30))]);
         assert_eq!(self_times(&t)[0], Some(0));
+        // the sweep: nested, touching, disjoint, and identical intervals
+        let union = |mut v: Vec<(i64, i64)>| union_ns(&mut v);
+        assert_eq!(union(vec![(0, 10), (2, 3), (10, 20), (30, 31), (30, 31)]), 21);
+        assert_eq!(union(vec![(5, 6), (0, 100)]), 100);
+        assert_eq!(union(vec![]), 0);
         let table = compute(
             std::slice::from_ref(&build(vec![
                 ob("p", None, "agent", 0, Some(100)),

@@ -87,7 +87,8 @@ test('counts and totals of the shown trace and of all traces are the file\'s; he
   const cells = Object.fromEntries((await rows(page)).map((r) => [r.name, r.cells]));
   const tool = SPANS.find((s) => s.trace === TRACE && s.attrs['openinference.span.kind'] === 'TOOL');
   if (tool) assert.equal(cells[tool.span.name][7], '–', `${tool.span.name}: no input tokens, not 0`);
-  // all traces of the file
+  // all traces of the file (a toggle: pressed, all of them)
+  assert.equal(await page.getAttribute('#stats-all', 'aria-pressed'), 'false');
   await page.click('#stats-all');
   assert.equal(await page.getAttribute('#stats-all', 'aria-pressed'), 'true');
   assert.match(await page.textContent('#stats-all'), new RegExp(`All ${byTrace.size} traces`));
@@ -96,6 +97,7 @@ test('counts and totals of the shown trace and of all traces are the file\'s; he
   // by name and kind: a kind column, and the counts of each name add up
   await page.click('#stats-by-kind');
   await page.waitForSelector('.stats-row .stats-kind');
+  assert.equal(await page.getAttribute('#stats-by-kind', 'aria-pressed'), 'true');
   const byKind = await rows(page);
   const sums = new Map();
   for (const r of byKind) sums.set(r.name, (sums.get(r.name) ?? 0) + r.count);
@@ -109,7 +111,8 @@ test('a row opens the tree filtered to exactly that name; over all traces, the t
   const want = perName(TRACE_SPANS);
   // a name that is a prefix of another would show both under a substring filter
   const names = [...want.keys()];
-  const name = names.find((n) => names.some((m) => m !== n && m.includes(n))) ?? names[0];
+  const name = names.find((n) => names.some((m) => m !== n && m.includes(n)));
+  assert.ok(name, `a name inside another: ${names}`);
   await rowNamed(page, name).click();
   await page.waitForSelector('.tree-row');
   const filter = await page.inputValue('.tree-filter');

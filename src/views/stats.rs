@@ -15,9 +15,9 @@ use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
 const ROW_H: f64 = 28.0;
-/// The toggles: (id, label); the last one's label is written with the number of traces.
-const TOGGLES: [(&str, &str); 4] =
-    [("stats-by-name", "By name"), ("stats-by-kind", "By name and kind"), ("stats-this", "This trace"), ("stats-all", "")];
+/// The two toggles (pressed: grouped by name and kind; over all loaded traces): (id, label), the
+/// second's label written with the number of traces.
+const TOGGLES: [(&str, &str); 2] = [("stats-by-kind", "By name and kind"), ("stats-all", "")];
 
 /// A duration cell: `–` for a row with no observation that ended.
 fn duration(v: Option<i64>) -> String {
@@ -71,10 +71,10 @@ fn cells(r: &Row) -> Vec<(&'static str, String, String)> {
 
 /// Opens where a row's observations are: the tree filtered to exactly them (this trace), or the
 /// trace list filtered to the traces holding the name (all traces).
-fn open(view: ViewState, table: Memo<Table>, order: Memo<Vec<u32>>, all: bool, pos: usize) {
+fn open(view: ViewState, table: StoredValue<Table>, order: Memo<Vec<u32>>, all: bool, pos: usize) {
     let Some((name, kind)) = order
         .with_untracked(|o| o.get(pos).copied())
-        .and_then(|i| table.with_untracked(|t| t.rows.get(i as usize).map(|r| (r.name.clone(), r.kind))))
+        .and_then(|i| table.with_value(|t| t.rows.get(i as usize).map(|r| (r.name.clone(), r.kind))))
     else {
         return;
     };
@@ -105,43 +105,46 @@ pub fn StatsView(data: Data, view: ViewState) -> impl IntoView {
         let m = Mode::parse(&scope.get());
         (m.by_kind, m.all)
     };
-    let table = Memo::new(move |_| {
+    // The table is kept beside a memo of its version rather than in a memo of its own: a memo of
+    // a new type is kilobytes of wasm (issue 29's budget), a `u64` memo's code is shared.
+    let table = StoredValue::new(Table::default());
+    let counted = Memo::new(move |before: Option<&u64>| {
         let (by_kind, all) = scoped();
-        if all {
+        let t = if all {
             data.with(|d| stats::compute(&d.traces, by_kind))
         } else {
             let r = view.current.get();
             r.and_then(|r| data.with_trace(r, |t| stats::compute(std::slice::from_ref(t), by_kind))).unwrap_or_default()
-        }
+        };
+        table.set_value(t);
+        before.map_or(1, |v| v + 1)
     });
     let order = Memo::new(move |_| {
+        counted.track();
         let m = mode();
-        table.with(|t| stats::sorted(&t.rows, m.sort, m.descending))
+        table.with_value(|t| stats::sorted(&t.rows, m.sort, m.descending))
     });
-    let rows_epoch = data.rows_epoch();
-    let epoch = Signal::derive(move || {
-        let (by_kind, all) = scoped();
-        let shown = view.current.get().map_or(0, |r| r.version ^ ((r.index as u64) << 32));
-        (rows_epoch.get() ^ shown).rotate_left(2) ^ u64::from(by_kind) ^ (u64::from(all) << 1)
-    });
+    // rows are drawn again when the table is counted again (another scope, a load, new prices)
+    let epoch = Signal::derive(move || counted.get());
     let viewport = Viewport::new(ROW_H);
     let press = move |i: usize| {
         let m = mode_now();
-        set_mode(Mode { by_kind: [false, true, m.by_kind, m.by_kind][i], all: [m.all, m.all, false, true][i], ..m });
+        set_mode(Mode { by_kind: m.by_kind != (i == 0), all: m.all != (i == 1), ..m });
         viewport.to_top();
     };
     let all = move || Mode::parse(&scope.get_untracked()).all;
     // the toggles and the summary drawn again as one when any changes (one effect, not one each)
     let tools = move || {
         let (by_kind, all) = scoped();
-        let pressed = [!by_kind, by_kind, !all, all];
+        let pressed = [by_kind, all];
         let traces = format!("All {} traces", format_count(data.trace_count() as u64));
         let buttons = TOGGLES.iter().enumerate().map(|(i, &(id, label))| {
             let label = if label.is_empty() { traces.clone() } else { label.to_string() };
             let pressed = if pressed[i] { "true" } else { "false" };
             view! { <button class="btn small" id=id aria-pressed=pressed on:click=move |_| press(i)>{label}</button> }
         });
-        let summary = table.with(|t| {
+        counted.track();
+        let summary = table.with_value(|t| {
             let mut s = format!(
                 "{} · {}",
                 crate::model::units::plural(t.rows.len(), "row", "rows"),
@@ -201,7 +204,7 @@ pub fn StatsView(data: Data, view: ViewState) -> impl IntoView {
                 header=move || head
                 on_enter=Callback::new(move |pos| open(view, table, order, all(), pos))
                 row=Callback::new(move |(pos, item): (usize, u64)| {
-                    let Some(r) = table.with_untracked(|t| t.rows.get(item as usize).cloned()) else {
+                    let Some(r) = table.with_value(|t| t.rows.get(item as usize).cloned()) else {
                         return ().into_any();
                     };
                     // the exact figures for tests and scripts, beside the formatted cells

@@ -11,7 +11,6 @@
 use super::hash::{id_map, IdMap};
 use super::known::Known;
 use super::{fold, order, Kind, Level, Observation, Trace};
-use std::cmp::Ordering;
 
 /// A column of the table, each sortable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,65 +278,63 @@ pub fn compute(traces: &[Trace], by_kind: bool) -> Table {
     table
 }
 
-/// A row's value in a column; `None` for no value (no timed observation, a figure no
-/// observation carries), which sorts last in either direction.
-enum Value<'a> {
-    Int(i128),
-    Num(f64),
-    Text(&'a str),
-}
-
-fn value(r: &Row, col: Column) -> Option<Value<'_>> {
-    let timed = |v: i64| (r.timed > 0).then_some(Value::Int(v.into()));
-    let known = |k: Known, v: u64| (!k.is_unknown()).then_some(Value::Int(v.into()));
+/// A row's number in a column, as an integer that sorts as the value does; `None` for no value
+/// (no timed observation, a figure no observation carries), which sorts last in either direction.
+fn number(r: &Row, col: Column) -> Option<i64> {
+    let timed = |v: i64| (r.timed > 0).then_some(v);
+    let known = |k: Known, v: u64| (!k.is_unknown()).then(|| i64::try_from(v).unwrap_or(i64::MAX));
     match col {
-        Column::Name => Some(Value::Text(&r.name)),
-        Column::Kind => r.kind.map(|k| Value::Text(k.label())),
-        Column::Count => Some(Value::Int(r.count as i128)),
+        Column::Name | Column::Kind => None,
+        Column::Count => Some(r.count as i64),
         Column::Total => timed(r.total_ns),
         Column::SelfTime => timed(r.self_ns),
-        Column::P50 => r.p50_ns.map(|v| Value::Int(v.into())),
-        Column::P95 => r.p95_ns.map(|v| Value::Int(v.into())),
-        Column::Max => r.max_ns.map(|v| Value::Int(v.into())),
+        Column::P50 => r.p50_ns,
+        Column::P95 => r.p95_ns,
+        Column::Max => r.max_ns,
         Column::Input => known(r.input_known, r.input_tokens),
         Column::Output => known(r.output_known, r.output_tokens),
-        Column::Cost => (!r.cost_known.is_unknown()).then_some(Value::Num(r.cost_usd)),
-        Column::Errors => Some(Value::Int(r.errors as i128)),
+        // the bits of a float ordered as `total_cmp` orders it
+        Column::Cost => (!r.cost_known.is_unknown()).then(|| {
+            let bits = r.cost_usd.to_bits() as i64;
+            bits ^ (((bits >> 63) as u64) >> 1) as i64
+        }),
+        Column::Errors => Some(r.errors as i64),
     }
 }
 
-/// The rows' positions in the order of `col` (ties by name, then first appearance); missing
-/// values last whichever the direction.
+/// The rows' positions in the order of `col`: numbers with ties in first-appearance order, and
+/// missing values last whichever the direction; text case-folded (name, then kind, or kind then
+/// name), descending as the reverse. Keys are tuples the app already sorts elsewhere, so this
+/// adds no copy of a sort to the wasm.
 pub fn sorted(rows: &[Row], col: Column, descending: bool) -> Vec<u32> {
-    // names compared case-folded, folded once
-    let lower: Vec<String> = rows.iter().map(|r| fold::lower(&r.name)).collect();
-    let mut out: Vec<u32> = (0..rows.len() as u32).collect();
-    order::sort_by(&mut out, |&a, &b| {
-        let (ra, rb) = (&rows[a as usize], &rows[b as usize]);
-        let by_value = match (value(ra, col), value(rb, col)) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(_), None) => Ordering::Less,
-            (Some(x), Some(y)) => {
-                let o = match (x, y) {
-                    (Value::Int(x), Value::Int(y)) => x.cmp(&y),
-                    (Value::Num(x), Value::Num(y)) => x.total_cmp(&y),
-                    (Value::Text(_), Value::Text(_)) if col == Column::Name => {
-                        lower[a as usize].cmp(&lower[b as usize])
-                    }
-                    (Value::Text(x), Value::Text(y)) => x.cmp(y),
-                    _ => Ordering::Equal,
-                };
-                if descending {
-                    o.reverse()
-                } else {
-                    o
-                }
-            }
-        };
-        by_value.then_with(|| lower[a as usize].cmp(&lower[b as usize]))
-    });
-    out
+    if matches!(col, Column::Name | Column::Kind) {
+        let mut keys: Vec<(String, u64)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (name, kind) = (fold::lower(&r.name), r.kind.map_or("", Kind::label));
+                let key = if col == Column::Kind { kind.to_string() + "\u{1}" + &name } else { name + "\u{1}" + kind };
+                (key, i as u64)
+            })
+            .collect();
+        order::sort(&mut keys);
+        let mut out: Vec<u32> = keys.into_iter().map(|k| k.1 as u32).collect();
+        if descending {
+            out.reverse();
+        }
+        return out;
+    }
+    let mut keys: Vec<(i64, i64, u32)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match number(r, col) {
+            // `!v` reverses the order of every i64, the extremes included
+            Some(v) => (0, if descending { !v } else { v }, i as u32),
+            None => (1, 0, i as u32),
+        })
+        .collect();
+    order::sort(&mut keys);
+    keys.into_iter().map(|k| k.2).collect()
 }
 
 #[cfg(test)]
@@ -478,7 +475,8 @@ mod tests {
         assert_eq!(sorted(&by_kind.rows, Column::Total, true), vec![0, 1, 2]);
         assert_eq!(sorted(&by_kind.rows, Column::Total, false), vec![2, 1, 0]);
         assert_eq!(sorted(&by_kind.rows, Column::Name, false), vec![2, 0, 1]);
-        assert_eq!(sorted(&by_kind.rows, Column::Kind, true), vec![1, 2, 0], "ties by name");
+        assert_eq!(sorted(&by_kind.rows, Column::Kind, false), vec![2, 0, 1], "ties by name");
+        assert_eq!(sorted(&by_kind.rows, Column::Kind, true), vec![1, 0, 2], "the reverse");
     }
 
     #[test]

@@ -480,6 +480,23 @@ mod tests {
     }
 
     #[test]
+    fn costs_sort_as_numbers_and_counts_tie_in_first_appearance_order() {
+        let obs: Vec<Observation> = [Some(0.5), Some(0.0), Some(2.0), Some(0.25), None]
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let mut o = ob(&i.to_string(), None, &format!("n{i}"), 0, Some(1));
+                o.cost.total = c;
+                o
+            })
+            .collect();
+        let table = compute(std::slice::from_ref(&build(obs)), false);
+        assert_eq!(sorted(&table.rows, Column::Cost, true), vec![2, 0, 3, 1, 4], "a free call is $0, not unknown");
+        assert_eq!(sorted(&table.rows, Column::Cost, false), vec![1, 3, 0, 2, 4]);
+        assert_eq!(sorted(&table.rows, Column::Count, true), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
     fn mode_words_round_trip_and_unknown_words_are_ignored() {
         assert_eq!(Mode::parse(""), Mode::default());
         assert_eq!(Mode::default().write(), "");

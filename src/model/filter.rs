@@ -5,18 +5,88 @@ use super::{Kind, Level, Trace};
 use std::collections::HashSet;
 
 /// A parsed filter: free words match name, id, model or kind; `kind:tool` and `level:error`
-/// (meaning "at least error") narrow further. All parts must hold.
+/// (meaning "at least error") narrow further; `name:"…"` keeps exactly that name. All parts
+/// must hold (several kinds, or several names, are alternatives).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
     pub words: Vec<String>,
     pub kinds: Vec<Kind>,
     pub min_level: Option<Level>,
+    /// Exact names (`name:"…"`), case and spaces as written.
+    pub names: Vec<String>,
+}
+
+/// One token of a filter's text: a word as typed, or the exact name of a `name:` token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token<'a> {
+    Word(&'a str),
+    Name(String),
+}
+
+/// Splits a filter (the tree's or the trace list's) at whitespace into tokens. `name:"…"` (the
+/// prefix in any case) is one token up to its closing quote, spaces included; inside it `\"` is a
+/// quote and `\\` a backslash of the name; an unclosed quote runs to the end of the text.
+/// `name:abc` without quotes names `abc` (up to the next space). A bare `name:` says nothing.
+pub fn tokens(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let is_name = rest.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("name:"));
+        if let Some(quoted) = rest.get(5..).filter(|_| is_name).and_then(|r| r.strip_prefix('"')) {
+            let mut name = String::new();
+            let mut chars = quoted.char_indices();
+            let mut end = quoted.len();
+            while let Some((at, c)) = chars.next() {
+                match c {
+                    '"' => {
+                        end = at + 1;
+                        break;
+                    }
+                    '\\' => name.extend(chars.next().map(|(_, c)| c)),
+                    c => name.push(c),
+                }
+            }
+            out.push(Token::Name(name));
+            rest = quoted[end..].trim_start();
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (token, after) = rest.split_at(end);
+        match token.get(5..).filter(|_| is_name) {
+            Some("") => {}
+            Some(name) => out.push(Token::Name(name.to_string())),
+            None => out.push(Token::Word(token)),
+        }
+        rest = after.trim_start();
+    }
+    out
+}
+
+/// The `name:"…"` token that selects exactly `name` (quotes and backslashes escaped).
+pub fn name_token(name: &str) -> String {
+    let mut s = String::with_capacity(name.len() + 8);
+    s.push_str("name:\"");
+    for c in name.chars() {
+        if c == '"' || c == '\\' {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('"');
+    s
 }
 
 impl Query {
     pub fn parse(text: &str) -> Query {
         let mut q = Query::default();
-        for token in text.split_whitespace() {
+        for token in tokens(text) {
+            let token = match token {
+                Token::Name(n) => {
+                    q.names.push(n);
+                    continue;
+                }
+                Token::Word(w) => w,
+            };
             let lower = fold::lower(token);
             if let Some(k) = lower.strip_prefix("kind:") {
                 if let Some(kind) = Kind::from_name(k) {
@@ -36,7 +106,7 @@ impl Query {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty() && self.kinds.is_empty() && self.min_level.is_none()
+        self.words.is_empty() && self.kinds.is_empty() && self.min_level.is_none() && self.names.is_empty()
     }
 }
 
@@ -142,8 +212,11 @@ pub fn apply_with(trace: &Trace, query: &Query, index: &TextIndex) -> Option<Fil
     let mut matched: Vec<bool> = index.kinds[..n]
         .iter()
         .zip(&index.levels[..n])
-        .map(|(k, &l)| {
-            (query.kinds.is_empty() || query.kinds.contains(k)) && query.min_level.is_none_or(|min| l >= min)
+        .zip(&trace.observations)
+        .map(|((k, &l), o)| {
+            (query.kinds.is_empty() || query.kinds.contains(k))
+                && query.min_level.is_none_or(|min| l >= min)
+                && (query.names.is_empty() || query.names.contains(&o.name))
         })
         .collect();
     let mut hits = vec![false; n];
@@ -290,6 +363,38 @@ mod tests {
         assert_eq!(q.min_level, Some(Level::Warning));
         assert_eq!(q.words, vec!["fetch".to_string()]);
         assert!(Query::parse("   ").is_empty());
+    }
+
+    #[test]
+    fn name_tokens_are_exact_quoted_and_escaped() {
+        let q = Query::parse(r#"Name:"Chat Model" kind:generation  name:"a \"b\" \\c"  tool name:plain"#);
+        assert_eq!(q.names, vec!["Chat Model".to_string(), r#"a "b" \c"#.to_string(), "plain".to_string()]);
+        assert_eq!(q.kinds, vec![Kind::Generation]);
+        assert_eq!(q.words, vec!["tool".to_string()]);
+        // an unclosed quote runs to the end; a bare `name:` says nothing
+        assert_eq!(Query::parse(r#"x name:"still typ"#).names, vec!["still typ".to_string()]);
+        assert!(Query::parse("name:").is_empty());
+        assert_eq!(Query::parse(r#"name:"""#).names, vec![String::new()]);
+        // what `name_token` writes reads back as the same name
+        for n in ["Chat Model", r#"q"u\o"te"#, "naïve  two", "", "\\"] {
+            assert_eq!(Query::parse(&name_token(n)).names, vec![n.to_string()], "{n}");
+            assert_eq!(tokens(&format!("a {} b", name_token(n))).len(), 3, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_name_token_selects_exactly_that_name() {
+        let obs = vec![
+            Observation::new("1", Kind::Agent, "Chat Model", 0),
+            Observation::new("2", Kind::Generation, "Chat Model 2", 1),
+            Observation::new("3", Kind::Tool, "chat model", 2),
+            Observation::new("4", Kind::Tool, "Chat Model", 3),
+        ];
+        let t = Trace::build("t".into(), obs, "x", &mut Vec::new());
+        let hits = |q: &str| apply(&t, &Query::parse(q)).map(|f| f.matched).unwrap_or_default();
+        assert_eq!(hits(&name_token("Chat Model")), vec![true, false, false, true]);
+        assert_eq!(hits(&format!("{} kind:tool", name_token("Chat Model"))), vec![false, false, false, true]);
+        assert_eq!(hits("chat model"), vec![true, true, true, true], "free words stay substrings");
     }
 
     #[test]

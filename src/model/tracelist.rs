@@ -78,7 +78,8 @@ pub struct ScoreCondition {
 /// A parsed trace-list filter. Words match name, id, session, user, tags; `level:error` (or
 /// `errors`) keeps traces with an observation at least that severe; `tag:x`; `kind:tool` keeps
 /// traces containing that kind; `after:`/`before:` take RFC 3339 dates; `name<0.5` style
-/// conditions test the trace's scores.
+/// conditions test the trace's scores; `name:"…"` keeps traces with an observation of exactly
+/// that name (`filter::tokens`: quoted, spaces allowed).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListQuery {
     pub words: Vec<String>,
@@ -90,12 +91,21 @@ pub struct ListQuery {
     pub scores: Vec<ScoreCondition>,
     /// `has:loop`: traces where an agent loops (`loops::detect`).
     pub has_loop: bool,
+    /// Exact observation names every kept trace contains (`name:"…"`).
+    pub names: Vec<String>,
 }
 
 impl ListQuery {
     pub fn parse(text: &str) -> ListQuery {
         let mut q = ListQuery::default();
-        for token in text.split_whitespace() {
+        for token in super::filter::tokens(text) {
+            let token = match token {
+                super::filter::Token::Name(n) => {
+                    q.names.push(n);
+                    continue;
+                }
+                super::filter::Token::Word(w) => w,
+            };
             let lower = fold::lower(token);
             if lower == "has:loop" || lower == "has:loops" {
                 q.has_loop = true;
@@ -207,6 +217,7 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
             let level_ok = q.min_level.is_none_or(|min| t.observations.iter().any(|o| o.level >= min));
             let tags_ok = q.tags.iter().all(|tag| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)));
             let kinds_ok = q.kinds.iter().all(|k| t.observations.iter().any(|o| o.kind == *k));
+            let names_ok = q.names.iter().all(|n| t.observations.iter().any(|o| o.name == *n));
             let time_ok = q.after_ns.is_none_or(|a| t.start_ns >= a) && q.before_ns.is_none_or(|b| t.start_ns < b);
             let scores_ok = q.scores.iter().all(|c| match metric(t, &c.name) {
                 Some(value) => value.is_some_and(|v| satisfies(&ScoreValue::Numeric(v), &without_dollar(c))),
@@ -217,6 +228,7 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
                 && level_ok
                 && tags_ok
                 && kinds_ok
+                && names_ok
                 && time_ok
                 && scores_ok
                 && (!q.has_loop || !super::loops::detect(t).is_empty())
@@ -481,6 +493,31 @@ mod tests {
         assert_eq!(q.min_level, Some(Level::Warning));
         assert!(q.after_ns.is_some());
         assert_eq!(ListQuery::parse("x>=2").scores[0].op, Op::Ge);
+    }
+
+    #[test]
+    fn name_tokens_keep_traces_with_exactly_that_name() {
+        let q = ListQuery::parse(r#"name:"Chat Model" errors"#);
+        assert_eq!(q.names, vec!["Chat Model".to_string()]);
+        assert_eq!(q.min_level, Some(Level::Error));
+        let mk = |id: &str, names: &[&str]| {
+            let obs = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| super::super::Observation::new(i.to_string(), super::super::Kind::Span, *n, 0))
+                .collect();
+            Trace::build(id.into(), obs, "x", &mut Vec::new())
+        };
+        let set = TraceSet {
+            traces: vec![mk("a", &["Chat Model"]), mk("b", &["Chat Model 2"]), mk("c", &["x", "Chat Model"])],
+            ..TraceSet::default()
+        };
+        assert_eq!(filter(&set, &ListQuery::parse(&super::super::filter::name_token("Chat Model"))), vec![0, 2]);
+        assert_eq!(
+            filter(&set, &ListQuery::parse("chat")),
+            vec![0, 1],
+            "a word is a substring of the trace's name (its first root's)"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use super::{Kind, Level, Trace};
 use std::collections::HashSet;
 
 /// A parsed filter: free words match name, id, model or kind; `kind:tool` and `level:error`
-/// (meaning "at least error") narrow further; `name:"…"` keeps exactly that name. All parts
-/// must hold (several kinds, or several names, are alternatives).
+/// (meaning "at least error") narrow further; `name:"…"` keeps exactly that name, `model:"…"`
+/// exactly that model. All parts must hold (several kinds, names or models are alternatives).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
     pub words: Vec<String>,
@@ -14,6 +14,8 @@ pub struct Query {
     pub min_level: Option<Level>,
     /// Exact names (`name:"…"`), case and spaces as written.
     pub names: Vec<String>,
+    /// Exact models (`model:"…"`, quoted only: `model:gpt` stays a word, as in the trace list).
+    pub models: Vec<String>,
 }
 
 /// One token of a filter's text: a word as typed, or the exact name of a `name:` token.
@@ -21,6 +23,7 @@ pub struct Query {
 pub enum Token<'a> {
     Word(&'a str),
     Name(String),
+    Model(String),
 }
 
 /// Splits a filter (the tree's or the trace list's) at whitespace into tokens. `name:"…"` (the
@@ -32,7 +35,13 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut rest = text.trim_start();
     while !rest.is_empty() {
         let is_name = rest.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("name:"));
-        if let Some(quoted) = rest.get(5..).filter(|_| is_name).and_then(|r| r.strip_prefix('"')) {
+        let is_model = rest.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("model:\""));
+        let quoted = match (is_name, is_model) {
+            (true, _) => rest.get(5..).and_then(|r| r.strip_prefix('"')),
+            (_, true) => rest.get(7..),
+            _ => None,
+        };
+        if let Some(quoted) = quoted {
             let mut name = String::new();
             let mut chars = quoted.char_indices();
             let mut end = quoted.len();
@@ -46,7 +55,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                     c => name.push(c),
                 }
             }
-            out.push(Token::Name(name));
+            out.push(if is_model { Token::Model(name) } else { Token::Name(name) });
             rest = quoted[end..].trim_start();
             continue;
         }
@@ -85,6 +94,10 @@ impl Query {
                     q.names.push(n);
                     continue;
                 }
+                Token::Model(m) => {
+                    q.models.push(m);
+                    continue;
+                }
                 Token::Word(w) => w,
             };
             let lower = fold::lower(token);
@@ -106,7 +119,11 @@ impl Query {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty() && self.kinds.is_empty() && self.min_level.is_none() && self.names.is_empty()
+        self.words.is_empty()
+            && self.kinds.is_empty()
+            && self.min_level.is_none()
+            && self.names.is_empty()
+            && self.models.is_empty()
     }
 }
 
@@ -217,6 +234,8 @@ pub fn apply_with(trace: &Trace, query: &Query, index: &TextIndex) -> Option<Fil
             (query.kinds.is_empty() || query.kinds.contains(k))
                 && query.min_level.is_none_or(|min| l >= min)
                 && (query.names.is_empty() || query.names.contains(&o.name))
+                && (query.models.is_empty()
+                    || o.model.as_ref().is_some_and(|m| query.models.iter().any(|q| q == m.as_str())))
         })
         .collect();
     let mut hits = vec![false; n];
@@ -380,6 +399,13 @@ mod tests {
             assert_eq!(Query::parse(&name_token(n)).names, vec![n.to_string()], "{n}");
             assert_eq!(tokens(&format!("a {} b", name_token(n))).len(), 3, "{n}");
         }
+    }
+
+    #[test]
+    fn model_tokens_are_exact_when_quoted() {
+        let q = Query::parse(r#"kind:generation model:"gpt-4o" Model:"a \"b\"" model:gpt"#);
+        assert_eq!(q.models, vec!["gpt-4o".to_string(), r#"a "b""#.to_string()]);
+        assert_eq!(q.words, vec!["model:gpt".to_string()], "unquoted, a word as before");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Node {
     /// How many members carry tokens, a cost: a figure no member carries is unknown, not zero.
     pub with_tokens: usize,
     pub with_cost: usize,
+    /// How many of those costs Canopy estimated from tokens and list prices (shown `≈`).
+    pub estimated: usize,
     pub errors: usize,
     /// It is a model call grouped by model (filtered by model, not by name).
     pub by_model: bool,
@@ -98,6 +100,7 @@ pub fn build(trace: &Trace, mode: Mode) -> Graph {
                 cost_usd: 0.0,
                 with_tokens: 0,
                 with_cost: 0,
+                estimated: 0,
                 errors: 0,
                 by_model,
             });
@@ -112,6 +115,7 @@ pub fn build(trace: &Trace, mode: Mode) -> Graph {
         if has_cost(o) {
             node.with_cost += 1;
             node.cost_usd += o.cost.total.unwrap_or(0.0);
+            node.estimated += usize::from(o.cost.estimated.is_some());
         }
         if o.level >= Level::Error {
             node.errors += 1;
@@ -191,9 +195,9 @@ fn as_run(trace: &Trace, node_of: &[u32]) -> Vec<Edge> {
 
 /// The tree filter that shows exactly a node's observations (`model:` for a model's calls).
 pub fn filter_for(node: &Node) -> String {
-    let quoted = format!("\"{}\"", node.label.replace('"', ""));
-    let field = if node.by_model { "model:" } else { "name:" };
-    format!("kind:{} {field}{quoted}", node.kind.label())
+    let exact = super::filter::name_token(&node.label);
+    let exact = if node.by_model { exact.replacen("name:", "model:", 1) } else { exact };
+    format!("kind:{} {exact}", node.kind.label())
 }
 
 /// A point in graph units.

@@ -132,3 +132,19 @@ fn the_workers_answer_is_read_in_its_shape_only() {
     nan[4] = f64::NAN;
     assert_eq!(read_layout(&nan, 2, 1), None);
 }
+
+#[test]
+fn each_nodes_filter_matches_its_members_exactly() {
+    let t = agent_loop();
+    for mode in [Mode::ByName, Mode::AsRun] {
+        let g = build(&t, mode);
+        for n in &g.nodes {
+            let r = crate::model::filter::apply(&t, &crate::model::filter::Query::parse(&filter_for(n)));
+            let matched: Vec<u32> =
+                r.map(|r| (0..r.matched.len() as u32).filter(|&i| r.matched[i as usize]).collect()).unwrap_or_default();
+            let mut members = n.members.clone();
+            members.sort();
+            assert_eq!(matched, members, "{}", n.label);
+        }
+    }
+}

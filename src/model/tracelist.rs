@@ -104,6 +104,11 @@ impl ListQuery {
                     q.names.push(n);
                     continue;
                 }
+                // an exact model: in the list, a word that finds the traces calling it
+                super::filter::Token::Model(m) => {
+                    q.words.push(fold::lower(&m));
+                    continue;
+                }
                 super::filter::Token::Word(w) => w,
             };
             let lower = fold::lower(token);

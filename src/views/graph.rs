@@ -32,7 +32,8 @@ fn figures(n: &Node) -> String {
         parts.push(format!("{}{} tok", at_least(n.with_tokens), format_tokens(n.tokens)));
     }
     if n.with_cost > 0 {
-        parts.push(at_least(n.with_cost).to_string() + &format_cost(n.cost_usd));
+        let estimated = if n.estimated > 0 { "≈" } else { "" };
+        parts.push(at_least(n.with_cost).to_string() + estimated + &format_cost(n.cost_usd));
     }
     if n.errors > 0 {
         parts.push(crate::model::units::plural(n.errors, "error", "errors"));
@@ -40,11 +41,13 @@ fn figures(n: &Node) -> String {
     parts.join(" · ")
 }
 
-/// A node's box: wide enough for its name and figures, within bounds (a long name is cut with
-/// its full text in the title).
+/// A node's box: wide enough for its kind, name and figures, within bounds (a long name is cut
+/// with its full text in the title).
 fn node_width(n: &Node) -> f64 {
-    let chars = n.label.chars().count().max(figures(n).chars().count()) as f64;
-    (chars * CHAR_W + 24.0).clamp(110.0, 280.0)
+    // the badge is upper case, spaced and padded: wider per letter than the name
+    let name = n.label.chars().count() as f64 * CHAR_W + kind_word(n.kind).len() as f64 * 8.0 + 20.0;
+    let figures = figures(n).chars().count() as f64 * (CHAR_W - 0.5);
+    (name.max(figures) + 20.0).clamp(110.0, 300.0)
 }
 
 /// An edge's label: a count by name, the step numbers as run.
@@ -105,12 +108,15 @@ impl Camera {
         Camera { scale, x: px - (px - self.x) * k, y: py - (py - self.y) * k }
     }
 
-    /// The whole graph in a `w`×`h` box, never enlarged past its natural size.
+    /// The whole graph in a `w`×`h` box, never enlarged past its natural size nor shrunk below
+    /// half of it to fit a tall graph's height (its text would be unreadable: pan to see the
+    /// rest); a graph wider than the box always fits its width.
     fn fit(p: &Layout, w: f64, h: f64) -> Camera {
         if p.width <= 0.0 || p.height <= 0.0 || w <= 0.0 || h <= 0.0 {
             return Camera { scale: 1.0, x: 0.0, y: 0.0 };
         }
-        let scale = (w / p.width).min(h / p.height).clamp(0.05, 1.0);
+        let by_width = w / p.width;
+        let scale = by_width.min((h / p.height).max(0.5)).min(1.0);
         Camera { scale, x: (w - p.width * scale) / 2.0, y: ((h - p.height * scale) / 2.0).max(0.0) }
     }
 }

@@ -98,6 +98,17 @@ export const STEPS = [
     await page.click('#tab-timeline');
     await page.waitForSelector('.timeline-canvas');
   }],
+  ['graph', async (page) => {
+    await openTrace(page, 'tools_turn');
+    await page.click('#tab-graph');
+    await page.waitForSelector('.graph-node');
+    await page.waitForFunction(() => !/laying out/.test(document.querySelector('.graph-status')?.textContent ?? 'laying out'));
+  }],
+  ['stats', async (page) => {
+    await openTrace(page, 'beeai');
+    await page.click('#tab-stats');
+    await page.waitForSelector('.stats-view [role=row]');
+  }],
   ['compare', async (page) => {
     await openTrace(page, 'rag_turn');
     const other = (await page.textContent('.trace-id')).trim();

@@ -12,9 +12,12 @@ function hex(n, width) {
   return n.toString(16).padStart(width, '0');
 }
 
+// `names`: blocks of that many spans, each an 8-ary tree whose span at position r is named
+// `<kind>-r` under the same caller's name, all blocks under the root: a run with about that many
+// distinct names, each called from one place (the agent graph's and the statistics' bench case).
 // `steps`: an agent run of that many steps (model and tool calls taking turns) among `n` spans:
 // the others are chain spans around them, as frameworks wrap each step several times over.
-export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269b633813fc60c', steps = 0 } = {}) {
+export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269b633813fc60c', steps = 0, names = 0 } = {}) {
   const every = steps > 0 ? Math.max(1, Math.floor(n / steps)) : 0;
   const t0 = 1_700_000_000_000_000_000n;
   const parts = [];
@@ -66,14 +69,17 @@ export function otlpTrace(n, { payloads = false, traceId = '5b8efff798038103d269
     const span = {
       traceId,
       spanId: hex(i + 1, 16),
-      name: `${kind.toLowerCase()}-${i}`,
+      name: `${kind.toLowerCase()}-${names ? i % names : i}`,
       kind: 1,
       startTimeUnixNano: start.toString(),
       endTimeUnixNano: end.toString(),
       attributes: attrs,
       status: i % 997 === 13 ? { code: 2, message: 'synthetic failure' } : {},
     };
-    if (i > 0) span.parentSpanId = hex(Math.floor((i - 1) / 8) + 1, 16);
+    if (i > 0 && names) {
+      const r = i % names;
+      span.parentSpanId = hex(r === 0 ? 1 : i - r + Math.floor((r - 1) / 8) + 1, 16);
+    } else if (i > 0) span.parentSpanId = hex(Math.floor((i - 1) / 8) + 1, 16);
     parts.push(JSON.stringify(span));
   }
   return `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bench"}}]},` +

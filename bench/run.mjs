@@ -20,10 +20,10 @@ fs.mkdirSync(OUT, { recursive: true });
 
 // `light`: payloads on LLM spans only (see gen.mjs); `lean`: none
 // `steps`: an agent run of that many model and tool calls among the n spans (see gen.mjs)
-function file(n, { lean = false, light = false, steps = 0 } = {}) {
-  const name = steps ? `otlp-steps${steps}-${n}.json` : lean ? `otlp-lean-${n}.json` : light ? `otlp-light-${n}.json` : `otlp-${n}.json`;
+function file(n, { lean = false, light = false, steps = 0, names = 0 } = {}) {
+  const name = names ? `otlp-names${names}-${n}.json` : steps ? `otlp-steps${steps}-${n}.json` : lean ? `otlp-lean-${n}.json` : light ? `otlp-light-${n}.json` : `otlp-${n}.json`;
   const p = path.join(DATA, name);
-  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: lean ? false : light ? 'llm' : true, steps }));
+  if (!fs.existsSync(p)) fs.writeFileSync(p, otlpTrace(n, { payloads: lean || names ? false : light ? 'llm' : true, steps, names }));
   root.preload(p);
   return p;
 }
@@ -439,6 +439,69 @@ if (!process.env.BENCH_SKIP_TRANSCRIPT) {
   }
 }
 
+/** The Graph and Stats tabs at n observations with about `names` distinct names: click → drawn
+ *  (the graph: laid out by its worker and painted), the longest main-thread task meanwhile, and
+ *  per interaction (graph: a wheel zoom step; stats: a header click that sorts) the time from the
+ *  event to the next frame, p50/p95. */
+async function measureViews(server, n, names) {
+  const browser = await launch();
+  const out = [];
+  try {
+    const page = await openByUrl(browser, server, file(n, { names }));
+    await page.evaluate(() => {
+      window.__long = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long = Math.max(window.__long, e.duration); }).observe({ type: 'longtask' });
+    });
+    const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const open = async (tab, ready) => {
+      await page.evaluate(() => { window.__long = 0; });
+      const t0 = await page.evaluate(() => performance.now());
+      await page.click(tab);
+      await page.waitForFunction(ready, null, { timeout: 120_000, polling: 'raf' });
+      const ms = (await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))))) - t0;
+      return { ms, longest: await page.evaluate(() => window.__long) };
+    };
+    const steps = async (act) => {
+      const xs = [];
+      for (let i = 0; i < 40; i++) xs.push(await page.evaluate(act, i));
+      xs.sort((a, b) => a - b);
+      return { p50: xs[20], p95: xs[38] };
+    };
+    const graph = await open('#tab-graph', () => document.querySelector('.graph-node') && !/laying out/.test(document.querySelector('.graph-status')?.textContent ?? ''));
+    const nodes = await page.$$eval('.graph-node', (els) => els.length);
+    const zoom = await steps((i) => new Promise((r) => {
+      const el = document.querySelector('.graph-frame');
+      const t = performance.now();
+      el.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 2 ? 120 : -120, clientX: 300, clientY: 300, bubbles: true, cancelable: true }));
+      requestAnimationFrame(() => r(performance.now() - t));
+    }));
+    out.push({ view: 'graph', observations: n, items: nodes, openMs: graph.ms, longest: graph.longest, action: 'wheel zoom step', ...zoom, dom: await page.evaluate(() => document.getElementsByTagName('*').length) });
+    await frame();
+    const stats = await open('#tab-stats', () => document.querySelector('.stats-view [role=row]'));
+    const rows = await page.evaluate(() => Number((document.querySelector('.stats-summary')?.textContent ?? '').replace(/,/g, '').match(/\d+/)?.[0] ?? 0));
+    const sort = await steps((i) => new Promise((r) => {
+      const heads = document.querySelectorAll('.stats-view [role=columnheader]');
+      const t = performance.now();
+      heads[1 + (i % (heads.length - 1))].click();
+      requestAnimationFrame(() => r(performance.now() - t));
+    }));
+    out.push({ view: 'stats', observations: n, items: rows, openMs: stats.ms, longest: stats.longest, action: 'sort by a column', ...sort, dom: await page.evaluate(() => document.getElementsByTagName('*').length) });
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+const views = [];
+if (!process.env.BENCH_SKIP_VIEWS) {
+  for (const n of (process.env.BENCH_VIEW_SIZES ?? '100000').split(',').filter(Boolean).map(Number)) {
+    for (const r of await measureViews(server, n, 1320)) {
+      views.push(r);
+      console.log(JSON.stringify(r));
+    }
+  }
+}
+
 /** 100,000 traces of one span each: open the list, then scroll it step by step. */
 async function measureTraceList(server) {
   const p = path.join(DATA, 'otlp-100k-traces.json');
@@ -566,6 +629,10 @@ if (timelines.length) {
 if (transcripts.length) {
   lines.push('', '| transcript tab | click → painted ms | rows drawn | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|---:|');
   for (const t of transcripts) lines.push(`| ${t.observations} observations${t.runSteps ? `, a ${t.runSteps}-step run` : ''} | ${t.openMs.toFixed(0)} | ${t.drawn} | ${t.p50.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.nodes} |`);
+}
+if (views.length) {
+  lines.push('', '| view at N observations (about 1,000 distinct names) | nodes / rows | click → drawn ms | longest task ms | interaction | p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---|---:|---:|---:|');
+  for (const v of views) lines.push(`| ${v.view}, ${v.observations} | ${v.items} | ${v.openMs.toFixed(0)} | ${v.longest.toFixed(0)} | ${v.action} | ${v.p50.toFixed(1)} | ${v.p95.toFixed(1)} | ${v.dom} |`);
 }
 if (traceList) {
   lines.push('', '| trace list, 100,000 traces | open list ms | scroll step → painted, p50 ms | p95 ms | DOM nodes |', '|---|---:|---:|---:|---:|');

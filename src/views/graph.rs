@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 const MAX_NODES: usize = 2_000;
 const NODE_H: f64 = 48.0;
 /// Average glyph width at the node's font size, for the box widths dagre is given.
-const CHAR_W: f64 = 7.0;
+const CHAR_W: f64 = 7.6;
 
 /// The second line of a node: calls, time, tokens, cost, errors (unknown figures left out, a
 /// figure only some calls carry marked `≥`).
@@ -318,11 +318,27 @@ pub fn GraphView(data: Data, view: ViewState) -> impl IntoView {
                     let g = graph.get()?;
                     placed.with(|p| {
                         let p = p.as_ref()?.as_ref().ok().filter(|p| p.nodes.len() == g.nodes.len())?;
-                        let edges = g.edges.iter().zip(&p.edges).map(|(e, (_, pts))| view! {
-                            <path class="graph-edge" class:then=e.then d=path_of(pts)/>
+                        // a node calling itself: a loop on its right side (dagre routes it behind
+                        // the node's box, which hides it)
+                        let own = |e: &graph::Edge| {
+                            let n = g.nodes.get(e.from as usize)?;
+                            let &(x, y) = p.nodes.get(e.from as usize)?;
+                            let r = x + node_width(n) / 2.0;
+                            (e.from == e.to).then_some((r, y))
+                        };
+                        let edges = g.edges.iter().zip(&p.edges).map(|(e, (_, pts))| {
+                            let d = match own(e) {
+                                Some((r, y)) => format!("M{r:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {r:.1},{:.1}", y - 10.0, r + 44.0, y - 34.0, r + 44.0, y + 34.0, y + 10.0)
+                                    + &path_of(&[(r + 8.0, y + 16.0), (r, y + 10.0)]),
+                                None => path_of(pts),
+                            };
+                            view! { <path class="graph-edge" class:then=e.then d=d/> }
                         }).collect_view();
-                        let labels = g.edges.iter().zip(&p.edges).map(|(e, ((x, y), _))| view! {
+                        let labels = g.edges.iter().zip(&p.edges).map(|(e, ((x, y), _))| {
+                            let (x, y) = own(e).map_or((*x, *y), |(r, y)| (r + 40.0, y));
+                            view! {
                             <span class="graph-edge-label" style:left=format!("{x:.1}px") style:top=format!("{y:.1}px")>{edge_label(e)}</span>
+                            }
                         }).collect_view();
                         let nodes = g.nodes.iter().zip(&p.nodes).enumerate().map(|(k, (n, &(x, y)))| {
                             let w = node_width(n);

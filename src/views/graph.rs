@@ -206,6 +206,23 @@ pub fn GraphView(data: Data, view: ViewState) -> impl IntoView {
         let i = view.selected.get()?;
         graph.with(|g| g.as_ref().and_then(|g| g.node_of.get(i as usize).copied()))
     });
+    // the selected node's outline: one effect for the whole graph, not one per node (a thousand
+    // reactive classes made drawing a large graph a long task)
+    Effect::new(move |_| {
+        let chosen = selected_node.get();
+        placed.track();
+        let Some(frame) = frame.get() else { return };
+        if let Ok(old) = frame.query_selector_all(".graph-node.selected") {
+            for i in 0..old.length() {
+                if let Some(el) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                    let _ = el.class_list().remove_1("selected");
+                }
+            }
+        }
+        if let Some(el) = chosen.and_then(|k| frame.query_selector(&format!("[data-node=\"{k}\"]")).ok().flatten()) {
+            let _ = el.class_list().add_1("selected");
+        }
+    });
     let pick = move |n: usize| {
         let Some(g) = graph.get_untracked() else { return };
         let Some(node) = g.nodes.get(n) else { return };
@@ -318,6 +335,8 @@ pub fn GraphView(data: Data, view: ViewState) -> impl IntoView {
                     let g = graph.get()?;
                     placed.with(|p| {
                         let p = p.as_ref()?.as_ref().ok().filter(|p| p.nodes.len() == g.nodes.len())?;
+                        // drawn with the selection it has now; the effect above follows it after
+                        let chosen = selected_node.get_untracked();
                         // a node calling itself: a loop on its right side (dagre routes it behind
                         // the node's box, which hides it)
                         let own = |e: &graph::Edge| {
@@ -345,7 +364,7 @@ pub fn GraphView(data: Data, view: ViewState) -> impl IntoView {
                             let failed = n.errors > 0;
                             let title = format!("{} ({}): {}", n.label, n.kind.label(), figures(n));
                             view! {
-                                <button class="graph-node" class:error=failed class:selected=move || selected_node.get() == Some(k as u32)
+                                <button class=if chosen == Some(k as u32) { "graph-node selected" } else { "graph-node" } class:error=failed data-node=k
                                     data-calls=n.members.len() title=title
                                     style:left=format!("{:.1}px", x - w / 2.0) style:top=format!("{:.1}px", y - NODE_H / 2.0)
                                     style:width=format!("{w:.0}px") style:height=format!("{NODE_H:.0}px")

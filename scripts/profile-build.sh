@@ -10,7 +10,7 @@ wasm-bindgen --target web --out-dir "$tmp" --no-typescript --out-name canopy tar
 rm -rf distprof && cp -r dist distprof
 glue=$(ls dist/canopy-*.js | grep -v -e canopy-viewer -e canopy-start -e canopy-crash)
 cmp "$tmp/canopy.js" "$glue" || { echo "dist/ is not from the last release compile: rebuild it first" >&2; exit 1; }
-wasm-opt -Oz -g --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+wasm-opt -Oz -g --low-memory-unused --one-caller-inline-max-function-size=0 --reorder-functions-by-name --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue "$tmp/canopy_bg.wasm" -o distprof/"$(basename "$(ls dist/*_bg.wasm)")"
 rm -rf "$tmp"
 echo "distprof/ ready"

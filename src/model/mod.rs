@@ -20,6 +20,7 @@ pub mod order;
 pub mod payload;
 pub mod pricing;
 pub mod scores;
+pub mod spans;
 pub mod stats;
 pub mod time;
 pub mod timeline;

@@ -29,7 +29,7 @@ fn by_name<'a>(scores: impl IntoIterator<Item = &'a Score>) -> Vec<(&'a str, Vec
 }
 
 /// The value of several scores of one name: the mean when all are numeric, else the first.
-fn combine(scores: &[&Score]) -> Option<ScoreValue> {
+pub fn combine(scores: &[&Score]) -> Option<ScoreValue> {
     let mut sum = 0.0;
     for s in scores {
         match s.value {

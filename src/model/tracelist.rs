@@ -93,6 +93,8 @@ pub struct ListQuery {
     pub has_loop: bool,
     /// Exact observation names every kept trace contains (`name:"…"`).
     pub names: Vec<String>,
+    /// `model:gpt-4o`: a model name containing it (lower-cased); a trace holds a call to it.
+    pub models: Vec<String>,
 }
 
 impl ListQuery {
@@ -104,9 +106,9 @@ impl ListQuery {
                     q.names.push(n);
                     continue;
                 }
-                // an exact model: in the list, a word that finds the traces calling it
+                // a quoted model: (the graph's links) finds the traces calling it
                 super::filter::Token::Model(m) => {
-                    q.words.push(fold::lower(&m));
+                    q.models.push(fold::lower(&m));
                     continue;
                 }
                 super::filter::Token::Word(w) => w,
@@ -118,6 +120,8 @@ impl ListQuery {
                 q.min_level = Some(Level::Error);
             } else if let Some(l) = lower.strip_prefix("level:").and_then(Level::from_name) {
                 q.min_level = Some(l);
+            } else if let Some(m) = lower.strip_prefix("model:").filter(|m| !m.is_empty()) {
+                q.models.push(m.to_string());
             } else if let Some(t) = token.strip_prefix("tag:") {
                 q.tags.push(t.to_string());
             } else if let Some(k) = lower.strip_prefix("kind:").and_then(super::Kind::from_name) {
@@ -151,7 +155,7 @@ fn condition(token: &str) -> Option<ScoreCondition> {
     None
 }
 
-fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
+pub fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
     let num = match v {
         ScoreValue::Numeric(n) => Some(*n),
         ScoreValue::Boolean(b) => Some(if *b { 1.0 } else { 0.0 }),
@@ -167,15 +171,7 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
             _ => None,
         }),
     ) {
-        (Some(a), Some(b)) => match c.op {
-            Op::Lt => a < b,
-            Op::Le => a <= b,
-            Op::Gt => a > b,
-            Op::Ge => a >= b,
-            Op::Eq => (a - b).abs() < 1e-12,
-            // NaN is no number, so it is not this one
-            Op::Ne => (a - b).abs() >= 1e-12 || a.is_nan() || b.is_nan(),
-        },
+        (Some(a), Some(b)) => compare(a, c.op, b),
         _ => match c.op {
             Op::Eq => text == want,
             Op::Ne => text != want,
@@ -184,7 +180,20 @@ fn satisfies(v: &ScoreValue, c: &ScoreCondition) -> bool {
     }
 }
 
-/// The trace's own figures a condition may test (`cost>0.01`, `tokens>=1000`, `errors>0`):
+fn compare(a: f64, op: Op, b: f64) -> bool {
+    match op {
+        Op::Lt => a < b,
+        Op::Le => a <= b,
+        Op::Gt => a > b,
+        Op::Ge => a >= b,
+        Op::Eq => (a - b).abs() < 1e-12,
+        // NaN is no number, so it is not this one
+        Op::Ne => (a - b).abs() >= 1e-12 || a.is_nan() || b.is_nan(),
+    }
+}
+
+/// The trace's own figures a condition may test (`cost>0.01`, `tokens>=1000`, `errors>0`,
+/// `duration>2s`):
 /// `Some(None)` for a figure the trace does not have (no cost), `None` for a score's name.
 fn metric(t: &super::Trace, name: &str) -> Option<Option<f64>> {
     Some(match fold::lower(name).as_str() {
@@ -192,16 +201,34 @@ fn metric(t: &super::Trace, name: &str) -> Option<Option<f64>> {
         "tokens" => t.totals.has_usage.then_some(t.totals.tokens as f64),
         "errors" => Some(t.totals.errors as f64),
         "observations" => Some(t.observations.len() as f64),
+        "duration" => t.duration_ns().map(|d| d as f64 / 1e9),
         _ => return None,
     })
 }
 
-/// `cost>$0.01` reads as `cost>0.01`.
-fn without_dollar(c: &ScoreCondition) -> ScoreCondition {
-    ScoreCondition { value: c.value.trim_start_matches('$').to_string(), ..c.clone() }
+/// Whether a figure (`metric`'s, or an observation's: `spans::metric`) meets `c`: a figure that is
+/// unknown meets no condition (`cost>0.01` never holds without a cost). `cost>$0.01` reads as
+/// `cost>0.01`; times are in seconds and may carry a unit (`duration>2s`, `ttft<500ms`).
+pub fn metric_holds(value: Option<f64>, c: &ScoreCondition) -> bool {
+    let Some(v) = value else { return false };
+    let text = c.value.trim_start_matches('$');
+    let units = [("ms", 1e-3), ("µs", 1e-6), ("us", 1e-6), ("ns", 1e-9), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
+    let parse = crate::model::units::parse_f64;
+    let want = parse(text)
+        .or_else(|| units.iter().find_map(|(u, f)| text.strip_suffix(u).and_then(parse).map(|n| n * f)));
+    match want {
+        Some(w) => compare(v, c.op, w),
+        None => satisfies(&ScoreValue::Numeric(v), c),
+    }
 }
 
-fn contains_ci(hay: &str, lower: &str) -> bool {
+/// Whether `hay` contains `lower` (lower-cased) in any case; ASCII text is compared in place,
+/// without a lower-cased copy (the spans table tests a million names).
+pub fn contains_ci(hay: &str, lower: &str) -> bool {
+    if hay.is_ascii() && lower.is_ascii() {
+        let (h, n) = (hay.as_bytes(), lower.as_bytes());
+        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
     fold::lower(hay).contains(lower)
 }
 
@@ -223,9 +250,12 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
             let tags_ok = q.tags.iter().all(|tag| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)));
             let kinds_ok = q.kinds.iter().all(|k| t.observations.iter().any(|o| o.kind == *k));
             let names_ok = q.names.iter().all(|n| t.observations.iter().any(|o| o.name == *n));
+            let models_ok = q.models.iter().all(|m| {
+                t.observations.iter().any(|o| o.model.as_deref().is_some_and(|x| contains_ci(x, m)))
+            });
             let time_ok = q.after_ns.is_none_or(|a| t.start_ns >= a) && q.before_ns.is_none_or(|b| t.start_ns < b);
             let scores_ok = q.scores.iter().all(|c| match metric(t, &c.name) {
-                Some(value) => value.is_some_and(|v| satisfies(&ScoreValue::Numeric(v), &without_dollar(c))),
+                Some(value) => metric_holds(value, c),
                 None => index.of(&t.id).iter().any(|s| s.name.eq_ignore_ascii_case(&c.name) && satisfies(&s.value, c)),
             });
             // last: it reads the payloads of the trace's calls
@@ -234,6 +264,7 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
                 && tags_ok
                 && kinds_ok
                 && names_ok
+                && models_ok
                 && time_ok
                 && scores_ok
                 && (!q.has_loop || !super::loops::detect(t).is_empty())

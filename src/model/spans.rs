@@ -398,10 +398,11 @@ pub fn by_model(set: &TraceSet, rows: &[Row], limit: usize) -> Vec<ModelSpread> 
 /// Where `v` falls on a log scale from `lo` to `hi`, in percent (0 at or below `lo`): latencies
 /// and costs span orders of magnitude.
 pub fn log_pos(v: f64, lo: f64, hi: f64) -> f64 {
-    if !(v > lo) || !(hi > lo) || lo <= 0.0 {
-        return if v >= hi && hi > 0.0 && v > lo { 100.0 } else { 0.0 };
+    if lo > 0.0 && hi > lo && v > lo {
+        ((v.ln() - lo.ln()) / (hi.ln() - lo.ln()) * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
     }
-    ((v.ln() - lo.ln()) / (hi.ln() - lo.ln()) * 100.0).clamp(0.0, 100.0)
 }
 
 /// The smallest positive and the largest value of the spreads: a chart's shared scale.

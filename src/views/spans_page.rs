@@ -1,0 +1,318 @@
+//! Every observation of the loaded traces in one table (`page=spans`): kind chips, the trace
+//! list's filter grammar applied to each observation, a sortable virtualized table of
+//! `(trace, observation)` rows, and latency and cost spreads per model over the rows shown. What
+//! it shows is kept in the link's `mode=` (`model::spans::Mode`).
+
+use crate::model::pricing::Origin;
+use crate::model::spans::{self, Col, Mode, ObsScores, Row, Spread};
+use crate::model::time::{format_duration, format_utc};
+use crate::model::tracelist::ListQuery;
+use crate::model::units::{format_count, plural};
+use crate::model::{Kind, Level};
+use crate::state::{Data, ViewState};
+use crate::views::show::Show;
+use crate::views::virtual_list::{Viewport, VirtualList};
+use leptos::prelude::*;
+
+const ROW_H: f64 = 28.0;
+/// Models in each chart: the ones with most calls.
+const CHART_MODELS: usize = 8;
+
+fn kind_label(k: Option<Kind>) -> &'static str {
+    match k {
+        None => "All",
+        Some(Kind::Generation) => "LLM calls",
+        Some(Kind::Tool) => "Tool calls",
+        Some(Kind::Retriever) => "Retrievals",
+        Some(Kind::Agent) => "Agents",
+        Some(Kind::Chain) => "Chains",
+        Some(Kind::Embedding) => "Embeddings",
+        Some(k) => k.label(),
+    }
+}
+
+fn width(c: &Col) -> u32 {
+    match c {
+        Col::Trace | Col::Name => 200,
+        Col::Model => 150,
+        Col::Start => 190,
+        Col::Error => 160,
+        Col::Cost | Col::Score(_) => 100,
+        _ => 84,
+    }
+}
+
+fn pack((t, o): Row) -> u64 {
+    (u64::from(t) << 32) | u64::from(o)
+}
+
+fn unpack(i: u64) -> Row {
+    ((i >> 32) as u32, i as u32)
+}
+
+#[component]
+pub fn SpansPage(data: Data, view: ViewState) -> impl IntoView {
+    let viewport = Viewport::new(ROW_H);
+    let mode = Memo::new(move |_| Mode::parse(&view.mode.get()));
+    let change = move |f: &dyn Fn(&mut Mode)| apply(view, viewport, mode, f);
+    let score_names = Memo::new(move |_| data.with(|d| ObsScores::new(d).names));
+    let columns = Memo::new(move |_| {
+        let mut cols: Vec<Col> = spans::FIXED.iter().map(|f| f.0.clone()).collect();
+        cols.extend(score_names.get().into_iter().map(Col::Score));
+        cols
+    });
+    let template = Memo::new(move |_| {
+        columns.with(|cols| cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" "))
+    });
+    let counts = Memo::new(move |_| data.with(spans::kind_counts));
+    let rows = Memo::new(move |_| {
+        let m = mode.get();
+        data.with(|d| {
+            let sc = ObsScores::new(d);
+            let mut r = spans::rows(d, m.kind, &ListQuery::parse(&m.query), &sc);
+            spans::sort(d, &mut r, &m.sort, m.desc, &sc);
+            r
+        })
+    });
+    let open = Callback::new(move |pos: usize| {
+        if let Some((t, o)) = rows.with_untracked(|r| r.get(pos).copied()) {
+            // the mode was this page's: the trace's views read their own
+            view.mode.set(String::new());
+            view.open_trace(t as usize, Some(o));
+        }
+    });
+    let chips = move || {
+        let total: usize = counts.with(|c| c.iter().map(|x| x.1).sum());
+        let all = std::iter::once((None, total));
+        all.chain(counts.get().into_iter().map(|(k, n)| (Some(k), n)))
+            .map(|(k, n)| {
+                let on = move || mode.with(|m| m.kind == k);
+                view! {
+                    <button class="btn small spans-kind" class:active=on aria-pressed=move || on().to_string()
+                        data-kind=k.map_or("all", spans::kind_key)
+                        on:click=move |_| change(&|m| m.kind = k)>
+                        {kind_label(k)}" "<span class="hint">{format_count(n as u64)}</span>
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="spans-page">
+            <div class="list-tools">
+                <div class="spans-kinds" role="group" aria-label="Kind">{chips}</div>
+                <input
+                    class="list-filter spans-filter"
+                    type="search"
+                    aria-label="Filter spans"
+                    placeholder="Filter: words, model:gpt-4o, cost>0.01, duration>2s, ttft<1s, level:error, kind:tool, quality<0.5"
+                    prop:value=move || mode.with(|m| m.query.clone())
+                    on:input=move |ev| {
+                        let q = event_target_value(&ev);
+                        change(&|m| m.query = q.clone());
+                    }
+                />
+                <span class="hint list-count spans-count" data-shown=move || rows.with(Vec::len)>
+                    {move || plural(rows.with(Vec::len), "span", "spans")}
+                </span>
+            </div>
+            <Charts data=data rows=rows />
+            <VirtualList
+                viewport=viewport
+                len=Signal::derive(move || rows.with(Vec::len))
+                item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&r| pack(r))))
+                epoch=data.rows_epoch()
+                class="table-scroll spans-table"
+                label="Spans"
+                role="grid"
+                header=move || head(view, viewport, mode, columns, template)
+                on_enter=open
+                after=move || view! { <Show when=move || rows.with(Vec::is_empty)><p class="hint spans-none">"No span matches."</p></Show> }
+                row=Callback::new(move |(pos, i): (usize, u64)| span_row(data, pos, unpack(i), viewport, columns, template, open).into_any())
+            />
+        </section>
+    }
+}
+
+/// Changes what the table shows, in the link, and goes back to its first row.
+fn apply(view: ViewState, viewport: Viewport, mode: Memo<Mode>, f: &dyn Fn(&mut Mode)) {
+    let mut m = mode.get_untracked();
+    f(&mut m);
+    view.mode.set(m.text());
+    viewport.to_top();
+}
+
+/// A column's `aria-sort`.
+fn sort_of(m: &Mode, c: &Col) -> &'static str {
+    match (m.sort == *c, m.desc) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    }
+}
+
+/// The table's head: a button per column that sorts by it (again: the other way), `aria-sort`.
+fn head(
+    view: ViewState,
+    viewport: Viewport,
+    mode: Memo<Mode>,
+    columns: Memo<Vec<Col>>,
+    template: Memo<String>,
+) -> impl IntoView {
+    let cells = move || {
+        columns
+            .get()
+            .into_iter()
+            .map(|c| {
+                let label = match &c {
+                    Col::Score(n) => n.clone(),
+                    c => spans::FIXED.iter().find(|f| f.0 == *c).map_or("", |f| f.2).to_string(),
+                };
+                let (c2, c3, c4) = (c.clone(), c.clone(), c.clone());
+                let sort = move || mode.with(|m| sort_of(m, &c2));
+                let arrow = move || match mode.with(|m| sort_of(m, &c4)) {
+                    "ascending" => " ▲",
+                    "descending" => " ▼",
+                    _ => "",
+                };
+                view! {
+                    <button class="th" role="columnheader" aria-sort=sort data-col=c.key() title=format!("Sort by {label}")
+                        on:click=move |_| apply(view, viewport, mode, &|m| {
+                            if m.sort == c3 {
+                                m.desc = !m.desc;
+                            } else {
+                                m.sort = c3.clone();
+                                m.desc = c3.descends_first();
+                            }
+                        })>
+                        {label.clone()}{arrow}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    view! { <div class="table-head" role="row" style:grid-template-columns=move || template.get()>{cells}</div> }
+}
+
+/// One observation's row: its cells in the columns' order, its figures as `data-*`.
+fn span_row(
+    data: Data,
+    pos: usize,
+    row: Row,
+    viewport: Viewport,
+    columns: Memo<Vec<Col>>,
+    template: Memo<String>,
+    open: Callback<usize>,
+) -> impl IntoView {
+    let (cells, error, duration) = data.with_untracked(|d| {
+        let Some((t, o)) = spans::get(d, row) else { return (Vec::new(), false, String::new()) };
+        let sc = ObsScores::new(d);
+        let dash = || "–".to_string();
+        let count = |n: Option<u64>| n.map_or_else(dash, format_count);
+        let cells: Vec<String> = columns.with_untracked(|cols| {
+            cols.iter()
+                .map(|c| match c {
+                    Col::Trace => t.display_name().to_string(),
+                    Col::Name => o.name.clone(),
+                    Col::Kind => o.kind.label().to_string(),
+                    Col::Model => o.model.as_deref().map_or_else(dash, str::to_string),
+                    Col::Start => format_utc(o.start_ns),
+                    Col::Duration => o.duration_ns().map_or_else(|| "running".to_string(), format_duration),
+                    Col::Ttft => spans::ttft_ns(o).map_or_else(dash, format_duration),
+                    Col::Input => count(o.usage.input),
+                    Col::Output => count(o.usage.output),
+                    Col::Cost => o.cost.total.map_or_else(dash, |usd| {
+                        crate::views::cost::cost_text(usd, Some(if o.cost.estimated.is_some() { Origin::Estimated } else { Origin::Reported }))
+                    }),
+                    Col::Error if o.level == Level::Error => o.status_message.clone().unwrap_or_else(|| "error".into()),
+                    Col::Error => String::new(),
+                    Col::Score(n) => sc.value(t, o, n).map(|v| v.display()).unwrap_or_default(),
+                })
+                .collect()
+        });
+        (cells, o.level == Level::Error, o.duration_ns().map(|n| n.to_string()).unwrap_or_default())
+    });
+    view! {
+        <div
+            class="tr"
+            role="row"
+            class:has-errors=error
+            data-trace=row.0
+            data-obs=row.1
+            data-duration-ns=duration
+            class:cursor=move || viewport.cursor.get() == Some(pos)
+            style:top=viewport.top(pos)
+            style:grid-template-columns=move || template.get()
+            on:click=move |_| {
+                viewport.cursor.set(Some(pos));
+                open.run(pos);
+            }
+        >
+            {cells.into_iter().map(|c| view! { <span class="td" role="gridcell" title=c.clone()>{c.clone()}</span> }).collect_view()}
+        </div>
+    }
+}
+
+/// Latency and cost per model over the rows shown: a box (quartiles) on a whisker (extremes) and
+/// the median, on a log scale shared by the models.
+#[component]
+fn Charts(data: Data, rows: Memo<Vec<Row>>) -> impl IntoView {
+    let spreads = Memo::new(move |_| rows.with(|r| data.with(|d| spans::by_model(d, r, CHART_MODELS))));
+    let chart = move |title: &'static str, cost: bool| {
+        move || {
+            let list = spreads.get();
+            let pick = move |m: &spans::ModelSpread| if cost { m.cost } else { m.duration };
+            let fmt = move |v: f64| {
+                if cost {
+                    crate::model::units::format_cost(v)
+                } else {
+                    format_duration((v * 1e9) as i64)
+                }
+            };
+            let (lo, hi) = spans::scale(list.iter().filter_map(pick).collect::<Vec<Spread>>().iter());
+            let pos = move |v: f64| spans::log_pos(v, lo, hi);
+            let at = move |v: f64| format!("{:.1}%", pos(v));
+            let lines = list
+                .iter()
+                .filter_map(|m| Some((m.model.clone(), pick(m)?)))
+                .map(|(model, s)| {
+                    let tip = format!(
+                        "{model}: {} · min {} · median {} · max {}",
+                        plural(s.n, "call", "calls"),
+                        fmt(s.min),
+                        fmt(s.median),
+                        fmt(s.max)
+                    );
+                    // placed through the CSSOM (`style:`): the CSP refuses style attributes
+                    let wide = |a: f64, b: f64| format!("{:.1}%", pos(b) - pos(a));
+                    view! {
+                        <div class="spread-line" title=tip.clone() aria-label=tip>
+                            <span class="spread-model">{model}</span>
+                            <span class="spread-track">
+                                <span class="spread-whisker" style:left=at(s.min) style:width=wide(s.min, s.max)></span>
+                                <span class="spread-box" style:left=at(s.p25) style:width=wide(s.p25, s.p75)></span>
+                                <span class="spread-median" style:left=at(s.median)></span>
+                            </span>
+                            <span class="spread-mid">{fmt(s.median)}</span>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="spread-chart">
+                    <div class="spread-title">{title}<span class="hint">{if hi > 0.0 { format!(" {} – {}, log scale", fmt(lo), fmt(hi)) } else { String::new() }}</span></div>
+                    {lines}
+                </div>
+            }
+        }
+    };
+    view! {
+        <details class="spans-charts" open>
+            <summary>"Latency and cost per model"</summary>
+            <Show when=move || spreads.with(|s| !s.is_empty()) fallback=|| view! { <p class="hint">"No model calls among these spans."</p> }>
+                <div class="spread-charts">{chart("Latency", false)}{chart("Cost", true)}</div>
+            </Show>
+        </details>
+    }
+}

@@ -66,6 +66,13 @@ impl Col {
     }
 }
 
+/// The table's columns: the fixed ones, then one per name scored on observations.
+pub fn columns(set: &TraceSet) -> Vec<Col> {
+    let mut cols: Vec<Col> = FIXED.iter().map(|f| f.0.clone()).collect();
+    cols.extend(ObsScores::new(set).names.into_iter().map(Col::Score));
+    cols
+}
+
 /// The kind chip's word: `llm` for generations, else the kind's label.
 pub fn kind_key(k: Kind) -> &'static str {
     if k == Kind::Generation {
@@ -250,16 +257,17 @@ fn ord_f64(x: f64) -> i64 {
     b ^ ((((b >> 63) as u64) >> 1) as i64)
 }
 
-/// Each distinct text's rank in case-folded order: text columns sort by a number.
-fn ranks<'a>(texts: impl Iterator<Item = &'a str>) -> HashMap<&'a str, i64> {
-    let mut at: HashMap<&'a str, i64> = HashMap::new();
+/// Each distinct text's rank in case-folded order: text columns sort by a number. (`dyn`: one
+/// copy in the wasm for the five columns that call it.)
+fn ranks<'a>(texts: &mut dyn Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut at: HashMap<&'a str, usize> = HashMap::new();
     for s in texts {
         at.entry(s).or_insert(0);
     }
     let mut distinct: Vec<(String, &'a str)> = at.keys().map(|s| (fold::lower(s), *s)).collect();
     order::sort_by(&mut distinct, |a, b| a.cmp(b));
     for (r, (_, s)) in distinct.into_iter().enumerate() {
-        at.insert(s, r as i64);
+        at.insert(s, r);
     }
     at
 }
@@ -296,14 +304,14 @@ pub fn sort(set: &TraceSet, rows: &mut [Row], col: &Col, desc: bool, scores: &Ob
         _ => Vec::new(),
     };
     let texts: Vec<String> = values.iter().flatten().filter(|v| is_text(v)).map(ScoreValue::display).collect();
-    let text_rank: HashMap<&str, i64> = match col {
-        Col::Trace => ranks(pairs().map(|(t, _)| t.display_name())),
-        Col::Name => ranks(pairs().map(|(_, o)| o.name.as_str())),
-        Col::Kind => ranks(pairs().map(|(_, o)| o.kind.label())),
-        Col::Model => ranks(pairs().filter_map(|(_, o)| o.model.as_deref())),
-        _ => ranks(texts.iter().map(String::as_str)),
+    let text_rank = match col {
+        Col::Trace => ranks(&mut pairs().map(|(t, _)| t.display_name())),
+        Col::Name => ranks(&mut pairs().map(|(_, o)| o.name.as_str())),
+        Col::Kind => ranks(&mut pairs().map(|(_, o)| o.kind.label())),
+        Col::Model => ranks(&mut pairs().filter_map(|(_, o)| o.model.as_deref())),
+        _ => ranks(&mut texts.iter().map(String::as_str)),
     };
-    let rank = |s: &str| text_rank.get(s).copied();
+    let rank = |s: &str| text_rank.get(s).map(|&r| r as i64);
     let mut keyed: Vec<(u8, i64, Row)> = Vec::with_capacity(rows.len());
     for (i, &r) in rows.iter().enumerate() {
         let Some((t, o)) = get(set, r) else {

@@ -10,7 +10,6 @@ use crate::model::tracelist::ListQuery;
 use crate::model::units::{format_count, plural};
 use crate::model::{Kind, Level};
 use crate::state::{Data, ViewState};
-use crate::views::show::Show;
 use crate::views::virtual_list::{Viewport, VirtualList};
 use leptos::prelude::*;
 
@@ -50,47 +49,51 @@ fn unpack(i: u64) -> Row {
     ((i >> 32) as u32, i as u32)
 }
 
+/// What the table shows, read from the link's `mode=` (tracked).
+fn mode_of(view: ViewState) -> Mode {
+    view.mode.with(|s| Mode::parse(s))
+}
+
+/// The row at `pos` of the flat `[trace, obs, trace, obs…]` list.
+fn at(rows: &[u32], pos: usize) -> Option<Row> {
+    Some((*rows.get(2 * pos)?, *rows.get(2 * pos + 1)?))
+}
+
 #[component]
 pub fn SpansPage(data: Data, view: ViewState) -> impl IntoView {
     let viewport = Viewport::new(ROW_H);
-    let mode = Memo::new(move |_| Mode::parse(&view.mode.get()));
-    let change = move |f: &dyn Fn(&mut Mode)| apply(view, viewport, mode, f);
-    let score_names = Memo::new(move |_| data.with(|d| ObsScores::new(d).names));
-    let columns = Memo::new(move |_| {
-        let mut cols: Vec<Col> = spans::FIXED.iter().map(|f| f.0.clone()).collect();
-        cols.extend(score_names.get().into_iter().map(Col::Score));
-        cols
-    });
     let template = Memo::new(move |_| {
-        columns.with(|cols| cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" "))
+        let cols = data.with(spans::columns);
+        cols.iter().map(|c| format!("{}px", width(c))).collect::<Vec<_>>().join(" ")
     });
-    let counts = Memo::new(move |_| data.with(spans::kind_counts));
+    // flat pairs: a memo of a type the app already has (each new one is more wasm)
     let rows = Memo::new(move |_| {
-        let m = mode.get();
+        let m = mode_of(view);
         data.with(|d| {
             let sc = ObsScores::new(d);
             let mut r = spans::rows(d, m.kind, &ListQuery::parse(&m.query), &sc);
             spans::sort(d, &mut r, &m.sort, m.desc, &sc);
-            r
+            r.into_iter().flat_map(|(t, o)| [t, o]).collect::<Vec<u32>>()
         })
     });
+    let len = move || rows.with(Vec::len) / 2;
     let open = Callback::new(move |pos: usize| {
-        if let Some((t, o)) = rows.with_untracked(|r| r.get(pos).copied()) {
+        if let Some((t, o)) = rows.with_untracked(|r| at(r, pos)) {
             // the mode was this page's: the trace's views read their own
             view.mode.set(String::new());
             view.open_trace(t as usize, Some(o));
         }
     });
     let chips = move || {
-        let total: usize = counts.with(|c| c.iter().map(|x| x.1).sum());
-        let all = std::iter::once((None, total));
-        all.chain(counts.get().into_iter().map(|(k, n)| (Some(k), n)))
+        let counts = data.with(spans::kind_counts);
+        let total: usize = counts.iter().map(|x| x.1).sum();
+        std::iter::once((None, total))
+            .chain(counts.into_iter().map(|(k, n)| (Some(k), n)))
             .map(|(k, n)| {
-                let on = move || mode.with(|m| m.kind == k);
                 view! {
-                    <button class="btn small spans-kind" class:active=on aria-pressed=move || on().to_string()
+                    <button class="btn small spans-kind" aria-pressed=move || (mode_of(view).kind == k).to_string()
                         data-kind=k.map_or("all", spans::kind_key)
-                        on:click=move |_| change(&|m| m.kind = k)>
+                        on:click=move |_| apply(view, viewport, &|m| m.kind = k)>
                         {kind_label(k)}" "<span class="hint">{format_count(n as u64)}</span>
                     </button>
                 }
@@ -107,37 +110,37 @@ pub fn SpansPage(data: Data, view: ViewState) -> impl IntoView {
                     type="search"
                     aria-label="Filter spans"
                     placeholder="Filter: words, model:gpt-4o, cost>0.01, duration>2s, ttft<1s, level:error, kind:tool, quality<0.5"
-                    prop:value=move || mode.with(|m| m.query.clone())
+                    prop:value=move || mode_of(view).query
                     on:input=move |ev| {
                         let q = event_target_value(&ev);
-                        change(&|m| m.query = q.clone());
+                        apply(view, viewport, &|m| m.query = q.clone());
                     }
                 />
-                <span class="hint list-count spans-count" data-shown=move || rows.with(Vec::len)>
-                    {move || plural(rows.with(Vec::len), "span", "spans")}
+                <span class="hint list-count spans-count" data-shown=len>
+                    {move || plural(len(), "span", "spans")}
                 </span>
             </div>
-            <Charts data=data rows=rows />
+            {charts(data, rows)}
             <VirtualList
                 viewport=viewport
-                len=Signal::derive(move || rows.with(Vec::len))
-                item=Callback::new(move |pos| rows.with(|r| r.get(pos).map_or(u64::MAX, |&r| pack(r))))
+                len=Signal::derive(len)
+                item=Callback::new(move |pos| rows.with(|r| at(r, pos).map_or(u64::MAX, pack)))
                 epoch=data.rows_epoch()
                 class="table-scroll spans-table"
                 label="Spans"
                 role="grid"
-                header=move || head(view, viewport, mode, columns, template)
+                header=move || head(data, view, viewport, template)
                 on_enter=open
-                after=move || view! { <Show when=move || rows.with(Vec::is_empty)><p class="hint spans-none">"No span matches."</p></Show> }
-                row=Callback::new(move |(pos, i): (usize, u64)| span_row(data, pos, unpack(i), viewport, columns, template, open).into_any())
+                after=move || view! { <p class="hint spans-none" hidden=move || len() != 0>"No span matches."</p> }
+                row=Callback::new(move |(pos, i): (usize, u64)| span_row(data, pos, unpack(i), viewport, template, open).into_any())
             />
         </section>
     }
 }
 
 /// Changes what the table shows, in the link, and goes back to its first row.
-fn apply(view: ViewState, viewport: Viewport, mode: Memo<Mode>, f: &dyn Fn(&mut Mode)) {
-    let mut m = mode.get_untracked();
+fn apply(view: ViewState, viewport: Viewport, f: &dyn Fn(&mut Mode)) {
+    let mut m = view.mode.with_untracked(|s| Mode::parse(s));
     f(&mut m);
     view.mode.set(m.text());
     viewport.to_top();
@@ -153,32 +156,21 @@ fn sort_of(m: &Mode, c: &Col) -> &'static str {
 }
 
 /// The table's head: a button per column that sorts by it (again: the other way), `aria-sort`.
-fn head(
-    view: ViewState,
-    viewport: Viewport,
-    mode: Memo<Mode>,
-    columns: Memo<Vec<Col>>,
-    template: Memo<String>,
-) -> impl IntoView {
+/// The arrow is the CSS's, from `aria-sort`.
+fn head(data: Data, view: ViewState, viewport: Viewport, template: Memo<String>) -> impl IntoView {
     let cells = move || {
-        columns
-            .get()
+        data.with(spans::columns)
             .into_iter()
             .map(|c| {
                 let label = match &c {
                     Col::Score(n) => n.clone(),
                     c => spans::FIXED.iter().find(|f| f.0 == *c).map_or("", |f| f.2).to_string(),
                 };
-                let (c2, c3, c4) = (c.clone(), c.clone(), c.clone());
-                let sort = move || mode.with(|m| sort_of(m, &c2));
-                let arrow = move || match mode.with(|m| sort_of(m, &c4)) {
-                    "ascending" => " ▲",
-                    "descending" => " ▼",
-                    _ => "",
-                };
+                let (c2, c3) = (c.clone(), c.clone());
+                let sort = move || sort_of(&mode_of(view), &c2);
                 view! {
                     <button class="th" role="columnheader" aria-sort=sort data-col=c.key() title=format!("Sort by {label}")
-                        on:click=move |_| apply(view, viewport, mode, &|m| {
+                        on:click=move |_| apply(view, viewport, &|m| {
                             if m.sort == c3 {
                                 m.desc = !m.desc;
                             } else {
@@ -186,7 +178,7 @@ fn head(
                                 m.desc = c3.descends_first();
                             }
                         })>
-                        {label.clone()}{arrow}
+                        {label.clone()}
                     </button>
                 }
             })
@@ -201,7 +193,6 @@ fn span_row(
     pos: usize,
     row: Row,
     viewport: Viewport,
-    columns: Memo<Vec<Col>>,
     template: Memo<String>,
     open: Callback<usize>,
 ) -> impl IntoView {
@@ -210,8 +201,9 @@ fn span_row(
         let sc = ObsScores::new(d);
         let dash = || "–".to_string();
         let count = |n: Option<u64>| n.map_or_else(dash, format_count);
-        let cells: Vec<String> = columns.with_untracked(|cols| {
-            cols.iter()
+        let cells: Vec<String> = {
+            spans::columns(d)
+                .iter()
                 .map(|c| match c {
                     Col::Trace => t.display_name().to_string(),
                     Col::Name => o.name.clone(),
@@ -230,7 +222,7 @@ fn span_row(
                     Col::Score(n) => sc.value(t, o, n).map(|v| v.display()).unwrap_or_default(),
                 })
                 .collect()
-        });
+        };
         (cells, o.level == Level::Error, o.duration_ns().map(|n| n.to_string()).unwrap_or_default())
     });
     view! {
@@ -256,12 +248,16 @@ fn span_row(
 
 /// Latency and cost per model over the rows shown: a box (quartiles) on a whisker (extremes) and
 /// the median, on a log scale shared by the models.
-#[component]
-fn Charts(data: Data, rows: Memo<Vec<Row>>) -> impl IntoView {
-    let spreads = Memo::new(move |_| rows.with(|r| data.with(|d| spans::by_model(d, r, CHART_MODELS))));
+fn charts(data: Data, rows: Memo<Vec<u32>>) -> impl IntoView {
+    let spreads = move || {
+        rows.with(|r| {
+            let pairs: Vec<Row> = r.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+            data.with(|d| spans::by_model(d, &pairs, CHART_MODELS))
+        })
+    };
     let chart = move |title: &'static str, cost: bool| {
         move || {
-            let list = spreads.get();
+            let list = spreads();
             let pick = move |m: &spans::ModelSpread| if cost { m.cost } else { m.duration };
             let fmt = move |v: f64| {
                 if cost {
@@ -301,7 +297,7 @@ fn Charts(data: Data, rows: Memo<Vec<Row>>) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="spread-chart">
-                    <div class="spread-title">{title}<span class="hint">{if hi > 0.0 { format!(" {} – {}, log scale", fmt(lo), fmt(hi)) } else { String::new() }}</span></div>
+                    <div class="spread-title">{title}<span class="hint">{if hi > 0.0 { format!(" {} – {}, log scale", fmt(lo), fmt(hi)) } else { " (no model call carries one)".to_string() }}</span></div>
                     {lines}
                 </div>
             }
@@ -310,9 +306,7 @@ fn Charts(data: Data, rows: Memo<Vec<Row>>) -> impl IntoView {
     view! {
         <details class="spans-charts" open>
             <summary>"Latency and cost per model"</summary>
-            <Show when=move || spreads.with(|s| !s.is_empty()) fallback=|| view! { <p class="hint">"No model calls among these spans."</p> }>
-                <div class="spread-charts">{chart("Latency", false)}{chart("Cost", true)}</div>
-            </Show>
+            <div class="spread-charts">{chart("Latency", false)}{chart("Cost", true)}</div>
         </details>
     }
 }

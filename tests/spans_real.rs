@@ -69,11 +69,14 @@ fn llm_rows_are_the_model_calls_each_library_names() {
         let mut rows = llm.clone();
         spans::sort(&set, &mut rows, &Col::Duration, true, &sc);
         let d: Vec<Option<i64>> = rows.iter().map(|&r| spans::get(&set, r).unwrap().1.duration_ns()).collect();
-        assert!(d.windows(2).all(|w| match (w[0], w[1]) {
-            (Some(a), Some(b)) => a >= b,
-            (None, Some(_)) => false,
-            _ => true,
-        }), "{lib}: {d:?}");
+        assert!(
+            d.windows(2).all(|w| match (w[0], w[1]) {
+                (Some(a), Some(b)) => a >= b,
+                (None, Some(_)) => false,
+                _ => true,
+            }),
+            "{lib}: {d:?}"
+        );
         // `cost>0` keeps only calls that carry a cost, whatever the file says
         let priced = spans::rows(&set, None, &ListQuery::parse("cost>0"), &sc);
         assert!(priced.iter().all(|&r| spans::get(&set, r).unwrap().1.cost.total.is_some_and(|c| c > 0.0)), "{lib}");

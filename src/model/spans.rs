@@ -364,7 +364,14 @@ impl Spread {
         v.retain(|x| x.is_finite());
         order::sort_by(&mut v, f64::total_cmp);
         let at = |p: usize| v.get((v.len().saturating_sub(1) * p).div_ceil(100)).copied().unwrap_or(0.0);
-        (!v.is_empty()).then(|| Spread { n: v.len(), min: at(0), p25: at(25), median: at(50), p75: at(75), max: at(100) })
+        (!v.is_empty()).then(|| Spread {
+            n: v.len(),
+            min: at(0),
+            p25: at(25),
+            median: at(50),
+            p75: at(75),
+            max: at(100),
+        })
     }
 }
 
@@ -380,18 +387,24 @@ pub struct ModelSpread {
 /// The spread of latency and cost per model over `rows` (rows without a model are left out), the
 /// `limit` models with most calls first. Costs count only calls that carry one.
 pub fn by_model(set: &TraceSet, rows: &[Row], limit: usize) -> Vec<ModelSpread> {
-    let mut groups: HashMap<&str, (usize, Vec<f64>, Vec<f64>)> = HashMap::new();
+    // a map of a type the app already has, to a position (each new map type is more wasm)
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<(&str, usize, Vec<f64>, Vec<f64>)> = Vec::new();
     for &r in rows {
         let Some((_, o)) = get(set, r) else { continue };
         let Some(m) = o.model.as_deref() else { continue };
-        let g = groups.entry(m).or_default();
-        g.0 += 1;
-        g.1.extend(o.duration_ns().map(|d| d as f64 / 1e9));
-        g.2.extend(o.cost.total);
+        let i = *at.entry(m).or_insert_with(|| {
+            groups.push((m, 0, Vec::new(), Vec::new()));
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        g.1 += 1;
+        g.2.extend(o.duration_ns().map(|d| d as f64 / 1e9));
+        g.3.extend(o.cost.total);
     }
     let mut out: Vec<ModelSpread> = groups
         .into_iter()
-        .map(|(m, (calls, d, c))| ModelSpread {
+        .map(|(m, calls, d, c)| ModelSpread {
             model: m.to_string(),
             calls,
             duration: Spread::of(d),

@@ -38,7 +38,8 @@ fn set() -> TraceSet {
     let mut t1 = Trace::build("t1".into(), vec![root, a, b, c, tool], "x", &mut w);
     t1.tags = vec!["prod".into()];
     let d = llm("call-d", "claude-3", 20 * S, 4 * S, Some(0.5));
-    let mut t2 = Trace::build("t2".into(), vec![obs("root", Kind::Chain, "Other", 20 * S, Some(5 * S)), d], "x", &mut w);
+    let mut t2 =
+        Trace::build("t2".into(), vec![obs("root", Kind::Chain, "Other", 20 * S, Some(5 * S)), d], "x", &mut w);
     t2.observations[1].parent_id = Some("root".into());
     t2.name = Some("second".into());
     let score = |v: ScoreValue, oid: &str| Score {
@@ -134,7 +135,11 @@ fn sorts_by_every_column_with_missing_values_last() {
     assert_eq!(down[..3], ["call-d", "call-a", "call-b"]);
     assert_eq!(down[3..], ["root", "call-c", "tool", "root"], "no cost: last, in load order");
     let (up, _) = both(Col::Name);
-    assert_eq!(up, ["root", "call-a", "call-b", "call-c", "call-d", "root", "tool"], "Agent run, call-*, Other, search");
+    assert_eq!(
+        up,
+        ["root", "call-a", "call-b", "call-c", "call-d", "root", "tool"],
+        "Agent run, call-*, Other, search"
+    );
     let (up, _) = both(Col::Model);
     assert_eq!(up[..4], ["call-d", "call-a", "call-c", "call-b"]);
     let (_, down) = both(Col::Error);

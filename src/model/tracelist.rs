@@ -214,8 +214,8 @@ pub fn metric_holds(value: Option<f64>, c: &ScoreCondition) -> bool {
     let text = c.value.trim_start_matches('$');
     let units = [("ms", 1e-3), ("µs", 1e-6), ("us", 1e-6), ("ns", 1e-9), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
     let parse = crate::model::units::parse_f64;
-    let want = parse(text)
-        .or_else(|| units.iter().find_map(|(u, f)| text.strip_suffix(u).and_then(parse).map(|n| n * f)));
+    let want =
+        parse(text).or_else(|| units.iter().find_map(|(u, f)| text.strip_suffix(u).and_then(parse).map(|n| n * f)));
     match want {
         Some(w) => compare(v, c.op, w),
         None => satisfies(&ScoreValue::Numeric(v), c),
@@ -250,9 +250,10 @@ pub fn filter(set: &TraceSet, q: &ListQuery) -> Vec<usize> {
             let tags_ok = q.tags.iter().all(|tag| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)));
             let kinds_ok = q.kinds.iter().all(|k| t.observations.iter().any(|o| o.kind == *k));
             let names_ok = q.names.iter().all(|n| t.observations.iter().any(|o| o.name == *n));
-            let models_ok = q.models.iter().all(|m| {
-                t.observations.iter().any(|o| o.model.as_deref().is_some_and(|x| contains_ci(x, m)))
-            });
+            let models_ok = q
+                .models
+                .iter()
+                .all(|m| t.observations.iter().any(|o| o.model.as_deref().is_some_and(|x| contains_ci(x, m))));
             let time_ok = q.after_ns.is_none_or(|a| t.start_ns >= a) && q.before_ns.is_none_or(|b| t.start_ns < b);
             let scores_ok = q.scores.iter().all(|c| match metric(t, &c.name) {
                 Some(value) => metric_holds(value, c),

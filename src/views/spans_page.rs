@@ -34,10 +34,11 @@ fn width(c: &Col) -> u32 {
     match c {
         Col::Trace | Col::Name => 200,
         Col::Model => 150,
-        Col::Start => 190,
+        Col::Start => 200,
         Col::Error => 160,
-        Col::Cost | Col::Score(_) => 100,
-        _ => 84,
+        // `≈$0.00000495`: an estimate of a small call reads whole
+        Col::Cost | Col::Score(_) | Col::Kind => 110,
+        _ => 96,
     }
 }
 
@@ -215,7 +216,10 @@ fn span_row(
                     Col::Input => count(o.usage.input),
                     Col::Output => count(o.usage.output),
                     Col::Cost => o.cost.total.map_or_else(dash, |usd| {
-                        crate::views::cost::cost_text(usd, Some(if o.cost.estimated.is_some() { Origin::Estimated } else { Origin::Reported }))
+                        crate::views::cost::cost_text(
+                            usd,
+                            Some(if o.cost.estimated.is_some() { Origin::Estimated } else { Origin::Reported }),
+                        )
                     }),
                     Col::Error if o.level == Level::Error => o.status_message.clone().unwrap_or_else(|| "error".into()),
                     Col::Error => String::new(),
@@ -249,64 +253,72 @@ fn span_row(
 /// Latency and cost per model over the rows shown: a box (quartiles) on a whisker (extremes) and
 /// the median, on a log scale shared by the models.
 fn charts(data: Data, rows: Memo<Vec<u32>>) -> impl IntoView {
-    let spreads = move || {
-        rows.with(|r| {
+    let charts = move || {
+        let list = rows.with(|r| {
             let pairs: Vec<Row> = r.chunks_exact(2).map(|p| (p[0], p[1])).collect();
             data.with(|d| spans::by_model(d, &pairs, CHART_MODELS))
-        })
-    };
-    let chart = move |title: &'static str, cost: bool| {
-        move || {
-            let list = spreads();
-            let pick = move |m: &spans::ModelSpread| if cost { m.cost } else { m.duration };
-            let fmt = move |v: f64| {
-                if cost {
-                    crate::model::units::format_cost(v)
-                } else {
-                    format_duration((v * 1e9) as i64)
-                }
-            };
-            let (lo, hi) = spans::scale(list.iter().filter_map(pick).collect::<Vec<Spread>>().iter());
-            let pos = move |v: f64| spans::log_pos(v, lo, hi);
-            let at = move |v: f64| format!("{:.1}%", pos(v));
-            let lines = list
-                .iter()
-                .filter_map(|m| Some((m.model.clone(), pick(m)?)))
-                .map(|(model, s)| {
-                    let tip = format!(
-                        "{model}: {} · min {} · median {} · max {}",
-                        plural(s.n, "call", "calls"),
-                        fmt(s.min),
-                        fmt(s.median),
-                        fmt(s.max)
-                    );
-                    // placed through the CSSOM (`style:`): the CSP refuses style attributes
-                    let wide = |a: f64, b: f64| format!("{:.1}%", pos(b) - pos(a));
-                    view! {
-                        <div class="spread-line" title=tip.clone() aria-label=tip>
-                            <span class="spread-model">{model}</span>
-                            <span class="spread-track">
-                                <span class="spread-whisker" style:left=at(s.min) style:width=wide(s.min, s.max)></span>
-                                <span class="spread-box" style:left=at(s.p25) style:width=wide(s.p25, s.p75)></span>
-                                <span class="spread-median" style:left=at(s.median)></span>
-                            </span>
-                            <span class="spread-mid">{fmt(s.median)}</span>
-                        </div>
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="spread-chart">
-                    <div class="spread-title">{title}<span class="hint">{if hi > 0.0 { format!(" {} – {}, log scale", fmt(lo), fmt(hi)) } else { " (no model call carries one)".to_string() }}</span></div>
-                    {lines}
-                </div>
-            }
-        }
+        });
+        [("Latency", false), ("Cost", true)].into_iter().map(|(title, cost)| chart(&list, title, cost)).collect_view()
     };
     view! {
         <details class="spans-charts" open>
             <summary>"Latency and cost per model"</summary>
-            <div class="spread-charts">{chart("Latency", false)}{chart("Cost", true)}</div>
+            <div class="spread-charts">{charts}</div>
         </details>
     }
+}
+
+/// A figure of the chart: seconds as a duration, or USD.
+fn figure(v: f64, cost: bool) -> String {
+    if cost {
+        crate::model::units::format_cost(v)
+    } else {
+        format_duration((v * 1e9) as i64)
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{v:.1}%")
+}
+
+fn chart(list: &[spans::ModelSpread], title: &'static str, cost: bool) -> AnyView {
+    let pick = |m: &spans::ModelSpread| if cost { m.cost } else { m.duration };
+    let spreads: Vec<(String, Spread)> = list.iter().filter_map(|m| Some((m.model.clone(), pick(m)?))).collect();
+    let (lo, hi) = spans::scale(spreads.iter().map(|s| &s.1));
+    let range = if spreads.is_empty() {
+        " none among these spans".to_string()
+    } else {
+        format!(" {} – {}, log scale", figure(lo, cost), figure(hi, cost))
+    };
+    let lines = spreads
+        .into_iter()
+        .map(|(model, s)| {
+            let [min, p25, mid, p75, max] = [s.min, s.p25, s.median, s.p75, s.max].map(|v| spans::log_pos(v, lo, hi));
+            let tip = format!(
+                "{model}: {} · min {} · max {}",
+                plural(s.n, "call", "calls"),
+                figure(s.min, cost),
+                figure(s.max, cost)
+            );
+            // placed through the CSSOM (`style:`): the CSP refuses style attributes
+            view! {
+                <div class="spread-line" title=tip>
+                    <span class="spread-model">{model}</span>
+                    <span class="spread-track">
+                        <span class="spread-whisker" style:left=pct(min) style:width=pct(max - min)></span>
+                        <span class="spread-box" style:left=pct(p25) style:width=pct(p75 - p25)></span>
+                        <span class="spread-median" style:left=pct(mid)></span>
+                    </span>
+                    <span class="spread-mid">{figure(s.median, cost)}</span>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="spread-chart">
+            <div class="spread-title">{title}<span class="hint">{range}</span></div>
+            {lines}
+        </div>
+    }
+    .into_any()
 }

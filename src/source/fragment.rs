@@ -17,6 +17,8 @@ pub enum PageKey {
     Costs,
     /// Two traces compared: `trace` with `vs`.
     Compare,
+    /// Every observation of the loaded traces in one table.
+    Spans,
 }
 
 /// The views of one trace: `view=` in the link (the tree has no key: it is the default).
@@ -36,8 +38,14 @@ pub enum ViewKey {
 }
 
 impl ViewKey {
-    const ALL: [ViewKey; 6] =
-        [ViewKey::Tree, ViewKey::Timeline, ViewKey::Costs, ViewKey::Transcript, ViewKey::Graph, ViewKey::Stats];
+    const ALL: [ViewKey; 6] = [
+        ViewKey::Tree,
+        ViewKey::Timeline,
+        ViewKey::Costs,
+        ViewKey::Transcript,
+        ViewKey::Graph,
+        ViewKey::Stats,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -56,7 +64,7 @@ impl ViewKey {
 }
 
 impl PageKey {
-    const ALL: [PageKey; 7] = [
+    const ALL: [PageKey; 8] = [
         PageKey::Trace,
         PageKey::Traces,
         PageKey::Sessions,
@@ -64,6 +72,7 @@ impl PageKey {
         PageKey::Scores,
         PageKey::Costs,
         PageKey::Compare,
+        PageKey::Spans,
     ];
 
     pub fn key(self) -> &'static str {
@@ -75,6 +84,7 @@ impl PageKey {
             PageKey::Scores => "scores",
             PageKey::Costs => "costs",
             PageKey::Compare => "compare",
+            PageKey::Spans => "spans",
         }
     }
 

@@ -61,6 +61,7 @@ impl Address {
             Page::Sessions => PageKey::Sessions,
             Page::Scores => PageKey::Scores,
             Page::Costs => PageKey::Costs,
+            Page::Spans => PageKey::Spans,
             Page::Session(id) => {
                 f.session = Some(id);
                 PageKey::Session
@@ -134,6 +135,7 @@ impl Address {
             PageKey::Session => f.session.clone().map(Page::Session).unwrap_or(Page::Sessions),
             PageKey::Scores => Page::Scores,
             PageKey::Costs => Page::Costs,
+            PageKey::Spans => Page::Spans,
             PageKey::Compare => {
                 let other =
                     f.vs.clone().filter(|id| self.data.with_untracked(|d| d.traces.iter().any(|t| &t.id == id)));

@@ -61,6 +61,8 @@ pub enum Page {
     Costs,
     /// The shown trace compared with another (its id).
     Compare(String),
+    /// Every observation of the loaded traces in one table.
+    Spans,
 }
 
 /// The views of one trace, as the link names them.

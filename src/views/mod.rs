@@ -27,6 +27,7 @@ pub mod sessions_page;
 pub mod share_panel;
 pub mod shell;
 pub mod show;
+pub mod spans_page;
 pub mod stats;
 pub mod theme_picker;
 pub mod timeline;

@@ -23,6 +23,7 @@ pub fn Nav(data: Data, view: ViewState) -> impl IntoView {
             {move || tab(Page::Sessions, "nav-sessions", format!("Sessions ({})", count(|d| d.sessions.len())))}
             {move || tab(Page::Scores, "nav-scores", format!("Scores ({})", count(|d| crate::model::tracelist::score_names(d).len())))}
             {move || tab(Page::Costs, "nav-costs", "Costs".to_string())}
+            {move || tab(Page::Spans, "nav-spans", "Spans".to_string())}
             {move || {
                 let name = view.current.get().and_then(|r| data.with_trace(r, |t| t.display_name().to_string()));
                 name.map(|n| tab(Page::Trace, "nav-trace", format!("Trace: {n}")))

@@ -152,6 +152,7 @@ pub fn Shell(state: State) -> impl IntoView {
                     Page::Session(id) => view! { <SessionPage data=data view=view id=id/> }.into_any(),
                     Page::Scores => view! { <ScoresPage data=data view=view/> }.into_any(),
                     Page::Costs => view! { <Costs data=data view=view trace=false/> }.into_any(),
+                    Page::Spans => view! { <crate::views::spans_page::SpansPage data=data view=view/> }.into_any(),
                     Page::Compare(other) => view! { <crate::views::compare_page::ComparePage data=data view=view other=other/> }.into_any(),
                     Page::Trace => view! {
                 <main class="workspace">

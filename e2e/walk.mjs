@@ -63,6 +63,7 @@ export const STEPS = [
     await page.waitForSelector('.turn');
   }],
   ['scores', async (page) => { await home(page); await page.click('#nav-scores'); await page.waitForSelector('.score-card'); }],
+  ['spans', async (page) => { await home(page); await page.click('#nav-spans'); await page.waitForSelector('.spans-page [role=row]'); }],
   ['costs', async (page) => { await home(page); await page.click('#nav-costs'); await page.waitForSelector('#costs-page .breakdown-row'); }],
   ['tree', async (page) => { await openTrace(page, 'beeai'); }],
   ['detail', async (page) => {

@@ -38,14 +38,8 @@ pub enum ViewKey {
 }
 
 impl ViewKey {
-    const ALL: [ViewKey; 6] = [
-        ViewKey::Tree,
-        ViewKey::Timeline,
-        ViewKey::Costs,
-        ViewKey::Transcript,
-        ViewKey::Graph,
-        ViewKey::Stats,
-    ];
+    const ALL: [ViewKey; 6] =
+        [ViewKey::Tree, ViewKey::Timeline, ViewKey::Costs, ViewKey::Transcript, ViewKey::Graph, ViewKey::Stats];
 
     pub fn key(self) -> &'static str {
         match self {

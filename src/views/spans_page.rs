@@ -26,6 +26,8 @@ fn kind_label(k: Option<Kind>) -> &'static str {
         Some(Kind::Agent) => "Agents",
         Some(Kind::Chain) => "Chains",
         Some(Kind::Embedding) => "Embeddings",
+        // the kind without a role: "span" beside "LLM calls" read as a typo
+        Some(Kind::Span) => "Other spans",
         Some(k) => k.label(),
     }
 }
@@ -34,7 +36,8 @@ fn width(c: &Col) -> u32 {
     match c {
         Col::Trace | Col::Name => 200,
         Col::Model => 150,
-        Col::Start => 200,
+        // `2025-07-02 16:46:56.897Z` whole
+        Col::Start => 220,
         Col::Error => 160,
         // `≈$0.00000495`: an estimate of a small call reads whole
         Col::Cost | Col::Score(_) | Col::Kind => 110,

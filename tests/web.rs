@@ -342,3 +342,57 @@ async fn tool_results_link_to_their_calls_and_long_histories_fold() {
 mod components;
 #[path = "web/dialogs.rs"]
 mod dialogs;
+
+/// The records of pulldown-cmark's entity table (host only since 2026-12-08), read from its source:
+/// `name \u{XXXX}…\0\` per line.
+fn entity_table() -> Vec<(String, String)> {
+    let src = include_str!("../vendor/pulldown-cmark/src/entities.rs");
+    let body = src.split("const ENTITIES: &str = \"\\\n").nth(1).unwrap().split("\";").next().unwrap();
+    let mut out = Vec::new();
+    for line in body.lines() {
+        let record = line.trim().trim_end_matches("\\0\\");
+        let (name, escaped) = record.split_once(' ').unwrap();
+        let mut value = String::new();
+        let mut rest = escaped;
+        while let Some(i) = rest.find("\\u{") {
+            value.push_str(&rest[..i]);
+            let end = rest[i..].find('}').unwrap() + i;
+            value.push(char::from_u32(u32::from_str_radix(&rest[i + 3..end], 16).unwrap()).unwrap());
+            rest = &rest[end + 1..];
+        }
+        value.push_str(rest);
+        out.push((name.to_string(), value));
+    }
+    out
+}
+
+#[wasm_bindgen_test]
+fn the_browser_expands_every_entity_as_the_commonmark_table_does() {
+    use canopy::views::markdown::entity;
+    let table = entity_table();
+    assert_eq!(table.len(), 2125);
+    let differ: Vec<_> = table.iter().filter(|(n, v)| entity(n).as_deref() != Some(v.as_str())).take(5).collect();
+    assert!(differ.is_empty(), "expanded otherwise by the browser: {differ:?}");
+    // a name the list lacks, one that only starts with an old entity, and nothing at all
+    for not in ["foo", "notit", "ampx", "", "AEli", "amp;lt"] {
+        assert_eq!(entity(not), None, "{not}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn markdown_shows_entities_expanded_and_others_as_written() {
+    use canopy::views::payload::PayloadView;
+    let text = "&copy; 2026 &amp; &notit; &foo; &#x41; &NotEqualTilde; `&copy;`";
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let state = State::new();
+    let payload = canopy::model::Payload::from_text(text);
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        state.provide();
+        view! { <PayloadView payload=payload field="entities"/> }
+    });
+    settle().await;
+    let shown = root.query_selector(".markdown").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(shown, "© 2026 & &notit; &foo; A \u{2242}\u{338} &copy;");
+    root.remove();
+}

@@ -18,11 +18,31 @@ pub fn Markdown(text: String) -> impl IntoView {
                 let _ = el.remove_child(&child);
             }
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                pulldown_cmark::set_entity_resolver(entity);
                 render(&doc, &el, &text);
             }
         }
     });
     view! { <div class="markdown" node_ref=host></div> }
+}
+
+/// A named character reference (`&copy;`, given as `copy`) expanded by the browser, which knows
+/// the list CommonMark adopts (WHATWG's): the page carries no table of its own (9 kB gzipped,
+/// BENCHMARKS.md 2026-12-08). Read through a detached `<textarea>`, whose content is text: only
+/// references are expanded there, never markup, and the name is letters and digits anyway.
+pub fn entity(name: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let doc = web_sys::window()?.document()?;
+    let area = doc.create_element("textarea").ok()?.dyn_into::<web_sys::HtmlTextAreaElement>().ok()?;
+    area.set_inner_html(&format!("&{name};"));
+    let out = area.value();
+    // a name the list lacks stays as written (`&foo;`), and one that only starts with an old
+    // entity keeps the rest (`&notit;` reads `¬it;`): neither is an entity for CommonMark, and
+    // no expansion but `&semi;`'s ends in `;`
+    (!out.ends_with(';') || out == ";").then_some(out)
 }
 
 /// Only these addresses become links; everything else stays text.

@@ -25,7 +25,11 @@
 /// The entities, sorted by name as bytes, one record each: `name`, a space, the expansion, `\0`.
 ///
 /// Canopy's copy: upstream keeps a `[(&[u8], &str); 2125]` table, whose 34 kB of pointers and
-/// lengths cost the page 10 kB of gzipped wasm; one string searched in place needs none.
+/// lengths cost the page 10 kB of gzipped wasm; one string searched in place needs none. In the
+/// page (wasm) not even that: the browser knows the same list (WHATWG's named character
+/// references, which CommonMark adopts), so the page hands the lookup to it through
+/// [`set_entity_resolver`] and this table is only compiled for the host.
+#[cfg(not(target_arch = "wasm32"))]
 const ENTITIES: &str = "\
 AElig \u{00C6}\0\
 AMP \u{0026}\0\
@@ -2156,7 +2160,30 @@ zwnj \u{200C}\0\
 
 /// The expansion of the entity `bytes` (without `&` and `;`): a binary search over the records of
 /// `ENTITIES` by byte offset. `lo` and `hi` are always record bounds, and each step reads one record.
-pub(crate) fn get_entity(bytes: &[u8]) -> Option<&'static str> {
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn get_entity(bytes: &[u8]) -> Option<crate::CowStr<'static>> {
+    table_entity(bytes).map(crate::CowStr::Borrowed)
+}
+
+/// What expands an entity's name (ASCII letters and digits, without `&` and `;`) in the page.
+#[cfg(target_arch = "wasm32")]
+static RESOLVER: std::sync::OnceLock<fn(&str) -> Option<String>> = std::sync::OnceLock::new();
+
+/// Sets what expands named entities in the page (once; later calls are ignored). Until it is set,
+/// no named entity expands (numeric ones always do).
+#[cfg(target_arch = "wasm32")]
+pub fn set_entity_resolver(resolve: fn(&str) -> Option<String>) {
+    let _ = RESOLVER.set(resolve);
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn get_entity(bytes: &[u8]) -> Option<crate::CowStr<'static>> {
+    let name = core::str::from_utf8(bytes).ok()?;
+    RESOLVER.get()?(name).map(|s| crate::CowStr::Boxed(s.into_boxed_str()))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn table_entity(bytes: &[u8]) -> Option<&'static str> {
     let table = ENTITIES.as_bytes();
     let (mut lo, mut hi) = (0, table.len());
     while lo < hi {
@@ -2175,7 +2202,7 @@ pub(crate) fn get_entity(bytes: &[u8]) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::get_entity;
+    use super::table_entity as get_entity;
 
     #[test]
     fn every_entity_is_found_and_others_are_not() {

@@ -99,6 +99,8 @@ use std::fmt::Display;
 pub use crate::parse::{
     BrokenLink, BrokenLinkCallback, DefaultBrokenLinkCallback, OffsetIter, Parser, RefDefs,
 };
+#[cfg(target_arch = "wasm32")]
+pub use crate::entities::set_entity_resolver;
 pub use crate::strings::{CowStr, InlineStr};
 pub use crate::utils::*;
 

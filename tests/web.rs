@@ -396,3 +396,29 @@ async fn markdown_shows_entities_expanded_and_others_as_written() {
     assert_eq!(shown, "© 2026 & &notit; &foo; A \u{2242}\u{338} &copy;");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn reference_labels_match_across_case_as_the_commonmark_spec_says() {
+    use canopy::views::markdown::fold;
+    use canopy::views::payload::PayloadView;
+    for (a, b) in [("ẞ", "SS"), ("ẞ", "ss"), ("Толпой", "ТОЛПОЙ"), ("ΑΓΩ", "αγω"), ("ς", "Σ"), ("Foo Bar", "fOO bAR")]
+    {
+        assert_eq!(fold(a), fold(b), "{a} ~ {b}");
+    }
+    assert_ne!(fold("a"), fold("b"));
+    // CommonMark 0.31.2 examples 540 and 206, and a label that matches nothing
+    let text = "[ẞ]\n\n[SS]: https://a.example\n\n[Толпой][Толпой] is a Russian word.\n\n[ТОЛПОЙ]: https://b.example\n\n[nothing]";
+    let root: web_sys::HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let state = State::new();
+    let payload = canopy::model::Payload::from_text(text);
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        state.provide();
+        view! { <PayloadView payload=payload field="labels"/> }
+    });
+    settle().await;
+    let hrefs: Vec<Option<String>> = all(&root, ".markdown a").iter().map(|a| a.get_attribute("href")).collect();
+    assert_eq!(hrefs, vec![Some("https://a.example".to_string()), Some("https://b.example".to_string())]);
+    assert!(root.text_content().unwrap().contains("[nothing]"));
+    root.remove();
+}

@@ -19,6 +19,7 @@ pub fn Markdown(text: String) -> impl IntoView {
             }
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 pulldown_cmark::set_entity_resolver(entity);
+                pulldown_cmark::set_label_fold(fold);
                 render(&doc, &el, &text);
             }
         }
@@ -43,6 +44,13 @@ pub fn entity(name: &str) -> Option<String> {
     // entity keeps the rest (`&notit;` reads `¬it;`): neither is an entity for CommonMark, and
     // no expansion but `&semi;`'s ends in `;`
     (!out.ends_with(';') || out == ";").then_some(out)
+}
+
+/// A reference label's case folded as commonmark.js (CommonMark's reference implementation) folds
+/// it: `toLowerCase().toUpperCase()` (`ẞ` and `ss` both read `SS`). The browser's own Unicode
+/// tables instead of a table in the page (BENCHMARKS.md 2026-12-08).
+pub fn fold(label: &str) -> String {
+    js_sys::JsString::from(label).to_lower_case().to_upper_case().into()
 }
 
 /// Only these addresses become links; everything else stays text.

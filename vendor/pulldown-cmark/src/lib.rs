@@ -101,6 +101,8 @@ pub use crate::parse::{
 };
 #[cfg(target_arch = "wasm32")]
 pub use crate::entities::set_entity_resolver;
+#[cfg(target_arch = "wasm32")]
+pub use crate::linklabel::set_label_fold;
 pub use crate::strings::{CowStr, InlineStr};
 pub use crate::utils::*;
 

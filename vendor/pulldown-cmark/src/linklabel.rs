@@ -20,7 +20,8 @@
 
 //! Link label parsing and matching.
 
-use unicase::UniCase;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use unicase::UniCase;
 
 use crate::scanners::{is_ascii_punctuation, is_ascii_whitespace, scan_eol};
 use crate::strings::CowStr;
@@ -34,6 +35,60 @@ pub(crate) enum ReferenceLabel<'a> {
 pub(crate) type LinkLabel<'a> = UniCase<CowStr<'a>>;
 
 pub(crate) type FootnoteLabel<'a> = UniCase<CowStr<'a>>;
+
+/// Canopy: what folds a label's case in the page. Set once by the page; until then ASCII case.
+#[cfg(target_arch = "wasm32")]
+static FOLD: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
+
+/// Sets how the page folds a reference label's case (once; later calls are ignored). The page
+/// passes the browser's `toLowerCase().toUpperCase()`, what commonmark.js, CommonMark's reference
+/// implementation, does; the host keeps unicase's Unicode case folding.
+#[cfg(target_arch = "wasm32")]
+pub fn set_label_fold(fold: fn(&str) -> String) {
+    let _ = FOLD.set(fold);
+}
+
+/// Canopy: a label kept as written, compared and hashed by its folded form (the page's
+/// replacement of `unicase::UniCase`, whose table the page does not carry).
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone, Debug)]
+pub(crate) struct UniCase<S> {
+    inner: S,
+    folded: Box<str>,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl<S: AsRef<str>> UniCase<S> {
+    pub(crate) fn new(inner: S) -> Self {
+        let s = inner.as_ref();
+        let folded = FOLD.get().map_or_else(|| s.to_ascii_lowercase(), |f| f(s)).into_boxed_str();
+        UniCase { inner, folded }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl<S> PartialEq for UniCase<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.folded == other.folded
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl<S> Eq for UniCase<S> {}
+
+#[cfg(target_arch = "wasm32")]
+impl<S> core::hash::Hash for UniCase<S> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.folded.hash(state);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl<S: AsRef<str>> AsRef<str> for UniCase<S> {
+    fn as_ref(&self) -> &str {
+        self.inner.as_ref()
+    }
+}
 
 /// Assumes the opening bracket has already been scanned.
 /// The line break handler determines what happens when a linebreak

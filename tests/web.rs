@@ -422,3 +422,42 @@ async fn reference_labels_match_across_case_as_the_commonmark_spec_says() {
     assert!(root.text_content().unwrap().contains("[nothing]"));
     root.remove();
 }
+
+/// pulldown-cmark's punctuation table (host only since 2026-12-08), read from its source: the
+/// `PUNCT_TAB` blocks of 16 code points and their `PUNCT_MASKS`.
+fn punct_table() -> Vec<(u32, u16)> {
+    let src = include_str!("../vendor/pulldown-cmark/src/puncttable.rs");
+    let list = |name: &str| -> Vec<u16> {
+        let body = src.split(&format!("const {name}: [u16; 727] = [")).nth(1).unwrap().split("];").next().unwrap();
+        body.lines()
+            .filter_map(|l| l.trim().split(',').next().filter(|v| !v.is_empty() && !v.starts_with("//")))
+            .map(|v| v.strip_prefix("0x").map_or_else(|| v.parse().unwrap(), |h| u16::from_str_radix(h, 16).unwrap()))
+            .collect()
+    };
+    let (tab, masks) = (list("PUNCT_TAB"), list("PUNCT_MASKS"));
+    assert_eq!((tab.len(), masks.len()), (727, 727));
+    tab.into_iter().map(u32::from).zip(masks).collect()
+}
+
+#[wasm_bindgen_test]
+fn the_browser_tells_punctuation_as_the_commonmark_table_does() {
+    use canopy::views::markdown::punctuation;
+    let table = punct_table();
+    let in_table = |cp: u32| table.iter().any(|&(hi, m)| hi == cp / 16 && m & (1 << (cp & 15)) != 0);
+    let (mut missing, mut extra) = (Vec::new(), Vec::new());
+    for cp in 128..=0x1FBFF {
+        let Some(c) = char::from_u32(cp) else { continue };
+        match (in_table(cp), punctuation(c)) {
+            (true, false) => missing.push(cp),
+            (false, true) => extra.push(cp),
+            _ => {}
+        }
+    }
+    assert!(missing.is_empty(), "punctuation the browser does not know: {:x?}", &missing[..missing.len().min(20)]);
+    // the table is of an older Unicode than the browser knows: newer versions, whose new symbols are
+    // punctuation there (Chromium 2026: 856, most of them U+1CC00… Symbols for Legacy Computing
+    // Supplement, and U+20C1 SAUDI RIYAL SIGN): only ever more, and only code points the table
+    // had unassigned
+    assert!(extra.len() < 2000, "{} more than the table: {:x?}", extra.len(), &extra[..extra.len().min(40)]);
+    assert!(punctuation('¡') && punctuation('€') && !punctuation('é') && !punctuation('中'));
+}

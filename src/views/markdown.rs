@@ -20,6 +20,7 @@ pub fn Markdown(text: String) -> impl IntoView {
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 pulldown_cmark::set_entity_resolver(entity);
                 pulldown_cmark::set_label_fold(fold);
+                pulldown_cmark::set_punctuation(punctuation);
                 render(&doc, &el, &text);
             }
         }
@@ -51,6 +52,16 @@ pub fn entity(name: &str) -> Option<String> {
 /// tables instead of a table in the page (BENCHMARKS.md 2026-12-08).
 pub fn fold(label: &str) -> String {
     js_sys::JsString::from(label).to_lower_case().to_upper_case().into()
+}
+
+/// A Unicode punctuation character as CommonMark counts them (general categories P and S), by
+/// the browser's own tables (BENCHMARKS.md 2026-12-08). Asked only for characters beside an
+/// emphasis delimiter that are not ASCII.
+pub fn punctuation(c: char) -> bool {
+    thread_local! {
+        static CLASS: js_sys::RegExp = js_sys::RegExp::new(r"^[\p{P}\p{S}]$", "u");
+    }
+    CLASS.with(|re| re.test(c.encode_utf8(&mut [0; 4])))
 }
 
 /// Only these addresses become links; everything else stays text.

@@ -103,6 +103,8 @@ pub use crate::parse::{
 pub use crate::entities::set_entity_resolver;
 #[cfg(target_arch = "wasm32")]
 pub use crate::linklabel::set_label_fold;
+#[cfg(target_arch = "wasm32")]
+pub use crate::puncttable::set_punctuation;
 pub use crate::strings::{CowStr, InlineStr};
 pub use crate::utils::*;
 

@@ -33,6 +33,7 @@ const PUNCT_MASKS_ASCII: [u16; 8] = [
     0x7800, // U+0070...U+007F
 ];
 
+#[cfg(not(target_arch = "wasm32"))]
 const PUNCT_TAB: [u16; 727] = [
     10,   // U+00A0...U+00AF
     11,   // U+00B0...U+00BF
@@ -763,6 +764,7 @@ const PUNCT_TAB: [u16; 727] = [
     8124, // U+1FBC0...U+1FBCF
 ];
 
+#[cfg(not(target_arch = "wasm32"))]
 const PUNCT_MASKS: [u16; 727] = [
     0xdbfe, // U+00A0...U+00AF
     0x89d3, // U+00B0...U+00BF
@@ -1497,6 +1499,28 @@ pub(crate) fn is_ascii_punctuation(c: u8) -> bool {
     c < 128 && (PUNCT_MASKS_ASCII[(c / 16) as usize] & (1 << (c & 15))) != 0
 }
 
+/// Canopy: what tells a non-ASCII punctuation character in the page (set once by the page: the
+/// browser's `\p{P}` and `\p{S}`); the table above is only compiled for the host.
+#[cfg(target_arch = "wasm32")]
+static PUNCTUATION: std::sync::OnceLock<fn(char) -> bool> = std::sync::OnceLock::new();
+
+/// Sets what tells the page a non-ASCII Unicode punctuation character, CommonMark's general
+/// categories P and S (once; later calls are ignored).
+#[cfg(target_arch = "wasm32")]
+pub fn set_punctuation(test: fn(char) -> bool) {
+    let _ = PUNCTUATION.set(test);
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn is_punctuation(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 128 {
+        return is_ascii_punctuation(cp as u8);
+    }
+    PUNCTUATION.get().is_some_and(|f| f(c))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn is_punctuation(c: char) -> bool {
     let cp = c as u32;
     if cp < 128 {

@@ -350,9 +350,17 @@ test('with embed=1, only the parent frame is heard: another window at an allowed
   const errors = [];
   const logs = [];
   const allowed = foreign.url.replace(/\/$/, '');
+  // the sibling posts once the frame holds Canopy (its document no longer readable from here),
+  // and again until the test ends: on a busy machine the frame may take seconds to load
   fs.writeFileSync(path.join(foreignDir, 'sibling.html'), `<!DOCTYPE html><script>
-    setTimeout(() => parent.document.getElementById('c').contentWindow.postMessage(
-      { type: 'canopy:load', url: '${server.url}demo/agent-tools.json' }, '${server.url.replace(/\/$/, '')}'), 300);
+    let n = 0;
+    const t = setInterval(() => {
+      const w = parent.document.getElementById('c').contentWindow;
+      let framed = false;
+      try { void w.document.body; } catch { framed = true; }
+      if (framed) w.postMessage({ type: 'canopy:load', url: '${server.url}demo/agent-tools.json' }, '${server.url.replace(/\/$/, '')}');
+      if (++n > 80) clearInterval(t);
+    }, 250);
   </script>`);
   const { page, frame } = await foreignHost(errors, logs, `${server.url}?embed=1&origin=${encodeURIComponent(allowed)}`,
     'c.contentWindow.postMessage({ type: \'canopy:setTheme\', theme: \'dark\' }, target)',

@@ -4,6 +4,7 @@ pub mod breakdown;
 pub mod compare;
 pub mod facts;
 pub mod filter;
+pub mod flame;
 pub mod fold;
 pub mod graph;
 pub mod hash;

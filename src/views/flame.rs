@@ -1,0 +1,503 @@
+//! The flame graph of one trace on a canvas: time order (each observation at its true offset,
+//! rows by depth), left-heavy (identical name paths merged, heaviest first) or sandwich (one
+//! name's callers above, its callees below), weighed by duration, self time, tokens or cost.
+//! Hover tells a box's figures, a click selects its observation, a double-click or Enter zooms
+//! into it; Ctrl+wheel or a pinch zooms, a drag pans, arrows move the selection. The mode and
+//! weight are `mode=` in the link; the layout is `model::flame`'s, this only draws.
+
+use crate::model::flame::{layout, names, Flame, Mode, Settings, Weight};
+use crate::model::known::{Figure, Known};
+use crate::model::time::format_duration;
+use crate::model::timeline::{key_action, kind_color, wheel_action, KeyAction, Pinch, Viewport, WheelAction, CHAR_W};
+use crate::model::units::{format_cost, format_tokens};
+use crate::model::{Level, Trace};
+use crate::state::{Data, ViewState};
+use crate::views::show::Show;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// A row's height in CSS pixels.
+const ROW: f64 = 20.0;
+/// The window is kept in these units (the whole width), whatever the weight's own: the
+/// viewport's zoom stops at one unit.
+const SPAN: f64 = 1e9;
+
+/// The value of CSS custom property `name` on the page (the theme's), or `fallback`.
+fn css(style: Option<&web_sys::CssStyleDeclaration>, name: &str, fallback: &str) -> String {
+    style
+        .and_then(|s| s.get_property_value(name).ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The box's name cut to fit `px` pixels (`None`: too narrow for any of it).
+fn fit(name: &str, px: f64) -> Option<String> {
+    let room = ((px - 6.0) / CHAR_W).floor() as usize;
+    if room < 3 {
+        return None;
+    }
+    if name.chars().count() <= room {
+        return Some(name.to_string());
+    }
+    Some(name.chars().take(room - 1).collect::<String>() + "…")
+}
+
+/// What one frame shows.
+struct Frame<'a> {
+    flame: &'a Flame,
+    trace: &'a Trace,
+    vp: Viewport,
+    top: f64,
+    selected: Option<u32>,
+    size: (f64, f64),
+}
+
+/// Draws a frame: only boxes at least half a pixel wide; narrower ones leave one faint pixel
+/// per row and column, so 100,000 boxes cost a pass over them and a few thousand fills.
+fn paint(c: &web_sys::HtmlCanvasElement, f: &Frame) {
+    let (w, h) = f.size;
+    let win = web_sys::window();
+    let dpr = win.as_ref().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let (pw, ph) = ((w * dpr) as u32, (h * dpr) as u32);
+    if c.width() != pw || c.height() != ph {
+        c.set_width(pw);
+        c.set_height(ph);
+        // through the CSSOM: the page's Content-Security-Policy refuses inline style text
+        let style = web_sys::HtmlElement::style(c);
+        let _ = style.set_property("width", &format!("{w}px"));
+        let _ = style.set_property("height", &format!("{h}px"));
+    }
+    let Some(ctx) =
+        c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    let root = win.as_ref().and_then(|w| w.document()).and_then(|d| d.document_element());
+    let style = root.and_then(|el| win.as_ref()?.get_computed_style(&el).ok().flatten());
+    let style = style.as_ref();
+    let (panel, text, muted) =
+        (css(style, "--panel", "#ffffff"), css(style, "--text", "#1d1f23"), css(style, "--muted", "#6b7079"));
+    let (accent, error) = (css(style, "--accent", "#2f6fdf"), css(style, "--error", "#c62828"));
+    ctx.set_fill_style_str(&panel);
+    ctx.fill_rect(0.0, 0.0, w, h);
+    ctx.set_font("12px system-ui, sans-serif");
+    ctx.set_text_baseline("middle");
+    ctx.set_text_align("left");
+    let fl = f.flame;
+    let k = SPAN / fl.extent.max(f64::MIN_POSITIVE);
+    // the rightmost pixel column already marked for narrow boxes, per row
+    let mut marked = vec![f64::NEG_INFINITY; fl.rows()];
+    let mut outline = None;
+    for b in &fl.boxes {
+        let row = (b.depth - fl.min_depth) as usize;
+        let y = row as f64 * ROW - f.top;
+        if y + ROW < 0.0 || y > h {
+            continue;
+        }
+        let (x0, x1) = (f.vp.to_px(b.x0 * k, w), f.vp.to_px(b.x1 * k, w));
+        if x1 < 0.0 || x0 > w {
+            continue;
+        }
+        let Some(o) = f.trace.observations.get(b.obs as usize) else { continue };
+        if x1 - x0 < 0.5 {
+            let col = x0.floor();
+            if marked[row] < col && x1 > x0 {
+                marked[row] = col;
+                ctx.set_fill_style_str(&muted);
+                ctx.set_global_alpha(0.4);
+                ctx.fill_rect(col, y + 1.0, 1.0, ROW - 2.0);
+            }
+            continue;
+        }
+        let (l, r) = (x0.max(-2.0), x1.min(w + 2.0));
+        ctx.set_fill_style_str(kind_color(o.kind));
+        let picked = f.selected == Some(b.obs);
+        ctx.set_global_alpha(if picked { 0.75 } else { 0.4 });
+        // a pixel between neighbours once they are wide enough to tell apart
+        let gap = if r - l > 3.0 { 1.0 } else { 0.0 };
+        ctx.fill_rect(l, y + 1.0, r - l - gap, ROW - 2.0);
+        ctx.set_global_alpha(1.0);
+        if b.error {
+            ctx.set_stroke_style_str(&error);
+            ctx.set_line_width(1.5);
+            ctx.stroke_rect(l + 0.75, y + 1.75, (r - l - gap - 1.5).max(0.5), ROW - 3.5);
+        }
+        if picked {
+            outline = Some((l, y, r - l - gap));
+        }
+        // the name from the visible left edge, when some of it fits
+        let lx = l.max(0.0);
+        if let Some(label) = fit(&o.name, r.min(w) - lx) {
+            ctx.set_fill_style_str(&text);
+            let _ = ctx.fill_text(&label, lx + 3.0, y + ROW / 2.0);
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    if let Some((x, y, bw)) = outline {
+        ctx.set_stroke_style_str(&accent);
+        ctx.set_line_width(2.0);
+        ctx.stroke_rect(x, y + 1.0, bw, ROW - 2.0);
+    }
+}
+
+/// A box's hover text: its name, kind, figures, and how many observations it merges.
+fn tip_text(t: &Trace, f: &Flame, i: usize, weight: Option<Weight>) -> Option<String> {
+    let b = f.boxes.get(i)?;
+    let o = t.observations.get(b.obs as usize)?;
+    let (tk, ck): (Known, Known) = (t.totals.tokens_known, t.totals.cost_known);
+    let mut s = o.name.clone() + "\n" + o.kind.label() + " · " + &format_duration(b.duration_ns);
+    s += &(" · ".to_string() + &tk.show(format_tokens(b.tokens)) + " tokens · " + &ck.show(format_cost(b.cost)));
+    if b.count > 1 {
+        s += &format!("\n{} observations merged", b.count);
+    }
+    if let Some(w) = weight.filter(|_| f.extent > 0.0) {
+        s += &format!("\n{:.1}% of the {}", 100.0 * b.width() / f.extent, weight_label(w).to_lowercase());
+    }
+    if o.level == Level::Error {
+        s += "\nfailed";
+    }
+    Some(s)
+}
+
+fn mode_label(m: Mode) -> &'static str {
+    match m {
+        Mode::Time => "Time order",
+        Mode::LeftHeavy => "Left-heavy",
+        Mode::Sandwich => "Sandwich",
+    }
+}
+
+fn weight_label(w: Weight) -> &'static str {
+    match w {
+        Weight::Duration => "Duration",
+        Weight::SelfTime => "Self time",
+        Weight::Tokens => "Tokens",
+        Weight::Cost => "Cost",
+    }
+}
+
+/// A pointer event's position over the canvas.
+fn local(ev: &web_sys::MouseEvent) -> (f64, f64) {
+    let rect = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.get_bounding_client_rect());
+    rect.map_or((0.0, 0.0), |r| (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top()))
+}
+
+#[component]
+pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
+    let settings = Memo::new(move |_| view.mode.with(|m| Settings::parse(m)));
+    let change = move |f: &dyn Fn(&mut Settings)| {
+        let mut s = settings.get_untracked();
+        f(&mut s);
+        view.mode.set(s.encode());
+    };
+    let with_trace = move |f: &mut dyn FnMut(&Trace)| {
+        if let Some(r) = view.current.get() {
+            data.with_trace(r, |t| f(t));
+        }
+    };
+    // the sandwich's name: the one in the link, else the selected step's, else the most common
+    let focus = Memo::new(move |_| {
+        let s = settings.get();
+        if s.mode != Mode::Sandwich || !s.focus.is_empty() {
+            return s.focus;
+        }
+        let mut out = String::new();
+        with_trace(&mut |t| {
+            let sel = untrack(|| view.selected.get()).and_then(|i| t.observations.get(i as usize));
+            out = sel.map(|o| o.name.clone()).or_else(|| names(t).into_iter().next().map(|n| n.0)).unwrap_or_default();
+        });
+        out
+    });
+    let choices = Memo::new(move |_| {
+        let mut out = Vec::new();
+        if settings.with(|s| s.mode == Mode::Sandwich) {
+            with_trace(&mut |t| out = names(t).into_iter().take(300).map(|n| n.0).collect());
+        }
+        out
+    });
+    // a new layout counts as a change: comparing two would cost as much as making one
+    let flame = Memo::new_with_compare(
+        move |_| {
+            let s = Settings { focus: focus.get(), ..settings.get() };
+            let mut out = Flame::default();
+            with_trace(&mut |t| out = layout(t, &s));
+            out
+        },
+        |_, _| true,
+    );
+    // tokens and cost no observation carries are unknown, not zero: said, and nothing drawn
+    let note = Memo::new(move |_| {
+        let s = settings.get();
+        let figure = match s.weight {
+            Weight::Tokens => Figure::Tokens,
+            Weight::Cost => Figure::Cost,
+            _ => return String::new(),
+        };
+        let mut out = String::new();
+        if s.mode != Mode::Time {
+            with_trace(&mut |t| {
+                let known = if figure == Figure::Tokens { t.totals.tokens_known } else { t.totals.cost_known };
+                out = known
+                    .note(figure)
+                    .map(|n| if known.is_unknown() { n + ": nothing to weigh" } else { "≥ ".to_string() + &n })
+                    .unwrap_or_default();
+            });
+        }
+        out
+    });
+
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    let size = RwSignal::new((800.0f64, 400.0f64));
+    let vp = RwSignal::new(Viewport::all(SPAN));
+    let top = RwSignal::new(0.0f64);
+    let tip = RwSignal::new(None::<(f64, f64, String)>);
+    let press = StoredValue::new(None::<(f64, f64, Viewport, f64)>);
+    let pointers = StoredValue::new(Vec::<(i32, f64)>::new());
+    let pinch = StoredValue::new(None::<Pinch>);
+    let reset = move || {
+        vp.set(Viewport::all(SPAN));
+        top.set(0.0);
+    };
+    Effect::new(move |_| {
+        flame.track();
+        reset();
+    });
+
+    // the canvas fills its box: measured on every resize of it
+    let measure = move || {
+        if let Some(el) = wrap.get_untracked() {
+            let h = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|v| v.as_f64()).unwrap_or(900.0);
+            size.set((f64::from(el.client_width()).max(100.0), f64::from(el.client_height()).clamp(60.0, h)));
+        }
+    };
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
+    Effect::new(move |_| {
+        let Some(el) = wrap.get() else { return };
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| measure());
+        if let Ok(ro) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            ro.observe(&el);
+            observer.set_value(Some((ro, on_resize)));
+        }
+        measure();
+    });
+    on_cleanup(move || {
+        observer.with_value(|o| o.as_ref().map(|(ro, _)| ro.disconnect()));
+    });
+
+    Effect::new(move |_| {
+        let (size, vp, top, selected) = (size.get(), vp.get(), top.get(), view.selected.get());
+        view.theme.track();
+        let Some(c) = canvas.get() else { return };
+        flame.with(|flame| with_trace(&mut |trace| paint(&c, &Frame { flame, trace, vp, top, selected, size })));
+    });
+
+    let max_top = move || (flame.with_untracked(Flame::rows) as f64 * ROW - size.get_untracked().1 + ROW).max(0.0);
+    // the box under (x, y), by index
+    let hit = move |x: f64, y: f64| {
+        let (v, w) = (vp.get_untracked(), size.get_untracked().0);
+        flame.with_untracked(|f| {
+            let depth = f.min_depth + ((y + top.get_untracked()) / ROW).floor() as i32;
+            f.hit(depth, (v.start + x / w * v.width()) / SPAN * f.extent)
+        })
+    };
+    let zoom_into = move |i: usize| {
+        let span = flame.with_untracked(|f| f.boxes.get(i).map(|b| (b.x0 * SPAN / f.extent, b.x1 * SPAN / f.extent)));
+        if let Some((a, b)) = span.filter(|s| s.1 > s.0) {
+            vp.set(Viewport::around(a, b, SPAN));
+        }
+    };
+    let selected_box = move || {
+        view.selected.get_untracked().and_then(|s| flame.with_untracked(|f| f.boxes.iter().position(|b| b.obs == s)))
+    };
+    let select = move |i: usize| {
+        if let Some(o) = flame.with_untracked(|f| f.boxes.get(i).map(|b| b.obs)) {
+            view.selected.set(Some(o));
+        }
+    };
+    let weighed = move || settings.with_untracked(|s| (s.mode != Mode::Time).then_some(s.weight));
+    let release = move |ev: web_sys::PointerEvent| {
+        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
+        pinch.set_value(None);
+        press.set_value(None);
+        tip.set(None);
+    };
+
+    view! {
+        <section class="flame-pane">
+            <div class="flame-tools" role="toolbar" aria-label="Flame graph">
+                {Mode::ALL
+                    .into_iter()
+                    .map(|m| view! {
+                        <button class="btn flame-mode" aria-pressed=move || (settings.get().mode == m).to_string() on:click=move |_| change(&|s| s.mode = m)>
+                            {mode_label(m)}
+                        </button>
+                    })
+                    .collect_view()}
+                <label class="toggle-label" title="What a merged box's width measures (time order is always duration)">
+                    "Weight"
+                    <select
+                        class="flame-weight"
+                        prop:disabled=move || settings.get().mode == Mode::Time
+                        prop:value=move || settings.get().weight.word()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(w) = Weight::ALL.into_iter().find(|w| w.word() == v) {
+                                change(&|s| s.weight = w);
+                            }
+                        }
+                    >
+                        {Weight::ALL.into_iter().map(|w| view! { <option value=w.word()>{weight_label(w)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <Show when=move || settings.get().mode == Mode::Sandwich>
+                    <label class="toggle-label">
+                        "Name"
+                        <select
+                            class="flame-focus"
+                            prop:value=move || focus.get()
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                change(&|s| s.focus = v.clone());
+                            }
+                        >
+                            {move || choices.get().into_iter().map(|n| { let label = n.clone(); view! { <option value=n>{label}</option> } }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
+                <button class="btn flame-reset" title="Show all (0 or Escape)" on:click=move |_| reset()>"Reset zoom"</button>
+                <span class="flame-note hint" role="status">{move || note.get()}</span>
+            </div>
+            <div class="flame-wrap" node_ref=wrap>
+                <canvas
+                    node_ref=canvas
+                    class="flame-canvas"
+                    tabindex="0"
+                    aria-label="Flame graph: arrows move the selection, Enter zooms in, 0 shows all"
+                    data-mode=move || settings.get().encode()
+                    data-count=move || flame.with(|f| f.boxes.len()).to_string()
+                    data-extent=move || flame.with(|f| f.extent).to_string()
+                    data-row0=move || flame.with(|f| f.boxes.iter().filter(|b| b.depth == 0).map(|b| b.width().to_string()).collect::<Vec<_>>().join(" "))
+                    data-selected=move || view.selected.get().map(|i| i.to_string()).unwrap_or_default()
+                    on:wheel=move |ev: web_sys::WheelEvent| {
+                        ev.prevent_default();
+                        let (x, _) = local(&ev);
+                        let w = size.get_untracked().0;
+                        match wheel_action(ev.delta_x(), ev.delta_y(), ev.ctrl_key() || ev.meta_key(), ev.shift_key(), x, w) {
+                            WheelAction::Zoom { factor, anchor } => vp.update(|v| *v = v.zoom(factor, anchor, SPAN)),
+                            WheelAction::Pan(f) => vp.update(|v| *v = v.pan(v.width() * f, SPAN)),
+                            WheelAction::Scroll { pan, by } => {
+                                if let Some(f) = pan {
+                                    vp.update(|v| *v = v.pan(v.width() * f, SPAN));
+                                }
+                                top.update(|t| *t = (*t + by).clamp(0.0, max_top()));
+                            }
+                        }
+                    }
+                    on:pointerdown=move |ev: web_sys::PointerEvent| {
+                        let (x, y) = local(&ev);
+                        let n = pointers.try_update_value(|p| {
+                            p.retain(|q| q.0 != ev.pointer_id());
+                            p.push((ev.pointer_id(), x));
+                            p.len()
+                        });
+                        if n == Some(2) {
+                            let (a, b) = pointers.with_value(|p| (p[0].1, p[1].1));
+                            pinch.set_value(Some(Pinch { a, b, viewport: vp.get_untracked() }));
+                            press.set_value(None);
+                        } else {
+                            press.set_value(Some((x, y, vp.get_untracked(), top.get_untracked())));
+                        }
+                    }
+                    on:pointermove=move |ev: web_sys::PointerEvent| {
+                        let (x, y) = local(&ev);
+                        pointers.update_value(|p| p.iter_mut().filter(|q| q.0 == ev.pointer_id()).for_each(|q| q.1 = x));
+                        let (w, _) = size.get_untracked();
+                        if let Some(pn) = pinch.get_value() {
+                            if let Some((a, b)) = pointers.with_value(|p| Some((p.first()?.1, p.get(1)?.1))) {
+                                vp.set(pn.to(a, b, w, SPAN));
+                            }
+                            return;
+                        }
+                        if let Some((x0, y0, v, t0)) = press.get_value() {
+                            if (x - x0).abs() + (y - y0).abs() > 3.0 {
+                                vp.set(v.pan(-(x - x0) / w * v.width(), SPAN));
+                                top.set((t0 - (y - y0)).clamp(0.0, max_top()));
+                                tip.set(None);
+                                return;
+                            }
+                        }
+                        let text = hit(x, y).and_then(|i| {
+                            let (f, wt) = (flame, weighed());
+                            let mut out = None;
+                            with_trace(&mut |t| out = f.with_untracked(|f| tip_text(t, f, i, wt)));
+                            out
+                        });
+                        tip.set(text.map(|s| (x, y, s)));
+                    }
+                    on:pointerup=move |ev: web_sys::PointerEvent| {
+                        let (x, y) = local(&ev);
+                        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
+                        if pinch.get_value().is_some() {
+                            pinch.set_value(None);
+                            return;
+                        }
+                        let clicked = press.get_value().is_some_and(|(x0, y0, ..)| (x - x0).abs() + (y - y0).abs() <= 3.0);
+                        press.set_value(None);
+                        if let Some(i) = hit(x, y).filter(|_| clicked) {
+                            select(i);
+                        }
+                    }
+                    on:pointercancel=release
+                    on:pointerleave=release
+                    on:dblclick=move |ev: web_sys::MouseEvent| {
+                        let (x, y) = local(&ev);
+                        if let Some(i) = hit(x, y) {
+                            zoom_into(i);
+                        }
+                    }
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        let key = ev.key();
+                        match key.as_str() {
+                            "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" => {
+                                let next = match selected_box() {
+                                    Some(i) => flame.with_untracked(|f| f.step(i, &key)),
+                                    None => flame.with_untracked(|f| (!f.boxes.is_empty()).then_some(0)),
+                                };
+                                if let Some(i) = next {
+                                    select(i);
+                                }
+                            }
+                            "Enter" => {
+                                if let Some(i) = selected_box() {
+                                    zoom_into(i);
+                                }
+                            }
+                            "Escape" => reset(),
+                            _ => match key_action(&key) {
+                                Some(KeyAction::Zoom(f)) => vp.update(|v| *v = v.zoom(f, 0.5, SPAN)),
+                                Some(KeyAction::ShowAll) => reset(),
+                                Some(KeyAction::Pan(f)) => vp.update(|v| *v = v.pan(v.width() * f, SPAN)),
+                                _ => return,
+                            },
+                        }
+                        ev.prevent_default();
+                    }
+                ></canvas>
+                <Show when=move || tip.with(Option::is_some)>
+                    <div
+                        class="flame-tip"
+                        role="tooltip"
+                        style:left=move || format!("{}px", tip.with(|t| t.as_ref().map_or(0.0, |t| t.0)).min(size.get().0 - 240.0).max(0.0))
+                        style:top=move || format!("{}px", tip.with(|t| t.as_ref().map_or(0.0, |t| t.1)) + 16.0)
+                    >
+                        {move || tip.with(|t| t.as_ref().map(|t| t.2.clone()).unwrap_or_default())}
+                    </div>
+                </Show>
+            </div>
+        </section>
+    }
+}

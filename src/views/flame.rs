@@ -8,7 +8,9 @@
 use crate::model::flame::{layout, names, Flame, Mode, Settings, Weight};
 use crate::model::known::{Figure, Known};
 use crate::model::time::format_duration;
-use crate::model::timeline::{key_action, kind_color, wheel_action, KeyAction, Pinch, Viewport, WheelAction, CHAR_W};
+use crate::model::timeline::{
+    key_action, kind_color, wheel_action, Drag, KeyAction, Pinch, Viewport, WheelAction, CHAR_W,
+};
 use crate::model::units::{format_cost, format_tokens};
 use crate::model::{Level, Trace};
 use crate::state::{Data, ViewState};
@@ -187,9 +189,11 @@ fn local(ev: &web_sys::MouseEvent) -> (f64, f64) {
 
 #[component]
 pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
-    let settings = Memo::new(move |_| view.mode.with(|m| Settings::parse(m)));
+    // parsed where read: cheaper than a memo of its own (bundle size)
+    let settings = move || view.mode.with(|m| Settings::parse(m));
+    let settings_untracked = move || untrack(settings);
     let change = move |f: &dyn Fn(&mut Settings)| {
-        let mut s = settings.get_untracked();
+        let mut s = settings_untracked();
         f(&mut s);
         view.mode.set(s.encode());
     };
@@ -199,8 +203,8 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
         }
     };
     // the sandwich's name: the one in the link, else the selected step's, else the most common
-    let focus = Memo::new(move |_| {
-        let s = settings.get();
+    let focus = move || {
+        let s = settings();
         if s.mode != Mode::Sandwich || !s.focus.is_empty() {
             return s.focus;
         }
@@ -210,18 +214,11 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
             out = sel.map(|o| o.name.clone()).or_else(|| names(t).into_iter().next().map(|n| n.0)).unwrap_or_default();
         });
         out
-    });
-    let choices = Memo::new(move |_| {
-        let mut out = Vec::new();
-        if settings.with(|s| s.mode == Mode::Sandwich) {
-            with_trace(&mut |t| out = names(t).into_iter().take(300).map(|n| n.0).collect());
-        }
-        out
-    });
+    };
     // a new layout counts as a change: comparing two would cost as much as making one
     let flame = Memo::new_with_compare(
         move |_| {
-            let s = Settings { focus: focus.get(), ..settings.get() };
+            let s = Settings { focus: focus(), ..settings() };
             let mut out = Flame::default();
             with_trace(&mut |t| out = layout(t, &s));
             out
@@ -229,8 +226,8 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
         |_, _| true,
     );
     // tokens and cost no observation carries are unknown, not zero: said, and nothing drawn
-    let note = Memo::new(move |_| {
-        let s = settings.get();
+    let note = move || {
+        let s = settings();
         let figure = match s.weight {
             Weight::Tokens => Figure::Tokens,
             Weight::Cost => Figure::Cost,
@@ -240,22 +237,28 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
         if s.mode != Mode::Time {
             with_trace(&mut |t| {
                 let known = if figure == Figure::Tokens { t.totals.tokens_known } else { t.totals.cost_known };
-                out = known
-                    .note(figure)
+                let why = known.note(figure);
+                out = why
                     .map(|n| if known.is_unknown() { n + ": nothing to weigh" } else { "≥ ".to_string() + &n })
                     .unwrap_or_default();
             });
         }
         out
-    });
+    };
+    let choices = move || {
+        let mut out = Vec::new();
+        with_trace(&mut |t| out = names(t).into_iter().take(300).map(|n| n.0).collect());
+        out
+    };
 
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let wrap = NodeRef::<leptos::html::Div>::new();
+    let tip = NodeRef::<leptos::html::Div>::new();
     let size = RwSignal::new((800.0f64, 400.0f64));
     let vp = RwSignal::new(Viewport::all(SPAN));
     let top = RwSignal::new(0.0f64);
-    let tip = RwSignal::new(None::<(f64, f64, String)>);
-    let press = StoredValue::new(None::<(f64, f64, Viewport, f64)>);
+    // where a press started (x, y, window, scroll), the pointers down, a two-finger pinch
+    let press = StoredValue::new(None::<Drag>);
     let pointers = StoredValue::new(Vec::<(i32, f64)>::new());
     let pinch = StoredValue::new(None::<Pinch>);
     let reset = move || {
@@ -274,25 +277,26 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
             size.set((f64::from(el.client_width()).max(100.0), f64::from(el.client_height()).clamp(60.0, h)));
         }
     };
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
-    Effect::new(move |_| {
-        let Some(el) = wrap.get() else { return };
-        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| measure());
-        if let Ok(ro) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            ro.observe(&el);
-            observer.set_value(Some((ro, on_resize)));
-        }
-        measure();
-    });
-    on_cleanup(move || {
-        observer.with_value(|o| o.as_ref().map(|(ro, _)| ro.disconnect()));
-    });
 
     Effect::new(move |_| {
         let (size, vp, top, selected) = (size.get(), vp.get(), top.get(), view.selected.get());
         view.theme.track();
         let Some(c) = canvas.get() else { return };
-        flame.with(|flame| with_trace(&mut |trace| paint(&c, &Frame { flame, trace, vp, top, selected, size })));
+        flame.with(|flame| {
+            with_trace(&mut |trace| paint(&c, &Frame { flame, trace, vp, top, selected, size }));
+            // what tests read: the layout's size, its first row's widths, the mode and selection
+            let row0: Vec<String> =
+                flame.boxes.iter().filter(|b| b.depth == 0).map(|b| b.width().to_string()).collect();
+            for (k, v) in [
+                ("data-mode", settings_untracked().encode()),
+                ("data-count", flame.boxes.len().to_string()),
+                ("data-extent", flame.extent.to_string()),
+                ("data-row0", row0.join(" ")),
+                ("data-selected", selected.map(|i| i.to_string()).unwrap_or_default()),
+            ] {
+                let _ = c.set_attribute(k, &v);
+            }
+        });
     });
 
     let max_top = move || (flame.with_untracked(Flame::rows) as f64 * ROW - size.get_untracked().1 + ROW).max(0.0);
@@ -318,13 +322,162 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
             view.selected.set(Some(o));
         }
     };
-    let weighed = move || settings.with_untracked(|s| (s.mode != Mode::Time).then_some(s.weight));
-    let release = move |ev: web_sys::PointerEvent| {
-        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
-        pinch.set_value(None);
-        press.set_value(None);
-        tip.set(None);
+    // the hover tip: its text (never HTML) at (x, y), or hidden
+    let show_tip = move |at: Option<(f64, f64, String)>| {
+        let Some(el) = tip.get_untracked() else { return };
+        el.set_hidden(at.is_none());
+        if let Some((x, y, text)) = at {
+            el.set_text_content(Some(&text));
+            let style = web_sys::HtmlElement::style(&el);
+            let _ = style.set_property("left", &format!("{}px", x.min(size.get_untracked().0 - 240.0).max(0.0)));
+            let _ = style.set_property("top", &format!("{}px", y + 16.0));
+        }
     };
+    let wheel = move |ev: &web_sys::WheelEvent| {
+        ev.prevent_default();
+        let (x, _) = local(ev);
+        let w = size.get_untracked().0;
+        match wheel_action(ev.delta_x(), ev.delta_y(), ev.ctrl_key() || ev.meta_key(), ev.shift_key(), x, w) {
+            WheelAction::Zoom { factor, anchor } => vp.update(|v| *v = v.zoom(factor, anchor, SPAN)),
+            WheelAction::Pan(f) => vp.update(|v| *v = v.pan(v.width() * f, SPAN)),
+            WheelAction::Scroll { pan, by } => {
+                if let Some(f) = pan {
+                    vp.update(|v| *v = v.pan(v.width() * f, SPAN));
+                }
+                top.update(|t| *t = (*t + by).clamp(0.0, max_top()));
+            }
+        }
+    };
+    let key = move |ev: &web_sys::KeyboardEvent| {
+        let key = ev.key();
+        match key.as_str() {
+            "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" => {
+                let next = match selected_box() {
+                    Some(i) => flame.with_untracked(|f| f.step(i, &key)),
+                    None => flame.with_untracked(|f| (!f.boxes.is_empty()).then_some(0)),
+                };
+                if let Some(i) = next {
+                    select(i);
+                }
+            }
+            "Enter" => {
+                if let Some(i) = selected_box() {
+                    zoom_into(i);
+                }
+            }
+            "Escape" => reset(),
+            _ => match key_action(&key) {
+                Some(KeyAction::Zoom(f)) => vp.update(|v| *v = v.zoom(f, 0.5, SPAN)),
+                Some(KeyAction::ShowAll) => reset(),
+                Some(KeyAction::Pan(f)) => vp.update(|v| *v = v.pan(v.width() * f, SPAN)),
+                _ => return,
+            },
+        }
+        ev.prevent_default();
+    };
+    // presses, drags, pinches, hover, clicks and double-clicks
+    let pointer = move |kind: &str, ev: &web_sys::MouseEvent| {
+        let (x, y) = local(ev);
+        let id = ev.dyn_ref::<web_sys::PointerEvent>().map_or(1, web_sys::PointerEvent::pointer_id);
+        let w = size.get_untracked().0;
+        match kind {
+            "pointerdown" => {
+                let n = pointers.try_update_value(|p| {
+                    p.retain(|q| q.0 != id);
+                    p.push((id, x));
+                    p.len()
+                });
+                if n == Some(2) {
+                    let (a, b) = pointers.with_value(|p| (p[0].1, p[1].1));
+                    pinch.set_value(Some(Pinch { a, b, viewport: vp.get_untracked() }));
+                    press.set_value(None);
+                } else {
+                    press.set_value(Some(Drag { x, y, viewport: vp.get_untracked(), scroll_top: top.get_untracked() }));
+                }
+            }
+            "pointermove" => {
+                pointers.update_value(|p| p.iter_mut().filter(|q| q.0 == id).for_each(|q| q.1 = x));
+                if let Some(pn) = pinch.get_value() {
+                    if let Some((a, b)) = pointers.with_value(|p| Some((p.first()?.1, p.get(1)?.1))) {
+                        vp.set(pn.to(a, b, w, SPAN));
+                    }
+                    return;
+                }
+                if let Some(d) = press.get_value().filter(|d| d.moved(x, y)) {
+                    vp.set(d.viewport.pan(-(x - d.x) / w * d.viewport.width(), SPAN));
+                    top.set((d.scroll_top - (y - d.y)).clamp(0.0, max_top()));
+                    show_tip(None);
+                    return;
+                }
+                let weight = {
+                    let s = settings_untracked();
+                    (s.mode != Mode::Time).then_some(s.weight)
+                };
+                let mut text = None;
+                if let Some(i) = hit(x, y) {
+                    with_trace(&mut |t| text = flame.with_untracked(|f| tip_text(t, f, i, weight)));
+                }
+                show_tip(text.map(|s| (x, y, s)));
+            }
+            "pointerup" => {
+                pointers.update_value(|p| p.retain(|q| q.0 != id));
+                if pinch.get_value().is_some() {
+                    pinch.set_value(None);
+                    return;
+                }
+                let clicked = press.get_value().is_some_and(|d| !d.moved(x, y));
+                press.set_value(None);
+                if let Some(i) = hit(x, y).filter(|_| clicked) {
+                    select(i);
+                }
+            }
+            "dblclick" => {
+                if let Some(i) = hit(x, y) {
+                    zoom_into(i);
+                }
+            }
+            // the pointer left or was taken by the browser: what it was doing stops
+            _ => {
+                pointers.update_value(|p| p.retain(|q| q.0 != id));
+                pinch.set_value(None);
+                press.set_value(None);
+                show_tip(None);
+            }
+        }
+    };
+
+    // One listener for every event on the canvas and one ResizeObserver, attached by hand: eight
+    // typed `on:` handlers cost more bundle than this dispatch.
+    type Listener = Closure<dyn FnMut(wasm_bindgen::JsValue)>;
+    let kept = StoredValue::new_local(None::<(web_sys::ResizeObserver, Listener, Listener)>);
+    Effect::new(move |_| {
+        let (Some(c), Some(el)) = (canvas.get(), wrap.get()) else { return };
+        let on_event = Listener::new(move |v: wasm_bindgen::JsValue| {
+            let Ok(ev) = v.dyn_into::<web_sys::Event>() else { return };
+            let kind = ev.type_();
+            if let Some(ev) = ev.dyn_ref::<web_sys::WheelEvent>() {
+                wheel(ev);
+            } else if let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() {
+                key(ev);
+            } else if let Some(ev) = ev.dyn_ref::<web_sys::MouseEvent>() {
+                pointer(&kind, ev);
+            }
+        });
+        for name in
+            ["wheel", "pointerdown", "pointermove", "pointerup", "pointercancel", "pointerleave", "dblclick", "keydown"]
+        {
+            let _ = c.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
+        }
+        let on_resize = Listener::new(move |_| measure());
+        if let Ok(ro) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            ro.observe(&el);
+            kept.set_value(Some((ro, on_event, on_resize)));
+        }
+        measure();
+    });
+    on_cleanup(move || {
+        kept.with_value(|k| k.as_ref().map(|(ro, ..)| ro.disconnect()));
+    });
 
     view! {
         <section class="flame-pane">
@@ -332,7 +485,7 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
                 {Mode::ALL
                     .into_iter()
                     .map(|m| view! {
-                        <button class="btn flame-mode" aria-pressed=move || (settings.get().mode == m).to_string() on:click=move |_| change(&|s| s.mode = m)>
+                        <button class="btn flame-mode" aria-pressed=move || (settings().mode == m).to_string() on:click=move |_| change(&|s| s.mode = m)>
                             {mode_label(m)}
                         </button>
                     })
@@ -341,8 +494,8 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
                     "Weight"
                     <select
                         class="flame-weight"
-                        prop:disabled=move || settings.get().mode == Mode::Time
-                        prop:value=move || settings.get().weight.word()
+                        prop:disabled=move || settings().mode == Mode::Time
+                        prop:value=move || settings().weight.word()
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             if let Some(w) = Weight::ALL.into_iter().find(|w| w.word() == v) {
@@ -353,23 +506,23 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
                         {Weight::ALL.into_iter().map(|w| view! { <option value=w.word()>{weight_label(w)}</option> }).collect_view()}
                     </select>
                 </label>
-                <Show when=move || settings.get().mode == Mode::Sandwich>
+                <Show when=move || settings().mode == Mode::Sandwich>
                     <label class="toggle-label">
                         "Name"
                         <select
                             class="flame-focus"
-                            prop:value=move || focus.get()
+                            prop:value=focus
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 change(&|s| s.focus = v.clone());
                             }
                         >
-                            {move || choices.get().into_iter().map(|n| { let label = n.clone(); view! { <option value=n>{label}</option> } }).collect_view()}
+                            {move || choices().into_iter().map(|n| { let label = n.clone(); view! { <option value=n>{label}</option> } }).collect_view()}
                         </select>
                     </label>
                 </Show>
                 <button class="btn flame-reset" title="Show all (0 or Escape)" on:click=move |_| reset()>"Reset zoom"</button>
-                <span class="flame-note hint" role="status">{move || note.get()}</span>
+                <span class="flame-note hint" role="status">{note}</span>
             </div>
             <div class="flame-wrap" node_ref=wrap>
                 <canvas
@@ -377,126 +530,8 @@ pub fn FlameView(data: Data, view: ViewState) -> impl IntoView {
                     class="flame-canvas"
                     tabindex="0"
                     aria-label="Flame graph: arrows move the selection, Enter zooms in, 0 shows all"
-                    data-mode=move || settings.get().encode()
-                    data-count=move || flame.with(|f| f.boxes.len()).to_string()
-                    data-extent=move || flame.with(|f| f.extent).to_string()
-                    data-row0=move || flame.with(|f| f.boxes.iter().filter(|b| b.depth == 0).map(|b| b.width().to_string()).collect::<Vec<_>>().join(" "))
-                    data-selected=move || view.selected.get().map(|i| i.to_string()).unwrap_or_default()
-                    on:wheel=move |ev: web_sys::WheelEvent| {
-                        ev.prevent_default();
-                        let (x, _) = local(&ev);
-                        let w = size.get_untracked().0;
-                        match wheel_action(ev.delta_x(), ev.delta_y(), ev.ctrl_key() || ev.meta_key(), ev.shift_key(), x, w) {
-                            WheelAction::Zoom { factor, anchor } => vp.update(|v| *v = v.zoom(factor, anchor, SPAN)),
-                            WheelAction::Pan(f) => vp.update(|v| *v = v.pan(v.width() * f, SPAN)),
-                            WheelAction::Scroll { pan, by } => {
-                                if let Some(f) = pan {
-                                    vp.update(|v| *v = v.pan(v.width() * f, SPAN));
-                                }
-                                top.update(|t| *t = (*t + by).clamp(0.0, max_top()));
-                            }
-                        }
-                    }
-                    on:pointerdown=move |ev: web_sys::PointerEvent| {
-                        let (x, y) = local(&ev);
-                        let n = pointers.try_update_value(|p| {
-                            p.retain(|q| q.0 != ev.pointer_id());
-                            p.push((ev.pointer_id(), x));
-                            p.len()
-                        });
-                        if n == Some(2) {
-                            let (a, b) = pointers.with_value(|p| (p[0].1, p[1].1));
-                            pinch.set_value(Some(Pinch { a, b, viewport: vp.get_untracked() }));
-                            press.set_value(None);
-                        } else {
-                            press.set_value(Some((x, y, vp.get_untracked(), top.get_untracked())));
-                        }
-                    }
-                    on:pointermove=move |ev: web_sys::PointerEvent| {
-                        let (x, y) = local(&ev);
-                        pointers.update_value(|p| p.iter_mut().filter(|q| q.0 == ev.pointer_id()).for_each(|q| q.1 = x));
-                        let (w, _) = size.get_untracked();
-                        if let Some(pn) = pinch.get_value() {
-                            if let Some((a, b)) = pointers.with_value(|p| Some((p.first()?.1, p.get(1)?.1))) {
-                                vp.set(pn.to(a, b, w, SPAN));
-                            }
-                            return;
-                        }
-                        if let Some((x0, y0, v, t0)) = press.get_value() {
-                            if (x - x0).abs() + (y - y0).abs() > 3.0 {
-                                vp.set(v.pan(-(x - x0) / w * v.width(), SPAN));
-                                top.set((t0 - (y - y0)).clamp(0.0, max_top()));
-                                tip.set(None);
-                                return;
-                            }
-                        }
-                        let text = hit(x, y).and_then(|i| {
-                            let (f, wt) = (flame, weighed());
-                            let mut out = None;
-                            with_trace(&mut |t| out = f.with_untracked(|f| tip_text(t, f, i, wt)));
-                            out
-                        });
-                        tip.set(text.map(|s| (x, y, s)));
-                    }
-                    on:pointerup=move |ev: web_sys::PointerEvent| {
-                        let (x, y) = local(&ev);
-                        pointers.update_value(|p| p.retain(|q| q.0 != ev.pointer_id()));
-                        if pinch.get_value().is_some() {
-                            pinch.set_value(None);
-                            return;
-                        }
-                        let clicked = press.get_value().is_some_and(|(x0, y0, ..)| (x - x0).abs() + (y - y0).abs() <= 3.0);
-                        press.set_value(None);
-                        if let Some(i) = hit(x, y).filter(|_| clicked) {
-                            select(i);
-                        }
-                    }
-                    on:pointercancel=release
-                    on:pointerleave=release
-                    on:dblclick=move |ev: web_sys::MouseEvent| {
-                        let (x, y) = local(&ev);
-                        if let Some(i) = hit(x, y) {
-                            zoom_into(i);
-                        }
-                    }
-                    on:keydown=move |ev: web_sys::KeyboardEvent| {
-                        let key = ev.key();
-                        match key.as_str() {
-                            "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" => {
-                                let next = match selected_box() {
-                                    Some(i) => flame.with_untracked(|f| f.step(i, &key)),
-                                    None => flame.with_untracked(|f| (!f.boxes.is_empty()).then_some(0)),
-                                };
-                                if let Some(i) = next {
-                                    select(i);
-                                }
-                            }
-                            "Enter" => {
-                                if let Some(i) = selected_box() {
-                                    zoom_into(i);
-                                }
-                            }
-                            "Escape" => reset(),
-                            _ => match key_action(&key) {
-                                Some(KeyAction::Zoom(f)) => vp.update(|v| *v = v.zoom(f, 0.5, SPAN)),
-                                Some(KeyAction::ShowAll) => reset(),
-                                Some(KeyAction::Pan(f)) => vp.update(|v| *v = v.pan(v.width() * f, SPAN)),
-                                _ => return,
-                            },
-                        }
-                        ev.prevent_default();
-                    }
                 ></canvas>
-                <Show when=move || tip.with(Option::is_some)>
-                    <div
-                        class="flame-tip"
-                        role="tooltip"
-                        style:left=move || format!("{}px", tip.with(|t| t.as_ref().map_or(0.0, |t| t.0)).min(size.get().0 - 240.0).max(0.0))
-                        style:top=move || format!("{}px", tip.with(|t| t.as_ref().map_or(0.0, |t| t.1)) + 16.0)
-                    >
-                        {move || tip.with(|t| t.as_ref().map(|t| t.2.clone()).unwrap_or_default())}
-                    </div>
-                </Show>
+                <div class="flame-tip" role="tooltip" hidden node_ref=tip></div>
             </div>
         </section>
     }

@@ -267,11 +267,12 @@ pub fn layout(t: &Trace, s: &Settings) -> Flame {
 
 /// Each distinct name with how many observations carry it, most first (the sandwich's choices).
 pub fn names(t: &Trace) -> Vec<(String, usize)> {
-    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // the tree's own map type: one copy of the hash map's code in the bundle
+    let mut count: super::hash::IdMap<&str, u32> = super::hash::id_map(0);
     for o in &t.observations {
-        *count.entry(o.name.as_str()).or_default() += 1;
+        *count.entry(o.name.as_str()).or_insert(0) += 1;
     }
-    let mut out: Vec<(String, usize)> = count.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let mut out: Vec<(String, usize)> = count.into_iter().map(|(k, v)| (k.to_string(), v as usize)).collect();
     super::order::sort_by(&mut out, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
 }

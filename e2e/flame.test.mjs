@@ -147,3 +147,28 @@ test('dark theme and a phone: the flame graph draws without errors', async () =>
     await page.close();
   }
 });
+
+test('100,000 observations: layouts and frames stay quick', async () => {
+  const { otlpTrace } = await import('../bench/gen.mjs');
+  const errors = [];
+  const page = await newPage(app.browser, errors, { width: 1440, height: 900 });
+  await page.route('**/big-flame.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: otlpTrace(100_000) }));
+  await page.goto(`${app.server.url}#url=${encodeURIComponent(`${app.server.url}big-flame.json`)}&view=flame`);
+  await page.waitForSelector('.flame-canvas[data-count="100000"]', { timeout: 90000 });
+  // a mode switch (layout and frame) and a zoom (a frame), timed in the page
+  const ms = await page.evaluate(async () => {
+    const c = document.querySelector('.flame-canvas');
+    const t0 = performance.now();
+    [...document.querySelectorAll('.flame-mode')].find((b) => b.textContent.includes('Left-heavy')).click();
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    const t1 = performance.now();
+    c.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, ctrlKey: true, clientX: 400, clientY: 400, bubbles: true, cancelable: true }));
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    return { layout: t1 - t0, zoom: performance.now() - t1, mode: c.dataset.mode };
+  });
+  assert.equal(ms.mode, 'left-heavy');
+  console.log(`100k: left-heavy layout+frame ${ms.layout.toFixed(0)} ms, zoom frame ${ms.zoom.toFixed(0)} ms`);
+  assert.ok(ms.zoom < 500, `zoom frame ${ms.zoom} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -33,13 +33,22 @@ pub enum ViewKey {
     Transcript,
     /// Which agents and tools call which: one node per name (or per run step), edges are calls.
     Graph,
+    /// Where the time (or tokens, or cost) goes: a flame graph of the trace.
+    Flame,
     /// Per-name statistics: count, total, self time, percentiles, tokens, cost, errors.
     Stats,
 }
 
 impl ViewKey {
-    const ALL: [ViewKey; 6] =
-        [ViewKey::Tree, ViewKey::Timeline, ViewKey::Costs, ViewKey::Transcript, ViewKey::Graph, ViewKey::Stats];
+    const ALL: [ViewKey; 7] = [
+        ViewKey::Tree,
+        ViewKey::Timeline,
+        ViewKey::Costs,
+        ViewKey::Transcript,
+        ViewKey::Graph,
+        ViewKey::Flame,
+        ViewKey::Stats,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -48,6 +57,7 @@ impl ViewKey {
             ViewKey::Costs => "costs",
             ViewKey::Transcript => "transcript",
             ViewKey::Graph => "graph",
+            ViewKey::Flame => "flame",
             ViewKey::Stats => "stats",
         }
     }
@@ -141,8 +151,8 @@ pub struct ViewFragment {
     pub compress: bool,
     /// The timeline is laid out in lanes by agent (`lanes=agent`).
     pub lanes: bool,
-    /// The shown view's own mode (`mode=`): the graph's as-run layout, the statistics' grouping,
-    /// scope and sort. Each view reads the words it knows.
+    /// The shown view's own mode (`mode=`): the graph's as-run layout, the flame graph's order
+    /// and weight, the statistics' grouping, scope and sort. Each view reads the words it knows.
     pub mode: String,
     pub collapsed: Collapsed,
     /// `embed`, `theme`, `hide`, `origin`: the embedding page's, written back as they came.

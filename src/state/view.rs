@@ -84,7 +84,7 @@ pub struct ViewState {
     pub main: RwSignal<MainView>,
     /// The tree's filter box.
     pub tree_filter: RwSignal<String>,
-    /// The shown view's own mode (graph, statistics): see `ViewFragment::mode`.
+    /// The shown view's own mode (graph, flame graph, statistics): see `ViewFragment::mode`.
     pub mode: RwSignal<String>,
     /// Timeline window in nanoseconds from the trace's start; `None` shows all of it.
     pub zoom: RwSignal<Option<(i64, i64)>>,

@@ -10,6 +10,7 @@ pub mod costs_page;
 pub mod detail;
 pub mod embed_header;
 pub mod export;
+pub mod flame;
 pub mod graph;
 pub mod header;
 pub mod json_view;

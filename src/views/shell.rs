@@ -167,6 +167,7 @@ pub fn Shell(state: State) -> impl IntoView {
                                     (MainView::Transcript, "tab-transcript", "Transcript", "The run read as one conversation (keys j/k turns, n/p tool calls, h/l agents)"),
                                     (MainView::Costs, "tab-costs", "Costs", "Cost and tokens by model and step, and the context of each LLM call"),
                                     (MainView::Graph, "tab-graph", "Graph", "Which agents, tools and models call which, and how often"),
+                                    (MainView::Flame, "tab-flame", "Flame", "Where the time, tokens or cost go: a flame graph"),
                                     (MainView::Stats, "tab-stats", "Stats", "Per-name statistics: count, time, percentiles, tokens, cost, errors"),
                                 ]
                                     .into_iter()
@@ -190,6 +191,7 @@ pub fn Shell(state: State) -> impl IntoView {
                                     MainView::Transcript => view! { <crate::views::transcript::TranscriptView data=data view=view/> }.into_any(),
                                     MainView::Costs => view! { <Costs data=data view=view trace=true/> }.into_any(),
                                     MainView::Graph => view! { <crate::views::graph::GraphView data=data view=view/> }.into_any(),
+                                    MainView::Flame => view! { <crate::views::flame::FlameView data=data view=view/> }.into_any(),
                                     MainView::Stats => view! { <crate::views::stats::StatsView data=data view=view/> }.into_any(),
                                 }}
                                 <Detail data=data view=view/>

@@ -105,6 +105,11 @@ export const STEPS = [
     await page.waitForSelector('.graph-node');
     await page.waitForFunction(() => !/laying out/.test(document.querySelector('.graph-status')?.textContent ?? 'laying out'));
   }],
+  ['flame', async (page) => {
+    await openTrace(page, 'tools_turn');
+    await page.click('#tab-flame');
+    await page.waitForSelector('.flame-canvas[data-count]:not([data-count="0"])');
+  }],
   ['stats', async (page) => {
     await openTrace(page, 'beeai');
     await page.click('#tab-stats');

@@ -15,6 +15,8 @@ use crate::model::units::{format_cost, format_tokens};
 use crate::model::{Level, Trace};
 use crate::state::{Data, ViewState};
 use crate::views::show::Show;
+use crate::views::timeline::local;
+use crate::views::timeline::paint::{css, Painter};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -24,15 +26,6 @@ const ROW: f64 = 20.0;
 /// The window is kept in these units (the whole width), whatever the weight's own: the
 /// viewport's zoom stops at one unit.
 const SPAN: f64 = 1e9;
-
-/// The value of CSS custom property `name` on the page (the theme's), or `fallback`.
-fn css(style: Option<&web_sys::CssStyleDeclaration>, name: &str, fallback: &str) -> String {
-    style
-        .and_then(|s| s.get_property_value(name).ok())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| fallback.to_string())
-}
 
 /// The box's name cut to fit `px` pixels (`None`: too narrow for any of it).
 fn fit(name: &str, px: f64) -> Option<String> {
@@ -60,29 +53,11 @@ struct Frame<'a> {
 /// per row and column, so 100,000 boxes cost a pass over them and a few thousand fills.
 fn paint(c: &web_sys::HtmlCanvasElement, f: &Frame) {
     let (w, h) = f.size;
-    let win = web_sys::window();
-    let dpr = win.as_ref().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-    let (pw, ph) = ((w * dpr) as u32, (h * dpr) as u32);
-    if c.width() != pw || c.height() != ph {
-        c.set_width(pw);
-        c.set_height(ph);
-        // through the CSSOM: the page's Content-Security-Policy refuses inline style text
-        let style = web_sys::HtmlElement::style(c);
-        let _ = style.set_property("width", &format!("{w}px"));
-        let _ = style.set_property("height", &format!("{h}px"));
-    }
-    let Some(ctx) =
-        c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-    let root = win.as_ref().and_then(|w| w.document()).and_then(|d| d.document_element());
-    let style = root.and_then(|el| win.as_ref()?.get_computed_style(&el).ok().flatten());
-    let style = style.as_ref();
-    let (panel, text, muted) =
-        (css(style, "--panel", "#ffffff"), css(style, "--text", "#1d1f23"), css(style, "--muted", "#6b7079"));
-    let (accent, error) = (css(style, "--accent", "#2f6fdf"), css(style, "--error", "#c62828"));
+    // the timeline's canvas set-up: sized at the device's pixel ratio through the CSSOM
+    let Some(painter) = Painter::on(c, w, h) else { return };
+    let ctx = painter.ctx();
+    let (panel, text, muted) = (css("--panel", "#ffffff"), css("--text", "#1d1f23"), css("--muted", "#6b7079"));
+    let (accent, error) = (css("--accent", "#2f6fdf"), css("--error", "#c62828"));
     ctx.set_fill_style_str(&panel);
     ctx.fill_rect(0.0, 0.0, w, h);
     ctx.set_font("12px system-ui, sans-serif");
@@ -92,6 +67,9 @@ fn paint(c: &web_sys::HtmlCanvasElement, f: &Frame) {
     let k = SPAN / fl.extent.max(f64::MIN_POSITIVE);
     // the rightmost pixel column already marked for narrow boxes, per row
     let mut marked = vec![f64::NEG_INFINITY; fl.rows()];
+    // where the last label drawn in each row ends: siblings that ran in parallel overlap in time
+    // order, and a label over another's would read as neither
+    let mut label_end = vec![f64::NEG_INFINITY; fl.rows()];
     let mut outline = None;
     for b in &fl.boxes {
         let row = (b.depth - fl.min_depth) as usize;
@@ -132,9 +110,10 @@ fn paint(c: &web_sys::HtmlCanvasElement, f: &Frame) {
         }
         // the name from the visible left edge, when some of it fits
         let lx = l.max(0.0);
-        if let Some(label) = fit(&o.name, r.min(w) - lx) {
+        if let Some(label) = fit(&o.name, r.min(w) - lx).filter(|_| lx >= label_end[row]) {
             ctx.set_fill_style_str(&text);
             let _ = ctx.fill_text(&label, lx + 3.0, y + ROW / 2.0);
+            label_end[row] = lx + 6.0 + label.chars().count() as f64 * CHAR_W;
         }
     }
     ctx.set_global_alpha(1.0);
@@ -179,12 +158,6 @@ fn weight_label(w: Weight) -> &'static str {
         Weight::Tokens => "Tokens",
         Weight::Cost => "Cost",
     }
-}
-
-/// A pointer event's position over the canvas.
-fn local(ev: &web_sys::MouseEvent) -> (f64, f64) {
-    let rect = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.get_bounding_client_rect());
-    rect.map_or((0.0, 0.0), |r| (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top()))
 }
 
 #[component]

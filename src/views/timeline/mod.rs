@@ -9,7 +9,7 @@
 //! which draw through `paint`. The arithmetic is `model::timeline`'s.
 
 mod overview;
-mod paint;
+pub(crate) mod paint;
 mod rows;
 mod tools;
 
@@ -59,7 +59,7 @@ impl ShownTrace {
 }
 
 /// A mouse event's position over the element it happened on.
-fn local(ev: &web_sys::MouseEvent) -> (f64, f64) {
+pub(crate) fn local(ev: &web_sys::MouseEvent) -> (f64, f64) {
     let rect = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.get_bounding_client_rect());
     match rect {
         Some(r) => (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top()),

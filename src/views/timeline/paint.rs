@@ -35,7 +35,7 @@ pub struct Frame<'a> {
 }
 
 /// The value of CSS custom property `name` on the page (the theme's), or `fallback`.
-fn css(name: &str, fallback: &str) -> String {
+pub(crate) fn css(name: &str, fallback: &str) -> String {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -69,6 +69,11 @@ impl Painter {
         let ctx = c.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         Some(Painter { ctx, width, height })
+    }
+
+    /// The context, for a view that draws its own picture (the flame graph).
+    pub(crate) fn ctx(&self) -> &web_sys::CanvasRenderingContext2d {
+        &self.ctx
     }
 
     /// Draws frame `f`: idle-gap breaks, the rows in view, then the axis over them.

@@ -486,6 +486,26 @@ async function measureViews(server, n, names) {
       requestAnimationFrame(() => r(performance.now() - t));
     }));
     out.push({ view: 'stats', observations: n, items: rows, openMs: stats.ms, longest: stats.longest, action: 'sort by a column', ...sort, dom: await page.evaluate(() => document.getElementsByTagName('*').length) });
+    await frame();
+    const flame = await open('#tab-flame', () => document.querySelector('.flame-canvas[data-count]:not([data-count="0"])'));
+    const boxes = await page.$eval('.flame-canvas', (c) => Number(c.dataset.count));
+    const flameZoom = await steps((i) => new Promise((r) => {
+      const c = document.querySelector('.flame-canvas');
+      const t = performance.now();
+      c.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 2 ? 120 : -120, ctrlKey: true, clientX: 300, clientY: 100, bubbles: true, cancelable: true }));
+      requestAnimationFrame(() => r(performance.now() - t));
+    }));
+    out.push({ view: 'flame', observations: n, items: boxes, openMs: flame.ms, longest: flame.longest, action: 'ctrl+wheel zoom step', ...flameZoom, dom: await page.evaluate(() => document.getElementsByTagName('*').length) });
+    await frame();
+    const spans = await open('#nav-spans', () => document.querySelector('.spans-table [role=row]'));
+    const shown = await page.$eval('.spans-count', (e) => Number(e.dataset.shown));
+    const spanSort = await steps((i) => new Promise((r) => {
+      const heads = document.querySelectorAll('.spans-page [role=columnheader]');
+      const t = performance.now();
+      heads[1 + (i % (heads.length - 1))].click();
+      requestAnimationFrame(() => r(performance.now() - t));
+    }));
+    out.push({ view: 'spans', observations: n, items: shown, openMs: spans.ms, longest: spans.longest, action: 'sort by a column', ...spanSort, dom: await page.evaluate(() => document.getElementsByTagName('*').length) });
   } finally {
     await browser.close();
   }

@@ -207,6 +207,9 @@ pub type Point = (f64, f64);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layout {
     pub id: u32,
+    /// The worker's first, quick answer (a plain layering, sent as a negative id), shown while
+    /// dagre works; dagre's own follows with the same id.
+    pub provisional: bool,
     pub width: f64,
     pub height: f64,
     /// The centre of each node.
@@ -235,7 +238,7 @@ pub fn read_layout(flat: &[f64], nodes: usize, edges: usize) -> Option<Layout> {
     let mut it = flat.iter().copied();
     let mut next = move || it.next().filter(|v| v.is_finite());
     let (id, width, height) = (next()?, next()?, next()?);
-    let mut l = Layout { id: id as u32, width, height, ..Layout::default() };
+    let mut l = Layout { id: id.abs() as u32, provisional: id < 0.0, width, height, ..Layout::default() };
     for _ in 0..nodes {
         l.nodes.push((next()?, next()?));
     }

@@ -123,7 +123,10 @@ fn the_workers_answer_is_read_in_its_shape_only() {
     );
     let flat = [3.0, 200.0, 100.0, 60.0, 24.0, 60.0, 76.0, 2.0, 60.0, 50.0, 60.0, 48.0, 60.0, 52.0];
     let l = read_layout(&flat, 2, 1).expect("reads");
-    assert_eq!((l.id, l.width, l.height), (3, 200.0, 100.0));
+    assert_eq!((l.id, l.provisional, l.width, l.height), (3, false, 200.0, 100.0));
+    let mut quick = flat;
+    quick[0] = -3.0;
+    assert_eq!(read_layout(&quick, 2, 1).map(|l| (l.id, l.provisional)), Some((3, true)), "the quick first answer");
     assert_eq!(l.nodes, vec![(60.0, 24.0), (60.0, 76.0)]);
     assert_eq!(l.edges, vec![((60.0, 50.0), vec![(60.0, 48.0), (60.0, 52.0)])]);
     assert_eq!(read_layout(&flat, 3, 1), None, "an answer for another graph");

@@ -304,11 +304,13 @@ pub fn GraphView(data: Data, view: ViewState) -> impl IntoView {
                 format_count(MAX_NODES as u64)
             )
         } else {
-            match placed.with(|p| p.as_ref().map(|p| p.as_ref().err().cloned())) {
+            placed.with(|p| match p {
                 None => format!("{counts} · laying out…"),
-                Some(Some(e)) => format!("{counts}: the graph could not be laid out ({e})"),
-                Some(None) => counts,
-            }
+                Some(Err(e)) => format!("{counts}: the graph could not be laid out ({e})"),
+                // the worker's quick layering, shown while dagre works
+                Some(Ok(l)) if l.provisional => format!("{counts} · a first sketch, laying out…"),
+                Some(Ok(_)) => counts,
+            })
         })
     };
 

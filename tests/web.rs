@@ -461,3 +461,22 @@ fn the_browser_tells_punctuation_as_the_commonmark_table_does() {
     assert!(extra.len() < 2000, "{} more than the table: {:x?}", extra.len(), &extra[..extra.len().min(40)]);
     assert!(punctuation('¡') && punctuation('€') && !punctuation('é') && !punctuation('中'));
 }
+
+/// vendor/wasm-streams, which stands in for wasm-streams in server_fn: a Rust stream read back
+/// through a JavaScript `ReadableStream`, chunks in order and then the end; an error errors it.
+#[wasm_bindgen_test]
+async fn the_vendored_readable_stream_carries_chunks_and_errors_both_ways() {
+    use futures_util::stream::{self, StreamExt};
+    use wasm_streams::ReadableStream;
+    let chunks = ["a", "bc", "def"].map(wasm_bindgen::JsValue::from_str);
+    let js = ReadableStream::from_stream(stream::iter(chunks.clone().map(Ok))).into_raw();
+    let back: Vec<_> = ReadableStream::from_raw(js).into_stream().collect().await;
+    let back: Vec<Option<String>> = back.into_iter().map(|r| r.unwrap().as_string()).collect();
+    assert_eq!(back, vec![Some("a".into()), Some("bc".into()), Some("def".into())]);
+    let failing =
+        stream::iter([Ok(wasm_bindgen::JsValue::from_str("x")), Err(wasm_bindgen::JsValue::from_str("broken"))]);
+    let read: Vec<_> = ReadableStream::from_stream(failing).into_stream().collect().await;
+    assert_eq!(read.len(), 2);
+    assert_eq!(read[0].as_ref().ok().and_then(|v| v.as_string()).as_deref(), Some("x"));
+    assert_eq!(read[1].as_ref().err().and_then(|e| e.as_string()).as_deref(), Some("broken"));
+}
